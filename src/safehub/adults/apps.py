@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AdultsConfig(AppConfig):
+    name = "safehub.adults"
+    label = "adults"

@@ -1,0 +1,2 @@
+app_name = "adults"
+urlpatterns: list = []

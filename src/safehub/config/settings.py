@@ -1,0 +1,237 @@
+"""Safehub settings, read from the environment in this one place (CONVENTIONS 9).
+
+Safe production defaults: DEBUG off, secure cookies, HSTS, two-factor sign-in required.
+``SAFEHUB_DEMO=1`` (set by ``make run``) relaxes only what a laptop demo needs: plain HTTP and
+sign-in without a second factor. Never set it in production.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import environ
+
+SRC_DIR = Path(__file__).resolve().parents[2]
+BASE_DIR = SRC_DIR.parent
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEMO_MODE = env.bool("SAFEHUB_DEMO", default=False)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not (DEMO_MODE or DEBUG or env.bool("SAFEHUB_TESTING", default=False)):
+        raise environ.ImproperlyConfigured("DJANGO_SECRET_KEY must be set outside demo mode")
+    SECRET_KEY = "insecure-demo-key-never-use-in-production-" + "x" * 20
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+    "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
+    "drf_spectacular_sidecar",
+    "safehub.core",
+    "safehub.agencies",
+    "safehub.people",
+    "safehub.frontdoor",
+    "safehub.casework",
+    "safehub.adults",
+    "safehub.partnership",
+    "safehub.insight",
+    "safehub.exchange",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "safehub.core.middleware.RequireSecondFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "safehub.core.middleware.ErrorReferenceMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "safehub.config.urls"
+WSGI_APPLICATION = "safehub.config.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SRC_DIR / "safehub" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "safehub.core.context_processors.shell",
+            ],
+        },
+    }
+]
+
+# SQLite is the embedded default; DATABASE_URL=postgres://... in production and in CI.
+DATA_DIR = Path(env.str("SAFEHUB_DATA_DIR", default=str(BASE_DIR / "var")))
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'safehub.sqlite3'}")}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "core:sign_in"
+LOGIN_REDIRECT_URL = "core:home"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+GOVUK_FRONTEND_DIST = BASE_DIR / "node_modules" / "govuk-frontend" / "dist"
+STATICFILES_DIRS = [SRC_DIR / "safehub" / "static"]
+if GOVUK_FRONTEND_DIST.exists():
+    STATICFILES_DIRS.append(("govuk", GOVUK_FRONTEND_DIST / "govuk"))
+if (BASE_DIR / "node_modules" / "htmx.org" / "dist").exists():
+    STATICFILES_DIRS.append(("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# Sessions: 15-minute idle timeout, renewed on each request.
+SESSION_COOKIE_AGE = env.int("SAFEHUB_IDLE_TIMEOUT_SECONDS", default=15 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+_HTTPS = not (DEMO_MODE or DEBUG) and env.bool("SAFEHUB_HTTPS", default=True)
+SESSION_COOKIE_SECURE = _HTTPS
+CSRF_COOKIE_SECURE = _HTTPS
+SECURE_SSL_REDIRECT = _HTTPS and env.bool("SAFEHUB_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = 31536000 if _HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
+SECURE_HSTS_PRELOAD = _HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+SAFEHUB_MAX_UPLOAD_BYTES = env.int("SAFEHUB_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+
+# Two-factor sign-in: required for every staff user outside demo mode.
+SAFEHUB_REQUIRE_2FA = env.bool("SAFEHUB_REQUIRE_2FA", default=not DEMO_MODE)
+OTP_TOTP_ISSUER = "Safehub"
+
+# django-axes: lock an account and address after 5 failures for 30 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_VERBOSE = False
+
+# Content Security Policy (django-csp 4): same-origin only, no inline script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "safehub.exchange.auth.AgencyTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Safehub API",
+    "DESCRIPTION": "Agency systems push contacts and notifications and pull what is shared with them.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if env.bool("SAFEHUB_TASKS_IMMEDIATE", default=False):
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Timescales (DESIGN.md "Time"); configurable per partnership.
+SAFEHUB_TIMESCALES = {
+    "contact_decision_working_days": env.int("SAFEHUB_CONTACT_DECISION_WD", default=1),
+    "police_high_risk_limit_hours": env.float("SAFEHUB_POLICE_HIGH_RISK_HOURS", default=24.0),
+    "strategy_record_share_working_days": 1,
+    "icpc_working_days": 15,
+    "assessment_working_days": 45,
+    "rapid_review_working_days": 15,
+    "serious_incident_notification_working_days": 5,
+    "health_request_working_days": 1,
+    "health_request_urgent_hours": 4,
+}
+SAFEHUB_BREAK_GLASS_MINUTES = env.int("SAFEHUB_BREAK_GLASS_MINUTES", default=60)
+SAFEHUB_BULK_READ_ALERT = {"records": 150, "minutes": 10}
+
+# Logs never carry personal data: person pages are addressed by id, searches are POSTed.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("SAFEHUB_LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+}

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("safehub.core.urls")),
+    path("people/", include("safehub.people.urls")),
+    path("agencies/", include("safehub.agencies.urls")),
+    path("front-door/", include("safehub.frontdoor.urls")),
+    path("casework/", include("safehub.casework.urls")),
+    path("adults/", include("safehub.adults.urls")),
+    path("partnership/", include("safehub.partnership.urls")),
+    path("insight/", include("safehub.insight.urls")),
+    path("exchange/", include("safehub.exchange.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include("safehub.exchange.api_urls")),
+    path("django-admin/", admin.site.urls),
+]
+handler403 = "safehub.core.views.forbidden"
+handler404 = "safehub.core.views.not_found"
+handler500 = "safehub.core.views.server_error"

@@ -1,0 +1,62 @@
+"""Write audit rows. Called inside the caller's transaction, so a failed audit fails the action."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from safehub.core.models import AuditAction, AuditEvent
+
+
+def _agency_id(actor) -> int | None:
+    from safehub.agencies.selectors import membership_for_user
+
+    membership = membership_for_user(actor) if actor is not None else None
+    return membership.agency_id if membership else None
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    subject: models.Model | None = None,
+    person_id: int | None = None,
+    reason: str = "",
+    at: datetime | None = None,
+    details: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+    flagged: bool = False,
+    object_type: str = "",
+    object_id: str = "",
+) -> AuditEvent:
+    """Append one audit row; must run inside the same transaction as the action it records."""
+    if subject is not None:
+        object_type = object_type or subject._meta.label
+        object_id = object_id or str(subject.pk)
+        if person_id is None:
+            person_id = getattr(subject, "audit_person_id", None)
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    event = AuditEvent(
+        at=at or timezone.now(),
+        actor=actor_obj,
+        actor_username=getattr(actor_obj, "username", "") or (details or {}).get("username", ""),
+        agency_id=_agency_id(actor_obj),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        person_id=person_id,
+        reason=reason,
+        details=details or {},
+        ip_address=ip_address,
+        flagged=flagged,
+    )
+    with transaction.atomic():
+        event.save(force_insert=True)
+    if action == AuditAction.VIEW and person_id is not None and actor_obj is not None:
+        from safehub.core.alerts import check_bulk_read
+
+        check_bulk_read(user=actor_obj, now=event.at)
+    return event

@@ -1,0 +1,17 @@
+"""Domain errors that views turn into clear pages."""
+
+
+class BreakGlassRequired(Exception):
+    """The user has no legitimate relationship but may open the record with a reason."""
+
+    def __init__(self, person_id: int):
+        super().__init__(f"break-glass needed for person {person_id}")
+        self.person_id = person_id
+
+
+class StaleEdit(Exception):
+    """Someone else changed the record since the user opened it."""
+
+    def __init__(self, current_version: int):
+        super().__init__("someone changed this record since you opened it")
+        self.current_version = current_version

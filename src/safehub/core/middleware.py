@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+
+logger = logging.getLogger("safehub.errors")
+
+ALLOWED_WITHOUT_SECOND_FACTOR = ("/sign-in/", "/sign-out/", "/two-factor/", "/static/", "/api/")
+
+
+class RequireSecondFactorMiddleware:
+    """Outside demo mode, a signed-in user reaches nothing until their second factor is verified."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            settings.SAFEHUB_REQUIRE_2FA
+            and user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(ALLOWED_WITHOUT_SECOND_FACTOR)
+        ):
+            return redirect("core:two_factor")
+        return self.get_response(request)
+
+
+class ErrorReferenceMiddleware:
+    """Give every unexpected error a reference the user can quote; log the reference, not the data."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+        from django.db import DatabaseError
+        from django.http import Http404
+
+        from safehub.core.errors import BreakGlassRequired, StaleEdit
+
+        if isinstance(exception, (PermissionDenied, Http404, BreakGlassRequired, StaleEdit)):
+            return None
+        reference = uuid.uuid4().hex[:10].upper()
+        # Only the type and the reference go to the log: messages can carry personal data.
+        logger.error("unhandled %s on %s %s ref=%s", type(exception).__name__, request.method,
+                     request.resolver_match.view_name if request.resolver_match else "?", reference)
+        status = 503 if isinstance(exception, DatabaseError) else 500
+        return render(request, "core/error.html", {"reference": reference, "status": status,
+                                                   "database": status == 503}, status=status)

@@ -1,0 +1,93 @@
+"""The audit trail: an append-only record of who read or changed what, when and why."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "VIEW", "Viewed"
+    SEARCH = "SEARCH", "Searched"
+    CREATE = "CREATE", "Created"
+    UPDATE = "UPDATE", "Updated"
+    DELETE = "DELETE", "Deleted"
+    SIGN_OFF = "SIGN_OFF", "Signed off"
+    SHARE = "SHARE", "Shared"
+    EXPORT = "EXPORT", "Exported"
+    IMPORT = "IMPORT", "Imported"
+    MERGE = "MERGE", "Merged"
+    UNMERGE = "UNMERGE", "Unmerged"
+    BREAK_GLASS = "BREAK_GLASS", "Break-glass access"
+    ACCESS_DENIED = "ACCESS_DENIED", "Access denied"
+    SIGN_IN = "SIGN_IN", "Signed in"
+    SIGN_IN_FAILED = "SIGN_IN_FAILED", "Failed sign-in"
+    SIGN_OUT = "SIGN_OUT", "Signed out"
+    ALERT = "ALERT", "Security alert"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # type: ignore[override]
+        raise PermissionError("the audit trail is append-only")
+
+    def delete(self):  # type: ignore[override]
+        raise PermissionError("the audit trail is append-only")
+
+
+class AuditEvent(models.Model):
+    """One audited action. Rows are only ever inserted (a database trigger refuses the rest)."""
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    action = models.CharField(max_length=20, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    person_id = models.BigIntegerField(null=True, blank=True, db_index=True, help_text="The person the record is about")
+    reason = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    flagged = models.BooleanField(default=False, help_text="Needs a manager's review (break-glass, alerts)")
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["actor", "at"], name="audit_actor_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        # Append-only is an invariant of the trail, so it is enforced here as well as in the database.
+        if self.pk is not None:
+            raise PermissionError("the audit trail is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("the audit trail is append-only")
+
+
+class AlertKind(models.TextChoices):
+    BULK_READ = "BULK_READ", "Abnormal number of records read"
+    BREAK_GLASS = "BREAK_GLASS", "Break-glass access to review"
+
+
+class SecurityAlert(models.Model):
+    """Something an administrator should look at (ASVS 8.1.4 bulk extraction, break-glass use)."""
+
+    raised_at = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=AlertKind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    summary = models.CharField(max_length=300)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]

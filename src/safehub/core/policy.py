@@ -1,0 +1,193 @@
+"""Access control in one place. Deny by default.
+
+Every view, API endpoint and selector asks this module. Two kinds of question:
+- ``can(user, "permission", obj)``: role-based actions (sign off a decision, search the audit);
+- ``person_access(user, person)``: may this user open this person's record, and on what basis.
+
+A person's record is visible to the front door, to agencies with a recorded (current) involvement
+(which includes agencies invited to a meeting about the person), to holders of a break-glass grant,
+and, when sealed, only to named users. Health and police sections stay within their class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from safehub.agencies.models import FRONT_DOOR_ROLES, HEALTH_KINDS, AgencyKind, Membership, Role
+from safehub.agencies.selectors import membership_for_user
+
+R = Role
+SOCIAL_CARE = frozenset({AgencyKind.LA_CHILDREN, AgencyKind.LA_ADULTS})
+
+# permission -> roles allowed (a callable may refine it with the object).
+ROLE_RULES: dict[str, frozenset[str]] = {
+    # people
+    "people.search": frozenset(R.values),
+    "people.create": frozenset({R.FRONT_DOOR_PRACTITIONER, R.FRONT_DOOR_MANAGER, R.SOCIAL_WORKER}),
+    "people.edit": frozenset({R.FRONT_DOOR_PRACTITIONER, R.FRONT_DOOR_MANAGER, R.SOCIAL_WORKER}),
+    "people.merge": frozenset({R.FRONT_DOOR_MANAGER, R.ADMINISTRATOR}),
+    "people.view_access_log": frozenset({R.FRONT_DOOR_MANAGER, R.ADMINISTRATOR}),
+    "people.seal": frozenset({R.FRONT_DOOR_MANAGER, R.ADMINISTRATOR}),
+    "people.record_agency_information": frozenset(R.values) - {R.ANALYST, R.ADMINISTRATOR},
+    # audit and security
+    "audit.search": frozenset({R.ADMINISTRATOR}),
+    "security.review": frozenset({R.ADMINISTRATOR, R.FRONT_DOOR_MANAGER}),
+    # front door
+    "frontdoor.contact_create": frozenset(R.values) - {R.ANALYST, R.ADMINISTRATOR},
+    "frontdoor.queue": frozenset(FRONT_DOOR_ROLES),
+    "frontdoor.triage": frozenset(FRONT_DOOR_ROLES),
+    "frontdoor.decide": frozenset(FRONT_DOOR_ROLES),
+    "frontdoor.sign_off": frozenset({R.FRONT_DOOR_MANAGER}),
+    "frontdoor.consultation": frozenset(R.values) - {R.ANALYST, R.ADMINISTRATOR},
+    "frontdoor.health_request_create": frozenset(FRONT_DOOR_ROLES),
+    "frontdoor.health_request_answer": frozenset({R.HEALTH_NAVIGATOR}),
+    "frontdoor.police_timeliness": frozenset(
+        {R.FRONT_DOOR_PRACTITIONER, R.FRONT_DOOR_MANAGER, R.POLICE_SAFEGUARDING_OFFICER, R.PARTNERSHIP_MANAGER,
+         R.ANALYST}
+    ),
+    "frontdoor.flag_late": frozenset(
+        {R.FRONT_DOOR_PRACTITIONER, R.FRONT_DOOR_MANAGER, R.HEALTH_NAVIGATOR, R.SOCIAL_WORKER,
+         R.PARTNERSHIP_MANAGER}
+    ),
+    "frontdoor.notification_acknowledge": frozenset({R.DESIGNATED_SAFEGUARDING_LEAD}),
+    "frontdoor.notification_overview": frozenset(
+        {R.POLICE_SAFEGUARDING_OFFICER, R.PARTNERSHIP_MANAGER, R.FRONT_DOOR_MANAGER, R.ANALYST}
+    ),
+    # casework
+    "casework.convene": frozenset({R.FRONT_DOOR_MANAGER, R.FRONT_DOOR_PRACTITIONER, R.SOCIAL_WORKER}),
+    "casework.chair": frozenset({R.FRONT_DOOR_MANAGER, R.SOCIAL_WORKER}),
+    "casework.record": frozenset({R.SOCIAL_WORKER, R.FRONT_DOOR_MANAGER, R.FRONT_DOOR_PRACTITIONER}),
+    "casework.overview": frozenset({R.SOCIAL_WORKER, R.FRONT_DOOR_MANAGER, R.PARTNERSHIP_MANAGER}),
+    # adults
+    "adults.concern_create": frozenset(R.values) - {R.ANALYST, R.ADMINISTRATOR},
+    "adults.decide": frozenset({R.SOCIAL_WORKER, R.FRONT_DOOR_MANAGER, R.FRONT_DOOR_PRACTITIONER}),
+    "adults.enquiry": frozenset({R.SOCIAL_WORKER, R.FRONT_DOOR_MANAGER, R.AGENCY_PRACTITIONER}),
+    "adults.measures": frozenset({R.ANALYST, R.PARTNERSHIP_MANAGER, R.FRONT_DOOR_MANAGER}),
+    # partnership assurance
+    "partnership.manage": frozenset({R.PARTNERSHIP_MANAGER}),
+    "partnership.view": frozenset(R.values),
+    "partnership.contribute": frozenset(R.values) - {R.ADMINISTRATOR},
+    # insight and exchange
+    "insight.view": frozenset({R.ANALYST, R.PARTNERSHIP_MANAGER, R.FRONT_DOOR_MANAGER}),
+    "insight.returns": frozenset({R.ANALYST}),
+    "insight.report_edit": frozenset({R.PARTNERSHIP_MANAGER, R.ANALYST}),
+    "exchange.submit": frozenset(R.values) - {R.ADMINISTRATOR},
+    "exchange.annex_a": frozenset({R.ANALYST, R.FRONT_DOOR_MANAGER}),
+    "exchange.tracker": frozenset({R.ANALYST, R.PARTNERSHIP_MANAGER}),
+    "exchange.tokens": frozenset({R.ADMINISTRATOR}),
+}
+
+# Refinements that need the object: (user, membership, obj) -> bool
+OBJECT_RULES: dict[str, Callable[[object, Membership, object], bool]] = {}
+
+
+def role_of(user) -> str | None:
+    membership = membership_for_user(user)
+    return membership.role if membership else None
+
+
+def can(user, permission: str, obj: object | None = None) -> bool:
+    """Return whether the user may do this; unknown permissions are denied."""
+    membership = membership_for_user(user)
+    if membership is None or not user.is_active:
+        return False
+    roles = ROLE_RULES.get(permission)
+    if roles is None or membership.role not in roles:
+        return False
+    refine = OBJECT_RULES.get(permission)
+    return refine(user, membership, obj) if (refine and obj is not None) else True
+
+
+def require(user, permission: str, obj: object | None = None) -> Membership:
+    """Raise PermissionDenied unless ``can``; return the membership for convenience."""
+    if not can(user, permission, obj):
+        raise PermissionDenied(f"not allowed: {permission}")
+    membership = membership_for_user(user)
+    assert membership is not None  # can() returned True, so there is one
+    return membership
+
+
+def is_front_door(user) -> bool:
+    membership = membership_for_user(user)
+    return bool(membership and membership.role in FRONT_DOOR_ROLES)
+
+
+@dataclass(frozen=True)
+class PersonAccess:
+    allowed: bool
+    basis: str  # front_door | involvement | break_glass | sealed_named | none | sealed
+    may_break_glass: bool = False
+
+
+def person_access(user, person, *, now: datetime | None = None) -> PersonAccess:
+    """Decide whether ``user`` may open ``person``'s record now, and on what basis."""
+    from safehub.people.models import BreakGlassGrant, Involvement, SealedAccess
+
+    now = now or timezone.now()
+    membership = membership_for_user(user)
+    if membership is None or not user.is_active:
+        return PersonAccess(False, "none")
+    if person.sealed:
+        named = SealedAccess.objects.filter(person=person, user=user).exists()
+        return PersonAccess(named, "sealed_named" if named else "sealed")
+    if membership.role in FRONT_DOOR_ROLES:
+        return PersonAccess(True, "front_door")
+    if membership.role in {Role.ANALYST, Role.ADMINISTRATOR}:
+        # They work with aggregates and the audit trail, never individual records without cause.
+        has_grant = _active_grant(BreakGlassGrant, user, person, now)
+        return PersonAccess(has_grant, "break_glass" if has_grant else "none", may_break_glass=not has_grant)
+    involved = Involvement.objects.filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=now), person=person, agency_id=membership.agency_id
+    ).exists()
+    if involved:
+        return PersonAccess(True, "involvement")
+    if _active_grant(BreakGlassGrant, user, person, now):
+        return PersonAccess(True, "break_glass")
+    return PersonAccess(False, "none", may_break_glass=True)
+
+
+def _active_grant(model, user, person, now) -> bool:
+    return model.objects.filter(user=user, person=person, granted_at__lte=now, expires_at__gt=now).exists()
+
+
+def persons_visible_to(user, qs: QuerySet, *, now: datetime | None = None) -> QuerySet:
+    """Filter a Person queryset to the records the user may open (for lists and search)."""
+    now = now or timezone.now()
+    membership = membership_for_user(user)
+    if membership is None or not user.is_active:
+        return qs.none()
+    not_sealed_or_named = Q(sealed=False) | Q(sealed_access__user=user)
+    if membership.role in FRONT_DOOR_ROLES:
+        return qs.filter(not_sealed_or_named).distinct()
+    grant = Q(break_glass_grants__user=user, break_glass_grants__expires_at__gt=now,
+              break_glass_grants__granted_at__lte=now)
+    if membership.role in {Role.ANALYST, Role.ADMINISTRATOR}:
+        return qs.filter(grant).filter(not_sealed_or_named).distinct()
+    involved = Q(involvements__agency_id=membership.agency_id) & (
+        Q(involvements__ended_at__isnull=True) | Q(involvements__ended_at__gt=now)
+    )
+    return qs.filter(involved | grant).filter(not_sealed_or_named).distinct()
+
+
+def visible_sections(user) -> set[str]:
+    """Return the record sections (people.SectionClass values) this user may read."""
+    membership = membership_for_user(user)
+    sections = {"GENERAL"}
+    if membership is None:
+        return set()
+    if membership.agency.kind in HEALTH_KINDS:
+        sections.add("HEALTH")
+    if membership.agency.kind == AgencyKind.POLICE:
+        sections.add("POLICE")
+    return sections
+
+
+def agency_id_of(user) -> int | None:
+    membership = membership_for_user(user)
+    return membership.agency_id if membership else None

@@ -1,0 +1,533 @@
+"""Name every measure once: its meaning, its counting rule and the SQL that finds its records.
+
+Each measure is one named SQL unit that selects the *records behind the figure* for a period
+(``$start`` to ``$end`` inclusive, dates); the engine aggregates them by the measure's ``aggregate``:
+
+- ``count``: the number of rows;
+- ``percent``: rows carry boolean ``numerator`` and ``denominator`` columns;
+  ``100 * numerator / denominator`` rounded to 1 dp, ``None`` when the denominator is 0;
+- ``median``: the median of the ``value`` column, 1 dp, ``None`` without values;
+- ``rate_per_10k``: rows per 10,000 of a population figure passed by the caller.
+
+The ids and rules of shared/formats/measures.md are a contract: change a rule there first.
+Tables available to the SQL are the snapshot's datasets (moments as naive UTC timestamps, plus a
+``<name>_uk_date`` column for the moments that place a record in a year) and ``calendar``
+(``day``, ``is_working_day``, ``wd_idx`` = working days up to and including ``day``,
+``year_earlier`` = the same date a year earlier with 29 February mapped to 28 February).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Unit = Literal["count", "percent", "rate", "hours"]
+Aggregate = Literal["count", "percent", "median", "rate_per_10k"]
+
+IN_YEAR = "BETWEEN $start AND $end"
+
+
+@dataclass(frozen=True)
+class MeasureDefinition:
+    """One measure: what it counts, how, from which tables, and the SQL for its records."""
+
+    id: str
+    title: str
+    description: str
+    numerator: str
+    denominator: str | None
+    rule: str
+    sources: tuple[str, ...]
+    unit: Unit
+    sql: str = field(repr=False)
+    aggregate: Aggregate = "count"
+    population_key: str | None = None
+
+
+def _count(
+    id: str, title: str, rule: str, sources: tuple[str, ...], sql: str, *, description: str = ""
+) -> MeasureDefinition:
+    return MeasureDefinition(
+        id=id,
+        title=title,
+        description=description or title,
+        numerator=rule,
+        denominator=None,
+        rule=rule,
+        sources=sources,
+        unit="count",
+        sql=sql,
+    )
+
+
+def _percent(
+    id: str,
+    title: str,
+    numerator: str,
+    denominator: str,
+    sources: tuple[str, ...],
+    sql: str,
+    *,
+    description: str = "",
+) -> MeasureDefinition:
+    return MeasureDefinition(
+        id=id,
+        title=title,
+        description=description or title,
+        numerator=numerator,
+        denominator=denominator,
+        rule=f"{numerator}, as a percentage of {denominator} (1 decimal place; none if no {denominator})",
+        sources=sources,
+        unit="percent",
+        sql=sql,
+        aggregate="percent",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Children: contacts, referrals, assessments
+# ---------------------------------------------------------------------------------------------
+
+CONTACTS_IN_YEAR = f"""
+SELECT contact_id, person_id, contact_date, source, ethnicity_recorded, voice_recorded
+FROM contacts WHERE contact_date {IN_YEAR}
+"""
+
+REFERRALS_IN_YEAR = f"""
+SELECT referral_id, person_id, contact_id, referral_date, source, nfa
+FROM referrals WHERE referral_date {IN_YEAR}
+"""
+
+RE_REFERRALS = f"""
+WITH dated AS (
+    SELECT DISTINCT person_id, referral_date FROM referrals
+    WHERE person_id IS NOT NULL AND referral_date IS NOT NULL
+), previous AS (
+    SELECT person_id, referral_date,
+           lag(referral_date) OVER (PARTITION BY person_id ORDER BY referral_date) AS previous_date
+    FROM dated
+)
+SELECT r.referral_id, r.person_id, r.referral_date, p.previous_date AS previous_referral_date,
+       coalesce(p.previous_date >= c.year_earlier, false) AS numerator, true AS denominator
+FROM referrals r
+LEFT JOIN previous p ON p.person_id = r.person_id AND p.referral_date = r.referral_date
+LEFT JOIN calendar c ON c.day = r.referral_date
+WHERE r.referral_date {IN_YEAR}
+"""
+
+ASSESSMENTS_COMPLETED = f"""
+SELECT a.assessment_id, a.person_id, a.referral_id, a.start_date, a.authorised_date,
+       e.wd_idx - s.wd_idx AS working_days,
+       coalesce(e.wd_idx - s.wd_idx <= 45, false) AS numerator, true AS denominator
+FROM assessments a
+LEFT JOIN calendar s ON s.day = a.start_date
+LEFT JOIN calendar e ON e.day = a.authorised_date
+WHERE a.authorised_date {IN_YEAR}
+"""
+
+S47_STARTED = f"""
+SELECT s47_id, person_id, strategy_date, icpc_date, outcome FROM section47
+WHERE strategy_date {IN_YEAR}
+"""
+
+ICPCS = f"""
+SELECT x.s47_id, x.person_id, x.strategy_date, x.icpc_date,
+       i.wd_idx - s.wd_idx AS working_days,
+       coalesce(i.wd_idx - s.wd_idx <= 15, false) AS numerator, true AS denominator
+FROM section47 x
+LEFT JOIN calendar s ON s.day = x.strategy_date
+LEFT JOIN calendar i ON i.day = x.icpc_date
+WHERE x.icpc_date {IN_YEAR}
+"""
+
+CP_STARTED = f"""
+SELECT plan_id, person_id, start_date, end_date, initial_category, unborn_at_start
+FROM cp_plans WHERE start_date {IN_YEAR}
+"""
+
+CP_OPEN_AT_END = """
+SELECT DISTINCT person_id FROM cp_plans
+WHERE person_id IS NOT NULL AND start_date <= $end AND (end_date IS NULL OR end_date >= $end)
+"""
+
+CP_SUBSEQUENT = f"""
+WITH first_plan AS (
+    SELECT person_id, min(start_date) AS first_start FROM cp_plans
+    WHERE person_id IS NOT NULL GROUP BY person_id
+)
+SELECT p.plan_id, p.person_id, p.start_date, f.first_start AS first_plan_start,
+       coalesce(f.first_start < p.start_date, false) AS numerator, true AS denominator
+FROM cp_plans p LEFT JOIN first_plan f ON f.person_id = p.person_id
+WHERE p.start_date {IN_YEAR}
+"""
+
+CLA_STARTED = f"""
+SELECT episode_id, person_id, start_date, end_date FROM cla_episodes WHERE start_date {IN_YEAR}
+"""
+
+CLA_OPEN_AT_END = """
+SELECT DISTINCT person_id FROM cla_episodes
+WHERE person_id IS NOT NULL AND start_date <= $end AND (end_date IS NULL OR end_date >= $end)
+"""
+
+CHILDREN_OPEN = f"""
+SELECT DISTINCT person_id FROM (
+    SELECT person_id FROM referrals WHERE referral_date {IN_YEAR}
+    UNION ALL
+    SELECT person_id FROM assessments
+    WHERE start_date <= $end AND (authorised_date IS NULL OR authorised_date >= $start)
+    UNION ALL
+    SELECT person_id FROM section47 WHERE strategy_date {IN_YEAR}
+    UNION ALL
+    SELECT person_id FROM cp_plans
+    WHERE start_date <= $end AND (end_date IS NULL OR end_date >= $start)
+    UNION ALL
+    SELECT person_id FROM cla_episodes
+    WHERE start_date <= $end AND (end_date IS NULL OR end_date >= $start)
+) WHERE person_id IS NOT NULL
+"""
+
+
+def _due_in_time(table: str, id_column: str, done_column: str) -> str:
+    return f"""
+SELECT {id_column}, person_id, due_date, {done_column},
+       coalesce({done_column} <= due_date, false) AS numerator, true AS denominator
+FROM {table} WHERE due_date {IN_YEAR}
+"""
+
+
+def _care_leavers(flag: str) -> str:
+    return f"""
+SELECT person_id, as_of_date, age, suitable_accommodation, in_eet,
+       coalesce({flag}, false) AS numerator, true AS denominator
+FROM care_leavers WHERE as_of_date {IN_YEAR}
+QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY as_of_date DESC) = 1
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# Front door
+# ---------------------------------------------------------------------------------------------
+
+POLICE_HIGH_RISK = f"""
+SELECT contact_id, person_id, received_at, incident_recorded_at,
+       coalesce(police_limit_hours, 24.0) AS limit_hours, late_flagged,
+       coalesce(
+           epoch_us(received_at) - epoch_us(incident_recorded_at)
+               <= coalesce(police_limit_hours, 24.0) * 3600000000.0,
+           false) AS numerator,
+       true AS denominator
+FROM contacts
+WHERE from_police AND police_high_risk AND coalesce(received_uk_date, contact_date) {IN_YEAR}
+"""
+
+HEALTH_REQUESTS = f"""
+SELECT request_id, requested_at, due_at, answered_at, urgency,
+       (epoch_us(answered_at) - epoch_us(requested_at)) / 3600000000.0 AS value,
+       coalesce(answered_at <= due_at, false) AS numerator, true AS denominator
+FROM health_requests WHERE requested_uk_date {IN_YEAR}
+"""
+
+STRATEGY_SHARED = f"""
+WITH meetings AS (
+    SELECT meeting_id, person_id, coalesce(held_date, held_uk_date) AS held_on, record_share_due_at
+    FROM strategy_meetings WHERE coalesce(held_date, held_uk_date) {IN_YEAR}
+), in_time AS (
+    SELECT DISTINCT s.meeting_id, s.agency_id
+    FROM strategy_record_shares s JOIN strategy_meetings m ON m.meeting_id = s.meeting_id
+    WHERE s.shared_at <= m.record_share_due_at
+), invited AS (
+    SELECT i.meeting_id, count(*) AS agencies_invited, count(t.agency_id) AS agencies_shared_in_time
+    FROM strategy_invites i
+    LEFT JOIN in_time t ON t.meeting_id = i.meeting_id AND t.agency_id = i.agency_id
+    GROUP BY i.meeting_id
+)
+SELECT m.meeting_id, m.person_id, m.held_on, m.record_share_due_at,
+       coalesce(v.agencies_invited, 0) AS agencies_invited,
+       coalesce(v.agencies_shared_in_time, 0) AS agencies_shared_in_time,
+       coalesce(v.agencies_invited, 0) = coalesce(v.agencies_shared_in_time, 0) AS numerator,
+       true AS denominator
+FROM meetings m LEFT JOIN invited v ON v.meeting_id = m.meeting_id
+"""
+
+EDUCATION_NOTIFICATIONS = f"""
+SELECT notification_id, incident_at, due_at, delivered_at, setting_kind,
+       coalesce(delivered_at <= due_at, false) AS numerator, true AS denominator
+FROM education_notifications WHERE incident_uk_date {IN_YEAR}
+"""
+
+
+def _contacts_flag(flag: str) -> str:
+    return f"""
+SELECT contact_id, person_id, contact_date, {flag},
+       coalesce({flag}, false) AS numerator, true AS denominator
+FROM contacts WHERE contact_date {IN_YEAR}
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# Adults
+# ---------------------------------------------------------------------------------------------
+
+CONCERNS_IN_YEAR = f"""
+SELECT concern_id, person_id, received_date, age_at_concern, sex, ethnicity
+FROM adult_concerns WHERE received_date {IN_YEAR}
+"""
+
+# An adult is counted once, with the age and sex recorded on their first concern in the year.
+INDIVIDUALS_CONCERNS = f"""
+SELECT person_id, concern_id AS first_concern_id, received_date, age_at_concern, sex, ethnicity
+FROM adult_concerns
+WHERE person_id IS NOT NULL AND received_date {IN_YEAR}
+QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY received_date, concern_id) = 1
+"""
+
+S42_STARTED = f"""
+SELECT enquiry_id, person_id, concern_id, started_date, concluded_date
+FROM s42_enquiries WHERE kind = 'S42' AND started_date {IN_YEAR}
+"""
+
+S42_CONCLUDED = f"""
+SELECT enquiry_id, person_id, concern_id, started_date, concluded_date, risk_types,
+       coalesce(lacked_capacity, 'not_recorded') AS lacked_capacity,
+       coalesce(msp, 'not_recorded') AS msp, risk_outcome
+FROM s42_enquiries WHERE kind = 'S42' AND concluded_date {IN_YEAR}
+"""
+
+CATEGORIES = ("NEGLECT", "EMOTIONAL", "PHYSICAL", "SEXUAL", "MULTIPLE")
+RISK_TYPES = (
+    "physical",
+    "sexual",
+    "psychological",
+    "financial",
+    "discriminatory",
+    "organisational",
+    "neglect",
+    "domestic",
+    "sexual_exploitation",
+    "modern_slavery",
+    "self_neglect",
+)
+CAPACITY = ("yes", "no", "dont_know", "not_recorded")
+MSP = ("expressed", "asked_not_expressed", "not_asked", "dont_know", "not_recorded")
+RISK_OUTCOMES = ("removed", "reduced", "remains", "no_action", "none_identified", "inconclusive")
+AGE_BANDS: dict[str, tuple[int, int | None]] = {
+    "18_64": (18, 64),
+    "65_74": (65, 74),
+    "75_84": (75, 84),
+    "85_plus": (85, None),
+}
+SEXES = {"male": "M", "female": "F"}
+
+
+def _age_band_sql(low: int, high: int | None) -> str:
+    upper = f" AND age_at_concern <= {high}" if high is not None else ""
+    return f"SELECT * FROM ({INDIVIDUALS_CONCERNS}) WHERE age_at_concern >= {low}{upper}"
+
+
+def _build() -> list[MeasureDefinition]:
+    children = ("persons",)
+    m: list[MeasureDefinition] = [
+        _count("contacts_total", "Contacts", "contacts with a contact date in the year",
+               ("contacts",), CONTACTS_IN_YEAR),
+        _count("children_with_contact", "Children with a contact",
+               "distinct children with at least one contact in the year", ("contacts",),
+               f"SELECT DISTINCT person_id FROM contacts WHERE person_id IS NOT NULL "
+               f"AND contact_date {IN_YEAR}"),
+        _count("referrals_total", "Referrals",
+               "referrals with a referral date in the year (no further action included)",
+               ("referrals",), REFERRALS_IN_YEAR),
+        _count("referrals_nfa_total", "Referrals with no further action",
+               "referrals in the year marked no further action", ("referrals",),
+               f"SELECT * FROM ({REFERRALS_IN_YEAR}) WHERE nfa"),
+        _percent("contacts_to_referral_pct", "Contacts that led to a referral",
+                 "referrals in the year", "contacts in the year", ("contacts", "referrals"),
+                 f"""
+SELECT 'contact' AS record_kind, contact_id AS record_id, person_id, contact_date AS record_date,
+       false AS numerator, true AS denominator
+FROM contacts WHERE contact_date {IN_YEAR}
+UNION ALL
+SELECT 'referral', referral_id, person_id, referral_date, true, false
+FROM referrals WHERE referral_date {IN_YEAR}
+"""),
+        _percent("re_referrals_12m_pct", "Re-referrals within 12 months",
+                 "referrals in the year whose child had another referral on or after the same date "
+                 "a year earlier and strictly before it",
+                 "referrals in the year", ("referrals",), RE_REFERRALS),
+        _count("assessments_completed_total", "Assessments completed",
+               "child and family assessments authorised in the year", ("assessments",),
+               ASSESSMENTS_COMPLETED),
+        _percent("assessments_within_45wd_pct", "Assessments completed within 45 working days",
+                 "assessments authorised in the year with at most 45 working days from start to "
+                 "authorisation", "assessments authorised in the year", ("assessments",),
+                 ASSESSMENTS_COMPLETED),
+        _count("s47_total", "Section 47 enquiries",
+               "section 47 enquiries whose initiating strategy discussion is in the year",
+               ("section47",), S47_STARTED),
+        _count("icpc_total", "Initial child protection conferences",
+               "initial child protection conferences dated in the year", ("section47",), ICPCS),
+        _percent("icpc_within_15wd_pct", "Initial conferences within 15 working days",
+                 "conferences in the year held at most 15 working days after the strategy discussion",
+                 "conferences in the year", ("section47",), ICPCS),
+        _count("cp_plans_started_total", "Child protection plans started",
+               "child protection plans starting in the year", ("cp_plans",), CP_STARTED),
+    ]
+    for category in CATEGORIES:
+        m.append(_count(
+            f"cp_plans_started_{category.lower()}",
+            f"Child protection plans started: {category.lower()}",
+            f"plans starting in the year with initial category {category}", ("cp_plans",),
+            f"SELECT * FROM ({CP_STARTED}) WHERE initial_category = '{category}'"))
+    m += [
+        _count("cp_plans_unborn_started", "Child protection plans started for unborn children",
+               "plans starting in the year for a child unborn at the start", ("cp_plans",),
+               f"SELECT * FROM ({CP_STARTED}) WHERE unborn_at_start"),
+        _count("cp_plans_open_31_march", "Children on a child protection plan at 31 March",
+               "distinct children with a plan started on or before 31 March and not ended before it",
+               ("cp_plans",), CP_OPEN_AT_END),
+        _percent("cp_plans_second_or_subsequent_pct", "Second or subsequent child protection plans",
+                 "plans started in the year for a child with a plan that started earlier",
+                 "plans started in the year", ("cp_plans",), CP_SUBSEQUENT),
+        _count("cla_started_total", "Periods of being looked after started",
+               "periods of being looked after starting in the year", ("cla_episodes",), CLA_STARTED),
+        _count("cla_open_31_march", "Children looked after at 31 March",
+               "distinct children with a period started on or before 31 March and not ended before it",
+               ("cla_episodes",), CLA_OPEN_AT_END),
+        MeasureDefinition(
+            id="cla_rate_per_10k", title="Children looked after per 10,000 children",
+            description="Children looked after at 31 March per 10,000 children aged 0 to 17",
+            numerator="children looked after at 31 March",
+            denominator="population aged 0 to 17 (population key children_0_17)",
+            rule="cla_open_31_march / children_0_17 * 10000, 1 decimal place; none without population",
+            sources=("cla_episodes",), unit="rate", sql=CLA_OPEN_AT_END,
+            aggregate="rate_per_10k", population_key="children_0_17"),
+        _count("children_open_in_year", "Children with social care involvement in the year",
+               "distinct children with a referral or strategy discussion in the year, or an "
+               "assessment, child protection plan or period of care open at any time in the year",
+               ("referrals", "assessments", "section47", "cp_plans", "cla_episodes", *children),
+               CHILDREN_OPEN),
+        _percent("cla_reviews_in_time_pct", "Looked-after reviews held in time",
+                 "reviews due in the year held on or before the due date", "reviews due in the year",
+                 ("cla_reviews",), _due_in_time("cla_reviews", "review_id", "held_date")),
+        _percent("cla_health_assessments_in_time_pct", "Health assessments completed in time",
+                 "health assessments due in the year completed on or before the due date",
+                 "health assessments due in the year", ("cla_health_assessments",),
+                 _due_in_time("cla_health_assessments", "assessment_id", "completed_date")),
+        _percent("care_leavers_suitable_accommodation_pct", "Care leavers in suitable accommodation",
+                 "care leavers whose latest status in the year is suitable accommodation",
+                 "care leavers with a status in the year", ("care_leavers",),
+                 _care_leavers("suitable_accommodation")),
+        _percent("care_leavers_eet_pct", "Care leavers in education, employment or training",
+                 "care leavers whose latest status in the year is in education, employment or training",
+                 "care leavers with a status in the year", ("care_leavers",), _care_leavers("in_eet")),
+        # Front door
+        _count("police_high_risk_referrals_total", "Police high-risk referrals",
+               "police contacts flagged high risk received (UK date) in the year", ("contacts",),
+               POLICE_HIGH_RISK),
+        _percent("police_high_risk_within_limit_pct", "Police high-risk referrals within the limit",
+                 "of those, received within the agreed limit (24 hours when none) of the incident "
+                 "being recorded", "police high-risk contacts received in the year", ("contacts",),
+                 POLICE_HIGH_RISK),
+        _count("police_high_risk_late_flagged_total", "Police high-risk referrals flagged late",
+               "police high-risk contacts received in the year that the front door flagged late",
+               ("contacts",), f"SELECT * FROM ({POLICE_HIGH_RISK}) WHERE late_flagged"),
+        _count("health_requests_total", "Health information requests",
+               "health information requests made (UK date) in the year", ("health_requests",),
+               HEALTH_REQUESTS),
+        _percent("health_requests_answered_in_time_pct", "Health requests answered in time",
+                 "requests made in the year answered by their due time",
+                 "requests made in the year", ("health_requests",), HEALTH_REQUESTS),
+        _count("health_requests_late_total", "Health requests answered late",
+               "requests made in the year answered after their due time", ("health_requests",),
+               f"SELECT * FROM ({HEALTH_REQUESTS}) WHERE answered_at > due_at"),
+        _count("health_requests_unanswered_total", "Health requests not answered",
+               "requests made in the year with no answer", ("health_requests",),
+               f"SELECT * FROM ({HEALTH_REQUESTS}) WHERE answered_at IS NULL"),
+        MeasureDefinition(
+            id="health_requests_median_hours_to_answer", title="Median hours to answer a health request",
+            description="Median time from request to answer, in hours, of requests made in the year",
+            numerator="hours from request to answer", denominator="answered requests made in the year",
+            rule="median of (answered_at - requested_at) in hours over answered requests, 1 decimal place",
+            sources=("health_requests",), unit="hours",
+            sql=f"SELECT * FROM ({HEALTH_REQUESTS}) WHERE answered_at IS NOT NULL", aggregate="median"),
+        _percent("strategy_records_shared_in_time_pct", "Strategy records shared in time",
+                 "meetings whose record was shared with every invited agency by the due time",
+                 "strategy meetings held in the year",
+                 ("strategy_meetings", "strategy_invites", "strategy_record_shares"), STRATEGY_SHARED),
+        _percent("education_notifications_before_next_school_day_pct",
+                 "Education notifications before the next school day",
+                 "notifications delivered by their due time (the start of the next school day)",
+                 "notifications of incidents (UK date) in the year", ("education_notifications",),
+                 EDUCATION_NOTIFICATIONS),
+        _percent("contacts_ethnicity_recorded_pct", "Contacts with the child's ethnicity recorded",
+                 "contacts in the year with the ethnicity recorded", "contacts in the year",
+                 ("contacts",), _contacts_flag("ethnicity_recorded")),
+        _percent("contacts_voice_recorded_pct", "Contacts with the child's voice recorded",
+                 "contacts in the year with the child's voice recorded", "contacts in the year",
+                 ("contacts",), _contacts_flag("voice_recorded")),
+        # Adults
+        _count("adult_concerns_total", "Safeguarding concerns", "concerns received in the year",
+               ("adult_concerns",), CONCERNS_IN_YEAR),
+        _count("adult_individuals_concerns", "Adults with a safeguarding concern",
+               "distinct adults with a concern received in the year", ("adult_concerns",),
+               INDIVIDUALS_CONCERNS),
+    ]
+    for band, (low, high) in AGE_BANDS.items():
+        label = f"{low} to {high}" if high is not None else f"{low} and over"
+        m.append(_count(
+            f"adult_individuals_concerns_{band}", f"Adults with a concern aged {label}",
+            f"distinct adults with a concern in the year aged {label} at their first concern in it",
+            ("adult_concerns",), _age_band_sql(low, high)))
+    m.append(_count(
+        "adult_individuals_concerns_age_unknown", "Adults with a concern, age not known or under 18",
+        "distinct adults with a concern in the year whose age at their first concern in it is "
+        "missing or under 18", ("adult_concerns",),
+        f"SELECT * FROM ({INDIVIDUALS_CONCERNS}) WHERE age_at_concern IS NULL OR age_at_concern < 18"))
+    for word, code in SEXES.items():
+        m.append(_count(
+            f"adult_individuals_concerns_sex_{word}", f"Adults with a concern: {word}",
+            f"distinct adults with a concern in the year recorded as {word} on their first concern",
+            ("adult_concerns",), f"SELECT * FROM ({INDIVIDUALS_CONCERNS}) WHERE sex = '{code}'"))
+    m.append(_count(
+        "adult_individuals_concerns_sex_unknown", "Adults with a concern: sex not known",
+        "distinct adults with a concern in the year with sex neither M nor F on their first concern",
+        ("adult_concerns",),
+        f"SELECT * FROM ({INDIVIDUALS_CONCERNS}) WHERE sex IS NULL OR sex NOT IN ('M', 'F')"))
+    m += [
+        _count("adult_s42_started_total", "Section 42 enquiries started",
+               "section 42 enquiries started in the year", ("s42_enquiries",), S42_STARTED),
+        _count("adult_individuals_s42", "Adults with a section 42 enquiry",
+               "distinct adults with a section 42 enquiry started in the year", ("s42_enquiries",),
+               f"SELECT DISTINCT person_id FROM ({S42_STARTED}) WHERE person_id IS NOT NULL"),
+        _count("adult_s42_concluded_total", "Section 42 enquiries concluded",
+               "section 42 enquiries concluded in the year", ("s42_enquiries",), S42_CONCLUDED),
+    ]
+    for risk in RISK_TYPES:
+        m.append(_count(
+            f"adult_s42_concluded_risk_{risk}", f"Concluded enquiries with risk: {risk}",
+            f"section 42 enquiries concluded in the year recording the risk type {risk} "
+            "(once per enquiry)", ("s42_enquiries",),
+            f"SELECT * FROM ({S42_CONCLUDED}) WHERE list_contains(risk_types, '{risk}')"))
+    for value in CAPACITY:
+        m.append(_count(
+            f"adult_s42_concluded_capacity_{value}", f"Concluded enquiries: lacked capacity {value}",
+            f"section 42 enquiries concluded in the year where lacked capacity is {value} "
+            "(missing counts as not_recorded)", ("s42_enquiries",),
+            f"SELECT * FROM ({S42_CONCLUDED}) WHERE lacked_capacity = '{value}'"))
+    for value in MSP:
+        m.append(_count(
+            f"adult_s42_concluded_msp_{value}", f"Concluded enquiries: desired outcomes {value}",
+            f"section 42 enquiries concluded in the year where desired outcomes were {value} "
+            "(missing counts as not_recorded)", ("s42_enquiries",),
+            f"SELECT * FROM ({S42_CONCLUDED}) WHERE msp = '{value}'"))
+    for value in RISK_OUTCOMES:
+        m.append(_count(
+            f"adult_s42_concluded_risk_outcome_{value}", f"Concluded enquiries: risk {value}",
+            f"section 42 enquiries concluded in the year with risk outcome {value}",
+            ("s42_enquiries",), f"SELECT * FROM ({S42_CONCLUDED}) WHERE risk_outcome = '{value}'"))
+    return m
+
+
+MEASURES: tuple[MeasureDefinition, ...] = tuple(_build())
+MEASURES_BY_ID: dict[str, MeasureDefinition] = {m.id: m for m in MEASURES}
+assert len(MEASURES_BY_ID) == len(MEASURES), "measure ids must be unique"  # noqa: S101

@@ -1,0 +1,158 @@
+"""Reads of people, access-checked and audited (CONVENTIONS 4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from safehub.core import audit, policy
+from safehub.core.errors import BreakGlassRequired
+from safehub.core.models import AuditAction, AuditEvent
+from safehub.people.models import AgencyInformation, BreakGlassGrant, Person
+from safehub.people.validators import normalise_nhs_number
+
+
+@transaction.atomic
+def person_get_for_user(*, user, person_id: int, now: datetime, reason: str = "") -> Person:
+    """Return the person if the user may open the record, auditing the read (or the refusal)."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise Person.DoesNotExist(person_id)
+    while person.merged_into_id is not None:  # follow merges to the surviving record
+        person = Person.objects.get(pk=person.merged_into_id)
+    access = policy.person_access(user, person, now=now)
+    if not access.allowed:
+        with transaction.atomic():
+            audit.record(actor=user, action=AuditAction.ACCESS_DENIED, subject=person, at=now,
+                         details={"basis": access.basis})
+        if access.may_break_glass:
+            raise BreakGlassRequired(person.pk)
+        raise PermissionDenied("You do not have access to this record")
+    audit.record(
+        actor=user,
+        action=AuditAction.VIEW,
+        subject=person,
+        at=now,
+        reason=reason,
+        details={"basis": access.basis},
+        flagged=access.basis == "break_glass",
+    )
+    return person
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    person_id: int
+    display_name: str
+    date_of_birth: str
+    sex: str
+    postcode: str
+    restricted: bool
+
+
+def person_search(*, user, query: str, date_of_birth=None, nhs_number: str = "", now: datetime,
+                  limit: int = 50) -> list[SearchResult]:
+    """Search people by name, date of birth or NHS number; only records the user may open.
+
+    An exact NHS number also returns restricted matches (marked so) so that, for example, an
+    emergency clinician can open a record with break-glass.
+    """
+    policy.require(user, "people.search")
+    qs: QuerySet[Person] = Person.objects.filter(merged_into__isnull=True)
+    terms = [t for t in (query or "").split() if t]
+    for term in terms:
+        qs = qs.filter(
+            Q(given_name__istartswith=term) | Q(family_name__istartswith=term) | Q(preferred_name__istartswith=term)
+            | Q(other_names__given_name__istartswith=term) | Q(other_names__family_name__istartswith=term)
+        )
+    if date_of_birth:
+        qs = qs.filter(Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth))
+    nhs = normalise_nhs_number(nhs_number)
+    if nhs:
+        qs = qs.filter(nhs_number=nhs)
+    if not (terms or date_of_birth or nhs):
+        return []
+    visible = policy.persons_visible_to(user, qs, now=now)
+    people = list(visible.distinct().order_by("family_name", "given_name", "pk")[:limit])
+    restricted: list[Person] = []
+    if nhs and not people:
+        restricted = list(qs.filter(sealed=False)[:5])
+    with transaction.atomic():
+        audit.record(actor=user, action=AuditAction.SEARCH, at=now, object_type="people.Person",
+                     details={"results": len(people) + len(restricted)})
+    postcodes = _current_postcodes([p.pk for p in people])
+    out = [
+        SearchResult(p.pk, p.display_name, p.date_of_birth.strftime("%d/%m/%Y") if p.date_of_birth else
+                     (f"Expected {p.expected_date_of_birth:%d/%m/%Y}" if p.expected_date_of_birth else "Not known"),
+                     p.get_sex_display(), postcodes.get(p.pk, ""), False)
+        for p in people
+    ]
+    out += [SearchResult(p.pk, "Restricted record", "", "", "", True) for p in restricted]
+    return out
+
+
+def _current_postcodes(person_ids: list[int]) -> dict[int, str]:
+    from safehub.people.models import Address
+
+    out: dict[int, str] = {}
+    for a in Address.objects.filter(person_id__in=person_ids, ended_date__isnull=True).order_by("started_date"):
+        out[a.person_id] = a.postcode
+    return out
+
+
+def person_detail(*, user, person: Person) -> dict:
+    """Prepare the person page's plain data (CONVENTIONS 5): details, names, addresses, relationships."""
+    sections = policy.visible_sections(user)
+    relationships = [
+        {"kind": r.get_kind_display(), "name": r.related.display_name, "id": r.related_id,
+         "dob": r.related.date_of_birth}
+        for r in person.relationships.select_related("related").all()
+    ] + [
+        {"kind": f"{r.get_kind_display()} of", "name": r.person.display_name, "id": r.person_id,
+         "dob": r.person.date_of_birth}
+        for r in person.related_to.select_related("person").all()
+    ]
+    info = [
+        {"agency": i.agency.name, "section": i.get_section_display(), "summary": i.summary, "at": i.recorded_at}
+        for i in AgencyInformation.objects.filter(person=person, section__in=sections).select_related("agency")
+    ]
+    hidden_sections = AgencyInformation.objects.filter(person=person).exclude(section__in=sections).count()
+    return {
+        "person": person,
+        "other_names": list(person.other_names.all()),
+        "addresses": list(person.addresses.all()),
+        "relationships": relationships,
+        "education": [
+            {"setting": e.setting.name, "kind": e.setting.get_kind_display(), "from": e.started_date,
+             "to": e.ended_date}
+            for e in person.education_placements.select_related("setting")
+        ],
+        "involvements": [
+            {"agency": i.agency.name, "kind": i.get_kind_display(), "since": i.started_at, "until": i.ended_at}
+            for i in person.involvements.select_related("agency").order_by("-started_at")[:30]
+        ],
+        "agency_information": info,
+        "hidden_sections": hidden_sections,
+        "disabilities": person.disabilities,
+    }
+
+
+def person_access_log(*, user, person: Person, now: datetime) -> list[AuditEvent]:
+    """Return who viewed or changed the record (managers only); looking is itself audited."""
+    policy.require(user, "people.view_access_log")
+    with transaction.atomic():
+        audit.record(actor=user, action=AuditAction.VIEW, subject=person, at=now, details={"page": "access_log"})
+    return list(
+        AuditEvent.objects.filter(person_id=person.pk).select_related("actor", "agency").order_by("-at")[:500]
+    )
+
+
+def break_glass_for_review(*, user) -> QuerySet[BreakGlassGrant]:
+    policy.require(user, "security.review")
+    return BreakGlassGrant.objects.select_related("user", "person", "reviewed_by").order_by(
+        "reviewed_at", "-granted_at"
+    )

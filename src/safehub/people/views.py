@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from safehub.core import policy
+from safehub.core.chronology import person_chronology
+from safehub.core.errors import BreakGlassRequired, StaleEdit
+from safehub.core.viewutils import add_service_errors
+from safehub.people import selectors, services
+from safehub.people.forms import AddressForm, BreakGlassForm, PersonForm, PersonSearchForm, RelationshipForm
+from safehub.people.models import BreakGlassGrant, Person
+
+
+def _open(request, person_id: int, reason: str = "") -> Person:
+    try:
+        return selectors.person_get_for_user(user=request.user, person_id=person_id, now=timezone.now(),
+                                             reason=reason)
+    except Person.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def search(request):
+    # Searches are POSTed so names never reach URLs, browser history or access logs.
+    form = PersonSearchForm(request.POST or None)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        results = selectors.person_search(user=request.user, query=form.cleaned_data["query"],
+                                          date_of_birth=form.cleaned_data["date_of_birth"],
+                                          nhs_number=form.cleaned_data["nhs_number"], now=timezone.now())
+    template = "people/_results.html" if request.htmx else "people/search.html"
+    return render(request, template, {"form": form, "results": results,
+                                      "can_create": policy.can(request.user, "people.create")})
+
+
+@login_required
+def detail(request, person_id: int):
+    try:
+        person = _open(request, person_id)
+    except BreakGlassRequired:
+        return redirect("people:break_glass", person_id=person_id)
+    categories = set(request.GET.getlist("category"))
+    context = selectors.person_detail(user=request.user, person=person)
+    all_events = person_chronology(person=person, user=request.user)
+    context["chronology"] = [e for e in all_events if not categories or e.category in categories]
+    context["categories"] = sorted({e.category for e in all_events})
+    context["selected_categories"] = categories
+    context["can_edit"] = policy.can(request.user, "people.edit")
+    context["can_view_log"] = policy.can(request.user, "people.view_access_log")
+    context["today"] = timezone.localdate()
+    context["age"] = person.age_on(timezone.localdate())
+    return render(request, "people/detail.html", context)
+
+
+@login_required
+def chronology_print(request, person_id: int):
+    person = _open(request, person_id)
+    events = person_chronology(person=person, user=request.user)
+    return render(request, "people/chronology_print.html", {"person": person, "chronology": events})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request):
+    policy.require(request.user, "people.create")
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data = {k: ("" if v is None and k in {"nhs_number", "upn"} else v) for k, v in data.items()}
+        try:
+            person = services.person_create(by=request.user, now=timezone.now(), **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Record created for {person.display_name}")
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/form.html", {"form": form, "title": "Add a person"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, person_id: int):
+    person = _open(request, person_id)
+    policy.require(request.user, "people.edit")
+    form = PersonForm(request.POST) if request.method == "POST" else PersonForm.from_person(person)
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.person_update(person=person, by=request.user, now=timezone.now(),
+                                   expected_version=form.cleaned_data["version"] or person.version, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except StaleEdit:
+            stale = True
+        else:
+            messages.success(request, "Details saved")
+            return redirect("people:detail", person_id=person.pk)
+    status = 409 if stale else 200
+    return render(request, "people/form.html", {"form": form, "title": f"Change details: {person.display_name}",
+                                                "stale": stale, "person": person}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def address_add(request, person_id: int):
+    person = _open(request, person_id)
+    form = AddressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.address_add(person=person, by=request.user, now=timezone.now(), **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Address added")
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/form.html", {"form": form, "title": f"Add an address: {person.display_name}"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def relationship_add(request, person_id: int):
+    person = _open(request, person_id)
+    form = RelationshipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            related = _open(request, form.cleaned_data["related_id"], reason="relationship")
+            services.relationship_add(person=person, related=related, kind=form.cleaned_data["kind"],
+                                      by=request.user, now=timezone.now())
+        except (ValidationError,) as exc:
+            add_service_errors(form, exc)
+        except (Http404, PermissionDenied, BreakGlassRequired):
+            form.add_error("related_id", "No person with that ID that you can open")
+        else:
+            messages.success(request, "Relationship added")
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/form.html", {"form": form, "title": f"Add a relationship: {person.display_name}"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def break_glass(request, person_id: int):
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.break_glass_open(person=person, by=request.user, reason=form.cleaned_data["reason"],
+                                      now=timezone.now())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("people:detail", person_id=person_id)
+    access = policy.person_access(request.user, person)
+    if not access.may_break_glass and not access.allowed:
+        raise PermissionDenied
+    return render(request, "people/break_glass.html", {"form": form, "person_id": person_id})
+
+
+@login_required
+def access_log(request, person_id: int):
+    person = _open(request, person_id, reason="access log")
+    events = selectors.person_access_log(user=request.user, person=person, now=timezone.now())
+    return render(request, "people/access_log.html", {"person": person, "events": events})
+
+
+@login_required
+@require_POST
+def break_glass_review(request, grant_id: int):
+    grant = BreakGlassGrant.objects.filter(pk=grant_id).first()
+    if grant is None:
+        raise Http404
+    try:
+        services.break_glass_review(grant=grant, by=request.user, outcome=request.POST.get("outcome", ""),
+                                    note=request.POST.get("note", ""), now=timezone.now())
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    return redirect("core:security_review")

@@ -1,0 +1,735 @@
+"""Generate a synthetic population of an English port city, and agency-style variants of it.
+
+Nobody in the output is a real person: names are drawn independently from hand-written pools
+(:mod:`safehub.synth.names`), NHS numbers come from the 9xx range that the NHS never issues
+(it is set aside for test patients), and postcodes are composed, not looked up.
+
+The generator is Django-free and streams: :func:`generate_population` yields one person at a
+time, so scale 50 (13 million people) needs no more memory than scale 1.
+
+Age structure at scale 1 is tuned to the city's 2021 census picture (264,957 residents, 6.3%
+aged 0-5, 18.6% aged 16-24 because of the two universities, 14.3% aged 65+), and ethnicity to
+a southern port city (White British about 68%), with families with children more diverse than
+older households.
+"""
+
+from __future__ import annotations
+
+import bisect
+import random
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from safehub.synth import names as N
+
+TOTAL_AT_SCALE_1 = 264_957
+
+__all__ = [
+    "TOTAL_AT_SCALE_1",
+    "SynthPerson",
+    "generate_population",
+    "make_variant",
+    "nhs_check_digit",
+    "synthetic_address",
+]
+
+
+@dataclass(frozen=True)
+class SynthPerson:
+    """One synthetic resident as the 'true' record (before any agency mis-records them)."""
+
+    key: int
+    household_key: int
+    given_name: str
+    middle_names: str
+    family_name: str
+    sex: str
+    date_of_birth: date
+    ethnicity: str
+    first_language: str
+    nhs_number: str | None
+    postcode: str
+    address_line: str
+
+
+# --------------------------------------------------------------------------- weighted pickers
+
+
+class _Picker:
+    """Pick from a weighted list in O(log n) with a cumulative table."""
+
+    __slots__ = ("values", "cum", "total")
+
+    def __init__(self, values: Sequence[str], weights: Sequence[float]) -> None:
+        self.values = list(values)
+        self.cum: list[float] = []
+        running = 0.0
+        for w in weights:
+            running += w
+            self.cum.append(running)
+        self.total = running
+
+    def pick(self, rng: random.Random) -> str:
+        """Return one value, chosen in proportion to its weight."""
+        return self.values[bisect.bisect_right(self.cum, rng.random() * self.total)]
+
+
+def _zipf_picker(spec: str, k: float) -> _Picker:
+    """Build a picker from a rank-ordered 'Name Name:weight ...' spec with Zipf-like weights."""
+    values: list[str] = []
+    weights: list[float] = []
+    for rank, token in enumerate(spec.split()):
+        name, _, explicit = token.partition(":")
+        values.append(name.replace("_", " "))
+        weights.append(float(explicit) if explicit else 10.0 * k / (rank + k))
+    return _Picker(values, weights)
+
+
+def _pairs_picker(pairs: Sequence[tuple[str, float]] | dict[str, float]) -> _Picker:
+    items = list(pairs.items()) if isinstance(pairs, dict) else list(pairs)
+    return _Picker([v for v, _ in items], [w for _, w in items])
+
+
+def _explicit_picker(spec: str) -> _Picker:
+    """Build a picker from 'Value:weight ...' (weight 1 when omitted)."""
+    values, weights = [], []
+    for token in spec.split():
+        name, _, explicit = token.partition(":")
+        values.append(name.replace("_", " "))
+        weights.append(float(explicit) if explicit else 1.0)
+    return _Picker(values, weights)
+
+
+@dataclass(frozen=True)
+class _CommunityPools:
+    male: _Picker
+    female: _Picker
+    surnames: _Picker
+    adult_languages: _Picker
+    child_languages: _Picker
+    female_surnames: _Picker | None
+    spec: N.Community
+
+
+@lru_cache(maxsize=1)
+def _pools() -> dict[str, _CommunityPools]:
+    pools = {}
+    for name, c in N.COMMUNITIES.items():
+        pools[name] = _CommunityPools(
+            male=_zipf_picker(c.male, 8),
+            female=_zipf_picker(c.female, 8),
+            surnames=_zipf_picker(c.surnames, 20),
+            adult_languages=_explicit_picker(c.adult_languages),
+            child_languages=_explicit_picker(c.child_languages),
+            female_surnames=_explicit_picker(c.female_surnames) if c.female_surnames else None,
+            spec=c,
+        )
+    return pools
+
+
+@lru_cache(maxsize=1)
+def _english_era_pools() -> dict[str, tuple[_Picker, _Picker]]:
+    return {era: (_zipf_picker(m, 8), _zipf_picker(f, 8)) for era, (m, f) in N.ENGLISH_BY_ERA.items()}
+
+
+@lru_cache(maxsize=1)
+def _english_tail() -> list[str]:
+    roots, endings = N.ENGLISH_SURNAME_ROOTS.split(), N.ENGLISH_SURNAME_ENDINGS.split()
+    return [r + e for r in roots for e in endings]
+
+
+@lru_cache(maxsize=1)
+def _ethnicity_pickers() -> dict[str, _Picker]:
+    return {kind: _pairs_picker(mix) for kind, mix in N.ETHNICITY_MIX.items()}
+
+
+@lru_cache(maxsize=1)
+def _community_pickers() -> dict[str, _Picker]:
+    pickers = {eth: _pairs_picker(choices) for eth, choices in N.ETHNICITY_COMMUNITIES.items()}
+    # Refused / not obtained: anyone, in proportion to the adult population.
+    weights: dict[str, float] = {}
+    for eth, share in N.ETHNICITY_MIX["adult"].items():
+        for community, w in N.ETHNICITY_COMMUNITIES.get(eth, [("english", 1.0)]):
+            weights[community] = weights.get(community, 0.0) + share * w
+    pickers["REFU"] = pickers["NOBT"] = _pairs_picker(weights)
+    return pickers
+
+
+@lru_cache(maxsize=1)
+def _street_pickers() -> tuple[list[str], _Picker]:
+    return N.STREET_NAMES.split(), _explicit_picker(N.STREET_SUFFIXES)
+
+
+# ------------------------------------------------------------------------------- NHS numbers
+
+
+def nhs_check_digit(nine_digits: str) -> int | None:
+    """Return the Modulus 11 check digit for nine digits, or None when no valid digit exists."""
+    total = sum(int(d) * (10 - i) for i, d in enumerate(nine_digits))
+    check = 11 - total % 11
+    if check == 11:
+        return 0
+    if check == 10:
+        return None
+    return check
+
+
+_NHS_SPACE = 100_000_000  # 8 free digits after the leading 9
+_NHS_MULT = 7_654_321  # coprime with 10, so x -> x * M mod 10^8 is a permutation
+
+
+def _nhs_number(key: int, seed: int) -> str | None:
+    """Derive a unique, valid test-range NHS number for a person key (None if both slots fail)."""
+    offset = (seed * 2_654_435_761) % _NHS_SPACE
+    for attempt in (0, 1):
+        slot = ((2 * key + attempt) * _NHS_MULT + offset) % _NHS_SPACE
+        nine = f"9{slot:08d}"
+        check = nhs_check_digit(nine)
+        if check is not None:
+            return nine + str(check)
+    return None
+
+
+# ----------------------------------------------------------------------------------- addresses
+
+_POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # letters allowed in the inward code
+_CITY_DISTRICTS = ["SO14", "SO15", "SO16", "SO17", "SO18", "SO19", "SO30", "SO31", "SO40",
+                   "SO45", "SO50", "SO51", "SO52", "SO53"]
+_EXTRA_AREAS = ["SX", "SY", "SZ", "QA", "QB", "QC", "QD", "QE", "QF", "QG", "QH", "QJ"]
+_HOUSEHOLDS_PER_STREET = 40
+_HOUSEHOLDS_PER_UNIT = 12
+_UNITS_PER_DISTRICT = 900
+
+
+def _district(index: int) -> str:
+    if index < len(_CITY_DISTRICTS):
+        return _CITY_DISTRICTS[index]
+    rest = index - len(_CITY_DISTRICTS)
+    area = _EXTRA_AREAS[(rest // 99) % len(_EXTRA_AREAS)]
+    return f"{area}{rest % 99 + 1}{'' if rest < 99 * len(_EXTRA_AREAS) else rest // 1188}"
+
+
+def _address(household: int) -> tuple[str, str]:
+    """Return (address line, postcode) for a household index."""
+    streets, suffixes = _street_pickers()
+    street = household // _HOUSEHOLDS_PER_STREET
+    srng = random.Random(street * 7919 + 17)
+    street_name = f"{streets[(street * 31) % len(streets)]} {suffixes.pick(srng)}"
+    number = household % _HOUSEHOLDS_PER_STREET + 1
+    unit = household // _HOUSEHOLDS_PER_UNIT
+    district = unit // _UNITS_PER_DISTRICT
+    within = unit % _UNITS_PER_DISTRICT
+    sector, j = divmod(within, _UNITS_PER_DISTRICT // 10)
+    j2 = (j * 37 + district * 11) % 400
+    inward = f"{sector}{_POSTCODE_LETTERS[j2 // 20]}{_POSTCODE_LETTERS[j2 % 20]}"
+    return f"{number} {street_name}", f"{_district(district)} {inward}"
+
+
+def synthetic_address(rng: random.Random, *, households: int = 110_000) -> tuple[str, str]:
+    """Return a random (address line, postcode) from the city's synthetic street plan."""
+    return _address(rng.randrange(households))
+
+
+# ---------------------------------------------------------------------------------- households
+
+
+@dataclass
+class _Member:
+    sex: str
+    age: int
+    community: str
+    ethnicity: str
+    surname: str = ""
+    given: str = ""
+    child: bool = False
+
+
+def _era(birth_year: int) -> str:
+    if birth_year < 1962:
+        return "old"
+    if birth_year < 1996:
+        return "mid"
+    return "young"
+
+
+def _given(rng: random.Random, community: str, sex: str, birth_year: int) -> str:
+    if community in N.ENGLISH_STYLE_GIVEN and (community == "english" or rng.random() < 0.5):
+        male, female = _english_era_pools()[_era(birth_year)]
+    else:
+        pools = _pools()[community]
+        male, female = pools.male, pools.female
+    return (male if sex == "M" else female).pick(rng)
+
+
+def _surname(rng: random.Random, community: str) -> str:
+    if community == "english" and rng.random() < 0.3:
+        tail = _english_tail()
+        return tail[int(rng.random() ** 1.5 * len(tail))]
+    return _pools()[community].surnames.pick(rng)
+
+
+def _gendered(surname: str, sex: str, community: str) -> str:
+    """Return the female form of a Polish -ski/-cki/-dzki surname."""
+    if sex == "F" and _pools()[community].spec.gendered_surnames and surname[-1:] == "i":
+        if surname.endswith(("ski", "cki", "dzki")):
+            return surname[:-1] + "a"
+    return surname
+
+
+def _ethnicity(rng: random.Random, mix: str) -> str:
+    return _ethnicity_pickers()[mix].pick(rng)
+
+
+def _community(rng: random.Random, ethnicity: str) -> str:
+    return _community_pickers()[ethnicity].pick(rng)
+
+
+_KIDS = _pairs_picker({"1": 38, "2": 40, "3": 15, "4": 5, "5": 2})
+_HOUSEHOLD_TYPES = _pairs_picker(
+    {
+        "single_young": 11.0,
+        "single_mid": 8.5,
+        "single_old": 10.0,
+        "couple_young": 9.5,
+        "couple_mid": 8.5,
+        "couple_old": 8.0,
+        "family_couple": 18.0,
+        "family_lone": 7.5,
+        "students": 7.5,
+        "multigen": 1.2,
+    }
+)
+
+
+def _old_age(rng: random.Random) -> int:
+    return min(104, 65 + int(rng.expovariate(1 / 9.5)))
+
+
+def _adult(rng: random.Random, age: int, sex: str, eth: str) -> _Member:
+    community = _community(rng, eth) if eth not in N.MIXED_PARENTS else "english"
+    m = _Member(sex=sex, age=age, community=community, ethnicity=eth)
+    m.surname = _gendered(_surname(rng, community), sex, community)
+    return m
+
+
+def _couple(rng: random.Random, age: int, eth: str) -> list[_Member]:
+    man = _adult(rng, age, "M", eth)
+    woman_age = max(18, age + rng.randint(-8, 3))
+    woman = _Member(sex="F", age=woman_age, community=man.community, ethnicity=eth)
+    if rng.random() < 0.12 and eth == "WBRI":
+        woman.community = "english"
+    spec = _pools()[woman.community].spec
+    if rng.random() < spec.wife_keeps_name:
+        woman.surname = _gendered(_surname(rng, woman.community), "F", woman.community)
+    else:
+        woman.surname = _gendered(man.surname, "F", man.community)
+    return [man, woman]
+
+
+def _family(rng: random.Random, *, lone: bool, multigen: bool = False) -> list[_Member]:
+    eth = _ethnicity(rng, "family")
+    if multigen:
+        eth = rng.choice(["APKN", "ABAN", "AIND", "AIND", "APKN", "ABAN", "AOTH", "BAFR"])
+    n_kids = int(_KIDS.pick(rng))
+    # Oldest child's age: skewed young, a tail of young adults still at home.
+    oldest = min(22, int(rng.triangular(0, 23, 6)))
+    ages = [oldest]
+    for _ in range(n_kids - 1):
+        nxt = ages[-1] - rng.randint(1, 5)
+        if nxt < 0:
+            break
+        ages.append(nxt)
+    mother_age = oldest + int(rng.triangular(19, 42, 30))
+    father_age = mother_age + rng.randint(-3, 8)
+
+    if eth in N.MIXED_PARENTS:
+        white, others = N.MIXED_PARENTS[eth]
+        other_eth = _pairs_picker(others).pick(rng)
+        if rng.random() < 0.5:
+            father_eth, mother_eth = white, other_eth
+        else:
+            father_eth, mother_eth = other_eth, white
+        kid_eth = eth
+    else:
+        father_eth = mother_eth = kid_eth = eth
+
+    father = _adult(rng, father_age, "M", father_eth)
+    mother = _adult(rng, mother_age, "F", mother_eth)
+    mspec = _pools()[mother.community].spec
+    fspec = _pools()[father.community].spec
+    if father.community == mother.community and rng.random() >= mspec.wife_keeps_name:
+        mother.surname = _gendered(father.surname, "F", father.community)
+
+    father.given = _given(rng, father.community, "M", 2000 - father_age)
+    kid_surname = father.surname
+    if rng.random() < fspec.patronymic:
+        kid_surname = father.given
+    double_barrel = (
+        father.community == "english" and mother.surname != father.surname and rng.random() < 0.25
+    )
+    if double_barrel:
+        kid_surname = f"{mother.surname}-{father.surname}"
+    elif father.community == "english" and rng.random() < 0.03:
+        kid_surname = f"{_surname(rng, 'english')}-{father.surname}"
+
+    step_children = not lone and rng.random() < 0.12 and len(ages) > 1
+    step_surname = _surname(rng, mother.community)
+    lone_father = lone and rng.random() < 0.1
+    # Most lone mothers' children carry her surname; the rest carry the absent father's.
+    lone_mother_own = not lone_father and rng.random() < 0.65
+
+    kids: list[_Member] = []
+    for i, age in enumerate(ages):
+        sex = "M" if rng.random() < 0.512 else "F"
+        kid_community = rng.choice([father.community, mother.community])
+        kid = _Member(sex=sex, age=age, community=kid_community, ethnicity=kid_eth, child=True)
+        if lone:
+            surname = mother.surname if lone_mother_own else kid_surname
+        elif step_children and i == 0:
+            surname = step_surname
+        else:
+            surname = kid_surname
+        kid.surname = _gendered(surname, sex, father.community)
+        kids.append(kid)
+
+    members: list[_Member] = []
+    if lone:
+        members.append(father if lone_father else mother)
+    else:
+        members.extend([father, mother])
+    members.extend(kids)
+    if multigen:
+        for _ in range(rng.choice([1, 2])):
+            g = _Member(
+                sex=rng.choice("MF"),
+                age=min(100, father_age + rng.randint(22, 32)),
+                community=father.community,
+                ethnicity=father_eth,
+            )
+            g.surname = _gendered(father.surname if g.sex == "M" else _surname(rng, g.community),
+                                  g.sex, g.community)
+            members.append(g)
+    return members
+
+
+def _household(rng: random.Random) -> list[_Member]:
+    kind = _HOUSEHOLD_TYPES.pick(rng)
+    if kind == "single_young":
+        return [_adult(rng, rng.randint(20, 44), rng.choice("MF"), _ethnicity(rng, "adult"))]
+    if kind == "single_mid":
+        return [_adult(rng, rng.randint(45, 64), rng.choice("MF"), _ethnicity(rng, "adult"))]
+    if kind == "single_old":
+        sex = "F" if rng.random() < 0.68 else "M"
+        return [_adult(rng, _old_age(rng), sex, _ethnicity(rng, "old"))]
+    if kind == "couple_young":
+        return _couple(rng, rng.randint(22, 44), _ethnicity(rng, "adult"))
+    if kind == "couple_mid":
+        return _couple(rng, rng.randint(45, 66), _ethnicity(rng, "adult"))
+    if kind == "couple_old":
+        return _couple(rng, _old_age(rng) + 2, _ethnicity(rng, "old"))
+    if kind == "students":
+        size = rng.choice([2, 3, 4, 4, 5, 5, 6])
+        return [
+            _adult(rng, min(26, 18 + int(rng.expovariate(1 / 2.2))), rng.choice("MF"),
+                   _ethnicity(rng, "student"))
+            for _ in range(size)
+        ]
+    return _family(rng, lone=kind == "family_lone", multigen=kind == "multigen")
+
+
+def _dob(rng: random.Random, as_of: date, age: int) -> date:
+    days = int((age + rng.random()) * 365.2425)
+    return as_of - timedelta(days=max(0, days))
+
+
+def _middle(rng: random.Random, member: _Member, birth_year: int) -> str:
+    spec = _pools()[member.community].spec
+    if member.community in ("pakistani", "bangladeshi") and member.given in (
+        "Muhammad", "Mohammed", "Mohammad", "Abdul",
+    ):
+        middle = _given(rng, member.community, "M", birth_year)
+        return middle if middle != member.given else "Ali"
+    if rng.random() >= spec.middle_name:
+        return ""
+    middle = _given(rng, member.community, member.sex, birth_year)
+    if middle == member.given:
+        return ""
+    if member.community == "english" and rng.random() < 0.08:
+        middle += " " + _given(rng, member.community, member.sex, birth_year)
+    return middle
+
+
+def generate_population(*, scale: float = 1.0, seed: int = 1, as_of: date) -> Iterator[SynthPerson]:
+    """Yield the synthetic residents of the city, household by household.
+
+    ``scale`` multiplies the 2021 population (264,957); the same ``seed`` and ``as_of`` always
+    give the same people with the same keys, and a larger scale extends, rather than
+    reshuffles, a smaller one only in the sense that the stream is consumed in the same order.
+    """
+    target = round(TOTAL_AT_SCALE_1 * scale)
+    rng = random.Random(seed)
+    pools = _pools()
+    key = 0
+    household = 0
+    while key < target:
+        members = _household(rng)
+        address_line, postcode = _address(household)
+        for m in members:
+            if key >= target:
+                break
+            birth_year = as_of.year - m.age
+            if not m.given:
+                m.given = _given(rng, m.community, m.sex, birth_year)
+            spec = pools[m.community].spec
+            surname = m.surname
+            fixed = pools[m.community].female_surnames
+            if m.sex == "F" and fixed is not None and rng.random() < spec.female_surname_share * (
+                0.5 if m.child else 1.0
+            ):
+                surname = fixed.pick(rng)
+            langs = pools[m.community].child_languages if m.age < 18 else pools[
+                m.community].adult_languages
+            yield SynthPerson(
+                key=key,
+                household_key=household,
+                given_name=m.given,
+                middle_names=_middle(rng, m, birth_year),
+                family_name=surname,
+                sex=m.sex,
+                date_of_birth=_dob(rng, as_of, m.age),
+                ethnicity=m.ethnicity,
+                first_language=langs.pick(rng),
+                nhs_number=None if rng.random() < 0.03 else _nhs_number(key, seed),
+                postcode=postcode,
+                address_line=address_line,
+            )
+            key += 1
+        household += 1
+
+
+# ------------------------------------------------------------------------------------ variants
+
+# Groups of spellings that agencies use interchangeably for the same name.
+TRANSLITERATIONS: list[tuple[str, ...]] = [
+    ("Muhammad", "Mohammed", "Mohammad", "Mohamed", "Muhammed", "Mohamad", "Mahamed"),
+    ("Yusuf", "Yousef", "Yousuf", "Yusef", "Youssef", "Yosef"),
+    ("Ahmed", "Ahmad", "Ahmet"),
+    ("Hussain", "Hussein", "Husain", "Hossain", "Husein"),
+    ("Abdul", "Abdel", "Abdal"),
+    ("Fatima", "Fatimah", "Fatma", "Fatema"),
+    ("Aisha", "Ayesha", "Aysha", "Aishah"),
+    ("Usman", "Osman", "Othman", "Uthman"),
+    ("Mustafa", "Mostafa", "Mustapha"),
+    ("Ibrahim", "Ebrahim", "Ibraheem"),
+    ("Khadija", "Khadijah", "Khadeeja"),
+    ("Zainab", "Zaynab", "Zeinab"),
+    ("Omar", "Umar", "Omer"),
+    ("Hassan", "Hasan"),
+    ("Tariq", "Tarek", "Tarik", "Tareq"),
+    ("Chowdhury", "Choudhury", "Chaudhry", "Chaudhary", "Choudhry"),
+    ("Rahman", "Rehman"),
+    ("Mahmood", "Mahmoud", "Mahmud", "Mehmood"),
+    ("Mohamud", "Mahamud", "Mohamoud"),
+    ("Yasin", "Yaseen", "Yassin", "Yassine"),
+    ("Abdullahi", "Abdallah", "Abdullah"),
+    ("Abdirahman", "Abdulrahman", "Abdurahman"),
+    ("Maryam", "Mariam", "Maryan"),
+    ("Noor", "Nour", "Nur", "Nuur"),
+    ("Amina", "Aminah", "Ameena"),
+    ("Khalid", "Khaled"),
+    ("Yahya", "Yahia"),
+    ("Zakariya", "Zakaria", "Zakariyya", "Zachariah"),
+    ("Miah", "Mia", "Meah"),
+    ("Begum", "Begom"),
+    ("Hoque", "Haque", "Hoq"),
+    ("Islam", "Eslam"),
+    ("Uddin", "Udin", "Ud-din"),
+    ("Tesfay", "Tesfaye", "Tesfai"),
+    ("Gebremedhin", "Gebre Medhin", "Ghebremedhin"),
+    ("Ghebremariam", "Gebremariam", "Gebre Mariam"),
+    ("Woldemariam", "Weldemariam", "Wolde Mariam"),
+    ("Yohannes", "Yohanes", "Johannes"),
+    ("Kawa", "Kaveh"),
+    ("Mohammadi", "Mohammedi"),
+    ("Zhang", "Cheung", "Chang"),
+    ("Chen", "Chan", "Chin"),
+    ("Wang", "Wong"),
+    ("Li", "Lee", "Lei"),
+    ("Huang", "Wong", "Hwang"),
+    ("Al-Hassan", "Alhassan", "Al Hassan", "El-Hassan"),
+    ("Al-Ahmad", "Alahmad", "Al Ahmad"),
+    ("Al-Khatib", "Alkhatib", "El-Khatib"),
+    ("Al-Hussein", "Alhussein", "Al Hussein"),
+    ("Al-Ali", "Alali", "Al Ali"),
+    ("Al-Jabouri", "Aljabouri", "Al-Jaburi"),
+    ("Mohammed", "Muhammad", "Mohamed"),
+    ("Oluwaseun", "Seun"),
+    ("Oluwatobi", "Tobi"),
+    ("Chukwuemeka", "Emeka"),
+    ("Ionuț", "Ionut"),
+    ("Ștefan", "Stefan"),
+]
+
+
+@lru_cache(maxsize=1)
+def _transliteration_index() -> dict[str, tuple[str, ...]]:
+    index: dict[str, tuple[str, ...]] = {}
+    for group in TRANSLITERATIONS:
+        for name in group:
+            index.setdefault(name.lower(), group)
+    return index
+
+
+@lru_cache(maxsize=1)
+def _nicknamer():  # noqa: ANN202 - third-party type
+    from nicknames import NickNamer
+
+    return NickNamer()
+
+
+def strip_diacritics(text: str) -> str:
+    """Return text with accents removed (Łukasz -> Lukasz), as many English systems store it."""
+    text = text.replace("ł", "l").replace("Ł", "L").replace("ı", "i").replace("İ", "I")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_KEYBOARD = {
+    "a": "qsz", "b": "vn", "c": "xv", "d": "sf", "e": "wr", "f": "dg", "g": "fh", "h": "gj",
+    "i": "uo", "j": "hk", "k": "jl", "l": "k", "m": "n", "n": "bm", "o": "ip", "p": "o",
+    "q": "w", "r": "et", "s": "ad", "t": "ry", "u": "yi", "v": "cb", "w": "qe", "x": "zc",
+    "y": "tu", "z": "x",
+}
+
+
+def _typo(rng: random.Random, text: str) -> str:
+    """Return text with one keying error: a slip, a missed or doubled letter, or a swap."""
+    if len(text) < 3:
+        return text
+    i = rng.randrange(1, len(text) - 1)
+    op = rng.random()
+    if op < 0.3 and text[i].isalpha():
+        near = _KEYBOARD.get(text[i].lower(), "e")
+        return text[:i] + rng.choice(near) + text[i + 1 :]
+    if op < 0.55:
+        return text[:i] + text[i + 1 :]
+    if op < 0.75:
+        return text[:i] + text[i] + text[i:]
+    return text[: i - 1] + text[i] + text[i - 1] + text[i + 1 :]
+
+
+def _dob_error(rng: random.Random, dob: date) -> tuple[date | None, str]:
+    roll = rng.random()
+    if roll < 0.35 and dob.day <= 12 and dob.day != dob.month:
+        return dob.replace(month=dob.day, day=dob.month), "dob_transposed"
+    if roll < 0.6:
+        year = dob.year + rng.choice([-1, 1, -10, 10])
+        try:
+            return dob.replace(year=year), "dob_year"
+        except ValueError:
+            return dob.replace(year=year, day=28), "dob_year"
+    if roll < 0.85:
+        return dob + timedelta(days=rng.choice([-1, 1])), "dob_day"
+    return None, "dob_missing"
+
+
+def make_variant(person: SynthPerson, rng: random.Random, *, as_of: date | None = None) -> dict:
+    """Return the same person as another agency might record them, with realistic errors.
+
+    The result has the fields of :class:`SynthPerson` (``date_of_birth`` and ``nhs_number``
+    may be None) plus ``corruptions``: the list of changes made, so that a benchmark can
+    report which hard cases a matcher gets right.  Pass ``as_of`` to let newborns be recorded
+    as "Baby" plus surname.
+    """
+    given, middle, family = person.given_name, person.middle_names, person.family_name
+    sex: str | None = person.sex
+    dob: date | None = person.date_of_birth
+    nhs = person.nhs_number
+    address_line, postcode = person.address_line, person.postcode
+    done: list[str] = []
+
+    if as_of is not None and (as_of - person.date_of_birth).days < 120 and rng.random() < 0.5:
+        given, middle = "Baby", ""
+        done.append("baby")
+    else:
+        group = _transliteration_index().get(given.lower())
+        roll = rng.random()
+        if group and roll < 0.45:
+            given = rng.choice([g for g in group if g.lower() != given.lower()] or [given])
+            done.append("given_transliteration")
+        elif roll < 0.58:
+            nicks = sorted(_nicknamer().nicknames_of(given))
+            if nicks:
+                given = rng.choice(nicks).title()
+                done.append("nickname")
+        elif roll < 0.62 and middle:
+            given, middle = middle.split()[0], ""
+            done.append("known_by_middle_name")
+        if rng.random() < 0.07:
+            given = _typo(rng, given)
+            done.append("given_typo")
+    if middle and rng.random() < 0.45:
+        middle = ""
+        done.append("middle_dropped")
+
+    group = _transliteration_index().get(family.lower())
+    if group and rng.random() < 0.35:
+        family = rng.choice([g for g in group if g.lower() != family.lower()] or [family])
+        done.append("surname_transliteration")
+    if ("-" in family or " " in family) and rng.random() < 0.5:
+        parts = [p for p in family.replace("-", " ").split() if p]
+        if family.startswith(("Al-", "El-")) and rng.random() < 0.5:
+            family = family.replace("-", "")
+        else:
+            family = rng.choice(parts)
+        done.append("surname_part")
+    if rng.random() < 0.07:
+        family = _typo(rng, family)
+        done.append("surname_typo")
+    if rng.random() < 0.35 and family != strip_diacritics(family):
+        family = strip_diacritics(family)
+        done.append("surname_diacritics")
+    if rng.random() < 0.5 and given != strip_diacritics(given):
+        given = strip_diacritics(given)
+        done.append("given_diacritics")
+    if rng.random() < 0.03 and given != "Baby":
+        given, family = family, given
+        done.append("names_swapped")
+    if rng.random() < 0.08:
+        family = family.upper()
+        done.append("surname_upper")
+
+    if rng.random() < 0.12:
+        dob, kind = _dob_error(rng, person.date_of_birth)
+        done.append(kind)
+    if rng.random() < 0.03:
+        sex = None
+        done.append("sex_missing")
+    if rng.random() < 0.15:
+        address_line, postcode = synthetic_address(rng)
+        done.append("moved")
+    elif rng.random() < 0.04:
+        postcode = ""
+        done.append("postcode_missing")
+    if nhs is not None and rng.random() < 0.35:
+        nhs = None
+        done.append("nhs_missing")
+
+    return {
+        "key": person.key,
+        "household_key": person.household_key,
+        "given_name": given,
+        "middle_names": middle,
+        "family_name": family,
+        "sex": sex,
+        "date_of_birth": dob,
+        "ethnicity": person.ethnicity,
+        "first_language": person.first_language,
+        "nhs_number": nhs,
+        "postcode": postcode,
+        "address_line": address_line,
+        "corruptions": done,
+    }
