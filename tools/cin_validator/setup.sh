@@ -11,7 +11,7 @@ CIN_VENV="${CIN_VENV:-$ROOT/.venv-cin}"
 PYTHON="${PYTHON:-python3.11}"
 VERSION="${CIN_VALIDATOR_VERSION:-0.1.13}"
 
-if [ -x "$CIN_VENV/bin/python" ] && "$CIN_VENV/bin/python" -c "import cin_validator" 2>/dev/null; then
+if [ -x "$CIN_VENV/bin/python" ] && "$CIN_VENV/bin/python" -c "import cin_validator, pytest" 2>/dev/null; then
   echo "cin validator ready in $CIN_VENV"
   exit 0
 fi
@@ -19,6 +19,7 @@ fi
 "$PYTHON" -m venv "$CIN_VENV"
 "$CIN_VENV/bin/python" -m pip install --quiet --upgrade pip
 # numpy < 2: the validator's pandas 1.5 wheels are built against the numpy 1 ABI.
-"$CIN_VENV/bin/python" -m pip install --quiet "csc-validator-be-cin==$VERSION" "numpy<2"
-"$CIN_VENV/bin/python" -c "import cin_validator" 
+# pytest: the package's command line (python -m cin_validator) imports it without declaring it.
+"$CIN_VENV/bin/python" -m pip install --quiet "csc-validator-be-cin==$VERSION" "numpy<2" pytest
+"$CIN_VENV/bin/python" -c "import cin_validator, pytest"
 echo "cin validator installed in $CIN_VENV"

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
@@ -16,6 +17,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("safehub.exchange.api_urls")),
     path("django-admin/", admin.site.urls),
+    # GOV.UK Frontend's stylesheet asks for fonts and images under /assets/.
+    re_path(r"^assets/(?P<path>.+)$", RedirectView.as_view(url="/static/govuk/assets/%(path)s", permanent=True)),
 ]
 handler403 = "safehub.core.views.forbidden"
 handler404 = "safehub.core.views.not_found"

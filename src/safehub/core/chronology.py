@@ -10,8 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import import_module
 
-CHRONOLOGY_MODULES = ["safehub.people.chronology", "safehub.frontdoor.chronology", "safehub.casework.chronology",
-                      "safehub.adults.chronology", "safehub.partnership.chronology"]
+CHRONOLOGY_MODULES = [
+    "safehub.people.chronology",
+    "safehub.frontdoor.chronology",
+    "safehub.casework.chronology",
+    "safehub.adults.chronology",
+    "safehub.partnership.chronology",
+]
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,12 @@ class SignInForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    token = forms.RegexField(regex=r"^\d{6}$", label="Security code", max_length=6,
-                             error_messages={"invalid": "Enter the 6-digit code from your authenticator app"})
+    token = forms.RegexField(
+        regex=r"^\d{6}$",
+        label="Security code",
+        max_length=6,
+        error_messages={"invalid": "Enter the 6-digit code from your authenticator app"},
+    )
 
 
 class AuditSearchForm(forms.Form):

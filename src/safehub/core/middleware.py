@@ -50,8 +50,17 @@ class ErrorReferenceMiddleware:
             return None
         reference = uuid.uuid4().hex[:10].upper()
         # Only the type and the reference go to the log: messages can carry personal data.
-        logger.error("unhandled %s on %s %s ref=%s", type(exception).__name__, request.method,
-                     request.resolver_match.view_name if request.resolver_match else "?", reference)
+        logger.error(
+            "unhandled %s on %s %s ref=%s",
+            type(exception).__name__,
+            request.method,
+            request.resolver_match.view_name if request.resolver_match else "?",
+            reference,
+        )
         status = 503 if isinstance(exception, DatabaseError) else 500
-        return render(request, "core/error.html", {"reference": reference, "status": status,
-                                                   "database": status == 503}, status=status)
+        return render(
+            request,
+            "core/error.html",
+            {"reference": reference, "status": status, "database": status == 503},
+            status=status,
+        )

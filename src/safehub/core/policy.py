@@ -48,12 +48,16 @@ ROLE_RULES: dict[str, frozenset[str]] = {
     "frontdoor.health_request_create": frozenset(FRONT_DOOR_ROLES),
     "frontdoor.health_request_answer": frozenset({R.HEALTH_NAVIGATOR}),
     "frontdoor.police_timeliness": frozenset(
-        {R.FRONT_DOOR_PRACTITIONER, R.FRONT_DOOR_MANAGER, R.POLICE_SAFEGUARDING_OFFICER, R.PARTNERSHIP_MANAGER,
-         R.ANALYST}
+        {
+            R.FRONT_DOOR_PRACTITIONER,
+            R.FRONT_DOOR_MANAGER,
+            R.POLICE_SAFEGUARDING_OFFICER,
+            R.PARTNERSHIP_MANAGER,
+            R.ANALYST,
+        }
     ),
     "frontdoor.flag_late": frozenset(
-        {R.FRONT_DOOR_PRACTITIONER, R.FRONT_DOOR_MANAGER, R.HEALTH_NAVIGATOR, R.SOCIAL_WORKER,
-         R.PARTNERSHIP_MANAGER}
+        {R.FRONT_DOOR_PRACTITIONER, R.FRONT_DOOR_MANAGER, R.HEALTH_NAVIGATOR, R.SOCIAL_WORKER, R.PARTNERSHIP_MANAGER}
     ),
     "frontdoor.notification_acknowledge": frozenset({R.DESIGNATED_SAFEGUARDING_LEAD}),
     "frontdoor.notification_overview": frozenset(
@@ -165,8 +169,9 @@ def persons_visible_to(user, qs: QuerySet, *, now: datetime | None = None) -> Qu
     not_sealed_or_named = Q(sealed=False) | Q(sealed_access__user=user)
     if membership.role in FRONT_DOOR_ROLES:
         return qs.filter(not_sealed_or_named).distinct()
-    grant = Q(break_glass_grants__user=user, break_glass_grants__expires_at__gt=now,
-              break_glass_grants__granted_at__lte=now)
+    grant = Q(
+        break_glass_grants__user=user, break_glass_grants__expires_at__gt=now, break_glass_grants__granted_at__lte=now
+    )
     if membership.role in {Role.ANALYST, Role.ADMINISTRATOR}:
         return qs.filter(grant).filter(not_sealed_or_named).distinct()
     involved = Q(involvements__agency_id=membership.agency_id) & (

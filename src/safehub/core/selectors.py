@@ -9,8 +9,16 @@ from safehub.core.calendar import UK
 from safehub.core.models import AuditEvent, SecurityAlert
 
 
-def audit_search(*, user, username: str = "", action: str = "", person_id: int | None = None,
-                 date_from=None, date_to=None, flagged: bool = False) -> QuerySet[AuditEvent]:
+def audit_search(
+    *,
+    user,
+    username: str = "",
+    action: str = "",
+    person_id: int | None = None,
+    date_from=None,
+    date_to=None,
+    flagged: bool = False,
+) -> QuerySet[AuditEvent]:
     """Search the audit trail (administrators only)."""
     policy.require(user, "audit.search")
     qs = AuditEvent.objects.select_related("agency").all()

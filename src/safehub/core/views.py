@@ -32,16 +32,21 @@ def sign_in(request):
                 return redirect("core:two_factor")
             return redirect(target or "core:home")
         error = "The username or password is not right"
-    return render(request, "core/sign_in.html", {"form": form, "error": error,
-                                                 "demo_users": _demo_users() if settings.DEMO_MODE else []})
+    return render(
+        request,
+        "core/sign_in.html",
+        {"form": form, "error": error, "demo_users": _demo_users() if settings.DEMO_MODE else []},
+    )
 
 
 def _demo_users():
     from safehub.agencies.models import Membership
 
     return list(
-        Membership.objects.filter(user__username__startswith="demo.").select_related("agency", "user")
-        .order_by("role").values_list("user__username", "role", "agency__name")[:20]
+        Membership.objects.filter(user__username__startswith="demo.")
+        .select_related("agency", "user")
+        .order_by("role")
+        .values_list("user__username", "role", "agency__name")[:20]
     )
 
 
@@ -98,13 +103,21 @@ def audit_search_view(request):
     qs = selectors.audit_search(user=request.user, **{k: v for k, v in filters.items() if v not in (None, "")})
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [
-        {"at": e.at, "user": e.actor_username, "agency": e.agency.name if e.agency else "", "action": e.get_action_display(),
-         "object": f"{e.object_type}:{e.object_id}" if e.object_type else "", "person_id": e.person_id, "reason": e.reason,
-         "flagged": e.flagged}
+        {
+            "at": e.at,
+            "user": e.actor_username,
+            "agency": e.agency.name if e.agency else "",
+            "action": e.get_action_display(),
+            "object": f"{e.object_type}:{e.object_id}" if e.object_type else "",
+            "person_id": e.person_id,
+            "reason": e.reason,
+            "flagged": e.flagged,
+        }
         for e in page.object_list
     ]
-    return render(request, "core/audit_search.html", {"form": form, "rows": rows, "page": page,
-                                                      "actions": AuditAction.choices})
+    return render(
+        request, "core/audit_search.html", {"form": form, "rows": rows, "page": page, "actions": AuditAction.choices}
+    )
 
 
 @login_required

@@ -13,7 +13,7 @@ class AgencyTokenAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).decode("latin-1")
         if not header.startswith(self.keyword + " "):
             return None
-        key = header[len(self.keyword) + 1:].strip()
+        key = header[len(self.keyword) + 1 :].strip()
         from safehub.exchange.models import ApiToken
 
         token = ApiToken.objects.select_related("user", "agency").filter(key_hash=ApiToken.hash_key(key)).first()

@@ -13,8 +13,12 @@ class ApiToken(models.Model):
     """A per-agency API token. Only a hash is stored; the token is shown once when made."""
 
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="api_tokens")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens",
-                             help_text="The service account the agency system acts as")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+        help_text="The service account the agency system acts as",
+    )
     name = models.CharField(max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)

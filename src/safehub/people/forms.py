@@ -51,8 +51,9 @@ class PersonSearchForm(GovForm):
 
 
 class PersonForm(GovForm):
-    given_name = forms.CharField(required=False, max_length=100, label="Given name",
-                                 help_text="Leave blank for a baby not yet named")
+    given_name = forms.CharField(
+        required=False, max_length=100, label="Given name", help_text="Leave blank for a baby not yet named"
+    )
     middle_names = forms.CharField(required=False, max_length=150, label="Middle names")
     family_name = forms.CharField(max_length=100, label="Family name")
     date_of_birth = GovDateField(required=False, label="Date of birth")
@@ -82,10 +83,15 @@ class AddressForm(GovForm):
 
 class RelationshipForm(GovForm):
     related_id = forms.IntegerField(label="Person ID of the related person")
-    kind = forms.ChoiceField(choices=RelationshipKind.choices, label="Relationship",
-                             help_text="The related person is the ... of this person")
+    kind = forms.ChoiceField(
+        choices=RelationshipKind.choices, label="Relationship", help_text="The related person is the ... of this person"
+    )
 
 
 class BreakGlassForm(GovForm):
-    reason = forms.CharField(widget=forms.Textarea, label="Why do you need to open this record?",
-                             help_text="Your reason is recorded and reviewed by a manager.", min_length=10)
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        label="Why do you need to open this record?",
+        help_text="Your reason is recorded and reviewed by a manager.",
+        min_length=10,
+    )

@@ -94,7 +94,9 @@ class Person(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(date_of_birth__isnull=False) | Q(expected_date_of_birth__isnull=False) | Q(family_name__gt=""),
+                condition=Q(date_of_birth__isnull=False)
+                | Q(expected_date_of_birth__isnull=False)
+                | Q(family_name__gt=""),
                 name="person_has_identity",
             ),
             models.CheckConstraint(
@@ -303,6 +305,8 @@ class BreakGlassGrant(models.Model):
     class Meta:
         ordering = ["-granted_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(expires_at__gt=models.F("granted_at")), name="break_glass_expires_later"),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("granted_at")), name="break_glass_expires_later"
+            ),
             models.CheckConstraint(condition=~Q(reason=""), name="break_glass_has_reason"),
         ]

@@ -16,7 +16,6 @@ from safehub.people.models import AgencyInformation, BreakGlassGrant, Person
 from safehub.people.validators import normalise_nhs_number
 
 
-@transaction.atomic
 def person_get_for_user(*, user, person_id: int, now: datetime, reason: str = "") -> Person:
     """Return the person if the user may open the record, auditing the read (or the refusal)."""
     person = Person.objects.filter(pk=person_id).first()
@@ -26,21 +25,24 @@ def person_get_for_user(*, user, person_id: int, now: datetime, reason: str = ""
         person = Person.objects.get(pk=person.merged_into_id)
     access = policy.person_access(user, person, now=now)
     if not access.allowed:
+        # The refusal is committed on its own: it must survive the exception that follows.
         with transaction.atomic():
-            audit.record(actor=user, action=AuditAction.ACCESS_DENIED, subject=person, at=now,
-                         details={"basis": access.basis})
+            audit.record(
+                actor=user, action=AuditAction.ACCESS_DENIED, subject=person, at=now, details={"basis": access.basis}
+            )
         if access.may_break_glass:
             raise BreakGlassRequired(person.pk)
         raise PermissionDenied("You do not have access to this record")
-    audit.record(
-        actor=user,
-        action=AuditAction.VIEW,
-        subject=person,
-        at=now,
-        reason=reason,
-        details={"basis": access.basis},
-        flagged=access.basis == "break_glass",
-    )
+    with transaction.atomic():
+        audit.record(
+            actor=user,
+            action=AuditAction.VIEW,
+            subject=person,
+            at=now,
+            reason=reason,
+            details={"basis": access.basis},
+            flagged=access.basis == "break_glass",
+        )
     return person
 
 
@@ -54,8 +56,9 @@ class SearchResult:
     restricted: bool
 
 
-def person_search(*, user, query: str, date_of_birth=None, nhs_number: str = "", now: datetime,
-                  limit: int = 50) -> list[SearchResult]:
+def person_search(
+    *, user, query: str, date_of_birth=None, nhs_number: str = "", now: datetime, limit: int = 50
+) -> list[SearchResult]:
     """Search people by name, date of birth or NHS number; only records the user may open.
 
     An exact NHS number also returns restricted matches (marked so) so that, for example, an
@@ -66,8 +69,11 @@ def person_search(*, user, query: str, date_of_birth=None, nhs_number: str = "",
     terms = [t for t in (query or "").split() if t]
     for term in terms:
         qs = qs.filter(
-            Q(given_name__istartswith=term) | Q(family_name__istartswith=term) | Q(preferred_name__istartswith=term)
-            | Q(other_names__given_name__istartswith=term) | Q(other_names__family_name__istartswith=term)
+            Q(given_name__istartswith=term)
+            | Q(family_name__istartswith=term)
+            | Q(preferred_name__istartswith=term)
+            | Q(other_names__given_name__istartswith=term)
+            | Q(other_names__family_name__istartswith=term)
         )
     if date_of_birth:
         qs = qs.filter(Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth))
@@ -82,13 +88,25 @@ def person_search(*, user, query: str, date_of_birth=None, nhs_number: str = "",
     if nhs and not people:
         restricted = list(qs.filter(sealed=False)[:5])
     with transaction.atomic():
-        audit.record(actor=user, action=AuditAction.SEARCH, at=now, object_type="people.Person",
-                     details={"results": len(people) + len(restricted)})
+        audit.record(
+            actor=user,
+            action=AuditAction.SEARCH,
+            at=now,
+            object_type="people.Person",
+            details={"results": len(people) + len(restricted)},
+        )
     postcodes = _current_postcodes([p.pk for p in people])
     out = [
-        SearchResult(p.pk, p.display_name, p.date_of_birth.strftime("%d/%m/%Y") if p.date_of_birth else
-                     (f"Expected {p.expected_date_of_birth:%d/%m/%Y}" if p.expected_date_of_birth else "Not known"),
-                     p.get_sex_display(), postcodes.get(p.pk, ""), False)
+        SearchResult(
+            p.pk,
+            p.display_name,
+            p.date_of_birth.strftime("%d/%m/%Y")
+            if p.date_of_birth
+            else (f"Expected {p.expected_date_of_birth:%d/%m/%Y}" if p.expected_date_of_birth else "Not known"),
+            p.get_sex_display(),
+            postcodes.get(p.pk, ""),
+            False,
+        )
         for p in people
     ]
     out += [SearchResult(p.pk, "Restricted record", "", "", "", True) for p in restricted]
@@ -108,12 +126,20 @@ def person_detail(*, user, person: Person) -> dict:
     """Prepare the person page's plain data (CONVENTIONS 5): details, names, addresses, relationships."""
     sections = policy.visible_sections(user)
     relationships = [
-        {"kind": r.get_kind_display(), "name": r.related.display_name, "id": r.related_id,
-         "dob": r.related.date_of_birth}
+        {
+            "kind": r.get_kind_display(),
+            "name": r.related.display_name,
+            "id": r.related_id,
+            "dob": r.related.date_of_birth,
+        }
         for r in person.relationships.select_related("related").all()
     ] + [
-        {"kind": f"{r.get_kind_display()} of", "name": r.person.display_name, "id": r.person_id,
-         "dob": r.person.date_of_birth}
+        {
+            "kind": f"{r.get_kind_display()} of",
+            "name": r.person.display_name,
+            "id": r.person_id,
+            "dob": r.person.date_of_birth,
+        }
         for r in person.related_to.select_related("person").all()
     ]
     info = [
@@ -127,8 +153,12 @@ def person_detail(*, user, person: Person) -> dict:
         "addresses": list(person.addresses.all()),
         "relationships": relationships,
         "education": [
-            {"setting": e.setting.name, "kind": e.setting.get_kind_display(), "from": e.started_date,
-             "to": e.ended_date}
+            {
+                "setting": e.setting.name,
+                "kind": e.setting.get_kind_display(),
+                "from": e.started_date,
+                "to": e.ended_date,
+            }
             for e in person.education_placements.select_related("setting")
         ],
         "involvements": [
@@ -146,9 +176,7 @@ def person_access_log(*, user, person: Person, now: datetime) -> list[AuditEvent
     policy.require(user, "people.view_access_log")
     with transaction.atomic():
         audit.record(actor=user, action=AuditAction.VIEW, subject=person, at=now, details={"page": "access_log"})
-    return list(
-        AuditEvent.objects.filter(person_id=person.pk).select_related("actor", "agency").order_by("-at")[:500]
-    )
+    return list(AuditEvent.objects.filter(person_id=person.pk).select_related("actor", "agency").order_by("-at")[:500])
 
 
 def break_glass_for_review(*, user) -> QuerySet[BreakGlassGrant]:

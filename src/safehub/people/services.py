@@ -24,24 +24,54 @@ from safehub.people.models import (
 )
 
 PERSON_FIELDS = (
-    "given_name", "middle_names", "family_name", "preferred_name", "date_of_birth", "expected_date_of_birth",
-    "sex", "gender_identity", "ethnicity", "first_language", "interpreter_needed", "disabilities",
-    "nhs_number", "upn",
+    "given_name",
+    "middle_names",
+    "family_name",
+    "preferred_name",
+    "date_of_birth",
+    "expected_date_of_birth",
+    "sex",
+    "gender_identity",
+    "ethnicity",
+    "first_language",
+    "interpreter_needed",
+    "disabilities",
+    "nhs_number",
+    "upn",
 )
+
+
+def _normalised(fields: dict[str, Any]) -> dict[str, Any]:
+    from safehub.people.validators import normalise_nhs_number
+
+    out = {k: v for k, v in fields.items() if k in PERSON_FIELDS}
+    if "nhs_number" in out:
+        out["nhs_number"] = normalise_nhs_number(out["nhs_number"] or "")
+    if "upn" in out:
+        out["upn"] = (out["upn"] or "").strip().upper()
+    for key in ("given_name", "middle_names", "family_name", "preferred_name", "first_language"):
+        if key in out:
+            out[key] = (out[key] or "").strip()
+    return out
 
 
 @transaction.atomic
 def person_create(*, by, now: datetime, **fields: Any) -> Person:
     """Create a person record after validating every field."""
     policy.require(by, "people.create")
-    person = Person(**{k: v for k, v in fields.items() if k in PERSON_FIELDS})
+    person = Person(**_normalised(fields))
     person.full_clean()
     person.save()
     audit.record(actor=by, action=AuditAction.CREATE, subject=person, at=now)
     membership = policy.membership_for_user(by)
     if membership is not None:
-        Involvement.objects.create(person=person, agency_id=membership.agency_id, kind="PROFESSIONAL",
-                                   started_at=now, source="people.person_create")
+        Involvement.objects.create(
+            person=person,
+            agency_id=membership.agency_id,
+            kind="PROFESSIONAL",
+            started_at=now,
+            source="people.person_create",
+        )
     return person
 
 
@@ -51,7 +81,7 @@ def person_update(*, person: Person, by, now: datetime, expected_version: int, *
     policy.require(by, "people.edit")
     if not policy.person_access(by, person, now=now).allowed:
         raise PermissionDenied("You do not have access to this record")
-    changed = {k: v for k, v in fields.items() if k in PERSON_FIELDS and getattr(person, k) != v}
+    changed = {k: v for k, v in _normalised(fields).items() if getattr(person, k) != v}
     for key, value in changed.items():
         setattr(person, key, value)
     person.full_clean()
@@ -72,13 +102,23 @@ def _require_edit(by, person: Person, now: datetime) -> None:
 
 
 @transaction.atomic
-def address_add(*, person: Person, by, now: datetime, line_1: str, postcode: str, line_2: str = "",
-                town: str = "", started_date: date | None = None) -> Address:
+def address_add(
+    *,
+    person: Person,
+    by,
+    now: datetime,
+    line_1: str,
+    postcode: str,
+    line_2: str = "",
+    town: str = "",
+    started_date: date | None = None,
+) -> Address:
     """Add a current address, ending the previous current one the day before."""
     _require_edit(by, person, now)
     started_date = started_date or now.date()
-    address = Address(person=person, line_1=line_1, line_2=line_2, town=town, postcode=postcode,
-                      started_date=started_date)
+    address = Address(
+        person=person, line_1=line_1, line_2=line_2, town=town, postcode=postcode, started_date=started_date
+    )
     address.full_clean()
     for previous in person.addresses.filter(ended_date__isnull=True):
         previous.ended_date = max(started_date - timedelta(days=1), previous.started_date or started_date)
@@ -89,8 +129,9 @@ def address_add(*, person: Person, by, now: datetime, line_1: str, postcode: str
 
 
 @transaction.atomic
-def name_add(*, person: Person, by, now: datetime, given_name: str, family_name: str,
-             kind: str = PersonName.Kind.ALIAS) -> PersonName:
+def name_add(
+    *, person: Person, by, now: datetime, given_name: str, family_name: str, kind: str = PersonName.Kind.ALIAS
+) -> PersonName:
     _require_edit(by, person, now)
     name = PersonName(person=person, given_name=given_name, family_name=family_name, kind=kind)
     name.full_clean()
@@ -100,8 +141,9 @@ def name_add(*, person: Person, by, now: datetime, given_name: str, family_name:
 
 
 @transaction.atomic
-def relationship_add(*, person: Person, related: Person, kind: str, by, now: datetime,
-                     started_date: date | None = None) -> Relationship:
+def relationship_add(
+    *, person: Person, related: Person, kind: str, by, now: datetime, started_date: date | None = None
+) -> Relationship:
     """Record that ``related`` is ``kind`` to ``person`` (siblings are recorded both ways)."""
     _require_edit(by, person, now)
     if person.pk == related.pk:
@@ -110,36 +152,56 @@ def relationship_add(*, person: Person, related: Person, kind: str, by, now: dat
     rel.full_clean()
     rel.save()
     if kind == "SIBLING":
-        Relationship.objects.get_or_create(person=related, related=person, kind=kind,
-                                           defaults={"started_date": started_date})
-    audit.record(actor=by, action=AuditAction.UPDATE, subject=person, at=now,
-                 details={"added": "relationship", "kind": kind, "related": related.pk})
+        Relationship.objects.get_or_create(
+            person=related, related=person, kind=kind, defaults={"started_date": started_date}
+        )
+    audit.record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        subject=person,
+        at=now,
+        details={"added": "relationship", "kind": kind, "related": related.pk},
+    )
     return rel
 
 
 @transaction.atomic
-def involvement_record(*, person: Person, agency_id: int, kind: str, now: datetime, source: str,
-                       by=None) -> Involvement:
+def involvement_record(
+    *, person: Person, agency_id: int, kind: str, now: datetime, source: str, by=None
+) -> Involvement:
     """Record that an agency is involved (this is what gives it access); idempotent per source."""
     involvement, created = Involvement.objects.get_or_create(
         person=person, agency_id=agency_id, kind=kind, source=source, defaults={"started_at": now}
     )
     if created:
-        audit.record(actor=by, action=AuditAction.CREATE, subject=involvement, person_id=person.pk, at=now,
-                     details={"agency": agency_id, "kind": kind})
+        audit.record(
+            actor=by,
+            action=AuditAction.CREATE,
+            subject=involvement,
+            person_id=person.pk,
+            at=now,
+            details={"agency": agency_id, "kind": kind},
+        )
     return involvement
 
 
 @transaction.atomic
-def education_placement_record(*, person: Person, setting_id: int, started_date: date, by, now: datetime
-                               ) -> EducationPlacement:
+def education_placement_record(
+    *, person: Person, setting_id: int, started_date: date, by, now: datetime
+) -> EducationPlacement:
     _require_edit(by, person, now)
     for current in person.education_placements.filter(ended_date__isnull=True):
         current.ended_date = started_date
         current.save(update_fields=["ended_date"])
     placement = EducationPlacement.objects.create(person=person, setting_id=setting_id, started_date=started_date)
-    involvement_record(person=person, agency_id=setting_id, kind="EDUCATION", now=now,
-                       source=f"people.EducationPlacement:{placement.pk}", by=by)
+    involvement_record(
+        person=person,
+        agency_id=setting_id,
+        kind="EDUCATION",
+        now=now,
+        source=f"people.EducationPlacement:{placement.pk}",
+        by=by,
+    )
     audit.record(actor=by, action=AuditAction.UPDATE, subject=person, at=now, details={"added": "education"})
     return placement
 
@@ -156,12 +218,16 @@ def break_glass_open(*, person: Person, by, reason: str, now: datetime) -> Break
     if not access.may_break_glass:
         raise PermissionDenied("This record cannot be opened with break-glass")
     grant = BreakGlassGrant.objects.create(
-        person=person, user=by, reason=reason, granted_at=now,
+        person=person,
+        user=by,
+        reason=reason,
+        granted_at=now,
         expires_at=now + timedelta(minutes=settings.SAFEHUB_BREAK_GLASS_MINUTES),
     )
     audit.record(actor=by, action=AuditAction.BREAK_GLASS, subject=person, at=now, reason=reason, flagged=True)
-    SecurityAlert.objects.create(raised_at=now, kind=AlertKind.BREAK_GLASS, user=by,
-                                 summary=f"Break-glass access to person {person.pk}")
+    SecurityAlert.objects.create(
+        raised_at=now, kind=AlertKind.BREAK_GLASS, user=by, summary=f"Break-glass access to person {person.pk}"
+    )
     return grant
 
 
@@ -174,6 +240,12 @@ def break_glass_review(*, grant: BreakGlassGrant, by, outcome: str, note: str, n
         raise ValidationError({"outcome": "Choose whether the access was appropriate"})
     grant.reviewed_by, grant.reviewed_at, grant.review_outcome, grant.review_note = by, now, outcome, note
     grant.save(update_fields=["reviewed_by", "reviewed_at", "review_outcome", "review_note"])
-    audit.record(actor=by, action=AuditAction.UPDATE, subject=grant, person_id=grant.person_id, at=now,
-                 details={"review": outcome})
+    audit.record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        subject=grant,
+        person_id=grant.person_id,
+        at=now,
+        details={"review": outcome},
+    )
     return grant

@@ -19,8 +19,7 @@ from safehub.people.models import BreakGlassGrant, Person
 
 def _open(request, person_id: int, reason: str = "") -> Person:
     try:
-        return selectors.person_get_for_user(user=request.user, person_id=person_id, now=timezone.now(),
-                                             reason=reason)
+        return selectors.person_get_for_user(user=request.user, person_id=person_id, now=timezone.now(), reason=reason)
     except Person.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -32,12 +31,17 @@ def search(request):
     form = PersonSearchForm(request.POST or None)
     results = None
     if request.method == "POST" and form.is_valid():
-        results = selectors.person_search(user=request.user, query=form.cleaned_data["query"],
-                                          date_of_birth=form.cleaned_data["date_of_birth"],
-                                          nhs_number=form.cleaned_data["nhs_number"], now=timezone.now())
+        results = selectors.person_search(
+            user=request.user,
+            query=form.cleaned_data["query"],
+            date_of_birth=form.cleaned_data["date_of_birth"],
+            nhs_number=form.cleaned_data["nhs_number"],
+            now=timezone.now(),
+        )
     template = "people/_results.html" if request.htmx else "people/search.html"
-    return render(request, template, {"form": form, "results": results,
-                                      "can_create": policy.can(request.user, "people.create")})
+    return render(
+        request, template, {"form": form, "results": results, "can_create": policy.can(request.user, "people.create")}
+    )
 
 
 @login_required
@@ -94,8 +98,13 @@ def edit(request, person_id: int):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.person_update(person=person, by=request.user, now=timezone.now(),
-                                   expected_version=form.cleaned_data["version"] or person.version, **data)
+            services.person_update(
+                person=person,
+                by=request.user,
+                now=timezone.now(),
+                expected_version=form.cleaned_data["version"] or person.version,
+                **data,
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         except StaleEdit:
@@ -104,8 +113,12 @@ def edit(request, person_id: int):
             messages.success(request, "Details saved")
             return redirect("people:detail", person_id=person.pk)
     status = 409 if stale else 200
-    return render(request, "people/form.html", {"form": form, "title": f"Change details: {person.display_name}",
-                                                "stale": stale, "person": person}, status=status)
+    return render(
+        request,
+        "people/form.html",
+        {"form": form, "title": f"Change details: {person.display_name}", "stale": stale, "person": person},
+        status=status,
+    )
 
 
 @login_required
@@ -132,9 +145,10 @@ def relationship_add(request, person_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             related = _open(request, form.cleaned_data["related_id"], reason="relationship")
-            services.relationship_add(person=person, related=related, kind=form.cleaned_data["kind"],
-                                      by=request.user, now=timezone.now())
-        except (ValidationError,) as exc:
+            services.relationship_add(
+                person=person, related=related, kind=form.cleaned_data["kind"], by=request.user, now=timezone.now()
+            )
+        except ValidationError as exc:
             add_service_errors(form, exc)
         except (Http404, PermissionDenied, BreakGlassRequired):
             form.add_error("related_id", "No person with that ID that you can open")
@@ -153,8 +167,9 @@ def break_glass(request, person_id: int):
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.break_glass_open(person=person, by=request.user, reason=form.cleaned_data["reason"],
-                                      now=timezone.now())
+            services.break_glass_open(
+                person=person, by=request.user, reason=form.cleaned_data["reason"], now=timezone.now()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -179,8 +194,13 @@ def break_glass_review(request, grant_id: int):
     if grant is None:
         raise Http404
     try:
-        services.break_glass_review(grant=grant, by=request.user, outcome=request.POST.get("outcome", ""),
-                                    note=request.POST.get("note", ""), now=timezone.now())
+        services.break_glass_review(
+            grant=grant,
+            by=request.user,
+            outcome=request.POST.get("outcome", ""),
+            note=request.POST.get("note", ""),
+            now=timezone.now(),
+        )
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     return redirect("core:security_review")

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from nicknames import NickNamer
+
 from safehub.synth import names as N
 
 TOTAL_AT_SCALE_1 = 264_957
@@ -196,8 +198,22 @@ def _nhs_number(key: int, seed: int) -> str | None:
 # ----------------------------------------------------------------------------------- addresses
 
 _POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # letters allowed in the inward code
-_CITY_DISTRICTS = ["SO14", "SO15", "SO16", "SO17", "SO18", "SO19", "SO30", "SO31", "SO40",
-                   "SO45", "SO50", "SO51", "SO52", "SO53"]
+_CITY_DISTRICTS = [
+    "SO14",
+    "SO15",
+    "SO16",
+    "SO17",
+    "SO18",
+    "SO19",
+    "SO30",
+    "SO31",
+    "SO40",
+    "SO45",
+    "SO50",
+    "SO51",
+    "SO52",
+    "SO53",
+]
 _EXTRA_AREAS = ["SX", "SY", "SZ", "QA", "QB", "QC", "QD", "QE", "QF", "QG", "QH", "QJ"]
 _HOUSEHOLDS_PER_STREET = 40
 _HOUSEHOLDS_PER_UNIT = 12
@@ -273,9 +289,9 @@ def _surname(rng: random.Random, community: str) -> str:
 
 def _gendered(surname: str, sex: str, community: str) -> str:
     """Return the female form of a Polish -ski/-cki/-dzki surname."""
-    if sex == "F" and _pools()[community].spec.gendered_surnames and surname[-1:] == "i":
-        if surname.endswith(("ski", "cki", "dzki")):
-            return surname[:-1] + "a"
+    gendered = _pools()[community].spec.gendered_surnames
+    if sex == "F" and gendered and surname.endswith(("ski", "cki", "dzki")):
+        return surname[:-1] + "a"
     return surname
 
 
@@ -292,13 +308,13 @@ _HOUSEHOLD_TYPES = _pairs_picker(
     {
         "single_young": 11.0,
         "single_mid": 8.5,
-        "single_old": 10.0,
+        "single_old": 11.0,
         "couple_young": 9.5,
         "couple_mid": 8.5,
-        "couple_old": 8.0,
-        "family_couple": 18.0,
+        "couple_old": 8.8,
+        "family_couple": 17.0,
         "family_lone": 7.5,
-        "students": 7.5,
+        "students": 6.9,
         "multigen": 1.2,
     }
 )
@@ -317,7 +333,7 @@ def _adult(rng: random.Random, age: int, sex: str, eth: str) -> _Member:
 
 def _couple(rng: random.Random, age: int, eth: str) -> list[_Member]:
     man = _adult(rng, age, "M", eth)
-    woman_age = max(18, age + rng.randint(-8, 3))
+    woman_age = min(103, max(18, age + rng.randint(-8, 3)))
     woman = _Member(sex="F", age=woman_age, community=man.community, ethnicity=eth)
     if rng.random() < 0.12 and eth == "WBRI":
         woman.community = "english"
@@ -335,7 +351,7 @@ def _family(rng: random.Random, *, lone: bool, multigen: bool = False) -> list[_
         eth = rng.choice(["APKN", "ABAN", "AIND", "AIND", "APKN", "ABAN", "AOTH", "BAFR"])
     n_kids = int(_KIDS.pick(rng))
     # Oldest child's age: skewed young, a tail of young adults still at home.
-    oldest = min(22, int(rng.triangular(0, 23, 6)))
+    oldest = min(22, int(rng.triangular(0, 23, 9)))
     ages = [oldest]
     for _ in range(n_kids - 1):
         nxt = ages[-1] - rng.randint(1, 5)
@@ -358,6 +374,9 @@ def _family(rng: random.Random, *, lone: bool, multigen: bool = False) -> list[_
 
     father = _adult(rng, father_age, "M", father_eth)
     mother = _adult(rng, mother_age, "F", mother_eth)
+    if mother_eth == father_eth and mother.community != father.community:
+        mother.community = father.community
+        mother.surname = _gendered(_surname(rng, father.community), "F", father.community)
     mspec = _pools()[mother.community].spec
     fspec = _pools()[father.community].spec
     if father.community == mother.community and rng.random() >= mspec.wife_keeps_name:
@@ -367,9 +386,7 @@ def _family(rng: random.Random, *, lone: bool, multigen: bool = False) -> list[_
     kid_surname = father.surname
     if rng.random() < fspec.patronymic:
         kid_surname = father.given
-    double_barrel = (
-        father.community == "english" and mother.surname != father.surname and rng.random() < 0.25
-    )
+    double_barrel = father.community == "english" and mother.surname != father.surname and rng.random() < 0.25
     if double_barrel:
         kid_surname = f"{mother.surname}-{father.surname}"
     elif father.community == "english" and rng.random() < 0.03:
@@ -409,8 +426,9 @@ def _family(rng: random.Random, *, lone: bool, multigen: bool = False) -> list[_
                 community=father.community,
                 ethnicity=father_eth,
             )
-            g.surname = _gendered(father.surname if g.sex == "M" else _surname(rng, g.community),
-                                  g.sex, g.community)
+            g.surname = _gendered(
+                father.surname if g.sex == "M" else _surname(rng, g.community), g.sex, g.community
+            )
             members.append(g)
     return members
 
@@ -429,12 +447,13 @@ def _household(rng: random.Random) -> list[_Member]:
     if kind == "couple_mid":
         return _couple(rng, rng.randint(45, 66), _ethnicity(rng, "adult"))
     if kind == "couple_old":
-        return _couple(rng, _old_age(rng) + 2, _ethnicity(rng, "old"))
+        return _couple(rng, min(103, _old_age(rng) + 2), _ethnicity(rng, "old"))
     if kind == "students":
         size = rng.choice([2, 3, 4, 4, 5, 5, 6])
         return [
-            _adult(rng, min(26, 18 + int(rng.expovariate(1 / 2.2))), rng.choice("MF"),
-                   _ethnicity(rng, "student"))
+            _adult(
+                rng, min(26, 18 + int(rng.expovariate(1 / 2.2))), rng.choice("MF"), _ethnicity(rng, "student")
+            )
             for _ in range(size)
         ]
     return _family(rng, lone=kind == "family_lone", multigen=kind == "multigen")
@@ -448,7 +467,10 @@ def _dob(rng: random.Random, as_of: date, age: int) -> date:
 def _middle(rng: random.Random, member: _Member, birth_year: int) -> str:
     spec = _pools()[member.community].spec
     if member.community in ("pakistani", "bangladeshi") and member.given in (
-        "Muhammad", "Mohammed", "Mohammad", "Abdul",
+        "Muhammad",
+        "Mohammed",
+        "Mohammad",
+        "Abdul",
     ):
         middle = _given(rng, member.community, "M", birth_year)
         return middle if middle != member.given else "Ali"
@@ -477,21 +499,28 @@ def generate_population(*, scale: float = 1.0, seed: int = 1, as_of: date) -> It
     while key < target:
         members = _household(rng)
         address_line, postcode = _address(household)
+        used = {m.given for m in members if m.given}
         for m in members:
             if key >= target:
                 break
             birth_year = as_of.year - m.age
             if not m.given:
-                m.given = _given(rng, m.community, m.sex, birth_year)
+                # Members of one household rarely share a first name; redraw a couple of times.
+                for _ in range(3):
+                    m.given = _given(rng, m.community, m.sex, birth_year)
+                    if m.given not in used:
+                        break
+                used.add(m.given)
             spec = pools[m.community].spec
             surname = m.surname
             fixed = pools[m.community].female_surnames
-            if m.sex == "F" and fixed is not None and rng.random() < spec.female_surname_share * (
-                0.5 if m.child else 1.0
+            if (
+                m.sex == "F"
+                and fixed is not None
+                and rng.random() < spec.female_surname_share * (0.5 if m.child else 1.0)
             ):
                 surname = fixed.pick(rng)
-            langs = pools[m.community].child_languages if m.age < 18 else pools[
-                m.community].adult_languages
+            langs = pools[m.community].child_languages if m.age < 18 else pools[m.community].adult_languages
             yield SynthPerson(
                 key=key,
                 household_key=household,
@@ -584,9 +613,7 @@ def _transliteration_index() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
-def _nicknamer():  # noqa: ANN202 - third-party type
-    from nicknames import NickNamer
-
+def _nicknamer() -> NickNamer:
     return NickNamer()
 
 
@@ -598,10 +625,32 @@ def strip_diacritics(text: str) -> str:
 
 
 _KEYBOARD = {
-    "a": "qsz", "b": "vn", "c": "xv", "d": "sf", "e": "wr", "f": "dg", "g": "fh", "h": "gj",
-    "i": "uo", "j": "hk", "k": "jl", "l": "k", "m": "n", "n": "bm", "o": "ip", "p": "o",
-    "q": "w", "r": "et", "s": "ad", "t": "ry", "u": "yi", "v": "cb", "w": "qe", "x": "zc",
-    "y": "tu", "z": "x",
+    "a": "qsz",
+    "b": "vn",
+    "c": "xv",
+    "d": "sf",
+    "e": "wr",
+    "f": "dg",
+    "g": "fh",
+    "h": "gj",
+    "i": "uo",
+    "j": "hk",
+    "k": "jl",
+    "l": "k",
+    "m": "n",
+    "n": "bm",
+    "o": "ip",
+    "p": "o",
+    "q": "w",
+    "r": "et",
+    "s": "ad",
+    "t": "ry",
+    "u": "yi",
+    "v": "cb",
+    "w": "qe",
+    "x": "zc",
+    "y": "tu",
+    "z": "x",
 }
 
 

@@ -16,6 +16,7 @@ Tables available to the SQL are the snapshot's datasets (moments as naive UTC ti
 ``year_earlier`` = the same date a year earlier with 29 February mapped to 28 February).
 """
 
+# ruff: noqa: S608 - SQL is assembled only from this package's constants; values are bound parameters
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -328,206 +329,425 @@ def _age_band_sql(low: int, high: int | None) -> str:
 def _build() -> list[MeasureDefinition]:
     children = ("persons",)
     m: list[MeasureDefinition] = [
-        _count("contacts_total", "Contacts", "contacts with a contact date in the year",
-               ("contacts",), CONTACTS_IN_YEAR),
-        _count("children_with_contact", "Children with a contact",
-               "distinct children with at least one contact in the year", ("contacts",),
-               f"SELECT DISTINCT person_id FROM contacts WHERE person_id IS NOT NULL "
-               f"AND contact_date {IN_YEAR}"),
-        _count("referrals_total", "Referrals",
-               "referrals with a referral date in the year (no further action included)",
-               ("referrals",), REFERRALS_IN_YEAR),
-        _count("referrals_nfa_total", "Referrals with no further action",
-               "referrals in the year marked no further action", ("referrals",),
-               f"SELECT * FROM ({REFERRALS_IN_YEAR}) WHERE nfa"),
-        _percent("contacts_to_referral_pct", "Contacts that led to a referral",
-                 "referrals in the year", "contacts in the year", ("contacts", "referrals"),
-                 f"""
+        _count(
+            "contacts_total",
+            "Contacts",
+            "contacts with a contact date in the year",
+            ("contacts",),
+            CONTACTS_IN_YEAR,
+        ),
+        _count(
+            "children_with_contact",
+            "Children with a contact",
+            "distinct children with at least one contact in the year",
+            ("contacts",),
+            f"SELECT DISTINCT person_id FROM contacts WHERE person_id IS NOT NULL AND contact_date {IN_YEAR}",
+        ),
+        _count(
+            "referrals_total",
+            "Referrals",
+            "referrals with a referral date in the year (no further action included)",
+            ("referrals",),
+            REFERRALS_IN_YEAR,
+        ),
+        _count(
+            "referrals_nfa_total",
+            "Referrals with no further action",
+            "referrals in the year marked no further action",
+            ("referrals",),
+            f"SELECT * FROM ({REFERRALS_IN_YEAR}) WHERE nfa",
+        ),
+        _percent(
+            "contacts_to_referral_pct",
+            "Contacts that led to a referral",
+            "referrals in the year",
+            "contacts in the year",
+            ("contacts", "referrals"),
+            f"""
 SELECT 'contact' AS record_kind, contact_id AS record_id, person_id, contact_date AS record_date,
        false AS numerator, true AS denominator
 FROM contacts WHERE contact_date {IN_YEAR}
 UNION ALL
 SELECT 'referral', referral_id, person_id, referral_date, true, false
 FROM referrals WHERE referral_date {IN_YEAR}
-"""),
-        _percent("re_referrals_12m_pct", "Re-referrals within 12 months",
-                 "referrals in the year whose child had another referral on or after the same date "
-                 "a year earlier and strictly before it",
-                 "referrals in the year", ("referrals",), RE_REFERRALS),
-        _count("assessments_completed_total", "Assessments completed",
-               "child and family assessments authorised in the year", ("assessments",),
-               ASSESSMENTS_COMPLETED),
-        _percent("assessments_within_45wd_pct", "Assessments completed within 45 working days",
-                 "assessments authorised in the year with at most 45 working days from start to "
-                 "authorisation", "assessments authorised in the year", ("assessments",),
-                 ASSESSMENTS_COMPLETED),
-        _count("s47_total", "Section 47 enquiries",
-               "section 47 enquiries whose initiating strategy discussion is in the year",
-               ("section47",), S47_STARTED),
-        _count("icpc_total", "Initial child protection conferences",
-               "initial child protection conferences dated in the year", ("section47",), ICPCS),
-        _percent("icpc_within_15wd_pct", "Initial conferences within 15 working days",
-                 "conferences in the year held at most 15 working days after the strategy discussion",
-                 "conferences in the year", ("section47",), ICPCS),
-        _count("cp_plans_started_total", "Child protection plans started",
-               "child protection plans starting in the year", ("cp_plans",), CP_STARTED),
+""",
+        ),
+        _percent(
+            "re_referrals_12m_pct",
+            "Re-referrals within 12 months",
+            "referrals in the year whose child had another referral on or after the same date "
+            "a year earlier and strictly before it",
+            "referrals in the year",
+            ("referrals",),
+            RE_REFERRALS,
+        ),
+        _count(
+            "assessments_completed_total",
+            "Assessments completed",
+            "child and family assessments authorised in the year",
+            ("assessments",),
+            ASSESSMENTS_COMPLETED,
+        ),
+        _percent(
+            "assessments_within_45wd_pct",
+            "Assessments completed within 45 working days",
+            "assessments authorised in the year with at most 45 working days from start to authorisation",
+            "assessments authorised in the year",
+            ("assessments",),
+            ASSESSMENTS_COMPLETED,
+        ),
+        _count(
+            "s47_total",
+            "Section 47 enquiries",
+            "section 47 enquiries whose initiating strategy discussion is in the year",
+            ("section47",),
+            S47_STARTED,
+        ),
+        _count(
+            "icpc_total",
+            "Initial child protection conferences",
+            "initial child protection conferences dated in the year",
+            ("section47",),
+            ICPCS,
+        ),
+        _percent(
+            "icpc_within_15wd_pct",
+            "Initial conferences within 15 working days",
+            "conferences in the year held at most 15 working days after the strategy discussion",
+            "conferences in the year",
+            ("section47",),
+            ICPCS,
+        ),
+        _count(
+            "cp_plans_started_total",
+            "Child protection plans started",
+            "child protection plans starting in the year",
+            ("cp_plans",),
+            CP_STARTED,
+        ),
     ]
     for category in CATEGORIES:
-        m.append(_count(
-            f"cp_plans_started_{category.lower()}",
-            f"Child protection plans started: {category.lower()}",
-            f"plans starting in the year with initial category {category}", ("cp_plans",),
-            f"SELECT * FROM ({CP_STARTED}) WHERE initial_category = '{category}'"))
+        m.append(
+            _count(
+                f"cp_plans_started_{category.lower()}",
+                f"Child protection plans started: {category.lower()}",
+                f"plans starting in the year with initial category {category}",
+                ("cp_plans",),
+                f"SELECT * FROM ({CP_STARTED}) WHERE initial_category = '{category}'",
+            )
+        )
     m += [
-        _count("cp_plans_unborn_started", "Child protection plans started for unborn children",
-               "plans starting in the year for a child unborn at the start", ("cp_plans",),
-               f"SELECT * FROM ({CP_STARTED}) WHERE unborn_at_start"),
-        _count("cp_plans_open_31_march", "Children on a child protection plan at 31 March",
-               "distinct children with a plan started on or before 31 March and not ended before it",
-               ("cp_plans",), CP_OPEN_AT_END),
-        _percent("cp_plans_second_or_subsequent_pct", "Second or subsequent child protection plans",
-                 "plans started in the year for a child with a plan that started earlier",
-                 "plans started in the year", ("cp_plans",), CP_SUBSEQUENT),
-        _count("cla_started_total", "Periods of being looked after started",
-               "periods of being looked after starting in the year", ("cla_episodes",), CLA_STARTED),
-        _count("cla_open_31_march", "Children looked after at 31 March",
-               "distinct children with a period started on or before 31 March and not ended before it",
-               ("cla_episodes",), CLA_OPEN_AT_END),
+        _count(
+            "cp_plans_unborn_started",
+            "Child protection plans started for unborn children",
+            "plans starting in the year for a child unborn at the start",
+            ("cp_plans",),
+            f"SELECT * FROM ({CP_STARTED}) WHERE unborn_at_start",
+        ),
+        _count(
+            "cp_plans_open_31_march",
+            "Children on a child protection plan at 31 March",
+            "distinct children with a plan started on or before 31 March and not ended before it",
+            ("cp_plans",),
+            CP_OPEN_AT_END,
+        ),
+        _percent(
+            "cp_plans_second_or_subsequent_pct",
+            "Second or subsequent child protection plans",
+            "plans started in the year for a child with a plan that started earlier",
+            "plans started in the year",
+            ("cp_plans",),
+            CP_SUBSEQUENT,
+        ),
+        _count(
+            "cla_started_total",
+            "Periods of being looked after started",
+            "periods of being looked after starting in the year",
+            ("cla_episodes",),
+            CLA_STARTED,
+        ),
+        _count(
+            "cla_open_31_march",
+            "Children looked after at 31 March",
+            "distinct children with a period started on or before 31 March and not ended before it",
+            ("cla_episodes",),
+            CLA_OPEN_AT_END,
+        ),
         MeasureDefinition(
-            id="cla_rate_per_10k", title="Children looked after per 10,000 children",
+            id="cla_rate_per_10k",
+            title="Children looked after per 10,000 children",
             description="Children looked after at 31 March per 10,000 children aged 0 to 17",
             numerator="children looked after at 31 March",
             denominator="population aged 0 to 17 (population key children_0_17)",
             rule="cla_open_31_march / children_0_17 * 10000, 1 decimal place; none without population",
-            sources=("cla_episodes",), unit="rate", sql=CLA_OPEN_AT_END,
-            aggregate="rate_per_10k", population_key="children_0_17"),
-        _count("children_open_in_year", "Children with social care involvement in the year",
-               "distinct children with a referral or strategy discussion in the year, or an "
-               "assessment, child protection plan or period of care open at any time in the year",
-               ("referrals", "assessments", "section47", "cp_plans", "cla_episodes", *children),
-               CHILDREN_OPEN),
-        _percent("cla_reviews_in_time_pct", "Looked-after reviews held in time",
-                 "reviews due in the year held on or before the due date", "reviews due in the year",
-                 ("cla_reviews",), _due_in_time("cla_reviews", "review_id", "held_date")),
-        _percent("cla_health_assessments_in_time_pct", "Health assessments completed in time",
-                 "health assessments due in the year completed on or before the due date",
-                 "health assessments due in the year", ("cla_health_assessments",),
-                 _due_in_time("cla_health_assessments", "assessment_id", "completed_date")),
-        _percent("care_leavers_suitable_accommodation_pct", "Care leavers in suitable accommodation",
-                 "care leavers whose latest status in the year is suitable accommodation",
-                 "care leavers with a status in the year", ("care_leavers",),
-                 _care_leavers("suitable_accommodation")),
-        _percent("care_leavers_eet_pct", "Care leavers in education, employment or training",
-                 "care leavers whose latest status in the year is in education, employment or training",
-                 "care leavers with a status in the year", ("care_leavers",), _care_leavers("in_eet")),
+            sources=("cla_episodes",),
+            unit="rate",
+            sql=CLA_OPEN_AT_END,
+            aggregate="rate_per_10k",
+            population_key="children_0_17",
+        ),
+        _count(
+            "children_open_in_year",
+            "Children with social care involvement in the year",
+            "distinct children with a referral or strategy discussion in the year, or an "
+            "assessment, child protection plan or period of care open at any time in the year",
+            ("referrals", "assessments", "section47", "cp_plans", "cla_episodes", *children),
+            CHILDREN_OPEN,
+        ),
+        _percent(
+            "cla_reviews_in_time_pct",
+            "Looked-after reviews held in time",
+            "reviews due in the year held on or before the due date",
+            "reviews due in the year",
+            ("cla_reviews",),
+            _due_in_time("cla_reviews", "review_id", "held_date"),
+        ),
+        _percent(
+            "cla_health_assessments_in_time_pct",
+            "Health assessments completed in time",
+            "health assessments due in the year completed on or before the due date",
+            "health assessments due in the year",
+            ("cla_health_assessments",),
+            _due_in_time("cla_health_assessments", "assessment_id", "completed_date"),
+        ),
+        _percent(
+            "care_leavers_suitable_accommodation_pct",
+            "Care leavers in suitable accommodation",
+            "care leavers whose latest status in the year is suitable accommodation",
+            "care leavers with a status in the year",
+            ("care_leavers",),
+            _care_leavers("suitable_accommodation"),
+        ),
+        _percent(
+            "care_leavers_eet_pct",
+            "Care leavers in education, employment or training",
+            "care leavers whose latest status in the year is in education, employment or training",
+            "care leavers with a status in the year",
+            ("care_leavers",),
+            _care_leavers("in_eet"),
+        ),
         # Front door
-        _count("police_high_risk_referrals_total", "Police high-risk referrals",
-               "police contacts flagged high risk received (UK date) in the year", ("contacts",),
-               POLICE_HIGH_RISK),
-        _percent("police_high_risk_within_limit_pct", "Police high-risk referrals within the limit",
-                 "of those, received within the agreed limit (24 hours when none) of the incident "
-                 "being recorded", "police high-risk contacts received in the year", ("contacts",),
-                 POLICE_HIGH_RISK),
-        _count("police_high_risk_late_flagged_total", "Police high-risk referrals flagged late",
-               "police high-risk contacts received in the year that the front door flagged late",
-               ("contacts",), f"SELECT * FROM ({POLICE_HIGH_RISK}) WHERE late_flagged"),
-        _count("health_requests_total", "Health information requests",
-               "health information requests made (UK date) in the year", ("health_requests",),
-               HEALTH_REQUESTS),
-        _percent("health_requests_answered_in_time_pct", "Health requests answered in time",
-                 "requests made in the year answered by their due time",
-                 "requests made in the year", ("health_requests",), HEALTH_REQUESTS),
-        _count("health_requests_late_total", "Health requests answered late",
-               "requests made in the year answered after their due time", ("health_requests",),
-               f"SELECT * FROM ({HEALTH_REQUESTS}) WHERE answered_at > due_at"),
-        _count("health_requests_unanswered_total", "Health requests not answered",
-               "requests made in the year with no answer", ("health_requests",),
-               f"SELECT * FROM ({HEALTH_REQUESTS}) WHERE answered_at IS NULL"),
+        _count(
+            "police_high_risk_referrals_total",
+            "Police high-risk referrals",
+            "police contacts flagged high risk received (UK date) in the year",
+            ("contacts",),
+            POLICE_HIGH_RISK,
+        ),
+        _percent(
+            "police_high_risk_within_limit_pct",
+            "Police high-risk referrals within the limit",
+            "of those, received within the agreed limit (24 hours when none) of the incident being recorded",
+            "police high-risk contacts received in the year",
+            ("contacts",),
+            POLICE_HIGH_RISK,
+        ),
+        _count(
+            "police_high_risk_late_flagged_total",
+            "Police high-risk referrals flagged late",
+            "police high-risk contacts received in the year that the front door flagged late",
+            ("contacts",),
+            f"SELECT * FROM ({POLICE_HIGH_RISK}) WHERE late_flagged",
+        ),
+        _count(
+            "health_requests_total",
+            "Health information requests",
+            "health information requests made (UK date) in the year",
+            ("health_requests",),
+            HEALTH_REQUESTS,
+        ),
+        _percent(
+            "health_requests_answered_in_time_pct",
+            "Health requests answered in time",
+            "requests made in the year answered by their due time",
+            "requests made in the year",
+            ("health_requests",),
+            HEALTH_REQUESTS,
+        ),
+        _count(
+            "health_requests_late_total",
+            "Health requests answered late",
+            "requests made in the year answered after their due time",
+            ("health_requests",),
+            f"SELECT * FROM ({HEALTH_REQUESTS}) WHERE answered_at > due_at",
+        ),
+        _count(
+            "health_requests_unanswered_total",
+            "Health requests not answered",
+            "requests made in the year with no answer",
+            ("health_requests",),
+            f"SELECT * FROM ({HEALTH_REQUESTS}) WHERE answered_at IS NULL",
+        ),
         MeasureDefinition(
-            id="health_requests_median_hours_to_answer", title="Median hours to answer a health request",
+            id="health_requests_median_hours_to_answer",
+            title="Median hours to answer a health request",
             description="Median time from request to answer, in hours, of requests made in the year",
-            numerator="hours from request to answer", denominator="answered requests made in the year",
+            numerator="hours from request to answer",
+            denominator="answered requests made in the year",
             rule="median of (answered_at - requested_at) in hours over answered requests, 1 decimal place",
-            sources=("health_requests",), unit="hours",
-            sql=f"SELECT * FROM ({HEALTH_REQUESTS}) WHERE answered_at IS NOT NULL", aggregate="median"),
-        _percent("strategy_records_shared_in_time_pct", "Strategy records shared in time",
-                 "meetings whose record was shared with every invited agency by the due time",
-                 "strategy meetings held in the year",
-                 ("strategy_meetings", "strategy_invites", "strategy_record_shares"), STRATEGY_SHARED),
-        _percent("education_notifications_before_next_school_day_pct",
-                 "Education notifications before the next school day",
-                 "notifications delivered by their due time (the start of the next school day)",
-                 "notifications of incidents (UK date) in the year", ("education_notifications",),
-                 EDUCATION_NOTIFICATIONS),
-        _percent("contacts_ethnicity_recorded_pct", "Contacts with the child's ethnicity recorded",
-                 "contacts in the year with the ethnicity recorded", "contacts in the year",
-                 ("contacts",), _contacts_flag("ethnicity_recorded")),
-        _percent("contacts_voice_recorded_pct", "Contacts with the child's voice recorded",
-                 "contacts in the year with the child's voice recorded", "contacts in the year",
-                 ("contacts",), _contacts_flag("voice_recorded")),
+            sources=("health_requests",),
+            unit="hours",
+            sql=f"SELECT * FROM ({HEALTH_REQUESTS}) WHERE answered_at IS NOT NULL",
+            aggregate="median",
+        ),
+        _percent(
+            "strategy_records_shared_in_time_pct",
+            "Strategy records shared in time",
+            "meetings whose record was shared with every invited agency by the due time",
+            "strategy meetings held in the year",
+            ("strategy_meetings", "strategy_invites", "strategy_record_shares"),
+            STRATEGY_SHARED,
+        ),
+        _percent(
+            "education_notifications_before_next_school_day_pct",
+            "Education notifications before the next school day",
+            "notifications delivered by their due time (the start of the next school day)",
+            "notifications of incidents (UK date) in the year",
+            ("education_notifications",),
+            EDUCATION_NOTIFICATIONS,
+        ),
+        _percent(
+            "contacts_ethnicity_recorded_pct",
+            "Contacts with the child's ethnicity recorded",
+            "contacts in the year with the ethnicity recorded",
+            "contacts in the year",
+            ("contacts",),
+            _contacts_flag("ethnicity_recorded"),
+        ),
+        _percent(
+            "contacts_voice_recorded_pct",
+            "Contacts with the child's voice recorded",
+            "contacts in the year with the child's voice recorded",
+            "contacts in the year",
+            ("contacts",),
+            _contacts_flag("voice_recorded"),
+        ),
         # Adults
-        _count("adult_concerns_total", "Safeguarding concerns", "concerns received in the year",
-               ("adult_concerns",), CONCERNS_IN_YEAR),
-        _count("adult_individuals_concerns", "Adults with a safeguarding concern",
-               "distinct adults with a concern received in the year", ("adult_concerns",),
-               INDIVIDUALS_CONCERNS),
+        _count(
+            "adult_concerns_total",
+            "Safeguarding concerns",
+            "concerns received in the year",
+            ("adult_concerns",),
+            CONCERNS_IN_YEAR,
+        ),
+        _count(
+            "adult_individuals_concerns",
+            "Adults with a safeguarding concern",
+            "distinct adults with a concern received in the year",
+            ("adult_concerns",),
+            INDIVIDUALS_CONCERNS,
+        ),
     ]
     for band, (low, high) in AGE_BANDS.items():
         label = f"{low} to {high}" if high is not None else f"{low} and over"
-        m.append(_count(
-            f"adult_individuals_concerns_{band}", f"Adults with a concern aged {label}",
-            f"distinct adults with a concern in the year aged {label} at their first concern in it",
-            ("adult_concerns",), _age_band_sql(low, high)))
-    m.append(_count(
-        "adult_individuals_concerns_age_unknown", "Adults with a concern, age not known or under 18",
-        "distinct adults with a concern in the year whose age at their first concern in it is "
-        "missing or under 18", ("adult_concerns",),
-        f"SELECT * FROM ({INDIVIDUALS_CONCERNS}) WHERE age_at_concern IS NULL OR age_at_concern < 18"))
+        m.append(
+            _count(
+                f"adult_individuals_concerns_{band}",
+                f"Adults with a concern aged {label}",
+                f"distinct adults with a concern in the year aged {label} at their first concern in it",
+                ("adult_concerns",),
+                _age_band_sql(low, high),
+            )
+        )
+    m.append(
+        _count(
+            "adult_individuals_concerns_age_unknown",
+            "Adults with a concern, age not known or under 18",
+            "distinct adults with a concern in the year whose age at their first concern in it is "
+            "missing or under 18",
+            ("adult_concerns",),
+            f"SELECT * FROM ({INDIVIDUALS_CONCERNS}) WHERE age_at_concern IS NULL OR age_at_concern < 18",
+        )
+    )
     for word, code in SEXES.items():
-        m.append(_count(
-            f"adult_individuals_concerns_sex_{word}", f"Adults with a concern: {word}",
-            f"distinct adults with a concern in the year recorded as {word} on their first concern",
-            ("adult_concerns",), f"SELECT * FROM ({INDIVIDUALS_CONCERNS}) WHERE sex = '{code}'"))
-    m.append(_count(
-        "adult_individuals_concerns_sex_unknown", "Adults with a concern: sex not known",
-        "distinct adults with a concern in the year with sex neither M nor F on their first concern",
-        ("adult_concerns",),
-        f"SELECT * FROM ({INDIVIDUALS_CONCERNS}) WHERE sex IS NULL OR sex NOT IN ('M', 'F')"))
+        m.append(
+            _count(
+                f"adult_individuals_concerns_sex_{word}",
+                f"Adults with a concern: {word}",
+                f"distinct adults with a concern in the year recorded as {word} on their first concern",
+                ("adult_concerns",),
+                f"SELECT * FROM ({INDIVIDUALS_CONCERNS}) WHERE sex = '{code}'",
+            )
+        )
+    m.append(
+        _count(
+            "adult_individuals_concerns_sex_unknown",
+            "Adults with a concern: sex not known",
+            "distinct adults with a concern in the year with sex neither M nor F on their first concern",
+            ("adult_concerns",),
+            f"SELECT * FROM ({INDIVIDUALS_CONCERNS}) WHERE sex IS NULL OR sex NOT IN ('M', 'F')",
+        )
+    )
     m += [
-        _count("adult_s42_started_total", "Section 42 enquiries started",
-               "section 42 enquiries started in the year", ("s42_enquiries",), S42_STARTED),
-        _count("adult_individuals_s42", "Adults with a section 42 enquiry",
-               "distinct adults with a section 42 enquiry started in the year", ("s42_enquiries",),
-               f"SELECT DISTINCT person_id FROM ({S42_STARTED}) WHERE person_id IS NOT NULL"),
-        _count("adult_s42_concluded_total", "Section 42 enquiries concluded",
-               "section 42 enquiries concluded in the year", ("s42_enquiries",), S42_CONCLUDED),
+        _count(
+            "adult_s42_started_total",
+            "Section 42 enquiries started",
+            "section 42 enquiries started in the year",
+            ("s42_enquiries",),
+            S42_STARTED,
+        ),
+        _count(
+            "adult_individuals_s42",
+            "Adults with a section 42 enquiry",
+            "distinct adults with a section 42 enquiry started in the year",
+            ("s42_enquiries",),
+            f"SELECT DISTINCT person_id FROM ({S42_STARTED}) WHERE person_id IS NOT NULL",
+        ),
+        _count(
+            "adult_s42_concluded_total",
+            "Section 42 enquiries concluded",
+            "section 42 enquiries concluded in the year",
+            ("s42_enquiries",),
+            S42_CONCLUDED,
+        ),
     ]
     for risk in RISK_TYPES:
-        m.append(_count(
-            f"adult_s42_concluded_risk_{risk}", f"Concluded enquiries with risk: {risk}",
-            f"section 42 enquiries concluded in the year recording the risk type {risk} "
-            "(once per enquiry)", ("s42_enquiries",),
-            f"SELECT * FROM ({S42_CONCLUDED}) WHERE list_contains(risk_types, '{risk}')"))
+        m.append(
+            _count(
+                f"adult_s42_concluded_risk_{risk}",
+                f"Concluded enquiries with risk: {risk}",
+                f"section 42 enquiries concluded in the year recording the risk type {risk} "
+                "(once per enquiry)",
+                ("s42_enquiries",),
+                f"SELECT * FROM ({S42_CONCLUDED}) WHERE list_contains(risk_types, '{risk}')",
+            )
+        )
     for value in CAPACITY:
-        m.append(_count(
-            f"adult_s42_concluded_capacity_{value}", f"Concluded enquiries: lacked capacity {value}",
-            f"section 42 enquiries concluded in the year where lacked capacity is {value} "
-            "(missing counts as not_recorded)", ("s42_enquiries",),
-            f"SELECT * FROM ({S42_CONCLUDED}) WHERE lacked_capacity = '{value}'"))
+        m.append(
+            _count(
+                f"adult_s42_concluded_capacity_{value}",
+                f"Concluded enquiries: lacked capacity {value}",
+                f"section 42 enquiries concluded in the year where lacked capacity is {value} "
+                "(missing counts as not_recorded)",
+                ("s42_enquiries",),
+                f"SELECT * FROM ({S42_CONCLUDED}) WHERE lacked_capacity = '{value}'",
+            )
+        )
     for value in MSP:
-        m.append(_count(
-            f"adult_s42_concluded_msp_{value}", f"Concluded enquiries: desired outcomes {value}",
-            f"section 42 enquiries concluded in the year where desired outcomes were {value} "
-            "(missing counts as not_recorded)", ("s42_enquiries",),
-            f"SELECT * FROM ({S42_CONCLUDED}) WHERE msp = '{value}'"))
+        m.append(
+            _count(
+                f"adult_s42_concluded_msp_{value}",
+                f"Concluded enquiries: desired outcomes {value}",
+                f"section 42 enquiries concluded in the year where desired outcomes were {value} "
+                "(missing counts as not_recorded)",
+                ("s42_enquiries",),
+                f"SELECT * FROM ({S42_CONCLUDED}) WHERE msp = '{value}'",
+            )
+        )
     for value in RISK_OUTCOMES:
-        m.append(_count(
-            f"adult_s42_concluded_risk_outcome_{value}", f"Concluded enquiries: risk {value}",
-            f"section 42 enquiries concluded in the year with risk outcome {value}",
-            ("s42_enquiries",), f"SELECT * FROM ({S42_CONCLUDED}) WHERE risk_outcome = '{value}'"))
+        m.append(
+            _count(
+                f"adult_s42_concluded_risk_outcome_{value}",
+                f"Concluded enquiries: risk {value}",
+                f"section 42 enquiries concluded in the year with risk outcome {value}",
+                ("s42_enquiries",),
+                f"SELECT * FROM ({S42_CONCLUDED}) WHERE risk_outcome = '{value}'",
+            )
+        )
     return m
 
 
 MEASURES: tuple[MeasureDefinition, ...] = tuple(_build())
 MEASURES_BY_ID: dict[str, MeasureDefinition] = {m.id: m for m in MEASURES}
-assert len(MEASURES_BY_ID) == len(MEASURES), "measure ids must be unique"  # noqa: S101
+if len(MEASURES_BY_ID) != len(MEASURES):
+    raise RuntimeError("measure ids must be unique")

@@ -193,7 +193,9 @@ def reference_measures(
     out["police_high_risk_late_flagged_total"] = sum(1 for c in high_risk if c.get("late_flagged"))
 
     requests = [
-        r for r in get("health_requests") if r.get("requested_at") and _in(uk_date(r["requested_at"]), start, end)
+        r
+        for r in get("health_requests")
+        if r.get("requested_at") and _in(uk_date(r["requested_at"]), start, end)
     ]
 
     def answered_in_time(r: Row) -> bool:
@@ -212,7 +214,7 @@ def reference_measures(
 
     meetings = []
     for m in get("strategy_meetings"):
-        held = m.get("held_date") or (uk_date(m["held_at"]) if m.get("held_at") else None)
+        held: date | None = m.get("held_date") or (uk_date(m["held_at"]) if m.get("held_at") else None)
         if _in(held, start, end):
             meetings.append(m)
     due_by_meeting = {m["meeting_id"]: m.get("record_share_due_at") for m in get("strategy_meetings")}
@@ -234,16 +236,22 @@ def reference_measures(
 
     out["strategy_records_shared_in_time_pct"] = percent(sum(map(shared_in_time, meetings)), len(meetings))
     notes = [
-        n for n in get("education_notifications") if n.get("incident_at") and _in(uk_date(n["incident_at"]), start, end)
+        n
+        for n in get("education_notifications")
+        if n.get("incident_at") and _in(uk_date(n["incident_at"]), start, end)
     ]
     out["education_notifications_before_next_school_day_pct"] = percent(
-        sum(1 for n in notes if n.get("delivered_at") and n.get("due_at") and n["delivered_at"] <= n["due_at"]),
+        sum(
+            1 for n in notes if n.get("delivered_at") and n.get("due_at") and n["delivered_at"] <= n["due_at"]
+        ),
         len(notes),
     )
     out["contacts_ethnicity_recorded_pct"] = percent(
         sum(1 for c in contacts if c.get("ethnicity_recorded")), len(contacts)
     )
-    out["contacts_voice_recorded_pct"] = percent(sum(1 for c in contacts if c.get("voice_recorded")), len(contacts))
+    out["contacts_voice_recorded_pct"] = percent(
+        sum(1 for c in contacts if c.get("voice_recorded")), len(contacts)
+    )
 
     # Adults
     concerns = [c for c in get("adult_concerns") if _in(c.get("received_date"), start, end)]
@@ -266,7 +274,9 @@ def reference_measures(
     )
     out["adult_individuals_concerns_sex_male"] = sum(1 for c in first.values() if c.get("sex") == "M")
     out["adult_individuals_concerns_sex_female"] = sum(1 for c in first.values() if c.get("sex") == "F")
-    out["adult_individuals_concerns_sex_unknown"] = sum(1 for c in first.values() if c.get("sex") not in ("M", "F"))
+    out["adult_individuals_concerns_sex_unknown"] = sum(
+        1 for c in first.values() if c.get("sex") not in ("M", "F")
+    )
     s42 = [e for e in get("s42_enquiries") if e.get("kind") == "S42"]
     started = [e for e in s42 if _in(e.get("started_date"), start, end)]
     out["adult_s42_started_total"] = len(started)
@@ -274,15 +284,21 @@ def reference_measures(
     concluded = [e for e in s42 if _in(e.get("concluded_date"), start, end)]
     out["adult_s42_concluded_total"] = len(concluded)
     for risk in RISK_TYPES:
-        out[f"adult_s42_concluded_risk_{risk}"] = sum(1 for e in concluded if risk in (e.get("risk_types") or []))
+        out[f"adult_s42_concluded_risk_{risk}"] = sum(
+            1 for e in concluded if risk in (e.get("risk_types") or [])
+        )
     for value in CAPACITY:
         out[f"adult_s42_concluded_capacity_{value}"] = sum(
             1 for e in concluded if (e.get("lacked_capacity") or "not_recorded") == value
         )
     for value in MSP:
-        out[f"adult_s42_concluded_msp_{value}"] = sum(1 for e in concluded if (e.get("msp") or "not_recorded") == value)
+        out[f"adult_s42_concluded_msp_{value}"] = sum(
+            1 for e in concluded if (e.get("msp") or "not_recorded") == value
+        )
     for value in RISK_OUTCOMES:
-        out[f"adult_s42_concluded_risk_outcome_{value}"] = sum(1 for e in concluded if e.get("risk_outcome") == value)
+        out[f"adult_s42_concluded_risk_outcome_{value}"] = sum(
+            1 for e in concluded if e.get("risk_outcome") == value
+        )
     return out
 
 

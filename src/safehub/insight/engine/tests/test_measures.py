@@ -187,7 +187,12 @@ def test_icpc_at_exactly_15_working_days() -> None:
     rows = {
         "section47": [
             {"s47_id": 1, "person_id": 1, "strategy_date": date(2024, 12, 16), "icpc_date": date(2025, 1, 9)},
-            {"s47_id": 2, "person_id": 2, "strategy_date": date(2024, 12, 16), "icpc_date": date(2025, 1, 10)},
+            {
+                "s47_id": 2,
+                "person_id": 2,
+                "strategy_date": date(2024, 12, 16),
+                "icpc_date": date(2025, 1, 10),
+            },
             {"s47_id": 3, "person_id": 3, "strategy_date": date(2024, 3, 28), "icpc_date": None},
         ]
     }
@@ -221,9 +226,13 @@ def test_plans_unborn_categories_and_second_plans() -> None:
     assert result["cp_plans_second_or_subsequent_pct"] == 50.0
 
 
-@pytest.mark.parametrize(("end_date", "open_count"), [(date(2025, 3, 30), 0), (date(2025, 3, 31), 1), (None, 1)])
+@pytest.mark.parametrize(
+    ("end_date", "open_count"), [(date(2025, 3, 30), 0), (date(2025, 3, 31), 1), (None, 1)]
+)
 def test_plan_open_on_31_march(end_date: date | None, open_count: int) -> None:
-    rows = {"cp_plans": [{"plan_id": 1, "person_id": 5, "start_date": date(2024, 1, 5), "end_date": end_date}]}
+    rows = {
+        "cp_plans": [{"plan_id": 1, "person_id": 5, "start_date": date(2024, 1, 5), "end_date": end_date}]
+    }
 
     assert measures(rows)["cp_plans_open_31_march"] == open_count
 
@@ -253,7 +262,8 @@ def test_adult_with_two_concerns_counts_once_with_first_age_and_ethnicity() -> N
              "sex": "F", "ethnicity": "WBRI"},
             {"concern_id": 2, "person_id": 1, "received_date": date(2024, 11, 1), "age_at_concern": 75,
              "sex": "F", "ethnicity": "WIRI"},
-            {"concern_id": 3, "person_id": 2, "received_date": date(2024, 6, 1), "age_at_concern": 90, "sex": "M"},
+            {"concern_id": 3, "person_id": 2, "received_date": date(2024, 6, 1), "age_at_concern": 90,
+             "sex": "M"},
             {"concern_id": 4, "person_id": 3, "received_date": date(2024, 3, 1), "age_at_concern": 30},
         ],
         "s42_enquiries": [
@@ -299,9 +309,11 @@ def test_front_door_timeliness() -> None:
              "incident_recorded_at": utc(2024, 6, 1, 0), "received_at": utc(2024, 6, 1, 12, 0, 1),
              "police_limit_hours": 12.0, "late_flagged": True},
             # Received 00:30 BST on 1 April 2024 (23:30 UTC on 31 March): in 2024-25.
-            {"contact_id": 3, "contact_date": date(2024, 3, 31), "from_police": True, "police_high_risk": True,
+            {"contact_id": 3, "contact_date": date(2024, 3, 31), "from_police": True,
+             "police_high_risk": True,
              "incident_recorded_at": utc(2024, 3, 31, 23), "received_at": utc(2024, 3, 31, 23, 30)},
-            {"contact_id": 4, "contact_date": date(2024, 6, 1), "from_police": True, "police_high_risk": False},
+            {"contact_id": 4, "contact_date": date(2024, 6, 1), "from_police": True,
+             "police_high_risk": False},
         ],
         "health_requests": [
             {"request_id": 1, "requested_at": utc(2024, 5, 1, 9), "due_at": utc(2024, 5, 2, 17),
@@ -348,7 +360,8 @@ def test_front_door_timeliness() -> None:
 def test_care_leavers_reviews_and_health_assessments() -> None:
     rows = {
         "care_leavers": [
-            {"person_id": 1, "as_of_date": date(2025, 3, 31), "suitable_accommodation": True, "in_eet": False},
+            {"person_id": 1, "as_of_date": date(2025, 3, 31), "suitable_accommodation": True,
+             "in_eet": False},
             {"person_id": 2, "as_of_date": date(2025, 3, 31), "suitable_accommodation": None, "in_eet": True},
             {"person_id": 3, "as_of_date": date(2024, 3, 31), "suitable_accommodation": True, "in_eet": True},
         ],
@@ -358,7 +371,8 @@ def test_care_leavers_reviews_and_health_assessments() -> None:
             {"review_id": 3, "person_id": 1, "due_date": date(2025, 3, 1)},
         ],
         "cla_health_assessments": [
-            {"assessment_id": 1, "person_id": 1, "due_date": date(2024, 6, 1), "completed_date": date(2024, 5, 1)},
+            {"assessment_id": 1, "person_id": 1, "due_date": date(2024, 6, 1),
+             "completed_date": date(2024, 5, 1)},
         ],
     }  # fmt: skip
 
@@ -388,7 +402,9 @@ def test_trend_by_quarter_and_month() -> None:
             {"contact_id": 2, "contact_date": date(2024, 6, 30)},
             {"contact_id": 3, "contact_date": date(2024, 7, 1)},
         ],
-        "cp_plans": [{"plan_id": 1, "person_id": 1, "start_date": date(2024, 5, 1), "end_date": date(2024, 8, 1)}],
+        "cp_plans": [
+            {"plan_id": 1, "person_id": 1, "start_date": date(2024, 5, 1), "end_date": date(2024, 8, 1)}
+        ],
     }
     snapshot = snapshot_from_rows(rows)
 
@@ -396,7 +412,11 @@ def test_trend_by_quarter_and_month() -> None:
         snapshot, measure_id="contacts_total", start=date(2024, 4, 1), end=date(2025, 3, 31), period="quarter"
     )
     months = compute_trend(
-        snapshot, measure_id="cp_plans_open_31_march", start=date(2024, 4, 15), end=date(2024, 8, 1), period="month"
+        snapshot,
+        measure_id="cp_plans_open_31_march",
+        start=date(2024, 4, 15),
+        end=date(2024, 8, 1),
+        period="month",
     )
 
     assert quarters == [("2024-Q2", 2), ("2024-Q3", 1), ("2024-Q4", 0), ("2025-Q1", 0)]

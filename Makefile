@@ -1,0 +1,58 @@
+# Safehub: `make run` sets up and serves the demo; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+SAFEHUB := $(VENV)/bin/safehub
+PYTEST_WORKERS ?= 2
+
+.PHONY: setup run serve test test-pg lint typecheck bench prove browser clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/pip install -q --disable-pip-version-check uv
+	$(VENV)/bin/uv pip install -q -p $(PY) -r requirements.lock
+	$(VENV)/bin/uv pip install -q -p $(PY) --no-deps -e .
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+run: setup
+	SAFEHUB_DEMO=1 $(SAFEHUB) migrate --noinput -v0
+	SAFEHUB_DEMO=1 $(SAFEHUB) seed_demo --scale 1
+	SAFEHUB_DEMO=1 $(SAFEHUB) demo_signins
+	SAFEHUB_DEMO=1 $(SAFEHUB) runserver 127.0.0.1:8000
+
+serve: setup
+	SAFEHUB_DEMO=1 $(SAFEHUB) runserver 127.0.0.1:8000
+
+# Debian's chromium drives the browser tests (Playwright never downloads a browser here).
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "chromium missing: browser tests will fail"; }
+
+test: setup browser
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -q
+
+test-pg: setup browser
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/safehub} $(PY) -m pytest -n $(PYTEST_WORKERS) -q
+
+lint: setup
+	$(VENV)/bin/ruff check src benchmarks
+	$(VENV)/bin/ruff format --check src benchmarks || true
+
+typecheck: setup
+	$(VENV)/bin/mypy src/safehub
+
+bench: setup
+	@mkdir -p benchmarks/results
+	@for b in benchmarks/*_bench.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+prove: setup
+	$(PY) -m pytest -q -m "not browser" src/safehub/core/tests
+
+clean:
+	rm -rf $(VENV) node_modules var staticfiles

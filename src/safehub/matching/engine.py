@@ -1,0 +1,356 @@
+"""Train, look up, and de-duplicate: the engine behind the public matching API."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import random
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+
+import numpy as np
+
+from safehub.matching.blocking import NO_DOB_KEY, blocking_keys
+from safehub.matching.features import Features
+from safehub.matching.model import (
+    MatchModel,
+    _level_matrix,
+    estimate_u,
+    estimate_u_location_same_surname,
+    run_em,
+    term_frequencies,
+)
+from safehub.matching.records import Candidate, DedupeResult, MatchRecord
+
+MAX_BLOCK = 400  # blocks bigger than this are skipped in batch work (except NHS number blocks)
+_EM_SAMPLE = 40_000
+
+
+# ---------------------------------------------------------------------------------- blocking
+
+
+def candidate_pairs(feats: Sequence[Features], *, max_block: int = MAX_BLOCK) -> set[tuple[int, int]]:
+    """Return index pairs (i < j) that share a blocking key, in pure Python."""
+    blocks: dict[tuple, list[int]] = defaultdict(list)
+    for i, f in enumerate(feats):
+        for key in blocking_keys(f):
+            blocks[key].append(i)
+    pairs: set[tuple[int, int]] = set()
+    for key, members in blocks.items():
+        if len(members) < 2:
+            continue
+        if key[0] == NO_DOB_KEY:
+            undated = [i for i in members if feats[i].dob is None]
+            for i in undated:
+                for j in members[:max_block]:
+                    if i != j:
+                        pairs.add((i, j) if i < j else (j, i))
+            continue
+        if len(members) > max_block and key[0] != "n":
+            continue
+        for x in range(len(members)):
+            a = members[x]
+            for b in members[x + 1 :]:
+                pairs.add((a, b))
+    return pairs
+
+
+# ---------------------------------------------------------------------------------- training
+
+
+def train_model(records: Iterable[MatchRecord], *, seed: int = 1) -> MatchModel:
+    """Estimate a match model from unlabelled records (random-pair u, EM for m and prior)."""
+    feats = [r.features() for r in records]
+    return train_model_from_features(feats, seed=seed)
+
+
+def train_model_from_features(feats: Sequence[Features], *, seed: int = 1) -> MatchModel:
+    """Estimate a match model from pre-computed features."""
+    model = MatchModel()
+    tf, tf_default = term_frequencies(feats)
+    model.tf, model.tf_default = tf, tf_default
+    model.trained_on = len(feats)
+    if len(feats) < 50:
+        model._refresh()
+        return model
+    model.u = estimate_u(feats, seed=seed)
+    family_u = estimate_u_location_same_surname(feats, seed=seed)
+    if family_u is not None:
+        model.u_location_same_surname = family_u
+    rng = random.Random(seed)
+    sample = list(feats) if len(feats) <= _EM_SAMPLE else rng.sample(list(feats), _EM_SAMPLE)
+    pairs = sorted(candidate_pairs(sample))
+    if len(pairs) >= 20:
+        levels = _level_matrix(pairs, sample)
+        m, share = run_em(levels, model.u)
+        model.m = m
+        # Matches per record in the sample, scaled up: a matching pair survives sampling s of
+        # n records with probability (s/n)^2, so the sample under-counts by n/s.
+        per_record = share * len(pairs) / len(sample) * (len(feats) / len(sample))
+        model.match_rate = float(min(5.0, max(1e-4, per_record)))
+    model.set_population(len(feats))
+    return model
+
+
+# ---------------------------------------------------------------------------------- lookup
+
+
+class MatchIndex:
+    """In-memory online index over a register: add records, look people up."""
+
+    def __init__(self, model: MatchModel) -> None:
+        self.model = model
+        self._ids: list[str] = []
+        self._feats: list[Features] = []
+        self._blocks: dict[tuple, list[int]] = defaultdict(list)
+        self._undated_blocks: dict[tuple, list[int]] = defaultdict(list)
+        self._given_counts: Counter[str] = Counter()
+        self._surname_counts: Counter[str] = Counter()
+
+    @classmethod
+    def build(cls, records: Iterable[MatchRecord], model: MatchModel | None = None) -> MatchIndex:
+        """Index a register, training a model on it when none is given."""
+        records = list(records)
+        feats = [r.features() for r in records]
+        if model is None:
+            model = train_model_from_features(feats)
+        index = cls(copy.deepcopy(model))
+        for record, f in zip(records, feats, strict=True):
+            index._add(record.record_id, f)
+        index._refresh_tf()
+        return index
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def add(self, record: MatchRecord) -> None:
+        """Add one record to the register (it can be found by the next lookup)."""
+        self._add(record.record_id, record.features())
+        if len(self._ids) % 1000 == 0:
+            self._refresh_tf()
+
+    def _add(self, record_id: str, f: Features) -> None:
+        idx = len(self._ids)
+        self._ids.append(record_id)
+        self._feats.append(f)
+        for key in blocking_keys(f):
+            if key[0] == NO_DOB_KEY:
+                self._blocks[key].append(idx)
+                if f.dob is None:
+                    self._undated_blocks[key].append(idx)
+            else:
+                self._blocks[key].append(idx)
+        if f.given:
+            self._given_counts[f.given] += 1
+        if f.surname:
+            self._surname_counts[f.surname] += 1
+
+    def _refresh_tf(self) -> None:
+        """Use the register's own name frequencies for term-frequency weights."""
+        n = max(1, len(self._ids))
+        if n < 50:
+            return
+        self.model.tf = {
+            "given_name": {k: v / n for k, v in self._given_counts.items()},
+            "surname": {k: v / n for k, v in self._surname_counts.items()},
+        }
+        self.model.tf_default = {"given_name": 1.0 / n, "surname": 1.0 / n}
+        self.model.set_population(n)
+
+    def candidates(self, f: Features, *, max_block: int = 2000) -> set[int]:
+        """Return indexes of register records sharing a blocking key with the features."""
+        found: set[int] = set()
+        for key in blocking_keys(f):
+            if key[0] == NO_DOB_KEY:
+                members = self._blocks.get(key) if f.dob is None else self._undated_blocks.get(key)
+            else:
+                members = self._blocks.get(key)
+            if members:
+                found.update(members[:max_block])
+        return found
+
+    def lookup(self, query: MatchRecord, *, limit: int = 10, min_probability: float = 0.05) -> list[Candidate]:
+        """Return register records that may be the queried person, most likely first."""
+        f = query.features()
+        results = []
+        for idx in self.candidates(f):
+            weight, prob, reasons = self.model.score(f, self._feats[idx])
+            if prob >= min_probability:
+                results.append(Candidate(self._ids[idx], prob, weight, reasons))
+        results.sort(key=lambda c: (-c.match_weight, c.record_id))
+        return results[:limit]
+
+
+# ---------------------------------------------------------------------------------- scoring
+
+
+_POOL_STATE: dict[str, object] = {}
+
+
+def _score_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    start, end = bounds
+    pairs_i = _POOL_STATE["i"][start:end]  # type: ignore[index]
+    pairs_j = _POOL_STATE["j"][start:end]  # type: ignore[index]
+    feats: Sequence[Features] = _POOL_STATE["feats"]  # type: ignore[assignment]
+    model: MatchModel = _POOL_STATE["model"]  # type: ignore[assignment]
+    probs = np.empty(len(pairs_i), dtype=np.float64)
+    for k in range(len(pairs_i)):
+        probs[k] = model.score(feats[pairs_i[k]], feats[pairs_j[k]])[1]
+    return pairs_i, pairs_j, probs
+
+
+def score_pairs(
+    feats: Sequence[Features],
+    model: MatchModel,
+    pairs_i: np.ndarray,
+    pairs_j: np.ndarray,
+    *,
+    workers: int | None = None,
+    chunk: int = 200_000,
+) -> np.ndarray:
+    """Return the match probability of every (i, j) pair, using worker processes if large."""
+    n = len(pairs_i)
+    workers = workers or min(os.cpu_count() or 1, 8)
+    _POOL_STATE.update(i=pairs_i, j=pairs_j, feats=feats, model=model)
+    bounds = [(s, min(n, s + chunk)) for s in range(0, n, chunk)]
+    try:
+        if workers > 1 and n > 2 * chunk and hasattr(os, "fork"):
+            import multiprocessing as mp
+
+            with mp.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_score_chunk, bounds)
+        else:
+            parts = [_score_chunk(b) for b in bounds]
+    finally:
+        _POOL_STATE.clear()
+    return np.concatenate([p[2] for p in parts]) if parts else np.empty(0)
+
+
+# ---------------------------------------------------------------------------------- clusters
+
+
+def connected_components(n: int, pairs_i: np.ndarray, pairs_j: np.ndarray) -> np.ndarray:
+    """Return a component label per node for the undirected graph given by the pairs."""
+    parent = np.arange(n)
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for a, b in zip(pairs_i.tolist(), pairs_j.tolist(), strict=True):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return np.array([find(x) for x in range(n)])
+
+
+def new_person_id(record_ids: Iterable[str]) -> str:
+    """Derive a person id from a cluster's earliest record, so reruns give the same id."""
+    anchor = min(record_ids)
+    return "P" + hashlib.sha1(anchor.encode(), usedforsecurity=False).hexdigest()[:12].upper()
+
+
+def assign_person_ids(
+    record_ids: Sequence[str], labels: np.ndarray, existing_ids: dict[str, str] | None
+) -> dict[str, str]:
+    """Give each cluster a person id, keeping ids already assigned wherever possible.
+
+    A cluster whose records already carry a person id keeps the id most of them carry; when
+    one old id is split across clusters, the largest share keeps it and the rest get new ids.
+    """
+    existing_ids = existing_ids or {}
+    members: dict[int, list[int]] = defaultdict(list)
+    for idx, label in enumerate(labels.tolist()):
+        members[label].append(idx)
+    # Rank claims on each existing id by how many records back them.
+    claims: list[tuple[int, str, int]] = []
+    for label, idxs in members.items():
+        votes = Counter(existing_ids[record_ids[i]] for i in idxs if record_ids[i] in existing_ids)
+        for pid, count in votes.items():
+            claims.append((-count, pid, label))
+    claims.sort()
+    taken: set[str] = set()
+    chosen: dict[int, str] = {}
+    for _neg, pid, label in claims:
+        if pid in taken or label in chosen:
+            continue
+        taken.add(pid)
+        chosen[label] = pid
+    result: dict[str, str] = {}
+    for label, idxs in members.items():
+        pid = chosen.get(label)
+        if pid is None:
+            pid = new_person_id(record_ids[i] for i in idxs)
+        for i in idxs:
+            result[record_ids[i]] = pid
+    return result
+
+
+def dedupe_features(
+    record_ids: Sequence[str],
+    feats: Sequence[Features],
+    *,
+    model: MatchModel,
+    upper: float,
+    lower: float,
+    existing_ids: dict[str, str] | None,
+    backend: str = "duckdb",
+) -> DedupeResult:
+    """De-duplicate pre-computed features (see :func:`dedupe`)."""
+    if backend == "duckdb":
+        from safehub.matching.duck import candidate_pairs_duckdb
+
+        pairs_i, pairs_j = candidate_pairs_duckdb(feats)
+    else:
+        pairs = candidate_pairs(feats)
+        arr = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+        pairs_i, pairs_j = arr[:, 0], arr[:, 1]
+    probs = score_pairs(feats, model, pairs_i, pairs_j)
+    strong = probs >= upper
+    labels = connected_components(len(feats), pairs_i[strong], pairs_j[strong])
+    clusters = assign_person_ids(record_ids, labels, existing_ids)
+    review = []
+    for k in np.nonzero((probs >= lower) & (probs < upper))[0].tolist():
+        i, j = int(pairs_i[k]), int(pairs_j[k])
+        if labels[i] == labels[j]:
+            continue
+        _w, p, reasons = model.score(feats[i], feats[j])
+        review.append((record_ids[i], record_ids[j], p, reasons))
+    review.sort(key=lambda r: -r[2])
+    return DedupeResult(clusters=clusters, review_pairs=review, pairs_scored=len(probs), model=model)
+
+
+def dedupe(
+    records: list[MatchRecord],
+    *,
+    model: MatchModel | None = None,
+    upper: float = 0.95,
+    lower: float = 0.6,
+    existing_ids: dict[str, str] | None = None,
+) -> DedupeResult:
+    """Group records into people: pairs at or above ``upper`` join, ``lower``..``upper`` go to review.
+
+    Clusters are connected components of the pairs above ``upper``.  Records in
+    ``existing_ids`` keep their person id (so ids stay stable as new records arrive).
+    """
+    if not lower <= upper:
+        raise ValueError("lower threshold must not exceed upper threshold")
+    feats = [r.features() for r in records]
+    if model is None:
+        model = train_model_from_features(feats)
+    else:
+        model = copy.deepcopy(model)
+        model.set_population(len(feats))
+    ids = [r.record_id for r in records]
+    return dedupe_features(ids, feats, model=model, upper=upper, lower=lower, existing_ids=existing_ids)
+
+
+def iter_chunks(items: Sequence, size: int) -> Iterator[Sequence]:
+    """Yield consecutive slices of at most ``size`` items."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

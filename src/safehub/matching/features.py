@@ -1,0 +1,342 @@
+"""Normalise records into comparison features and compare two records field by field.
+
+Each field comparison returns a *level*: a small integer where 0 is the strongest agreement,
+higher numbers are weaker agreement, the last level is "disagree" and ``MISSING`` (-1) means one
+side did not record the field.  The model turns levels into match weights.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import jellyfish
+from nicknames import NickNamer
+from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+
+MISSING = -1
+
+# Field -> names of its levels, best first; the last is disagreement.
+LEVELS: dict[str, tuple[str, ...]] = {
+    "given_name": ("exact", "nickname", "transliteration", "fuzzy", "middle", "weak", "disagree"),
+    "surname": ("exact", "partial", "transliteration", "fuzzy", "weak", "disagree"),
+    "date_of_birth": ("exact", "transposed", "near", "year", "disagree"),
+    "sex": ("exact", "disagree"),
+    "location": ("exact", "postcode", "address", "sector", "district", "disagree"),
+    "nhs_number": ("exact", "typo", "disagree"),
+    "school": ("exact", "disagree"),
+}
+FIELDS: tuple[str, ...] = tuple(LEVELS)
+
+# How each level is explained to a practitioner (the public reason vocabulary).
+REASONS: dict[str, tuple[str, ...]] = {
+    "given_name": ("exact", "nickname", "transliteration", "fuzzy", "fuzzy", "fuzzy", "disagree"),
+    "surname": ("exact", "fuzzy", "transliteration", "fuzzy", "fuzzy", "disagree"),
+    "date_of_birth": ("exact", "transposed", "fuzzy", "fuzzy", "disagree"),
+    "sex": ("exact", "disagree"),
+    "location": ("exact", "exact", "fuzzy", "fuzzy", "fuzzy", "disagree"),
+    "nhs_number": ("exact", "fuzzy", "disagree"),
+    "school": ("exact", "disagree"),
+}
+
+_PLACEHOLDER_GIVEN = {"baby", "unborn", "infant", "babyof", "baby of", "unknown", "bb", "newborn"}
+_PARTICLES = {"al", "el", "ul", "de", "la", "da", "di", "le", "van", "von", "der", "bin", "binti"}
+_NON_LETTERS = re.compile(r"[^a-z ]+")
+_NON_ALNUM = re.compile(r"[^a-z0-9 ]+")
+_SPACES = re.compile(r"\s+")
+_ADDRESS_WORDS = {
+    "road": "rd", "street": "st", "avenue": "ave", "close": "cl", "gardens": "gdns", "lane": "ln",
+    "drive": "dr", "crescent": "cres", "court": "ct", "place": "pl", "terrace": "ter",
+    "flat": "", "apartment": "", "the": "",
+}
+
+# Nicknames the `nicknames` package does not know but English agencies meet daily.
+_EXTRA_NICKNAMES: dict[str, set[str]] = {
+    "sasha": {"alexandra", "alexander"},
+    "sacha": {"alexandra", "alexander"},
+    "misha": {"michael", "mikhail"},
+    "kasia": {"katarzyna"},
+    "gosia": {"malgorzata"},
+    "ola": {"aleksandra"},
+    "kuba": {"jakub"},
+    "bartek": {"bartosz"},
+    "wojtek": {"wojciech"},
+    "seun": {"oluwaseun"},
+    "tobi": {"oluwatobi"},
+    "emeka": {"chukwuemeka"},
+    "alfie": {"alfred"},
+    "freddie": {"frederick", "alfred"},
+    "archie": {"archibald"},
+    "ollie": {"oliver"},
+}
+
+
+def strip_accents(text: str) -> str:
+    """Return text with diacritics removed (Łukasz -> Lukasz, Ștefan -> Stefan)."""
+    text = text.replace("ł", "l").replace("Ł", "L").replace("ı", "i").replace("ß", "ss")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=200_000)
+def normalise_name(text: str) -> str:
+    """Return a lower-case, accent-free name with punctuation turned into spaces."""
+    text = strip_accents(text or "").lower().replace("'", "")
+    return _SPACES.sub(" ", _NON_LETTERS.sub(" ", text)).strip()
+
+
+@lru_cache(maxsize=1)
+def _nicknamer() -> NickNamer:
+    return NickNamer()
+
+
+@lru_cache(maxsize=200_000)
+def name_forms(name: str) -> frozenset[str]:
+    """Return the name with its canonical forms ('bill' -> {'bill', 'william', ...})."""
+    if not name:
+        return frozenset()
+    forms = {name} | _nicknamer().canonicals_of(name) | _EXTRA_NICKNAMES.get(name, set())
+    return frozenset(forms)
+
+
+@lru_cache(maxsize=200_000)
+def phonetic(name: str) -> str:
+    """Return a phonetic key (metaphone, trailing semivowels dropped) for blocking and levels."""
+    if not name:
+        return ""
+    code = jellyfish.metaphone(name.replace(" ", ""))
+    return code.rstrip("YWH") or code
+
+
+def _masculine(token: str) -> str:
+    """Map Polish feminine surname endings to the masculine form (Kowalska -> kowalski)."""
+    for fem, masc in (("ska", "ski"), ("cka", "cki"), ("dzka", "dzki")):
+        if token.endswith(fem) and len(token) > len(fem) + 2:
+            return token[: -len(fem)] + masc
+    return token
+
+
+@lru_cache(maxsize=200_000)
+def surname_tokens(surname: str) -> frozenset[str]:
+    """Return the parts of a (possibly double or prefixed) surname, particles removed."""
+    tokens = set()
+    for tok in surname.split():
+        if tok in _PARTICLES:
+            continue
+        tokens.add(_masculine(tok))
+    joined = surname.replace(" ", "")
+    tokens.add(_masculine(joined))
+    for prefix in ("al", "el"):
+        if joined.startswith(prefix) and len(joined) > len(prefix) + 3:
+            tokens.add(joined[len(prefix) :])
+    return frozenset(tokens)
+
+
+def normalise_postcode(postcode: str) -> str:
+    """Return a postcode upper-cased with spaces removed."""
+    return re.sub(r"[^A-Z0-9]", "", (postcode or "").upper())
+
+
+def normalise_address(address: str) -> str:
+    """Return an address with abbreviations unified and punctuation removed."""
+    text = _NON_ALNUM.sub(" ", strip_accents(address or "").lower())
+    words = [_ADDRESS_WORDS.get(w, w) for w in text.split()]
+    return " ".join(w for w in words if w)
+
+
+@dataclass(slots=True)
+class Features:
+    """Pre-computed comparison inputs of one record."""
+
+    given: str  # first given name, "" when missing or a placeholder like "Baby"
+    given_forms: frozenset[str]
+    given_phon: str
+    middles: tuple[str, ...]
+    baby: bool
+    surname: str  # whole surname without spaces
+    surname_tokens: frozenset[str]
+    surname_phon: str
+    dob: tuple[int, int, int] | None
+    sex: str
+    postcode: str
+    outward: str
+    sector: str
+    address: str
+    nhs: str
+    school: str
+
+
+def features_of(
+    *,
+    given_name: str,
+    middle_names: str,
+    surname: str,
+    date_of_birth: date | None,
+    sex: str | None,
+    postcode: str,
+    address: str,
+    nhs_number: str,
+    school: str = "",
+) -> Features:
+    """Normalise one record's fields into :class:`Features`."""
+    given_all = normalise_name(given_name)
+    tokens = given_all.split()
+    baby = given_all in _PLACEHOLDER_GIVEN or (bool(tokens) and tokens[0] in _PLACEHOLDER_GIVEN)
+    if baby:
+        tokens = [t for t in tokens if t not in _PLACEHOLDER_GIVEN and t != "of"]
+        tokens = []
+    first = tokens[0] if tokens else ""
+    middles = tuple(tokens[1:]) + tuple(normalise_name(middle_names).split())
+    sn = normalise_name(surname)
+    pc = normalise_postcode(postcode)
+    uk = 5 <= len(pc) <= 7 and pc[-3].isdigit() and pc[0].isalpha()
+    outward = pc[:-3] if uk else pc
+    sector = pc[:-2] if uk else ""
+    nhs = re.sub(r"\D", "", nhs_number or "")
+    sex_n = (sex or "").strip().upper()[:1]
+    return Features(
+        given=first,
+        given_forms=name_forms(first),
+        given_phon=phonetic(first),
+        middles=middles,
+        baby=baby,
+        surname=sn.replace(" ", ""),
+        surname_tokens=surname_tokens(sn) if sn else frozenset(),
+        surname_phon=phonetic(sn),
+        dob=(date_of_birth.year, date_of_birth.month, date_of_birth.day) if date_of_birth else None,
+        sex=sex_n if sex_n in ("M", "F") else "",
+        postcode=pc,
+        outward=outward if uk else "",
+        sector=sector,
+        address=normalise_address(address),
+        nhs=nhs,
+        school=normalise_name(school),
+    )
+
+
+def _jw(a: str, b: str) -> float:
+    return JaroWinkler.normalized_similarity(a, b)
+
+
+def given_level(a: Features, b: Features) -> int:
+    """Compare first given names (with nicknames, transliteration and middle names)."""
+    if not a.given or not b.given:
+        return MISSING
+    if a.given == b.given:
+        return 0
+    if a.given_forms & b.given_forms:
+        return 1
+    if a.given_phon and a.given_phon == b.given_phon:
+        return 2
+    sim = _jw(a.given, b.given)
+    if sim >= 0.92 or DamerauLevenshtein.distance(a.given, b.given) <= 1:
+        return 3
+    if a.given in b.middles or b.given in a.middles:
+        return 4
+    if sim >= 0.8 or (len(a.given) == 1 or len(b.given) == 1) and a.given[0] == b.given[0]:
+        return 5
+    return 6
+
+
+def surname_level(a: Features, b: Features) -> int:
+    """Compare surnames (with double-barrelled parts, transliteration and typos)."""
+    if not a.surname or not b.surname:
+        return MISSING
+    if a.surname == b.surname:
+        return 0
+    if a.surname_tokens & b.surname_tokens:
+        return 1
+    if a.surname_phon and a.surname_phon == b.surname_phon:
+        return 2
+    sim = _jw(a.surname, b.surname)
+    if sim >= 0.92 or DamerauLevenshtein.distance(a.surname, b.surname) <= 1:
+        return 3
+    if sim >= 0.8:
+        return 4
+    return 5
+
+
+def swapped_levels(a: Features, b: Features) -> tuple[int, int] | None:
+    """Return (given, surname) levels if the names look recorded the other way round."""
+    if not (a.given and b.given and a.surname and b.surname):
+        return None
+    if a.given == b.surname or phonetic(a.given) == b.surname_phon:
+        if b.given == a.surname or phonetic(b.given) == a.surname_phon:
+            return (0 if a.given == b.surname else 2, 0 if b.given == a.surname else 2)
+    return None
+
+
+def dob_level(a: Features, b: Features) -> int:
+    """Compare dates of birth, recognising day/month transposition and single-part errors."""
+    if a.dob is None or b.dob is None:
+        return MISSING
+    if a.dob == b.dob:
+        return 0
+    (ya, ma, da), (yb, mb, db) = a.dob, b.dob
+    if ya == yb and ma == db and da == mb:
+        return 1
+    same = (ya == yb) + (ma == mb) + (da == db)
+    if same == 2:
+        return 2
+    if ya == yb or (ma == mb and da == db):
+        return 3
+    return 4
+
+
+def location_level(a: Features, b: Features) -> int:
+    """Compare where the person lives: postcode and address together."""
+    if not a.postcode and not a.address or not b.postcode and not b.address:
+        return MISSING
+    same_pc = bool(a.postcode) and a.postcode == b.postcode
+    same_addr = bool(a.address) and bool(b.address) and (
+        a.address == b.address or fuzz.token_set_ratio(a.address, b.address) >= 88
+    )
+    if same_pc and same_addr:
+        return 0
+    if same_pc:
+        return 1
+    if same_addr:
+        return 2
+    if a.postcode and b.postcode:
+        if a.sector and a.sector == b.sector:
+            return 3
+        if not a.sector and DamerauLevenshtein.distance(a.postcode, b.postcode) <= 1:
+            return 3
+        if a.outward and a.outward == b.outward:
+            return 4
+    return 5
+
+
+def nhs_level(a: Features, b: Features) -> int:
+    """Compare NHS (or other national) numbers, allowing one keying error."""
+    if not a.nhs or not b.nhs:
+        return MISSING
+    if a.nhs == b.nhs:
+        return 0
+    if DamerauLevenshtein.distance(a.nhs, b.nhs) <= 1:
+        return 1
+    return 2
+
+
+def school_level(a: Features, b: Features) -> int:
+    """Compare schools attended (exact after normalisation)."""
+    if not a.school or not b.school:
+        return MISSING
+    return 0 if a.school == b.school or fuzz.ratio(a.school, b.school) >= 92 else 1
+
+
+def compare(a: Features, b: Features) -> tuple[int, int, int, int, int, int, int]:
+    """Return the level of every field (in :data:`FIELDS` order) for a pair of records."""
+    sex = MISSING if not a.sex or not b.sex else (0 if a.sex == b.sex else 1)
+    return (
+        given_level(a, b),
+        surname_level(a, b),
+        dob_level(a, b),
+        sex,
+        location_level(a, b),
+        nhs_level(a, b),
+        school_level(a, b),
+    )

@@ -1,0 +1,296 @@
+"""Fellegi-Sunter match model: m/u probabilities per comparison level, trained without labels.
+
+* ``u`` (chance agreement among non-matches) is estimated from random pairs of records.
+* ``m`` (agreement among true matches) and the prior are estimated by expectation
+  maximisation over blocked candidate pairs, with ``u`` held fixed.
+* Exact agreement on a given name or surname is scored against that value's own frequency
+  (term-frequency adjustment): agreeing on "Smith" is weaker evidence than on "Okonkwo".
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from safehub.matching.features import FIELDS, LEVELS, MISSING, REASONS, Features, compare, swapped_levels
+
+# Starting (and fallback) m/u values when there is too little data to learn from.
+_DEFAULT_M: dict[str, list[float]] = {
+    "given_name": [0.80, 0.05, 0.03, 0.05, 0.02, 0.02, 0.03],
+    "surname": [0.85, 0.03, 0.02, 0.05, 0.02, 0.03],
+    "date_of_birth": [0.88, 0.02, 0.05, 0.02, 0.03],
+    "sex": [0.98, 0.02],
+    "location": [0.70, 0.05, 0.03, 0.03, 0.04, 0.15],
+    "nhs_number": [0.97, 0.01, 0.02],
+    "school": [0.90, 0.10],
+}
+_DEFAULT_U: dict[str, list[float]] = {
+    "given_name": [0.01, 0.002, 0.002, 0.005, 0.001, 0.03, 0.95],
+    "surname": [0.005, 0.001, 0.002, 0.004, 0.02, 0.968],
+    "date_of_birth": [0.0001, 0.00002, 0.002, 0.01, 0.98788],
+    "sex": [0.5, 0.5],
+    "location": [0.0001, 0.0003, 0.0005, 0.003, 0.05, 0.9461],
+    "nhs_number": [1e-7, 1e-5, 0.99998],
+    "school": [0.02, 0.98],
+}
+_MIN_PROB = 1e-6
+_M_FLOOR = 2e-3
+_TF_FIELDS = ("given_name", "surname")
+_LOCATION = FIELDS.index("location")
+
+
+def _normalise(values: Sequence[float], floor: float = _MIN_PROB) -> list[float]:
+    clipped = [max(floor, v) for v in values]
+    total = sum(clipped)
+    return [v / total for v in clipped]
+
+
+@dataclass
+class MatchModel:
+    """Fellegi-Sunter parameters; serialisable with :meth:`to_json` / :meth:`from_json`."""
+
+    m: dict[str, list[float]] = field(default_factory=lambda: {k: list(v) for k, v in _DEFAULT_M.items()})
+    u: dict[str, list[float]] = field(default_factory=lambda: {k: list(v) for k, v in _DEFAULT_U.items()})
+    # Expected number of other records of the same person per record (learnt by EM); the
+    # prior for a pair is derived from it and the size of the data being matched.
+    match_rate: float = 0.2
+    prior: float = 1e-4
+    # u of the location levels among non-matching pairs that share a surname: family members
+    # share addresses, so an address match means less once the surname already agrees.
+    u_location_same_surname: list[float] = field(default_factory=lambda: [0.02, 0.02, 0.02, 0.05, 0.2, 0.69])
+    # Relative frequency of each normalised given name / surname (for term-frequency weights).
+    tf: dict[str, dict[str, float]] = field(default_factory=lambda: {"given_name": {}, "surname": {}})
+    tf_default: dict[str, float] = field(default_factory=lambda: {"given_name": 1e-4, "surname": 1e-4})
+    trained_on: int = 0
+
+    def __post_init__(self) -> None:
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Precompute the weight tables (log2 Bayes factors) used on every pair."""
+        self._weights = {
+            f: [math.log2(max(_MIN_PROB, m) / max(_MIN_PROB, u)) for m, u in zip(self.m[f], self.u[f], strict=True)]
+            for f in FIELDS
+        }
+        loc_m = self.m["location"]
+        self._location_family = [
+            min(w, math.log2(max(_MIN_PROB, m) / max(_MIN_PROB, u)))
+            for w, m, u in zip(self._weights["location"], loc_m, self.u_location_same_surname, strict=True)
+        ]
+        self._prior_weight = math.log2(self.prior / (1 - self.prior))
+        self._log_m_exact = {f: math.log2(max(_MIN_PROB, self.m[f][0])) for f in _TF_FIELDS}
+
+    # ------------------------------------------------------------------ serialisation
+    def to_json(self) -> str:
+        """Return the model as a JSON document."""
+        return json.dumps(
+            {
+                "version": 1,
+                "m": self.m,
+                "u": self.u,
+                "prior": self.prior,
+                "match_rate": self.match_rate,
+                "u_location_same_surname": self.u_location_same_surname,
+                "tf": self.tf,
+                "tf_default": self.tf_default,
+                "trained_on": self.trained_on,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> MatchModel:
+        """Load a model written by :meth:`to_json`."""
+        data = json.loads(text)
+        return cls(
+            m=data["m"],
+            u=data["u"],
+            prior=data["prior"],
+            match_rate=data.get("match_rate", 0.2),
+            u_location_same_surname=data.get("u_location_same_surname", [0.02, 0.02, 0.02, 0.05, 0.2, 0.69]),
+            tf=data["tf"],
+            tf_default=data["tf_default"],
+            trained_on=data.get("trained_on", 0),
+        )
+
+    # ------------------------------------------------------------------ scoring
+    def set_population(self, n: int) -> None:
+        """Set the prior for matching within (or against) ``n`` records."""
+        self.prior = min(0.5, max(1e-9, 2 * self.match_rate / max(2, n)))
+        self._refresh()
+
+    def field_weight(self, field_name: str, level: int, value: str = "") -> float:
+        """Return the match weight (log2 Bayes factor) of one field at one level."""
+        if level == MISSING:
+            return 0.0
+        if level == 0 and field_name in _TF_FIELDS and value:
+            freq = self.tf[field_name].get(value, self.tf_default[field_name])
+            # Never let a rare value claim more than 2^3 times the average exact weight.
+            tf_weight = self._log_m_exact[field_name] - math.log2(max(freq, _MIN_PROB))
+            return min(tf_weight, self._weights[field_name][0] + 3.0)
+        return self._weights[field_name][level]
+
+    def score_levels(self, levels: Sequence[int], a: Features) -> float:
+        """Return the total match weight of a levels vector (including the prior)."""
+        w = self._prior_weight
+        w += self.field_weight("given_name", levels[0], a.given)
+        w += self.field_weight("surname", levels[1], a.surname)
+        weights = self._weights
+        for i in range(2, len(FIELDS)):
+            lvl = levels[i]
+            if lvl != MISSING:
+                if i == _LOCATION and 0 <= levels[1] <= 1:
+                    w += self._location_family[lvl]
+                else:
+                    w += weights[FIELDS[i]][lvl]
+        return w
+
+    def score(self, a: Features, b: Features) -> tuple[float, float, list[tuple[str, str]]]:
+        """Return (match weight, probability, reasons) for a pair of records."""
+        levels = list(compare(a, b))
+        reasons_override: dict[int, str] = {}
+        if levels[0] >= 5 and levels[1] >= 4:
+            swapped = swapped_levels(a, b)
+            if swapped is not None:
+                levels[0], levels[1] = swapped
+                reasons_override = {0: "transposed", 1: "transposed"}
+        weight = self.score_levels(levels, a)
+        reasons = []
+        for i, f in enumerate(FIELDS):
+            lvl = levels[i]
+            if i in reasons_override:
+                reasons.append((f, reasons_override[i]))
+            else:
+                reasons.append((f, "missing" if lvl == MISSING else REASONS[f][lvl]))
+        if a.baby or b.baby:
+            reasons[0] = ("given_name", "missing")
+        return weight, probability(weight), reasons
+
+
+def probability(weight: float) -> float:
+    """Convert a match weight to a probability."""
+    if weight > 60:
+        return 1.0
+    if weight < -60:
+        return 0.0
+    odds = 2.0**weight
+    return odds / (1 + odds)
+
+
+def term_frequencies(features: Sequence[Features], *, keep: int = 20_000) -> tuple[dict, dict]:
+    """Count given names and surnames; return (tf tables, default for unseen values)."""
+    n = max(1, len(features))
+    given = Counter(f.given for f in features if f.given)
+    surname = Counter(f.surname for f in features if f.surname)
+    tf = {
+        "given_name": {k: v / n for k, v in given.most_common(keep)},
+        "surname": {k: v / n for k, v in surname.most_common(keep)},
+    }
+    default = {"given_name": 1.0 / n, "surname": 1.0 / n}
+    return tf, default
+
+
+def _level_matrix(pairs: Sequence[tuple[int, int]], feats: Sequence[Features]) -> np.ndarray:
+    rows = np.empty((len(pairs), len(FIELDS)), dtype=np.int8)
+    for k, (i, j) in enumerate(pairs):
+        rows[k] = compare(feats[i], feats[j])
+    return rows
+
+
+def estimate_u(feats: Sequence[Features], *, samples: int = 60_000, seed: int = 1) -> dict[str, list[float]]:
+    """Estimate u probabilities from random pairs (almost all of which are non-matches)."""
+    n = len(feats)
+    rng = random.Random(seed)
+    pairs = []
+    for _ in range(samples):
+        i, j = rng.randrange(n), rng.randrange(n)
+        if i != j:
+            pairs.append((i, j))
+    levels = _level_matrix(pairs, feats)
+    u: dict[str, list[float]] = {}
+    for col, f in enumerate(FIELDS):
+        counts = np.bincount(levels[:, col][levels[:, col] >= 0], minlength=len(LEVELS[f]))
+        total = counts.sum()
+        if total < 100:
+            u[f] = list(_DEFAULT_U[f])
+            continue
+        # Add-half smoothing so unseen levels keep a small, finite u.
+        u[f] = _normalise([(c + 0.5) / (total + 0.5 * len(counts)) for c in counts])
+    return u
+
+
+def estimate_u_location_same_surname(
+    feats: Sequence[Features], *, samples: int = 30_000, seed: int = 2
+) -> list[float] | None:
+    """Estimate location u among random pairs of records that share a surname."""
+    from safehub.matching.features import location_level
+
+    groups: dict[str, list[int]] = {}
+    for i, f in enumerate(feats):
+        if f.surname:
+            groups.setdefault(f.surname, []).append(i)
+    big = [g for g in groups.values() if len(g) >= 2]
+    if not big:
+        return None
+    rng = random.Random(seed)
+    weights = [len(g) * (len(g) - 1) for g in big]
+    counts = np.zeros(len(LEVELS["location"]))
+    for group in rng.choices(big, weights=weights, k=samples):
+        i, j = rng.sample(group, 2)
+        lvl = location_level(feats[i], feats[j])
+        if lvl >= 0:
+            counts[lvl] += 1
+    if counts.sum() < 100:
+        return None
+    return _normalise(list((counts + 0.5) / (counts.sum() + 0.5 * len(counts))))
+
+
+def run_em(
+    levels: np.ndarray,
+    u: dict[str, list[float]],
+    *,
+    iterations: int = 60,
+    prior: float = 0.1,
+) -> tuple[dict[str, list[float]], float]:
+    """Estimate m probabilities and the match share by EM over candidate-pair level vectors.
+
+    Both m and u are free during EM (candidate pairs are not like random pairs: they share a
+    blocking key, so their u differs); only m and the match share are returned, and scoring
+    uses the random-pair u given here as the starting point.
+    """
+    patterns, counts = np.unique(levels, axis=0, return_counts=True)
+    counts = counts.astype(float)
+    m = {f: list(_DEFAULT_M[f]) for f in FIELDS}
+    u = {f: list(u[f]) for f in FIELDS}
+    for _ in range(iterations):
+        log_m = np.zeros(len(patterns))
+        log_u = np.zeros(len(patterns))
+        for col, f in enumerate(FIELDS):
+            lv = patterns[:, col]
+            present = lv >= 0
+            mv = np.log(np.maximum(np.array(m[f]), _MIN_PROB))
+            uv = np.log(np.maximum(np.array(u[f]), _MIN_PROB))
+            log_m[present] += mv[lv[present]]
+            log_u[present] += uv[lv[present]]
+        a = np.log(prior) + log_m
+        b = np.log(1 - prior) + log_u
+        top = np.maximum(a, b)
+        gamma = np.exp(a - top) / (np.exp(a - top) + np.exp(b - top))
+        weighted = gamma * counts
+        prior = float(min(0.999, max(1e-6, weighted.sum() / counts.sum())))
+        for col, f in enumerate(FIELDS):
+            lv = patterns[:, col]
+            present = lv >= 0
+            sums = np.bincount(lv[present], weights=weighted[present], minlength=len(LEVELS[f]))
+            if sums.sum() >= 1.0:
+                # Floor m: real records carry keying errors EM may not have seen in the sample.
+                m[f] = _normalise(list(sums / sums.sum()), floor=_M_FLOOR)
+            non = np.bincount(lv[present], weights=(counts - weighted)[present], minlength=len(LEVELS[f]))
+            if non.sum() >= 1.0:
+                u[f] = _normalise(list(non / non.sum()))
+    return m, prior

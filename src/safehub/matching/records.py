@@ -1,0 +1,58 @@
+"""Plain data types of the matching engine's public API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from safehub.matching.features import Features, features_of
+
+
+@dataclass
+class MatchRecord:
+    """One agency's record of a person, as far as matching needs it."""
+
+    record_id: str
+    given_name: str
+    middle_names: str
+    surname: str
+    date_of_birth: date | None
+    sex: str | None
+    postcode: str
+    address: str
+    nhs_number: str
+    school: str = ""
+
+    def features(self) -> Features:
+        """Return the normalised comparison features of this record."""
+        return features_of(
+            given_name=self.given_name,
+            middle_names=self.middle_names,
+            surname=self.surname,
+            date_of_birth=self.date_of_birth,
+            sex=self.sex,
+            postcode=self.postcode,
+            address=self.address,
+            nhs_number=self.nhs_number,
+            school=self.school,
+        )
+
+
+@dataclass
+class Candidate:
+    """A register record that may be the person looked up, with the evidence for it."""
+
+    record_id: str
+    probability: float
+    match_weight: float
+    reasons: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class DedupeResult:
+    """Outcome of batch de-duplication."""
+
+    clusters: dict[str, str]  # record_id -> person_id
+    review_pairs: list[tuple[str, str, float, list[tuple[str, str]]]]
+    pairs_scored: int = 0
+    model: object | None = None

@@ -1,0 +1,155 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from safehub.core import policy
+from safehub.core.errors import BreakGlassRequired
+from safehub.core.models import AuditAction, AuditEvent, SecurityAlert
+from safehub.people import selectors, services
+from safehub.people.models import AgencyInformation, Involvement, SealedAccess
+
+
+@pytest.mark.django_db
+def test_front_door_can_open_any_record_and_the_read_is_audited(mash_worker, child):
+    person = selectors.person_get_for_user(user=mash_worker, person_id=child.pk, now=timezone.now())
+    assert person == child
+    row = AuditEvent.objects.get(action=AuditAction.VIEW, person_id=child.pk)
+    assert row.actor == mash_worker
+    assert row.details["basis"] == "front_door"
+
+
+@pytest.mark.django_db
+def test_agency_without_involvement_is_refused_and_offered_break_glass(police_officer, child):
+    with pytest.raises(BreakGlassRequired):
+        selectors.person_get_for_user(user=police_officer, person_id=child.pk, now=timezone.now())
+    assert AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED, person_id=child.pk).exists()
+
+
+@pytest.mark.django_db
+def test_involved_agency_can_open_until_involvement_ends(dsl, school, child):
+    now = timezone.now()
+    involvement = Involvement.objects.create(person=child, agency=school, kind="EDUCATION", started_at=now)
+    assert selectors.person_get_for_user(user=dsl, person_id=child.pk, now=now) == child
+    involvement.ended_at = now + timedelta(days=1)
+    involvement.save()
+    with pytest.raises(BreakGlassRequired):
+        selectors.person_get_for_user(user=dsl, person_id=child.pk, now=now + timedelta(days=2))
+
+
+@pytest.mark.django_db
+def test_break_glass_needs_a_reason_expires_and_is_flagged(police_officer, child):
+    now = timezone.now()
+    with pytest.raises(ValidationError):
+        services.break_glass_open(person=child, by=police_officer, reason="", now=now)
+    services.break_glass_open(
+        person=child, by=police_officer, reason="Child found alone at 2am, checking risk", now=now
+    )
+    assert selectors.person_get_for_user(user=police_officer, person_id=child.pk, now=now + timedelta(minutes=5))
+    assert AuditEvent.objects.filter(action=AuditAction.BREAK_GLASS, flagged=True, person_id=child.pk).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.VIEW, flagged=True, person_id=child.pk).exists()
+    assert SecurityAlert.objects.filter(user=police_officer, kind="BREAK_GLASS").exists()
+    with pytest.raises(BreakGlassRequired):
+        selectors.person_get_for_user(user=police_officer, person_id=child.pk, now=now + timedelta(hours=2))
+
+
+@pytest.mark.django_db
+def test_break_glass_review_by_another_manager(police_officer, mash_manager, child):
+    now = timezone.now()
+    grant = services.break_glass_open(person=child, by=police_officer, reason="Urgent welfare check tonight", now=now)
+    with pytest.raises(PermissionDenied):
+        services.break_glass_review(grant=grant, by=police_officer, outcome="APPROPRIATE", note="", now=now)
+    services.break_glass_review(grant=grant, by=mash_manager, outcome="APPROPRIATE", note="ok", now=now)
+    grant.refresh_from_db()
+    assert grant.reviewed_by == mash_manager
+
+
+@pytest.mark.django_db
+def test_sealed_record_only_for_named_users(mash_worker, mash_manager, child):
+    child.sealed = True
+    child.save()
+    with pytest.raises(PermissionDenied) as excinfo:
+        selectors.person_get_for_user(user=mash_worker, person_id=child.pk, now=timezone.now())
+    assert not isinstance(excinfo.value, BreakGlassRequired)
+    SealedAccess.objects.create(person=child, user=mash_manager)
+    assert selectors.person_get_for_user(user=mash_manager, person_id=child.pk, now=timezone.now())
+    with pytest.raises(PermissionDenied):
+        services.break_glass_open(person=child, by=mash_worker, reason="I want to see it please", now=timezone.now())
+
+
+@pytest.mark.django_db
+def test_analyst_cannot_open_records_without_break_glass(analyst, child):
+    assert not policy.person_access(analyst, child).allowed
+    assert policy.person_access(analyst, child).may_break_glass
+
+
+@pytest.mark.django_db
+def test_health_and_police_sections_stay_in_their_class(mash_worker, nurse, police_officer, hospital, police, child):
+    now = timezone.now()
+    AgencyInformation.objects.create(
+        person=child, agency=hospital, section="HEALTH", summary="Clinical note", recorded_at=now, recorded_by=nurse
+    )
+    AgencyInformation.objects.create(
+        person=child,
+        agency=police,
+        section="POLICE",
+        summary="Intelligence",
+        recorded_at=now,
+        recorded_by=police_officer,
+    )
+    for agency in (hospital, police):
+        Involvement.objects.create(person=child, agency=agency, kind="PROFESSIONAL", started_at=now)
+    health_view = selectors.person_detail(user=nurse, person=child)
+    police_view = selectors.person_detail(user=police_officer, person=child)
+    front_view = selectors.person_detail(user=mash_worker, person=child)
+    assert [i["summary"] for i in health_view["agency_information"]] == ["Clinical note"]
+    assert [i["summary"] for i in police_view["agency_information"]] == ["Intelligence"]
+    assert front_view["agency_information"] == [] and front_view["hidden_sections"] == 2
+
+
+@pytest.mark.django_db
+def test_search_shows_only_records_the_user_may_open(police_officer, mash_worker, child, police):
+    now = timezone.now()
+    assert selectors.person_search(user=police_officer, query=child.given_name, now=now) == []
+    assert [r.person_id for r in selectors.person_search(user=mash_worker, query=child.given_name, now=now)] == [
+        child.pk
+    ]
+    Involvement.objects.create(person=child, agency=police, kind="PROFESSIONAL", started_at=now)
+    assert len(selectors.person_search(user=police_officer, query=child.given_name, now=now)) == 1
+
+
+@pytest.mark.django_db
+def test_exact_nhs_number_reveals_restricted_match_for_break_glass(police_officer, child):
+    child.nhs_number = "9434765919"
+    child.save()
+    results = selectors.person_search(user=police_officer, query="", nhs_number="943 476 5919", now=timezone.now())
+    assert len(results) == 1 and results[0].restricted and results[0].display_name == "Restricted record"
+
+
+@pytest.mark.django_db
+def test_access_log_is_for_managers(mash_worker, mash_manager, child):
+    now = timezone.now()
+    selectors.person_get_for_user(user=mash_worker, person_id=child.pk, now=now)
+    with pytest.raises(PermissionDenied):
+        selectors.person_access_log(user=mash_worker, person=child, now=now)
+    log = selectors.person_access_log(user=mash_manager, person=child, now=now)
+    assert any(e.actor_username == "mash.worker" for e in log)
+
+
+@pytest.mark.django_db
+def test_bulk_reading_raises_one_alert(mash_worker, settings):
+    from safehub.testing.factories import PersonFactory
+
+    settings.SAFEHUB_BULK_READ_ALERT = {"records": 5, "minutes": 10}
+    now = timezone.now()
+    for person in PersonFactory.create_batch(8):
+        selectors.person_get_for_user(user=mash_worker, person_id=person.pk, now=now)
+    alerts = SecurityAlert.objects.filter(user=mash_worker, kind="BULK_READ")
+    assert alerts.count() == 1
+    assert "6 person records" in alerts.get().summary
+
+
+def test_unknown_permission_is_denied(db, mash_manager):
+    assert not policy.can(mash_manager, "no.such.permission")
+    assert policy.can(mash_manager, "frontdoor.sign_off")
