@@ -46,7 +46,10 @@ ROLE_RULES: dict[str, frozenset[str]] = {
     "frontdoor.sign_off": frozenset({R.FRONT_DOOR_MANAGER}),
     "frontdoor.consultation": frozenset(R.values) - {R.ANALYST, R.ADMINISTRATOR},
     "frontdoor.health_request_create": frozenset(FRONT_DOOR_ROLES),
-    "frontdoor.health_request_answer": frozenset({R.HEALTH_NAVIGATOR}),
+    "frontdoor.health_request_answer": frozenset(
+        {R.HEALTH_NAVIGATOR, R.POLICE_SAFEGUARDING_OFFICER, R.AGENCY_PRACTITIONER, R.DESIGNATED_SAFEGUARDING_LEAD}
+    ),
+    "frontdoor.outcomes": frozenset(R.values) - {R.ANALYST, R.ADMINISTRATOR},
     "frontdoor.police_timeliness": frozenset(
         {
             R.FRONT_DOOR_PRACTITIONER,

@@ -11,6 +11,7 @@ that each hard case still shares one:
   letter of the given name / surname (catches any change to the other name, and "Baby Smith");
 * ``nd`` phonetic names plus sorted day/month (catches a wrong year);
 * ``pg``/``ps`` postcode plus phonetic given name / surname (catches a wrong or missing DOB);
+* ``pa`` postcode plus the start of the address (catches names mangled beyond phonetics);
 * ``nn`` phonetic names alone, used only when one side has no date of birth at all.
 """
 
@@ -58,6 +59,8 @@ def blocking_keys(f: Features) -> list[tuple]:
                 keys.append(("nd", pair, dm))
             keys.append((NO_DOB_KEY, pair))
     if f.postcode:
+        if f.address:
+            keys.append(("pa", f.postcode, " ".join(f.address.split()[:2])))
         for g in given:
             keys.append(("pg", f.postcode, g))
         for s in surnames:

@@ -35,8 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             people = match_file(args.input, args.output, upper=args.upper)
             print(f"{people} people written to {args.output}")
         else:
-            result = dedupe_file(args.input, args.output, review_csv=args.review, upper=args.upper,
-                                 lower=args.lower)
+            result = dedupe_file(args.input, args.output, review_csv=args.review, upper=args.upper, lower=args.lower)
             people = len(set(result.clusters.values()))
             print(f"{people} people written to {args.output}; {len(result.review_pairs)} pairs to review")
     except (OSError, ValueError) as exc:

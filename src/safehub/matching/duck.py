@@ -70,9 +70,7 @@ def candidate_pairs_duckdb(
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         con.register("keys", keys)
-        sql = _PAIRS_SQL.format(
-            undated=_KIND_UNDATED, nhs=_KIND_NHS, max_block=int(max_block), max_nn=int(max_nn)
-        )
+        sql = _PAIRS_SQL.format(undated=_KIND_UNDATED, nhs=_KIND_NHS, max_block=int(max_block), max_nn=int(max_nn))
         result = con.sql(sql).to_arrow_table()
     finally:
         con.close()

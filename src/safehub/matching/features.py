@@ -31,6 +31,8 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "school": ("exact", "disagree"),
 }
 FIELDS: tuple[str, ...] = tuple(LEVELS)
+LEVELS_DISAGREE_GIVEN = len(LEVELS["given_name"]) - 1
+LEVELS_DISAGREE_SURNAME = len(LEVELS["surname"]) - 1
 
 # How each level is explained to a practitioner (the public reason vocabulary).
 REASONS: dict[str, tuple[str, ...]] = {
@@ -49,9 +51,20 @@ _NON_LETTERS = re.compile(r"[^a-z ]+")
 _NON_ALNUM = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
 _ADDRESS_WORDS = {
-    "road": "rd", "street": "st", "avenue": "ave", "close": "cl", "gardens": "gdns", "lane": "ln",
-    "drive": "dr", "crescent": "cres", "court": "ct", "place": "pl", "terrace": "ter",
-    "flat": "", "apartment": "", "the": "",
+    "road": "rd",
+    "street": "st",
+    "avenue": "ave",
+    "close": "cl",
+    "gardens": "gdns",
+    "lane": "ln",
+    "drive": "dr",
+    "crescent": "cres",
+    "court": "ct",
+    "place": "pl",
+    "terrace": "ter",
+    "flat": "",
+    "apartment": "",
+    "the": "",
 }
 
 # Nicknames the `nicknames` package does not know but English agencies meet daily.
@@ -152,6 +165,7 @@ class Features:
     """Pre-computed comparison inputs of one record."""
 
     given: str  # first given name, "" when missing or a placeholder like "Baby"
+    given_full: str  # all given-name tokens joined, for comparing against a swapped surname
     given_forms: frozenset[str]
     given_phon: str
     middles: tuple[str, ...]
@@ -199,6 +213,7 @@ def features_of(
     sex_n = (sex or "").strip().upper()[:1]
     return Features(
         given=first,
+        given_full="".join(tokens),
         given_forms=name_forms(first),
         given_phon=phonetic(first),
         middles=middles,
@@ -259,14 +274,32 @@ def surname_level(a: Features, b: Features) -> int:
     return 5
 
 
-def swapped_levels(a: Features, b: Features) -> tuple[int, int] | None:
-    """Return (given, surname) levels if the names look recorded the other way round."""
-    if not (a.given and b.given and a.surname and b.surname):
+def _cross_level(given: str, surname: str, surname_phon: str) -> int | None:
+    """Return how well a given name agrees with a surname recorded in the other field."""
+    if not given or not surname:
         return None
-    if a.given == b.surname or phonetic(a.given) == b.surname_phon:
-        if b.given == a.surname or phonetic(b.given) == a.surname_phon:
-            return (0 if a.given == b.surname else 2, 0 if b.given == a.surname else 2)
+    if given == surname:
+        return 0
+    if phonetic(given) == surname_phon:
+        return 2
+    if _jw(given, surname) >= 0.92:
+        return 3
     return None
+
+
+def swapped_levels(a: Features, b: Features) -> tuple[int, int] | None:
+    """Return (given, surname) levels if one or both names look recorded in the other field.
+
+    Each crossed comparison that agrees replaces its direct level; None when neither does.
+    """
+    cross_given = _cross_level(a.given_full, b.surname, b.surname_phon)
+    cross_surname = _cross_level(b.given_full, a.surname, a.surname_phon)
+    if cross_given is None and cross_surname is None:
+        return None
+    return (
+        cross_given if cross_given is not None else LEVELS_DISAGREE_GIVEN,
+        cross_surname if cross_surname is not None else LEVELS_DISAGREE_SURNAME,
+    )
 
 
 def dob_level(a: Features, b: Features) -> int:
@@ -291,8 +324,10 @@ def location_level(a: Features, b: Features) -> int:
     if not a.postcode and not a.address or not b.postcode and not b.address:
         return MISSING
     same_pc = bool(a.postcode) and a.postcode == b.postcode
-    same_addr = bool(a.address) and bool(b.address) and (
-        a.address == b.address or fuzz.token_set_ratio(a.address, b.address) >= 88
+    same_addr = (
+        bool(a.address)
+        and bool(b.address)
+        and (a.address == b.address or fuzz.token_set_ratio(a.address, b.address) >= 88)
     )
     if same_pc and same_addr:
         return 0

@@ -10,8 +10,15 @@ from safehub.matching.engine import dedupe
 from safehub.matching.records import DedupeResult, MatchRecord
 
 COLUMNS = (
-    "record_id", "given_name", "middle_names", "surname", "date_of_birth", "sex", "postcode",
-    "address", "nhs_number",
+    "record_id",
+    "given_name",
+    "middle_names",
+    "surname",
+    "date_of_birth",
+    "sex",
+    "postcode",
+    "address",
+    "nhs_number",
 )
 
 
@@ -53,7 +60,11 @@ def read_records(path: Path) -> list[MatchRecord]:
 
 
 def dedupe_file(
-    input_csv: Path, output_csv: Path, *, review_csv: Path | None = None, upper: float | None = None,
+    input_csv: Path,
+    output_csv: Path,
+    *,
+    review_csv: Path | None = None,
+    upper: float | None = None,
     lower: float = 0.6,
 ) -> DedupeResult:
     """De-duplicate a CSV; write record_id,person_id and optionally the review pairs."""

@@ -154,11 +154,19 @@ class MatchModel:
         """Return (match weight, probability, reasons) for a pair of records."""
         levels = list(compare(a, b))
         reasons_override: dict[int, str] = {}
-        if levels[0] >= 5 and levels[1] >= 4:
+        if levels[0] >= 5 or levels[1] >= 4:
             swapped = swapped_levels(a, b)
             if swapped is not None:
-                levels[0], levels[1] = swapped
-                reasons_override = {0: "transposed", 1: "transposed"}
+                before = self.score_levels(levels, a)
+                trial = list(levels)
+                for k, lvl in enumerate(swapped):
+                    if lvl < trial[k] or trial[k] == MISSING:
+                        trial[k] = lvl
+                        reasons_override[k] = "transposed"
+                if self.score_levels(trial, a) > before:
+                    levels = trial
+                else:
+                    reasons_override = {}
         weight = self.score_levels(levels, a)
         reasons = []
         for i, f in enumerate(FIELDS):

@@ -132,8 +132,7 @@ COMMUNITIES: dict[str, Community] = {
     "irish_traveller": Community(
         male="John Patrick Michael Martin Thomas Christy Joe Edward Francis James",
         female="Mary Bridget Margaret Kathleen Nora Ellen Winnie Josie Ann Chelsea",
-        surnames="Ward McDonagh Connors Maughan Joyce Sweeney O'Donoghue Doherty Quilligan "
-        "Stokes Delaney McGinley",
+        surnames="Ward McDonagh Connors Maughan Joyce Sweeney O'Donoghue Doherty Quilligan Stokes Delaney McGinley",
         adult_languages="English:90 Shelta:10",
         child_languages="English:95 Shelta:5",
         middle_name=0.3,

@@ -426,9 +426,7 @@ def _family(rng: random.Random, *, lone: bool, multigen: bool = False) -> list[_
                 community=father.community,
                 ethnicity=father_eth,
             )
-            g.surname = _gendered(
-                father.surname if g.sex == "M" else _surname(rng, g.community), g.sex, g.community
-            )
+            g.surname = _gendered(father.surname if g.sex == "M" else _surname(rng, g.community), g.sex, g.community)
             members.append(g)
     return members
 
@@ -451,9 +449,7 @@ def _household(rng: random.Random) -> list[_Member]:
     if kind == "students":
         size = rng.choice([2, 3, 4, 4, 5, 5, 6])
         return [
-            _adult(
-                rng, min(26, 18 + int(rng.expovariate(1 / 2.2))), rng.choice("MF"), _ethnicity(rng, "student")
-            )
+            _adult(rng, min(26, 18 + int(rng.expovariate(1 / 2.2))), rng.choice("MF"), _ethnicity(rng, "student"))
             for _ in range(size)
         ]
     return _family(rng, lone=kind == "family_lone", multigen=kind == "multigen")

@@ -141,8 +141,7 @@ class Session:
             return int(count)
         if measure.aggregate == "percent":
             numerator, denominator = self._one(
-                f"SELECT count(*) FILTER (WHERE numerator), count(*) FILTER (WHERE denominator) "
-                f"FROM ({measure.sql})",
+                f"SELECT count(*) FILTER (WHERE numerator), count(*) FILTER (WHERE denominator) FROM ({measure.sql})",
                 params,
             )
             return percent(int(numerator), int(denominator))

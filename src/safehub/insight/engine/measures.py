@@ -653,8 +653,7 @@ FROM referrals WHERE referral_date {IN_YEAR}
         _count(
             "adult_individuals_concerns_age_unknown",
             "Adults with a concern, age not known or under 18",
-            "distinct adults with a concern in the year whose age at their first concern in it is "
-            "missing or under 18",
+            "distinct adults with a concern in the year whose age at their first concern in it is missing or under 18",
             ("adult_concerns",),
             f"SELECT * FROM ({INDIVIDUALS_CONCERNS}) WHERE age_at_concern IS NULL OR age_at_concern < 18",
         )
@@ -706,8 +705,7 @@ FROM referrals WHERE referral_date {IN_YEAR}
             _count(
                 f"adult_s42_concluded_risk_{risk}",
                 f"Concluded enquiries with risk: {risk}",
-                f"section 42 enquiries concluded in the year recording the risk type {risk} "
-                "(once per enquiry)",
+                f"section 42 enquiries concluded in the year recording the risk type {risk} (once per enquiry)",
                 ("s42_enquiries",),
                 f"SELECT * FROM ({S42_CONCLUDED}) WHERE list_contains(risk_types, '{risk}')",
             )

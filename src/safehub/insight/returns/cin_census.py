@@ -285,9 +285,7 @@ def build_cin_xml(
     details the snapshot does not hold (primary need, closure, CIN plan dates).
     """
     start, end = financial_year(year)
-    tables = snapshot_conform(
-        snapshot_read(Path(snapshot)) if isinstance(snapshot, (str, Path)) else snapshot
-    )
+    tables = snapshot_conform(snapshot_read(Path(snapshot)) if isinstance(snapshot, (str, Path)) else snapshot)
     people = set(children)
     persons = {p["person_id"]: p for p in _rows(tables["persons"]) if p["person_id"] in people}
     referrals = _by_person(_rows(tables["referrals"]), people)
@@ -330,9 +328,7 @@ def build_cin_xml(
             episode = _episode_for(child_episodes, plan["start_date"])
             _place(episode, episode.plans if episode else None, plan, "child protection plan", notes)
         plan_starts = [p["start_date"] for p in child_plans if p["start_date"] is not None]
-        _child_block(
-            children_el, children[person_id], persons.get(person_id, {}), child_episodes, plan_starts, end
-        )
+        _child_block(children_el, children[person_id], persons.get(person_id, {}), child_episodes, plan_starts, end)
 
     ET.indent(root)
     Path(out).parent.mkdir(parents=True, exist_ok=True)

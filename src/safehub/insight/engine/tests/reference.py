@@ -100,9 +100,7 @@ def reference_measures(
     plans = [p for p in plans_all if _in(p.get("start_date"), start, end)]
     out["cp_plans_started_total"] = len(plans)
     for category in CATEGORIES:
-        out[f"cp_plans_started_{category.lower()}"] = sum(
-            1 for p in plans if p.get("initial_category") == category
-        )
+        out[f"cp_plans_started_{category.lower()}"] = sum(1 for p in plans if p.get("initial_category") == category)
     out["cp_plans_unborn_started"] = sum(1 for p in plans if p.get("unborn_at_start"))
     out["cp_plans_open_31_march"] = len(
         {
@@ -134,9 +132,7 @@ def reference_measures(
     }
     out["cla_open_31_march"] = len(looked_after)
     base = (population or {}).get("children_0_17")
-    out["cla_rate_per_10k"] = (
-        float(round_half_up(_fraction(len(looked_after) * 10000, base), 1)) if base else None
-    )
+    out["cla_rate_per_10k"] = float(round_half_up(_fraction(len(looked_after) * 10000, base), 1)) if base else None
     involved = set()
     involved |= {r.get("person_id") for r in referrals}
     involved |= {
@@ -145,12 +141,8 @@ def reference_measures(
         if _overlaps(a.get("start_date"), a.get("authorised_date"), start, end)
     }
     involved |= {s.get("person_id") for s in s47 if _in(s.get("strategy_date"), start, end)}
-    involved |= {
-        p.get("person_id") for p in plans_all if _overlaps(p.get("start_date"), p.get("end_date"), start, end)
-    }
-    involved |= {
-        e.get("person_id") for e in episodes if _overlaps(e.get("start_date"), e.get("end_date"), start, end)
-    }
+    involved |= {p.get("person_id") for p in plans_all if _overlaps(p.get("start_date"), p.get("end_date"), start, end)}
+    involved |= {e.get("person_id") for e in episodes if _overlaps(e.get("start_date"), e.get("end_date"), start, end)}
     involved.discard(None)
     out["children_open_in_year"] = len(involved)
 
@@ -193,9 +185,7 @@ def reference_measures(
     out["police_high_risk_late_flagged_total"] = sum(1 for c in high_risk if c.get("late_flagged"))
 
     requests = [
-        r
-        for r in get("health_requests")
-        if r.get("requested_at") and _in(uk_date(r["requested_at"]), start, end)
+        r for r in get("health_requests") if r.get("requested_at") and _in(uk_date(r["requested_at"]), start, end)
     ]
 
     def answered_in_time(r: Row) -> bool:
@@ -207,9 +197,7 @@ def reference_measures(
         1 for r in requests if r.get("answered_at") and r.get("due_at") and r["answered_at"] > r["due_at"]
     )
     out["health_requests_unanswered_total"] = sum(1 for r in requests if not r.get("answered_at"))
-    hours = [
-        _us(r["answered_at"] - r["requested_at"]) / 3600000000.0 for r in requests if r.get("answered_at")
-    ]
+    hours = [_us(r["answered_at"] - r["requested_at"]) / 3600000000.0 for r in requests if r.get("answered_at")]
     out["health_requests_median_hours_to_answer"] = round(statistics.median(hours), 1) if hours else None
 
     meetings = []
@@ -236,22 +224,16 @@ def reference_measures(
 
     out["strategy_records_shared_in_time_pct"] = percent(sum(map(shared_in_time, meetings)), len(meetings))
     notes = [
-        n
-        for n in get("education_notifications")
-        if n.get("incident_at") and _in(uk_date(n["incident_at"]), start, end)
+        n for n in get("education_notifications") if n.get("incident_at") and _in(uk_date(n["incident_at"]), start, end)
     ]
     out["education_notifications_before_next_school_day_pct"] = percent(
-        sum(
-            1 for n in notes if n.get("delivered_at") and n.get("due_at") and n["delivered_at"] <= n["due_at"]
-        ),
+        sum(1 for n in notes if n.get("delivered_at") and n.get("due_at") and n["delivered_at"] <= n["due_at"]),
         len(notes),
     )
     out["contacts_ethnicity_recorded_pct"] = percent(
         sum(1 for c in contacts if c.get("ethnicity_recorded")), len(contacts)
     )
-    out["contacts_voice_recorded_pct"] = percent(
-        sum(1 for c in contacts if c.get("voice_recorded")), len(contacts)
-    )
+    out["contacts_voice_recorded_pct"] = percent(sum(1 for c in contacts if c.get("voice_recorded")), len(contacts))
 
     # Adults
     concerns = [c for c in get("adult_concerns") if _in(c.get("received_date"), start, end)]
@@ -274,9 +256,7 @@ def reference_measures(
     )
     out["adult_individuals_concerns_sex_male"] = sum(1 for c in first.values() if c.get("sex") == "M")
     out["adult_individuals_concerns_sex_female"] = sum(1 for c in first.values() if c.get("sex") == "F")
-    out["adult_individuals_concerns_sex_unknown"] = sum(
-        1 for c in first.values() if c.get("sex") not in ("M", "F")
-    )
+    out["adult_individuals_concerns_sex_unknown"] = sum(1 for c in first.values() if c.get("sex") not in ("M", "F"))
     s42 = [e for e in get("s42_enquiries") if e.get("kind") == "S42"]
     started = [e for e in s42 if _in(e.get("started_date"), start, end)]
     out["adult_s42_started_total"] = len(started)
@@ -284,21 +264,15 @@ def reference_measures(
     concluded = [e for e in s42 if _in(e.get("concluded_date"), start, end)]
     out["adult_s42_concluded_total"] = len(concluded)
     for risk in RISK_TYPES:
-        out[f"adult_s42_concluded_risk_{risk}"] = sum(
-            1 for e in concluded if risk in (e.get("risk_types") or [])
-        )
+        out[f"adult_s42_concluded_risk_{risk}"] = sum(1 for e in concluded if risk in (e.get("risk_types") or []))
     for value in CAPACITY:
         out[f"adult_s42_concluded_capacity_{value}"] = sum(
             1 for e in concluded if (e.get("lacked_capacity") or "not_recorded") == value
         )
     for value in MSP:
-        out[f"adult_s42_concluded_msp_{value}"] = sum(
-            1 for e in concluded if (e.get("msp") or "not_recorded") == value
-        )
+        out[f"adult_s42_concluded_msp_{value}"] = sum(1 for e in concluded if (e.get("msp") or "not_recorded") == value)
     for value in RISK_OUTCOMES:
-        out[f"adult_s42_concluded_risk_outcome_{value}"] = sum(
-            1 for e in concluded if e.get("risk_outcome") == value
-        )
+        out[f"adult_s42_concluded_risk_outcome_{value}"] = sum(1 for e in concluded if e.get("risk_outcome") == value)
     return out
 
 

@@ -100,8 +100,6 @@ def test_engine_and_returns_do_not_import_django() -> None:
     src = str(Path(__file__).resolve().parents[4])
     env = {**os.environ, "PYTHONPATH": src, "DJANGO_SETTINGS_MODULE": ""}
 
-    completed = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env
-    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env)
 
     assert completed.returncode == 0, completed.stderr

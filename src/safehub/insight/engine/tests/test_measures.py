@@ -226,13 +226,9 @@ def test_plans_unborn_categories_and_second_plans() -> None:
     assert result["cp_plans_second_or_subsequent_pct"] == 50.0
 
 
-@pytest.mark.parametrize(
-    ("end_date", "open_count"), [(date(2025, 3, 30), 0), (date(2025, 3, 31), 1), (None, 1)]
-)
+@pytest.mark.parametrize(("end_date", "open_count"), [(date(2025, 3, 30), 0), (date(2025, 3, 31), 1), (None, 1)])
 def test_plan_open_on_31_march(end_date: date | None, open_count: int) -> None:
-    rows = {
-        "cp_plans": [{"plan_id": 1, "person_id": 5, "start_date": date(2024, 1, 5), "end_date": end_date}]
-    }
+    rows = {"cp_plans": [{"plan_id": 1, "person_id": 5, "start_date": date(2024, 1, 5), "end_date": end_date}]}
 
     assert measures(rows)["cp_plans_open_31_march"] == open_count
 
@@ -402,9 +398,7 @@ def test_trend_by_quarter_and_month() -> None:
             {"contact_id": 2, "contact_date": date(2024, 6, 30)},
             {"contact_id": 3, "contact_date": date(2024, 7, 1)},
         ],
-        "cp_plans": [
-            {"plan_id": 1, "person_id": 1, "start_date": date(2024, 5, 1), "end_date": date(2024, 8, 1)}
-        ],
+        "cp_plans": [{"plan_id": 1, "person_id": 1, "start_date": date(2024, 5, 1), "end_date": date(2024, 8, 1)}],
     }
     snapshot = snapshot_from_rows(rows)
 

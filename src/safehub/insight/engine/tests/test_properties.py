@@ -111,9 +111,7 @@ def snapshots(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    rows=snapshots(), year=st.sampled_from(["2023-24", "2024-25"]), population=st.sampled_from([0, 7, 123.5])
-)
+@given(rows=snapshots(), year=st.sampled_from(["2023-24", "2024-25"]), population=st.sampled_from([0, 7, 123.5]))
 def test_duckdb_measures_match_the_plain_python_reference(
     rows: dict[str, list[dict[str, Any]]], year: str, population: float
 ) -> None:

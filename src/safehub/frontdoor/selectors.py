@@ -1,0 +1,386 @@
+"""Front-door reads: the MASH queue, timeliness, capacity and what is shared with each agency."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q
+
+from safehub.core import audit, policy
+from safehub.core.calendar import UK, uk_date
+from safehub.core.codes import ReferralSource
+from safehub.core.models import AuditAction
+from safehub.frontdoor.models import (
+    Consultation,
+    Contact,
+    ContactStatus,
+    EducationNotification,
+    InformationRequest,
+    LateFlag,
+    OutcomeShare,
+)
+
+THRESHOLD_CONTACTS = 2
+THRESHOLD_DAYS = 7
+
+
+def _week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def mash_queue(*, user, now: datetime, include_closed_days: int = 0, status: str = "") -> list[dict]:
+    """Return open contacts, most urgent first, with overdue and threshold alerts worked out."""
+    policy.require(user, "frontdoor.queue")
+    qs = Contact.objects.select_related("referrer_agency", "person").exclude(status=ContactStatus.CLOSED)
+    if status:
+        qs = qs.filter(status=status)
+    contacts = list(qs.order_by("decision_due_at")[:500])
+    person_ids = [c.person_id for c in contacts if c.person_id]
+    recent = defaultdict(int)
+    if person_ids:
+        since = now - timedelta(days=THRESHOLD_DAYS)
+        for row in (
+            Contact.objects.filter(person_id__in=person_ids, received_at__gte=since)
+            .values("person_id")
+            .annotate(n=Count("id"))
+        ):
+            recent[row["person_id"]] = row["n"]
+    rows = []
+    for c in contacts:
+        rows.append(
+            {
+                "id": c.pk,
+                "child": c.person.display_name if c.person else c.child_display_name,
+                "matched": c.person_id is not None,
+                "dob": c.child_date_of_birth,
+                "source": c.get_source_display(),
+                "received_at": c.received_at,
+                "due_at": c.decision_due_at,
+                "overdue": c.decision_due_at < now,
+                "rag": c.current_rag,
+                "status": c.get_status_display(),
+                "urgency": c.get_urgency_display(),
+                "high_risk": c.high_risk,
+                "threshold_alert": recent.get(c.person_id, 0) >= THRESHOLD_CONTACTS,
+            }
+        )
+    rag_order = {"RED": 0, "AMBER": 1, "": 2, "GREEN": 3}
+    rows.sort(key=lambda r: (not r["overdue"], rag_order.get(r["rag"], 2), r["due_at"]))
+    return rows
+
+
+def contact_get_for_user(*, user, contact_id: int, now: datetime) -> Contact:
+    """Open a contact in full (front door only); the read is audited against the child."""
+    policy.require(user, "frontdoor.queue")
+    contact = Contact.objects.select_related("person", "referrer_agency", "created_by").get(pk=contact_id)
+    with transaction.atomic():
+        audit.record(actor=user, action=AuditAction.VIEW, subject=contact, at=now)
+    return contact
+
+
+def contact_page(*, contact: Contact, now: datetime) -> dict:
+    """Prepare the contact page's plain data."""
+    siblings = list(
+        Contact.objects.filter(family_ref=contact.family_ref)
+        .exclude(pk=contact.pk)
+        .values("id", "child_given_name", "child_family_name", "status")
+    )
+    previous = []
+    if contact.person_id:
+        previous = list(
+            Contact.objects.filter(person_id=contact.person_id)
+            .exclude(pk=contact.pk)
+            .order_by("-received_at")
+            .values("id", "received_at", "source", "status")[:20]
+        )
+        src = dict(ReferralSource.choices)
+        for p in previous:
+            p["source"] = src.get(p["source"], p["source"])
+    since = contact.received_at - timedelta(days=THRESHOLD_DAYS)
+    threshold = (
+        contact.person_id is not None
+        and Contact.objects.filter(
+            person_id=contact.person_id, received_at__gte=since, received_at__lte=contact.received_at
+        ).count()
+        >= 2
+    )
+    decision = getattr(contact, "decision", None)
+    from safehub.core.codes import AssessmentFactor
+
+    factor_labels = dict(AssessmentFactor.choices)
+    return {
+        "contact": contact,
+        "concerns": [factor_labels.get(c, c) for c in contact.presenting_concerns],
+        "rag_history": list(contact.rag_history.select_related("rated_by")),
+        "requests": list(contact.information_requests.select_related("agency", "answered_by")),
+        "decision": decision,
+        "siblings": siblings,
+        "previous": previous,
+        "threshold_alert": threshold,
+        "overdue": contact.status != ContactStatus.CLOSED and contact.decision_due_at < now,
+        "notifications": list(contact.education_notifications.select_related("setting")),
+        "late_flags": list(contact.late_flags.select_related("agency")),
+        "hours_to_receipt": (
+            round((contact.received_at - contact.incident_recorded_at).total_seconds() / 3600, 1)
+            if contact.incident_recorded_at
+            else None
+        ),
+    }
+
+
+def match_candidates(*, user, contact: Contact, limit: int = 8) -> list[dict]:
+    """Suggest known people for an unmatched contact (name, date of birth, postcode)."""
+    policy.require(user, "frontdoor.triage")
+    from safehub.people.matching_service import lookup_candidates
+
+    return lookup_candidates(
+        given_name=contact.child_given_name,
+        family_name=contact.child_family_name,
+        date_of_birth=contact.child_date_of_birth,
+        sex=contact.child_sex,
+        postcode=contact.child_postcode,
+        limit=limit,
+    )
+
+
+def police_timeliness(*, user, start: date, end: date) -> dict:
+    """Police referrals received between two dates: time from incident to receipt against the limit."""
+    policy.require(user, "frontdoor.police_timeliness")
+    qs = (
+        Contact.objects.filter(
+            source=ReferralSource.POLICE,
+            received_at__date__gte=start,
+            received_at__date__lte=end,
+            incident_recorded_at__isnull=False,
+        )
+        .select_related("person")
+        .prefetch_related("late_flags__agency")
+        .order_by("-received_at")
+    )
+    rows, weeks = [], defaultdict(lambda: {"high_risk": 0, "within": 0, "flagged": 0, "all": 0})
+    for c in qs:
+        hours = (c.received_at - c.incident_recorded_at).total_seconds() / 3600
+        limit = c.police_limit_hours
+        within = None if not c.high_risk else hours <= (limit or 24)
+        flags = list(c.late_flags.all())
+        week = _week_start(uk_date(c.received_at))
+        weeks[week]["all"] += 1
+        if c.high_risk:
+            weeks[week]["high_risk"] += 1
+            weeks[week]["within"] += 1 if within else 0
+        weeks[week]["flagged"] += 1 if flags else 0
+        rows.append(
+            {
+                "id": c.pk,
+                "police_reference": c.police_reference,
+                "child": c.child_display_name,
+                "incident_at": c.incident_recorded_at,
+                "received_at": c.received_at,
+                "hours": round(hours, 1),
+                "high_risk": c.high_risk,
+                "limit": limit,
+                "within": within,
+                "flags": [
+                    {"agency": f.agency.name, "reason": f.reason, "response": f.police_response, "id": f.pk}
+                    for f in flags
+                ],
+            }
+        )
+    trend = []
+    for week in sorted(weeks):
+        w = weeks[week]
+        trend.append(
+            {"week": week, **w, "within_pct": round(100 * w["within"] / w["high_risk"], 1) if w["high_risk"] else None}
+        )
+    high = [r for r in rows if r["high_risk"]]
+    return {
+        "rows": rows,
+        "trend": trend,
+        "high_risk_total": len(high),
+        "within_pct": round(100 * sum(1 for r in high if r["within"]) / len(high), 1) if high else None,
+        "flagged_total": sum(1 for r in rows if r["flags"]),
+        "median_hours_high_risk": round(statistics.median([r["hours"] for r in high]), 1) if high else None,
+    }
+
+
+def information_queue(*, user, now: datetime) -> list[dict]:
+    """The requests sent to the user's agency that still need an answer, most urgent first."""
+    membership = policy.require(user, "frontdoor.health_request_answer")
+    qs = (
+        InformationRequest.objects.filter(agency=membership.agency, answered_at__isnull=True)
+        .select_related("contact", "requested_by")
+        .order_by("due_at")
+    )
+    return [
+        {
+            "id": r.pk,
+            "child": r.contact.child_display_name,
+            "dob": r.contact.child_date_of_birth,
+            "question": r.question,
+            "urgency": r.get_urgency_display(),
+            "requested_at": r.requested_at,
+            "due_at": r.due_at,
+            "overdue": r.due_at < now,
+        }
+        for r in qs[:300]
+    ]
+
+
+def information_capacity(*, agency_id: int | None, user, start: date, end: date, now: datetime) -> dict:
+    """Weekly capacity figures: received, answered in time, late, unanswered, median hours to answer."""
+    if not (
+        policy.can(user, "frontdoor.health_request_answer")
+        or policy.can(user, "frontdoor.queue")
+        or policy.can(user, "insight.view")
+    ):
+        raise PermissionDenied
+    qs = InformationRequest.objects.filter(requested_at__date__gte=start, requested_at__date__lte=end)
+    if agency_id:
+        qs = qs.filter(agency_id=agency_id)
+    weeks: dict[date, dict] = defaultdict(
+        lambda: {"received": 0, "in_time": 0, "late": 0, "unanswered": 0, "hours": []}
+    )
+    for r in qs.values("requested_at", "due_at", "answered_at"):
+        w = weeks[_week_start(uk_date(r["requested_at"]))]
+        w["received"] += 1
+        if r["answered_at"] is None:
+            w["unanswered"] += 1
+            if r["due_at"] < now:
+                w["late"] += 1
+        else:
+            w["hours"].append((r["answered_at"] - r["requested_at"]).total_seconds() / 3600)
+            if r["answered_at"] <= r["due_at"]:
+                w["in_time"] += 1
+            else:
+                w["late"] += 1
+    out, all_hours = [], []
+    for week in sorted(weeks):
+        w = weeks[week]
+        all_hours += w["hours"]
+        out.append(
+            {
+                "week": week,
+                "received": w["received"],
+                "in_time": w["in_time"],
+                "late": w["late"],
+                "unanswered": w["unanswered"],
+                "median_hours": round(statistics.median(w["hours"]), 1) if w["hours"] else None,
+            }
+        )
+    total = sum(w["received"] for w in out)
+    return {
+        "weeks": out,
+        "received": total,
+        "in_time": sum(w["in_time"] for w in out),
+        "late": sum(w["late"] for w in out),
+        "unanswered": sum(w["unanswered"] for w in out),
+        "in_time_pct": round(100 * sum(w["in_time"] for w in out) / total, 1) if total else None,
+        "median_hours": round(statistics.median(all_hours), 1) if all_hours else None,
+    }
+
+
+def notifications_for_setting(*, user, now: datetime) -> list[dict]:
+    membership = policy.require(user, "frontdoor.notification_acknowledge")
+    qs = EducationNotification.objects.filter(setting=membership.agency).select_related("person")
+    rows = []
+    for n in qs.order_by("acknowledged_at", "-incident_at")[:200]:
+        rows.append(
+            {
+                "id": n.pk,
+                "child": n.person.display_name,
+                "dob": n.person.date_of_birth,
+                "incident_at": n.incident_at,
+                "due_at": n.due_at,
+                "delivered_at": n.delivered_at,
+                "acknowledged_at": n.acknowledged_at,
+                "summary": n.summary,
+                "late": n.delivered_at is None or n.delivered_at > n.due_at,
+            }
+        )
+    return rows
+
+
+def notifications_overview(*, user, now: datetime) -> dict:
+    """For the police and the partnership: unacknowledged and late notifications, by setting kind."""
+    policy.require(user, "frontdoor.notification_overview")
+    qs = EducationNotification.objects.select_related("setting")
+    unacknowledged = list(qs.filter(acknowledged_at__isnull=True, due_at__lt=now).order_by("due_at")[:200])
+    late = list(
+        qs.filter(Q(delivered_at__isnull=True) | Q(delivered_at__gt=models_F("due_at"))).order_by("-incident_at")[:200]
+    )
+    by_kind = {
+        row["setting__kind"]: row
+        for row in qs.values("setting__kind").annotate(
+            total=Count("id"), acknowledged=Count("id", filter=Q(acknowledged_at__isnull=False))
+        )
+    }
+    return {
+        "unacknowledged": [
+            {
+                "setting": n.setting.name,
+                "kind": n.setting.get_kind_display(),
+                "due_at": n.due_at,
+                "incident_at": n.incident_at,
+            }
+            for n in unacknowledged
+        ],
+        "late": [{"setting": n.setting.name, "due_at": n.due_at, "delivered_at": n.delivered_at} for n in late],
+        "by_kind": by_kind,
+    }
+
+
+def models_F(name):  # noqa: N802 - local alias keeps the query above readable
+    from django.db.models import F
+
+    return F(name)
+
+
+def outcomes_for_agency(*, user) -> list[dict]:
+    """Decisions shared with the user's agency (the outcome, not the whole record)."""
+    membership = policy.require(user, "frontdoor.outcomes")
+    shares = (
+        OutcomeShare.objects.filter(agency=membership.agency)
+        .select_related("contact__decision", "read_by")
+        .order_by("read_at", "-shared_at")[:300]
+    )
+    return [
+        {
+            "id": s.pk,
+            "child": s.contact.child_display_name,
+            "received_at": s.contact.received_at,
+            "outcome": s.contact.decision.get_outcome_display() if hasattr(s.contact, "decision") else "",
+            "shared_at": s.shared_at,
+            "read_at": s.read_at,
+            "read_by": s.read_by.get_full_name() if s.read_by else "",
+        }
+        for s in shares
+    ]
+
+
+def outcome_share_for_user(*, user, share_id: int) -> OutcomeShare:
+    membership = policy.require(user, "frontdoor.outcomes")
+    share = OutcomeShare.objects.select_related("contact__decision", "contact").get(pk=share_id)
+    if share.agency_id != membership.agency_id:
+        raise PermissionDenied("This outcome was shared with another agency")
+    return share
+
+
+def consultations_list(*, user) -> list[Consultation]:
+    policy.require(user, "frontdoor.consultation")
+    qs = Consultation.objects.select_related("asked_by_agency", "advised_by", "became_contact")
+    if not policy.is_front_door(user):
+        qs = qs.filter(recorded_by=user)
+    return list(qs[:200])
+
+
+def late_flags_for_police(*, user) -> list[LateFlag]:
+    policy.require(user, "frontdoor.police_timeliness")
+    return list(LateFlag.objects.select_related("contact", "agency").order_by("responded_at", "-raised_at")[:200])
+
+
+def uk_now_date(now: datetime) -> date:
+    return now.astimezone(UK).date()

@@ -1,0 +1,569 @@
+"""Front-door actions. Each checks access, validates, and writes its audit row in the same transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from safehub.agencies.models import Agency
+from safehub.core import audit, policy
+from safehub.core.calendar import (
+    UK,
+    due_after_working_days,
+    next_school_day_start,
+    same_date_one_year_earlier,
+    uk_date,
+)
+from safehub.core.codes import AssessmentFactor, ReferralSource
+from safehub.core.errors import StaleEdit
+from safehub.core.models import AuditAction
+from safehub.frontdoor.models import (
+    REFERRAL_OUTCOMES,
+    Consent,
+    Consultation,
+    Contact,
+    ContactDraft,
+    ContactStatus,
+    Decision,
+    EducationNotification,
+    InformationRequest,
+    LateFlag,
+    OutcomeShare,
+    RagRating,
+    Referral,
+    Urgency,
+)
+from safehub.people.models import Ethnicity, Person
+from safehub.people.services import involvement_record
+
+
+@dataclass
+class ChildEntry:
+    family_name: str
+    given_name: str = ""
+    date_of_birth: date | None = None
+    sex: str = "U"
+    ethnicity: str = Ethnicity.NOBT
+    child_voice: str = ""
+    voice_not_recorded_reason: str = ""
+    postcode: str = ""
+    person_id: int | None = None
+    errors: dict = field(default_factory=dict)
+
+
+def decision_due(received_at: datetime, urgency: str) -> datetime:
+    """Return when the front-door decision is due (DESIGN.md timescales)."""
+    if urgency == Urgency.IMMEDIATE:
+        return received_at + timedelta(hours=4)
+    if urgency == Urgency.SAME_DAY:
+        return (
+            due_after_working_days(received_at, 0)
+            if received_at.astimezone(UK).hour < 16
+            else due_after_working_days(received_at, 1)
+        )
+    return due_after_working_days(received_at, settings.SAFEHUB_TIMESCALES["contact_decision_working_days"])
+
+
+def _validate_children(children: list[ChildEntry], by, now: datetime) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not children:
+        errors["children"] = ["Add at least one child"]
+    for i, child in enumerate(children):
+        prefix = f"child_{i}_"
+        if not child.family_name.strip():
+            errors.setdefault(prefix + "family_name", []).append("Enter the child's family name, or 'Not known'")
+        if not child.child_voice.strip() and not child.voice_not_recorded_reason.strip():
+            errors.setdefault(prefix + "child_voice", []).append(
+                "Record what the child said or how they presented, or why this was not possible"
+            )
+        if child.date_of_birth and child.date_of_birth > uk_date(now) + timedelta(days=280):
+            errors.setdefault(prefix + "date_of_birth", []).append("Date of birth is too far in the future")
+        if child.ethnicity not in Ethnicity.values:
+            errors.setdefault(prefix + "ethnicity", []).append("Choose an ethnicity, or 'Information not yet obtained'")
+        if child.person_id is not None:
+            person = Person.objects.filter(pk=child.person_id).first()
+            if person is None or not policy.person_access(by, person, now=now).allowed:
+                errors.setdefault(prefix + "person_id", []).append("No record with that ID that you can open")
+    return errors
+
+
+@transaction.atomic
+def contact_record(
+    *,
+    by,
+    now: datetime,
+    children: list[ChildEntry],
+    source: str,
+    received_at: datetime,
+    summary: str,
+    consent: str,
+    presenting_concerns: list[str] | None = None,
+    lawful_basis: str = "",
+    urgency: str = Urgency.STANDARD,
+    referrer_name: str = "",
+    referrer_role: str = "",
+    referrer_contact_details: str = "",
+    police_reference: str = "",
+    incident_recorded_at: datetime | None = None,
+    high_risk: bool = False,
+    domestic_abuse_incident: bool = False,
+    idempotency_key: str = "",
+) -> list[Contact]:
+    """Record a contact about one or more children (siblings together), from any agency or the public."""
+    membership = policy.require(by, "frontdoor.contact_create")
+    if idempotency_key:
+        existing = list(Contact.objects.filter(idempotency_key=idempotency_key, created_by=by).order_by("pk"))
+        if existing:
+            return existing
+    errors = _validate_children(children, by, now)
+    if source not in ReferralSource.values:
+        errors["source"] = ["Choose who the contact is from"]
+    if received_at > now + timedelta(minutes=5):
+        errors["received_at"] = ["The time received cannot be in the future"]
+    if not summary.strip():
+        errors["summary"] = ["Say what the concern is"]
+    unknown = [c for c in presenting_concerns or [] if c not in AssessmentFactor.values]
+    if unknown:
+        errors["presenting_concerns"] = [f"Unknown concern codes: {', '.join(unknown)}"]
+    if consent != Consent.GIVEN and not lawful_basis:
+        errors["lawful_basis"] = ["Without consent, record the lawful basis for sharing"]
+    if source == ReferralSource.POLICE:
+        if incident_recorded_at is None:
+            errors["incident_recorded_at"] = ["Police contacts need the time the incident was recorded"]
+        elif incident_recorded_at > received_at:
+            errors["incident_recorded_at"] = ["The incident cannot be recorded after the contact was received"]
+    elif high_risk or domestic_abuse_incident:
+        errors["high_risk"] = ["High-risk and domestic-abuse incident flags are for police contacts"]
+    if errors:
+        raise ValidationError(errors)
+    referrer_agency = membership.agency if membership.agency.kind not in ("LA_CHILDREN",) or source != "5A" else None
+    if membership.is_front_door:
+        referrer_agency = None  # recorded on behalf of the public or a partner by phone
+    family = None
+    contacts = []
+    for child in children:
+        contact = Contact(
+            person_id=child.person_id,
+            child_given_name=child.given_name.strip(),
+            child_family_name=child.family_name.strip(),
+            child_date_of_birth=child.date_of_birth,
+            child_sex=child.sex,
+            child_postcode=child.postcode.strip().upper(),
+            ethnicity=child.ethnicity,
+            child_voice=child.child_voice.strip(),
+            voice_not_recorded_reason=child.voice_not_recorded_reason.strip(),
+            source=source,
+            referrer_agency=referrer_agency,
+            referrer_name=referrer_name or by.get_full_name(),
+            referrer_role=referrer_role,
+            referrer_contact_details=referrer_contact_details,
+            received_at=received_at,
+            presenting_concerns=list(presenting_concerns or []),
+            summary=summary.strip(),
+            consent=consent,
+            lawful_basis=lawful_basis,
+            urgency=urgency,
+            police_reference=police_reference,
+            incident_recorded_at=incident_recorded_at,
+            high_risk=high_risk,
+            domestic_abuse_incident=domestic_abuse_incident,
+            police_limit_hours=settings.SAFEHUB_TIMESCALES["police_high_risk_limit_hours"] if high_risk else None,
+            decision_due_at=decision_due(received_at, urgency),
+            created_by=by,
+            idempotency_key=idempotency_key,
+        )
+        if family is not None:
+            contact.family_ref = family
+        contact.full_clean(exclude=["family_ref"])
+        contact.save()
+        family = contact.family_ref
+        audit.record(actor=by, action=AuditAction.CREATE, subject=contact, at=now)
+        if contact.person_id:
+            _after_match(contact, by=by, now=now)
+        contacts.append(contact)
+    ContactDraft.objects.filter(user=by).delete()
+    return contacts
+
+
+def _after_match(contact: Contact, *, by, now: datetime) -> None:
+    """Once the child is known: record ethnicity on the person, and notify education settings."""
+    person = contact.person
+    if person.ethnicity == Ethnicity.NOBT and contact.ethnicity != Ethnicity.NOBT:
+        Person.objects.filter(pk=person.pk).update(ethnicity=contact.ethnicity, version=F("version") + 1)
+    if contact.domestic_abuse_incident and contact.is_police:
+        education_notifications_send(contact=contact, now=now)
+
+
+def education_notifications_send(*, contact: Contact, now: datetime) -> list[EducationNotification]:
+    """Notify the child's current school and early-years setting before the next school day."""
+    incident = contact.incident_recorded_at or contact.received_at
+    due = next_school_day_start(incident)
+    made = []
+    for placement in contact.person.education_placements.filter(ended_date__isnull=True).select_related("setting"):
+        notification, created = EducationNotification.objects.get_or_create(
+            contact=contact,
+            setting=placement.setting,
+            defaults={
+                "person": contact.person,
+                "incident_at": incident,
+                "due_at": due,
+                "delivered_at": now,
+                "summary": f"Police attended a domestic abuse incident ({contact.police_reference or 'no ref'}). "
+                "Please offer support to the child today.",
+            },
+        )
+        if created:
+            audit.record(
+                actor=None,
+                action=AuditAction.SHARE,
+                subject=notification,
+                at=now,
+                details={"setting": placement.setting_id},
+                reason="Operation Encompass notification",
+            )
+            made.append(notification)
+    return made
+
+
+def _require_front_door(by, permission: str) -> None:
+    policy.require(by, permission)
+
+
+@transaction.atomic
+def contact_match_person(*, contact: Contact, person: Person, by, now: datetime) -> Contact:
+    """Link the contact to a known person (the practitioner confirmed the match)."""
+    _require_front_door(by, "frontdoor.triage")
+    if contact.person_id and contact.person_id != person.pk:
+        raise ValidationError("This contact is already linked to another person: unlink it first")
+    contact.person = person
+    contact.save(update_fields=["person"])
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=contact, at=now, details={"matched": person.pk})
+    _after_match(contact, by=by, now=now)
+    return contact
+
+
+@transaction.atomic
+def contact_create_person(*, contact: Contact, by, now: datetime) -> Person:
+    """Create a new person from the contact's details (no match was found)."""
+    from safehub.people.services import address_add, person_create
+
+    _require_front_door(by, "frontdoor.triage")
+    person = person_create(
+        by=by,
+        now=now,
+        given_name=contact.child_given_name,
+        family_name=contact.child_family_name,
+        date_of_birth=contact.child_date_of_birth,
+        sex=contact.child_sex,
+        ethnicity=contact.ethnicity,
+    )
+    if contact.child_postcode:
+        try:
+            with transaction.atomic():
+                address_add(
+                    person=person, by=by, now=now, line_1="Address from contact", postcode=contact.child_postcode
+                )
+        except ValidationError:
+            pass  # a bad postcode on the contact must not stop the child being recorded
+    contact_match_person(contact=contact, person=person, by=by, now=now)
+    return person
+
+
+@transaction.atomic
+def contact_rate(*, contact: Contact, rating: str, rationale: str, by, now: datetime) -> RagRating:
+    """Add a RAG rating; earlier ratings are kept as the history."""
+    _require_front_door(by, "frontdoor.triage")
+    if contact.status == ContactStatus.CLOSED:
+        raise ValidationError("The decision is signed off: the contact is closed")
+    rag = RagRating(contact=contact, rating=rating, rationale=rationale.strip(), rated_by=by, rated_at=now)
+    rag.full_clean()
+    if not rag.rationale:
+        raise ValidationError({"rationale": "Say why you chose this rating"})
+    rag.save()
+    Contact.objects.filter(pk=contact.pk).update(
+        current_rag=rating, status=ContactStatus.TRIAGE, version=F("version") + 1
+    )
+    contact.refresh_from_db()
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=contact, at=now, details={"rag": rating})
+    return rag
+
+
+@transaction.atomic
+def information_request_create(
+    *, contact: Contact, agency: Agency, question: str, urgency: str, by, now: datetime
+) -> InformationRequest:
+    """Ask a partner agency (e.g. the health navigator) what it knows; due by urgency."""
+    policy.require(by, "frontdoor.health_request_create")
+    hours = settings.SAFEHUB_TIMESCALES["health_request_urgent_hours"]
+    due = (
+        now + timedelta(hours=hours)
+        if urgency == InformationRequest.Urgency.URGENT
+        else due_after_working_days(now, settings.SAFEHUB_TIMESCALES["health_request_working_days"])
+    )
+    request = InformationRequest(
+        contact=contact,
+        agency=agency,
+        question=question.strip(),
+        urgency=urgency,
+        requested_by=by,
+        requested_at=now,
+        due_at=due,
+    )
+    request.full_clean()
+    request.save()
+    audit.record(actor=by, action=AuditAction.SHARE, subject=request, at=now, details={"agency": agency.pk})
+    return request
+
+
+@transaction.atomic
+def information_request_answer(
+    *, request: InformationRequest, answer: str, nothing_known: bool, by, now: datetime
+) -> InformationRequest:
+    membership = policy.require(by, "frontdoor.health_request_answer")
+    if membership.agency_id != request.agency_id:
+        raise PermissionDenied("This request was sent to another agency")
+    if request.answered_at:
+        raise ValidationError("This request has already been answered")
+    if not answer.strip() and not nothing_known:
+        raise ValidationError({"answer": "Enter what your agency knows, or tick 'Nothing known'"})
+    request.answer, request.nothing_known = answer.strip(), nothing_known
+    request.answered_by, request.answered_at = by, now
+    request.save(update_fields=["answer", "nothing_known", "answered_by", "answered_at"])
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=request, at=now)
+    return request
+
+
+@transaction.atomic
+def decision_record(
+    *, contact: Contact, outcome: str, rationale: str, by, now: datetime, expected_version: int | None = None
+) -> Decision:
+    """Record (or revise, before sign-off) the front-door decision with its rationale."""
+    _require_front_door(by, "frontdoor.decide")
+    if expected_version is not None and contact.version != expected_version:
+        raise StaleEdit(contact.version)
+    if contact.status == ContactStatus.CLOSED:
+        raise ValidationError("The decision is already signed off")
+    if outcome in REFERRAL_OUTCOMES and contact.person_id is None:
+        raise ValidationError({"outcome": "Match the child to a person record before referring"})
+    if not rationale.strip():
+        raise ValidationError({"rationale": "Give the rationale for the decision"})
+    decision, _ = Decision.objects.update_or_create(
+        contact=contact,
+        defaults={"outcome": outcome, "rationale": rationale.strip(), "decided_by": by, "decided_at": now},
+    )
+    decision.full_clean()
+    updated = Contact.objects.filter(pk=contact.pk, version=contact.version).update(
+        status=ContactStatus.AWAITING_SIGN_OFF, version=F("version") + 1
+    )
+    if not updated:
+        raise StaleEdit(Contact.objects.values_list("version", flat=True).get(pk=contact.pk))
+    contact.refresh_from_db()
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=decision, at=now, details={"outcome": outcome})
+    return decision
+
+
+def previous_referral_within_12_months(person_id: int, referral_date: date) -> Referral | None:
+    """Return the latest referral for the child dated within 12 months before (DfE re-referral rule)."""
+    since = same_date_one_year_earlier(referral_date)
+    return (
+        Referral.objects.filter(person_id=person_id, referral_date__gte=since, referral_date__lt=referral_date)
+        .order_by("-referral_date")
+        .first()
+    )
+
+
+@transaction.atomic
+def decision_sign_off(*, decision: Decision, by, now: datetime) -> Decision:
+    """Manager sign-off: closes the contact, creates the referral, shares the outcome with partners."""
+    policy.require(by, "frontdoor.sign_off")
+    contact = decision.contact
+    if decision.signed_off_at:
+        raise ValidationError("Already signed off")
+    decision.signed_off_by, decision.signed_off_at = by, now
+    decision.save(update_fields=["signed_off_by", "signed_off_at"])
+    Contact.objects.filter(pk=contact.pk).update(status=ContactStatus.CLOSED, version=F("version") + 1)
+    audit.record(actor=by, action=AuditAction.SIGN_OFF, subject=decision, at=now)
+    if decision.outcome in REFERRAL_OUTCOMES:
+        referral_create(contact=contact, referral_date=uk_date(contact.received_at), by=by, now=now)
+    agencies = {contact.referrer_agency_id} | set(contact.information_requests.values_list("agency_id", flat=True))
+    for agency_id in sorted(a for a in agencies if a):
+        share, created = OutcomeShare.objects.get_or_create(
+            contact=contact, agency_id=agency_id, defaults={"shared_at": now}
+        )
+        if created:
+            audit.record(
+                actor=by,
+                action=AuditAction.SHARE,
+                subject=share,
+                person_id=contact.person_id,
+                at=now,
+                details={"agency": agency_id, "what": "outcome"},
+            )
+    return decision
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    contact: Contact | None,
+    referral_date: date,
+    by,
+    now: datetime,
+    person: Person | None = None,
+    source: str | None = None,
+) -> Referral:
+    """Create a referral to children's social care, flagging a re-referral within 12 months."""
+    person_id = contact.person_id if contact else person.pk
+    previous = previous_referral_within_12_months(person_id, referral_date)
+    referral = Referral.objects.create(
+        person_id=person_id,
+        contact=contact,
+        referral_date=referral_date,
+        source=source or (contact.source if contact else ReferralSource.UNKNOWN),
+        is_re_referral=previous is not None,
+        previous_referral=previous,
+    )
+    csc = Agency.objects.filter(kind="LA_CHILDREN").order_by("pk").first()
+    if csc:
+        involvement_record(
+            person=referral.person,
+            agency_id=csc.pk,
+            kind="CASE_HOLDER",
+            now=now,
+            source=f"frontdoor.Referral:{referral.pk}",
+            by=by,
+        )
+    audit.record(
+        actor=by, action=AuditAction.CREATE, subject=referral, at=now, details={"re_referral": referral.is_re_referral}
+    )
+    return referral
+
+
+@transaction.atomic
+def late_flag_raise(*, contact: Contact, reason: str, by, now: datetime) -> LateFlag:
+    """A partner flags a police referral as late; the police see it on their timeliness page."""
+    membership = policy.require(by, "frontdoor.flag_late")
+    if not contact.is_police:
+        raise ValidationError("Only police referrals can be flagged as late")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the referral was late"})
+    try:
+        with transaction.atomic():
+            flag = LateFlag.objects.create(
+                contact=contact, raised_by=by, agency=membership.agency, reason=reason.strip(), raised_at=now
+            )
+    except IntegrityError as exc:
+        raise ValidationError("Your agency has already flagged this referral") from exc
+    audit.record(actor=by, action=AuditAction.CREATE, subject=flag, person_id=contact.person_id, at=now)
+    return flag
+
+
+@transaction.atomic
+def late_flag_respond(*, flag: LateFlag, response: str, by, now: datetime) -> LateFlag:
+    membership = policy.require(by, "frontdoor.police_timeliness")
+    if membership.agency.kind != "POLICE":
+        raise PermissionDenied("Only the police respond to late flags")
+    flag.police_response, flag.responded_at = response.strip(), now
+    flag.save(update_fields=["police_response", "responded_at"])
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=flag, person_id=flag.contact.person_id, at=now)
+    return flag
+
+
+@transaction.atomic
+def notification_acknowledge(*, notification: EducationNotification, by, now: datetime) -> EducationNotification:
+    membership = policy.require(by, "frontdoor.notification_acknowledge")
+    if membership.agency_id != notification.setting_id:
+        raise PermissionDenied("This notification is for another setting")
+    if notification.acknowledged_at is None:
+        notification.acknowledged_at, notification.acknowledged_by = now, by
+        notification.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        audit.record(actor=by, action=AuditAction.UPDATE, subject=notification, at=now, details={"acknowledged": True})
+    return notification
+
+
+@transaction.atomic
+def outcome_share_read(*, share: OutcomeShare, by, now: datetime) -> OutcomeShare:
+    """Record the read receipt the first time someone from the agency opens the outcome."""
+    membership = policy.membership_for_user(by)
+    if membership is None or membership.agency_id != share.agency_id:
+        raise PermissionDenied("This outcome was shared with another agency")
+    if share.read_at is None:
+        share.read_at, share.read_by = now, by
+        share.save(update_fields=["read_at", "read_by"])
+    audit.record(
+        actor=by,
+        action=AuditAction.VIEW,
+        subject=share,
+        person_id=share.contact.person_id,
+        at=now,
+        details={"what": "outcome"},
+    )
+    return share
+
+
+@transaction.atomic
+def consultation_record(
+    *,
+    by,
+    now: datetime,
+    asked_by_name: str,
+    child_description: str,
+    question: str,
+    asked_by_agency: Agency | None = None,
+    asked_at: datetime | None = None,
+    advice: str = "",
+) -> Consultation:
+    """Record a professional's request for advice (the conversational model)."""
+    policy.require(by, "frontdoor.consultation")
+    consultation = Consultation(
+        asked_by_name=asked_by_name.strip(),
+        asked_by_agency=asked_by_agency,
+        asked_at=asked_at or now,
+        child_description=child_description.strip(),
+        question=question.strip(),
+        recorded_by=by,
+    )
+    if advice.strip():
+        policy.require(by, "frontdoor.triage")
+        consultation.advice, consultation.advised_by, consultation.advised_at = advice.strip(), by, now
+    consultation.full_clean()
+    consultation.save()
+    audit.record(actor=by, action=AuditAction.CREATE, subject=consultation, at=now)
+    return consultation
+
+
+@transaction.atomic
+def consultation_advise(*, consultation: Consultation, advice: str, by, now: datetime) -> Consultation:
+    policy.require(by, "frontdoor.triage")
+    if not advice.strip():
+        raise ValidationError({"advice": "Enter the advice given"})
+    consultation.advice, consultation.advised_by, consultation.advised_at = advice.strip(), by, now
+    consultation.save(update_fields=["advice", "advised_by", "advised_at"])
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=consultation, at=now)
+    return consultation
+
+
+@transaction.atomic
+def consultation_link_contact(*, consultation: Consultation, contact: Contact, by, now: datetime) -> Consultation:
+    policy.require(by, "frontdoor.triage")
+    consultation.became_contact = contact
+    consultation.save(update_fields=["became_contact"])
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=consultation, at=now, details={"contact": contact.pk})
+    return consultation
+
+
+def draft_save(*, by, data: dict, now: datetime) -> ContactDraft:
+    """Keep the half-finished contact form (no personal data leaves the database)."""
+    clean = {k: v for k, v in data.items() if k not in {"csrfmiddlewaretoken"}}
+    draft, _ = ContactDraft.objects.update_or_create(user=by, defaults={"data": clean, "updated_at": now})
+    return draft
+
+
+def draft_get(*, by) -> dict:
+    draft = ContactDraft.objects.filter(user=by).first()
+    return draft.data if draft else {}

@@ -1,0 +1,64 @@
+"""Tests for CSV matching and the command line."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from safehub.matching import match_file
+from safehub.matching.cli import main
+
+ROWS = [
+    ("1", "William", "James", "Smith", "2012-03-04", "M", "SO14 3AB", "12 Elm Road", "9434765919"),
+    ("2", "Bill", "", "SMITH", "2012-04-03", "M", "SO14 3AB", "12 Elm Rd", ""),
+    ("3", "Amina", "", "Hussein", "1988-07-21", "F", "SO17 2XY", "4 Oak Way", ""),
+    ("4", "Aminah", "", "Hussain", "1988-07-21", "F", "SO17 2XY", "4 Oak Way", ""),
+    ("5", "Peter", "", "Nowak", "", "", "SO19 9ZZ", "1 Quay Street", ""),
+    ("6", "Zofia", "", "Kowalska", "1975-01-30", "F", "SO15 5AA", "2 Mill Lane", "9000000001"),
+]
+
+
+def _write(path: Path) -> None:
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "record_id",
+                "given_name",
+                "middle_names",
+                "surname",
+                "date_of_birth",
+                "sex",
+                "postcode",
+                "address",
+                "nhs_number",
+            ]
+        )
+        writer.writerows(ROWS)
+
+
+def _read(path: Path) -> dict[str, str]:
+    with path.open() as handle:
+        return {row["record_id"]: row["person_id"] for row in csv.DictReader(handle)}
+
+
+def test_match_file_groups_the_same_people(tmp_path: Path) -> None:
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    _write(source)
+    people = match_file(source, out)
+    ids = _read(out)
+    assert set(ids) == {r[0] for r in ROWS}
+    assert ids["1"] == ids["2"]
+    assert ids["3"] == ids["4"]
+    assert len({ids["1"], ids["3"], ids["5"], ids["6"]}) == 4
+    assert people == 4
+
+
+def test_cli_dedupe_file_writes_output_and_review(tmp_path: Path) -> None:
+    source, out, review = tmp_path / "in.csv", tmp_path / "out.csv", tmp_path / "review.csv"
+    _write(source)
+    assert main(["dedupe-file", str(source), "--output", str(out), "--review", str(review)]) == 0
+    assert len(_read(out)) == len(ROWS)
+    with review.open() as handle:
+        assert next(csv.reader(handle)) == ["record_id_a", "record_id_b", "probability", "reasons"]
+    assert main(["file", str(tmp_path / "absent.csv"), "--output", str(out)]) == 2

@@ -1,0 +1,179 @@
+"""Audits (sampling, answers, grading), training and briefings, self-assessments and escalations."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from safehub.core.calendar import UK
+from safehub.partnership import selectors, services
+from safehub.partnership.models import AuditStatus, BriefingRead, Escalation, Rating, SelfAssessmentRating
+from safehub.people.models import Involvement
+from safehub.testing.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def involved_people(police):
+    people = PersonFactory.create_batch(6)
+    for i, person in enumerate(people):
+        Involvement.objects.create(
+            person=person,
+            agency=police,
+            kind="PROFESSIONAL" if i < 5 else "REFERRER",
+            started_at=datetime(2024, 11, 1 + i, tzinfo=UTC),
+        )
+    return people
+
+
+def test_sampler_takes_any_queryset_and_is_reproducible(involved_people):
+    from safehub.people.models import Person
+
+    qs = Person.objects.all()
+    first = selectors.sample_cases(qs, size=3, rng=random.Random(7))
+    again = selectors.sample_cases(qs, size=3, rng=random.Random(7))
+    assert first == again and len(first) == 3
+    assert len(selectors.sample_cases(qs, size=50, rng=random.Random(1))) == 6
+
+
+def test_criteria_filter_by_kind_agency_and_period(involved_people, police, hospital):
+    crit = selectors.SampleCriteria(
+        involvement_kind="PROFESSIONAL", agency_id=police.pk, started_from=date(2024, 11, 2), started_to=date(2024, 11, 4)
+    )
+    assert set(selectors.people_matching(crit)) == set(involved_people[1:4])
+    assert not selectors.people_matching(selectors.SampleCriteria(agency_id=hospital.pk)).exists()
+
+
+def test_audit_sample_answers_and_grades(involved_people, manager, police, police_officer, nurse, hospital):
+    item = services.audit_plan(
+        title="Exploitation risk assessments", tool="CERAF", planned_date=date(2024, 11, 1), by=manager, now=NOW,
+        agencies=[police],
+    )
+    cases = services.audit_draw_sample(
+        audit_item=item,
+        criteria=selectors.SampleCriteria(involvement_kind="PROFESSIONAL", agency_id=police.pk),
+        size=3,
+        by=manager,
+        now=NOW,
+        seed=1,
+    )
+    assert len(cases) == 3 and item.status == AuditStatus.SAMPLED
+    with pytest.raises(ValidationError):
+        services.audit_draw_sample(audit_item=item, criteria=selectors.SampleCriteria(), size=3, by=manager, now=NOW)
+
+    answers = {code: "Yes, recorded" for code, _ in item.questions}
+    with pytest.raises(ValidationError):
+        services.audit_answer(case=cases[0], answers={**answers, "timely": ""}, grade="GOOD", by=police_officer, now=NOW)
+    services.audit_answer(case=cases[0], answers=answers, grade="GOOD", by=police_officer, now=NOW)
+    services.audit_answer(case=cases[0], answers=answers, grade="REQUIRES_IMPROVEMENT", by=police_officer, now=NOW)
+    assert cases[0].returns.get().grade == "REQUIRES_IMPROVEMENT"  # answered again, replaced
+    with pytest.raises(PermissionDenied):  # the hospital is not taking part
+        services.audit_answer(case=cases[0], answers=answers, grade="GOOD", by=nurse, now=NOW)
+
+    services.audit_finding_add(audit_item=item, kind="IMPROVEMENT", theme="EXPLOITATION", text="Silo working", by=manager, now=NOW)
+    services.audit_complete(audit_item=item, findings="Agencies worked in silos", learning="CERAF training", by=manager, now=NOW)
+    data = selectors.dashboard(user=manager, now=NOW)
+    assert data["findings_by_theme"] == [{"theme": "Exploitation", "strength": 0, "improve": 1}]
+    detail = selectors.audit_detail(user=manager, audit_item=item, now=NOW)
+    assert ("Requires improvement", 1) in detail["grades"]
+    with pytest.raises(ValidationError):
+        services.audit_answer(case=cases[1], answers=answers, grade="GOOD", by=police_officer, now=NOW)
+
+
+def test_agency_sees_only_its_own_audit_answers(involved_people, manager, police, hospital, police_officer, nurse):
+    item = services.audit_plan(title="Neglect", tool="NEGLECT", planned_date=date(2025, 1, 1), by=manager, now=NOW)
+    [case] = services.audit_draw_sample(
+        audit_item=item, criteria=selectors.SampleCriteria(agency_id=police.pk), size=1, by=manager, now=NOW
+    )
+    answers = {code: "Partly" for code, _ in item.questions}
+    services.audit_answer(case=case, answers=answers, grade="GOOD", by=police_officer, now=NOW)
+    services.audit_answer(case=case, answers=answers, grade="INADEQUATE", by=nurse, now=NOW)
+    mine = selectors.audit_detail(user=nurse, audit_item=item, now=NOW)["cases"][0]["returns"]
+    assert [r["agency"] for r in mine] == [hospital.name]
+    assert len(selectors.audit_detail(user=manager, audit_item=item, now=NOW)["cases"][0]["returns"]) == 2
+
+
+def test_training_attendance_evaluation_and_reach(manager, police_officer, nurse, police):
+    course = services.course_create(by=manager, now=NOW, title="CERAF completion", theme="EXPLOITATION")
+    event = services.event_schedule(course=course, starts_at=NOW - timedelta(days=3), by=manager, now=NOW, capacity=2)
+    services.attendance_record(event=event, attendee_name="PC Jones", job_role="Officer", usefulness=5, by=police_officer, now=NOW)
+    with pytest.raises(PermissionDenied):
+        services.attendance_record(event=event, attendee_name="X", job_role="Officer", agency=police, by=nurse, now=NOW)
+    services.attendance_record(event=event, attendee_name="Nurse Ali", job_role="Nurse", usefulness=2, by=nurse, now=NOW)
+    with pytest.raises(ValidationError):  # full
+        services.attendance_record(event=event, attendee_name="Late", job_role="Nurse", by=nurse, now=NOW)
+    with pytest.raises(ValidationError):
+        services.attendance_record(event=event, attendee_name="Bad", job_role="x", usefulness=6, by=manager, now=NOW)
+    data = selectors.training_overview(user=manager, now=NOW)
+    assert data["attendance"] == 2 and data["agencies_reached"] == 2
+    assert data["useful_pct"] == 50
+    assert data["courses"][0]["check_due"] is True
+    services.quality_check_record(
+        course=course, reflects_legislation=True, reflects_local_policy=True, includes_review_learning=False, by=manager, now=NOW
+    )
+    row = selectors.training_overview(user=manager, now=NOW)["courses"][0]
+    assert row["passed"] is False and row["check_due"] is False
+
+
+def test_briefing_read_receipts_once_per_person(manager, police_officer):
+    briefing = services.briefing_publish(title="Private fostering", theme="VOICE", body="Seven things", by=manager, now=NOW)
+    services.briefing_mark_read(briefing=briefing, by=police_officer, now=NOW)
+    services.briefing_mark_read(briefing=briefing, by=police_officer, now=NOW + timedelta(hours=1))
+    assert BriefingRead.objects.filter(briefing=briefing).count() == 1
+    assert selectors.briefing_reads_by_agency(briefing=briefing) == [("Police", 1)]
+    with pytest.raises(PermissionDenied):
+        services.briefing_publish(title="x", theme="VOICE", body="x", by=police_officer, now=NOW)
+
+
+def test_section_11_return_own_agency_and_themes_across_agencies(manager, police, hospital, police_officer, nurse):
+    cycle = services.cycle_open(
+        kind="SECTION_11", year="2025-26", cycle_year=1, opens_date=date(2025, 4, 1), due_date=date(2025, 6, 30),
+        agencies=[police, hospital], by=manager, now=NOW,
+    )
+    police_return = cycle.returns.get(agency=police)
+    ratings = {code: (Rating.MET, "") for code, _ in cycle.standards}
+    with pytest.raises(PermissionDenied):
+        services.self_assessment_submit(sa_return=police_return, ratings=ratings, by=nurse, now=NOW)
+    with pytest.raises(ValidationError):  # partly met needs evidence of the gap
+        services.self_assessment_submit(
+            sa_return=police_return, ratings={**ratings, "S11": (Rating.PARTLY_MET, "")}, by=police_officer, now=NOW
+        )
+    services.self_assessment_submit(
+        sa_return=police_return, ratings={**ratings, "S11": (Rating.NOT_MET, "Policy silent on disabled children")},
+        by=police_officer, now=NOW,
+    )
+    assert SelfAssessmentRating.objects.filter(self_assessment=police_return).count() == 11
+    s11 = {s["code"]: s for s in selectors.cycle_detail(user=manager, cycle=cycle)["standards"]}
+    assert s11["S11"]["not_met"] == 1 and s11["S1"]["met"] == 1
+
+
+def test_escalation_stages_and_working_days_to_resolve(police_officer, nurse, police, hospital, front_door, mash_worker):
+    raised = datetime(2025, 4, 17, 10, 0, tzinfo=UK)  # before Easter
+    item = services.escalation_raise(
+        raised_with_agency=hospital, raised_by_name="DC Smith", concern="No health information shared", by=police_officer, now=raised
+    )
+    assert item.stage == 1
+    with pytest.raises(PermissionDenied):  # not a party
+        services.escalation_escalate(escalation=item, by=mash_worker, now=raised)
+    for _ in range(3):
+        services.escalation_escalate(escalation=item, by=nurse, now=raised)
+    assert Escalation.objects.get(pk=item.pk).stage == 4
+    with pytest.raises(ValidationError):
+        services.escalation_escalate(escalation=item, by=nurse, now=raised)
+    services.escalation_resolve(
+        escalation=item, outcome="AGREED", note="Navigator capacity added", by=nurse, now=datetime(2025, 4, 24, 10, 0, tzinfo=UK)
+    )
+    [row] = selectors.escalation_list(user=police_officer, now=NOW)
+    assert row["working_days"] == 3  # 22, 23 and 24 April: Good Friday and Easter Monday do not count
+    assert selectors.escalation_list(user=mash_worker, now=NOW) == []
+
+
+def test_escalation_cannot_be_raised_with_own_agency(police_officer, police):
+    with pytest.raises(ValidationError):
+        services.escalation_raise(raised_with_agency=police, raised_by_name="DC", concern="x", by=police_officer, now=NOW)

@@ -1,0 +1,72 @@
+"""Online person lookup for the front door, backed by the matching engine's in-memory index.
+
+The index is built once per process from the register and kept current incrementally: people
+added since the last lookup (higher ids) are added before each lookup, so new records are scored
+only against their blocking candidates and existing person IDs never change.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from safehub.matching import MatchIndex, MatchRecord
+from safehub.people.models import Address, Person
+
+_lock = threading.Lock()
+_state: dict = {"index": None, "max_id": 0}
+
+
+def _records(min_id: int):
+    postcodes = dict(
+        Address.objects.filter(ended_date__isnull=True, person_id__gt=min_id).values_list("person_id", "postcode")
+    )
+    rows = (Person.objects.filter(pk__gt=min_id, merged_into__isnull=True)
+            .values_list("pk", "given_name", "middle_names", "family_name", "date_of_birth", "sex", "nhs_number")
+            .order_by("pk").iterator(chunk_size=20000))
+    for pk, given, middle, family, dob, sex, nhs in rows:
+        yield MatchRecord(record_id=str(pk), given_name=given, middle_names=middle, surname=family,
+                          date_of_birth=dob, sex=sex if sex in ("M", "F") else None,
+                          postcode=postcodes.get(pk, ""), address="", nhs_number=nhs)
+
+
+def register_index() -> MatchIndex:
+    """Return the process's index of the register, adding any people created since it was built."""
+    with _lock:
+        if _state["index"] is None:
+            records = list(_records(0))
+            _state["index"] = MatchIndex.build(records)
+            _state["max_id"] = max((int(r.record_id) for r in records), default=0)
+        else:
+            for record in _records(_state["max_id"]):
+                _state["index"].add(record)
+                _state["max_id"] = max(_state["max_id"], int(record.record_id))
+        return _state["index"]
+
+
+def reset_index() -> None:
+    with _lock:
+        _state["index"], _state["max_id"] = None, 0
+
+
+def lookup_candidates(*, given_name: str, family_name: str, date_of_birth: date | None, sex: str = "",
+                      postcode: str = "", nhs_number: str = "", middle_names: str = "", limit: int = 8,
+                      min_probability: float = 0.05) -> list[dict]:
+    """Rank known people against the details given, with the match probability and why."""
+    query = MatchRecord(record_id="query", given_name=given_name or "", middle_names=middle_names,
+                        surname=family_name or "", date_of_birth=date_of_birth,
+                        sex=sex if sex in ("M", "F") else None, postcode=postcode or "", address="",
+                        nhs_number=nhs_number or "")
+    candidates = register_index().lookup(query, limit=limit, min_probability=min_probability)
+    people = Person.objects.in_bulk([int(c.record_id) for c in candidates])
+    postcodes = dict(Address.objects.filter(person_id__in=people, ended_date__isnull=True)
+                     .values_list("person_id", "postcode"))
+    out = []
+    for c in candidates:
+        person = people.get(int(c.record_id))
+        if person is None or person.merged_into_id:
+            continue
+        out.append({"person_id": person.pk, "name": person.display_name, "date_of_birth": person.date_of_birth,
+                    "postcode": postcodes.get(person.pk, ""), "probability": round(100 * c.probability, 1),
+                    "reasons": [{"field": f, "how": how} for f, how in c.reasons], "sealed": person.sealed})
+    return out
