@@ -144,7 +144,7 @@ def seed(ctx: DemoContext) -> str:
     frequent = rng.sample(children, k=min(len(children), max(50, total // 12)))
 
     contacts, meta = [], []
-    for i in range(total):
+    for _i in range(total):
         # Volumes rise slightly in term time and dip in August and at Christmas.
         day = start + timedelta(days=rng.randrange(days))
         if day.month == 8 and rng.random() < 0.35 or (day.month == 12 and day.day > 22 and rng.random() < 0.5):

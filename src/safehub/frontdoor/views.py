@@ -91,7 +91,7 @@ def contact_new(request):
                 for f in formset.forms
                 if not f.is_blank()
             ]
-            data = {k: v for k, v in form.cleaned_data.items()}
+            data = dict(form.cleaned_data.items())
             try:
                 contacts = services.contact_record(by=request.user, now=now, children=children, **data)
             except ValidationError as exc:

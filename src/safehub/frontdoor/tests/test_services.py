@@ -14,15 +14,15 @@ NOW = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)  # a Tuesday
 
 
 def record(by, children, **kw):
-    defaults = dict(
-        by=by,
-        now=NOW,
-        source="2A",
-        received_at=NOW - timedelta(hours=1),
-        summary="Bruises noticed",
-        consent="GIVEN",
-        presenting_concerns=["18B"],
-    )
+    defaults = {
+        "by": by,
+        "now": NOW,
+        "source": "2A",
+        "received_at": NOW - timedelta(hours=1),
+        "summary": "Bruises noticed",
+        "consent": "GIVEN",
+        "presenting_concerns": ["18B"],
+    }
     defaults.update(kw)
     return services.contact_record(children=children, **defaults)
 
