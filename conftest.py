@@ -88,3 +88,12 @@ def _audit_trail_flushable(request):
     audit_triggers.install(connection)
     yield
     audit_triggers.remove(connection)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_match_index():
+    """The online match index is per process; each test starts from its own register."""
+    from safehub.people.matching_service import reset_index
+
+    reset_index()
+    yield

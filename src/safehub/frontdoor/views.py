@@ -133,8 +133,8 @@ def contact_detail(request, contact_id: int):
         context["candidates"] = selectors.match_candidates(user=request.user, contact=contact)
     context.update(
         {
-            "rag_form": RagForm(),
-            "decision_form": DecisionForm(initial={"version": contact.version}),
+            "rag_form": RagForm(prefix="rag"),
+            "decision_form": DecisionForm(prefix="decision", initial={"version": contact.version}),
             "request_form": InformationRequestForm(),
             "late_form": LateFlagForm(),
             "can_sign_off": policy.can(request.user, "frontdoor.sign_off"),
@@ -161,7 +161,7 @@ def _post_action(request, contact_id: int, action, success: str):
 @login_required
 @require_POST
 def contact_rate(request, contact_id: int):
-    form = RagForm(request.POST)
+    form = RagForm(request.POST, prefix="rag")
     if not form.is_valid():
         messages.error(request, "Choose a RAG rating and give your reason")
         return redirect("frontdoor:contact", contact_id=contact_id)
@@ -227,7 +227,7 @@ def contact_request_information(request, contact_id: int):
 @login_required
 @require_POST
 def contact_decide(request, contact_id: int):
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, prefix="decision")
     if not form.is_valid():
         messages.error(request, "Choose a decision and give the rationale")
         return redirect("frontdoor:contact", contact_id=contact_id)

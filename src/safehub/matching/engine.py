@@ -24,7 +24,8 @@ from safehub.matching.model import (
 from safehub.matching.records import Candidate, DedupeResult, MatchRecord
 
 MAX_BLOCK = 400  # blocks bigger than this are skipped in batch work (except NHS number blocks)
-_EM_SAMPLE = 40_000
+_EM_SAMPLE = 40_000  # up to this many records, EM sees every candidate pair
+_EM_PAIRS = 400_000
 
 
 # ---------------------------------------------------------------------------------- blocking
@@ -78,17 +79,24 @@ def train_model_from_features(feats: Sequence[Features], *, seed: int = 1) -> Ma
     family_u = estimate_u_location_same_surname(feats, seed=seed)
     if family_u is not None:
         model.u_location_same_surname = family_u
-    rng = random.Random(seed)
-    sample = list(feats) if len(feats) <= _EM_SAMPLE else rng.sample(list(feats), _EM_SAMPLE)
-    pairs = sorted(candidate_pairs(sample))
+    if len(feats) <= _EM_SAMPLE:
+        pairs = sorted(candidate_pairs(feats))
+        total_pairs = len(pairs)
+    else:
+        # Block the whole data set (cheap in DuckDB) and run EM on a random sample of its
+        # candidate pairs: sampling *records* instead would break up most true duplicates.
+        from safehub.matching.duck import candidate_pairs_duckdb
+
+        all_i, all_j = candidate_pairs_duckdb(feats)
+        total_pairs = len(all_i)
+        rng = np.random.default_rng(seed)
+        take = rng.choice(total_pairs, size=min(total_pairs, _EM_PAIRS), replace=False)
+        pairs = list(zip(all_i[take].tolist(), all_j[take].tolist(), strict=True))
     if len(pairs) >= 20:
-        levels = _level_matrix(pairs, sample)
+        levels = _level_matrix(pairs, feats)
         m, share = run_em(levels, model.u)
         model.m = m
-        # Matches per record in the sample, scaled up: a matching pair survives sampling s of
-        # n records with probability (s/n)^2, so the sample under-counts by n/s.
-        per_record = share * len(pairs) / len(sample) * (len(feats) / len(sample))
-        model.match_rate = float(min(5.0, max(1e-4, per_record)))
+        model.match_rate = float(min(5.0, max(1e-4, share * total_pairs / len(feats))))
     model.set_population(len(feats))
     return model
 

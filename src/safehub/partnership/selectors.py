@@ -195,6 +195,14 @@ def _recommendation_rows(recs: QuerySet[Recommendation], *, user, today: date) -
     return out
 
 
+_MOVE_LABELS = {
+    ReviewStage.IN_PROGRESS: "Mark as in progress",
+    ReviewStage.DRAFT: "Draft report received",
+    ReviewStage.APPROVED: "Approve the report",
+    ReviewStage.CLOSED: "Close without publishing",
+}
+
+
 def review_detail(*, user, review: CaseReview, now: datetime) -> dict:
     """Prepare the review page: timescales, stages, linked people (named only to those who may open them)."""
     policy.require(user, "partnership.view")
@@ -225,7 +233,19 @@ def review_detail(*, user, review: CaseReview, now: datetime) -> dict:
             }
             for c in review.stage_changes.select_related("changed_by")
         ],
-        "next_stages": sorted(REVIEW_TRANSITIONS.get(review.stage, frozenset())),
+        "moves": [
+            {"code": code, "label": _MOVE_LABELS[code]}
+            for code in (ReviewStage.IN_PROGRESS, ReviewStage.DRAFT, ReviewStage.APPROVED, ReviewStage.CLOSED)
+            if code in REVIEW_TRANSITIONS.get(review.stage, frozenset())
+            and not (code == ReviewStage.CLOSED and review.stage != ReviewStage.APPROVED)
+        ],
+        "can_decide": review.stage == ReviewStage.REFERRED,
+        "can_notify": review.notifiable and review.notified_at is None,
+        "can_record_rapid_review": review.stage == ReviewStage.RAPID_REVIEW and review.rapid_review_completed_at is None,
+        "can_commission": ReviewStage.COMMISSIONED in REVIEW_TRANSITIONS.get(review.stage, frozenset())
+        and review.decision in {"CSPR", "SAR", "DARDR", "LOCAL_LEARNING"},
+        "can_publish": review.stage == ReviewStage.APPROVED,
+        "can_assure": review.stage == ReviewStage.ASSURANCE_DUE,
         "assurance_check": check,
         "recommendations": _recommendation_rows(review.recommendations.all(), user=user, today=today),
         "briefings": list(review.briefings.values("id", "title", "published_at")),
@@ -636,8 +656,13 @@ def escalation_list(*, user, now: datetime) -> list[dict]:
 
 
 def escalation_get(*, user, escalation_id: int) -> Escalation:
+    """Return the escalation to the two agencies in it and the partnership team (404 to others)."""
     policy.require(user, "partnership.view")
-    found = Escalation.objects.filter(pk=escalation_id).first()
+    qs = Escalation.objects.select_related("raised_by_agency", "raised_with_agency").filter(pk=escalation_id)
+    if not policy.can(user, "partnership.manage"):
+        my_agency = policy.agency_id_of(user)
+        qs = qs.filter(Q(raised_by_agency_id=my_agency) | Q(raised_with_agency_id=my_agency))
+    found = qs.first()
     if found is None:
         raise Http404
     return found

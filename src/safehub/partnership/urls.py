@@ -1,2 +1,40 @@
+from django.urls import path
+
+from safehub.partnership import views
+
 app_name = "partnership"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("reviews/", views.review_list, name="reviews"),
+    path("reviews/refer/", views.review_refer, name="review_refer"),
+    path("reviews/<int:review_id>/", views.review_detail, name="review_detail"),
+    path("reviews/<int:review_id>/decide/", views.review_decide, name="review_decide"),
+    path("reviews/<int:review_id>/notification/", views.review_notify, name="review_notify"),
+    path("reviews/<int:review_id>/rapid-review/", views.review_rapid_review, name="review_rapid_review"),
+    path("reviews/<int:review_id>/commission/", views.review_commission, name="review_commission"),
+    path("reviews/<int:review_id>/move/", views.review_move, name="review_move"),
+    path("reviews/<int:review_id>/publish/", views.review_publish, name="review_publish"),
+    path("reviews/<int:review_id>/edit/", views.review_edit, name="review_edit"),
+    path("reviews/<int:review_id>/assurance/", views.review_assurance, name="review_assurance"),
+    path("reviews/<int:review_id>/people/", views.review_link_person, name="review_link_person"),
+    path("<str:kind>/<int:pk>/recommendations/new/", views.recommendation_add, name="recommendation_add"),
+    path("recommendations/<int:recommendation_id>/actions/new/", views.action_add, name="action_add"),
+    path("actions/", views.action_list, name="actions"),
+    path("actions/<int:action_id>/", views.action_detail, name="action_detail"),
+    path("inspections/", views.inspection_list, name="inspections"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:notification_id>/read/", views.notification_read, name="notification_read"),
+    path("audits/", views.audit_list, name="audits"),
+    path("audits/<int:audit_id>/", views.audit_detail, name="audit_detail"),
+    path("audits/<int:audit_id>/cases/<int:case_id>/", views.audit_answer, name="audit_answer"),
+    path("training/", views.training, name="training"),
+    path("training/events/<int:event_id>/", views.event_detail, name="event_detail"),
+    path("briefings/", views.briefing_list, name="briefings"),
+    path("briefings/<int:briefing_id>/", views.briefing_detail, name="briefing_detail"),
+    path("self-assessments/", views.cycle_list, name="cycles"),
+    path("self-assessments/<int:cycle_id>/", views.cycle_detail, name="cycle_detail"),
+    path("self-assessments/returns/<int:return_id>/", views.return_edit, name="return_edit"),
+    path("escalations/", views.escalation_list, name="escalations"),
+    path("escalations/new/", views.escalation_raise, name="escalation_raise"),
+    path("escalations/<int:escalation_id>/", views.escalation_detail, name="escalation_detail"),
+]

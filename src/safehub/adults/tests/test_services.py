@@ -99,7 +99,7 @@ def test_database_refuses_an_s42_decision_without_the_test(adult_mash_manager, a
         SafeguardingConcern.objects.filter(pk=concern.pk).update(decision="S42", decided_at=now)
 
 
-def test_s42_decision_starts_the_enquiry_and_gives_the_provider_access(adult_mash_manager, 
+def test_s42_decision_starts_the_enquiry_and_gives_the_provider_access(adult_mash_manager,
     adult_social_worker, adult, now, care_provider
 ):
     concern = raise_concern(adult, adult_mash_manager, now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
@@ -20,6 +21,8 @@ def spark():  # noqa: ANN201 - SparkSession type only exists when pyspark is ins
     from pyspark.sql import SparkSession
 
     os.environ["PYSPARK_PYTHON"] = sys.executable
+    # py4j logs at INFO while the interpreter shuts down, after pytest closed its streams.
+    logging.getLogger("py4j").setLevel(logging.WARNING)
     session = (
         SparkSession.builder.master("local[2]")
         .appName("safehub-matching-test")

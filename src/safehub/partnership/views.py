@@ -1,0 +1,649 @@
+"""Thin views: one domain call each; templates get plain data."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from safehub.core import policy
+from safehub.core.calendar import UK
+from safehub.core.errors import BreakGlassRequired, StaleEdit
+from safehub.core.viewutils import add_service_errors
+from safehub.partnership import forms, selectors, services
+from safehub.partnership.models import (
+    AssuranceCheck,
+    AuditCase,
+    Recommendation,
+    ReviewStage,
+)
+from safehub.people.models import Person
+from safehub.people.selectors import person_get_for_user
+
+
+def _moment(day: date, now: datetime) -> datetime:
+    """A date typed into a form as a moment: now for today, otherwise 09:00 UK time that day."""
+    return now if day >= now.astimezone(UK).date() else datetime.combine(day, time(9), tzinfo=UK)
+
+
+def _form_page(request, form, *, title: str, back: str = "", intro: str = "", status: int = 200, button: str = "Save"):
+    return render(
+        request,
+        "partnership/form.html",
+        {"form": form, "title": title, "back": back, "intro": intro, "button": button},
+        status=status,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Dashboard
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    return render(request, "partnership/dashboard.html", selectors.dashboard(user=request.user, now=timezone.now()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Case reviews
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def review_list(request):
+    stage = request.GET.get("stage", "")
+    stage = stage if stage in ReviewStage.values else ""
+    rows = selectors.review_list(
+        user=request.user, now=timezone.now(), stage=stage, late_only=request.GET.get("late") == "1"
+    )
+    return render(
+        request,
+        "partnership/review_list.html",
+        {
+            "reviews": rows,
+            "stages": ReviewStage.choices,
+            "stage": stage,
+            "can_refer": policy.can(request.user, "partnership.contribute"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_refer(request):
+    policy.require(request.user, "partnership.contribute")
+    form = forms.ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        now = timezone.now()
+        data = form.cleaned_data
+        try:
+            person = None
+            if data["person_id"]:
+                try:
+                    person = person_get_for_user(user=request.user, person_id=data["person_id"], now=now, reason="review referral")
+                except (Person.DoesNotExist, PermissionDenied, BreakGlassRequired) as exc:
+                    raise ValidationError({"person_id": "No person with that ID that you can open"}) from exc
+            review = services.review_refer(
+                by=request.user,
+                now=now,
+                title=data["title"],
+                subject=data["subject"],
+                summary=data["summary"],
+                learned_at=_moment(data["learned_on"], now),
+                incident_date=data["incident_date"],
+                notifiable=data["notifiable"],
+                themes=data["themes"],
+            )
+            if person is not None:
+                services.review_link_person(review=review, person=person, role="SUBJECT", by=request.user, now=now)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Referral {review.reference} sent to the practice review group")
+            return redirect("partnership:review_detail", review_id=review.pk)
+    return _form_page(request, form, title="Refer a case to the practice review group", button="Send referral")
+
+
+@login_required
+def review_detail(request, review_id: int):
+    review = selectors.review_get(user=request.user, review_id=review_id)
+    context = selectors.review_detail(user=request.user, review=review, now=timezone.now())
+    context["stage_labels"] = dict(ReviewStage.choices)
+    return render(request, "partnership/review_detail.html", context)
+
+
+def _review_action(request, review_id: int, form_class, title: str, act, *, initial=None, button="Save"):
+    """Run one manager action on a review from a small form page."""
+    review = selectors.review_get(user=request.user, review_id=review_id)
+    policy.require(request.user, "partnership.manage")
+    form = form_class(request.POST or None, initial=initial(review) if initial else None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(review, form.cleaned_data, timezone.now())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except StaleEdit:
+            form.add_error(None, "Someone changed this review since you opened the page. Reload it and try again.")
+            status = 409
+        else:
+            messages.success(request, f"{title}: saved")
+            return redirect("partnership:review_detail", review_id=review.pk)
+    return _form_page(
+        request, form, title=f"{title}: {review.reference} {review.title}", back=review.pk, status=status, button=button
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_decide(request, review_id: int):
+    def act(review, data, now):
+        services.review_decide(
+            review=review,
+            decision=data["decision"],
+            rationale=data["decision_rationale"],
+            by=request.user,
+            now=now,
+            expected_version=data["version"],
+        )
+
+    return _review_action(
+        request, review_id, forms.DecisionForm, "Record the decision", act, initial=lambda r: {"version": r.version}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_notify(request, review_id: int):
+    def act(review, data, now):
+        services.review_record_notification(
+            review=review, notified_at=_moment(data["notified_on"], now), by=request.user, now=now
+        )
+
+    return _review_action(request, review_id, forms.NotificationForm, "Record the national panel notification", act)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_rapid_review(request, review_id: int):
+    def act(review, data, now):
+        services.review_complete_rapid_review(
+            review=review,
+            recommendation=data["decision"],
+            rationale=data["decision_rationale"],
+            by=request.user,
+            now=now,
+        )
+
+    return _review_action(request, review_id, forms.RapidReviewForm, "Record the rapid review outcome", act)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_commission(request, review_id: int):
+    def act(review, data, now):
+        services.review_commission(review=review, reviewer=data["reviewer"], by=request.user, now=now)
+
+    return _review_action(request, review_id, forms.CommissionForm, "Commission the review", act)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_publish(request, review_id: int):
+    def act(review, data, now):
+        services.review_publish(review=review, publication_url=data["publication_url"], by=request.user, now=now)
+
+    return _review_action(request, review_id, forms.PublishForm, "Publish the review", act, button="Publish")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_edit(request, review_id: int):
+    def act(review, data, now):
+        services.review_update(
+            review=review,
+            themes=data["themes"],
+            family_involvement=data["family_involvement"],
+            family_involvement_note=data["family_involvement_note"],
+            expected_version=data["version"],
+            by=request.user,
+            now=now,
+        )
+
+    def initial(review):
+        return {
+            "themes": review.themes,
+            "family_involvement": review.family_involvement,
+            "family_involvement_note": review.family_involvement_note,
+            "version": review.version,
+        }
+
+    return _review_action(request, review_id, forms.ReviewEditForm, "Themes and family involvement", act, initial=initial)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_assurance(request, review_id: int):
+    def act(review, data, now):
+        check = AssuranceCheck.objects.filter(review=review).first()
+        if check is None:
+            raise ValidationError("This review has no assurance check")
+        services.assurance_check_complete(
+            check=check,
+            learning_embedded=data["learning_embedded"] == "yes",
+            outcome=data["outcome"],
+            by=request.user,
+            now=now,
+        )
+
+    return _review_action(request, review_id, forms.AssuranceForm, "Six-month assurance check", act)
+
+
+@login_required
+@require_POST
+def review_move(request, review_id: int):
+    review = selectors.review_get(user=request.user, review_id=review_id)
+    try:
+        services.review_move(
+            review=review,
+            to_stage=request.POST.get("to_stage", ""),
+            note=request.POST.get("note", ""),
+            by=request.user,
+            now=timezone.now(),
+        )
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, f"Moved to {review.get_stage_display()}")
+    return redirect("partnership:review_detail", review_id=review.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_link_person(request, review_id: int):
+    review = selectors.review_get(user=request.user, review_id=review_id)
+    form = forms.LinkPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        now = timezone.now()
+        try:
+            person = person_get_for_user(
+                user=request.user, person_id=form.cleaned_data["person_id"], now=now, reason="link to case review"
+            )
+            services.review_link_person(review=review, person=person, role=form.cleaned_data["role"], by=request.user, now=now)
+        except (Person.DoesNotExist, PermissionDenied, BreakGlassRequired):
+            form.add_error("person_id", "No person with that ID that you can open")
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Record linked")
+            return redirect("partnership:review_detail", review_id=review.pk)
+    return _form_page(request, form, title=f"Link a person's record: {review.reference}", back=review.pk)
+
+
+def _recommendation_source(request, kind: str, pk: int) -> dict:
+    if kind == "review":
+        return {"review": selectors.review_get(user=request.user, review_id=pk)}
+    if kind == "audit":
+        return {"audit_record": selectors.audit_get(user=request.user, audit_id=pk)}
+    if kind == "inspection":
+        from safehub.partnership.models import Inspection
+
+        policy.require(request.user, "partnership.view")
+        found = Inspection.objects.filter(pk=pk).first()
+        if found is None:
+            raise Http404
+        return {"inspection": found}
+    raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_add(request, kind: str, pk: int):
+    source = _recommendation_source(request, kind, pk)
+    policy.require(request.user, "partnership.manage")
+    form = forms.RecommendationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recommendation_add(by=request.user, now=timezone.now(), **source, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Recommendation added")
+            return redirect(_source_url(kind, pk))
+    return _form_page(request, form, title="Add a recommendation")
+
+
+def _source_url(kind: str, pk: int) -> str:
+    from django.urls import reverse
+
+    if kind == "review":
+        return reverse("partnership:review_detail", args=[pk])
+    if kind == "audit":
+        return reverse("partnership:audit_detail", args=[pk])
+    return reverse("partnership:inspections")
+
+
+# ---------------------------------------------------------------------------------------------
+# Actions, inspections, notifications
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_add(request, recommendation_id: int):
+    policy.require(request.user, "partnership.manage")
+    rec = Recommendation.objects.select_related("review", "audit", "inspection").filter(pk=recommendation_id).first()
+    if rec is None:
+        raise Http404
+    form = forms.ActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_add(recommendation=rec, by=request.user, now=timezone.now(), **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Action added")
+            if rec.review_id:
+                return redirect(_source_url("review", rec.review_id))
+            if rec.audit_id:
+                return redirect(_source_url("audit", rec.audit_id))
+            return redirect("partnership:actions")
+    return _form_page(request, form, title="Add an action", intro=rec.text)
+
+
+@login_required
+def action_list(request):
+    agency = request.GET.get("agency", "")
+    mine = request.GET.get("mine") == "1"
+    agency_id = policy.agency_id_of(request.user) if mine else (int(agency) if agency.isdigit() else None)
+    rows = selectors.action_plan(
+        user=request.user, now=timezone.now(), agency_id=agency_id, overdue_only=request.GET.get("overdue") == "1"
+    )
+    return render(request, "partnership/action_list.html", {"actions": rows, "mine": mine})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_detail(request, action_id: int):
+    action = selectors.action_get(user=request.user, action_id=action_id)
+    manager = policy.can(request.user, "partnership.manage")
+    may_update = manager or policy.agency_id_of(request.user) == action.agency_id
+    initial = {"status": action.status, "evidence": action.evidence, "due_date": action.due_date, "version": action.version}
+    form = forms.ActionUpdateForm(request.POST or None, initial=initial)
+    if not manager:
+        form.fields.pop("due_date")
+    status = 200
+    if request.method == "POST":
+        if not may_update:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.action_update(
+                    action=action,
+                    status=data["status"],
+                    evidence=data["evidence"],
+                    due_date=data.get("due_date"),
+                    expected_version=data["version"],
+                    by=request.user,
+                    now=timezone.now(),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except StaleEdit:
+                form.add_error(None, "Someone updated this action since you opened it. Reload the page to see it.")
+                status = 409
+            else:
+                messages.success(request, "Action updated")
+                return redirect("partnership:action_detail", action_id=action.pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "partnership/action_detail.html",
+        {
+            "action": action,
+            "source": action.recommendation.source_label,
+            "status_label": action.status_label(today),
+            "overdue": action.is_overdue(today),
+            "form": form if may_update else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+def inspection_list(request):
+    return render(
+        request,
+        "partnership/inspections.html",
+        {
+            "inspections": selectors.inspection_list(user=request.user, now=timezone.now()),
+            "can_manage": policy.can(request.user, "partnership.manage"),
+        },
+    )
+
+
+@login_required
+def notification_list(request):
+    return render(
+        request, "partnership/notifications.html", {"notifications": selectors.notifications_for_user(user=request.user)}
+    )
+
+
+@login_required
+@require_POST
+def notification_read(request, notification_id: int):
+    note = selectors.notification_get(user=request.user, notification_id=notification_id)
+    services.notification_mark_read(notification=note, by=request.user, now=timezone.now())
+    return redirect("partnership:notifications")
+
+
+# ---------------------------------------------------------------------------------------------
+# Audits
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def audit_list(request):
+    return render(request, "partnership/audit_list.html", {"audits": selectors.audit_list(user=request.user)})
+
+
+@login_required
+def audit_detail(request, audit_id: int):
+    item = selectors.audit_get(user=request.user, audit_id=audit_id)
+    return render(
+        request, "partnership/audit_detail.html", selectors.audit_detail(user=request.user, audit_item=item, now=timezone.now())
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_answer(request, audit_id: int, case_id: int):
+    item = selectors.audit_get(user=request.user, audit_id=audit_id)
+    case = AuditCase.objects.filter(pk=case_id, audit=item).first()
+    if case is None:
+        raise Http404
+    form = forms.AuditAnswerForm(request.POST or None, questions=item.questions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.audit_answer(
+                case=case,
+                answers={code: data[code] for code, _ in item.questions},
+                grade=data["grade"],
+                comments=data["comments"],
+                by=request.user,
+                now=timezone.now(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Answers for case {case.number} saved")
+            return redirect("partnership:audit_detail", audit_id=item.pk)
+    return _form_page(request, form, title=f"{item.title}: case {case.number}", intro=item.get_tool_display())
+
+
+# ---------------------------------------------------------------------------------------------
+# Training and briefings
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def training(request):
+    return render(request, "partnership/training.html", selectors.training_overview(user=request.user, now=timezone.now()))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_detail(request, event_id: int):
+    event = selectors.event_get(user=request.user, event_id=event_id)
+    form = forms.AttendanceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_record(event=event, by=request.user, now=timezone.now(), **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Attendance recorded")
+            return redirect("partnership:event_detail", event_id=event.pk)
+    context = selectors.event_detail(user=request.user, event=event)
+    context["form"] = form if policy.can(request.user, "partnership.contribute") else None
+    return render(request, "partnership/event_detail.html", context)
+
+
+@login_required
+def briefing_list(request):
+    return render(request, "partnership/briefings.html", {"briefings": selectors.briefing_list(user=request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def briefing_detail(request, briefing_id: int):
+    briefing = selectors.briefing_get(user=request.user, briefing_id=briefing_id)
+    if request.method == "POST":
+        services.briefing_mark_read(briefing=briefing, by=request.user, now=timezone.now())
+        messages.success(request, "Thank you: your read receipt is recorded")
+        return redirect("partnership:briefing_detail", briefing_id=briefing.pk)
+    return render(
+        request,
+        "partnership/briefing_detail.html",
+        {
+            "briefing": briefing,
+            "read_by_me": briefing.reads.filter(user=request.user).exists(),
+            "reads": selectors.briefing_reads_by_agency(briefing=briefing),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Self-assessments
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def cycle_list(request):
+    return render(request, "partnership/cycles.html", {"cycles": selectors.cycle_list(user=request.user)})
+
+
+@login_required
+def cycle_detail(request, cycle_id: int):
+    cycle = selectors.cycle_get(user=request.user, cycle_id=cycle_id)
+    return render(request, "partnership/cycle_detail.html", selectors.cycle_detail(user=request.user, cycle=cycle))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_edit(request, return_id: int):
+    sa_return = selectors.return_get(user=request.user, return_id=return_id)
+    standards = sa_return.cycle.standards
+    initial = {}
+    for r in sa_return.ratings.all():
+        initial[f"rating_{r.standard}"], initial[f"evidence_{r.standard}"] = r.rating, r.evidence
+    form = forms.SelfAssessmentForm(request.POST or None, standards=standards, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.self_assessment_submit(
+                sa_return=sa_return,
+                ratings={code: (data[f"rating_{code}"], data[f"evidence_{code}"]) for code, _ in standards},
+                by=request.user,
+                now=timezone.now(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Self-assessment submitted")
+            return redirect("partnership:cycle_detail", cycle_id=sa_return.cycle_id)
+    return _form_page(
+        request,
+        form,
+        title=f"{sa_return.cycle.get_kind_display()} {sa_return.cycle.year}: {sa_return.agency.name}",
+        intro=sa_return.cycle.get_cycle_year_display(),
+        button="Submit",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Escalations
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def escalation_list(request):
+    return render(
+        request,
+        "partnership/escalations.html",
+        {
+            "escalations": selectors.escalation_list(user=request.user, now=timezone.now()),
+            "can_raise": policy.can(request.user, "partnership.contribute"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def escalation_raise(request):
+    policy.require(request.user, "partnership.contribute")
+    form = forms.EscalationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.escalation_raise(by=request.user, now=timezone.now(), **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Escalation recorded at stage 1")
+            return redirect("partnership:escalations")
+    return _form_page(request, form, title="Raise a professional difference", button="Record")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def escalation_detail(request, escalation_id: int):
+    item = selectors.escalation_get(user=request.user, escalation_id=escalation_id)
+    form = forms.EscalationResolveForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("escalate"):
+                services.escalation_escalate(escalation=item, by=request.user, now=timezone.now())
+                messages.success(request, f"Escalated to stage {item.stage}")
+                return redirect("partnership:escalations")
+            if form.is_valid():
+                services.escalation_resolve(
+                    escalation=item,
+                    outcome=form.cleaned_data["outcome"],
+                    note=form.cleaned_data["note"],
+                    by=request.user,
+                    now=timezone.now(),
+                )
+                messages.success(request, "Escalation resolved")
+                return redirect("partnership:escalations")
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    return render(request, "partnership/escalation_detail.html", {"item": item, "form": form})
