@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from safehub.agencies.models import Agency, Role
+from safehub.casework.models import (
+    AbuseCategory,
+    AssessmentOutcome,
+    Attendance,
+    ExploitationLevel,
+    MeetingDecision,
+    MeetingReason,
+    RiskLevel,
+    S47Outcome,
+)
+from safehub.core.codes import AssessmentFactor
+from safehub.frontdoor.forms import GovDateTimeField
+from safehub.people.forms import GovDateField, GovForm
+
+
+def partner_agencies():
+    return Agency.objects.exclude(kind__in=["SCHOOL", "EARLY_YEARS", "CARE_PROVIDER", "GP"]).order_by("kind", "name")
+
+
+class ConveneForm(GovForm):
+    scheduled_at = GovDateTimeField(label="When")
+    reason = forms.ChoiceField(choices=MeetingReason.choices)
+    chair = forms.ModelChoiceField(queryset=None, label="Chair")
+    agencies = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple,
+                                              label="Invite these agencies")
+    schools = forms.ModelMultipleChoiceField(queryset=None, required=False, label="Also invite the child's school or "
+                                             "nursery", widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, education=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = get_user_model().objects.filter(
+            membership__role__in=[Role.FRONT_DOOR_MANAGER, Role.SOCIAL_WORKER], membership__agency__kind="LA_CHILDREN")
+        self.fields["agencies"].queryset = partner_agencies()
+        self.fields["schools"].queryset = education if education is not None else Agency.objects.none()
+
+
+class AttendanceForm(GovForm):
+    agency = forms.ModelChoiceField(queryset=None)
+    attendance = forms.ChoiceField(choices=[c for c in Attendance.choices if c[0] != "INVITED"])
+    apologies_from = forms.CharField(required=False, max_length=120, label="Apologies from")
+    information_shared = forms.CharField(required=False, widget=forms.Textarea, label="Information this agency shared")
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(pk__in=meeting.invites.values("agency")) if meeting \
+            else Agency.objects.none()
+
+
+class HoldForm(GovForm):
+    held_at = GovDateTimeField(label="When the meeting took place")
+    decision = forms.ChoiceField(choices=MeetingDecision.choices)
+    immediate_safety_actions = forms.CharField(required=False, widget=forms.Textarea,
+                                               label="Immediate safety actions")
+
+
+class RecordForm(GovForm):
+    record_text = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}), label="Written record")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AssessmentStartForm(GovForm):
+    start_date = GovDateField(label="Assessment start date")
+
+
+class AssessmentAuthoriseForm(GovForm):
+    authorised_date = GovDateField(label="Authorised (completed) on")
+    factors = forms.MultipleChoiceField(choices=AssessmentFactor.choices, widget=forms.CheckboxSelectMultiple,
+                                        required=False, label="Factors identified at assessment")
+    outcome = forms.ChoiceField(choices=AssessmentOutcome.choices)
+    summary = forms.CharField(widget=forms.Textarea, required=False, label="Summary to share with partners")
+
+
+class S47CompleteForm(GovForm):
+    outcome = forms.ChoiceField(choices=S47Outcome.choices)
+    completed_date = GovDateField(label="Completed on")
+
+
+class IcpcForm(GovForm):
+    icpc_date = GovDateField(label="Conference date")
+    plan_category = forms.ChoiceField(choices=[("", "No plan")] + AbuseCategory.choices, required=False,
+                                      label="Child protection plan category (if a plan was made)")
+
+
+class MissingForm(GovForm):
+    started_at = GovDateTimeField(label="Went missing")
+    ended_at = GovDateTimeField(required=False, label="Returned")
+    risk_level = forms.ChoiceField(choices=RiskLevel.choices)
+    notes = forms.CharField(required=False, widget=forms.Textarea)
+
+
+class ExploitationForm(GovForm):
+    level = forms.ChoiceField(choices=ExploitationLevel.choices, label="Risk level")
+    kinds = forms.MultipleChoiceField(choices=[("sexual", "Sexual exploitation"), ("criminal", "Criminal exploitation"),
+                                               ("county_lines", "County lines"), ("online", "Online"),
+                                               ("radicalisation", "Radicalisation")],
+                                      widget=forms.CheckboxSelectMultiple, required=False, label="Kinds of exploitation")
+    rationale = forms.CharField(widget=forms.Textarea)
+    downgrade_agreed_by = forms.ModelMultipleChoiceField(queryset=None, required=False,
+                                                         widget=forms.CheckboxSelectMultiple,
+                                                         label="Agencies agreeing a lower level (if lowering)")
+    downgrade_agreement_note = forms.CharField(required=False, widget=forms.Textarea,
+                                               label="Where and how the agencies agreed")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["downgrade_agreed_by"].queryset = partner_agencies()
+
+
+class TransitionForm(GovForm):
+    needs = forms.CharField(widget=forms.Textarea, label="Needs and risks into adulthood")
+    plan = forms.CharField(widget=forms.Textarea, label="The plan")
+    review_date = GovDateField(label="Review by")
+    adult_service = forms.ModelChoiceField(queryset=Agency.objects.filter(kind="LA_ADULTS"), required=False,
+                                           label="Adult service involved")

@@ -1,0 +1,249 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from safehub.agencies.models import Agency
+from safehub.casework import forms as f
+from safehub.casework import selectors, services
+from safehub.casework.models import (
+    Assessment,
+    CaseOutcomeShare,
+    Section47,
+    StrategyMeeting,
+)
+from safehub.core import audit, policy
+from safehub.core.errors import BreakGlassRequired, StaleEdit
+from safehub.core.models import AuditAction
+from safehub.people.models import Person
+from safehub.people.selectors import person_get_for_user
+
+
+def _person(request, person_id: int) -> Person:
+    try:
+        return person_get_for_user(user=request.user, person_id=person_id, now=timezone.now())
+    except Person.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def overview(request):
+    now = timezone.now()
+    team = request.GET.get("scope") == "team"
+    return render(request, "casework/overview.html", {
+        "tasks": selectors.tasks_for_user(user=request.user, now=now, team_wide=team), "team": team,
+        "attention": selectors.records_needing_attention(user=request.user, now=now),
+    })
+
+
+@login_required
+def shared_with_us(request):
+    return render(request, "casework/shared.html", selectors.shared_with_my_agency(user=request.user))
+
+
+@login_required
+def transitions_view(request):
+    rows = selectors.transitions(user=request.user, as_of=timezone.localdate())
+    return render(request, "casework/transitions.html", {"rows": rows,
+                                                         "without_plan": sum(1 for r in rows if r["needs_plan"])})
+
+
+ACTION_FORMS = {
+    "assessment": f.AssessmentStartForm, "authorise": f.AssessmentAuthoriseForm, "s47": f.S47CompleteForm,
+    "icpc": f.IcpcForm, "missing": f.MissingForm, "exploitation": f.ExploitationForm, "transition": f.TransitionForm,
+}
+
+
+@login_required
+def child(request, person_id: int):
+    try:
+        person = _person(request, person_id)
+    except BreakGlassRequired:
+        return redirect("people:break_glass", person_id=person_id)
+    policy.require(request.user, "casework.overview")
+    context = selectors.child_casework(person=person, now=timezone.now())
+    context.update({"person": person, "forms": {name: form(prefix=name) for name, form in ACTION_FORMS.items()},
+                    "can_record": policy.can(request.user, "casework.record")})
+    return render(request, "casework/child.html", context)
+
+
+@login_required
+@require_POST
+def child_action(request, person_id: int, action: str):
+    person = _person(request, person_id)
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST, prefix=action)
+    now, user = timezone.now(), request.user
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errors)}")
+        return redirect("casework:child", person_id=person_id)
+    data = form.cleaned_data
+    try:
+        if action == "assessment":
+            referral = person.referrals.order_by("-referral_date").first()
+            services.assessment_start(person=person, start_date=data["start_date"], referral=referral, by=user, now=now)
+        elif action == "authorise":
+            assessment = Assessment.objects.filter(person=person, authorised_date__isnull=True).first()
+            if assessment is None:
+                raise ValidationError("There is no open assessment")
+            services.assessment_authorise(assessment=assessment, by=user, now=now, **data)
+        elif action == "s47":
+            s47 = Section47.objects.filter(person=person, completed_date__isnull=True).first()
+            if s47 is None:
+                raise ValidationError("There is no open section 47 enquiry")
+            services.section47_complete(s47=s47, by=user, now=now, **data)
+        elif action == "icpc":
+            s47 = Section47.objects.filter(person=person, icpc_date__isnull=True).first()
+            if s47 is None:
+                raise ValidationError("There is no section 47 enquiry awaiting a conference")
+            services.icpc_record(s47=s47, by=user, now=now, **data)
+        elif action == "missing":
+            services.missing_episode_record(person=person, by=user, now=now, **data)
+        elif action == "exploitation":
+            services.exploitation_assessment_record(
+                person=person, by=user, now=now, level=data["level"], rationale=data["rationale"],
+                kinds=data["kinds"], downgrade_agreed_by=[a.pk for a in data["downgrade_agreed_by"]],
+                downgrade_agreement_note=data["downgrade_agreement_note"])
+        elif action == "transition":
+            services.transition_plan_create(person=person, owner=user, by=user, now=now, **data)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Saved")
+    return redirect("casework:child", person_id=person_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request, person_id: int):
+    person = _person(request, person_id)
+    policy.require(request.user, "casework.convene")
+    education = Agency.objects.filter(pupils__person=person, pupils__ended_date__isnull=True)
+    form = f.ConveneForm(request.POST or None, education=education)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_convene(
+                person=person, by=request.user, now=timezone.now(), scheduled_at=data["scheduled_at"],
+                chair=data["chair"], reason=data["reason"], agencies=list(data["agencies"]) + list(data["schools"]),
+                referral=person.referrals.order_by("-referral_date").first())
+        except ValidationError as exc:
+            from safehub.core.viewutils import add_service_errors
+
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Strategy meeting convened; the agencies invited can now see the child's record")
+            return redirect("casework:meeting", meeting_id=meeting.pk)
+    return render(request, "casework/meeting_new.html", {"form": form, "person": person})
+
+
+def _meeting_view(request, meeting_id: int):
+    try:
+        return selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id, now=timezone.now())
+    except StrategyMeeting.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def meeting_detail(request, meeting_id: int):
+    now = timezone.now()
+    view = _meeting_view(request, meeting_id)
+    if view.share is not None:
+        services.record_read(share=view.share, by=request.user, now=now)
+    context = selectors.meeting_page(view=view, now=now)
+    meeting = view.meeting
+    if view.full:
+        context.update({
+            "attendance_form": f.AttendanceForm(meeting=meeting), "hold_form": f.HoldForm(),
+            "record_form": f.RecordForm(initial={"record_text": meeting.record_text, "version": meeting.version}),
+            "is_chair": request.user.pk == meeting.chair_id,
+        })
+    return render(request, "casework/meeting.html", context)
+
+
+@login_required
+@require_POST
+def meeting_action(request, meeting_id: int, action: str):
+    now, user = timezone.now(), request.user
+    view = _meeting_view(request, meeting_id)
+    if not view.full:
+        raise PermissionDenied
+    meeting = view.meeting
+    try:
+        if action == "attendance":
+            form = f.AttendanceForm(request.POST, meeting=meeting)
+            if not form.is_valid():
+                raise ValidationError("Choose an agency and its attendance")
+            services.attendance_record(meeting=meeting, by=user, now=now, **form.cleaned_data)
+        elif action == "hold":
+            form = f.HoldForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError("Enter when the meeting took place and its decision")
+            services.meeting_hold(meeting=meeting, by=user, now=now, **form.cleaned_data)
+        elif action == "record":
+            form = f.RecordForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError("Write the record of the meeting")
+            services.record_draft(meeting=meeting, text=form.cleaned_data["record_text"], by=user, now=now,
+                                  expected_version=form.cleaned_data["version"])
+        elif action == "approve":
+            shares = services.record_approve(meeting=meeting, by=user, now=now)
+            messages.success(request, f"Record approved and shared with {len(shares)} agencies")
+            return redirect("casework:meeting", meeting_id=meeting_id)
+        else:
+            raise Http404
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except StaleEdit:
+        messages.error(request, "Someone changed the record while you were editing it. Your text is below: "
+                                "check theirs and save again.")
+        request.session["casework_unsaved_record"] = request.POST.get("record_text", "")
+    else:
+        messages.success(request, "Saved")
+    return redirect("casework:meeting", meeting_id=meeting_id)
+
+
+@login_required
+def meeting_pdf(request, meeting_id: int):
+    """The written record as a PDF a partner can download (only once approved, or in full for the LA)."""
+    import weasyprint
+
+    view = _meeting_view(request, meeting_id)
+    meeting = view.meeting
+    if meeting.record_approved_at is None and not view.full:
+        raise PermissionDenied
+    context = selectors.meeting_page(view=view, now=timezone.now())
+    context["invites"] = list(meeting.invites.select_related("agency"))
+    html = render_to_string("casework/record_pdf.html", context, request=request)
+    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    audit.record(actor=request.user, action=AuditAction.EXPORT, subject=meeting, at=timezone.now(),
+                 details={"format": "pdf"})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="strategy-record-{meeting.pk}.pdf"'
+    return response
+
+
+@login_required
+def case_outcome(request, share_id: int):
+    share = CaseOutcomeShare.objects.select_related("person").filter(pk=share_id).first()
+    membership = policy.membership_for_user(request.user)
+    if share is None or membership is None or share.agency_id != membership.agency_id:
+        raise Http404
+    if share.read_at is None:
+        share.read_at, share.read_by = timezone.now(), request.user
+        share.save(update_fields=["read_at", "read_by"])
+    audit.record(actor=request.user, action=AuditAction.VIEW, subject=share, at=timezone.now())
+    return render(request, "casework/case_outcome.html", {"share": share})
+
+
