@@ -17,7 +17,6 @@ from safehub.casework.models import (
     CLAReview,
     ExploitationRiskAssessment,
     HealthAssessment,
-    MeetingStatus,
     MissingEpisode,
     RecordShare,
     Section47,

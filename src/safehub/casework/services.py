@@ -10,11 +10,6 @@ from django.db import transaction
 from django.db.models import F
 
 from safehub.agencies.models import Agency
-from safehub.core import audit, events, policy
-from safehub.core.calendar import add_working_days, due_after_working_days, uk_date
-from safehub.core.codes import AssessmentFactor
-from safehub.core.errors import StaleEdit
-from safehub.core.models import AuditAction
 from safehub.casework.models import (
     EXPLOITATION_ORDER,
     Assessment,
@@ -32,6 +27,11 @@ from safehub.casework.models import (
     StrategyMeeting,
     TransitionPlan,
 )
+from safehub.core import audit, events, policy
+from safehub.core.calendar import add_working_days, due_after_working_days, uk_date
+from safehub.core.codes import AssessmentFactor
+from safehub.core.errors import StaleEdit
+from safehub.core.models import AuditAction
 from safehub.people.models import Involvement, Person
 from safehub.people.services import involvement_record
 

@@ -30,7 +30,9 @@ def _agencies():
 
 
 class ReferralForm(GovForm):
-    title = forms.CharField(max_length=120, label="Name the review will be known by", help_text="A first name or pseudonym")
+    title = forms.CharField(
+        max_length=120, label="Name the review will be known by", help_text="A first name or pseudonym"
+    )
     subject = forms.ChoiceField(choices=ReviewSubject.choices, label="Who is the referral about?")
     summary = forms.CharField(widget=forms.Textarea, label="What happened?")
     learned_on = GovDateField(label="Date the partnership learned of it")
@@ -64,7 +66,7 @@ class CommissionForm(GovForm):
 
 
 class PublishForm(GovForm):
-    publication_url = forms.URLField(required=False, label="Web address of the published report")
+    publication_url = forms.URLField(required=False, assume_scheme="https", label="Web address of the published report")
 
 
 class AssuranceForm(GovForm):
@@ -77,14 +79,21 @@ class AssuranceForm(GovForm):
 class ReviewEditForm(GovForm):
     themes = forms.MultipleChoiceField(choices=Theme.choices, required=False, label="Themes")
     family_involvement = forms.ChoiceField(choices=FamilyInvolvement.choices, label="Family involvement")
-    family_involvement_note = forms.CharField(widget=forms.Textarea, required=False, label="Notes on family involvement")
+    family_involvement_note = forms.CharField(
+        widget=forms.Textarea, required=False, label="Notes on family involvement"
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class LinkPersonForm(GovForm):
     person_id = forms.IntegerField(label="Person ID")
     role = forms.ChoiceField(
-        choices=[("SUBJECT", "Subject of the review"), ("SIBLING", "Sibling"), ("PARENT_CARER", "Parent or carer"), ("OTHER", "Other")]
+        choices=[
+            ("SUBJECT", "Subject of the review"),
+            ("SIBLING", "Sibling"),
+            ("PARENT_CARER", "Parent or carer"),
+            ("OTHER", "Other"),
+        ]
     )
 
 
@@ -112,7 +121,9 @@ class ActionForm(GovForm):
 
 class ActionUpdateForm(GovForm):
     status = forms.ChoiceField(choices=ActionStatus.choices)
-    evidence = forms.CharField(widget=forms.Textarea, required=False, label="Evidence", help_text="Required to complete")
+    evidence = forms.CharField(
+        widget=forms.Textarea, required=False, label="Evidence", help_text="Required to complete"
+    )
     due_date = GovDateField(required=False, label="Due date", help_text="Only the partnership team can change it")
     version = forms.IntegerField(widget=forms.HiddenInput)
 

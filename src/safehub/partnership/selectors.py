@@ -13,7 +13,6 @@ from django.http import Http404
 
 from safehub.core import policy
 from safehub.core.calendar import UK, uk_date, working_days_between
-from safehub.people.models import Person
 from safehub.partnership.models import (
     AUDIT_TOOL_THEMES,
     OPEN_STAGES,
@@ -39,6 +38,7 @@ from safehub.partnership.models import (
     TrainingCourse,
     TrainingEvent,
 )
+from safehub.people.models import Person
 
 # ---------------------------------------------------------------------------------------------
 # Audit sampling: plain functions over querysets, so other record types can be sampled later.
@@ -241,7 +241,8 @@ def review_detail(*, user, review: CaseReview, now: datetime) -> dict:
         ],
         "can_decide": review.stage == ReviewStage.REFERRED,
         "can_notify": review.notifiable and review.notified_at is None,
-        "can_record_rapid_review": review.stage == ReviewStage.RAPID_REVIEW and review.rapid_review_completed_at is None,
+        "can_record_rapid_review": review.stage == ReviewStage.RAPID_REVIEW
+        and review.rapid_review_completed_at is None,
         "can_commission": ReviewStage.COMMISSIONED in REVIEW_TRANSITIONS.get(review.stage, frozenset())
         and review.decision in {"CSPR", "SAR", "DARDR", "LOCAL_LEARNING"},
         "can_publish": review.stage == ReviewStage.APPROVED,
@@ -406,9 +407,7 @@ def audit_detail(*, user, audit_item: MultiAgencyAudit, now: datetime) -> dict:
                 "n_returns": case.returns.count(),
             }
         )
-    grades = Counter(
-        g for g in audit_item.cases.values_list("returns__grade", flat=True) if g
-    )
+    grades = Counter(g for g in audit_item.cases.values_list("returns__grade", flat=True) if g)
     from safehub.partnership.models import Grade
 
     return {
@@ -418,9 +417,7 @@ def audit_detail(*, user, audit_item: MultiAgencyAudit, now: datetime) -> dict:
         "cases": cases,
         "grades": [(label, grades.get(code, 0)) for code, label in Grade.choices],
         "findings": list(audit_item.finding_items.all()),
-        "recommendations": _recommendation_rows(
-            audit_item.recommendations.all(), user=user, today=uk_date(now)
-        ),
+        "recommendations": _recommendation_rows(audit_item.recommendations.all(), user=user, today=uk_date(now)),
         "can_manage": manager,
         "can_answer": policy.can(user, "partnership.contribute")
         and (not participating or my_agency in participating)
@@ -446,9 +443,13 @@ def training_overview(*, user, now: datetime, days: int = 365) -> dict:
         )
         .order_by("-starts_at")
     )
-    attendances = TrainingAttendance.objects.filter(event__starts_at__gte=since, event__starts_at__lte=now, attended=True)
+    attendances = TrainingAttendance.objects.filter(
+        event__starts_at__gte=since, event__starts_at__lte=now, attended=True
+    )
     by_kind = (
-        attendances.values("agency__kind").annotate(n=Count("pk"), agencies=Count("agency", distinct=True)).order_by("-n")
+        attendances.values("agency__kind")
+        .annotate(n=Count("pk"), agencies=Count("agency", distinct=True))
+        .order_by("-n")
     )
     from safehub.agencies.models import AgencyKind
 
@@ -518,9 +519,7 @@ def event_detail(*, user, event: TrainingEvent) -> dict:
 
 def briefing_list(*, user) -> list[dict]:
     policy.require(user, "partnership.view")
-    read_ids = set(
-        Briefing.objects.filter(reads__user=user).values_list("pk", flat=True)
-    )
+    read_ids = set(Briefing.objects.filter(reads__user=user).values_list("pk", flat=True))
     qs = Briefing.objects.annotate(n_reads=Count("reads")).select_related("review")
     return [
         {
@@ -701,7 +700,9 @@ def dashboard(*, user, now: datetime) -> dict:
     findings = AuditFinding.objects.values("theme", "kind").annotate(n=Count("pk"))
     finding_table: dict[str, dict] = {}
     for row in findings:
-        entry = finding_table.setdefault(row["theme"], {"theme": Theme(row["theme"]).label, "strength": 0, "improve": 0})
+        entry = finding_table.setdefault(
+            row["theme"], {"theme": Theme(row["theme"]).label, "strength": 0, "improve": 0}
+        )
         entry["strength" if row["kind"] == AuditFinding.Kind.STRENGTH else "improve"] += row["n"]
 
     training = training_overview(user=user, now=now)
@@ -725,7 +726,9 @@ def dashboard(*, user, now: datetime) -> dict:
     for course in TrainingCourse.objects.all():
         p = course.priority or THEME_PRIORITY.get(course.theme, "")
         if p:
-            evidence[p]["courses"].append({"id": course.pk, "label": f"{course.title} ({attended.get(course.pk, 0)} trained)"})
+            evidence[p]["courses"].append(
+                {"id": course.pk, "label": f"{course.title} ({attended.get(course.pk, 0)} trained)"}
+            )
     for b in Briefing.objects.all():
         p = THEME_PRIORITY.get(b.theme, "")
         if p:
@@ -760,7 +763,8 @@ def dashboard(*, user, now: datetime) -> dict:
         "escalations": {
             "open": sum(1 for e in escalations if e.resolved_at is None),
             "by_stage": [
-                (stage, sum(1 for e in escalations if e.resolved_at is None and e.stage == stage)) for stage in (1, 2, 3, 4)
+                (stage, sum(1 for e in escalations if e.resolved_at is None and e.stage == stage))
+                for stage in (1, 2, 3, 4)
             ],
             "median_days": median(resolved_days) if resolved_days else None,
         },

@@ -276,9 +276,7 @@ def review_complete_rapid_review(
             note=f"Rapid review completed: {ReviewDecision(recommendation).label}",
         )
     _save_review(review)
-    audit.record(
-        actor=by, action=AuditAction.UPDATE, subject=review, at=now, details={"rapid_review": recommendation}
-    )
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=review, at=now, details={"rapid_review": recommendation})
     return review
 
 
@@ -287,7 +285,9 @@ def review_commission(*, review: CaseReview, reviewer: str, by, now: datetime) -
     """Commission the review (after the decision, or after a completed rapid review)."""
     policy.require(by, "partnership.manage")
     if review.decision not in COMMISSIONABLE:
-        raise ValidationError("Only a practice review, adult review, death review or local learning review is commissioned")
+        raise ValidationError(
+            "Only a practice review, adult review, death review or local learning review is commissioned"
+        )
     if review.stage == ReviewStage.RAPID_REVIEW and review.rapid_review_completed_at is None:
         raise ValidationError("Record the rapid review's outcome first")
     reviewer = (reviewer or "").strip()
@@ -452,7 +452,14 @@ def recommendation_add(
 
 @transaction.atomic
 def action_add(
-    *, recommendation: Recommendation, description: str, agency: Agency, owner_name: str, due_date: date, by, now: datetime
+    *,
+    recommendation: Recommendation,
+    description: str,
+    agency: Agency,
+    owner_name: str,
+    due_date: date,
+    by,
+    now: datetime,
 ) -> Action:
     """Give an agency an action towards a recommendation."""
     policy.require(by, "partnership.manage")
@@ -638,7 +645,7 @@ def audit_answer(
     questions = [code for code, _ in AUDIT_QUESTIONS[item.tool]]
     missing = [q for q in questions if not (answers.get(q) or "").strip()]
     if missing:
-        raise ValidationError({q: "Answer this question" for q in missing})
+        raise ValidationError(dict.fromkeys(missing, "Answer this question"))
     answer, _ = AuditAgencyReturn.objects.update_or_create(
         case=case,
         agency_id=membership.agency_id,
@@ -671,7 +678,9 @@ def audit_finding_add(
 
 
 @transaction.atomic
-def audit_complete(*, audit_item: MultiAgencyAudit, findings: str, learning: str, by, now: datetime) -> MultiAgencyAudit:
+def audit_complete(
+    *, audit_item: MultiAgencyAudit, findings: str, learning: str, by, now: datetime
+) -> MultiAgencyAudit:
     policy.require(by, "partnership.manage")
     if not (findings or "").strip():
         raise ValidationError({"findings": "Summarise the findings"})

@@ -87,7 +87,9 @@ def review_refer(request):
             person = None
             if data["person_id"]:
                 try:
-                    person = person_get_for_user(user=request.user, person_id=data["person_id"], now=now, reason="review referral")
+                    person = person_get_for_user(
+                        user=request.user, person_id=data["person_id"], now=now, reason="review referral"
+                    )
                 except (Person.DoesNotExist, PermissionDenied, BreakGlassRequired) as exc:
                     raise ValidationError({"person_id": "No person with that ID that you can open"}) from exc
             review = services.review_refer(
@@ -119,7 +121,9 @@ def review_detail(request, review_id: int):
     return render(request, "partnership/review_detail.html", context)
 
 
-def _review_action(request, review_id: int, form_class, title: str, act, *, initial=None, button="Save"):
+def _review_action(
+    request, review_id: int, form_class, title: str, act, *, initial=None, button="Save", done: str = ""
+):
     """Run one manager action on a review from a small form page."""
     review = selectors.review_get(user=request.user, review_id=review_id)
     policy.require(request.user, "partnership.manage")
@@ -134,7 +138,7 @@ def _review_action(request, review_id: int, form_class, title: str, act, *, init
             form.add_error(None, "Someone changed this review since you opened the page. Reload it and try again.")
             status = 409
         else:
-            messages.success(request, f"{title}: saved")
+            messages.success(request, done or f"{title}: saved")
             return redirect("partnership:review_detail", review_id=review.pk)
     return _form_page(
         request, form, title=f"{title}: {review.reference} {review.title}", back=review.pk, status=status, button=button
@@ -155,7 +159,13 @@ def review_decide(request, review_id: int):
         )
 
     return _review_action(
-        request, review_id, forms.DecisionForm, "Record the decision", act, initial=lambda r: {"version": r.version}
+        request,
+        review_id,
+        forms.DecisionForm,
+        "Record the decision",
+        act,
+        initial=lambda r: {"version": r.version},
+        done="Decision recorded",
     )
 
 
@@ -167,7 +177,14 @@ def review_notify(request, review_id: int):
             review=review, notified_at=_moment(data["notified_on"], now), by=request.user, now=now
         )
 
-    return _review_action(request, review_id, forms.NotificationForm, "Record the national panel notification", act)
+    return _review_action(
+        request,
+        review_id,
+        forms.NotificationForm,
+        "Record the national panel notification",
+        act,
+        done="Notification recorded; the rapid review clock has started",
+    )
 
 
 @login_required
@@ -182,7 +199,14 @@ def review_rapid_review(request, review_id: int):
             now=now,
         )
 
-    return _review_action(request, review_id, forms.RapidReviewForm, "Record the rapid review outcome", act)
+    return _review_action(
+        request,
+        review_id,
+        forms.RapidReviewForm,
+        "Record the rapid review outcome",
+        act,
+        done="Rapid review outcome recorded",
+    )
 
 
 @login_required
@@ -191,7 +215,9 @@ def review_commission(request, review_id: int):
     def act(review, data, now):
         services.review_commission(review=review, reviewer=data["reviewer"], by=request.user, now=now)
 
-    return _review_action(request, review_id, forms.CommissionForm, "Commission the review", act)
+    return _review_action(
+        request, review_id, forms.CommissionForm, "Commission the review", act, done="Review commissioned"
+    )
 
 
 @login_required
@@ -200,7 +226,15 @@ def review_publish(request, review_id: int):
     def act(review, data, now):
         services.review_publish(review=review, publication_url=data["publication_url"], by=request.user, now=now)
 
-    return _review_action(request, review_id, forms.PublishForm, "Publish the review", act, button="Publish")
+    return _review_action(
+        request,
+        review_id,
+        forms.PublishForm,
+        "Publish the review",
+        act,
+        button="Publish",
+        done="Review published; the six-month assurance check is scheduled",
+    )
 
 
 @login_required
@@ -225,7 +259,15 @@ def review_edit(request, review_id: int):
             "version": review.version,
         }
 
-    return _review_action(request, review_id, forms.ReviewEditForm, "Themes and family involvement", act, initial=initial)
+    return _review_action(
+        request,
+        review_id,
+        forms.ReviewEditForm,
+        "Themes and family involvement",
+        act,
+        initial=initial,
+        done="Review updated",
+    )
 
 
 @login_required
@@ -243,7 +285,14 @@ def review_assurance(request, review_id: int):
             now=now,
         )
 
-    return _review_action(request, review_id, forms.AssuranceForm, "Six-month assurance check", act)
+    return _review_action(
+        request,
+        review_id,
+        forms.AssuranceForm,
+        "Six-month assurance check",
+        act,
+        done="Assurance check recorded; the review is closed",
+    )
 
 
 @login_required
@@ -276,7 +325,9 @@ def review_link_person(request, review_id: int):
             person = person_get_for_user(
                 user=request.user, person_id=form.cleaned_data["person_id"], now=now, reason="link to case review"
             )
-            services.review_link_person(review=review, person=person, role=form.cleaned_data["role"], by=request.user, now=now)
+            services.review_link_person(
+                review=review, person=person, role=form.cleaned_data["role"], by=request.user, now=now
+            )
         except (Person.DoesNotExist, PermissionDenied, BreakGlassRequired):
             form.add_error("person_id", "No person with that ID that you can open")
         except ValidationError as exc:
@@ -375,7 +426,12 @@ def action_detail(request, action_id: int):
     action = selectors.action_get(user=request.user, action_id=action_id)
     manager = policy.can(request.user, "partnership.manage")
     may_update = manager or policy.agency_id_of(request.user) == action.agency_id
-    initial = {"status": action.status, "evidence": action.evidence, "due_date": action.due_date, "version": action.version}
+    initial = {
+        "status": action.status,
+        "evidence": action.evidence,
+        "due_date": action.due_date,
+        "version": action.version,
+    }
     form = forms.ActionUpdateForm(request.POST or None, initial=initial)
     if not manager:
         form.fields.pop("due_date")
@@ -433,7 +489,9 @@ def inspection_list(request):
 @login_required
 def notification_list(request):
     return render(
-        request, "partnership/notifications.html", {"notifications": selectors.notifications_for_user(user=request.user)}
+        request,
+        "partnership/notifications.html",
+        {"notifications": selectors.notifications_for_user(user=request.user)},
     )
 
 
@@ -459,7 +517,9 @@ def audit_list(request):
 def audit_detail(request, audit_id: int):
     item = selectors.audit_get(user=request.user, audit_id=audit_id)
     return render(
-        request, "partnership/audit_detail.html", selectors.audit_detail(user=request.user, audit_item=item, now=timezone.now())
+        request,
+        "partnership/audit_detail.html",
+        selectors.audit_detail(user=request.user, audit_item=item, now=timezone.now()),
     )
 
 
@@ -497,7 +557,9 @@ def audit_answer(request, audit_id: int, case_id: int):
 
 @login_required
 def training(request):
-    return render(request, "partnership/training.html", selectors.training_overview(user=request.user, now=timezone.now()))
+    return render(
+        request, "partnership/training.html", selectors.training_overview(user=request.user, now=timezone.now())
+    )
 
 
 @login_required

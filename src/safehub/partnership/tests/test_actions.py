@@ -117,7 +117,12 @@ def test_agency_updates_its_own_action_and_completion_needs_evidence(police_acti
             action=police_action, status="COMPLETE", evidence="", by=police_officer, now=JUNE, expected_version=1
         )
     services.action_update(
-        action=police_action, status="IN_PROGRESS", evidence="First audit done", by=police_officer, now=JUNE, expected_version=1
+        action=police_action,
+        status="IN_PROGRESS",
+        evidence="First audit done",
+        by=police_officer,
+        now=JUNE,
+        expected_version=1,
     )
     police_action.refresh_from_db()
     assert police_action.status == ActionStatus.IN_PROGRESS
@@ -145,15 +150,25 @@ def test_an_agency_cannot_move_its_own_due_date(police_action, police_officer, m
             expected_version=1,
         )
     services.action_update(
-        action=police_action, status="IN_PROGRESS", evidence="", due_date=date(2025, 12, 31), by=manager, now=JUNE, expected_version=1
+        action=police_action,
+        status="IN_PROGRESS",
+        evidence="",
+        due_date=date(2025, 12, 31),
+        by=manager,
+        now=JUNE,
+        expected_version=1,
     )
     assert Action.objects.get(pk=police_action.pk).due_date == date(2025, 12, 31)
 
 
 def test_stale_action_update_is_refused(police_action, police_officer):
-    services.action_update(action=police_action, status="IN_PROGRESS", evidence="", by=police_officer, now=JUNE, expected_version=1)
+    services.action_update(
+        action=police_action, status="IN_PROGRESS", evidence="", by=police_officer, now=JUNE, expected_version=1
+    )
     with pytest.raises(StaleEdit):
-        services.action_update(action=police_action, status="COMPLETE", evidence="x", by=police_officer, now=JUNE, expected_version=1)
+        services.action_update(
+            action=police_action, status="COMPLETE", evidence="x", by=police_officer, now=JUNE, expected_version=1
+        )
 
 
 def test_non_manager_cannot_add_recommendations_or_actions(inspection, police_officer, police):

@@ -44,7 +44,10 @@ def test_sampler_takes_any_queryset_and_is_reproducible(involved_people):
 
 def test_criteria_filter_by_kind_agency_and_period(involved_people, police, hospital):
     crit = selectors.SampleCriteria(
-        involvement_kind="PROFESSIONAL", agency_id=police.pk, started_from=date(2024, 11, 2), started_to=date(2024, 11, 4)
+        involvement_kind="PROFESSIONAL",
+        agency_id=police.pk,
+        started_from=date(2024, 11, 2),
+        started_to=date(2024, 11, 4),
     )
     assert set(selectors.people_matching(crit)) == set(involved_people[1:4])
     assert not selectors.people_matching(selectors.SampleCriteria(agency_id=hospital.pk)).exists()
@@ -52,7 +55,11 @@ def test_criteria_filter_by_kind_agency_and_period(involved_people, police, hosp
 
 def test_audit_sample_answers_and_grades(involved_people, manager, police, police_officer, nurse, hospital):
     item = services.audit_plan(
-        title="Exploitation risk assessments", tool="CERAF", planned_date=date(2024, 11, 1), by=manager, now=NOW,
+        title="Exploitation risk assessments",
+        tool="CERAF",
+        planned_date=date(2024, 11, 1),
+        by=manager,
+        now=NOW,
         agencies=[police],
     )
     cases = services.audit_draw_sample(
@@ -69,15 +76,21 @@ def test_audit_sample_answers_and_grades(involved_people, manager, police, polic
 
     answers = {code: "Yes, recorded" for code, _ in item.questions}
     with pytest.raises(ValidationError):
-        services.audit_answer(case=cases[0], answers={**answers, "timely": ""}, grade="GOOD", by=police_officer, now=NOW)
+        services.audit_answer(
+            case=cases[0], answers={**answers, "timely": ""}, grade="GOOD", by=police_officer, now=NOW
+        )
     services.audit_answer(case=cases[0], answers=answers, grade="GOOD", by=police_officer, now=NOW)
     services.audit_answer(case=cases[0], answers=answers, grade="REQUIRES_IMPROVEMENT", by=police_officer, now=NOW)
     assert cases[0].returns.get().grade == "REQUIRES_IMPROVEMENT"  # answered again, replaced
     with pytest.raises(PermissionDenied):  # the hospital is not taking part
         services.audit_answer(case=cases[0], answers=answers, grade="GOOD", by=nurse, now=NOW)
 
-    services.audit_finding_add(audit_item=item, kind="IMPROVEMENT", theme="EXPLOITATION", text="Silo working", by=manager, now=NOW)
-    services.audit_complete(audit_item=item, findings="Agencies worked in silos", learning="CERAF training", by=manager, now=NOW)
+    services.audit_finding_add(
+        audit_item=item, kind="IMPROVEMENT", theme="EXPLOITATION", text="Silo working", by=manager, now=NOW
+    )
+    services.audit_complete(
+        audit_item=item, findings="Agencies worked in silos", learning="CERAF training", by=manager, now=NOW
+    )
     data = selectors.dashboard(user=manager, now=NOW)
     assert data["findings_by_theme"] == [{"theme": "Exploitation", "strength": 0, "improve": 1}]
     detail = selectors.audit_detail(user=manager, audit_item=item, now=NOW)
@@ -102,10 +115,14 @@ def test_agency_sees_only_its_own_audit_answers(involved_people, manager, police
 def test_training_attendance_evaluation_and_reach(manager, police_officer, nurse, police):
     course = services.course_create(by=manager, now=NOW, title="CERAF completion", theme="EXPLOITATION")
     event = services.event_schedule(course=course, starts_at=NOW - timedelta(days=3), by=manager, now=NOW, capacity=2)
-    services.attendance_record(event=event, attendee_name="PC Jones", job_role="Officer", usefulness=5, by=police_officer, now=NOW)
+    services.attendance_record(
+        event=event, attendee_name="PC Jones", job_role="Officer", usefulness=5, by=police_officer, now=NOW
+    )
     with pytest.raises(PermissionDenied):
         services.attendance_record(event=event, attendee_name="X", job_role="Officer", agency=police, by=nurse, now=NOW)
-    services.attendance_record(event=event, attendee_name="Nurse Ali", job_role="Nurse", usefulness=2, by=nurse, now=NOW)
+    services.attendance_record(
+        event=event, attendee_name="Nurse Ali", job_role="Nurse", usefulness=2, by=nurse, now=NOW
+    )
     with pytest.raises(ValidationError):  # full
         services.attendance_record(event=event, attendee_name="Late", job_role="Nurse", by=nurse, now=NOW)
     with pytest.raises(ValidationError):
@@ -115,14 +132,21 @@ def test_training_attendance_evaluation_and_reach(manager, police_officer, nurse
     assert data["useful_pct"] == 50
     assert data["courses"][0]["check_due"] is True
     services.quality_check_record(
-        course=course, reflects_legislation=True, reflects_local_policy=True, includes_review_learning=False, by=manager, now=NOW
+        course=course,
+        reflects_legislation=True,
+        reflects_local_policy=True,
+        includes_review_learning=False,
+        by=manager,
+        now=NOW,
     )
     row = selectors.training_overview(user=manager, now=NOW)["courses"][0]
     assert row["passed"] is False and row["check_due"] is False
 
 
 def test_briefing_read_receipts_once_per_person(manager, police_officer):
-    briefing = services.briefing_publish(title="Private fostering", theme="VOICE", body="Seven things", by=manager, now=NOW)
+    briefing = services.briefing_publish(
+        title="Private fostering", theme="VOICE", body="Seven things", by=manager, now=NOW
+    )
     services.briefing_mark_read(briefing=briefing, by=police_officer, now=NOW)
     services.briefing_mark_read(briefing=briefing, by=police_officer, now=NOW + timedelta(hours=1))
     assert BriefingRead.objects.filter(briefing=briefing).count() == 1
@@ -133,8 +157,14 @@ def test_briefing_read_receipts_once_per_person(manager, police_officer):
 
 def test_section_11_return_own_agency_and_themes_across_agencies(manager, police, hospital, police_officer, nurse):
     cycle = services.cycle_open(
-        kind="SECTION_11", year="2025-26", cycle_year=1, opens_date=date(2025, 4, 1), due_date=date(2025, 6, 30),
-        agencies=[police, hospital], by=manager, now=NOW,
+        kind="SECTION_11",
+        year="2025-26",
+        cycle_year=1,
+        opens_date=date(2025, 4, 1),
+        due_date=date(2025, 6, 30),
+        agencies=[police, hospital],
+        by=manager,
+        now=NOW,
     )
     police_return = cycle.returns.get(agency=police)
     ratings = {code: (Rating.MET, "") for code, _ in cycle.standards}
@@ -145,18 +175,26 @@ def test_section_11_return_own_agency_and_themes_across_agencies(manager, police
             sa_return=police_return, ratings={**ratings, "S11": (Rating.PARTLY_MET, "")}, by=police_officer, now=NOW
         )
     services.self_assessment_submit(
-        sa_return=police_return, ratings={**ratings, "S11": (Rating.NOT_MET, "Policy silent on disabled children")},
-        by=police_officer, now=NOW,
+        sa_return=police_return,
+        ratings={**ratings, "S11": (Rating.NOT_MET, "Policy silent on disabled children")},
+        by=police_officer,
+        now=NOW,
     )
     assert SelfAssessmentRating.objects.filter(self_assessment=police_return).count() == 11
     s11 = {s["code"]: s for s in selectors.cycle_detail(user=manager, cycle=cycle)["standards"]}
     assert s11["S11"]["not_met"] == 1 and s11["S1"]["met"] == 1
 
 
-def test_escalation_stages_and_working_days_to_resolve(police_officer, nurse, police, hospital, front_door, mash_worker):
+def test_escalation_stages_and_working_days_to_resolve(
+    police_officer, nurse, police, hospital, front_door, mash_worker
+):
     raised = datetime(2025, 4, 17, 10, 0, tzinfo=UK)  # before Easter
     item = services.escalation_raise(
-        raised_with_agency=hospital, raised_by_name="DC Smith", concern="No health information shared", by=police_officer, now=raised
+        raised_with_agency=hospital,
+        raised_by_name="DC Smith",
+        concern="No health information shared",
+        by=police_officer,
+        now=raised,
     )
     assert item.stage == 1
     with pytest.raises(PermissionDenied):  # not a party
@@ -167,7 +205,11 @@ def test_escalation_stages_and_working_days_to_resolve(police_officer, nurse, po
     with pytest.raises(ValidationError):
         services.escalation_escalate(escalation=item, by=nurse, now=raised)
     services.escalation_resolve(
-        escalation=item, outcome="AGREED", note="Navigator capacity added", by=nurse, now=datetime(2025, 4, 24, 10, 0, tzinfo=UK)
+        escalation=item,
+        outcome="AGREED",
+        note="Navigator capacity added",
+        by=nurse,
+        now=datetime(2025, 4, 24, 10, 0, tzinfo=UK),
     )
     [row] = selectors.escalation_list(user=police_officer, now=NOW)
     assert row["working_days"] == 3  # 22, 23 and 24 April: Good Friday and Easter Monday do not count
@@ -176,4 +218,6 @@ def test_escalation_stages_and_working_days_to_resolve(police_officer, nurse, po
 
 def test_escalation_cannot_be_raised_with_own_agency(police_officer, police):
     with pytest.raises(ValidationError):
-        services.escalation_raise(raised_with_agency=police, raised_by_name="DC", concern="x", by=police_officer, now=NOW)
+        services.escalation_raise(
+            raised_with_agency=police, raised_by_name="DC", concern="x", by=police_officer, now=NOW
+        )

@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _to_published(review, manager, now):
-    services.review_decide(review=review, decision="RAPID_REVIEW", rationale="Serious harm, neglect known", by=manager, now=now)
+    services.review_decide(
+        review=review, decision="RAPID_REVIEW", rationale="Serious harm, neglect known", by=manager, now=now
+    )
     services.review_record_notification(review=review, notified_at=now, by=manager, now=now)
     services.review_complete_rapid_review(
         review=review, recommendation="CSPR", rationale="National learning likely", by=manager, now=now
@@ -102,7 +104,15 @@ def test_full_path_referral_rapid_review_cspr_publication(child_referral, manage
     assert child_referral.decision == ReviewDecision.CSPR
     stages = list(child_referral.stage_changes.values_list("to_stage", flat=True))
     assert stages == [
-        "REFERRED", "DECIDED", "RAPID_REVIEW", "RAPID_REVIEW", "COMMISSIONED", "IN_PROGRESS", "DRAFT", "APPROVED", "PUBLISHED"
+        "REFERRED",
+        "DECIDED",
+        "RAPID_REVIEW",
+        "RAPID_REVIEW",
+        "COMMISSIONED",
+        "IN_PROGRESS",
+        "DRAFT",
+        "APPROVED",
+        "PUBLISHED",
     ]
     assert check.due_date == date(2025, 10, 17)
 
@@ -131,10 +141,16 @@ def test_assurance_task_run_early_does_nothing_and_the_sweep_moves_it_when_due(
     assert services.assurance_checks_fall_due(now=due_day) == 0  # idempotent
     child_referral.refresh_from_db()
     assert child_referral.stage == ReviewStage.ASSURANCE_DUE
-    assert Notification.objects.filter(recipient_agency=business_unit, dedupe_key__startswith="assurance-due").count() == 1
+    assert (
+        Notification.objects.filter(recipient_agency=business_unit, dedupe_key__startswith="assurance-due").count() == 1
+    )
 
     services.assurance_check_complete(
-        check=check, learning_embedded=True, outcome="Audit shows the unborn baby protocol in use", by=manager, now=due_day
+        check=check,
+        learning_embedded=True,
+        outcome="Audit shows the unborn baby protocol in use",
+        by=manager,
+        now=due_day,
     )
     child_referral.refresh_from_db()
     assert child_referral.stage == ReviewStage.CLOSED
@@ -188,13 +204,17 @@ def test_cannot_publish_a_draft_or_skip_approval(child_referral, manager, now):
 
 
 def test_rapid_review_must_be_completed_before_commissioning(child_referral, manager, now):
-    services.review_decide(review=child_referral, decision="RAPID_REVIEW", rationale="Serious harm", by=manager, now=now)
+    services.review_decide(
+        review=child_referral, decision="RAPID_REVIEW", rationale="Serious harm", by=manager, now=now
+    )
     with pytest.raises(ValidationError):
         services.review_commission(review=child_referral, reviewer="Reviewer", by=manager, now=now)
 
 
 def test_closed_review_cannot_be_reopened(child_referral, manager, now):
-    services.review_decide(review=child_referral, decision="NO_REVIEW", rationale="Criteria not met", by=manager, now=now)
+    services.review_decide(
+        review=child_referral, decision="NO_REVIEW", rationale="Criteria not met", by=manager, now=now
+    )
     child_referral.refresh_from_db()
     assert child_referral.stage == ReviewStage.CLOSED
     with pytest.raises(ValidationError):
@@ -229,9 +249,7 @@ def test_non_manager_cannot_move_or_publish(child_referral, police_officer, now)
 
 def test_administrator_cannot_refer(administrator, now):
     with pytest.raises(PermissionDenied):
-        services.review_refer(
-            by=administrator, now=now, title="X", subject="CHILD", summary="x", learned_at=now
-        )
+        services.review_refer(by=administrator, now=now, title="X", subject="CHILD", summary="x", learned_at=now)
 
 
 def test_stale_decision_is_refused(child_referral, manager, now):
@@ -248,7 +266,9 @@ def test_linking_a_person_needs_access_to_their_record(child_referral, police_of
         services.review_link_person(review=child_referral, person=child, role="SUBJECT", by=police_officer, now=now)
     from safehub.people.models import Involvement
 
-    Involvement.objects.create(person=child, agency=police_officer.membership.agency, kind="PROFESSIONAL", started_at=now)
+    Involvement.objects.create(
+        person=child, agency=police_officer.membership.agency, kind="PROFESSIONAL", started_at=now
+    )
     link = services.review_link_person(review=child_referral, person=child, role="SUBJECT", by=police_officer, now=now)
     assert link.person == child
     # The manager (no involvement) sees that a record is linked but not whose it is.
