@@ -144,13 +144,14 @@ def seed(ctx: DemoContext) -> str:
     days = (today - ctx.start).days
     n_concerns = max(1, round(rng.uniform(1500, 2000) * ctx.scale * days / 365))
     weights = [_age_weight(_age(dob, today)) for _, dob in pool]
-    # About 1.5 concerns per adult: draw the adults, then give some of them repeat concerns.
-    drawn = rng.choices(range(len(pool)), weights=weights, k=math.ceil(n_concerns / 1.5 * 1.15))
-    individuals = list(dict.fromkeys(drawn))[: max(1, round(n_concerns / 1.5))]
+    # About 2.2 concerns per adult over two years (about 1.5 within a year, as published):
+    # draw the adults, then give many of them repeat concerns.
+    drawn = rng.choices(range(len(pool)), weights=weights, k=math.ceil(n_concerns / 2.2 * 1.15))
+    individuals = list(dict.fromkeys(drawn))[: max(1, round(n_concerns / 2.2))]
     people: list[int] = []
     for index in individuals:
         people.append(index)
-        while rng.random() < 0.33:
+        while rng.random() < 0.55:
             people.append(index)
     rng.shuffle(people)
     people = (people * (n_concerns // max(1, len(people)) + 1))[:n_concerns]
@@ -260,8 +261,10 @@ def seed(ctx: DemoContext) -> str:
 def _enquiry(rng, concern: SafeguardingConcern, plan: dict, today: date, agencies: dict) -> Enquiry:
     started = min(calendar.uk_date(concern.decided_at) + timedelta(days=rng.choice([0, 0, 1, 2])), today)
     location = plan["location"]
-    source = "SERVICE_PROVIDER" if location in ("CARE_HOME", "COMMUNITY_SERVICE", "HOSPITAL") else (
-        "KNOWN" if rng.random() < 0.85 else "UNKNOWN"
+    source = (
+        "SERVICE_PROVIDER"
+        if location in ("CARE_HOME", "COMMUNITY_SERVICE", "HOSPITAL")
+        else ("KNOWN" if rng.random() < 0.85 else "UNKNOWN")
     )
     if plan["risk"] in ("ORGANISATIONAL",):
         source = "SERVICE_PROVIDER"
@@ -314,7 +317,10 @@ def _involvements(concerns, enquiries, council) -> list[Involvement]:
         for agency_id, kind in ((council.pk, "CASE_HOLDER"), (c.source_agency_id, "REFERRER")):
             if agency_id and (c.person_id, agency_id, kind) not in rows:
                 rows[(c.person_id, agency_id, kind)] = Involvement(
-                    person_id=c.person_id, agency_id=agency_id, kind=kind, started_at=c.received_at,
+                    person_id=c.person_id,
+                    agency_id=agency_id,
+                    kind=kind,
+                    started_at=c.received_at,
                     source="adults.demo",
                 )
     out = list(rows.values())

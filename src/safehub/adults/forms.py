@@ -57,7 +57,9 @@ class ConcernForm(GovForm):
     what_happened = forms.CharField(widget=forms.Textarea, label="What happened?")
     where_happened = forms.CharField(required=False, max_length=300, label="Where did it happen?")
     alleged_source_of_risk = forms.CharField(
-        required=False, max_length=300, label="Who is thought to pose the risk?",
+        required=False,
+        max_length=300,
+        label="Who is thought to pose the risk?",
         help_text="A name, their relationship to the adult, or the service",
     )
     immediate_actions = forms.CharField(
@@ -67,7 +69,9 @@ class ConcernForm(GovForm):
     adult_wishes = forms.CharField(required=False, widget=forms.Textarea, label="What does the adult want to happen?")
     consent = forms.ChoiceField(choices=Consent.choices, widget=Radios, label="Consent")
     lawful_basis = forms.CharField(
-        required=False, widget=forms.Textarea, label="If we proceed without consent, why? (lawful basis)",
+        required=False,
+        widget=forms.Textarea,
+        label="If we proceed without consent, why? (lawful basis)",
         help_text="For example: others are at risk, a crime has been committed, vital interests, coercion",
     )
 
@@ -85,7 +89,9 @@ class ConcernForm(GovForm):
 
 class DecisionForm(GovForm):
     has_care_and_support_needs = forms.ChoiceField(
-        choices=YES_NO_UNKNOWN, widget=Radios, label="Does the adult have needs for care and support?",
+        choices=YES_NO_UNKNOWN,
+        widget=Radios,
+        label="Does the adult have needs for care and support?",
         help_text="Whether or not the local authority is meeting any of those needs",
     )
     experiencing_or_at_risk = forms.ChoiceField(
@@ -98,16 +104,21 @@ class DecisionForm(GovForm):
         "or the risk of it?",
     )
     decision = forms.ChoiceField(
-        choices=ConcernDecision.choices, widget=Radios, label="Decision",
+        choices=ConcernDecision.choices,
+        widget=Radios,
+        label="Decision",
         help_text="A section 42 enquiry needs all three answers to be yes",
     )
     decision_rationale = forms.CharField(widget=forms.Textarea, label="Reasons for the decision")
     signposting = forms.CharField(
-        required=False, widget=forms.Textarea, label="Signposting (no further safeguarding action)",
+        required=False,
+        widget=forms.Textarea,
+        label="Signposting (no further safeguarding action)",
         help_text="Where the adult or the person who raised the concern was directed for support",
     )
     carried_out_by = forms.ChoiceField(
-        required=False, label="Organisation asked to carry out the enquiry",
+        required=False,
+        label="Organisation asked to carry out the enquiry",
         help_text="Leave blank if the council carries out the enquiry itself",
     )
     enquiry_started_date = GovDateField(required=False, label="Enquiry start date (if not today)")
@@ -138,23 +149,33 @@ class RiskActionForm(GovForm):
 class EnquiryForm(GovForm):
     planning_date = GovDateField(required=False, label="Date of the planning discussion or meeting")
     risk_types = forms.MultipleChoiceField(
-        choices=RiskType.choices, widget=Checkboxes, required=False, label="Types of risk",
+        choices=RiskType.choices,
+        widget=Checkboxes,
+        required=False,
+        label="Types of risk",
         help_text="Select all that apply",
     )
     risk_location = forms.ChoiceField(
-        choices=[("", "Not recorded yet"), *RiskLocation.choices], required=False, widget=Radios,
+        choices=[("", "Not recorded yet"), *RiskLocation.choices],
+        required=False,
+        widget=Radios,
         label="Location of the risk",
     )
     risk_source = forms.ChoiceField(
-        choices=[("", "Not recorded yet"), *RiskSource.choices], required=False, widget=Radios,
+        choices=[("", "Not recorded yet"), *RiskSource.choices],
+        required=False,
+        widget=Radios,
         label="Source of the risk",
     )
     lacked_capacity = forms.ChoiceField(
-        choices=LackedCapacity.choices, widget=Radios,
+        choices=LackedCapacity.choices,
+        widget=Radios,
         label="Did the adult lack capacity to make decisions about the risk?",
     )
     advocate_support = forms.ChoiceField(
-        choices=[("", "Not applicable"), *YES_NO], required=False, widget=Radios,
+        choices=[("", "Not applicable"), *YES_NO],
+        required=False,
+        widget=Radios,
         label="If they lacked capacity, were they supported by an advocate, family member or friend?",
     )
     desired_outcomes_asked = forms.ChoiceField(
@@ -164,14 +185,18 @@ class EnquiryForm(GovForm):
         required=False, widget=forms.Textarea, label="The outcomes the adult wants, in their words"
     )
     outcomes_achieved = forms.ChoiceField(
-        choices=[("", "Not yet known"), *OutcomesAchieved.choices], required=False, widget=Radios,
+        choices=[("", "Not yet known"), *OutcomesAchieved.choices],
+        required=False,
+        widget=Radios,
         label="Were their desired outcomes achieved?",
     )
     interpreter_used = forms.ChoiceField(
         choices=[("", "Not recorded"), *YES_NO], required=False, widget=Radios, label="Was an interpreter used?"
     )
     heard_away_from_family = forms.ChoiceField(
-        choices=[("", "Not recorded"), *YES_NO], required=False, widget=Radios,
+        choices=[("", "Not recorded"), *YES_NO],
+        required=False,
+        widget=Radios,
         label="Was the adult heard away from family members?",
     )
     action_taken = forms.ChoiceField(
@@ -179,7 +204,9 @@ class EnquiryForm(GovForm):
     )
     action_summary = forms.CharField(required=False, widget=forms.Textarea, label="Action taken")
     risk_outcome = forms.ChoiceField(
-        choices=[("", "Not recorded yet"), *RiskOutcome.choices], required=False, widget=Radios,
+        choices=[("", "Not recorded yet"), *RiskOutcome.choices],
+        required=False,
+        widget=Radios,
         label="Risk outcome",
     )
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -120,8 +120,10 @@ def concerns_received_in_year(year: str):
 
 def individuals_with_concerns_in_year(year: str) -> dict[int, Subject]:
     """Return each distinct adult with a concern in the year, as they were at their first concern in it."""
-    rows = concerns_received_in_year(year).order_by("received_at", "pk").values_list(
-        "person_id", "received_at", "person__date_of_birth", "person__sex", "person__ethnicity"
+    rows = (
+        concerns_received_in_year(year)
+        .order_by("received_at", "pk")
+        .values_list("person_id", "received_at", "person__date_of_birth", "person__sex", "person__ethnicity")
     )
     out: dict[int, Subject] = {}
     for person_id, received_at, dob, sex, ethnicity in rows:
@@ -140,8 +142,10 @@ def s42_started_in_year(year: str):
 
 def individuals_with_s42_started_in_year(year: str) -> dict[int, Subject]:
     """Return each distinct adult with a section 42 enquiry started in the year (as at the first one)."""
-    rows = s42_started_in_year(year).order_by("started_date", "pk").values_list(
-        "person_id", "started_date", "person__date_of_birth", "person__sex", "person__ethnicity"
+    rows = (
+        s42_started_in_year(year)
+        .order_by("started_date", "pk")
+        .values_list("person_id", "started_date", "person__date_of_birth", "person__sex", "person__ethnicity")
     )
     out: dict[int, Subject] = {}
     for person_id, started, dob, sex, ethnicity in rows:
@@ -272,19 +276,22 @@ REFERENCE_FILES = {
         "individuals_involved_in_safeguarding_concerns": "adult_individuals_concerns",
         "individuals_involved_in_s42_enquiries": "adult_individuals_s42",
     },
-    "adults_concluded_s42_type_of_risk.csv": {label: f"adult_s42_concluded_risk_{code.lower()}" for code, label in (
-        ("PHYSICAL", "Physical abuse"),
-        ("SEXUAL", "Sexual abuse"),
-        ("PSYCHOLOGICAL", "Psychological abuse"),
-        ("FINANCIAL", "Financial or material abuse"),
-        ("DISCRIMINATORY", "Discriminatory abuse"),
-        ("ORGANISATIONAL", "Organisational abuse"),
-        ("NEGLECT", "Neglect or acts of omission"),
-        ("DOMESTIC", "Domestic abuse"),
-        ("SEXUAL_EXPLOITATION", "Sexual exploitation"),
-        ("MODERN_SLAVERY", "Modern slavery"),
-        ("SELF_NEGLECT", "Self neglect"),
-    )},
+    "adults_concluded_s42_type_of_risk.csv": {
+        label: f"adult_s42_concluded_risk_{code.lower()}"
+        for code, label in (
+            ("PHYSICAL", "Physical abuse"),
+            ("SEXUAL", "Sexual abuse"),
+            ("PSYCHOLOGICAL", "Psychological abuse"),
+            ("FINANCIAL", "Financial or material abuse"),
+            ("DISCRIMINATORY", "Discriminatory abuse"),
+            ("ORGANISATIONAL", "Organisational abuse"),
+            ("NEGLECT", "Neglect or acts of omission"),
+            ("DOMESTIC", "Domestic abuse"),
+            ("SEXUAL_EXPLOITATION", "Sexual exploitation"),
+            ("MODERN_SLAVERY", "Modern slavery"),
+            ("SELF_NEGLECT", "Self neglect"),
+        )
+    },
     "adults_concluded_s42_mental_capacity.csv": {
         label: f"adult_s42_concluded_capacity_{code.lower()}" for code, label in LackedCapacity.choices
     },
@@ -348,7 +355,10 @@ class MeasureRow:
 
 
 def _breakdown_rows(prefix: str) -> list[tuple[str, str]]:
-    rows = [(f"{prefix}_{band}", f"Aged {label}") for band, label in AGE_BAND_LABELS.items()]
+    rows = [
+        (f"{prefix}_{band}", "Age not known" if band == "age_unknown" else f"Aged {label}")
+        for band, label in AGE_BAND_LABELS.items()
+    ]
     rows += [(f"{prefix}_sex_{w}", f"Sex: {w}") for w in ("female", "male", "unknown")]
     rows += [(f"{prefix}_ethnicity_{g}", f"Ethnicity: {label}") for g, label in ETHNIC_GROUP_LABELS.items()]
     return rows
@@ -392,16 +402,20 @@ def measure_sections(year: str) -> tuple[list[str], list[tuple[str, list[Measure
             "Concluded section 42 enquiries: mental capacity",
             [(f"adult_s42_concluded_capacity_{c.lower()}", label) for c, label in LackedCapacity.choices]
             + [
-                ("adult_s42_concluded_lacked_capacity_advocate_yes", "Lacked capacity: supported by an advocate, "
-                 "family or friend"),
+                (
+                    "adult_s42_concluded_lacked_capacity_advocate_yes",
+                    "Lacked capacity: supported by an advocate, family or friend",
+                ),
                 ("adult_s42_concluded_lacked_capacity_advocate_no", "Lacked capacity: not supported"),
             ],
         ),
         (
             "Concluded section 42 enquiries: Making Safeguarding Personal",
             [(f"adult_s42_concluded_msp_{c.lower()}", label) for c, label in DesiredOutcomes.choices]
-            + [(f"adult_s42_concluded_achieved_{c.lower()}", f"Outcomes {label.lower()}")
-               for c, label in OutcomesAchieved.choices],
+            + [
+                (f"adult_s42_concluded_achieved_{c.lower()}", f"Outcomes {label.lower()}")
+                for c, label in OutcomesAchieved.choices
+            ],
         ),
         ("Concluded section 42 enquiries: the adults", _breakdown_rows("adult_s42_concluded")),
     ]
@@ -425,7 +439,12 @@ def measures_csv_rows(year: str) -> list[list[str | int]]:
     for title, rows in sections:
         for row in rows:
             out.append(
-                [row.measure_id, title, row.label, row.value, *("" if row.published[y] is None else row.published[y]
-                                                               for y in years)]
+                [
+                    row.measure_id,
+                    title,
+                    row.label,
+                    row.value,
+                    *("" if row.published[y] is None else row.published[y] for y in years),
+                ]
             )
     return out

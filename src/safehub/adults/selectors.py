@@ -160,8 +160,13 @@ def concern_detail(*, user, concern: SafeguardingConcern) -> dict:
     agency_id = _agency_id(user)
     is_council = agency_id == concern.council_id
     enquiries = [
-        {"id": e.pk, "kind": e.get_kind_display(), "started": e.started_date, "concluded": e.concluded_date,
-         "carried_out_by": e.carried_out_by.name if e.carried_out_by else "The council"}
+        {
+            "id": e.pk,
+            "kind": e.get_kind_display(),
+            "started": e.started_date,
+            "concluded": e.concluded_date,
+            "carried_out_by": e.carried_out_by.name if e.carried_out_by else "The council",
+        }
         for e in concern.enquiries.select_related("carried_out_by").order_by("started_date")
     ]
     return {
@@ -205,7 +210,8 @@ def enquiry_detail(*, user, enquiry: Enquiry) -> dict:
         },
         "risk_types": [label for code, label in _risk_labels(enquiry)],
         "missing": enquiry_missing_for_conclusion(enquiry) if enquiry.is_open else {},
-        "can_work": enquiry.is_open and _agency_id(user) in {enquiry.council_id, enquiry.carried_out_by_id}
+        "can_work": enquiry.is_open
+        and _agency_id(user) in {enquiry.council_id, enquiry.carried_out_by_id}
         and policy.can(user, "adults.enquiry"),
         "is_council": _agency_id(user) == enquiry.council_id,
     }

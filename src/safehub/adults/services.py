@@ -211,9 +211,7 @@ def concern_decide(
     if not updated:
         raise StaleEdit(SafeguardingConcern.objects.values_list("version", flat=True).get(pk=concern.pk))
     concern.version = expected_version + 1
-    audit.record(
-        actor=by, action=AuditAction.UPDATE, subject=concern, at=now, details={"decision": decision}
-    )
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=concern, at=now, details={"decision": decision})
     if decision in (ConcernDecision.S42, ConcernDecision.OTHER):
         enquiry_start(
             concern=concern,

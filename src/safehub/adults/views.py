@@ -61,7 +61,9 @@ def home(request):
     user, now = request.user, timezone.now()
     can_decide = policy.can(user, "adults.decide")
     can_enquire = policy.can(user, "adults.enquiry") or can_decide
-    if not (can_decide or can_enquire or policy.can(user, "adults.concern_create") or policy.can(user, "adults.measures")):
+    if not (
+        can_decide or can_enquire or policy.can(user, "adults.concern_create") or policy.can(user, "adults.measures")
+    ):
         raise PermissionDenied
     queue = selectors.concerns_awaiting_decision(user=user, now=now) if can_decide else []
     return render(
@@ -170,7 +172,9 @@ def risk_action_add(request, concern_id: int):
 def enquiry_detail(request, enquiry_id: int):
     enquiry = _enquiry(request, enquiry_id)
     context = selectors.enquiry_detail(user=request.user, enquiry=enquiry)
-    context["conclude_form"] = ConcludeForm(initial={"version": enquiry.version, "concluded_date": timezone.localdate()})
+    context["conclude_form"] = ConcludeForm(
+        initial={"version": enquiry.version, "concluded_date": timezone.localdate()}
+    )
     return render(request, "adults/enquiry_detail.html", context)
 
 

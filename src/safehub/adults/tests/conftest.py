@@ -46,8 +46,9 @@ def other_provider_practitioner(other_provider):
 
 @pytest.fixture
 def adult(db):
-    return PersonFactory(given_name="Edith", family_name="Marsh", date_of_birth=date(1938, 5, 2), sex="F",
-                         ethnicity="WBRI")
+    return PersonFactory(
+        given_name="Edith", family_name="Marsh", date_of_birth=date(1938, 5, 2), sex="F", ethnicity="WBRI"
+    )
 
 
 @pytest.fixture

@@ -90,9 +90,7 @@ def test_unrelated_agency_is_denied_everything(two_enquiries, nurse, police_offi
     assert selectors.enquiries_open(user=nurse, now=now) == []
 
 
-def test_referring_agency_sees_its_concern_but_not_the_enquiry(
-    council, mash_worker, adult, adult_social_worker, now
-):
+def test_referring_agency_sees_its_concern_but_not_the_enquiry(council, mash_worker, adult, adult_social_worker, now):
     concern = raise_concern(adult, mash_worker, now)  # raised by the children's front door
     decide(concern, adult_social_worker, now)
     seen = selectors.concern_get_for_user(user=mash_worker, concern_id=concern.pk, now=now)

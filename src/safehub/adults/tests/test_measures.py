@@ -95,8 +95,23 @@ def test_reference_figures_are_read_with_their_years():
 
 def test_age_band_and_ethnic_group():
     assert [measures.age_band(a) for a in (None, 17, 18, 64, 65, 74, 75, 84, 85, 101)] == [
-        "age_unknown", "age_unknown", "18_64", "18_64", "65_74", "65_74", "75_84", "75_84", "85_plus", "85_plus",
+        "age_unknown",
+        "age_unknown",
+        "18_64",
+        "18_64",
+        "65_74",
+        "65_74",
+        "75_84",
+        "75_84",
+        "85_plus",
+        "85_plus",
     ]
     assert [measures.ethnic_group(c) for c in ("WBRI", "MWBA", "CHNE", "BCRB", "OOTH", "REFU", "NOBT")] == [
-        "white", "mixed", "asian", "black", "other", "refused", "not_obtained",
+        "white",
+        "mixed",
+        "asian",
+        "black",
+        "other",
+        "refused",
+        "not_obtained",
     ]

@@ -16,7 +16,9 @@ from .helpers import complete_enquiry, decide, raise_concern
 pytestmark = pytest.mark.django_db
 
 
-def test_concern_is_recorded_with_a_two_working_day_decision_deadline_and_audited(adult_mash_manager, adult_social_worker, adult, now):
+def test_concern_is_recorded_with_a_two_working_day_decision_deadline_and_audited(
+    adult_mash_manager, adult_social_worker, adult, now
+):
     concern = raise_concern(adult, adult_mash_manager, now)
     # Tuesday 8 October 2024 + 2 working days = end of Thursday 10 October (UK time)
     assert concern.decision_due_at.date() == date(2024, 10, 10)
@@ -65,7 +67,9 @@ def test_analyst_cannot_raise_a_concern(analyst, adult, now, council):
         {"has_care_and_support_needs": True, "experiencing_or_at_risk": True, "unable_to_protect_self": None},
     ],
 )
-def test_s42_decision_is_refused_unless_all_three_answers_are_yes(adult_mash_manager, adult_social_worker, adult, now, answers):
+def test_s42_decision_is_refused_unless_all_three_answers_are_yes(
+    adult_mash_manager, adult_social_worker, adult, now, answers
+):
     concern = raise_concern(adult, adult_mash_manager, now)
     with pytest.raises(ValidationError) as excinfo:
         decide(concern, adult_social_worker, now, decision="S42", test=answers)
@@ -75,7 +79,9 @@ def test_s42_decision_is_refused_unless_all_three_answers_are_yes(adult_mash_man
     assert concern.decision == ""
 
 
-def test_other_enquiry_can_start_from_a_concern_that_fails_the_test(adult_mash_manager, adult_social_worker, adult, now):
+def test_other_enquiry_can_start_from_a_concern_that_fails_the_test(
+    adult_mash_manager, adult_social_worker, adult, now
+):
     concern = raise_concern(adult, adult_mash_manager, now)
     answers = {"has_care_and_support_needs": False, "experiencing_or_at_risk": True, "unable_to_protect_self": True}
     decide(concern, adult_social_worker, now, decision="OTHER", test=answers)
@@ -83,7 +89,9 @@ def test_other_enquiry_can_start_from_a_concern_that_fails_the_test(adult_mash_m
     assert enquiry.kind == "OTHER"
 
 
-def test_s42_enquiry_cannot_be_started_directly_from_a_concern_failing_the_test(adult_mash_manager, adult_social_worker, adult, now):
+def test_s42_enquiry_cannot_be_started_directly_from_a_concern_failing_the_test(
+    adult_mash_manager, adult_social_worker, adult, now
+):
     concern = raise_concern(adult, adult_mash_manager, now)
     answers = {"has_care_and_support_needs": True, "experiencing_or_at_risk": True, "unable_to_protect_self": False}
     decide(concern, adult_social_worker, now, decision="OTHER", test=answers)
@@ -99,8 +107,8 @@ def test_database_refuses_an_s42_decision_without_the_test(adult_mash_manager, a
         SafeguardingConcern.objects.filter(pk=concern.pk).update(decision="S42", decided_at=now)
 
 
-def test_s42_decision_starts_the_enquiry_and_gives_the_provider_access(adult_mash_manager,
-    adult_social_worker, adult, now, care_provider
+def test_s42_decision_starts_the_enquiry_and_gives_the_provider_access(
+    adult_mash_manager, adult_social_worker, adult, now, care_provider
 ):
     concern = raise_concern(adult, adult_mash_manager, now)
     decide(concern, adult_social_worker, now, carried_out_by=care_provider)
@@ -117,7 +125,9 @@ def test_no_further_action_needs_signposting(adult_mash_manager, adult_social_wo
     assert "signposting" in excinfo.value.message_dict
 
 
-def test_decision_cannot_be_made_twice_and_stale_decisions_are_refused(adult_mash_manager, adult_social_worker, adult, now):
+def test_decision_cannot_be_made_twice_and_stale_decisions_are_refused(
+    adult_mash_manager, adult_social_worker, adult, now
+):
     concern = raise_concern(adult, adult_mash_manager, now)
     stale = SafeguardingConcern.objects.get(pk=concern.pk)
     decide(concern, adult_social_worker, now, decision="NFA")
@@ -177,8 +187,14 @@ def test_enquiry_rules_on_msp_capacity_and_outcome(adult_mash_manager, adult_soc
             )
         assert field in excinfo.value.message_dict
     enquiry = services.enquiry_update(
-        enquiry=enquiry, by=adult_social_worker, now=now, expected_version=1, lacked_capacity="YES",
-        advocate_support=True, interpreter_used=False, heard_away_from_family=True,
+        enquiry=enquiry,
+        by=adult_social_worker,
+        now=now,
+        expected_version=1,
+        lacked_capacity="YES",
+        advocate_support=True,
+        interpreter_used=False,
+        heard_away_from_family=True,
     )
     assert (enquiry.version, enquiry.advocate_support) == (2, True)
 

@@ -1,0 +1,698 @@
+"""CSV import and export of adult safeguarding records (concerns and enquiries, every SAC field).
+
+Schema (UTF-8 CSV, one header row, one record per row; column order does not matter)
+=====================================================================================
+
+Every row
+---------
+``source_system``       required; the system the record came from (e.g. ``mosaic``). ``safehub`` is
+                        this instance's own records: their ``record_id`` is ``concern-<id>`` or
+                        ``enquiry-<id>``, so an export re-imports onto the same records.
+``record_id``           required; the record's id in that system. (source_system, record_type,
+                        record_id) is the natural key: re-importing a row changes nothing, a changed
+                        row updates the record.
+``record_type``         required; ``CONCERN`` or ``ENQUIRY``.
+``person_reference``    the Safehub person reference (UUID); or
+``person_nhs_number``   the adult's NHS number (10 digits, spaces allowed). One of the two must
+                        match exactly one person in Safehub (people are never created by an import).
+``council_code``        agency code of the council adult social care; blank = the only one.
+
+CONCERN rows
+------------
+``received_date``       required, ``YYYY-MM-DD`` (or ``received_at``, ISO 8601 with offset).
+``source_kind``         required: AGENCY, MEMBER_OF_PUBLIC, SELF, FAMILY_OR_FRIEND.
+``source_agency_code``  required when source_kind is AGENCY: an agency code.
+``what_happened``       required text.  ``where_happened``, ``alleged_source_of_risk``,
+                        ``immediate_actions``, ``adult_views``, ``adult_wishes``: optional text.
+``consent``             required: GIVEN, REFUSED, UNABLE, NOT_SOUGHT.
+``lawful_basis``        required unless consent is GIVEN.
+``care_and_support_needs``, ``experiencing_or_at_risk``, ``unable_to_protect_self``: the s42(1)
+                        test, ``Y``/``N``/blank (blank = not answered).
+``decision``            S42, OTHER, NFA or blank (awaiting). S42 needs all three answers Y.
+``decision_rationale``  required with a decision.  ``signposting``: text.
+``decided_date``        ``YYYY-MM-DD``, required with a decision.
+
+ENQUIRY rows
+------------
+``concern_record_id``   required: the ``record_id`` of its CONCERN (same source_system), in this
+                        file or imported before.
+``enquiry_kind``        required: S42 or OTHER (S42 only from a concern meeting the test).
+``carried_out_by_code`` agency code of the organisation carrying it out; blank = the council.
+``started_date``        required; ``planning_date``, ``concluded_date``: ``YYYY-MM-DD`` or blank.
+``risk_types``          ``;``-separated: PHYSICAL, SEXUAL, PSYCHOLOGICAL, FINANCIAL, DISCRIMINATORY,
+                        ORGANISATIONAL, NEGLECT, DOMESTIC, SEXUAL_EXPLOITATION, MODERN_SLAVERY,
+                        SELF_NEGLECT (the measure ids' lower-case spellings are accepted too).
+``risk_location``       OWN_HOME, COMMUNITY, COMMUNITY_SERVICE, CARE_HOME, HOSPITAL, OTHER or blank.
+``risk_source``         SERVICE_PROVIDER, KNOWN, UNKNOWN or blank.
+``action_taken``        Y/N/blank.  ``action_summary``: text.
+``risk_outcome``        REMOVED, REDUCED, REMAINS, NO_ACTION, NONE_IDENTIFIED, INCONCLUSIVE or blank.
+``lacked_capacity``     YES, NO, DONT_KNOW, NOT_RECORDED (blank = NOT_RECORDED).
+``advocate_support``    Y/N/blank; only where lacked_capacity is YES.
+``desired_outcomes_asked`` EXPRESSED, ASKED_NOT_EXPRESSED, NOT_ASKED, DONT_KNOW, NOT_RECORDED (blank =
+                        NOT_RECORDED).  ``desired_outcomes``: text.
+``outcomes_achieved``   FULLY, PARTIALLY, NOT_ACHIEVED or blank; only when EXPRESSED.
+``interpreter_used``, ``heard_away_from_family``: Y/N/blank.
+A concluded enquiry (concluded_date given) must have risk types, location, source and outcome.
+
+Export-only columns (ignored on import): ``age_at_event``, ``sex``, ``ethnicity``.
+
+Import rules: every row is checked; a bad row is reported as {row, column, value, message} (row 2 is
+the first data row) and skipped, good rows are kept. The whole import runs in one transaction, so a
+crash leaves nothing half-imported. Each created or updated record gets one IMPORT audit row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from safehub.adults.models import (
+    ConcernDecision,
+    Consent,
+    DesiredOutcomes,
+    Enquiry,
+    EnquiryKind,
+    EnquiryRiskType,
+    LackedCapacity,
+    OutcomesAchieved,
+    RiskLocation,
+    RiskOutcome,
+    RiskSource,
+    RiskType,
+    SafeguardingConcern,
+    SourceKind,
+)
+from safehub.adults.services import DECISION_WORKING_DAYS
+from safehub.agencies.models import Agency, AgencyKind
+from safehub.core import audit, calendar
+from safehub.core.models import AuditAction
+from safehub.people.models import Involvement, Person
+from safehub.people.validators import normalise_nhs_number
+
+COMMON = ["source_system", "record_id", "record_type", "person_reference", "person_nhs_number", "council_code"]
+CONCERN_COLUMNS = [
+    "received_date",
+    "received_at",
+    "source_name",
+    "source_kind",
+    "source_agency_code",
+    "what_happened",
+    "where_happened",
+    "alleged_source_of_risk",
+    "immediate_actions",
+    "adult_views",
+    "adult_wishes",
+    "consent",
+    "lawful_basis",
+    "care_and_support_needs",
+    "experiencing_or_at_risk",
+    "unable_to_protect_self",
+    "decision",
+    "decision_rationale",
+    "signposting",
+    "decided_date",
+    "decided_at",
+]
+ENQUIRY_COLUMNS = [
+    "concern_record_id",
+    "enquiry_kind",
+    "carried_out_by_code",
+    "started_date",
+    "planning_date",
+    "concluded_date",
+    "risk_types",
+    "risk_location",
+    "risk_source",
+    "action_taken",
+    "action_summary",
+    "risk_outcome",
+    "lacked_capacity",
+    "advocate_support",
+    "desired_outcomes_asked",
+    "desired_outcomes",
+    "outcomes_achieved",
+    "interpreter_used",
+    "heard_away_from_family",
+]
+EXPORT_ONLY = ["age_at_event", "sex", "ethnicity"]
+COLUMNS = COMMON + CONCERN_COLUMNS + ENQUIRY_COLUMNS + EXPORT_ONLY
+OWN_SYSTEM = "safehub"
+_OWN_ID = re.compile(r"^(concern|enquiry)-(\d{1,18})$")
+CONCERN_TEXT = (
+    "source_name",
+    "what_happened",
+    "where_happened",
+    "alleged_source_of_risk",
+    "immediate_actions",
+    "adult_views",
+    "adult_wishes",
+    "lawful_basis",
+    "decision_rationale",
+    "signposting",
+)
+
+
+@dataclass
+class ImportError_:
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+class RowError(Exception):
+    def __init__(self, column: str, value: str, message: str):
+        super().__init__(message)
+        self.column, self.value, self.message = column, value, message
+
+
+# ---------------------------------------------------------------------------------------------
+# Cell parsers: each raises RowError with the column, never anything else
+# ---------------------------------------------------------------------------------------------
+
+
+def _cell(row: dict, column: str) -> str:
+    value = row.get(column)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _required(row: dict, column: str) -> str:
+    value = _cell(row, column)
+    if not value:
+        raise RowError(column, value, "Required")
+    return value
+
+
+def _date(row: dict, column: str, *, required: bool = False) -> date | None:
+    value = _cell(row, column)
+    if not value:
+        if required:
+            raise RowError(column, value, "Required: a date as YYYY-MM-DD")
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise RowError(column, value, "Not a date: use YYYY-MM-DD") from None
+    if not date(1900, 1, 1) <= day <= date(2100, 12, 31):
+        raise RowError(column, value, "Date out of range")
+    return day
+
+
+def _code(row: dict, column: str, choices, *, required: bool = False, default: str = "") -> str:
+    value = _cell(row, column)
+    if not value:
+        if required:
+            raise RowError(column, value, f"Required: one of {', '.join(choices.values)}")
+        return default
+    code = value.upper().replace(" ", "_").replace("-", "_")
+    if code not in choices.values:
+        raise RowError(column, value, f"Not a valid code: use one of {', '.join(choices.values)}")
+    return code
+
+
+def _yes_no(row: dict, column: str) -> bool | None:
+    value = _cell(row, column).upper()
+    if not value:
+        return None
+    if value in ("Y", "YES", "TRUE", "1"):
+        return True
+    if value in ("N", "NO", "FALSE", "0"):
+        return False
+    raise RowError(column, _cell(row, column), "Use Y, N or leave blank")
+
+
+def _text(row: dict, column: str, max_length: int | None = None) -> str:
+    value = _cell(row, column)
+    if "\x00" in value:
+        raise RowError(column, value[:50], "Contains a NUL character")
+    if max_length and len(value) > max_length:
+        raise RowError(column, value[:50], f"Longer than {max_length} characters")
+    return value
+
+
+class _Lookups:
+    """Caches of agencies and people for one import."""
+
+    def __init__(self) -> None:
+        self.agencies = {a.code.upper(): a for a in Agency.objects.all()}
+        self.people: dict[tuple[str, str], Person] = {}
+        self.default_council = Agency.objects.filter(kind=AgencyKind.LA_ADULTS, is_active=True).order_by("pk").first()
+
+    def agency(self, row: dict, column: str, *, required: bool = False) -> Agency | None:
+        value = _cell(row, column)
+        if not value:
+            if required:
+                raise RowError(column, value, "Required: an agency code")
+            return None
+        agency = self.agencies.get(value.upper())
+        if agency is None:
+            raise RowError(column, value, "No agency with this code")
+        return agency
+
+    def council(self, row: dict) -> Agency:
+        council = self.agency(row, "council_code")
+        if council is None:
+            council = self.default_council
+        if council is None or council.kind != AgencyKind.LA_ADULTS:
+            raise RowError("council_code", _cell(row, "council_code"), "Not an adult social care department")
+        return council
+
+    def person(self, row: dict) -> Person:
+        key = (_cell(row, "person_reference"), _cell(row, "person_nhs_number"))
+        if key not in self.people:
+            self.people[key] = self._person(row)
+        return self.people[key]
+
+    def _person(self, row: dict) -> Person:
+        reference, nhs = _cell(row, "person_reference"), _cell(row, "person_nhs_number")
+        if reference:
+            try:
+                person = Person.objects.filter(reference=reference).first()
+            except ValidationError:
+                person = None
+            if person is None:
+                raise RowError("person_reference", reference, "No person with this reference")
+        elif nhs:
+            normal = normalise_nhs_number(nhs)
+            matches = list(Person.objects.filter(nhs_number=normal)[:2]) if re.fullmatch(r"\d{10}", normal) else []
+            if len(matches) != 1:
+                raise RowError("person_nhs_number", nhs, "No single person with this NHS number")
+            person = matches[0]
+        else:
+            raise RowError("person_reference", "", "Give the person reference or NHS number")
+        while person.merged_into_id is not None:
+            person = Person.objects.get(pk=person.merged_into_id)
+        return person
+
+
+def _find(model, source_system: str, record_id: str):
+    if source_system == OWN_SYSTEM:
+        match = _OWN_ID.match(record_id)
+        expected = "concern" if model is SafeguardingConcern else "enquiry"
+        if not match or match.group(1) != expected:
+            raise RowError("record_id", record_id, f"Safehub record ids look like {expected}-123")
+        found = model.objects.filter(pk=int(match.group(2))).first()
+        if found is None:
+            raise RowError("record_id", record_id, "No such Safehub record")
+        return found
+    return model.objects.filter(source_system=source_system, source_record_id=record_id).first()
+
+
+def _moment(day: date) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=calendar.UK)
+
+
+def _decided_at(row: dict, decided_date: date | None) -> datetime | None:
+    """Return the decision moment: ``decided_at`` when given (exports carry it), else noon on the date."""
+    raw = _cell(row, "decided_at")
+    if raw and decided_date:
+        try:
+            moment = datetime.fromisoformat(raw)
+        except ValueError:
+            raise RowError("decided_at", raw, "Not a date and time: use ISO 8601 with an offset") from None
+        if moment.tzinfo is None or calendar.uk_date(moment) != decided_date:
+            raise RowError("decided_at", raw, "Give an offset, on the decided_date")
+        return moment
+    return _moment(decided_date) if decided_date else None
+
+
+def _received_at(row: dict) -> datetime:
+    raw = _cell(row, "received_at")
+    if raw:
+        try:
+            moment = datetime.fromisoformat(raw)
+        except ValueError:
+            raise RowError("received_at", raw, "Not a date and time: use ISO 8601 with an offset") from None
+        if moment.tzinfo is None:
+            raise RowError("received_at", raw, "Give the time zone offset, e.g. +01:00")
+        return moment
+    day = _date(row, "received_date", required=True)
+    assert day is not None
+    return _moment(day)
+
+
+# ---------------------------------------------------------------------------------------------
+# Row -> fields
+# ---------------------------------------------------------------------------------------------
+
+
+def _concern_fields(row: dict, lookups: _Lookups) -> dict[str, Any]:
+    received_at = _received_at(row)
+    source_kind = _code(row, "source_kind", SourceKind, required=True)
+    source_agency = lookups.agency(row, "source_agency_code", required=source_kind == SourceKind.AGENCY)
+    decision = _code(row, "decision", ConcernDecision)
+    decided_date = _date(row, "decided_date", required=bool(decision))
+    if decided_date and decided_date < calendar.uk_date(received_at):
+        raise RowError("decided_date", _cell(row, "decided_date"), "Decided before the concern was received")
+    fields: dict[str, Any] = {
+        "person": lookups.person(row),
+        "council": lookups.council(row),
+        "received_at": received_at,
+        "decision_due_at": calendar.due_after_working_days(received_at, DECISION_WORKING_DAYS),
+        "source_kind": source_kind,
+        "source_agency": source_agency if source_kind == SourceKind.AGENCY else None,
+        "consent": _code(row, "consent", Consent, required=True),
+        "has_care_and_support_needs": _yes_no(row, "care_and_support_needs"),
+        "experiencing_or_at_risk": _yes_no(row, "experiencing_or_at_risk"),
+        "unable_to_protect_self": _yes_no(row, "unable_to_protect_self"),
+        "decision": decision,
+        "decided_at": _decided_at(row, decided_date),
+    }
+    for name in CONCERN_TEXT:
+        fields[name] = _text(row, name, SafeguardingConcern._meta.get_field(name).max_length)
+    if not fields["what_happened"]:
+        raise RowError("what_happened", "", "Required")
+    return fields
+
+
+def _risk_types(row: dict) -> list[str]:
+    value = _cell(row, "risk_types")
+    codes = []
+    for part in filter(None, (p.strip() for p in value.split(";"))):
+        code = part.upper().replace(" ", "_").replace("-", "_")
+        if code not in RiskType.values:
+            raise RowError("risk_types", value, f"Unknown type of risk {part!r}")
+        codes.append(code)
+    return sorted(set(codes))
+
+
+def _enquiry_fields(row: dict, lookups: _Lookups, concern: SafeguardingConcern) -> dict[str, Any]:
+    return {
+        "concern": concern,
+        "person_id": concern.person_id,
+        "council": concern.council,
+        "kind": _code(row, "enquiry_kind", EnquiryKind, required=True),
+        "carried_out_by": lookups.agency(row, "carried_out_by_code"),
+        "started_date": _date(row, "started_date", required=True),
+        "planning_date": _date(row, "planning_date"),
+        "concluded_date": _date(row, "concluded_date"),
+        "risk_location": _code(row, "risk_location", RiskLocation),
+        "risk_source": _code(row, "risk_source", RiskSource),
+        "action_taken": _yes_no(row, "action_taken"),
+        "action_summary": _text(row, "action_summary"),
+        "risk_outcome": _code(row, "risk_outcome", RiskOutcome),
+        "lacked_capacity": _code(row, "lacked_capacity", LackedCapacity, default=LackedCapacity.NOT_RECORDED),
+        "advocate_support": _yes_no(row, "advocate_support"),
+        "desired_outcomes_asked": _code(
+            row, "desired_outcomes_asked", DesiredOutcomes, default=DesiredOutcomes.NOT_RECORDED
+        ),
+        "desired_outcomes": _text(row, "desired_outcomes"),
+        "outcomes_achieved": _code(row, "outcomes_achieved", OutcomesAchieved),
+        "interpreter_used": _yes_no(row, "interpreter_used"),
+        "heard_away_from_family": _yes_no(row, "heard_away_from_family"),
+    }
+
+
+def _validation_to_row_error(exc: ValidationError, row: dict) -> RowError:
+    if hasattr(exc, "error_dict"):
+        column, messages = next(iter(exc.message_dict.items()))
+        column = {"has_care_and_support_needs": "care_and_support_needs", "kind": "enquiry_kind"}.get(column, column)
+        return RowError(column, _cell(row, column), "; ".join(messages))
+    return RowError("", "", "; ".join(exc.messages))
+
+
+def _save(model, existing, fields: dict[str, Any], source_system: str, record_id: str, by, now, extra=None):
+    """Create or update one record; return 'created', 'updated' or 'unchanged'."""
+    if existing is None:
+        obj = model(
+            **fields,
+            source_system=source_system if source_system != OWN_SYSTEM else "",
+            source_record_id=record_id if source_system != OWN_SYSTEM else "",
+        )
+        outcome = "created"
+    else:
+        obj = existing
+        changed = [k for k, v in fields.items() if _value(getattr(obj, k)) != _value(v)]
+        for key in changed:
+            setattr(obj, key, fields[key])
+        outcome = "updated" if changed else "unchanged"
+    if extra is not None:
+        extra(obj)
+    if outcome != "unchanged":  # a stored record was valid when saved: only changes need checking
+        obj.full_clean(exclude=["decided_by", "recorded_by", "started_by", "concluded_by"])
+    if outcome == "created":
+        obj.save()
+    elif outcome == "updated":
+        obj.version += 1
+        obj.save()
+    return obj, outcome
+
+
+def _value(v):
+    return v.pk if hasattr(v, "pk") else v
+
+
+def adults_csv_import(*, text: str, by=None, now: datetime) -> ImportResult:
+    """Import concerns and enquiries from CSV text (schema above); idempotent; errors collected per row."""
+    result = ImportResult()
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = {"source_system", "record_id", "record_type"} - set(reader.fieldnames or [])
+    if missing:
+        result.errors.append(ImportError_(1, ", ".join(sorted(missing)), "", "Missing required columns").as_dict())
+        return result
+    try:
+        rows = [(i, row) for i, row in enumerate(reader, start=2)]
+    except csv.Error as exc:
+        result.errors.append(ImportError_(reader.line_num, "", "", f"Unreadable CSV: {exc}").as_dict())
+        return result
+    lookups = _Lookups()
+    # Concerns first, so enquiries can refer to concerns anywhere in the file.
+    ordered = sorted(rows, key=lambda r: (_cell(r[1], "record_type").upper() != "CONCERN", r[0]))
+    with transaction.atomic():
+        for number, row in ordered:
+            try:
+                with transaction.atomic():  # a savepoint per row: a failed row leaves nothing behind
+                    outcome = _import_row(row, lookups, by=by, now=now)
+            except RowError as exc:
+                result.errors.append(ImportError_(number, exc.column, exc.value[:200], exc.message).as_dict())
+                continue
+            except IntegrityError as exc:
+                result.errors.append(ImportError_(number, "", "", f"Conflicts with a stored record: {exc}").as_dict())
+                continue
+            setattr(result, outcome, getattr(result, outcome) + 1)
+    return result
+
+
+def _import_row(row: dict, lookups: _Lookups, *, by, now: datetime) -> str:
+    source_system = _text(row, "source_system", 40)
+    if not source_system:
+        raise RowError("source_system", "", "Required")
+    record_id = _text(row, "record_id", 80)
+    if not record_id:
+        raise RowError("record_id", "", "Required")
+    record_type = _required(row, "record_type").upper()
+    try:
+        if record_type == "CONCERN":
+            fields = _concern_fields(row, lookups)
+            if fields["received_at"] > now:
+                raise RowError("received_date", _cell(row, "received_date"), "In the future")
+            existing = _find(SafeguardingConcern, source_system, record_id)
+            obj, outcome = _save(SafeguardingConcern, existing, fields, source_system, record_id, by, now)
+            if outcome == "created":
+                Involvement.objects.get_or_create(
+                    person=obj.person,
+                    agency=obj.council,
+                    kind="CASE_HOLDER",
+                    source=f"adults.SafeguardingConcern:{obj.pk}",
+                    defaults={"started_at": obj.received_at},
+                )
+        elif record_type == "ENQUIRY":
+            concern_id = _required(row, "concern_record_id")
+            concern = _find(SafeguardingConcern, source_system, concern_id)
+            if concern is None:
+                raise RowError("concern_record_id", concern_id, "No concern with this record id")
+            fields = _enquiry_fields(row, lookups, concern)
+            risk_types = _risk_types(row)
+            if fields["concluded_date"] and fields["concluded_date"] > calendar.uk_date(now):
+                raise RowError("concluded_date", _cell(row, "concluded_date"), "In the future")
+            existing = _find(Enquiry, source_system, record_id)
+            if existing is not None and existing.concern_id != concern.pk:
+                raise RowError("concern_record_id", concern_id, "The enquiry belongs to another concern")
+
+            def check(enquiry: Enquiry) -> None:
+                if not enquiry.concluded_date:
+                    return
+                if not risk_types:
+                    raise RowError("risk_types", "", "A concluded enquiry needs at least one type of risk")
+                for key in ("risk_location", "risk_source", "risk_outcome"):
+                    if not getattr(enquiry, key):
+                        raise RowError(key, "", "Required for a concluded enquiry")
+
+            obj, outcome = _save(Enquiry, existing, fields, source_system, record_id, by, now, extra=check)
+            current = set(obj.risk_types.values_list("risk_type", flat=True))
+            if current != set(risk_types):
+                obj.risk_types.all().delete()
+                EnquiryRiskType.objects.bulk_create([EnquiryRiskType(enquiry=obj, risk_type=t) for t in risk_types])
+                if outcome == "unchanged":
+                    outcome = "updated"
+                    Enquiry.objects.filter(pk=obj.pk).update(version=obj.version + 1)
+            if outcome == "created" and obj.carried_out_by_id:
+                Involvement.objects.get_or_create(
+                    person_id=obj.person_id,
+                    agency_id=obj.carried_out_by_id,
+                    kind="ENQUIRY",
+                    source=f"adults.Enquiry:{obj.pk}",
+                    defaults={"started_at": _moment(obj.started_date)},
+                )
+        else:
+            raise RowError("record_type", _cell(row, "record_type"), "Use CONCERN or ENQUIRY")
+    except ValidationError as exc:
+        raise _validation_to_row_error(exc, row) from None
+    if outcome != "unchanged":
+        audit.record(
+            actor=by,
+            action=AuditAction.IMPORT,
+            subject=obj,
+            at=now,
+            details={"source_system": source_system, "record_id": record_id, "outcome": outcome},
+        )
+    return outcome
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+# ---------------------------------------------------------------------------------------------
+
+
+def _yn(value: bool | None) -> str:
+    return "" if value is None else ("Y" if value else "N")
+
+
+def _key(obj, kind: str) -> tuple[str, str]:
+    if obj.source_record_id:
+        return obj.source_system, obj.source_record_id
+    return OWN_SYSTEM, f"{kind}-{obj.pk}"
+
+
+def _concern_row(c: SafeguardingConcern) -> dict[str, Any]:
+    system, record_id = _key(c, "concern")
+    day = calendar.uk_date(c.received_at)
+    return {
+        "source_system": system,
+        "record_id": record_id,
+        "record_type": "CONCERN",
+        "person_reference": str(c.person.reference),
+        "person_nhs_number": c.person.nhs_number,
+        "council_code": c.council.code,
+        "received_date": day.isoformat(),
+        "received_at": c.received_at.isoformat(),
+        "source_kind": c.source_kind,
+        "source_agency_code": c.source_agency.code if c.source_agency else "",
+        **{name: getattr(c, name) for name in CONCERN_TEXT},
+        "consent": c.consent,
+        "care_and_support_needs": _yn(c.has_care_and_support_needs),
+        "experiencing_or_at_risk": _yn(c.experiencing_or_at_risk),
+        "unable_to_protect_self": _yn(c.unable_to_protect_self),
+        "decision": c.decision,
+        "decided_date": calendar.uk_date(c.decided_at).isoformat() if c.decided_at else "",
+        "decided_at": c.decided_at.isoformat() if c.decided_at else "",
+        "age_at_event": c.person.age_on(day) if c.person.date_of_birth else "",
+        "sex": c.person.sex,
+        "ethnicity": c.person.ethnicity,
+    }
+
+
+def _enquiry_row(e: Enquiry, risks: list[str]) -> dict[str, Any]:
+    system, record_id = _key(e, "enquiry")
+    concern_system, concern_id = _key(e.concern, "concern")
+    if concern_system != system:
+        # An enquiry refers to its concern within one source system; Safehub ids bridge the two.
+        system, record_id = OWN_SYSTEM, f"enquiry-{e.pk}"
+        concern_id = f"concern-{e.concern_id}"
+    return {
+        "source_system": system,
+        "record_id": record_id,
+        "record_type": "ENQUIRY",
+        "person_reference": str(e.person.reference),
+        "person_nhs_number": e.person.nhs_number,
+        "council_code": e.council.code,
+        "concern_record_id": concern_id,
+        "enquiry_kind": e.kind,
+        "carried_out_by_code": e.carried_out_by.code if e.carried_out_by else "",
+        "started_date": e.started_date.isoformat(),
+        "planning_date": e.planning_date.isoformat() if e.planning_date else "",
+        "concluded_date": e.concluded_date.isoformat() if e.concluded_date else "",
+        "risk_types": ";".join(risks),
+        "risk_location": e.risk_location,
+        "risk_source": e.risk_source,
+        "action_taken": _yn(e.action_taken),
+        "action_summary": e.action_summary,
+        "risk_outcome": e.risk_outcome,
+        "lacked_capacity": e.lacked_capacity,
+        "advocate_support": _yn(e.advocate_support),
+        "desired_outcomes_asked": e.desired_outcomes_asked,
+        "desired_outcomes": e.desired_outcomes,
+        "outcomes_achieved": e.outcomes_achieved,
+        "interpreter_used": _yn(e.interpreter_used),
+        "heard_away_from_family": _yn(e.heard_away_from_family),
+        "age_at_event": e.person.age_on(e.started_date) if e.person.date_of_birth else "",
+        "sex": e.person.sex,
+        "ethnicity": e.person.ethnicity,
+    }
+
+
+def adults_csv_export(*, year: str, out, by=None, now: datetime) -> int:
+    """Write the year's records as CSV: concerns received in it, enquiries started or concluded in it
+    (with their concerns, so the file imports on its own). Return the number of rows written."""
+    from django.db.models import Q
+
+    from safehub.adults.measures import year_bounds
+
+    first, last = calendar.financial_year(year)
+    start, end = year_bounds(year)
+    enquiries = list(
+        Enquiry.objects.filter(
+            Q(started_date__gte=first, started_date__lte=last) | Q(concluded_date__gte=first, concluded_date__lte=last)
+        )
+        .select_related("person", "council", "carried_out_by", "concern")
+        .order_by("pk")
+    )
+    concern_ids = {e.concern_id for e in enquiries}
+    concerns = (
+        SafeguardingConcern.objects.filter(Q(received_at__gte=start, received_at__lt=end) | Q(pk__in=concern_ids))
+        .select_related("person", "council", "source_agency")
+        .order_by("received_at", "pk")
+    )
+    risks: dict[int, list[str]] = {}
+    for enquiry_id, code in (
+        EnquiryRiskType.objects.filter(enquiry__in=[e.pk for e in enquiries])
+        .order_by("risk_type")
+        .values_list("enquiry_id", "risk_type")
+    ):
+        risks.setdefault(enquiry_id, []).append(code)
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    n = 0
+    for c in concerns.iterator(chunk_size=2000):
+        writer.writerow(_concern_row(c))
+        n += 1
+    for e in enquiries:
+        writer.writerow(_enquiry_row(e, risks.get(e.pk, [])))
+        n += 1
+    with transaction.atomic():
+        audit.record(
+            actor=by, action=AuditAction.EXPORT, at=now, object_type="adults.csv", details={"year": year, "rows": n}
+        )
+    return n
