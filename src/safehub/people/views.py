@@ -58,6 +58,9 @@ def detail(request, person_id: int):
     context["selected_categories"] = categories
     context["can_edit"] = policy.can(request.user, "people.edit")
     context["can_view_log"] = policy.can(request.user, "people.view_access_log")
+    context["can_casework"] = policy.can(request.user, "casework.overview")
+    context["can_adult_concern"] = policy.can(request.user, "adults.concern_create") and (
+        person.date_of_birth is not None and (person.age_on(timezone.localdate()) or 0) >= 18)
     context["today"] = timezone.localdate()
     context["age"] = person.age_on(timezone.localdate())
     return render(request, "people/detail.html", context)
