@@ -388,6 +388,8 @@ def _child_scale_run(n_people: int) -> None:
                 "peak_mb": max(self_kb, child_kb) / 1024,
                 "pairs": result.pairs_scored,
                 "f1": f,
+                "precision": p,
+                "recall": r,
             }
         )
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
-import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -18,8 +17,9 @@ from safehub.matching.model import (
     _level_matrix,
     estimate_u,
     estimate_u_location_same_surname,
-    run_em,
+    match_share,
     term_frequencies,
+    train_m,
 )
 from safehub.matching.records import Candidate, DedupeResult, MatchRecord
 
@@ -94,7 +94,8 @@ def train_model_from_features(feats: Sequence[Features], *, seed: int = 1) -> Ma
         pairs = list(zip(all_i[take].tolist(), all_j[take].tolist(), strict=True))
     if len(pairs) >= 20:
         levels = _level_matrix(pairs, feats)
-        m, share = run_em(levels, model.u)
+        m = train_m(feats, model.u)
+        share = match_share(levels, m, model.u)
         model.m = m
         model.match_rate = float(min(5.0, max(1e-4, share * total_pairs / len(feats))))
     model.set_population(len(feats))

@@ -13,7 +13,7 @@ import json
 import math
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,6 +41,8 @@ _DEFAULT_U: dict[str, list[float]] = {
 }
 _MIN_PROB = 1e-6
 _M_FLOOR = 2e-3
+# A check-digit-validated NHS number is very rarely wrong for the right person.
+_M_FLOORS = {"nhs_number": 1e-4}
 _TF_FIELDS = ("given_name", "surname")
 _LOCATION = FIELDS.index("location")
 
@@ -262,23 +264,26 @@ def run_em(
     levels: np.ndarray,
     u: dict[str, list[float]],
     *,
-    iterations: int = 60,
+    iterations: int = 40,
     prior: float = 0.1,
+    ignore: frozenset[str] = frozenset(),
+    m_start: dict[str, list[float]] | None = None,
+    fix_m: bool = False,
 ) -> tuple[dict[str, list[float]], float]:
-    """Estimate m probabilities and the match share by EM over candidate-pair level vectors.
+    """Estimate m probabilities and the match share by EM, with u held fixed.
 
-    Both m and u are free during EM (candidate pairs are not like random pairs: they share a
-    blocking key, so their u differs); only m and the match share are returned, and scoring
-    uses the random-pair u given here as the starting point.
+    Fields in ``ignore`` (the ones the pairs were selected on, as in Splink's training
+    sessions) take no part: their agreement says nothing once pairs were chosen for it.
+    With ``fix_m`` only the match share is estimated.
     """
     patterns, counts = np.unique(levels, axis=0, return_counts=True)
     counts = counts.astype(float)
-    m = {f: list(_DEFAULT_M[f]) for f in FIELDS}
-    u = {f: list(u[f]) for f in FIELDS}
+    m = {f: list((m_start or _DEFAULT_M)[f]) for f in FIELDS}
+    used = [(col, f) for col, f in enumerate(FIELDS) if f not in ignore]
     for _ in range(iterations):
         log_m = np.zeros(len(patterns))
         log_u = np.zeros(len(patterns))
-        for col, f in enumerate(FIELDS):
+        for col, f in used:
             lv = patterns[:, col]
             present = lv >= 0
             mv = np.log(np.maximum(np.array(m[f]), _MIN_PROB))
@@ -291,14 +296,89 @@ def run_em(
         gamma = np.exp(a - top) / (np.exp(a - top) + np.exp(b - top))
         weighted = gamma * counts
         prior = float(min(0.999, max(1e-6, weighted.sum() / counts.sum())))
-        for col, f in enumerate(FIELDS):
+        if fix_m:
+            continue
+        for col, f in used:
             lv = patterns[:, col]
             present = lv >= 0
             sums = np.bincount(lv[present], weights=weighted[present], minlength=len(LEVELS[f]))
             if sums.sum() >= 1.0:
                 # Floor m: real records carry keying errors EM may not have seen in the sample.
-                m[f] = _normalise(list(sums / sums.sum()), floor=_M_FLOOR)
-            non = np.bincount(lv[present], weights=(counts - weighted)[present], minlength=len(LEVELS[f]))
-            if non.sum() >= 1.0:
-                u[f] = _normalise(list(non / non.sum()))
+                m[f] = _normalise(list(sums / sums.sum()), floor=_M_FLOORS.get(f, _M_FLOOR))
     return m, prior
+
+
+def pairs_sharing(
+    feats: Sequence[Features], key: Callable[[Features], object], *, limit: int = 200_000, seed: int = 3
+) -> list[tuple[int, int]]:
+    """Return up to ``limit`` random pairs of records that share a value of ``key``."""
+    groups: dict[object, list[int]] = {}
+    for i, f in enumerate(feats):
+        k = key(f)
+        if k:
+            groups.setdefault(k, []).append(i)
+    rng = random.Random(seed)
+    pairs: list[tuple[int, int]] = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        if len(members) > 30:
+            members = rng.sample(members, 30)
+        pairs.extend((a, b) for x, a in enumerate(members) for b in members[x + 1 :])
+    if len(pairs) > limit:
+        pairs = rng.sample(pairs, limit)
+    return pairs
+
+
+def _sane(
+    m: dict[str, list[float]], u: dict[str, list[float]], share: float, n_pairs: int
+) -> dict[str, list[float]] | None:
+    """Keep only the learnt m that make sense; fall back to defaults for the rest.
+
+    A register without duplicates gives EM no matches to find: it then fits some other
+    structure (say, relatives) and its m must not be used.
+    """
+    if share * n_pairs < 20:
+        return None
+    checked = {}
+    for f in FIELDS:
+        mf, uf = m[f], u[f]
+        ok = mf[0] > 5 * uf[0] and mf[-1] < uf[-1] and mf[0] > 0.3
+        checked[f] = mf if ok else list(_DEFAULT_M[f])
+    return checked
+
+
+def train_m(feats: Sequence[Features], u: dict[str, list[float]]) -> dict[str, list[float]]:
+    """Estimate m in two sessions, as Splink does: pairs sharing a birth date; pairs sharing names.
+
+    Each session ignores the fields its pairs were chosen on, so the non-matches in it look
+    like random pairs on every other field and u can stay at its random-pair value.
+    """
+    m = {f: list(_DEFAULT_M[f]) for f in FIELDS}
+    by_dob = _level_matrix(pairs_sharing(feats, lambda f: f.dob), feats)
+    by_name = _level_matrix(pairs_sharing(feats, lambda f: (f.given, f.surname) if f.given else None), feats)
+    m_dob = m_name = None
+    if len(by_dob) >= 50:
+        m_dob, share_dob = run_em(by_dob, u, ignore=frozenset({"date_of_birth"}))
+        m_dob = _sane(m_dob, u, share_dob, len(by_dob))
+    if len(by_name) >= 50:
+        m_name, share_name = run_em(by_name, u, ignore=frozenset({"given_name", "surname"}))
+        m_name = _sane(m_name, u, share_name, len(by_name))
+    for f in FIELDS:
+        if f in ("given_name", "surname"):
+            if m_dob is not None:
+                m[f] = m_dob[f]
+        elif f == "date_of_birth":
+            if m_name is not None:
+                m[f] = m_name[f]
+        else:
+            sources = [x[f] for x in (m_dob, m_name) if x is not None]
+            if sources:
+                m[f] = _normalise([sum(vals) / len(vals) for vals in zip(*sources, strict=True)])
+    return m
+
+
+def match_share(levels: np.ndarray, m: dict[str, list[float]], u: dict[str, list[float]]) -> float:
+    """Estimate the share of true matches among candidate pairs, with m and u fixed."""
+    _m, share = run_em(levels, u, m_start=m, fix_m=True)
+    return share

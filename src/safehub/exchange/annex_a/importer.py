@@ -1,0 +1,346 @@
+"""Import an Annex A workbook: validate every cell, collect problems, write good rows idempotently.
+
+The caller (exchange.services.annex_a_import) runs this inside one transaction: a crash leaves
+nothing half-imported. Problems never stop the import; they are returned as rows of the error report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from safehub.core.calendar import uk_date
+from safehub.exchange.annex_a import cells
+from safehub.exchange.annex_a.bindings import Binding, binding_for
+from safehub.exchange.annex_a.reader import Sheet, open_lists
+from safehub.exchange.annex_a.spec import LISTS, ListSpec
+
+CHUNK = 5000
+SYSTEM = "annex_a"
+COUNT_NAMES = ("imported", "updated", "unchanged", "rejected", "skipped")
+
+
+@dataclass
+class RowError:
+    list: str
+    row: int | str
+    column: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"list": self.list, "row": self.row, "column": self.column, "value": self.value, "message": self.message}
+
+
+@dataclass
+class ImportResult:
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    rows_seen: int = 0
+
+    def count(self, sheet: str, name: str, n: int = 1) -> None:
+        self.counts.setdefault(sheet, dict.fromkeys(COUNT_NAMES, 0))[name] += n
+
+    def total(self, name: str) -> int:
+        return sum(c[name] for c in self.counts.values())
+
+
+@dataclass
+class Context:
+    job: object  # ImportJob
+    by: object | None
+    now: datetime
+    system: str = SYSTEM
+    write: bool = True
+    csc_agency_id: int | None = None
+    persons: dict[str, int] = field(default_factory=dict)
+    new_person_ids: set[int] = field(default_factory=set)
+    touched_person_ids: set[int] = field(default_factory=set)
+
+
+Progress = Callable[[int, int], None]
+
+
+def run(path: Path, ctx: Context, progress: Progress | None = None) -> ImportResult:
+    """Import every list found at ``path``; return counts and the row-level problems."""
+    from safehub.agencies.models import Agency
+
+    ctx.csc_agency_id = Agency.objects.filter(kind="LA_CHILDREN").order_by("pk").values_list("pk", flat=True).first()
+    result = ImportResult()
+    sheets = open_lists(path)
+    total = sum(s.approx_rows for s in sheets)
+    for sheet in sheets:
+        _import_sheet(sheet, ctx, result, lambda done: progress(done, total) if progress else None)
+    return result
+
+
+def _import_sheet(sheet: Sheet, ctx: Context, result: ImportResult, tick: Callable[[int], None]) -> None:
+    spec = LISTS[sheet.list_number]
+    name = spec.sheet_name
+    result.counts.setdefault(name, dict.fromkeys(COUNT_NAMES, 0))
+    mapping, problems = spec.match_headers(sheet.headers) if sheet.headers else ({}, ["No header row found"])
+    binding = binding_for(spec.binding) if spec.binding else None
+    if problems or binding is None:
+        rows = 0
+        for _number, cells_ in sheet.rows:
+            if any(not cells.is_blank(c) for c in cells_):
+                rows += 1
+        result.rows_seen += rows
+        tick(result.rows_seen)
+        if problems:
+            for problem in problems:
+                result.errors.append(
+                    RowError(name, sheet.header_row or 1, "", "", f"{problem}: no rows of this list were imported")
+                )
+            result.count(name, "rejected", rows)
+        elif rows:
+            result.errors.append(
+                RowError(
+                    name, "", "", "", f"Safehub does not hold {spec.title.lower()} yet: {rows} rows were not imported"
+                )
+            )
+            result.count(name, "skipped", rows)
+        return
+    seen: dict[str, tuple[int, int]] = {}  # natural key -> (row, fingerprint) within this file
+    chunk: list[tuple[int, dict]] = []
+    for number, row in sheet.rows:
+        if all(cells.is_blank(c) for c in row):
+            continue
+        result.rows_seen += 1
+        values, row_problems, rejected = spec.parse_row(mapping, row)
+        rejected = _check_row(spec, values, row_problems, ctx) or rejected
+        for column, raw, message in row_problems:
+            result.errors.append(RowError(name, number, column.heading, cells.to_text(raw), message))
+        if rejected:
+            result.count(name, "rejected")
+            continue
+        chunk.append((number, values))
+        if len(chunk) >= CHUNK:
+            _write_chunk(spec, binding, chunk, seen, ctx, result)
+            chunk = []
+            tick(result.rows_seen)
+    if chunk:
+        _write_chunk(spec, binding, chunk, seen, ctx, result)
+    tick(result.rows_seen)
+    if ctx.write and ctx.touched_person_ids:
+        binding.after_import(ctx.touched_person_ids)
+    ctx.touched_person_ids = set()
+
+
+def _check_row(spec: ListSpec, values: dict, problems: list, ctx: Context) -> bool:
+    """Checks across cells. Return True when the row must be rejected."""
+    today = uk_date(ctx.now)
+    bad = False
+    dob = values.get("date_of_birth")
+    if dob and dob > today:
+        problems.append((spec.column("date_of_birth"), dob, "Date of birth is in the future"))
+        bad = True
+    for field_name in spec.key:
+        value = values.get(field_name)
+        if isinstance(value, date) and value > today:
+            problems.append((spec.column(field_name), value, "The date is in the future"))
+            bad = True
+    for earlier, later in spec.ordered:
+        if values.get(earlier) and values.get(later) and values[later] < values[earlier]:
+            column = spec.column(later)
+            problems.append((column, values[later], f"{column.heading} is before {spec.column(earlier).heading}"))
+            bad = True
+    return bad
+
+
+CHILD_FIELDS = frozenset({"child_id", "gender", "ethnicity", "date_of_birth", "age"})
+
+
+def extras_of(spec: ListSpec, binding: Binding, values: dict) -> dict:
+    """The row's cells Safehub has no field for, kept with the link so the export gives them back."""
+    stored = CHILD_FIELDS | set(spec.key) | set(binding.fields_of_names())
+    return {
+        k: (v.isoformat() if isinstance(v, date) else v)
+        for k, v in values.items()
+        if k not in stored and v not in (None, "")
+    }
+
+
+def _fingerprint(values: dict) -> int:
+    return hash(tuple(sorted((k, str(v)) for k, v in values.items())))
+
+
+def _write_chunk(
+    spec: ListSpec, binding: Binding, chunk: list[tuple[int, dict]], seen: dict, ctx: Context, result: ImportResult
+) -> None:
+    from safehub.exchange.models import AnnexALink
+
+    name = spec.sheet_name
+    person_of = _resolve_persons(chunk, ctx)
+    keyed: dict[str, tuple[int, dict, int]] = {}
+    for number, values in chunk:
+        person_id = person_of[values["child_id"]]
+        key = binding.key(person_id, values)
+        fingerprint = _fingerprint(values)
+        if key in seen:
+            first_row, first_print = seen[key]
+            if first_print == fingerprint:
+                result.count(name, "unchanged")  # the same row again is the same record
+            else:
+                result.errors.append(
+                    RowError(
+                        name,
+                        number,
+                        ", ".join(spec.column(f).heading for f in spec.key),
+                        "",
+                        f"Same child, date and source as row {first_row} but different values: this row was not imported",
+                    )
+                )
+                result.count(name, "rejected")
+            continue
+        seen[key] = (number, fingerprint)
+        keyed[key] = (person_id, values, number)
+    if not ctx.write:
+        result.count(name, "imported", len(keyed))
+        return
+    links = {
+        link.natural_key: link
+        for link in AnnexALink.objects.filter(list_number=spec.number, natural_key__in=list(keyed))
+    }
+    unlinked = set(keyed) - set(links)
+    known_persons = {keyed[k][0] for k in unlinked} - ctx.new_person_ids
+    adopted = binding.match_unlinked(known_persons, unlinked) if known_persons else {}
+    existing_ids = [link.object_id for link in links.values()] + list(adopted.values())
+    objects = binding.model.objects.in_bulk(existing_ids) if existing_ids else {}
+    to_create, create_keys, to_update, new_links, changed_links = [], [], [], [], []
+    update_fields: set[str] = set()
+    for key, (person_id, values, _number) in keyed.items():
+        extras = extras_of(spec, binding, values)
+        link = links.get(key)
+        object_id = link.object_id if link else adopted.get(key)
+        obj = objects.get(object_id) if object_id is not None else None
+        ctx.touched_person_ids.add(person_id)
+        if obj is None:
+            to_create.append(binding.build(person_id, values, ctx))
+            create_keys.append((key, extras, link))
+            continue
+        wanted = binding.fields_of(values)
+        differs = {k: v for k, v in wanted.items() if getattr(obj, k) != v}
+        extras_changed = link is not None and link.extras != extras
+        if differs:
+            for k, v in differs.items():
+                setattr(obj, k, v)
+            update_fields.update(differs)
+            to_update.append(obj)
+        if link is None:  # a record entered in Safehub with the same natural key: the row is that record
+            new_links.append(
+                AnnexALink(
+                    list_number=spec.number, natural_key=key, object_id=obj.pk, extras=extras, source_import=ctx.job
+                )
+            )
+        elif differs or extras_changed:
+            link.extras, link.source_import = extras, ctx.job
+            changed_links.append(link)
+        result.count(name, "updated" if (differs or extras_changed) else "unchanged")
+    if to_create:
+        created = binding.model.objects.bulk_create(to_create, batch_size=1000)
+        for obj, (key, extras, link) in zip(created, create_keys, strict=True):
+            if link is None:
+                new_links.append(
+                    AnnexALink(
+                        list_number=spec.number, natural_key=key, object_id=obj.pk, extras=extras, source_import=ctx.job
+                    )
+                )
+            else:  # the record was deleted in Safehub since: the file brings it back
+                link.object_id, link.extras, link.source_import = obj.pk, extras, ctx.job
+                changed_links.append(link)
+        result.count(name, "imported", len(created))
+    if to_update:
+        binding.model.objects.bulk_update(to_update, sorted(update_fields), batch_size=1000)
+    if new_links:
+        AnnexALink.objects.bulk_create(new_links, batch_size=2000)
+    if changed_links:
+        AnnexALink.objects.bulk_update(changed_links, ["object_id", "extras", "source_import"], batch_size=1000)
+
+
+def _resolve_persons(chunk: list[tuple[int, dict]], ctx: Context) -> dict[str, int]:
+    """Find each child by the source system's ID; make the people not yet known (with the ID kept)."""
+    from safehub.exchange.models import ExternalIdentifier
+    from safehub.people.models import Involvement, Person
+
+    wanted = {values["child_id"]: values for _, values in chunk if values["child_id"] not in ctx.persons}
+    if not wanted:
+        return ctx.persons
+    if ctx.write:
+        for value, person_id, merged_into in ExternalIdentifier.objects.filter(
+            system=ctx.system, value__in=list(wanted)
+        ).values_list("value", "person_id", "person__merged_into_id"):
+            ctx.persons[value] = merged_into or person_id  # a merged child is the surviving record
+        _fill_unknown(wanted, ctx)
+    missing = [child_id for child_id in wanted if child_id not in ctx.persons]
+    if not missing:
+        return ctx.persons
+    if not ctx.write:
+        for i, child_id in enumerate(missing):
+            ctx.persons[child_id] = -(len(ctx.persons) + i + 1)
+        return ctx.persons
+    people = Person.objects.bulk_create(
+        [
+            Person(
+                family_name="Not known",
+                sex=wanted[c].get("gender") or "U",
+                ethnicity=wanted[c].get("ethnicity") or "NOBT",
+                date_of_birth=wanted[c].get("date_of_birth"),
+            )
+            for c in missing
+        ],
+        batch_size=1000,
+    )
+    ExternalIdentifier.objects.bulk_create(
+        [
+            ExternalIdentifier(person=p, system=ctx.system, value=c, created_at=ctx.now, source_import=ctx.job)
+            for c, p in zip(missing, people, strict=True)
+        ],
+        batch_size=2000,
+    )
+    if ctx.csc_agency_id:
+        # Everyone on an Annex A list is known to children's social care: that is their basis of access.
+        Involvement.objects.bulk_create(
+            [
+                Involvement(
+                    person=p,
+                    agency_id=ctx.csc_agency_id,
+                    kind="CASE_HOLDER",
+                    started_at=ctx.now,
+                    source=f"exchange.ImportJob:{ctx.job.pk}",
+                )
+                for p in people
+            ],
+            batch_size=2000,
+        )
+    for child_id, person in zip(missing, people, strict=True):
+        ctx.persons[child_id] = person.pk
+        ctx.new_person_ids.add(person.pk)
+    return ctx.persons
+
+
+def _fill_unknown(wanted: dict[str, dict], ctx: Context) -> None:
+    """For people already known, fill only what Safehub does not hold (never overwrite a known value)."""
+    from safehub.people.models import Person
+
+    known = {ctx.persons[c]: wanted[c] for c in wanted if c in ctx.persons and ctx.persons[c] not in ctx.new_person_ids}
+    if not known:
+        return
+    changed = []
+    for person in Person.objects.filter(pk__in=list(known)).only(
+        "pk", "sex", "ethnicity", "date_of_birth", "expected_date_of_birth"
+    ):
+        values = known[person.pk]
+        dirty = False
+        if person.sex == "U" and values.get("gender") not in (None, "U"):
+            person.sex, dirty = values["gender"], True
+        if person.ethnicity == "NOBT" and values.get("ethnicity") not in (None, "NOBT"):
+            person.ethnicity, dirty = values["ethnicity"], True
+        if person.date_of_birth is None and person.expected_date_of_birth is None and values.get("date_of_birth"):
+            person.date_of_birth, dirty = values["date_of_birth"], True
+        if dirty:
+            changed.append(person)
+    if changed:
+        Person.objects.bulk_update(changed, ["sex", "ethnicity", "date_of_birth"])

@@ -1,0 +1,523 @@
+"""Partner data exchange actions: Annex A import/export, data returns, reminders, API tokens, webhooks.
+
+Each checks access first (``by=None`` is the server's command line, whose operator already has
+full access to the machine; the command records who ran it), writes its audit row in the same
+transaction, and keeps side effects for ``transaction.on_commit``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from safehub.agencies.models import Agency, Membership
+from safehub.core import audit, policy
+from safehub.core.calendar import financial_year, uk_date
+from safehub.core.models import AuditAction
+from safehub.exchange import returns
+from safehub.exchange.annex_a import exporter, importer
+from safehub.exchange.annex_a.reader import UnreadableFile
+from safehub.exchange.models import (
+    ApiToken,
+    DeliveryStatus,
+    ImportJob,
+    ImportKind,
+    ImportStatus,
+    ReminderKind,
+    Scope,
+    Submission,
+    SubmissionReminder,
+    SubmissionStatus,
+    SubmissionValue,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
+)
+from safehub.exchange.safety import sniff_upload, write_csv
+
+ERROR_HEADER = ["list", "row", "column", "value", "message"]
+WEBHOOK_MAX_ATTEMPTS = 5
+WEBHOOK_TIMEOUT_SECONDS = 10
+
+
+def _require(by, permission: str) -> None:
+    if by is not None:
+        policy.require(by, permission)
+
+
+def _actor_name(by, operator: str) -> str:
+    return by.username if by is not None else (operator or f"command line ({os.environ.get('USER', 'unknown')})")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    paths = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    for part in paths:
+        with part.open("rb") as handle:
+            for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def progress_path(job_id: int) -> Path:
+    return Path(settings.DATA_DIR) / "exchange" / "progress" / f"{job_id}.json"
+
+
+def _write_progress(job_id: int, done: int, total: int) -> None:
+    """Progress goes to a small file, not the database: the import's transaction is still open."""
+    path = progress_path(job_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"done": done, "total": total}))
+    os.replace(tmp, path)
+
+
+# ---------------------------------------------------------------- Annex A
+
+
+def annex_a_job_create(*, path: Path, file_name: str, by, now: datetime, operator: str = "") -> ImportJob:
+    """Record an Annex A file to import (provenance first, so a failed import is still on record)."""
+    _require(by, "exchange.annex_a")
+    size = sum(p.stat().st_size for p in path.iterdir()) if path.is_dir() else path.stat().st_size
+    return ImportJob.objects.create(
+        kind=ImportKind.ANNEX_A,
+        file_name=file_name,
+        stored_path=str(path),
+        sha256=file_sha256(path),
+        size_bytes=size,
+        requested_by=by,
+        requested_by_name=_actor_name(by, operator),
+        requested_at=now,
+    )
+
+
+def default_error_path(path: Path) -> Path:
+    """The error report sits beside the input: annex.xlsx -> annex.errors.csv; folder -> folder.errors.csv."""
+    return path.with_name(path.stem + ".errors.csv") if path.is_file() else path.parent / f"{path.name}.errors.csv"
+
+
+def annex_a_import(
+    *,
+    job: ImportJob,
+    by,
+    now: datetime,
+    errors_path: Path | None = None,
+    progress=None,
+    validate_only: bool = False,
+) -> importer.ImportResult | None:
+    """Import the job's file in one transaction; write the error report; keep counts on the job.
+
+    Good rows are imported even when others are rejected; a crash rolls everything back and the
+    job says why. Re-importing the same file changes nothing (natural keys, see annex_a.bindings).
+    """
+    _require(by, "exchange.annex_a")
+    path = Path(job.stored_path)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, started_at=now)
+
+    def tick(done: int, total: int) -> None:
+        _write_progress(job.pk, done, total)
+        if progress:
+            progress(done, total)
+
+    ctx = importer.Context(job=job, by=by, now=now, write=not validate_only)
+    try:
+        with transaction.atomic():
+            result = importer.run(path, ctx, tick)
+            if not validate_only:
+                audit.record(
+                    actor=by,
+                    action=AuditAction.IMPORT,
+                    subject=job,
+                    at=now,
+                    details={
+                        "what": "Annex A",
+                        "file": job.file_name,
+                        "sha256": job.sha256,
+                        "counts": result.counts,
+                        "username": job.requested_by_name,
+                    },
+                )
+    except (UnreadableFile, OSError) as exc:
+        _fail(job, str(exc), now)
+        return None
+    except Exception as exc:
+        _fail(job, f"The import stopped and nothing was imported ({type(exc).__name__}: {exc})", now)
+        raise
+    report = errors_path or default_error_path(path)
+    if result.errors or errors_path:
+        write_csv(report, ERROR_HEADER, [[e.list, e.row, e.column, e.value, e.message] for e in result.errors])
+    job.status, job.finished_at = ImportStatus.DONE, now
+    job.rows_total = job.rows_done = result.rows_seen
+    job.counts = result.counts
+    job.errors = [e.as_dict() for e in result.errors[:500]]
+    job.error_count = len(result.errors)
+    job.save(update_fields=["status", "finished_at", "rows_total", "rows_done", "counts", "errors", "error_count"])
+    progress_path(job.pk).unlink(missing_ok=True)
+    return result
+
+
+def _fail(job: ImportJob, reason: str, now: datetime) -> None:
+    job.status, job.failure, job.finished_at = ImportStatus.FAILED, reason[:2000], now
+    job.save(update_fields=["status", "failure", "finished_at"])
+    progress_path(job.pk).unlink(missing_ok=True)
+
+
+def annex_a_export(*, year: str, output: Path, by, now: datetime, operator: str = "") -> Path:
+    """Write the Annex A workbook for a financial year (events dated 1 April to 31 March)."""
+    _require(by, "exchange.annex_a")
+    try:
+        start, end = financial_year(year)
+    except (ValueError, IndexError) as exc:
+        raise ValidationError({"year": "Give the year as 2024-25"}) from exc
+    lists = exporter.build_lists(start, end)
+    exporter.write_workbook(lists, output)
+    audit.record(
+        actor=by,
+        action=AuditAction.EXPORT,
+        object_type="exchange.AnnexA",
+        object_id=year,
+        at=now,
+        details={"rows": {n: len(r) - 1 for n, r in lists.items()}, "username": _actor_name(by, operator)},
+    )
+    return output
+
+
+# ---------------------------------------------------------------- data returns
+
+
+def _check_upload(file_name: str, data: bytes) -> str:
+    if len(data) > settings.SAFEHUB_MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            {"file": f"The file is larger than {settings.SAFEHUB_MAX_UPLOAD_BYTES // (1024 * 1024)} MB"}
+        )
+    if not data:
+        raise ValidationError({"file": "The file is empty"})
+    kind = sniff_upload(file_name, data[: 1 << 20] if not file_name.lower().endswith(".xlsx") else data)
+    if kind is None:
+        raise ValidationError({"file": "Upload a .csv or .xlsx file (the content must match the name)"})
+    return kind
+
+
+@transaction.atomic
+def submission_upload(
+    *, agency: Agency, return_code: str, period_start: date, file_name: str, data: bytes, by, now: datetime
+) -> Submission:
+    """Validate an agency's return against its schema; keep it with provenance; store accepted figures.
+
+    A return with any problem is rejected as a whole (a partial return would skew the figures) and
+    its validation report is kept for the agency to correct and upload again.
+    """
+    membership = policy.require(by, "exchange.submit")
+    if membership.agency_id != agency.pk and membership.role != "PARTNERSHIP_MANAGER":
+        raise PermissionDenied("You can submit returns for your own agency only")
+    spec = returns.return_spec(return_code)
+    if agency.kind not in spec.submitted_by:
+        raise ValidationError({"return_code": f"{agency.name} does not submit the {spec.title} return"})
+    kind = _check_upload(file_name, data)
+    start, end = returns.quarter_of(period_start)
+    if start != period_start:
+        raise ValidationError({"period_start": "Choose a quarter"})
+    if start > uk_date(now):
+        raise ValidationError({"period_start": "The quarter has not started yet"})
+    checked = returns.validate(data, kind, spec)
+    submission = Submission(
+        agency=agency,
+        return_code=spec.code,
+        schema_version=spec.version,
+        period_start=start,
+        period_end=end,
+        file_name=Path(file_name).name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        size_bytes=len(data),
+        submitted_by=by,
+        submitted_at=now,
+        status=SubmissionStatus.REJECTED if checked.problems else SubmissionStatus.ACCEPTED,
+        row_count=checked.rows,
+        errors=[p.as_dict() for p in checked.problems[:1000]],
+    )
+    submission.full_clean()
+    submission.save()
+    if submission.status == SubmissionStatus.ACCEPTED:
+        SubmissionValue.objects.bulk_create(
+            [
+                SubmissionValue(
+                    submission=submission,
+                    return_code=spec.code,
+                    agency=agency,
+                    period_start=start,
+                    period_end=end,
+                    period_label=f["period_label"],
+                    measure=f["measure"],
+                    value=f["value"],
+                    count=f["count"],
+                )
+                for f in checked.figures
+            ]
+        )
+    audit.record(
+        actor=by,
+        action=AuditAction.IMPORT,
+        subject=submission,
+        at=now,
+        details={
+            "return": spec.code,
+            "status": submission.status,
+            "sha256": submission.sha256,
+            "problems": len(checked.problems),
+        },
+    )
+    return submission
+
+
+def expected_returns(*, agencies=None) -> list[tuple[Agency, returns.ReturnSpec]]:
+    """Which agency owes which return (active agencies of the kinds each schema names)."""
+    specs = returns.return_specs()
+    kinds = {k for s in specs.values() for k in s.submitted_by}
+    qs = agencies if agencies is not None else Agency.objects.filter(is_active=True, kind__in=kinds)
+    return [(a, s) for s in specs.values() for a in qs if a.kind in s.submitted_by]
+
+
+@transaction.atomic
+def submission_reminders_create(
+    *, now: datetime, by=None, quarters: int = 4, due_soon_days: int = 14
+) -> list[SubmissionReminder]:
+    """Make a reminder for each return now overdue (MISSING) or due within two weeks (DUE_SOON).
+
+    One reminder per agency, return, quarter and kind: running it again adds nothing.
+    """
+    _require(by, "exchange.tracker")
+    today = uk_date(now)
+    accepted = set(
+        Submission.objects.filter(status=SubmissionStatus.ACCEPTED).values_list(
+            "agency_id", "return_code", "period_start"
+        )
+    )
+    already = set(SubmissionReminder.objects.values_list("agency_id", "return_code", "period_start", "kind"))
+    made = []
+    for agency, spec in expected_returns():
+        for start, end in returns.quarters_back(today, quarters):
+            due = spec.due_date(end)
+            if (agency.pk, spec.code, start) in accepted or end >= today:
+                continue
+            kind = (
+                ReminderKind.MISSING
+                if due < today
+                else (ReminderKind.DUE_SOON if (due - today).days <= due_soon_days else None)
+            )
+            if kind is None or (agency.pk, spec.code, start, kind) in already:
+                continue
+            reminder = SubmissionReminder.objects.create(
+                agency=agency,
+                return_code=spec.code,
+                period_start=start,
+                due_date=due,
+                kind=kind,
+                created_at=now,
+                created_by=by,
+            )
+            audit.record(actor=by, action=AuditAction.CREATE, subject=reminder, at=now, details={"kind": kind})
+            made.append(reminder)
+    return made
+
+
+# ---------------------------------------------------------------- API tokens
+
+
+def _scopes_valid(scopes: list[str]) -> list[str]:
+    unknown = [s for s in scopes if s not in Scope.values]
+    if unknown or not scopes:
+        raise ValidationError({"scopes": f"Choose scopes from: {', '.join(Scope.values)}"})
+    return sorted(set(scopes))
+
+
+@transaction.atomic
+def api_token_create(
+    *, agency: Agency, user, scopes: list[str], by, now: datetime, name: str = "", expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Make a token for an agency system acting as ``user`` (a service account of that agency).
+
+    Return the token and its key; only the key's hash is kept, so the key is shown this once.
+    """
+    _require(by, "exchange.tokens")
+    membership = Membership.objects.filter(user=user).select_related("agency").first()
+    if membership is None or membership.agency_id != agency.pk:
+        raise ValidationError({"user": "The token's user must belong to the agency"})
+    key = ApiToken.new_key()
+    token = ApiToken(
+        agency=agency,
+        user=user,
+        name=(name or f"{agency.code} system")[:100],
+        key_hash=ApiToken.hash_key(key),
+        prefix=key[4:12],
+        scopes=_scopes_valid(scopes),
+        created_at=now,
+        expires_at=expires_at,
+    )
+    token.full_clean()
+    token.save()
+    audit.record(
+        actor=by,
+        action=AuditAction.CREATE,
+        subject=token,
+        at=now,
+        details={"scopes": token.scopes, "agency": agency.code},
+    )
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, by, now: datetime) -> ApiToken:
+    _require(by, "exchange.tokens")
+    if token.revoked_at is None:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=by, action=AuditAction.UPDATE, subject=token, at=now, details={"revoked": True})
+    return token
+
+
+# ---------------------------------------------------------------- webhooks
+
+
+@transaction.atomic
+def webhook_subscribe(
+    *, agency: Agency, url: str, events: list[str], by, now: datetime
+) -> tuple[WebhookSubscription, str]:
+    """Subscribe an agency system's URL to events; return the subscription and its signing secret."""
+    if by is not None and policy.agency_id_of(by) != agency.pk:
+        raise PermissionDenied("Subscriptions are for your own agency")
+    unknown = [e for e in events if e not in WebhookEvent.values]
+    if unknown or not events:
+        raise ValidationError({"events": f"Choose events from: {', '.join(WebhookEvent.values)}"})
+    if not (url.startswith("https://") or (settings.DEBUG or settings.DEMO_MODE or _is_local(url))):
+        raise ValidationError({"url": "Webhook URLs must use https"})
+    secret = WebhookSubscription.new_secret()
+    subscription = WebhookSubscription(
+        agency=agency, url=url, secret=secret, events=sorted(set(events)), created_by=by, created_at=now
+    )
+    subscription.full_clean()
+    subscription.save()
+    audit.record(
+        actor=by, action=AuditAction.CREATE, subject=subscription, at=now, details={"events": subscription.events}
+    )
+    return subscription, secret
+
+
+def _is_local(url: str) -> bool:
+    return url.startswith(("http://127.0.0.1:", "http://localhost:"))
+
+
+def webhook_event_emit(*, agency_id: int, event: str, payload: dict, now: datetime) -> list[WebhookDelivery]:
+    """Queue a delivery to each of the agency's subscriptions for the event (sent after commit).
+
+    Payloads carry identifiers and links only, never personal details: the agency system fetches
+    the record through the API with its token.
+    """
+    subscriptions = WebhookSubscription.objects.filter(agency_id=agency_id, is_active=True)
+    deliveries = [
+        WebhookDelivery.objects.create(
+            subscription=s, event=event, payload=payload, created_at=now, next_attempt_at=now
+        )
+        for s in subscriptions
+        if event in s.events
+    ]
+    for delivery in deliveries:
+        transaction.on_commit(lambda pk=delivery.pk: _enqueue_delivery(pk))
+    return deliveries
+
+
+def _enqueue_delivery(delivery_id: int, run_after: datetime | None = None) -> None:
+    from safehub.exchange.tasks import deliver_webhook
+
+    task = deliver_webhook
+    if run_after is not None and task.get_backend().supports_defer:
+        task = task.using(run_after=run_after)
+    elif run_after is not None:
+        return  # no deferred runs on this backend: `safehub exchange_webhooks_retry` picks it up
+    task.enqueue(delivery_id)
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def webhook_delivery_attempt(*, delivery: WebhookDelivery, now: datetime) -> WebhookDelivery:
+    """POST the event, signed with HMAC-SHA256 over the body; on failure back off (1, 4, 16... minutes)."""
+    if delivery.status != DeliveryStatus.PENDING:
+        return delivery
+    subscription = delivery.subscription
+    body = json.dumps(
+        {
+            "id": delivery.pk,
+            "event": delivery.event,
+            "created_at": delivery.created_at.isoformat(),
+            "data": delivery.payload,
+        },
+        sort_keys=True,
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 - the URL is an agency's registered https (or local test) endpoint
+        subscription.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Safehub-Webhooks/1",
+            "X-Safehub-Event": delivery.event,
+            "X-Safehub-Delivery": str(delivery.pk),
+            "X-Safehub-Signature": sign(subscription.secret, body),
+        },
+    )
+    delivery.attempts += 1
+    try:
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310 - as above
+            delivery.last_response_code = response.status
+        delivery.status, delivery.delivered_at, delivery.last_error = DeliveryStatus.DELIVERED, now, ""
+    except urllib.error.HTTPError as exc:
+        delivery.last_response_code, delivery.last_error = exc.code, f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        delivery.last_error = str(getattr(exc, "reason", exc))[:300]
+    if delivery.status == DeliveryStatus.PENDING:
+        if delivery.attempts >= WEBHOOK_MAX_ATTEMPTS:
+            delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
+        else:
+            delivery.next_attempt_at = now + timedelta(minutes=4 ** (delivery.attempts - 1))
+    delivery.save()
+    if delivery.status == DeliveryStatus.PENDING:
+        _enqueue_delivery(delivery.pk, run_after=delivery.next_attempt_at)
+    return delivery
+
+
+def webhook_deliveries_retry(*, now: datetime) -> int:
+    """Attempt every pending delivery whose next attempt is due; return how many were tried."""
+    due = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    count = 0
+    for delivery in due.select_related("subscription"):
+        webhook_delivery_attempt(delivery=delivery, now=now)
+        count += 1
+    return count
+
+
+def cli_progress(label: str):
+    """Return a progress callback that draws on stderr when it is a terminal, else None."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        pct = min(100, int(100 * done / total)) if total else 0
+        sys.stderr.write(f"\r{label}: {done:,} rows ({pct}%)   ")
+        sys.stderr.flush()
+
+    return show
