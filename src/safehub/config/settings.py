@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "safehub.partnership",
     "safehub.insight",
     "safehub.exchange",
+    "safehub.governance",
 ]
 
 MIDDLEWARE = [

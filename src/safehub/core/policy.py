@@ -88,6 +88,8 @@ ROLE_RULES: dict[str, frozenset[str]] = {
     "exchange.annex_a": frozenset({R.ANALYST, R.FRONT_DOOR_MANAGER}),
     "exchange.tracker": frozenset({R.ANALYST, R.PARTNERSHIP_MANAGER}),
     "exchange.tokens": frozenset({R.ADMINISTRATOR}),
+    # information governance (retention, legal holds, subject access)
+    "governance.manage": frozenset({R.ADMINISTRATOR}),
 }
 
 # Refinements that need the object: (user, membership, obj) -> bool
