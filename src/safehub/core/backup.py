@@ -67,7 +67,8 @@ def backup(path: Path) -> dict:
             source.backup(dest)
     elif connection.vendor == "postgresql":
         env, args = _pg_env()
-        subprocess.run([_binary("pg_dump"), *args, "-Fc", "-f", str(path), connection.settings_dict["NAME"]],
+        subprocess.run(  # noqa: S603 - fixed argument list, no shell; values come from settings
+            [_binary("pg_dump"), *args, "-Fc", "-f", str(path), connection.settings_dict["NAME"]],
                        check=True, env=env, capture_output=True)
     else:
         raise RuntimeError(f"backup is not supported on {connection.vendor}")
@@ -86,7 +87,8 @@ def restore(path: Path) -> dict:
     elif connection.vendor == "postgresql":
         connection.close()
         env, args = _pg_env()
-        subprocess.run([_binary("pg_restore"), *args, "--clean", "--if-exists", "--no-owner", "-d",
+        subprocess.run(  # noqa: S603 - fixed argument list, no shell; values come from settings
+            [_binary("pg_restore"), *args, "--clean", "--if-exists", "--no-owner", "-d",
                         connection.settings_dict["NAME"], str(path)], check=True, env=env, capture_output=True)
     else:
         raise RuntimeError(f"restore is not supported on {connection.vendor}")

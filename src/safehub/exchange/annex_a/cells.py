@@ -22,6 +22,7 @@ _YMD = re.compile(
 )
 _DMONY = re.compile(r"^(\d{1,2})[ \-/]([a-z]{3})[a-z]*[ \-/](\d{4}|\d{2})$", re.IGNORECASE)
 _SERIAL = re.compile(r"^\d{1,7}(?:\.\d+)?$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-/.]*$")
 
 Parsed = tuple[object, str | None]
@@ -116,7 +117,7 @@ def parse_id(raw: object) -> Parsed:
 def parse_text(raw: object) -> Parsed:
     if isinstance(raw, float) and raw == int(raw):
         raw = int(raw)
-    text = " ".join(str(raw).split())
+    text = " ".join(_CONTROL.sub("", str(raw)).split())  # control characters cannot go back into a workbook
     if len(text) > 200:
         return None, "Text is at most 200 characters"
     return text, None

@@ -278,8 +278,8 @@ def _resolve_persons(chunk: list[tuple[int, dict]], ctx: Context) -> dict[str, i
     if not missing:
         return ctx.persons
     if not ctx.write:
-        for i, child_id in enumerate(missing):
-            ctx.persons[child_id] = -(len(ctx.persons) + i + 1)
+        for child_id in missing:  # stand-in ids, unique per child, for natural keys when nothing is written
+            ctx.persons[child_id] = -(len(ctx.persons) + 1)
         return ctx.persons
     people = Person.objects.bulk_create(
         [

@@ -163,7 +163,8 @@ def _episode_for(episodes: list[_Episode], day: date | None) -> _Episode | None:
         return None
     chosen = None
     for episode in episodes:
-        if episode.referral["referral_date"] <= day:
+        # A no-further-action referral carries no activity (DfE rules 8831, 8832).
+        if episode.referral["referral_date"] <= day and not episode.referral["nfa"]:
             chosen = episode
     return chosen
 
@@ -210,7 +211,10 @@ def _child_block(
     _text(identifiers, "FormerUPN", child.former_upn)
     _text(identifiers, "UPNunknown", child.upn_unknown if not child.upn else None)
     birth = child.date_of_birth or person.get("date_of_birth")
-    expected = None if birth else (child.expected_date_of_birth or person.get("expected_date_of_birth"))
+    if birth is not None and birth > end:  # born after the reference date: unborn in this census (rule 8520)
+        birth, expected = None, birth
+    else:
+        expected = None if birth else (child.expected_date_of_birth or person.get("expected_date_of_birth"))
     _text(identifiers, "PersonBirthDate", birth)
     _text(identifiers, "ExpectedPersonBirthDate", expected)
     sex = child.sex or person.get("sex") or "U"

@@ -137,3 +137,17 @@ def test_thresholds_are_configurable(
     assert len(set(strict.clusters.values())) >= len(set(loose.clusters.values()))
     with pytest.raises(ValueError):
         dedupe(records[:10], model=model, upper=0.5, lower=0.9)
+
+
+def test_model_trained_on_a_register_without_duplicates_still_finds_people(
+    register_with_duplicates: tuple[list[MatchRecord], dict[str, int]],
+) -> None:
+    records, _truth = register_with_duplicates
+    originals = [r for r in records if r.record_id.startswith("a")]
+    index = MatchIndex.build(originals)
+    variants = [r for r in records if r.record_id.startswith("b")][:200]
+    top_hits = 0
+    for query in variants:
+        found = index.lookup(query, limit=1)
+        top_hits += bool(found) and found[0].record_id == "a" + query.record_id[1:]
+    assert top_hits / len(variants) > 0.95
