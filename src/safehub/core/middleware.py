@@ -4,7 +4,7 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
 logger = logging.getLogger("safehub.errors")
 
@@ -58,9 +58,16 @@ class ErrorReferenceMiddleware:
             reference,
         )
         status = 503 if isinstance(exception, DatabaseError) else 500
-        return render(
-            request,
-            "core/error.html",
-            {"reference": reference, "status": status, "database": status == 503},
-            status=status,
-        )
+        return error_response(reference=reference, status=status)
+
+
+def error_response(*, reference: str, status: int):
+    """Render the error page without the request: no context processor may touch a failing database."""
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+
+    body = render_to_string("core/error.html", {"reference": reference, "status": status, "database": status == 503})
+    response = HttpResponse(body, status=status)
+    if status == 503:
+        response["Retry-After"] = "30"
+    return response

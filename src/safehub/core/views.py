@@ -138,4 +138,16 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "core/error.html", {"status": 500}, status=500)
+    """Last-resort handler (e.g. an error in middleware): a reference, and no database access."""
+    import logging
+    import sys
+    import uuid
+
+    from django.db import DatabaseError
+
+    from safehub.core.middleware import error_response
+
+    reference = uuid.uuid4().hex[:10].upper()
+    exc = sys.exc_info()[1]
+    logging.getLogger("safehub.errors").error("unhandled %s ref=%s", type(exc).__name__, reference)
+    return error_response(reference=reference, status=503 if isinstance(exc, DatabaseError) else 500)

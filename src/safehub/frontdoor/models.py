@@ -66,7 +66,7 @@ class Contact(models.Model):
     referrer_role = models.CharField(max_length=120, blank=True)
     referrer_contact_details = models.CharField(max_length=200, blank=True)
     received_at = models.DateTimeField(db_index=True)
-    presenting_concerns = models.JSONField(default=list, help_text="CIN census factor codes")
+    presenting_concerns = models.JSONField(default=list, blank=True, help_text="CIN census factor codes")
     summary = models.TextField()
     consent = models.CharField(max_length=20, choices=Consent.choices)
     lawful_basis = models.CharField(max_length=20, choices=LawfulBasis.choices, blank=True)

@@ -243,3 +243,9 @@ def test_queue_puts_overdue_first_and_flags_two_contacts_in_seven_days(dsl, mash
     assert all(r["threshold_alert"] for r in rows)
     with pytest.raises(PermissionDenied):
         selectors.mash_queue(user=dsl, now=NOW)
+
+
+@pytest.mark.django_db
+def test_contact_without_presenting_concerns_is_accepted(dsl):
+    [contact] = record(dsl, [child_entry()], presenting_concerns=None)
+    assert contact.presenting_concerns == []
