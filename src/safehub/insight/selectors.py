@@ -171,10 +171,16 @@ def definitions() -> list[MeasureDefinition]:
     return measure_definitions()
 
 
-def records_span(tables: Snapshot) -> tuple[date | None, date | None]:
-    """Return the first and last dates of contacts and referrals in the records."""
+COVERAGE_TABLES = {
+    "children": (("contacts", "contact_date"), ("referrals", "referral_date")),
+    "adults": (("adult_concerns", "received_date"),),
+}
+
+
+def records_span(tables: Snapshot, domain: str = "children") -> tuple[date | None, date | None]:
+    """Return the first and last dates of a domain's records (children: contacts and referrals)."""
     lows, highs = [], []
-    for name, column in (("contacts", "contact_date"), ("referrals", "referral_date")):
+    for name, column in COVERAGE_TABLES[domain]:
         array = tables[name].column(column)
         if len(array) - array.null_count:
             bounds = pc.min_max(array).as_py()
@@ -183,10 +189,10 @@ def records_span(tables: Snapshot) -> tuple[date | None, date | None]:
     return (min(lows) if lows else None, max(highs) if highs else None)
 
 
-def year_coverage(year: str, tables: Snapshot, *, today: date) -> str:
+def year_coverage(year: str, tables: Snapshot, *, today: date, domain: str = "children") -> str:
     """Say how far the records cover a year: ``full``, ``part`` (started or ended inside it) or ``none``."""
     start, end = financial_year(year)
-    first, last = records_span(tables)
+    first, last = records_span(tables, domain)
     if first is None or last is None or first > end or start > today:
         return "none"
     if first <= start + timedelta(days=31) and today > end:
@@ -524,3 +530,57 @@ def cin_episodes(*, referral_ids: list[int]) -> dict:
             out[pk] = CINEpisode(primary_need=need or None, closure_date=closed,
                                  closure_reason=(reason or None) if closed else None)  # fmt: skip
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Chart data: one named chart -> (title, unit, kind, labels, series), for SVG, PNG and CSV alike
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChartData:
+    title: str
+    unit: str
+    kind: str  # line | bar | barh
+    labels: list[str]
+    series: dict[str, list]
+    alt: str
+
+
+def _alt(title: str, labels: list[str], series: dict[str, list], unit: str) -> str:
+    parts = []
+    for name, values in list(series.items())[:3]:
+        shown = ", ".join(f"{lab} {format_value(v, unit)}" for lab, v in zip(labels, values, strict=False))
+        parts.append(f"{name}: {shown}" if len(series) > 1 else shown)
+    return f"{title}. " + "; ".join(parts)
+
+
+def chart_data(*, name: str, year: str, period: str = "month") -> ChartData | None:
+    """Return the data of a named chart: ``trend-<measure>``, ``breakdown-<dimension>``,
+    ``yoy-<measure>`` or ``compare-<measure>``; None for an unknown name."""
+    kind, _, subject = name.partition("-")
+    if kind == "trend" and subject in MEASURES_BY_ID:
+        measure = MEASURES_BY_ID[subject]
+        points = trend(measure_id=subject, year=year, period=period)
+        labels = [p[0] for p in points]
+        series = {year: [p[1] for p in points]}
+        title = f"{measure.title}, {year} by {'month' if period == 'month' else 'quarter'}"
+        return ChartData(title, measure.unit, "line", labels, series, _alt(title, labels, series, measure.unit))
+    if kind == "breakdown" and subject in DIMENSIONS:
+        rows = breakdown(year=year, dimension=subject)
+        labels = [r.label for r in rows]
+        series = {"Contacts": [r.contacts for r in rows], "Referrals": [r.referrals for r in rows]}
+        title = f"Contacts and referrals {DIMENSIONS[subject][0].lower()}, {year}"
+        return ChartData(title, "count", "barh", labels, series, _alt(title, labels, series, "count"))
+    if kind in ("yoy", "compare") and subject in MEASURES_BY_ID:
+        measure = MEASURES_BY_ID[subject]
+        years = [year_before(year_before(year)), year_before(year), year]
+        ours = year_on_year(measure_ids=(subject,), years=years)[0]["values"]
+        series = {"Our area (records)": ours}
+        if kind == "compare":
+            for comparator, values in sorted(comparators([subject], years).get(subject, {}).items()):
+                label = comparator + (" (illustrative)" if any(v["illustrative"] for v in values.values()) else "")
+                series[label] = [values.get(y, {}).get("value") for y in years]
+        title = f"{measure.title}: {'compared with others' if kind == 'compare' else 'year on year'}"
+        return ChartData(title, measure.unit, "bar", years, series, _alt(title, years, series, measure.unit))
+    return None

@@ -62,10 +62,12 @@ class Binding:
     def fields_of_names(self) -> tuple[str, ...]:
         raise NotImplementedError
 
-    def build(self, person_id: int, values: dict, ctx) -> models.Model:
+    def build(self, person_id: int, values: dict, ctx) -> dict:
+        """Return the new record's field values by attribute name (inserted with fastwrite)."""
         raise NotImplementedError
 
-    def match_unlinked(self, person_ids: set[int], keys: set[str]) -> dict[str, int]:
+    def match_unlinked(self, person_ids: set[int], keys: set[str], newest: bool = False) -> dict[str, int]:
+        """Map natural keys to records of these people (the oldest record, or the newest just made)."""
         return {}
 
     def after_import(self, person_ids: set[int]) -> None:
@@ -96,35 +98,37 @@ class ContactsBinding(Binding):
         }
 
     def build(self, person_id, values, ctx):
-        from safehub.frontdoor.models import Consent, Contact, ContactStatus, LawfulBasis
+        from safehub.frontdoor.models import Consent, ContactStatus, LawfulBasis
 
         received = uk_noon(values["contact_date"])
-        return Contact(
-            person_id=person_id,
-            child_family_name="Not known",
-            source=values["source"],
-            received_at=received,
-            summary=SUMMARY.format(n=1),
-            voice_not_recorded_reason="Not held in the Annex A file",
+        return {
+            "person_id": person_id,
+            "child_family_name": "Not known",
+            "source": values["source"],
+            "received_at": received,
+            "summary": SUMMARY.format(n=1),
+            "voice_not_recorded_reason": "Not held in the Annex A file",
             # Shared by the local authority under its statutory duty (not on consent).
-            consent=Consent.NOT_SOUGHT,
-            lawful_basis=LawfulBasis.PUBLIC_TASK,
-            status=ContactStatus.CLOSED,
-            decision_due_at=received,
-            created_by=ctx.by,
+            "consent": Consent.NOT_SOUGHT,
+            "lawful_basis": LawfulBasis.PUBLIC_TASK,
+            "status": ContactStatus.CLOSED,
+            "decision_due_at": received,
+            "created_by_id": getattr(ctx.by, "pk", None),
             **self.fields_of(values),
-        )
+        }
 
-    def match_unlinked(self, person_ids, keys):
+    def match_unlinked(self, person_ids, keys, newest=False):
         from safehub.frontdoor.models import Contact
 
         found: dict[str, int] = {}
-        for pk, person_id, received_at, source in Contact.objects.filter(person_id__in=person_ids).values_list(
-            "pk", "person_id", "received_at", "source"
+        for pk, person_id, received_at, source in (
+            Contact.objects.filter(person_id__in=person_ids)
+            .order_by("pk")
+            .values_list("pk", "person_id", "received_at", "source")
         ):
             key = f"{person_id}|{uk_day(received_at).isoformat()}|{source}"
             if key in keys:
-                found.setdefault(key, pk)
+                found[key] = pk if newest else found.get(key, pk)
         return found
 
     def export_rows(self, start, end):
@@ -157,25 +161,25 @@ class ReferralsBinding(Binding):
         return {"nfa": values.get("nfa") == "Y"}
 
     def build(self, person_id, values, ctx):
-        from safehub.frontdoor.models import Referral
-
-        return Referral(
-            person_id=person_id,
-            referral_date=values["referral_date"],
-            source=values["source"],
+        return {
+            "person_id": person_id,
+            "referral_date": values["referral_date"],
+            "source": values["source"],
             **self.fields_of(values),
-        )
+        }
 
-    def match_unlinked(self, person_ids, keys):
+    def match_unlinked(self, person_ids, keys, newest=False):
         from safehub.frontdoor.models import Referral
 
         found: dict[str, int] = {}
-        for pk, person_id, day, source in Referral.objects.filter(person_id__in=person_ids).values_list(
-            "pk", "person_id", "referral_date", "source"
+        for pk, person_id, day, source in (
+            Referral.objects.filter(person_id__in=person_ids)
+            .order_by("pk")
+            .values_list("pk", "person_id", "referral_date", "source")
         ):
             key = f"{person_id}|{day.isoformat()}|{source}"
             if key in keys:
-                found.setdefault(key, pk)
+                found[key] = pk if newest else found.get(key, pk)
         return found
 
     def after_import(self, person_ids):
@@ -245,12 +249,16 @@ class CaseworkBinding(Binding):
     def key(self, person_id, values):
         return f"{person_id}|{values[self.key_field].isoformat()}"
 
-    def match_unlinked(self, person_ids, keys):
+    def match_unlinked(self, person_ids, keys, newest=False):
         found: dict[str, int] = {}
-        for pk, person_id, day in self.model.objects.filter(person_id__in=person_ids).values_list("pk", "person_id", self.date_field):
+        for pk, person_id, day in (
+            self.model.objects.filter(person_id__in=person_ids)
+            .order_by("pk")
+            .values_list("pk", "person_id", self.date_field)
+        ):
             key = f"{person_id}|{day.isoformat()}"
             if key in keys:
-                found.setdefault(key, pk)
+                found[key] = pk if newest else found.get(key, pk)
         return found
 
     def _records(self, start, end, extra=()):
@@ -276,16 +284,20 @@ class AssessmentsBinding(CaseworkBinding):
     def build(self, person_id, values, ctx):
         from safehub.core.calendar import add_working_days
 
-        return self.model(
-            person_id=person_id,
-            start_date=values["start_date"],
-            due_date=add_working_days(values["start_date"], 45),
+        return {
+            "person_id": person_id,
+            "start_date": values["start_date"],
+            "due_date": add_working_days(values["start_date"], 45),
             **self.fields_of(values),
-        )
+        }
 
     def export_rows(self, start, end):
         for r in self._records(start, end):
-            yield r["person_id"], r["start_date"], {"start_date": r["start_date"], "authorised_date": r["authorised_date"], "_pk": r["pk"]}
+            yield (
+                r["person_id"],
+                r["start_date"],
+                {"start_date": r["start_date"], "authorised_date": r["authorised_date"], "_pk": r["pk"]},
+            )
 
 
 class Section47Binding(CaseworkBinding):
@@ -305,12 +317,12 @@ class Section47Binding(CaseworkBinding):
     def build(self, person_id, values, ctx):
         from safehub.core.calendar import add_working_days
 
-        return self.model(
-            person_id=person_id,
-            strategy_date=values["strategy_date"],
-            icpc_due_date=add_working_days(values["strategy_date"], 15),
+        return {
+            "person_id": person_id,
+            "strategy_date": values["strategy_date"],
+            "icpc_due_date": add_working_days(values["strategy_date"], 15),
             **self.fields_of(values),
-        )
+        }
 
     def export_rows(self, start, end):
         rows = self._records(start, end)
@@ -321,13 +333,17 @@ class Section47Binding(CaseworkBinding):
             history[person_id].append((day, icpc))
         for r in rows:
             day, past = r["strategy_date"], history[r["person_id"]]
-            yield r["person_id"], day, {
-                "strategy_date": day,
-                "icpc_date": r["icpc_date"],
-                "s47_12m": _count_within_12m([d for d, _ in past], day),
-                "icpc_12m": _count_within_12m([i for _, i in past], day),
-                "_pk": r["pk"],
-            }
+            yield (
+                r["person_id"],
+                day,
+                {
+                    "strategy_date": day,
+                    "icpc_date": r["icpc_date"],
+                    "s47_12m": _count_within_12m([d for d, _ in past], day),
+                    "icpc_12m": _count_within_12m([i for _, i in past], day),
+                    "_pk": r["pk"],
+                },
+            )
 
 
 class CPPlansBinding(CaseworkBinding):
@@ -347,22 +363,28 @@ class CPPlansBinding(CaseworkBinding):
         }
 
     def build(self, person_id, values, ctx):
-        return self.model(person_id=person_id, start_date=values["start_date"], **self.fields_of(values))
+        return {"person_id": person_id, "start_date": values["start_date"], **self.fields_of(values)}
 
     def export_rows(self, start, end):
         rows = self._records(start, end)
         starts: dict[int, list] = defaultdict(list)
-        for person_id, day in self.model.objects.filter(person_id__in={r["person_id"] for r in rows}).values_list("person_id", "start_date"):
+        for person_id, day in self.model.objects.filter(person_id__in={r["person_id"] for r in rows}).values_list(
+            "person_id", "start_date"
+        ):
             starts[person_id].append(day)
         for r in rows:
-            yield r["person_id"], r["start_date"], {
-                "start_date": r["start_date"],
-                "initial_category": r["initial_category"],
-                "latest_category": r["latest_category"],
-                "end_date": r["end_date"],
-                "previous_plans": sum(1 for d in starts[r["person_id"]] if d < r["start_date"]),
-                "_pk": r["pk"],
-            }
+            yield (
+                r["person_id"],
+                r["start_date"],
+                {
+                    "start_date": r["start_date"],
+                    "initial_category": r["initial_category"],
+                    "latest_category": r["latest_category"],
+                    "end_date": r["end_date"],
+                    "previous_plans": sum(1 for d in starts[r["person_id"]] if d < r["start_date"]),
+                    "_pk": r["pk"],
+                },
+            )
 
 
 class LookedAfterBinding(CaseworkBinding):
@@ -378,16 +400,20 @@ class LookedAfterBinding(CaseworkBinding):
         return {"end_date": values.get("end_date"), "legal_status": values.get("legal_status") or ""}
 
     def build(self, person_id, values, ctx):
-        return self.model(person_id=person_id, start_date=values["start_date"], **self.fields_of(values))
+        return {"person_id": person_id, "start_date": values["start_date"], **self.fields_of(values)}
 
     def export_rows(self, start, end):
         for r in self._records(start, end):
-            yield r["person_id"], r["start_date"], {
-                "start_date": r["start_date"],
-                "end_date": r["end_date"],
-                "legal_status": r["legal_status"] or None,
-                "_pk": r["pk"],
-            }
+            yield (
+                r["person_id"],
+                r["start_date"],
+                {
+                    "start_date": r["start_date"],
+                    "end_date": r["end_date"],
+                    "legal_status": r["legal_status"] or None,
+                    "_pk": r["pk"],
+                },
+            )
 
 
 BINDINGS: dict[str, type[Binding]] = {

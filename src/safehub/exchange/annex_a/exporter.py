@@ -40,7 +40,9 @@ def build_lists(start: date, end: date, *, system: str = SYSTEM) -> dict[int, li
                 )
             wanted_pks = {e[2]["_pk"] for e in events}
             extras: dict[int, dict] = defaultdict(dict)
-            for object_id, kept in AnnexALink.objects.filter(list_number=number).values_list("object_id", "extras").iterator():
+            for object_id, kept in (
+                AnnexALink.objects.filter(list_number=number).values_list("object_id", "extras").iterator()
+            ):
                 if object_id in wanted_pks:
                     extras[object_id] = kept
             for person_id, day, values in events:

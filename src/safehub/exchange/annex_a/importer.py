@@ -6,6 +6,7 @@ nothing half-imported. Problems never stop the import; they are returned as rows
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,6 +15,7 @@ from pathlib import Path
 from safehub.core.calendar import uk_date
 from safehub.exchange.annex_a import cells
 from safehub.exchange.annex_a.bindings import Binding, binding_for
+from safehub.exchange.annex_a.fastwrite import fast_insert
 from safehub.exchange.annex_a.reader import Sheet, open_lists
 from safehub.exchange.annex_a.spec import LISTS, ListSpec
 
@@ -240,22 +242,29 @@ def _write_chunk(
             changed_links.append(link)
         result.count(name, "updated" if (differs or extras_changed) else "unchanged")
     if to_create:
-        created = binding.model.objects.bulk_create(to_create, batch_size=1000)
-        for obj, (key, extras, link) in zip(created, create_keys, strict=True):
+        fast_insert(binding.model, to_create)
+        made = binding.match_unlinked(
+            {row["person_id"] for row in to_create}, {k for k, _, _ in create_keys}, newest=True
+        )
+        for key, extras, link in create_keys:
             if link is None:
                 new_links.append(
-                    AnnexALink(
-                        list_number=spec.number, natural_key=key, object_id=obj.pk, extras=extras, source_import=ctx.job
-                    )
+                    {
+                        "list_number": spec.number,
+                        "natural_key": key,
+                        "object_id": made[key],
+                        "extras": extras,
+                        "source_import_id": ctx.job.pk,
+                    }
                 )
             else:  # the record was deleted in Safehub since: the file brings it back
-                link.object_id, link.extras, link.source_import = obj.pk, extras, ctx.job
+                link.object_id, link.extras, link.source_import = made[key], extras, ctx.job
                 changed_links.append(link)
-        result.count(name, "imported", len(created))
+        result.count(name, "imported", len(to_create))
     if to_update:
         binding.model.objects.bulk_update(to_update, sorted(update_fields), batch_size=1000)
     if new_links:
-        AnnexALink.objects.bulk_create(new_links, batch_size=2000)
+        fast_insert(AnnexALink, new_links)
     if changed_links:
         AnnexALink.objects.bulk_update(changed_links, ["object_id", "extras", "source_import"], batch_size=1000)
 
@@ -281,43 +290,48 @@ def _resolve_persons(chunk: list[tuple[int, dict]], ctx: Context) -> dict[str, i
         for child_id in missing:  # stand-in ids, unique per child, for natural keys when nothing is written
             ctx.persons[child_id] = -(len(ctx.persons) + 1)
         return ctx.persons
-    people = Person.objects.bulk_create(
-        [
-            Person(
-                family_name="Not known",
-                sex=wanted[c].get("gender") or "U",
-                ethnicity=wanted[c].get("ethnicity") or "NOBT",
-                date_of_birth=wanted[c].get("date_of_birth"),
-            )
+    references = {c: uuid.uuid4() for c in missing}
+    fast_insert(
+        Person,
+        (
+            {
+                "reference": references[c],
+                "family_name": "Not known",
+                "sex": wanted[c].get("gender") or "U",
+                "ethnicity": wanted[c].get("ethnicity") or "NOBT",
+                "date_of_birth": wanted[c].get("date_of_birth"),
+            }
             for c in missing
-        ],
-        batch_size=1000,
+        ),
     )
-    ExternalIdentifier.objects.bulk_create(
-        [
-            ExternalIdentifier(person=p, system=ctx.system, value=c, created_at=ctx.now, source_import=ctx.job)
-            for c, p in zip(missing, people, strict=True)
-        ],
-        batch_size=2000,
+    by_reference = dict(Person.objects.filter(reference__in=list(references.values())).values_list("reference", "pk"))
+    person_ids = [by_reference[references[c]] for c in missing]
+    fast_insert(
+        ExternalIdentifier,
+        (
+            {"person_id": p, "system": ctx.system, "value": c, "created_at": ctx.now, "source_import_id": ctx.job.pk}
+            for c, p in zip(missing, person_ids, strict=True)
+        ),
     )
     if ctx.csc_agency_id:
         # Everyone on an Annex A list is known to children's social care: that is their basis of access.
-        Involvement.objects.bulk_create(
-            [
-                Involvement(
-                    person=p,
-                    agency_id=ctx.csc_agency_id,
-                    kind="CASE_HOLDER",
-                    started_at=ctx.now,
-                    source=f"exchange.ImportJob:{ctx.job.pk}",
-                )
-                for p in people
-            ],
-            batch_size=2000,
+        source = f"exchange.ImportJob:{ctx.job.pk}"
+        fast_insert(
+            Involvement,
+            (
+                {
+                    "person_id": p,
+                    "agency_id": ctx.csc_agency_id,
+                    "kind": "CASE_HOLDER",
+                    "started_at": ctx.now,
+                    "source": source,
+                }
+                for p in person_ids
+            ),
         )
-    for child_id, person in zip(missing, people, strict=True):
-        ctx.persons[child_id] = person.pk
-        ctx.new_person_ids.add(person.pk)
+    for child_id, person_id in zip(missing, person_ids, strict=True):
+        ctx.persons[child_id] = person_id
+        ctx.new_person_ids.add(person_id)
     return ctx.persons
 
 

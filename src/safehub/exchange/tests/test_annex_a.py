@@ -213,13 +213,39 @@ def _casework_lists():
 
     child = {"child_id": "C900", "gender": "b) Female", "ethnicity": "a) WBRI", "date_of_birth": "01/01/2012"}
     return {
-        4: [[c.heading for c in LISTS[4].columns], row(4, **child, disability="b) No", start_date="01/05/2024", authorised_date="20/06/2024", allocated_team="Assessment")],
-        5: [[c.heading for c in LISTS[5].columns], row(5, **child, disability="b) No", strategy_date="02/05/2024", icpc_date="20/05/2024", icpc_plan="a) Yes")],
-        7: [[c.heading for c in LISTS[7].columns], row(7, **child, disability="b) No", start_date="20/05/2024", initial_category="a) Neglect", epo="b) No")],
+        4: [
+            [c.heading for c in LISTS[4].columns],
+            row(
+                4,
+                **child,
+                disability="b) No",
+                start_date="01/05/2024",
+                authorised_date="20/06/2024",
+                allocated_team="Assessment",
+            ),
+        ],
+        5: [
+            [c.heading for c in LISTS[5].columns],
+            row(5, **child, disability="b) No", strategy_date="02/05/2024", icpc_date="20/05/2024", icpc_plan="a) Yes"),
+        ],
+        7: [
+            [c.heading for c in LISTS[7].columns],
+            row(7, **child, disability="b) No", start_date="20/05/2024", initial_category="a) Neglect", epo="b) No"),
+        ],
         8: [
             [c.heading for c in LISTS[8].columns],
-            row(8, **child, disability="b) No", start_date="01/09/2024", legal_status="C2: FCO", need="N1 - Abuse or neglect", placement_type="U6"),
-            row(8, **{**child, "child_id": "C901"}, start_date="01/09/2024", end_date="01/08/2024"),  # ends before it starts
+            row(
+                8,
+                **child,
+                disability="b) No",
+                start_date="01/09/2024",
+                legal_status="C2: FCO",
+                need="N1 - Abuse or neglect",
+                placement_type="U6",
+            ),
+            row(
+                8, **{**child, "child_id": "C901"}, start_date="01/09/2024", end_date="01/08/2024"
+            ),  # ends before it starts
         ],
     }
 
@@ -236,7 +262,9 @@ def test_casework_lists_import_and_round_trip(tmp_path):
     assert ChildProtectionPlan.objects.get().initial_category == "NEGLECT"
     assert LookedAfterEpisode.objects.get().legal_status == "C2"
 
-    first = read_workbook_lists(services.annex_a_export(year="2024-25", output=tmp_path / "a.xlsx", by=None, now=_now()))
+    first = read_workbook_lists(
+        services.annex_a_export(year="2024-25", output=tmp_path / "a.xlsx", by=None, now=_now())
+    )
     _, again = run_import(tmp_path / "a.xlsx")
     assert again.total("imported") == 0 and again.total("updated") == 0
     header, row = first[8][0], first[8][1]
