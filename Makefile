@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 SAFEHUB := $(VENV)/bin/safehub
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup run serve test test-pg lint typecheck bench prove browser clean
+.PHONY: setup run serve test test-pg lint security typecheck bench prove browser clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -43,6 +43,11 @@ test-pg: setup browser
 lint: setup
 	$(VENV)/bin/ruff check src benchmarks
 	$(VENV)/bin/ruff format --check src benchmarks || true
+
+security: setup
+	$(VENV)/bin/bandit -c pyproject.toml -q -r src
+	$(VENV)/bin/pip-audit -r requirements.lock --progress-spinner off
+	SAFEHUB_DATA_DIR=$$(mktemp -d) DJANGO_SECRET_KEY=ci-check-deploy-key-0123456789abcdefghijklmnopqrstuvwxyz DJANGO_ALLOWED_HOSTS=safehub.example.org $(SAFEHUB) check --deploy --fail-level WARNING
 
 typecheck: setup
 	$(VENV)/bin/mypy src/safehub
