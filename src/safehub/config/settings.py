@@ -224,6 +224,11 @@ SAFEHUB_TIMESCALES = {
     "health_request_working_days": 1,
     "health_request_urgent_hours": 4,
 }
+# Person matching: pairs above "upper" are merged automatically, between the two go to clerical review.
+SAFEHUB_MATCH_THRESHOLDS = {
+    "upper": env.float("SAFEHUB_MATCH_UPPER", default=0.95),
+    "lower": env.float("SAFEHUB_MATCH_LOWER", default=0.6),
+}
 SAFEHUB_BREAK_GLASS_MINUTES = env.int("SAFEHUB_BREAK_GLASS_MINUTES", default=60)
 SAFEHUB_BULK_READ_ALERT = {"records": 150, "minutes": 10}
 

@@ -12,3 +12,8 @@ SAFEHUB_REQUIRE_2FA = False  # tests that check two-factor sign-in switch it on
 AXES_ENABLED = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+DATA_DIR = Path(tempfile.mkdtemp(prefix="safehub-test-"))  # files the app writes (models, snapshots) stay out of var/

@@ -31,12 +31,26 @@ class ChronologyEvent:
 
 def person_chronology(*, person, user, categories: set[str] | None = None) -> list[ChronologyEvent]:
     events: list[ChronologyEvent] = []
+    # A merged person's records belong to the survivor's chronology (they were never moved).
+    records_of = [person, *_merged_into(person)]
     for name in CHRONOLOGY_MODULES:
         try:
             module = import_module(name)
         except ModuleNotFoundError:
             continue
-        events.extend(module.chronology(person, user))
+        for someone in records_of:
+            events.extend(module.chronology(someone, user))
     if categories:
         events = [e for e in events if e.category in categories]
     return sorted(events, key=lambda e: e.at, reverse=True)
+
+
+def _merged_into(person) -> list:
+    from safehub.people.models import Person
+
+    found, frontier = [], [person.pk]
+    while frontier:
+        batch = list(Person.objects.filter(merged_into_id__in=frontier))
+        found += batch
+        frontier = [p.pk for p in batch]
+    return found

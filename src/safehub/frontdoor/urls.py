@@ -6,6 +6,7 @@ app_name = "frontdoor"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("contacts/new/", views.contact_new, name="contact_new"),
+    path("contacts/match/", views.match_lookup, name="match_lookup"),
     path("contacts/<int:contact_id>/", views.contact_detail, name="contact"),
     path("contacts/<int:contact_id>/rag/", views.contact_rate, name="contact_rate"),
     path("contacts/<int:contact_id>/match/", views.contact_match, name="contact_match"),

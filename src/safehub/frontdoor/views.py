@@ -105,7 +105,8 @@ def contact_new(request):
                 return redirect("frontdoor:outcomes")
         # Keep everything typed, even if the session times out before it is corrected.
         services.draft_save(by=request.user, data=request.POST.dict(), now=now)
-    return render(request, "frontdoor/contact_form.html", {"form": form, "formset": formset, "restored": restored})
+    return render(request, "frontdoor/contact_form.html", {"form": form, "formset": formset, "restored": restored,
+                                                           "can_match": policy.can(request.user, "frontdoor.triage")})
 
 
 @login_required
@@ -495,3 +496,28 @@ def consultation_advise(request, consultation_id: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("frontdoor:consultations")
+
+
+@login_required
+@require_POST
+def match_lookup(request):
+    """Ranked candidates for one child on the contact form (front door only); the lookup is audited."""
+    from safehub.core import audit
+    from safehub.core.models import AuditAction
+    from safehub.people.forms import GovDateField
+    from safehub.people.matching_service import lookup_candidates
+
+    policy.require(request.user, "frontdoor.triage")
+    prefix = request.POST.get("prefix", "child-0")
+    get = lambda name: request.POST.get(f"{prefix}-{name}", "").strip()  # noqa: E731
+    try:
+        dob = GovDateField(required=False).clean(get("date_of_birth"))
+    except ValidationError:
+        dob = None
+    candidates = []
+    if get("family_name") or get("given_name"):
+        candidates = lookup_candidates(given_name=get("given_name"), family_name=get("family_name"),
+                                       date_of_birth=dob, sex=get("sex"), postcode=get("postcode"))
+        audit.record(actor=request.user, action=AuditAction.SEARCH, at=timezone.now(), object_type="people.Person",
+                     details={"results": len(candidates), "via": "contact form"})
+    return render(request, "frontdoor/_candidates.html", {"candidates": candidates, "prefix": prefix})

@@ -10,7 +10,7 @@ from django.db import transaction
 from safehub.agencies.models import Agency, AgencyKind
 from safehub.core.demo import DemoContext
 from safehub.people.models import Address, EducationPlacement, Involvement, Person, Relationship
-from safehub.synth.population import generate_population
+from safehub.synth.population import generate_population, make_variant
 
 BATCH = 5000
 
@@ -33,6 +33,8 @@ def seed(ctx: DemoContext) -> str:
     household_setting: dict[tuple[int, str], int] = {}
     batch: list = []
     total = 0
+
+    variants: list = []
 
     def flush(batch):
         people = Person.objects.bulk_create([p for p, _ in batch], batch_size=BATCH)
@@ -64,6 +66,8 @@ def seed(ctx: DemoContext) -> str:
                 interpreter_needed=synth.first_language not in ("English", "") and rng.random() < 0.25,
             )
             batch.append((person, synth))
+            if rng.random() < 0.004:  # the same person recorded again by another agency, with errors
+                variants.append(synth)
             if len(batch) >= BATCH:
                 flush(batch)
                 total += len(batch)
@@ -104,10 +108,21 @@ def seed(ctx: DemoContext) -> str:
                             person_id=pid, agency_id=setting, kind="EDUCATION", started_at=started, source="demo"
                         )
                     )
+        duplicates = []
+        for synth in variants:
+            v = make_variant(synth, rng, as_of=today)
+            duplicates.append((Person(
+                given_name="" if v["given_name"] == "Baby" else v["given_name"], middle_names=v["middle_names"],
+                family_name=v["family_name"], date_of_birth=v["date_of_birth"], sex=v["sex"] or "U",
+                ethnicity="NOBT", nhs_number=v["nhs_number"] or ""), v))
+        made = Person.objects.bulk_create([p for p, _ in duplicates], batch_size=BATCH)
+        Address.objects.bulk_create([Address(person=p, line_1=v["address_line"], town="Hamwic", postcode=v["postcode"])
+                                     for p, (_, v) in zip(made, duplicates, strict=True)], batch_size=BATCH)
         Relationship.objects.bulk_create(relationships, batch_size=BATCH)
         EducationPlacement.objects.bulk_create(placements, batch_size=BATCH)
         Involvement.objects.bulk_create(involvements, batch_size=BATCH)
-    return f"{total:,} people, {len(relationships):,} relationships, {len(placements):,} education placements"
+    return (f"{total:,} people (+{len(duplicates):,} recorded twice by another agency), "
+            f"{len(relationships):,} relationships, {len(placements):,} education placements")
 
 
 def date_for_start(today, age: int):

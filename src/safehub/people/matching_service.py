@@ -30,12 +30,26 @@ def _records(min_id: int):
                           postcode=postcodes.get(pk, ""), address="", nhs_number=nhs)
 
 
+def model_path():
+    from django.conf import settings
+
+    return settings.DATA_DIR / "match_model.json"
+
+
+def saved_model():
+    """The model trained by the last register deduplication, if any (training a large register is slow)."""
+    from safehub.matching import MatchModel
+
+    path = model_path()
+    return MatchModel.from_json(path.read_text()) if path.exists() else None
+
+
 def register_index() -> MatchIndex:
     """Return the process's index of the register, adding any people created since it was built."""
     with _lock:
         if _state["index"] is None:
             records = list(_records(0))
-            _state["index"] = MatchIndex.build(records)
+            _state["index"] = MatchIndex.build(records, model=saved_model())
             _state["max_id"] = max((int(r.record_id) for r in records), default=0)
         else:
             for record in _records(_state["max_id"]):

@@ -310,3 +310,48 @@ class BreakGlassGrant(models.Model):
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="break_glass_has_reason"),
         ]
+
+
+class DuplicateStatus(models.TextChoices):
+    PENDING = "PENDING", "Awaiting review"
+    MERGED = "MERGED", "Same person: merged"
+    NOT_DUPLICATE = "NOT_DUPLICATE", "Different people"
+
+
+class DuplicateCandidate(models.Model):
+    """A pair the matching engine could not decide: a person reviews it (the clerical review queue)."""
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    probability = models.FloatField()
+    reasons = models.JSONField(default=list)
+    found_at = models.DateTimeField()
+    status = models.CharField(max_length=15, choices=DuplicateStatus.choices, default=DuplicateStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-probability"]
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicate_pair_once"),
+            models.CheckConstraint(condition=Q(person_a__lt=models.F("person_b")), name="duplicate_pair_ordered"),
+        ]
+
+
+class Merge(models.Model):
+    """A merge of one person record into another; undoing it (unmerge) is recorded too."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_in")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_out")
+    merged_at = models.DateTimeField()
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", help_text="Empty when the engine merged automatically")
+    probability = models.FloatField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-merged_at"]

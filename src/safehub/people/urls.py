@@ -14,4 +14,7 @@ urlpatterns = [
     path("<int:person_id>/break-glass/", views.break_glass, name="break_glass"),
     path("<int:person_id>/access-log/", views.access_log, name="access_log"),
     path("break-glass/<int:grant_id>/review/", views.break_glass_review, name="break_glass_review"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("duplicates/<int:candidate_id>/decide/", views.duplicate_decide, name="duplicate_decide"),
+    path("merges/<int:merge_id>/undo/", views.unmerge, name="unmerge"),
 ]

@@ -207,3 +207,64 @@ def break_glass_review(request, grant_id: int):
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     return redirect("core:security_review")
+
+
+@login_required
+def duplicates(request):
+    from safehub.people.models import DuplicateCandidate, DuplicateStatus, Merge
+
+    policy.require(request.user, "people.merge")
+    now = timezone.now()
+    pairs = list(DuplicateCandidate.objects.filter(status=DuplicateStatus.PENDING)
+                 .select_related("person_a", "person_b")[:25])
+    rows = []
+    for pair in pairs:
+        people = []
+        for person in (pair.person_a, pair.person_b):
+            selectors.person_get_for_user(user=request.user, person_id=person.pk, now=now, reason="duplicate review")
+            address = person.addresses.filter(ended_date__isnull=True).first()
+            people.append({"id": person.pk, "name": person.display_name, "dob": person.date_of_birth,
+                           "sex": person.get_sex_display(), "nhs": person.nhs_number,
+                           "postcode": address.postcode if address else ""})
+        rows.append({"id": pair.pk, "probability": round(100 * pair.probability, 1), "people": people,
+                     "reasons": pair.reasons})
+    merges = list(Merge.objects.filter(undone_at__isnull=True).select_related("survivor", "merged")[:25])
+    return render(request, "people/duplicates.html", {
+        "rows": rows, "merges": merges,
+        "pending": DuplicateCandidate.objects.filter(status=DuplicateStatus.PENDING).count()})
+
+
+@login_required
+@require_POST
+def duplicate_decide(request, candidate_id: int):
+    from safehub.people.merging import duplicate_decide as decide
+    from safehub.people.models import DuplicateCandidate
+
+    candidate = DuplicateCandidate.objects.filter(pk=candidate_id).first()
+    if candidate is None:
+        raise Http404
+    try:
+        decide(candidate=candidate, same_person=request.POST.get("same") == "1", by=request.user, now=timezone.now())
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Decision recorded")
+    return redirect("people:duplicates")
+
+
+@login_required
+@require_POST
+def unmerge(request, merge_id: int):
+    from safehub.people.merging import person_unmerge
+    from safehub.people.models import Merge
+
+    merge = Merge.objects.filter(pk=merge_id).first()
+    if merge is None:
+        raise Http404
+    try:
+        person_unmerge(merge=merge, by=request.user, now=timezone.now(), reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Merge undone: both records stand on their own again")
+    return redirect("people:duplicates")

@@ -21,6 +21,7 @@ STAGES = [
     "safehub.partnership.demo",
     "safehub.exchange.demo",
     "safehub.insight.demo",
+    "safehub.people.demo_matching",
 ]
 
 
@@ -44,7 +45,7 @@ class Command(BaseCommand):
             progress=self._progress if sys.stderr.isatty() else None,
         )
         for stage in STAGES:
-            short = stage.split(".")[1]
+            short = "matching" if stage.endswith("demo_matching") else stage.split(".")[1]
             if only and short not in only:
                 continue
             try:
