@@ -29,6 +29,7 @@ from safehub.frontdoor.services import decision_due
 from safehub.people.models import Address, EducationPlacement, Involvement, Person
 
 CONTACTS_PER_YEAR = 21_500
+CHUNK = 50_000
 # (source code, share, agency kind the referrer comes from)
 SOURCES = [
     ("6", 0.30, AgencyKind.POLICE),
@@ -111,7 +112,7 @@ def seed(ctx: DemoContext) -> str:
     today = ctx.today
     start = ctx.start
     days = (today - start).days
-    total = int(CONTACTS_PER_YEAR * ctx.scale * days / 365)
+    total = int(CONTACTS_PER_YEAR * ctx.cache.get("contacts_scale", ctx.scale) * days / 365)
     children = list(
         Person.objects.filter(date_of_birth__gt=today - timedelta(days=18 * 365 + 4)).values_list(
             "pk", "given_name", "family_name", "date_of_birth", "sex", "ethnicity"
@@ -143,238 +144,257 @@ def seed(ctx: DemoContext) -> str:
     # A core of children come back again and again (re-referrals, repeat police call-outs).
     frequent = rng.sample(children, k=min(len(children), max(50, total // 12)))
 
-    contacts, meta = [], []
-    for _i in range(total):
-        # Volumes rise slightly in term time and dip in August and at Christmas.
+    def draw_day() -> date:
+        # Volumes dip in August and at Christmas.
         day = start + timedelta(days=rng.randrange(days))
         if day.month == 8 and rng.random() < 0.35 or (day.month == 12 and day.day > 22 and rng.random() < 0.5):
             day = start + timedelta(days=rng.randrange(days))
-        hour = rng.triangular(7, 23, 13) if day.weekday() < 5 else rng.uniform(0, 24)
-        received = _aware(day, hour)
-        child = rng.choice(frequent) if rng.random() < 0.3 else rng.choice(children)
-        source = _weighted(rng, [(s, w) for s, w, _ in SOURCES])
-        kind = next(k for s, _, k in SOURCES if s == source)
-        referrer = rng.choice(agencies_by_kind[kind]) if kind and agencies_by_kind.get(kind) else None
-        progress = (received.date() - start).days / max(days, 1)  # recording improves over the two years
-        police = source == "6"
-        high_risk = police and rng.random() < 0.16
-        delay_hours = math.exp(rng.gauss(2.3, 1.0)) if police else 0  # median about 10 hours; a long tail
-        incident = received - timedelta(hours=delay_hours) if police else None
-        concerns = sorted(set(rng.choices(CONCERNS, weights=CONCERN_WEIGHTS, k=rng.choice([1, 1, 2, 3]))))
-        da = police and ("3A" in concerns or "3B" in concerns or rng.random() < 0.45)
-        if da and "3B" not in concerns:
-            concerns.append("3B")
-        voice = rng.random() < 0.55 + 0.3 * progress
-        ethnicity = child[5] if rng.random() < 0.7 + 0.25 * progress else "NOBT"
-        urgency = (
-            "IMMEDIATE" if high_risk and rng.random() < 0.3 else ("SAME_DAY" if rng.random() < 0.15 else "STANDARD")
-        )
-        pid, given, family, dob, sex, _eth = child
-        contacts.append(
-            Contact(
-                family_ref=uuid.uuid4(),
-                person_id=pid,
-                child_given_name=given,
-                child_family_name=family,
-                child_date_of_birth=dob,
-                child_sex=sex,
-                child_postcode=postcodes.get(pid, ""),
-                ethnicity=ethnicity,
-                child_voice=rng.choice(VOICES) if voice else "",
-                voice_not_recorded_reason=""
-                if voice
-                else rng.choice(
-                    ["Child not seen", "Asleep when police attended", "Referrer did not speak to the child"]
-                ),
-                source=source,
-                referrer_agency=referrer,
-                referrer_name=rng.choice(["A. Patel", "J. Hughes", "S. O'Neill", "K. Mensah", "L. Nowak", "R. Ahmed"]),
-                referrer_role={"6": "Police constable", "2A": "Designated safeguarding lead"}.get(
-                    source, "Practitioner"
-                ),
-                received_at=received,
-                presenting_concerns=concerns,
-                summary=SUMMARIES.get(source, "Worries about the child's safety and wellbeing at home."),
-                consent="GIVEN" if rng.random() < 0.6 else "NOT_SOUGHT",
-                lawful_basis="" if rng.random() < 0.6 else "SAFEGUARDING",
-                urgency=urgency,
-                police_reference=f"44{rng.randrange(10**8):08d}" if police else "",
-                incident_recorded_at=incident,
-                high_risk=high_risk,
-                domestic_abuse_incident=da,
-                police_limit_hours=limit if high_risk else None,
-                decision_due_at=decision_due(received, urgency),
-                created_by=worker,
+        return day
+
+    all_days = sorted(draw_day() for _ in range(total))
+    last_referral: dict[int, date] = {}
+    now = ctx.now
+    totals = {"contacts": 0, "referrals": 0, "requests": 0, "notifications": 0}
+    # Chunks keep memory flat at benchmark scale (millions of contacts); time order is kept across them.
+    for chunk_start in range(0, total, CHUNK):
+        contacts, meta = [], []
+        for day in all_days[chunk_start : chunk_start + CHUNK]:
+            hour = rng.triangular(7, 23, 13) if day.weekday() < 5 else rng.uniform(0, 24)
+            received = _aware(day, hour)
+            child = rng.choice(frequent) if rng.random() < 0.3 else rng.choice(children)
+            source = _weighted(rng, [(s, w) for s, w, _ in SOURCES])
+            kind = next(k for s, _, k in SOURCES if s == source)
+            referrer = rng.choice(agencies_by_kind[kind]) if kind and agencies_by_kind.get(kind) else None
+            progress = (received.date() - start).days / max(days, 1)  # recording improves over the two years
+            police = source == "6"
+            high_risk = police and rng.random() < 0.16
+            delay_hours = math.exp(rng.gauss(2.3, 1.0)) if police else 0  # median about 10 hours; a long tail
+            incident = received - timedelta(hours=delay_hours) if police else None
+            concerns = sorted(set(rng.choices(CONCERNS, weights=CONCERN_WEIGHTS, k=rng.choice([1, 1, 2, 3]))))
+            da = police and ("3A" in concerns or "3B" in concerns or rng.random() < 0.45)
+            if da and "3B" not in concerns:
+                concerns.append("3B")
+            voice = rng.random() < 0.55 + 0.3 * progress
+            ethnicity = child[5] if rng.random() < 0.7 + 0.25 * progress else "NOBT"
+            urgency = (
+                "IMMEDIATE" if high_risk and rng.random() < 0.3 else ("SAME_DAY" if rng.random() < 0.15 else "STANDARD")
             )
-        )
-        meta.append({"days_old": (today - day).days})
-    for c in contacts:  # the constraint: no consent means a lawful basis is recorded
-        if c.consent != "GIVEN" and not c.lawful_basis:
-            c.lawful_basis = "SAFEGUARDING"
-        if c.consent == "GIVEN":
-            c.lawful_basis = ""
-    contacts.sort(key=lambda c: c.received_at)
-    with transaction.atomic():
-        Contact.objects.bulk_create(contacts, batch_size=5000)
-        ctx.say("front door: contacts saved")
-        rags, decisions, requests, referrals, shares, notifications, flags, involvements = (
-            [],
-            [],
-            [],
-            [],
-            [],
-            [],
-            [],
-            [],
-        )
-        last_referral: dict[int, date] = {}
-        now = ctx.now
-        for c in contacts:
-            age_hours = (now - c.received_at).total_seconds() / 3600
-            rating = rng.choices(["RED", "AMBER", "GREEN"], weights=[12, 38, 50])[0]
-            if age_hours > 2:
-                rags.append(
-                    RagRating(
-                        contact=c,
-                        rating=rating,
-                        rationale="Initial screening",
-                        rated_by=worker,
-                        rated_at=c.received_at + timedelta(hours=min(age_hours / 2, 1.5)),
-                    )
-                )
-                c.current_rag = rating
-            if rng.random() < 0.24 and age_hours > 1:
-                asked = c.received_at + timedelta(hours=rng.uniform(0.5, 3))
-                urgent = rating == "RED"
-                due = (
-                    asked + timedelta(hours=4)
-                    if urgent
-                    else datetime.combine(
-                        (asked.astimezone(UK) + timedelta(days=1 if asked.weekday() < 4 else 3)).date(),
-                        time(23, 59),
-                        tzinfo=UK,
-                    )
-                )
-                roll = rng.random()
-                answered = None
-                if roll < 0.8 - 0.15 * (c.received_at.month in (1, 2, 3)):  # winter pressure on the navigator
-                    answered = asked + (due - asked) * rng.uniform(0.1, 0.95)
-                elif roll < 0.95:
-                    answered = due + timedelta(hours=rng.uniform(1, 40))
-                if answered and answered > now:
-                    answered = None
-                requests.append(
-                    InformationRequest(
-                        contact=c,
-                        agency=icb,
-                        question="Is the child or family known to health services? Any concerns?",
-                        urgency="URGENT" if urgent else "STANDARD",
-                        requested_by=worker,
-                        requested_at=asked,
-                        due_at=due,
-                        answer="Known to health visiting; missed two appointments." if answered else "",
-                        answered_by=navigator if answered else None,
-                        answered_at=answered,
-                    )
-                )
-            if age_hours < rng.uniform(2, 60):
-                c.status = ContactStatus.TRIAGE if c.current_rag else ContactStatus.DRAFT_MATCH
-                continue
-            decided_at = min(c.decision_due_at - timedelta(hours=rng.uniform(-6, 20)), now - timedelta(minutes=30))
-            decided_at = max(decided_at, c.received_at + timedelta(minutes=20))
-            outcome = _weighted(rng, OUTCOMES)
-            if c.high_risk and rng.random() < 0.5:
-                outcome = "STRATEGY_DISCUSSION"
-            decisions.append(
-                Decision(
-                    contact=c,
-                    outcome=outcome,
-                    rationale="Threshold considered against the partnership's levels of need.",
-                    decided_by=worker,
-                    decided_at=decided_at,
-                    signed_off_by=manager,
-                    signed_off_at=decided_at + timedelta(minutes=45),
+            pid, given, family, dob, sex, _eth = child
+            contacts.append(
+                Contact(
+                    family_ref=uuid.uuid4(),
+                    person_id=pid,
+                    child_given_name=given,
+                    child_family_name=family,
+                    child_date_of_birth=dob,
+                    child_sex=sex,
+                    child_postcode=postcodes.get(pid, ""),
+                    ethnicity=ethnicity,
+                    child_voice=rng.choice(VOICES) if voice else "",
+                    voice_not_recorded_reason=""
+                    if voice
+                    else rng.choice(
+                        ["Child not seen", "Asleep when police attended", "Referrer did not speak to the child"]
+                    ),
+                    source=source,
+                    referrer_agency=referrer,
+                    referrer_name=rng.choice(
+                        ["A. Patel", "J. Hughes", "S. O'Neill", "K. Mensah", "L. Nowak", "R. Ahmed"]
+                    ),
+                    referrer_role={"6": "Police constable", "2A": "Designated safeguarding lead"}.get(
+                        source, "Practitioner"
+                    ),
+                    received_at=received,
+                    presenting_concerns=concerns,
+                    summary=SUMMARIES.get(source, "Worries about the child's safety and wellbeing at home."),
+                    consent="GIVEN" if rng.random() < 0.6 else "NOT_SOUGHT",
+                    lawful_basis="" if rng.random() < 0.6 else "SAFEGUARDING",
+                    urgency=urgency,
+                    police_reference=f"44{rng.randrange(10**8):08d}" if police else "",
+                    incident_recorded_at=incident,
+                    high_risk=high_risk,
+                    domestic_abuse_incident=da,
+                    police_limit_hours=limit if high_risk else None,
+                    decision_due_at=decision_due(received, urgency),
+                    created_by=worker,
                 )
             )
-            c.status = ContactStatus.CLOSED
-            if outcome in ("CIN_REFERRAL", "STRATEGY_DISCUSSION"):
-                ref_date = c.received_at.astimezone(UK).date()
-                previous = last_referral.get(c.person_id)
-                is_re = previous is not None and same_date_one_year_earlier(ref_date) <= previous < ref_date
-                referrals.append(
-                    Referral(
-                        person_id=c.person_id,
-                        contact=c,
-                        referral_date=ref_date,
-                        source=c.source,
-                        is_re_referral=is_re,
-                        nfa=rng.random() < 0.18,
-                    )
-                )
-                last_referral[c.person_id] = ref_date
-                involvements.append(
-                    Involvement(
-                        person_id=c.person_id, agency=csc, kind="CASE_HOLDER", started_at=c.received_at, source="demo"
-                    )
-                )
-            if c.referrer_agency_id:
-                read = decided_at + timedelta(hours=rng.uniform(1, 72)) if rng.random() < 0.75 else None
-                shares.append(
-                    OutcomeShare(
-                        contact=c,
-                        agency_id=c.referrer_agency_id,
-                        shared_at=decided_at,
-                        read_at=read if read and read < now else None,
-                    )
-                )
-            if (
-                c.high_risk
-                and c.incident_recorded_at
-                and (c.received_at - c.incident_recorded_at).total_seconds() > c.police_limit_hours * 3600
-                and rng.random() < 0.4
-            ):
-                flags.append(
-                    LateFlag(
-                        contact=c,
-                        raised_by=worker,
-                        agency=csc,
-                        raised_at=decided_at,
-                        reason="Received after the agreed 24-hour limit; delayed the strategy discussion.",
-                    )
-                )
-        for c in contacts:
-            if c.domestic_abuse_incident and c.incident_recorded_at:
-                due = next_school_day_start(c.incident_recorded_at)
-                for setting in placements.get(c.person_id, []):
-                    delivered = c.received_at + timedelta(minutes=rng.uniform(5, 90))
-                    if rng.random() < 0.08:
-                        delivered = due + timedelta(hours=rng.uniform(1, 30))
-                    delivered = min(delivered, now)
-                    ack = delivered + timedelta(hours=rng.uniform(0.2, 6)) if rng.random() < 0.9 else None
-                    notifications.append(
-                        EducationNotification(
+            meta.append({"days_old": (today - day).days})
+        for c in contacts:  # the constraint: no consent means a lawful basis is recorded
+            if c.consent != "GIVEN" and not c.lawful_basis:
+                c.lawful_basis = "SAFEGUARDING"
+            if c.consent == "GIVEN":
+                c.lawful_basis = ""
+        contacts.sort(key=lambda c: c.received_at)
+        with transaction.atomic():
+            Contact.objects.bulk_create(contacts, batch_size=5000)
+            ctx.say("front door: contacts saved")
+            rags, decisions, requests, referrals, shares, notifications, flags, involvements = (
+                [],
+                [],
+                [],
+                [],
+                [],
+                [],
+                [],
+                [],
+            )
+            for c in contacts:
+                age_hours = (now - c.received_at).total_seconds() / 3600
+                rating = rng.choices(["RED", "AMBER", "GREEN"], weights=[12, 38, 50])[0]
+                if age_hours > 2:
+                    rags.append(
+                        RagRating(
                             contact=c,
-                            person_id=c.person_id,
-                            setting_id=setting,
-                            incident_at=c.incident_recorded_at,
-                            due_at=due,
-                            delivered_at=delivered,
-                            acknowledged_at=ack if ack and ack < now else None,
-                            summary="Police attended a domestic abuse incident at the child's home. Please offer support.",
+                            rating=rating,
+                            rationale="Initial screening",
+                            rated_by=worker,
+                            rated_at=c.received_at + timedelta(hours=min(age_hours / 2, 1.5)),
                         )
                     )
-        Contact.objects.bulk_update(contacts, ["status", "current_rag"], batch_size=5000)
-        for model, rows in (
-            (RagRating, rags),
-            (InformationRequest, requests),
-            (Decision, decisions),
-            (Referral, referrals),
-            (OutcomeShare, shares),
-            (EducationNotification, notifications),
-            (LateFlag, flags),
-            (Involvement, involvements),
-        ):
-            model.objects.bulk_create(rows, batch_size=5000)
+                    c.current_rag = rating
+                if rng.random() < 0.24 and age_hours > 1:
+                    asked = c.received_at + timedelta(hours=rng.uniform(0.5, 3))
+                    urgent = rating == "RED"
+                    due = (
+                        asked + timedelta(hours=4)
+                        if urgent
+                        else datetime.combine(
+                            (asked.astimezone(UK) + timedelta(days=1 if asked.weekday() < 4 else 3)).date(),
+                            time(23, 59),
+                            tzinfo=UK,
+                        )
+                    )
+                    roll = rng.random()
+                    answered = None
+                    if roll < 0.8 - 0.15 * (c.received_at.month in (1, 2, 3)):  # winter pressure on the navigator
+                        answered = asked + (due - asked) * rng.uniform(0.1, 0.95)
+                    elif roll < 0.95:
+                        answered = due + timedelta(hours=rng.uniform(1, 40))
+                    if answered and answered > now:
+                        answered = None
+                    requests.append(
+                        InformationRequest(
+                            contact=c,
+                            agency=icb,
+                            question="Is the child or family known to health services? Any concerns?",
+                            urgency="URGENT" if urgent else "STANDARD",
+                            requested_by=worker,
+                            requested_at=asked,
+                            due_at=due,
+                            answer="Known to health visiting; missed two appointments." if answered else "",
+                            answered_by=navigator if answered else None,
+                            answered_at=answered,
+                        )
+                    )
+                if age_hours < rng.uniform(2, 60):
+                    c.status = ContactStatus.TRIAGE if c.current_rag else ContactStatus.DRAFT_MATCH
+                    continue
+                decided_at = min(c.decision_due_at - timedelta(hours=rng.uniform(-6, 20)), now - timedelta(minutes=30))
+                decided_at = max(decided_at, c.received_at + timedelta(minutes=20))
+                outcome = _weighted(rng, OUTCOMES)
+                if c.high_risk and rng.random() < 0.5:
+                    outcome = "STRATEGY_DISCUSSION"
+                decisions.append(
+                    Decision(
+                        contact=c,
+                        outcome=outcome,
+                        rationale="Threshold considered against the partnership's levels of need.",
+                        decided_by=worker,
+                        decided_at=decided_at,
+                        signed_off_by=manager,
+                        signed_off_at=decided_at + timedelta(minutes=45),
+                    )
+                )
+                c.status = ContactStatus.CLOSED
+                if outcome in ("CIN_REFERRAL", "STRATEGY_DISCUSSION"):
+                    ref_date = c.received_at.astimezone(UK).date()
+                    previous = last_referral.get(c.person_id)
+                    is_re = previous is not None and same_date_one_year_earlier(ref_date) <= previous < ref_date
+                    referrals.append(
+                        Referral(
+                            person_id=c.person_id,
+                            contact=c,
+                            referral_date=ref_date,
+                            source=c.source,
+                            is_re_referral=is_re,
+                            nfa=rng.random() < 0.18,
+                        )
+                    )
+                    last_referral[c.person_id] = ref_date
+                    involvements.append(
+                        Involvement(
+                            person_id=c.person_id,
+                            agency=csc,
+                            kind="CASE_HOLDER",
+                            started_at=c.received_at,
+                            source="demo",
+                        )
+                    )
+                if c.referrer_agency_id:
+                    read = decided_at + timedelta(hours=rng.uniform(1, 72)) if rng.random() < 0.75 else None
+                    shares.append(
+                        OutcomeShare(
+                            contact=c,
+                            agency_id=c.referrer_agency_id,
+                            shared_at=decided_at,
+                            read_at=read if read and read < now else None,
+                        )
+                    )
+                if (
+                    c.high_risk
+                    and c.incident_recorded_at
+                    and (c.received_at - c.incident_recorded_at).total_seconds() > c.police_limit_hours * 3600
+                    and rng.random() < 0.4
+                ):
+                    flags.append(
+                        LateFlag(
+                            contact=c,
+                            raised_by=worker,
+                            agency=csc,
+                            raised_at=decided_at,
+                            reason="Received after the agreed 24-hour limit; delayed the strategy discussion.",
+                        )
+                    )
+            for c in contacts:
+                if c.domestic_abuse_incident and c.incident_recorded_at:
+                    due = next_school_day_start(c.incident_recorded_at)
+                    for setting in placements.get(c.person_id, []):
+                        delivered = c.received_at + timedelta(minutes=rng.uniform(5, 90))
+                        if rng.random() < 0.08:
+                            delivered = due + timedelta(hours=rng.uniform(1, 30))
+                        delivered = min(delivered, now)
+                        ack = delivered + timedelta(hours=rng.uniform(0.2, 6)) if rng.random() < 0.9 else None
+                        notifications.append(
+                            EducationNotification(
+                                contact=c,
+                                person_id=c.person_id,
+                                setting_id=setting,
+                                incident_at=c.incident_recorded_at,
+                                due_at=due,
+                                delivered_at=delivered,
+                                acknowledged_at=ack if ack and ack < now else None,
+                                summary="Police attended a domestic abuse incident at the child's home. Please offer support.",
+                            )
+                        )
+            Contact.objects.bulk_update(contacts, ["status", "current_rag"], batch_size=5000)
+            for model, rows in (
+                (RagRating, rags),
+                (InformationRequest, requests),
+                (Decision, decisions),
+                (Referral, referrals),
+                (OutcomeShare, shares),
+                (EducationNotification, notifications),
+                (LateFlag, flags),
+                (Involvement, involvements),
+            ):
+                model.objects.bulk_create(rows, batch_size=5000)
+            totals["contacts"] += len(contacts)
+            totals["referrals"] += len(referrals)
+            totals["requests"] += len(requests)
+            totals["notifications"] += len(notifications)
+        ctx.say(f"front door: {totals['contacts']:,} contacts")
+    with transaction.atomic():
         consultations = []
         for _ in range(int(1500 * ctx.scale * days / 365)):
             asked = _aware(start + timedelta(days=rng.randrange(days)), rng.uniform(8, 17))
@@ -398,6 +418,7 @@ def seed(ctx: DemoContext) -> str:
             )
         Consultation.objects.bulk_create(consultations, batch_size=5000)
     return (
-        f"{len(contacts):,} contacts, {len(referrals):,} referrals, {len(requests):,} information requests, "
-        f"{len(notifications):,} education notifications, {len(consultations):,} consultations"
+        f"{totals['contacts']:,} contacts, {totals['referrals']:,} referrals, "
+        f"{totals['requests']:,} information requests, {totals['notifications']:,} education notifications, "
+        f"{len(consultations):,} consultations"
     )
