@@ -224,6 +224,9 @@ SAFEHUB_TIMESCALES = {
     "health_request_working_days": 1,
     "health_request_urgent_hours": 4,
 }
+# The local authority's DfE code (CIN census returns).
+SAFEHUB_LA_CODE = env.str("SAFEHUB_LA_CODE", default="852")
+
 # Person matching: pairs above "upper" are merged automatically, between the two go to clerical review.
 SAFEHUB_MATCH_THRESHOLDS = {
     "upper": env.float("SAFEHUB_MATCH_UPPER", default=0.95),
