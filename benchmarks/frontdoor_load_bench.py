@@ -83,7 +83,9 @@ def run_load(db: str, seconds: int, users: int) -> dict:
                 break
             except OSError:
                 time.sleep(0.3)
-        prefix = RESULTS / "frontdoor_load"
+        import tempfile
+
+        prefix = Path(tempfile.mkdtemp(prefix="safehub-locust-")) / "frontdoor_load"
         started = time.perf_counter()
         subprocess.run([str(Path(PY).parent / "locust"), "-f", str(ROOT / "benchmarks" / "locust_frontdoor.py"),
                         "--headless", "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host",

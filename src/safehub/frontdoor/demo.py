@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import uuid
 from datetime import date, datetime, time, timedelta
@@ -142,6 +143,8 @@ def seed(ctx: DemoContext) -> str:
     navigator = users["demo.navigator"]
     limit = settings.SAFEHUB_TIMESCALES["police_high_risk_limit_hours"]
     # A core of children come back again and again (re-referrals, repeat police call-outs).
+    children.sort(key=lambda c: c[3])
+    dobs = [c[3] for c in children]
     frequent = rng.sample(children, k=min(len(children), max(50, total // 12)))
 
     def draw_day() -> date:
@@ -161,7 +164,13 @@ def seed(ctx: DemoContext) -> str:
         for day in all_days[chunk_start : chunk_start + CHUNK]:
             hour = rng.triangular(7, 23, 13) if day.weekday() < 5 else rng.uniform(0, 24)
             received = _aware(day, hour)
-            child = rng.choice(frequent) if rng.random() < 0.3 else rng.choice(children)
+            # Only children already born on the day of the contact (unborn babies have their own plans).
+            born = bisect.bisect_right(dobs, day)
+            if born == 0:
+                continue
+            child = rng.choice(frequent) if rng.random() < 0.3 else children[rng.randrange(born)]
+            if child[3] > day:
+                child = children[rng.randrange(born)]
             source = _weighted(rng, [(s, w) for s, w, _ in SOURCES])
             kind = next(k for s, _, k in SOURCES if s == source)
             referrer = rng.choice(agencies_by_kind[kind]) if kind and agencies_by_kind.get(kind) else None
