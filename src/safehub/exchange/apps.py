@@ -9,3 +9,4 @@ class ExchangeConfig(AppConfig):
         from safehub.exchange import signals
 
         signals.connect()
+        signals.connect_events()

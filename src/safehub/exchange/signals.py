@@ -44,3 +44,21 @@ def connect() -> None:
 
     post_save.connect(_outcome_shared, sender=OutcomeShare, dispatch_uid="exchange_outcome_shared")
     post_save.connect(_notification_created, sender=EducationNotification, dispatch_uid="exchange_notification_created")
+
+
+def _casework_shared(payload: dict) -> None:
+    """Strategy records and enquiry outcomes shared by casework (published after commit)."""
+    from safehub.exchange.services import webhook_event_emit
+
+    webhook_event_emit(
+        agency_id=payload["agency_id"],
+        event="record.shared",
+        payload={"kind": payload["kind"], "id": payload["share_id"]},
+        now=timezone.now(),
+    )
+
+
+def connect_events() -> None:
+    from safehub.core import events
+
+    events.subscribe("record.shared", _casework_shared)

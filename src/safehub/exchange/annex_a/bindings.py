@@ -13,6 +13,7 @@ file must load in seconds. The invariants those services keep are kept here too 
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
@@ -70,6 +71,10 @@ class Binding:
         """Map natural keys to records of these people (the oldest record, or the newest just made)."""
         return {}
 
+    def read_back(self, rows: list[dict], keys: set[str]) -> dict[str, int]:
+        """Return the primary keys of records just inserted from ``rows``, by natural key."""
+        return self.match_unlinked({row["person_id"] for row in rows}, keys, newest=True)
+
     def after_import(self, person_ids: set[int]) -> None:
         """Recompute anything that depends on a child's other records (e.g. re-referral flags)."""
 
@@ -102,6 +107,7 @@ class ContactsBinding(Binding):
 
         received = uk_noon(values["contact_date"])
         return {
+            "family_ref": uuid.uuid4(),  # one contact per row: also how read_back finds it
             "person_id": person_id,
             "child_family_name": "Not known",
             "source": values["source"],
@@ -116,6 +122,16 @@ class ContactsBinding(Binding):
             "created_by_id": getattr(ctx.by, "pk", None),
             **self.fields_of(values),
         }
+
+    def read_back(self, rows, keys):
+        from safehub.frontdoor.models import Contact
+
+        key_of = {
+            row["family_ref"]: f"{row['person_id']}|{uk_day(row['received_at']).isoformat()}|{row['source']}"
+            for row in rows
+        }
+        found = Contact.objects.filter(family_ref__in=list(key_of)).values_list("family_ref", "pk")
+        return {key_of[ref]: pk for ref, pk in found}
 
     def match_unlinked(self, person_ids, keys, newest=False):
         from safehub.frontdoor.models import Contact

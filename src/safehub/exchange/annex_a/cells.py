@@ -104,7 +104,7 @@ def parse_int(raw: object) -> Parsed:
 
 
 def parse_id(raw: object) -> Parsed:
-    if isinstance(raw, float) and raw == int(raw):
+    if isinstance(raw, float) and math.isfinite(raw) and raw == int(raw):
         raw = int(raw)  # Excel turns a numeric ID into 1234.0
     text = str(raw).strip()
     if len(text) > 64:
@@ -115,7 +115,7 @@ def parse_id(raw: object) -> Parsed:
 
 
 def parse_text(raw: object) -> Parsed:
-    if isinstance(raw, float) and raw == int(raw):
+    if isinstance(raw, float) and math.isfinite(raw) and raw == int(raw):
         raw = int(raw)
     text = " ".join(_CONTROL.sub("", str(raw)).split())  # control characters cannot go back into a workbook
     if len(text) > 200:

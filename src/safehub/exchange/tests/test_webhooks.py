@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from django.utils import timezone
+
+from safehub.exchange import services
+from safehub.exchange.models import DeliveryStatus, WebhookDelivery
+from safehub.frontdoor.models import Contact, OutcomeShare
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def receiver():
+    """A local HTTP server on 127.0.0.1 that fails the first request, then records the rest."""
+    received: list[dict] = []
+    state = {"fail_next": True}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's method name
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            if state["fail_next"]:
+                state["fail_next"] = False
+                self.send_response(503)
+                self.end_headers()
+                return
+            received.append(
+                {
+                    "body": body,
+                    "signature": self.headers["X-Safehub-Signature"],
+                    "event": self.headers["X-Safehub-Event"],
+                }
+            )
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/hook", received
+    server.shutdown()
+
+
+def test_outcome_share_is_delivered_signed_after_a_retry(
+    receiver, police, police_officer, django_capture_on_commit_callbacks
+):
+    url, received = receiver
+    subscription, secret = services.webhook_subscribe(
+        agency=police, url=url, events=["record.shared"], by=police_officer, now=timezone.now()
+    )
+    contact = Contact.objects.create(
+        child_family_name="Jones",
+        source="6",
+        received_at=timezone.now(),
+        summary="x",
+        consent="GIVEN",
+        decision_due_at=timezone.now(),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        share = OutcomeShare.objects.create(contact=contact, agency=police, shared_at=timezone.now())
+
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.PENDING and delivery.attempts == 1 and delivery.last_response_code == 503
+    assert received == []
+
+    assert services.webhook_deliveries_retry(now=delivery.next_attempt_at) == 1
+
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED and delivery.attempts == 2
+    [got] = received
+    expected = "sha256=" + hmac.new(secret.encode(), got["body"], hashlib.sha256).hexdigest()
+    assert got["signature"] == expected and got["event"] == "record.shared"
+    payload = json.loads(got["body"])
+    assert payload["data"] == {"kind": "outcome", "id": share.pk, "url": f"/api/outcomes/?id={share.pk}"}
+
+
+def test_other_agencies_and_other_events_get_nothing(receiver, police, police_officer, school):
+    url, _ = receiver
+    services.webhook_subscribe(
+        agency=police, url=url, events=["notification.created"], by=police_officer, now=timezone.now()
+    )
+    contact = Contact.objects.create(
+        child_family_name="Jones",
+        source="6",
+        received_at=timezone.now(),
+        summary="x",
+        consent="GIVEN",
+        decision_due_at=timezone.now(),
+    )
+
+    OutcomeShare.objects.create(contact=contact, agency=police, shared_at=timezone.now())
+    OutcomeShare.objects.create(contact=contact, agency=school, shared_at=timezone.now())
+
+    assert WebhookDelivery.objects.count() == 0
+
+
+def test_gives_up_after_max_attempts(police, police_officer):
+    subscription, _ = services.webhook_subscribe(
+        agency=police, url="http://127.0.0.1:9/closed", events=["record.shared"], by=police_officer, now=timezone.now()
+    )
+    delivery = WebhookDelivery.objects.create(
+        subscription=subscription, event="record.shared", payload={}, created_at=timezone.now()
+    )
+
+    for _ in range(services.WEBHOOK_MAX_ATTEMPTS):
+        services.webhook_delivery_attempt(delivery=delivery, now=timezone.now())
+
+    assert delivery.status == DeliveryStatus.FAILED and delivery.attempts == services.WEBHOOK_MAX_ATTEMPTS
+
+
+def test_subscriptions_must_be_https_and_for_own_agency(police, police_officer, school):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    with pytest.raises(ValidationError):
+        services.webhook_subscribe(
+            agency=police,
+            url="http://example.org/hook",
+            events=["record.shared"],
+            by=police_officer,
+            now=timezone.now(),
+        )
+    with pytest.raises(PermissionDenied):
+        services.webhook_subscribe(
+            agency=school,
+            url="https://example.org/hook",
+            events=["record.shared"],
+            by=police_officer,
+            now=timezone.now(),
+        )
