@@ -56,8 +56,12 @@ bench: setup
 	@mkdir -p benchmarks/results
 	@for b in benchmarks/*_bench.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
-prove: setup
-	$(PY) -m pytest -q -m "not browser" src/safehub/core/tests
+# Reliability and security proofs that fit in CI time: access, audit, sign-in, faults (scratch
+# PostgreSQL), backup/restore drill, governance, bad input (hypothesis, schemathesis), then bandit/pip-audit.
+prove: setup security
+	$(PY) -m pytest -q -p no:cacheprovider src/safehub/core/tests src/safehub/governance \
+	  src/safehub/people/tests/test_access.py src/safehub/people/tests/test_services.py \
+	  src/safehub/exchange/tests src/safehub/adults/tests/test_io.py
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles
