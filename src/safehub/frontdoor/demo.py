@@ -145,7 +145,7 @@ def seed(ctx: DemoContext) -> str:
     # A core of children come back again and again (re-referrals, repeat police call-outs).
     children.sort(key=lambda c: c[3])
     dobs = [c[3] for c in children]
-    frequent = rng.sample(children, k=min(len(children), max(50, total // 12)))
+    frequent = rng.sample(children, k=min(len(children), max(50, total // 25)))
 
     def draw_day() -> date:
         # Volumes dip in August and at Christmas.
@@ -168,7 +168,7 @@ def seed(ctx: DemoContext) -> str:
             born = bisect.bisect_right(dobs, day)
             if born == 0:
                 continue
-            child = rng.choice(frequent) if rng.random() < 0.3 else children[rng.randrange(born)]
+            child = rng.choice(frequent) if rng.random() < 0.45 else children[rng.randrange(born)]
             if child[3] > day:
                 child = children[rng.randrange(born)]
             source = _weighted(rng, [(s, w) for s, w, _ in SOURCES])

@@ -177,8 +177,25 @@ def _apply_merges(tables: Snapshot, mapping: dict[int, int]) -> Snapshot:
         if name != "persons" and "person_id" in table.column_names:
             index = table.column_names.index("person_id")
             table = table.set_column(index, table.schema.field(index), _remap(table.column(index), mapping))
+            table = _first_per_key(name, table)
         out[name] = table
     return out
+
+
+def _first_per_key(name: str, table: pa.Table) -> pa.Table:
+    """After a merge two people's rows can share a per-person key (e.g. a care leaver's status on a date):
+    keep the first, since they describe the same person on the same day."""
+    dataset = DATASETS.get(name)
+    key = getattr(dataset, "key", None)
+    if not key or "person_id" not in key or table.num_rows == 0:
+        return table
+    seen: set[tuple] = set()
+    keep: list[int] = []
+    for i, row in enumerate(zip(*(table.column(k).to_pylist() for k in key), strict=True)):
+        if row not in seen:
+            seen.add(row)
+            keep.append(i)
+    return table if len(keep) == table.num_rows else table.take(pa.array(keep))
 
 
 # ---------------------------------------------------------------------------------------------
