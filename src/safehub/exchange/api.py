@@ -78,7 +78,9 @@ class AgencyView(GenericAPIView):
 
     @property
     def agency_id(self) -> int:
-        return self.request.auth.agency_id
+        token = self.request.auth
+        assert isinstance(token, ApiToken)  # HasScope admits only agency tokens
+        return token.agency_id
 
 
 class ContactCreateView(AgencyView):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safehub.exchange import api
+from safehub.exchange import api, api_records
 
 urlpatterns = [
     path("contacts/", api.ContactCreateView.as_view(), name="api-contacts"),
@@ -12,4 +12,5 @@ urlpatterns = [
         name="api-notification-acknowledge",
     ),
     path("webhooks/", api.WebhookListView.as_view(), name="api-webhooks"),
+    path("shared-records/", api_records.SharedRecordListView.as_view(), name="api-shared-records"),
 ]

@@ -110,7 +110,8 @@ def seed(ctx: DemoContext) -> str:
         return "no agencies owe returns"
     users = {m.agency_id: m.user for m in Membership.objects.select_related("user").order_by("pk")}
     fallback = get_user_model().objects.order_by("pk").first()
-    submissions, values = [], []
+    submissions = []
+    values: list[SubmissionValue] = []
     for agency, spec in expected:
         for i, (start, end) in enumerate(quarters):
             due = spec.due_date(end)

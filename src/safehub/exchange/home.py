@@ -7,7 +7,7 @@ from safehub.exchange.models import SubmissionReminder
 
 
 def home_panels(user, *, now: datetime) -> list[dict]:
-    panels = []
+    panels: list[dict] = []
     membership = policy.membership_for_user(user)
     if policy.can(user, "exchange.tracker"):
         panels.append(

@@ -22,8 +22,12 @@ class ChildInSerializer(serializers.Serializer):
 
 
 class ContactInSerializer(serializers.Serializer):
-    children = ChildInSerializer(many=True, min_length=1, max_length=20)
-    source = serializers.ChoiceField(choices=ReferralSource.choices)
+    # what ChildInSerializer(many=True, min_length=1, max_length=20) builds, spelt out for type checkers
+    children: serializers.ListSerializer = serializers.ListSerializer(
+        child=ChildInSerializer(), min_length=1, max_length=20
+    )
+    # declared fields are taken off the class by DRF's metaclass, so this does not shadow Field.source
+    source = serializers.ChoiceField(choices=ReferralSource.choices)  # type: ignore[assignment]
     received_at = serializers.DateTimeField()
     summary = serializers.CharField(max_length=10000)
     consent = serializers.ChoiceField(choices=Consent.choices)
@@ -108,4 +112,7 @@ class WebhookCreatedSerializer(WebhookOutSerializer):
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(required=False)
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    # a declared field (taken off the class by DRF's metaclass), not the Serializer.errors property
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )

@@ -15,6 +15,7 @@ import sys
 import urllib.error
 import urllib.request
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -66,7 +67,7 @@ def file_sha256(path: Path) -> str:
     paths = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
     for part in paths:
         with part.open("rb") as handle:
-            for block in iter(lambda h=handle: h.read(1 << 20), b""):
+            for block in iter(partial(handle.read, 1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()
 
@@ -433,7 +434,7 @@ def webhook_event_emit(*, agency_id: int, event: str, payload: dict, now: dateti
         if event in s.events
     ]
     for delivery in deliveries:
-        transaction.on_commit(lambda pk=delivery.pk: _enqueue_delivery(pk))
+        transaction.on_commit(partial(_enqueue_delivery, delivery.pk))
     return deliveries
 
 

@@ -42,7 +42,8 @@ class CodeList:
             prefix = _PREFIX.match(code.label)
             if prefix:
                 self._letters.setdefault(prefix.group(1).lower(), code.value)
-        self.label_of = {c.value: c.label for c in self.codes}
+        # keyed by code; looked up with any cell value (a non-code value is returned unchanged)
+        self.label_of: dict[object, str] = {c.value: c.label for c in self.codes}
 
     def parse(self, raw: str) -> str | None:
         """Return Safehub's code for a cell, or None when it is not one of this list's values."""

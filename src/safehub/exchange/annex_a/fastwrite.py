@@ -36,7 +36,11 @@ def fast_insert(model: type[models.Model], rows: Iterable[dict], batch_size: int
             plans.append((f, "value", f.get_default()))  # "" for text fields, None otherwise, as Django does
     cache: list[dict] = [{} for _ in fields]
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    column_names: list[str] = []
+    for f in fields:
+        assert f.column is not None  # a concrete field always has a database column
+        column_names.append(f.column)
+    columns = ", ".join(connection.ops.quote_name(c) for c in column_names)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 - names from model metadata
 
     unique = {i for i, (f, kind, _) in enumerate(plans) if kind == "callable" or f.unique}

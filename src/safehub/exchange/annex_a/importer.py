@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from safehub.core.calendar import uk_date
 from safehub.exchange.annex_a import cells
@@ -18,6 +19,9 @@ from safehub.exchange.annex_a.bindings import Binding, binding_for
 from safehub.exchange.annex_a.fastwrite import fast_insert
 from safehub.exchange.annex_a.reader import Sheet, open_lists
 from safehub.exchange.annex_a.spec import LISTS, ListSpec
+
+if TYPE_CHECKING:
+    from safehub.exchange.models import ImportJob
 
 CHUNK = 5000
 SYSTEM = "annex_a"
@@ -51,7 +55,7 @@ class ImportResult:
 
 @dataclass
 class Context:
-    job: object  # ImportJob
+    job: ImportJob
     by: object | None
     now: datetime
     system: str = SYSTEM
@@ -210,7 +214,7 @@ def _write_chunk(
     known_persons = {keyed[k][0] for k in unlinked} - ctx.new_person_ids
     adopted = binding.match_unlinked(known_persons, unlinked) if known_persons else {}
     existing_ids = [link.object_id for link in links.values()] + list(adopted.values())
-    objects = binding.model.objects.in_bulk(existing_ids) if existing_ids else {}
+    objects = binding.model._default_manager.in_bulk(existing_ids) if existing_ids else {}
     to_create, create_keys, to_update, new_links, changed_links = [], [], [], [], []
     update_fields: set[str] = set()
     for key, (person_id, values, _number) in keyed.items():
@@ -232,10 +236,14 @@ def _write_chunk(
             update_fields.update(differs)
             to_update.append(obj)
         if link is None:  # a record entered in Safehub with the same natural key: the row is that record
-            new_links.append(
-                AnnexALink(
-                    list_number=spec.number, natural_key=key, object_id=obj.pk, extras=extras, source_import=ctx.job
-                )
+            new_links.append(  # a row for fast_insert, like the links of records made below
+                {
+                    "list_number": spec.number,
+                    "natural_key": key,
+                    "object_id": obj.pk,
+                    "extras": extras,
+                    "source_import_id": ctx.job.pk,
+                }
             )
         elif differs or extras_changed:
             link.extras, link.source_import = extras, ctx.job
@@ -262,7 +270,7 @@ def _write_chunk(
                 changed_links.append(link)
         result.count(name, "imported", len(to_create))
     if to_update:
-        binding.model.objects.bulk_update(to_update, sorted(update_fields), batch_size=1000)
+        binding.model._default_manager.bulk_update(to_update, sorted(update_fields), batch_size=1000)
     if new_links:
         fast_insert(AnnexALink, new_links)
     if changed_links:

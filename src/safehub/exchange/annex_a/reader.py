@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from safehub.exchange.annex_a.spec import LISTS, list_number_of
 
@@ -37,10 +38,10 @@ def decode_csv(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-def _with_header(list_number: int, name: str, rows: Iterator[tuple], approx_rows: int) -> Sheet:
+def _with_header(list_number: int, name: str, rows: Iterator[Sequence[Any]], approx_rows: int) -> Sheet:
     """Find the header row (Ofsted's template has title rows above it) and return the sheet."""
     spec = LISTS[list_number]
-    head: list[tuple] = []
+    head: list[Sequence[Any]] = []
     for _ in range(HEADER_SEARCH_ROWS):
         try:
             head.append(next(rows))
@@ -52,8 +53,8 @@ def _with_header(list_number: int, name: str, rows: Iterator[tuple], approx_rows
         if score > best_score:
             best, best_score = index, score
     if best < 0:
-        body = iter([(i + 1, tuple(c)) for i, c in enumerate(head)])
-        return Sheet(list_number, name, 0, [], body, approx_rows)
+        unheaded = iter([(i + 1, tuple(c)) for i, c in enumerate(head)])
+        return Sheet(list_number, name, 0, [], unheaded, approx_rows)
     headers = list(head[best])
     rest = [(i + 1, tuple(c)) for i, c in enumerate(head) if i > best]
 

@@ -9,8 +9,9 @@ exported with their headings and reported, not imported, until Safehub holds tho
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from safehub.exchange.annex_a import cells
@@ -40,7 +41,8 @@ class Column:
     derived: bool = False  # Safehub works it out on export; an imported value is checked, not stored
     aliases: tuple[str, ...] = ()  # other exact spellings of the heading
     words: tuple[tuple[str, ...], ...] = ()  # a heading holding all these words matches (checked last)
-    _memo: dict = field(default_factory=dict, repr=False)
+    # dataclasses.field, qualified: the ``field`` attribute above shadows the bare name for type checkers
+    _memo: dict = dataclasses.field(default_factory=dict, repr=False)
 
     def parse(self, raw: object) -> cells.Parsed:
         """Read one cell; blank is (None, None) or a 'blank' problem when the column is required."""
@@ -59,7 +61,7 @@ class Column:
     def _parse(self, raw: object) -> cells.Parsed:
         if self.kind == "date":
             value, problem = cells.parse_date(raw)
-            if value is not None and not (date(1900, 1, 1) <= value <= date(2100, 12, 31)):
+            if isinstance(value, date) and not (date(1900, 1, 1) <= value <= date(2100, 12, 31)):
                 return None, "The date is outside 1900 to 2100"
             return value, problem
         if self.kind == "int":

@@ -48,11 +48,11 @@ class Command(BaseCommand):
             )
             self.stdout.write(key)
         elif action == "revoke":
-            token = ApiToken.objects.filter(prefix=options["prefix"]).first()
-            if token is None:
+            found = ApiToken.objects.filter(prefix=options["prefix"]).first()
+            if found is None:
                 raise CommandError(f"No token with prefix {options['prefix']}")
-            services.api_token_revoke(token=token, by=None, now=now)
-            self.stdout.write(f"Revoked {token.prefix}")
+            services.api_token_revoke(token=found, by=None, now=now)
+            self.stdout.write(f"Revoked {found.prefix}")
         else:
             for t in ApiToken.objects.select_related("agency", "user").order_by("created_at"):
                 state = "revoked" if t.revoked_at else "active"
