@@ -30,11 +30,13 @@ def chronology(person, user) -> list[ChronologyEvent]:
     full = membership is not None and membership.agency.kind in ("LA_CHILDREN",)
     events: list[ChronologyEvent] = []
     if not full:
-        agency_id = membership.agency_id if membership else None
-        for s in RecordShare.objects.filter(meeting__person=person, agency_id=agency_id).select_related("meeting"):
-            events.append(ChronologyEvent(at=s.meeting.held_at or s.shared_at, category="Strategy meeting",
+        if membership is None:  # shares always name an agency: none are shared with a non-member
+            return events
+        agency_id = membership.agency_id
+        for share in RecordShare.objects.filter(meeting__person=person, agency_id=agency_id).select_related("meeting"):
+            events.append(ChronologyEvent(at=share.meeting.held_at or share.shared_at, category="Strategy meeting",
                                           title="Strategy meeting record shared with you",
-                                          url=reverse("casework:meeting", args=[s.meeting_id])))
+                                          url=reverse("casework:meeting", args=[share.meeting_id])))
         for o in CaseOutcomeShare.objects.filter(person=person, agency_id=agency_id):
             events.append(ChronologyEvent(at=o.shared_at, category=o.get_kind_display(), title=o.summary[:120],
                                           url=reverse("casework:case_outcome", args=[o.pk])))
@@ -60,10 +62,10 @@ def chronology(person, user) -> list[ChronologyEvent]:
             events.append(ChronologyEvent(at=_at(p.end_date), category="Child protection plan", title="Plan ended"))
     for e in LookedAfterEpisode.objects.filter(person=person):
         events.append(ChronologyEvent(at=_at(e.start_date), category="Looked after", title="Became looked after"))
-    for e in MissingEpisode.objects.filter(person=person):
-        events.append(ChronologyEvent(at=e.started_at, category="Missing",
-                                      title=f"Missing ({e.get_risk_level_display()} risk)"))
-    for e in ExploitationRiskAssessment.objects.filter(person=person):
-        events.append(ChronologyEvent(at=e.assessed_at, category="Exploitation",
-                                      title=f"Exploitation risk: {e.get_level_display()}"))
+    for missing in MissingEpisode.objects.filter(person=person):
+        events.append(ChronologyEvent(at=missing.started_at, category="Missing",
+                                      title=f"Missing ({missing.get_risk_level_display()} risk)"))
+    for risk in ExploitationRiskAssessment.objects.filter(person=person):
+        events.append(ChronologyEvent(at=risk.assessed_at, category="Exploitation",
+                                      title=f"Exploitation risk: {risk.get_level_display()}"))
     return events

@@ -58,9 +58,8 @@ def seed(ctx: DemoContext) -> str:
             start = r.referral_date + timedelta(days=rng.choice([0, 1, 1, 2, 3, 5]))
             due = add_working_days(r.referral_date, 45)
             wd = rng.choices([rng.randint(10, 45), rng.randint(46, 70)], weights=[86, 14])[0]
-            authorised = add_working_days(r.referral_date, wd)
-            if authorised > today:
-                authorised = None
+            completed_on = add_working_days(r.referral_date, wd)
+            authorised = completed_on if completed_on <= today else None
             assessments.append(Assessment(
                 person_id=r.person_id, referral=r, start_date=min(start, today), due_date=due,
                 authorised_date=authorised, worker=sw,
@@ -76,15 +75,16 @@ def seed(ctx: DemoContext) -> str:
                          .select_related("contact").order_by("decided_at"))
         meetings, meeting_meta = [], []
         for d in decisions:
+            assert d.contact.person_id is not None  # filtered on contact__person__isnull=False
             held = d.decided_at + timedelta(hours=rng.uniform(2, 30))
             if held > now:
                 continue
             progress = (held.date() - ctx.start).days / max((today - ctx.start).days, 1)
             share_due = due_after_working_days(held, 1)
             on_time = rng.random() < 0.55 + 0.35 * progress  # sharing improves after the inspection
-            approved = share_due - timedelta(hours=rng.uniform(1, 20)) if on_time else \
+            approve_at = share_due - timedelta(hours=rng.uniform(1, 20)) if on_time else \
                 share_due + timedelta(hours=rng.uniform(2, 120))
-            approved = approved if approved < now else None
+            approved = approve_at if approve_at < now else None
             decision = rng.choices(["SECTION_47", "NO_SECTION_47", "FURTHER_MEETING"], weights=[70, 25, 5])[0]
             meetings.append(StrategyMeeting(
                 person_id=d.contact.person_id, reason="REFERRAL", convened_by=manager, chair=manager,
@@ -116,6 +116,7 @@ def seed(ctx: DemoContext) -> str:
                     shares.append(RecordShare(meeting=m, agency=agency, shared_at=m.record_approved_at,
                                               read_at=read if read < now and rng.random() < 0.85 else None))
             if m.decision == "SECTION_47":
+                assert m.held_at is not None  # every demo meeting was held
                 sd = m.held_at.astimezone(UK).date()
                 due = add_working_days(sd, 15)
                 outcome = rng.choices(["SUBSTANTIATED_ICPC", "SUBSTANTIATED_NO_ICPC", "NOT_SUBSTANTIATED"],
@@ -127,9 +128,10 @@ def seed(ctx: DemoContext) -> str:
                                       completed_date=completed if completed <= today else None,
                                       outcome=outcome if completed <= today else "",
                                       icpc_date=icpc if icpc and icpc <= today else None, worker=sw))
-        for model, rows in ((MeetingInvite, invites), (RecordShare, shares), (Involvement, involvements),
-                            (Section47, s47s)):
-            model.objects.bulk_create(rows, batch_size=5000)
+        MeetingInvite.objects.bulk_create(invites, batch_size=5000)
+        RecordShare.objects.bulk_create(shares, batch_size=5000)
+        Involvement.objects.bulk_create(involvements, batch_size=5000)
+        Section47.objects.bulk_create(s47s, batch_size=5000)
         counts["strategy meetings"], counts["s47"] = len(meetings), len(s47s)
 
         # Child protection plans from conferences, plus plans already open two years ago.
@@ -170,32 +172,36 @@ def seed(ctx: DemoContext) -> str:
                 start = ctx.start - timedelta(days=rng.randint(30, 2500))
             else:
                 start = ctx.start + timedelta(days=rng.randrange((today - ctx.start).days))
-            end = start + timedelta(days=rng.randint(100, 3000)) if rng.random() < 0.35 else None
-            end = end if end and end <= today else None
-            episodes.append(LookedAfterEpisode(person_id=pid, start_date=start, end_date=end,
+            cla_end = start + timedelta(days=rng.randint(100, 3000)) if rng.random() < 0.35 else None
+            cla_end = cla_end if cla_end and cla_end <= today else None
+            episodes.append(LookedAfterEpisode(person_id=pid, start_date=start, end_date=cla_end,
                                                legal_status=rng.choice(["C2", "C2", "C1", "V2", "E1"]),
                                                placement=rng.choice(["Foster care", "Kinship care", "Residential home",
                                                                      "Placed with parents"])))
             involvements.append(Involvement(person_id=pid, agency=csc, kind="CASE_HOLDER", started_at=_at(start)))
             due = max(start + timedelta(days=20), ctx.start)
-            while due <= min(end or today, today + timedelta(days=30)):
-                held = due - timedelta(days=rng.randint(0, 10)) if rng.random() < 0.9 else due + timedelta(days=rng.randint(3, 40))
-                reviews.append(CLAReview(person_id=pid, due_date=due, held_date=held if held <= today else None))
+            while due <= min(cla_end or today, today + timedelta(days=30)):
+                held_on = due - timedelta(days=rng.randint(0, 10)) if rng.random() < 0.9 else due + timedelta(days=rng.randint(3, 40))
+                reviews.append(CLAReview(person_id=pid, due_date=due, held_date=held_on if held_on <= today else None))
                 due += timedelta(days=182)
             hdue = max(start + timedelta(days=28), ctx.start)
-            while hdue <= min(end or today, today + timedelta(days=30)):
+            while hdue <= min(cla_end or today, today + timedelta(days=30)):
                 done = hdue - timedelta(days=rng.randint(0, 20)) if rng.random() < 0.88 else hdue + timedelta(days=rng.randint(5, 60))
                 health.append(HealthAssessment(person_id=pid, due_date=hdue, completed_date=done if done <= today else None))
                 hdue += timedelta(days=365)
-        for model, rows in ((LookedAfterEpisode, episodes), (CLAReview, reviews), (HealthAssessment, health)):
-            model.objects.bulk_create(rows, batch_size=5000)
+        LookedAfterEpisode.objects.bulk_create(episodes, batch_size=5000)
+        CLAReview.objects.bulk_create(reviews, batch_size=5000)
+        HealthAssessment.objects.bulk_create(health, batch_size=5000)
         Involvement.objects.bulk_create([i for i in involvements if i.pk is None], batch_size=5000)
         counts["looked-after episodes"] = len(episodes)
 
         # Care leavers aged 18-21: status at each year end.
-        leavers = list(Person.objects.filter(date_of_birth__lte=today - timedelta(days=18 * 365),
-                                             date_of_birth__gt=today - timedelta(days=22 * 365))
-                       .values_list("pk", "date_of_birth")[: int(300 * ctx.scale)])
+        leavers: list[tuple[int, date]] = []
+        for pid, dob in (Person.objects.filter(date_of_birth__lte=today - timedelta(days=18 * 365),
+                                               date_of_birth__gt=today - timedelta(days=22 * 365))
+                         .values_list("pk", "date_of_birth")[: int(300 * ctx.scale)]):
+            assert dob is not None  # filtered on date_of_birth
+            leavers.append((pid, dob))
         statuses, leaver_eps = [], []
         for pid, dob in leavers:
             leaver_eps.append(LookedAfterEpisode(person_id=pid, start_date=dob + timedelta(days=14 * 365),
@@ -222,14 +228,16 @@ def seed(ctx: DemoContext) -> str:
         for _ in range(int(650 * ctx.years * ctx.scale)):
             pid = rng.choice(frequent)
             started = _at(ctx.start + timedelta(days=rng.randrange(span)), rng.uniform(15, 23.5))
-            ended = started + timedelta(hours=rng.uniform(2, 72))
-            ended = ended if ended < now else None
-            done = ended + timedelta(hours=rng.uniform(10, 100)) if ended and rng.random() < 0.7 else None
+            end_at = started + timedelta(hours=rng.uniform(2, 72))
+            ended = end_at if end_at < now else None
+            interviewed = ended + timedelta(hours=rng.uniform(10, 100)) if ended and rng.random() < 0.7 else None
             missing.append(MissingEpisode(person_id=pid, started_at=started, ended_at=ended,
                                           risk_level=rng.choices(["LOW", "MEDIUM", "HIGH"], weights=[40, 45, 15])[0],
                                           return_interview_offered_at=ended,
-                                          return_interview_done_at=done if done and done < now else None,
-                                          return_interview_declined=bool(ended and not done and rng.random() < 0.5)))
+                                          return_interview_done_at=interviewed if interviewed and interviewed < now
+                                          else None,
+                                          return_interview_declined=bool(ended and not interviewed
+                                                                         and rng.random() < 0.5)))
         MissingEpisode.objects.bulk_create(missing, batch_size=5000)
         for pid in frequent[: int(120 * ctx.scale)]:
             level = "NONE"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib.auth import get_user_model
 
@@ -18,6 +20,9 @@ from safehub.core.codes import AssessmentFactor
 from safehub.frontdoor.forms import GovDateTimeField
 from safehub.people.forms import GovDateField, GovForm
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
 
 def partner_agencies():
     return Agency.objects.exclude(kind__in=["SCHOOL", "EARLY_YEARS", "CARE_PROVIDER", "GP"]).order_by("kind", "name")
@@ -26,11 +31,13 @@ def partner_agencies():
 class ConveneForm(GovForm):
     scheduled_at = GovDateTimeField(label="When")
     reason = forms.ChoiceField(choices=MeetingReason.choices)
-    chair = forms.ModelChoiceField(queryset=None, label="Chair")
-    agencies = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple,
-                                              label="Invite these agencies")
-    schools = forms.ModelMultipleChoiceField(queryset=None, required=False, label="Also invite the child's school or "
-                                             "nursery", widget=forms.CheckboxSelectMultiple)
+    # querysets are set in __init__
+    chair: forms.ModelChoiceField[AbstractBaseUser] = forms.ModelChoiceField(queryset=None, label="Chair")
+    agencies: forms.ModelMultipleChoiceField[Agency] = forms.ModelMultipleChoiceField(
+        queryset=None, widget=forms.CheckboxSelectMultiple, label="Invite these agencies")
+    schools: forms.ModelMultipleChoiceField[Agency] = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label="Also invite the child's school or nursery",
+        widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, education=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,7 +48,7 @@ class ConveneForm(GovForm):
 
 
 class AttendanceForm(GovForm):
-    agency = forms.ModelChoiceField(queryset=None)
+    agency: forms.ModelChoiceField[Agency] = forms.ModelChoiceField(queryset=None)  # queryset set in __init__
     attendance = forms.ChoiceField(choices=[c for c in Attendance.choices if c[0] != "INVITED"])
     apologies_from = forms.CharField(required=False, max_length=120, label="Apologies from")
     information_shared = forms.CharField(required=False, widget=forms.Textarea, label="Information this agency shared")
@@ -101,9 +108,9 @@ class ExploitationForm(GovForm):
                                                ("radicalisation", "Radicalisation")],
                                       widget=forms.CheckboxSelectMultiple, required=False, label="Kinds of exploitation")
     rationale = forms.CharField(widget=forms.Textarea)
-    downgrade_agreed_by = forms.ModelMultipleChoiceField(queryset=None, required=False,
-                                                         widget=forms.CheckboxSelectMultiple,
-                                                         label="Agencies agreeing a lower level (if lowering)")
+    downgrade_agreed_by: forms.ModelMultipleChoiceField[Agency] = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        label="Agencies agreeing a lower level (if lowering)")
     downgrade_agreement_note = forms.CharField(required=False, widget=forms.Textarea,
                                                label="Where and how the agencies agreed")
 
@@ -118,3 +125,30 @@ class TransitionForm(GovForm):
     review_date = GovDateField(label="Review by")
     adult_service = forms.ModelChoiceField(queryset=Agency.objects.filter(kind="LA_ADULTS"), required=False,
                                            label="Adult service involved")
+
+
+class ClaStartForm(GovForm):
+    start_date = GovDateField(label="Became looked after on")
+    legal_status = forms.ChoiceField(choices=[("C2", "C2 Full care order"), ("C1", "C1 Interim care order"),
+                                              ("V2", "V2 Section 20 (voluntary)"), ("E1", "E1 Placement order"),
+                                              ("L1", "L1 Police protection")], label="Legal status")
+    placement = forms.CharField(max_length=120, label="Placement")
+
+
+class ClaEndForm(GovForm):
+    end_date = GovDateField(label="Stopped being looked after on")
+
+
+class ClaReviewForm(GovForm):
+    held_date = GovDateField(label="Review held on")
+
+
+class HealthAssessmentForm(GovForm):
+    completed_date = GovDateField(label="Health assessment completed on")
+
+
+class CareLeaverForm(GovForm):
+    as_of_date = GovDateField(label="Situation on")
+    suitable_accommodation = forms.BooleanField(required=False, label="In suitable accommodation")
+    activity = forms.ChoiceField(choices=[("EET", "In education, employment or training"),
+                                          ("NEET", "Not in education, employment or training")])

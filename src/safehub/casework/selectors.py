@@ -101,6 +101,7 @@ def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict
     chair_q = Q() if team_wide else Q(chair=user)
     for m in StrategyMeeting.objects.filter(chair_q, record_approved_at__isnull=True,
                                             record_share_due_at__isnull=False).select_related("person")[:300]:
+        assert m.record_share_due_at is not None  # filtered on record_share_due_at__isnull=False
         tasks.append({"kind": "Strategy record to approve and share", "person": m.person,
                       "due": uk_date(m.record_share_due_at), "overdue": m.record_share_due_at < now,
                       "meeting_id": m.pk})
@@ -115,6 +116,7 @@ def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict
         for e in MissingEpisode.objects.filter(ended_at__isnull=False, return_interview_done_at__isnull=True,
                                                return_interview_declined=False,
                                                ended_at__gte=now - timedelta(days=30)).select_related("person")[:300]:
+            assert e.ended_at is not None  # filtered on ended_at__isnull=False
             due = uk_date(e.ended_at + timedelta(hours=72))
             tasks.append({"kind": "Return interview due (72 hours)", "person": e.person, "due": due,
                           "overdue": due < today})
@@ -122,23 +124,32 @@ def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict
     return tasks
 
 
+def _annotate(obj: object, **values: object) -> None:
+    """Attach display values to a model instance for its template (attributes the model does not declare)."""
+    for name, value in values.items():
+        setattr(obj, name, value)
+
+
 def child_casework(*, person: Person, now: datetime) -> dict:
     """Everything casework holds about one child (the caller has already opened the record)."""
     today = uk_date(now)
     assessments = list(Assessment.objects.filter(person=person))
     for a in assessments:
-        a.working_days = working_days_between(a.referral.referral_date if a.referral else a.start_date,
-                                              a.authorised_date or today)
+        _annotate(a, working_days=working_days_between(a.referral.referral_date if a.referral else a.start_date,
+                                                       a.authorised_date or today))
     s47s = list(Section47.objects.filter(person=person))
     for s in s47s:
-        s.icpc_working_days = working_days_between(s.strategy_date, s.icpc_date) if s.icpc_date else None
-        s.icpc_in_time = s.icpc_working_days is not None and s.icpc_working_days <= 15
+        icpc_working_days = working_days_between(s.strategy_date, s.icpc_date) if s.icpc_date else None
+        _annotate(s, icpc_working_days=icpc_working_days,
+                  icpc_in_time=icpc_working_days is not None and icpc_working_days <= 15)
     plans = list(ChildProtectionPlan.objects.filter(person=person))
     return {
         "meetings": list(StrategyMeeting.objects.filter(person=person)),
         "assessments": assessments, "section47s": s47s, "plans": plans,
         "previous_plans": max(0, len(plans) - 1),
         "cla": list(person.cla_episodes.all()),
+        "cla_reviews": list(CLAReview.objects.filter(person=person).order_by("-due_date")[:10]),
+        "health_assessments": list(HealthAssessment.objects.filter(person=person).order_by("-due_date")[:10]),
         "missing": list(MissingEpisode.objects.filter(person=person)[:20]),
         "exploitation": list(ExploitationRiskAssessment.objects.filter(person=person)
                              .prefetch_related("contributions__agency")[:10]),
@@ -164,7 +175,10 @@ def transitions(*, user, as_of: date) -> list[dict]:
                   .values_list("pk", flat=True))
     rows = []
     for p in people:
+        # known children were chosen by date of birth, so every one has a date of birth and an age
+        assert p.date_of_birth is not None
         age = p.age_on(as_of)
+        assert age is not None
         plan = plans.get(p.pk)
         rows.append({"person": p, "age": age, "turns_18": p.date_of_birth.replace(year=p.date_of_birth.year + 18)
                      if not (p.date_of_birth.month == 2 and p.date_of_birth.day == 29) else

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,6 +37,11 @@ from safehub.people.models import Involvement, Person
 from safehub.people.services import involvement_record
 
 TS = settings.SAFEHUB_TIMESCALES
+
+
+def _publish_all(event: str, payloads: list[dict]) -> None:
+    for payload in payloads:
+        events.publish(event, payload)
 
 
 def _require_person(by, person: Person, now: datetime, permission: str) -> None:
@@ -157,7 +163,7 @@ def record_approve(*, meeting: StrategyMeeting, by, now: datetime) -> list[Recor
             shares.append(share)
     payloads = [{"event": "record.shared", "agency_id": s.agency_id, "kind": "strategy_record",
                  "meeting_id": meeting.pk, "share_id": s.pk} for s in shares]
-    transaction.on_commit(lambda: [events.publish("record.shared", p) for p in payloads])
+    transaction.on_commit(partial(_publish_all, "record.shared", payloads))
     return shares
 
 
@@ -195,7 +201,7 @@ def _share_outcome(*, person: Person, kind: str, object_id: int, summary: str, b
                          details={"agency": agency_id, "kind": kind})
             shares.append(share)
     payloads = [{"event": "record.shared", "agency_id": s.agency_id, "kind": kind, "share_id": s.pk} for s in shares]
-    transaction.on_commit(lambda: [events.publish("record.shared", p) for p in payloads])
+    transaction.on_commit(partial(_publish_all, "record.shared", payloads))
     return shares
 
 
@@ -364,3 +370,86 @@ def transition_plan_create(*, person: Person, owner, needs: str, plan: str, revi
                            source=f"casework.TransitionPlan:{tp.pk}", by=by)
     audit.record(actor=by, action=AuditAction.CREATE, subject=tp, at=now)
     return tp
+
+
+@transaction.atomic
+def cla_start(*, person: Person, start_date: date, legal_status: str, placement: str, by, now: datetime):
+    """A child becomes looked after: the first review is due in 20 days, the health assessment in 28."""
+    from datetime import timedelta
+
+    from safehub.casework.models import CLAReview, HealthAssessment, LookedAfterEpisode
+
+    _require_person(by, person, now, "casework.record")
+    if LookedAfterEpisode.objects.filter(person=person, end_date__isnull=True).exists():
+        raise ValidationError("This child is already looked after")
+    episode = LookedAfterEpisode(person=person, start_date=start_date, legal_status=legal_status, placement=placement)
+    episode.full_clean()
+    episode.save()
+    CLAReview.objects.create(person=person, due_date=start_date + timedelta(days=20))
+    HealthAssessment.objects.create(person=person, due_date=start_date + timedelta(days=28))
+    audit.record(actor=by, action=AuditAction.CREATE, subject=episode, at=now)
+    return episode
+
+
+@transaction.atomic
+def cla_end(*, person: Person, end_date: date, by, now: datetime):
+    from safehub.casework.models import LookedAfterEpisode
+
+    _require_person(by, person, now, "casework.record")
+    episode = LookedAfterEpisode.objects.filter(person=person, end_date__isnull=True).first()
+    if episode is None:
+        raise ValidationError("This child is not looked after")
+    episode.end_date = end_date
+    episode.full_clean()
+    episode.save(update_fields=["end_date"])
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=episode, at=now, details={"ended": str(end_date)})
+    return episode
+
+
+@transaction.atomic
+def cla_review_held(*, person: Person, held_date: date, by, now: datetime):
+    """Record the looked-after review; the next is due in 3 months after the first, then 6-monthly."""
+    from datetime import timedelta
+
+    from safehub.casework.models import CLAReview
+
+    _require_person(by, person, now, "casework.record")
+    review = CLAReview.objects.filter(person=person, held_date__isnull=True).order_by("due_date").first()
+    if review is None:
+        raise ValidationError("No looked-after review is due")
+    earlier = CLAReview.objects.filter(person=person, held_date__isnull=False).count()
+    review.held_date = held_date
+    review.save(update_fields=["held_date"])
+    CLAReview.objects.create(person=person, due_date=held_date + timedelta(days=91 if earlier == 0 else 182))
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=review, at=now, details={"in_time": held_date <= review.due_date})
+    return review
+
+
+@transaction.atomic
+def health_assessment_done(*, person: Person, completed_date: date, by, now: datetime):
+    from datetime import timedelta
+
+    from safehub.casework.models import HealthAssessment
+
+    _require_person(by, person, now, "casework.record")
+    assessment = HealthAssessment.objects.filter(person=person, completed_date__isnull=True).order_by("due_date").first()
+    if assessment is None:
+        raise ValidationError("No health assessment is due")
+    assessment.completed_date = completed_date
+    assessment.save(update_fields=["completed_date"])
+    HealthAssessment.objects.create(person=person, due_date=completed_date + timedelta(days=365))
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=assessment, at=now)
+    return assessment
+
+
+@transaction.atomic
+def care_leaver_status_record(*, person: Person, as_of_date: date, suitable_accommodation: bool, activity: str, by,
+                              now: datetime):
+    from safehub.casework.models import CareLeaverStatus
+
+    _require_person(by, person, now, "casework.record")
+    status, _ = CareLeaverStatus.objects.update_or_create(
+        person=person, as_of_date=as_of_date,
+        defaults={"suitable_accommodation": suitable_accommodation, "activity": activity})
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=status, at=now)
+    return status

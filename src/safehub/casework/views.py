@@ -57,6 +57,12 @@ def transitions_view(request):
 ACTION_FORMS = {
     "assessment": f.AssessmentStartForm, "authorise": f.AssessmentAuthoriseForm, "s47": f.S47CompleteForm,
     "icpc": f.IcpcForm, "missing": f.MissingForm, "exploitation": f.ExploitationForm, "transition": f.TransitionForm,
+    "cla_start": f.ClaStartForm, "cla_end": f.ClaEndForm, "cla_review": f.ClaReviewForm,
+    "health_assessment": f.HealthAssessmentForm, "care_leaver": f.CareLeaverForm,
+}
+ACTION_SERVICES = {
+    "cla_start": services.cla_start, "cla_end": services.cla_end, "cla_review": services.cla_review_held,
+    "health_assessment": services.health_assessment_done, "care_leaver": services.care_leaver_status_record,
 }
 
 
@@ -84,7 +90,7 @@ def child_action(request, person_id: int, action: str):
     now, user = timezone.now(), request.user
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errors)}")
+            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(str(e) for e in errors)}")
         return redirect("casework:child", person_id=person_id)
     data = form.cleaned_data
     try:
@@ -115,6 +121,8 @@ def child_action(request, person_id: int, action: str):
                 downgrade_agreement_note=data["downgrade_agreement_note"])
         elif action == "transition":
             services.transition_plan_create(person=person, owner=user, by=user, now=now, **data)
+        elif action in ACTION_SERVICES:
+            ACTION_SERVICES[action](person=person, by=user, now=now, **data)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -186,16 +194,16 @@ def meeting_action(request, meeting_id: int, action: str):
                 raise ValidationError("Choose an agency and its attendance")
             services.attendance_record(meeting=meeting, by=user, now=now, **form.cleaned_data)
         elif action == "hold":
-            form = f.HoldForm(request.POST)
-            if not form.is_valid():
+            hold_form = f.HoldForm(request.POST)
+            if not hold_form.is_valid():
                 raise ValidationError("Enter when the meeting took place and its decision")
-            services.meeting_hold(meeting=meeting, by=user, now=now, **form.cleaned_data)
+            services.meeting_hold(meeting=meeting, by=user, now=now, **hold_form.cleaned_data)
         elif action == "record":
-            form = f.RecordForm(request.POST)
-            if not form.is_valid():
+            record_form = f.RecordForm(request.POST)
+            if not record_form.is_valid():
                 raise ValidationError("Write the record of the meeting")
-            services.record_draft(meeting=meeting, text=form.cleaned_data["record_text"], by=user, now=now,
-                                  expected_version=form.cleaned_data["version"])
+            services.record_draft(meeting=meeting, text=record_form.cleaned_data["record_text"], by=user, now=now,
+                                  expected_version=record_form.cleaned_data["version"])
         elif action == "approve":
             shares = services.record_approve(meeting=meeting, by=user, now=now)
             messages.success(request, f"Record approved and shared with {len(shares)} agencies")

@@ -161,3 +161,22 @@ def test_transitions_view_lists_16_to_25_known_to_childrens_services(front_door,
     rows = selectors.transitions(user=social_worker, as_of=date(2025, 6, 1))
     assert [r["person"] for r in rows] == [teen]
     assert rows[0]["needs_plan"] and rows[0]["age"] == 17
+
+
+@pytest.mark.django_db
+def test_looked_after_reviews_and_health_assessments_are_scheduled(case, social_worker):
+    from safehub.casework.models import CLAReview, HealthAssessment
+
+    services.cla_start(person=case, start_date=date(2025, 1, 6), legal_status="C2", placement="Foster care",
+                       by=social_worker, now=NOW)
+    with pytest.raises(ValidationError):
+        services.cla_start(person=case, start_date=date(2025, 1, 7), legal_status="C2", placement="x",
+                           by=social_worker, now=NOW)
+    assert CLAReview.objects.get(person=case).due_date == date(2025, 1, 26)
+    services.cla_review_held(person=case, held_date=date(2025, 1, 24), by=social_worker, now=NOW)
+    assert list(CLAReview.objects.filter(person=case, held_date__isnull=True).values_list("due_date", flat=True)) == [
+        date(2025, 4, 25)]
+    services.health_assessment_done(person=case, completed_date=date(2025, 2, 10), by=social_worker, now=NOW)
+    assert HealthAssessment.objects.filter(person=case, completed_date__isnull=True).get().due_date == date(2026, 2, 10)
+    services.cla_end(person=case, end_date=date(2025, 3, 1), by=social_worker, now=NOW)
+    assert case.cla_episodes.get().end_date == date(2025, 3, 1)
