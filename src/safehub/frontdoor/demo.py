@@ -114,11 +114,12 @@ def seed(ctx: DemoContext) -> str:
     start = ctx.start
     days = (today - start).days
     total = int(CONTACTS_PER_YEAR * ctx.cache.get("contacts_scale", ctx.scale) * days / 365)
-    children = list(
-        Person.objects.filter(date_of_birth__gt=today - timedelta(days=18 * 365 + 4)).values_list(
-            "pk", "given_name", "family_name", "date_of_birth", "sex", "ethnicity"
-        )
-    )
+    children: list[tuple[int, str, str, date, str, str]] = []
+    for row_pk, row_given, row_family, row_dob, row_sex, row_ethnicity in Person.objects.filter(
+        date_of_birth__gt=today - timedelta(days=18 * 365 + 4)
+    ).values_list("pk", "given_name", "family_name", "date_of_birth", "sex", "ethnicity"):
+        assert row_dob is not None  # filtered on date_of_birth
+        children.append((row_pk, row_given, row_family, row_dob, row_sex, row_ethnicity))
     if not children:
         return "no children in the register"
     postcodes = dict(
@@ -317,6 +318,7 @@ def seed(ctx: DemoContext) -> str:
                 )
                 c.status = ContactStatus.CLOSED
                 if outcome in ("CIN_REFERRAL", "STRATEGY_DISCUSSION"):
+                    assert c.person_id is not None  # every demo contact names its child
                     ref_date = c.received_at.astimezone(UK).date()
                     previous = last_referral.get(c.person_id)
                     is_re = previous is not None and same_date_one_year_earlier(ref_date) <= previous < ref_date
@@ -353,6 +355,7 @@ def seed(ctx: DemoContext) -> str:
                 if (
                     c.high_risk
                     and c.incident_recorded_at
+                    and c.police_limit_hours is not None  # set for every high-risk demo contact
                     and (c.received_at - c.incident_recorded_at).total_seconds() > c.police_limit_hours * 3600
                     and rng.random() < 0.4
                 ):
@@ -367,6 +370,7 @@ def seed(ctx: DemoContext) -> str:
                     )
             for c in contacts:
                 if c.domestic_abuse_incident and c.incident_recorded_at:
+                    assert c.person_id is not None  # every demo contact names its child
                     due = next_school_day_start(c.incident_recorded_at)
                     for setting in placements.get(c.person_id, []):
                         delivered = c.received_at + timedelta(minutes=rng.uniform(5, 90))
@@ -387,17 +391,14 @@ def seed(ctx: DemoContext) -> str:
                             )
                         )
             Contact.objects.bulk_update(contacts, ["status", "current_rag"], batch_size=5000)
-            for model, rows in (
-                (RagRating, rags),
-                (InformationRequest, requests),
-                (Decision, decisions),
-                (Referral, referrals),
-                (OutcomeShare, shares),
-                (EducationNotification, notifications),
-                (LateFlag, flags),
-                (Involvement, involvements),
-            ):
-                model.objects.bulk_create(rows, batch_size=5000)
+            RagRating.objects.bulk_create(rags, batch_size=5000)
+            InformationRequest.objects.bulk_create(requests, batch_size=5000)
+            Decision.objects.bulk_create(decisions, batch_size=5000)
+            Referral.objects.bulk_create(referrals, batch_size=5000)
+            OutcomeShare.objects.bulk_create(shares, batch_size=5000)
+            EducationNotification.objects.bulk_create(notifications, batch_size=5000)
+            LateFlag.objects.bulk_create(flags, batch_size=5000)
+            Involvement.objects.bulk_create(involvements, batch_size=5000)
             totals["contacts"] += len(contacts)
             totals["referrals"] += len(referrals)
             totals["requests"] += len(requests)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.forms import formset_factory
 
@@ -7,6 +9,9 @@ from safehub.core.codes import AssessmentFactor, ReferralSource
 from safehub.frontdoor.models import Consent, InformationRequest, LawfulBasis, Outcome, RagRating, Urgency
 from safehub.people.forms import GovDateField, GovForm, govuk_widgets
 from safehub.people.models import Ethnicity, Sex
+
+if TYPE_CHECKING:
+    from safehub.agencies.models import Agency
 
 DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y"]
 
@@ -90,7 +95,8 @@ class DecisionForm(GovForm):
 
 
 class InformationRequestForm(GovForm):
-    agency = forms.ModelChoiceField(queryset=None, label="Ask which agency")
+    # queryset set in __init__
+    agency: forms.ModelChoiceField[Agency] = forms.ModelChoiceField(queryset=None, label="Ask which agency")
     question = forms.CharField(widget=forms.Textarea, label="What do you need to know?")
     urgency = forms.ChoiceField(choices=InformationRequest.Urgency.choices)
 

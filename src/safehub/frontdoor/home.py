@@ -7,8 +7,10 @@ from safehub.frontdoor.models import Contact, ContactStatus, EducationNotificati
 
 
 def home_panels(user, *, now: datetime) -> list[dict]:
-    panels = []
+    panels: list[dict] = []
     membership = policy.membership_for_user(user)
+    if membership is None:  # policy.can() is False for everything below
+        return panels
     if policy.can(user, "frontdoor.queue"):
         open_ = Contact.objects.exclude(status=ContactStatus.CLOSED)
         overdue = open_.filter(decision_due_at__lt=now).count()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -40,7 +41,7 @@ def mash_queue(*, user, now: datetime, include_closed_days: int = 0, status: str
         qs = qs.filter(status=status)
     contacts = list(qs.order_by("decision_due_at")[:500])
     person_ids = [c.person_id for c in contacts if c.person_id]
-    recent = defaultdict(int)
+    recent: dict[int, int] = defaultdict(int)
     if person_ids:
         since = now - timedelta(days=THRESHOLD_DAYS)
         for row in (
@@ -49,7 +50,7 @@ def mash_queue(*, user, now: datetime, include_closed_days: int = 0, status: str
             .annotate(n=Count("id"))
         ):
             recent[row["person_id"]] = row["n"]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for c in contacts:
         rows.append(
             {
@@ -65,7 +66,7 @@ def mash_queue(*, user, now: datetime, include_closed_days: int = 0, status: str
                 "status": c.get_status_display(),
                 "urgency": c.get_urgency_display(),
                 "high_risk": c.high_risk,
-                "threshold_alert": recent.get(c.person_id, 0) >= THRESHOLD_CONTACTS,
+                "threshold_alert": c.person_id is not None and recent.get(c.person_id, 0) >= THRESHOLD_CONTACTS,
             }
         )
     rag_order = {"RED": 0, "AMBER": 1, "": 2, "GREEN": 3}
@@ -161,8 +162,12 @@ def police_timeliness(*, user, start: date, end: date) -> dict:
         .prefetch_related("late_flags__agency")
         .order_by("-received_at")
     )
-    rows, weeks = [], defaultdict(lambda: {"high_risk": 0, "within": 0, "flagged": 0, "all": 0})
+    rows: list[dict[str, Any]] = []
+    weeks: defaultdict[date, dict[str, int]] = defaultdict(
+        lambda: {"high_risk": 0, "within": 0, "flagged": 0, "all": 0}
+    )
     for c in qs:
+        assert c.incident_recorded_at is not None  # filtered on incident_recorded_at__isnull=False
         hours = (c.received_at - c.incident_recorded_at).total_seconds() / 3600
         limit = c.police_limit_hours
         within = None if not c.high_risk else hours <= (limit or 24)

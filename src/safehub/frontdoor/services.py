@@ -193,6 +193,7 @@ def contact_record(
 def _after_match(contact: Contact, *, by, now: datetime) -> None:
     """Once the child is known: record ethnicity on the person, and notify education settings."""
     person = contact.person
+    assert person is not None  # called only once the contact is matched to a child
     if person.ethnicity == Ethnicity.NOBT and contact.ethnicity != Ethnicity.NOBT:
         Person.objects.filter(pk=person.pk).update(ethnicity=contact.ethnicity, version=F("version") + 1)
     if contact.domestic_abuse_incident and contact.is_police:
@@ -201,15 +202,17 @@ def _after_match(contact: Contact, *, by, now: datetime) -> None:
 
 def education_notifications_send(*, contact: Contact, now: datetime) -> list[EducationNotification]:
     """Notify the child's current school and early-years setting before the next school day."""
+    person = contact.person
+    assert person is not None  # sent only for a contact matched to a child (_after_match)
     incident = contact.incident_recorded_at or contact.received_at
     due = next_school_day_start(incident)
     made = []
-    for placement in contact.person.education_placements.filter(ended_date__isnull=True).select_related("setting"):
+    for placement in person.education_placements.filter(ended_date__isnull=True).select_related("setting"):
         notification, created = EducationNotification.objects.get_or_create(
             contact=contact,
             setting=placement.setting,
             defaults={
-                "person": contact.person,
+                "person": person,
                 "incident_at": incident,
                 "due_at": due,
                 "delivered_at": now,
@@ -418,7 +421,12 @@ def referral_create(
     source: str | None = None,
 ) -> Referral:
     """Create a referral to children's social care, flagging a re-referral within 12 months."""
-    person_id = contact.person_id if contact else person.pk
+    if contact is not None:
+        person_id = contact.person_id
+    else:
+        assert person is not None  # without a contact, the caller names the child
+        person_id = person.pk
+    assert person_id is not None  # a referral outcome needs a matched child (decision_record checks it)
     previous = previous_referral_within_12_months(person_id, referral_date)
     referral = Referral.objects.create(
         person_id=person_id,

@@ -39,6 +39,7 @@ def _contact_or_404(request, contact_id: int) -> Contact:
 
 
 def _apply_contact_errors(exc: ValidationError, form, formset) -> None:
+    field: str | None
     for key, messages_ in exc.message_dict.items():
         target_form, field = form, key
         if key.startswith("child_"):
@@ -492,6 +493,14 @@ def consultation_advise(request, consultation_id: int):
         services.consultation_advise(
             consultation=consultation, advice=request.POST.get("advice", ""), by=request.user, now=timezone.now()
         )
+        contact_id = request.POST.get("contact_id", "").strip()
+        if contact_id:
+            contact = Contact.objects.filter(pk=int(contact_id) if contact_id.isdigit() else 0).first()
+            if contact is None:
+                raise ValidationError("No contact with that ID")
+            services.consultation_link_contact(
+                consultation=consultation, contact=contact, by=request.user, now=timezone.now()
+            )
         messages.success(request, "Advice recorded")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
