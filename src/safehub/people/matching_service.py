@@ -82,5 +82,21 @@ def lookup_candidates(*, given_name: str, family_name: str, date_of_birth: date 
             continue
         out.append({"person_id": person.pk, "name": person.display_name, "date_of_birth": person.date_of_birth,
                     "postcode": postcodes.get(person.pk, ""), "probability": round(100 * c.probability, 1),
-                    "reasons": [{"field": f, "how": how} for f, how in c.reasons], "sealed": person.sealed})
+                    "reasons": explain(c.reasons), "sealed": person.sealed})
+    return out
+
+
+FIELD_LABELS = {"given_name": "Given name", "surname": "Family name", "date_of_birth": "Date of birth", "sex": "Sex",
+                "location": "Address", "nhs_number": "NHS number", "school": "School", "middle_names": "Middle names"}
+HOW_LABELS = {"exact": "same", "fuzzy": "similar", "nickname": "nickname", "transliteration": "other spelling",
+              "transposed": "day and month swapped", "disagree": "different", "missing": "not known"}
+
+
+def explain(reasons) -> list[dict]:
+    """Turn the engine's (field, how) reasons into words a practitioner reads at a glance."""
+    out = []
+    for reason in reasons:
+        field, how = (reason["field"], reason["how"]) if isinstance(reason, dict) else (reason[0], reason[1])
+        out.append({"field": FIELD_LABELS.get(field, field.replace("_", " ").capitalize()),
+                    "how": HOW_LABELS.get(how, how.replace("_", " ")), "agrees": how not in ("disagree", "missing")})
     return out

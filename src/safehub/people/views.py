@@ -211,6 +211,7 @@ def break_glass_review(request, grant_id: int):
 
 @login_required
 def duplicates(request):
+    from safehub.people.matching_service import explain
     from safehub.people.models import DuplicateCandidate, DuplicateStatus, Merge
 
     policy.require(request.user, "people.merge")
@@ -227,7 +228,7 @@ def duplicates(request):
                            "sex": person.get_sex_display(), "nhs": person.nhs_number,
                            "postcode": address.postcode if address else ""})
         rows.append({"id": pair.pk, "probability": round(100 * pair.probability, 1), "people": people,
-                     "reasons": pair.reasons})
+                     "reasons": explain(pair.reasons)})
     merges = list(Merge.objects.filter(undone_at__isnull=True).select_related("survivor", "merged")[:25])
     return render(request, "people/duplicates.html", {
         "rows": rows, "merges": merges,
