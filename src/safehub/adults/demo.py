@@ -134,11 +134,12 @@ def seed(ctx: DemoContext) -> str:
     rng = ctx.rng("adults")
     today = ctx.today
     adult_cutoff = _years_before(today, 18)
-    pool = list(
-        Person.objects.filter(
-            date_of_birth__lte=adult_cutoff, merged_into__isnull=True, date_of_death__isnull=True, sealed=False
-        ).values_list("pk", "date_of_birth")
-    )
+    pool: list[tuple[int, date]] = []
+    for person_pk, person_dob in Person.objects.filter(
+        date_of_birth__lte=adult_cutoff, merged_into__isnull=True, date_of_death__isnull=True, sealed=False
+    ).values_list("pk", "date_of_birth"):
+        assert person_dob is not None  # filtered on date_of_birth
+        pool.append((person_pk, person_dob))
     if not pool:
         return "skipped: no adults"
     days = (today - ctx.start).days
@@ -228,6 +229,7 @@ def seed(ctx: DemoContext) -> str:
         enquiries, plans_by_enquiry, actions = [], [], []
         for concern, plan in zip(concerns, plans, strict=True):
             if concern.decision in ("S42", "OTHER"):
+                assert concern.decided_at is not None  # only a decided concern has a decision
                 enquiry = _enquiry(rng, concern, plan, today, agencies)
                 enquiries.append(enquiry)
                 plans_by_enquiry.append(plan)
@@ -259,6 +261,7 @@ def seed(ctx: DemoContext) -> str:
 
 
 def _enquiry(rng, concern: SafeguardingConcern, plan: dict, today: date, agencies: dict) -> Enquiry:
+    assert concern.decided_at is not None  # enquiries follow decided concerns
     started = min(calendar.uk_date(concern.decided_at) + timedelta(days=rng.choice([0, 0, 1, 2])), today)
     location = plan["location"]
     source = (

@@ -71,7 +71,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from safehub.adults.models import (
     ConcernDecision,
@@ -381,7 +381,9 @@ def _concern_fields(row: dict, lookups: _Lookups) -> dict[str, Any]:
         "decided_at": _decided_at(row, decided_date),
     }
     for name in CONCERN_TEXT:
-        fields[name] = _text(row, name, SafeguardingConcern._meta.get_field(name).max_length)
+        model_field = SafeguardingConcern._meta.get_field(name)
+        assert isinstance(model_field, models.Field)  # CONCERN_TEXT names the concern's own text fields
+        fields[name] = _text(row, name, model_field.max_length)
     if not fields["what_happened"]:
         raise RowError("what_happened", "", "Required")
     return fields

@@ -444,7 +444,7 @@ def measures_csv_rows(year: str) -> list[list[str | int]]:
                     title,
                     row.label,
                     row.value,
-                    *("" if row.published[y] is None else row.published[y] for y in years),
+                    *("" if (figure := row.published[y]) is None else figure for y in years),
                 ]
             )
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
@@ -62,7 +63,7 @@ def enquiry_get_for_user(*, user, enquiry_id: int, now: datetime) -> Enquiry:
     return enquiry
 
 
-def _visible_people(user, now: datetime) -> QuerySet[Person]:
+def _visible_people(user, now: datetime) -> QuerySet[Person, dict[str, Any]]:
     return policy.persons_visible_to(user, Person.objects.all(), now=now).values("pk")
 
 
@@ -280,19 +281,25 @@ def young_people_in_transition(*, user, as_of: date) -> list[YoungPersonInTransi
         )
         .order_by("date_of_birth", "pk")
     )
-    return [
-        YoungPersonInTransition(
-            p.pk,
-            p.display_name,
-            p.date_of_birth,
-            p.age_on(as_of),
-            p.n_concerns,
-            calendar.uk_date(p.latest) if p.latest else None,
-            p.needs > 0,
-            p.open_enquiries > 0,
+    out = []
+    for p in people:
+        # chosen by date of birth above, so each has one (and so an age)
+        assert p.date_of_birth is not None
+        age = p.age_on(as_of)
+        assert age is not None
+        out.append(
+            YoungPersonInTransition(
+                p.pk,
+                p.display_name,
+                p.date_of_birth,
+                age,
+                p.n_concerns,
+                calendar.uk_date(p.latest) if p.latest else None,
+                p.needs > 0,
+                p.open_enquiries > 0,
+            )
         )
-        for p in people
-    ]
+    return out
 
 
 def _years_before(day: date, years: int) -> date:

@@ -139,7 +139,7 @@ def concern_record(
         consent=consent,
         **{k: v for k, v in fields.items() if k in CONCERN_FIELDS},
     )
-    if person.date_of_birth and person.age_on(calendar.uk_date(received_at)) < 18:
+    if (age := person.age_on(calendar.uk_date(received_at))) is not None and age < 18:  # None: no date of birth
         raise ValidationError({"person": "This person is under 18: use the children's front door"})
     if received_at > now:
         raise ValidationError({"received_at": "The concern cannot be received in the future"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from datetime import datetime, time
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -230,7 +231,9 @@ def _year_form(request) -> tuple[YearForm, str]:
     start = int(current[:4])
     labels = [f"{y}-{(y + 1) % 100:02d}" for y in range(start, start - 5, -1)]
     form = YearForm(request.GET or None, initial={"year": current})
-    form.fields["year"].choices = [(y, y) for y in labels]
+    year_field = form.fields["year"]
+    assert isinstance(year_field, forms.ChoiceField)  # YearForm.year
+    year_field.choices = [(y, y) for y in labels]
     year = form.cleaned_data["year"] if form.is_valid() else current
     return form, year
 

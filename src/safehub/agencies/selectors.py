@@ -9,9 +9,8 @@ def membership_for_user(user) -> Membership | None:
     """Return the user's membership (cached on the user), or None for users outside any agency."""
     if not getattr(user, "is_authenticated", False):
         return None
-    cached = getattr(user, "_safehub_membership", False)
-    if cached is not False:
-        return cached
+    if hasattr(user, "_safehub_membership"):  # cached, including None
+        return user._safehub_membership
     membership = Membership.objects.select_related("agency", "team").filter(user=user).first()
     user._safehub_membership = membership
     return membership

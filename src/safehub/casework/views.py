@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -60,7 +62,7 @@ ACTION_FORMS = {
     "cla_start": f.ClaStartForm, "cla_end": f.ClaEndForm, "cla_review": f.ClaReviewForm,
     "health_assessment": f.HealthAssessmentForm, "care_leaver": f.CareLeaverForm,
 }
-ACTION_SERVICES = {
+ACTION_SERVICES: dict[str, Callable[..., object]] = {  # each takes person, by, now and the form's fields
     "cla_start": services.cla_start, "cla_end": services.cla_end, "cla_review": services.cla_review_held,
     "health_assessment": services.health_assessment_done, "care_leaver": services.care_leaver_status_record,
 }

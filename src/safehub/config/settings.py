@@ -126,7 +126,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 GOVUK_FRONTEND_DIST = BASE_DIR / "node_modules" / "govuk-frontend" / "dist"
-STATICFILES_DIRS = [SRC_DIR / "safehub" / "static"]
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [SRC_DIR / "safehub" / "static"]
 if GOVUK_FRONTEND_DIST.exists():
     STATICFILES_DIRS.append(("govuk", GOVUK_FRONTEND_DIST / "govuk"))
 if (BASE_DIR / "node_modules" / "htmx.org" / "dist").exists():

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 
 from safehub.core import audit, policy
 from safehub.core.models import AuditAction
+from safehub.frontdoor.models import Contact
 from safehub.governance.services import PUBLIC_SOURCES, _person_models
 from safehub.people.models import Person
 
@@ -58,7 +59,7 @@ def subject_access_export(*, person: Person, by, now: datetime) -> dict:
                                                                                                   "EducationPlacement"):
             continue
         rows = []
-        for obj in model.objects.filter(**{fk: person}):
+        for obj in model._default_manager.filter(**{fk: person}):
             row = {}
             for field in model._meta.concrete_fields:
                 if field.name in SKIP_FIELDS or isinstance(field, models.ForeignKey) and field.related_model is Person:
@@ -72,12 +73,14 @@ def subject_access_export(*, person: Person, by, now: datetime) -> dict:
                 if isinstance(value, str):
                     value = _redact(value, names)
                 row[field.verbose_name] = _plain(value)
-            if label == "frontdoor.Contact" and obj.source in PUBLIC_SOURCES:
+            if isinstance(obj, Contact) and obj.source in PUBLIC_SOURCES:
                 row["referrer name"] = REDACTED
                 row["referrer contact details"] = REDACTED
             rows.append(row)
         if rows:
-            sections[model._meta.verbose_name_plural.capitalize()] = rows
+            plural = model._meta.verbose_name_plural
+            assert plural is not None  # Django fills it in (from verbose_name) for every model
+            sections[plural.capitalize()] = rows
     export = {
         "person": {"reference": str(person.reference), "given name": person.given_name,
                    "family name": person.family_name, "date of birth": _plain(person.date_of_birth),

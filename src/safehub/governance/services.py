@@ -63,7 +63,7 @@ def last_activity(person: Person) -> date | None:
         date_fields = [f.name for f in model._meta.get_fields()
                        if isinstance(f, (models.DateField, models.DateTimeField)) and not f.name.startswith("created")]
         for name in date_fields:
-            value = model.objects.filter(**{fk: person}).aggregate(m=models.Max(name))["m"]
+            value = model._default_manager.filter(**{fk: person}).aggregate(m=models.Max(name))["m"]
             if value is not None:
                 value = uk_date(value) if isinstance(value, datetime) else value
                 latest = value if latest is None or value > latest else latest
@@ -83,7 +83,7 @@ def retention_due(person: Person, rules: dict[str, RetentionRule]) -> tuple[Rete
         rule = rules["children_social_care"]
         return rule, max(_add_years(dob, 25), _add_years(activity, rule.years))
     adult_models = [m for m, _ in _person_models() if m._meta.app_label == "adults"]
-    if any(m.objects.filter(**{fk: person}).exists() for m, fk in _person_models() if m in adult_models):
+    if any(m._default_manager.filter(**{fk: person}).exists() for m, fk in _person_models() if m in adult_models):
         rule = rules["adult_safeguarding"]
         return rule, _add_years(activity, rule.years)
     rule = rules["children_contact_only"]
@@ -173,5 +173,5 @@ def person_erase(*, person: Person, by, now: datetime) -> None:
                        if isinstance(f, models.CharField) and re.search(r"(name|postcode|contact_details)$", f.name)]
         updates = {**dict.fromkeys(text_fields, ERASED), **dict.fromkeys(name_fields, "")}
         if updates:
-            model.objects.filter(**{fk: person}).update(**updates)
+            model._default_manager.filter(**{fk: person}).update(**updates)
     audit.record(actor=by, action=AuditAction.DELETE, subject=person, at=now, reason="Retention period ended")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib
 
@@ -40,7 +40,7 @@ def shown(value: float | None, unit: str) -> str:
 
 def bar_chart(
     categories: Sequence[str],
-    series: dict[str, Sequence[float | None]],
+    series: Mapping[str, Sequence[float | None]],
     *,
     title: str,
     unit: str = "count",
@@ -86,7 +86,7 @@ def bar_chart(
 
 def line_chart(
     labels: Sequence[str],
-    series: dict[str, Sequence[float | None]],
+    series: Mapping[str, Sequence[float | None]],
     *,
     title: str,
     unit: str = "count",

@@ -15,7 +15,7 @@ def home_panels(user, *, now: datetime) -> list[dict]:
 
     last_year = year_before(year_of(uk_date(now)))
     missing = sum(1 for s in report_sections(year=last_year) if not s["text"] or s["is_placeholder"])
-    panels = [
+    panels: list[dict] = [
         {
             "title": "Measures",
             "url_name": "insight:home",

@@ -177,9 +177,10 @@ def practice_reviews(year: str) -> dict:
 
 def partner_table(return_code: str, csv_name: str, year: str) -> dict:
     """Return partner-submitted figures (exchange) for a return, else the published table."""
+    partner_values: Callable[[str, date, date], list[dict]] | None
     try:
-        from safehub.exchange.selectors import partner_values  # type: ignore[attr-defined]
-    except ImportError:
+        from safehub.exchange.selectors import partner_values
+    except ImportError:  # the exchange app is not installed
         partner_values = None
     if partner_values is not None:
         from django.db import DatabaseError
@@ -188,12 +189,12 @@ def partner_table(return_code: str, csv_name: str, year: str) -> dict:
 
         start, end = financial_year(year)
         try:
-            rows = partner_values(return_code, start, end)
+            submitted = partner_values(return_code, start, end)
         except DatabaseError:  # the exchange app's tables are not migrated here
-            rows = []
-        if rows:
+            submitted = []
+        if submitted:
             return {"columns": ["Measure", "Period", "Agency", "Value", "Count"],
-                    "rows": [[r["measure"], r["period_label"], r["agency"], r["value"], r["count"]] for r in rows],
+                    "rows": [[r["measure"], r["period_label"], r["agency"], r["value"], r["count"]] for r in submitted],
                     "source": "Partner submissions in Safehub (accepted returns)"}  # fmt: skip
     columns, rows = reference.read(csv_name)
     return {"columns": [c.replace("_", " ").capitalize() for c in columns],
@@ -205,7 +206,8 @@ def finance(year: str) -> dict:
         return {"rows": [], "source": "Not available for this year: add the contributions to the finance commentary"}
     _, rows = reference.read("finance_contributions_2024_25.csv")
     labels = {"children_partnership": "Children's safeguarding partnership", "adults_board": "Safeguarding adults board"}
-    out, totals = [], {}
+    out: list[dict[str, str]] = []
+    totals: dict[str, int] = {}
     for r in rows:
         amount = int(r["contribution_gbp"])
         totals[r["budget"]] = totals.get(r["budget"], 0) + amount

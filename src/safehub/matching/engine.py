@@ -292,11 +292,11 @@ def assign_person_ids(
         chosen[label] = pid
     result: dict[str, str] = {}
     for label, idxs in members.items():
-        pid = chosen.get(label)
-        if pid is None:
-            pid = new_person_id(record_ids[i] for i in idxs)
+        assigned = chosen.get(label)
+        if assigned is None:
+            assigned = new_person_id(record_ids[i] for i in idxs)
         for i in idxs:
-            result[record_ids[i]] = pid
+            result[record_ids[i]] = assigned
     return result
 
 

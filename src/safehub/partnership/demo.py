@@ -9,6 +9,7 @@ Rows are written directly (no audit rows: nobody did these things).
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -51,6 +52,9 @@ from safehub.partnership.models import (
 )
 from safehub.partnership.services import add_months
 from safehub.people.models import Involvement, Person
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 CORE = ["HCC-CSC", "HCC-ASC", "WPOL", "HW-ICB", "HUH", "HCH", "SCAS", "PROB", "YJS", "HOUSE", "VOL-HDAS", "CARE-OAK"]
 ADULT_NAMES = [
@@ -178,7 +182,7 @@ COURSES = [
     ("Safer recruitment for small organisations", "ESCALATION", ""),
     ("Working together: multi-agency safeguarding level 3", "INFORMATION_SHARING", ""),
 ]
-ROLES = {
+ROLES: dict[str, list[str]] = {
     AgencyKind.LA_CHILDREN: ["Social worker", "Team manager", "Family support worker"],
     AgencyKind.LA_ADULTS: ["Social worker", "Occupational therapist", "Team manager"],
     AgencyKind.POLICE: ["Police officer", "Detective", "PCSO"],
@@ -215,7 +219,7 @@ def seed(ctx: DemoContext) -> str:
     return ", ".join(f"{n} {label}" for label, n in counts.items())
 
 
-def _users_by_agency() -> tuple[dict[int, object], object]:
+def _users_by_agency() -> tuple[dict[int, User], User]:
     User = get_user_model()
     by_agency = {
         m.agency_id: m.user

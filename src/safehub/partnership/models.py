@@ -560,13 +560,16 @@ class Recommendation(models.Model):
 
     @property
     def source_label(self) -> str:
-        if self.review_id:
-            return f"Review {self.review.reference} {self.review.title}"
-        if self.audit_id:
-            return f"Audit: {self.audit.title}"
-        if self.inspection_id:
-            return f"Inspection: {self.inspection.title}"
-        return f"Self-assessment: {self.self_assessment.agency.name}" if self.self_assessment_id else ""
+        # A relation whose id is blank reads as None without a query, so these tests match the ids'.
+        if (review := self.review) is not None:
+            return f"Review {review.reference} {review.title}"
+        if (audit := self.audit) is not None:
+            return f"Audit: {audit.title}"
+        if (inspection := self.inspection) is not None:
+            return f"Inspection: {inspection.title}"
+        if (self_assessment := self.self_assessment) is not None:
+            return f"Self-assessment: {self_assessment.agency.name}"
+        return ""
 
 
 class ActionStatus(models.TextChoices):

@@ -32,7 +32,10 @@ def _moment(day: date, now: datetime) -> datetime:
     return now if day >= now.astimezone(UK).date() else datetime.combine(day, time(9), tzinfo=UK)
 
 
-def _form_page(request, form, *, title: str, back: str = "", intro: str = "", status: int = 200, button: str = "Save"):
+def _form_page(
+    request, form, *, title: str, back: int | None = None, intro: str = "", status: int = 200, button: str = "Save"
+):
+    """``back``: the review the page links back to (none: no back link)."""
     return render(
         request,
         "partnership/form.html",
