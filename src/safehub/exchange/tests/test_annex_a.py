@@ -269,3 +269,17 @@ def test_casework_lists_import_and_round_trip(tmp_path):
     assert again.total("imported") == 0 and again.total("updated") == 0
     header, row = first[8][0], first[8][1]
     assert dict(zip(header, row, strict=True))["Placement Type"] == "U6"  # kept although Safehub has no field for it
+
+
+def test_rows_matching_existing_records_without_a_link_are_relinked(tmp_path):
+    """A record already in Safehub (e.g. entered in the app) is linked, not duplicated, on import."""
+    from safehub.exchange.models import AnnexALink
+
+    path = write_workbook(tmp_path / "annex.xlsx", _lists())
+    run_import(path)
+    contacts = Contact.objects.count()
+    AnnexALink.objects.filter(list_number=1).delete()
+    _, again = run_import(path)
+    assert Contact.objects.count() == contacts
+    assert AnnexALink.objects.filter(list_number=1).count() == contacts
+    assert again.total("imported") == 0
