@@ -87,10 +87,14 @@ def run_load(db: str, seconds: int, users: int) -> dict:
 
         prefix = Path(tempfile.mkdtemp(prefix="safehub-locust-")) / "frontdoor_load"
         started = time.perf_counter()
-        subprocess.run([str(Path(PY).parent / "locust"), "-f", str(ROOT / "benchmarks" / "locust_frontdoor.py"),
-                        "--headless", "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host",
-                        f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary"], check=False,
-                       env={**os.environ, "PYTHONWARNINGS": "ignore"})
+        load = subprocess.Popen([str(Path(PY).parent / "locust"), "-f", str(ROOT / "benchmarks" / "locust_frontdoor.py"),
+                                 "--headless", "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host",
+                                 f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary"],
+                                env={**os.environ, "PYTHONWARNINGS": "ignore"})
+        memory = []  # (seconds, MB) of the server and its workers, to show whether memory stays flat
+        while load.poll() is None:
+            memory.append((round(time.perf_counter() - started), _tree_rss_mb(server.pid)))
+            time.sleep(min(10, max(1, seconds // 30)))
         elapsed = time.perf_counter() - started
     finally:
         server.terminate()
@@ -99,7 +103,26 @@ def run_load(db: str, seconds: int, users: int) -> dict:
     with open(f"{prefix}_stats.csv") as fh:
         for row in csv.DictReader(fh):
             stats[row["Name"]] = row
-    return {"stats": stats, "seconds": elapsed}
+    return {"stats": stats, "seconds": elapsed, "memory": memory}
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (gunicorn master and workers), in MB."""
+    total = 0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return round(total / 1024, 1)
 
 
 def main() -> int:
@@ -133,10 +156,18 @@ def main() -> int:
         results.append({"metric": "contacts_submitted_per_second", "value": round(float(contacts["Requests/s"]), 1),
                         "unit": "contacts/s", "target": 100, "better": "higher", "baseline": baseline,
                         "baseline_value": None})
+    memory = load["memory"]
+    if len(memory) >= 4:
+        settled = memory[len(memory) // 4][1]  # after warm-up
+        results.append({"metric": "server_memory_growth_after_warmup_pct",
+                        "value": round(100 * (memory[-1][1] - settled) / settled, 1), "unit": "%", "target": 10,
+                        "better": "lower", "baseline": f"{settled} MB after warm-up, {memory[-1][1]} MB at the end "
+                        f"of {args.seconds} s", "baseline_value": settled})
     if data["seed_seconds"]:
         results.append({"metric": "seed_seconds", "value": data["seed_seconds"], "unit": "s", "target": None,
                         "better": "lower", "baseline": baseline, "baseline_value": None})
-    (RESULTS / "frontdoor_load.json").write_text(json.dumps(results, indent=2))
+    name = "frontdoor_soak.json" if args.seconds >= 600 else "frontdoor_load.json"
+    (RESULTS / name).write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
     return 0
 
