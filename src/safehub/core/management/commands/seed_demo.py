@@ -46,6 +46,7 @@ class Command(BaseCommand):
             now=timezone.now(),
             progress=self._progress if sys.stderr.isatty() else None,
         )
+        ctx.cache["contacts_scale"] = contacts_scale or scale
         for stage in STAGES:
             short = "matching" if stage.endswith("demo_matching") else stage.split(".")[1]
             if only and short not in only:
