@@ -12,7 +12,7 @@ def home_panels(user, *, now: datetime) -> list[dict]:
     if membership is None:  # policy.can() is False for everything below
         return panels
     if policy.can(user, "frontdoor.queue"):
-        open_ = Contact.objects.exclude(status=ContactStatus.CLOSED)
+        open_ = Contact.objects.filter(status__in=[s for s in ContactStatus.values if s != ContactStatus.CLOSED])
         overdue = open_.filter(decision_due_at__lt=now).count()
         panels.append(
             {

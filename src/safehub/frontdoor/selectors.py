@@ -36,7 +36,8 @@ def _week_start(day: date) -> date:
 def mash_queue(*, user, now: datetime, include_closed_days: int = 0, status: str = "") -> list[dict]:
     """Return open contacts, most urgent first, with overdue and threshold alerts worked out."""
     policy.require(user, "frontdoor.queue")
-    qs = Contact.objects.select_related("referrer_agency", "person").exclude(status=ContactStatus.CLOSED)
+    open_statuses = [s for s in ContactStatus.values if s != ContactStatus.CLOSED]
+    qs = Contact.objects.select_related("referrer_agency", "person").filter(status__in=open_statuses)
     if status:
         qs = qs.filter(status=status)
     contacts = list(qs.order_by("decision_due_at")[:500])

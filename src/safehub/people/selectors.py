@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from safehub.core import audit, policy
 from safehub.core.errors import BreakGlassRequired
 from safehub.core.models import AuditAction, AuditEvent
-from safehub.people.models import AgencyInformation, BreakGlassGrant, Person
+from safehub.people.models import AgencyInformation, BreakGlassGrant, Person, PersonName
 from safehub.people.validators import normalise_nhs_number
 
 
@@ -68,12 +68,14 @@ def person_search(
     qs: QuerySet[Person] = Person.objects.filter(merged_into__isnull=True)
     terms = [t for t in (query or "").split() if t]
     for term in terms:
+        aliases = PersonName.objects.filter(
+            Q(given_name__istartswith=term) | Q(family_name__istartswith=term)
+        ).values("person_id")
         qs = qs.filter(
             Q(given_name__istartswith=term)
             | Q(family_name__istartswith=term)
             | Q(preferred_name__istartswith=term)
-            | Q(other_names__given_name__istartswith=term)
-            | Q(other_names__family_name__istartswith=term)
+            | Q(pk__in=aliases)
         )
     if date_of_birth:
         qs = qs.filter(Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth))
@@ -83,7 +85,7 @@ def person_search(
     if not (terms or date_of_birth or nhs):
         return []
     visible = policy.persons_visible_to(user, qs, now=now)
-    people = list(visible.distinct().order_by("family_name", "given_name", "pk")[:limit])
+    people = list(visible.order_by("family_name", "given_name", "pk")[:limit])
     restricted: list[Person] = []
     if nhs and not people:
         restricted = list(qs.filter(sealed=False)[:5])
