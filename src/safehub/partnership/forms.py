@@ -1,20 +1,31 @@
 from __future__ import annotations
 
+import re
+from typing import ClassVar
+
 from django import forms
 
 from safehub.agencies.models import Agency
 from safehub.partnership.models import (
     ActionStatus,
+    AuditTool,
+    Briefing,
+    CaseReview,
     Escalation,
     FamilyInvolvement,
     Grade,
+    Inspection,
+    Priority,
     Rating,
     Recommendation,
     ReviewDecision,
     ReviewSubject,
+    SelfAssessmentKind,
     Theme,
+    TrainingCourse,
 )
 from safehub.people.forms import GovDateField, GovForm
+from safehub.people.models import InvolvementKind
 
 RAPID_REVIEW_OUTCOMES = [
     (ReviewDecision.CSPR, ReviewDecision.CSPR.label),
@@ -143,6 +154,8 @@ class AuditAnswerForm(GovForm):
 
 
 class AttendanceForm(GovForm):
+    """An attendee and their evaluation; the partnership team also chooses the attendee's agency."""
+
     attendee_name = forms.CharField(max_length=120, label="Attendee's name")
     job_role = forms.CharField(max_length=80, label="Job role")
     usefulness = forms.TypedChoiceField(
@@ -153,6 +166,18 @@ class AttendanceForm(GovForm):
         label="How useful was it? (1 not useful, 5 very useful)",
     )
     comment = forms.CharField(widget=forms.Textarea, required=False, label="Comment")
+
+    def __init__(self, *args, choose_agency: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choose_agency:
+            self.fields["agency"] = forms.ModelChoiceField(
+                queryset=_agencies(),
+                label="Attendee's agency",
+                empty_label="Choose an agency",
+                error_messages={"required": "Choose the attendee's agency"},
+            )
+            self.fields["agency"].widget.attrs["class"] = "govuk-select"
+            self.order_fields(["attendee_name", "agency", "job_role", "usefulness", "comment"])
 
 
 class SelfAssessmentForm(GovForm):
@@ -185,3 +210,252 @@ class EscalationForm(GovForm):
 class EscalationResolveForm(GovForm):
     outcome = forms.ChoiceField(choices=Escalation.Outcome.choices)
     note = forms.CharField(widget=forms.Textarea, required=False, label="How was it resolved?")
+
+
+# ---------------------------------------------------------------------------------------------
+# The partnership team's pages for creating audits, training, briefings, cycles and inspections
+# ---------------------------------------------------------------------------------------------
+
+
+class GovCheckboxes(forms.CheckboxSelectMultiple):
+    """GOV.UK checkboxes; the field's own id names the first box, so the error summary can link to it."""
+
+    def id_for_label(self, id_, index=None):
+        return id_ if index is None else super().id_for_label(id_, index)
+
+
+class ManagerForm(GovForm):
+    """GOV.UK finishing for the partnership team's forms: specific messages, sized inputs.
+
+    ``required``: the message for each required field left empty (GOV.UK: say what to do).
+    """
+
+    required: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DateField):
+                field.widget.attrs["class"] = "govuk-input govuk-input--width-10"
+            if isinstance(field.widget, forms.SelectMultiple):
+                field.widget.attrs["size"] = 8
+            if name in self.required:
+                field.error_messages["required"] = self.required[name]
+
+
+NO_PRIORITY = [("", "None")]
+YES_NO = [("", "Choose"), ("yes", "Yes"), ("no", "No")]
+
+
+def _check_order(form: forms.Form, first: str, second: str, message: str) -> None:
+    data = form.cleaned_data
+    if data.get(first) and data.get(second) and data[second] < data[first]:
+        form.add_error(second, message)
+
+
+class AuditPlanForm(ManagerForm):
+    required = {
+        "title": "Enter the audit title",
+        "tool": "Choose the audit tool",
+        "planned_date": "Enter the planned date",
+    }
+
+    title = forms.CharField(max_length=200, label="Audit title")
+    tool = forms.ChoiceField(choices=[("", "Choose a tool")] + AuditTool.choices, label="Audit tool")
+    priority = forms.ChoiceField(choices=NO_PRIORITY + Priority.choices, required=False, label="Strategic priority")
+    planned_date = GovDateField(label="Planned date")
+    agencies = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=GovCheckboxes,
+        label="Agencies taking part",
+        help_text="Choose none to let every agency answer.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = _agencies()
+
+
+class AuditSampleForm(ManagerForm):
+    """The criteria for drawing an audit's case sample (all optional; the size is not)."""
+
+    required = {
+        "size": "Enter the number of cases to sample",
+    }
+
+    involvement_kind = forms.ChoiceField(
+        choices=[("", "Any involvement")] + InvolvementKind.choices, required=False, label="Kind of involvement"
+    )
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(), required=False, empty_label="Any agency", label="Agency involved"
+    )
+    started_from = GovDateField(required=False, label="Involvement started on or after")
+    started_to = GovDateField(required=False, label="Involvement started on or before")
+    size = forms.IntegerField(min_value=1, max_value=100, initial=10, label="Number of cases to sample")
+    seed = forms.IntegerField(
+        min_value=0,
+        required=False,
+        label="Draw number (optional)",
+        help_text="Leave blank for a new random draw. Enter the number of an earlier draw to repeat it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = _agencies()
+        self.fields["size"].widget.attrs["class"] = "govuk-input govuk-input--width-3"
+        self.fields["seed"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
+
+    def clean(self):
+        data = super().clean()
+        _check_order(self, "started_from", "started_to", "The end of the period must be on or after its start")
+        return data
+
+
+class CourseForm(ManagerForm):
+    required = {
+        "title": "Enter the course title",
+        "theme": "Choose the course's theme",
+    }
+
+    title = forms.CharField(max_length=200, label="Course title")
+    theme = forms.ChoiceField(choices=[("", "Choose a theme")] + Theme.choices, label="Theme")
+    priority = forms.ChoiceField(choices=NO_PRIORITY + Priority.choices, required=False, label="Strategic priority")
+    provider = forms.CharField(max_length=120, required=False, label="Provider")
+    description = forms.CharField(widget=forms.Textarea, required=False, label="Description")
+
+
+class EventForm(ManagerForm):
+    required = {
+        "course": "Choose a course",
+        "starts_on": "Enter the date of the event",
+        "starts_time": "Enter the start time",
+        "capacity": "Enter the number of places",
+    }
+
+    course = forms.ModelChoiceField(queryset=TrainingCourse.objects.none(), empty_label="Choose a course")
+    starts_on = GovDateField(label="Date")
+    starts_time = forms.TimeField(
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        label="Start time",
+        help_text="24-hour clock, for example 09:30",
+        error_messages={"invalid": "Enter a time like 09:30"},
+    )
+    venue = forms.CharField(max_length=120, required=False, label="Venue", help_text="Leave blank for online")
+    capacity = forms.IntegerField(min_value=1, max_value=500, initial=30, label="Places")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        course = self.fields["course"]
+        course.queryset = TrainingCourse.objects.order_by("title")
+        course.label_from_instance = lambda c: f"{c.title} ({c.get_theme_display()})"
+        self.fields["starts_time"].widget.attrs["class"] = "govuk-input govuk-input--width-5"
+        self.fields["capacity"].widget.attrs["class"] = "govuk-input govuk-input--width-4"
+
+
+class QualityCheckForm(ManagerForm):
+    required = {
+        "reflects_legislation": "Say whether the course reflects current legislation",
+        "reflects_local_policy": "Say whether the course reflects local policy",
+        "includes_review_learning": "Say whether the course includes learning from reviews and audits",
+    }
+
+    reflects_legislation = forms.ChoiceField(choices=YES_NO, label="Does the course reflect current legislation?")
+    reflects_local_policy = forms.ChoiceField(
+        choices=YES_NO, label="Does it reflect the partnership's procedures and local policy?"
+    )
+    includes_review_learning = forms.ChoiceField(
+        choices=YES_NO, label="Does it include learning from recent case reviews and audits?"
+    )
+    note = forms.CharField(widget=forms.Textarea, required=False, label="Notes", help_text="What needs updating")
+
+
+class BriefingForm(ManagerForm):
+    required = {
+        "title": "Enter the title",
+        "theme": "Choose the briefing's theme",
+        "body": "Enter the briefing",
+    }
+
+    title = forms.CharField(max_length=200, label="Title")
+    kind = forms.ChoiceField(choices=Briefing.Kind.choices, label="Kind of briefing")
+    theme = forms.ChoiceField(choices=[("", "Choose a theme")] + Theme.choices, label="Theme")
+    review = forms.ModelChoiceField(
+        queryset=CaseReview.objects.none(), required=False, empty_label="None", label="Case review it comes from"
+    )
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}), label="Briefing")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["review"].queryset = CaseReview.objects.order_by("-referred_at")
+
+
+FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class CycleForm(ManagerForm):
+    required = {
+        "year": "Enter the financial year",
+        "opens_date": "Enter the date it opens",
+        "due_date": "Enter the date returns are due",
+        "agencies": "Choose the agencies asked for a return",
+    }
+
+    kind = forms.ChoiceField(choices=SelfAssessmentKind.choices, label="Self-assessment")
+    year = forms.CharField(max_length=7, label="Financial year", help_text="For example, 2025-26")
+    cycle_year = forms.TypedChoiceField(
+        choices=[(1, "Year 1: full self-assessment"), (2, "Year 2: action-plan review")],
+        coerce=int,
+        label="Year of the two-year cycle",
+    )
+    opens_date = GovDateField(label="Opens on")
+    due_date = GovDateField(label="Returns due by")
+    agencies = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.none(),
+        widget=GovCheckboxes,
+        label="Agencies asked for a return",
+        help_text="Select all that apply",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = _agencies()
+        self.fields["year"].widget.attrs["class"] = "govuk-input govuk-input--width-5"
+
+    def clean_year(self) -> str:
+        year = self.cleaned_data["year"].strip()
+        match = FINANCIAL_YEAR.match(year)
+        if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+            raise forms.ValidationError("Enter a financial year like 2025-26")
+        return year
+
+    def clean(self):
+        data = super().clean()
+        _check_order(self, "opens_date", "due_date", "The due date must be on or after the date it opens")
+        return data
+
+
+class InspectionForm(ManagerForm):
+    required = {
+        "title": "Enter the title",
+        "kind": "Choose the kind of inspection",
+        "inspectorates": "Enter the inspectorates",
+        "started_date": "Enter the date the inspection started",
+        "ended_date": "Enter the date the inspection ended",
+    }
+
+    title = forms.CharField(max_length=200, label="Title")
+    kind = forms.ChoiceField(choices=[("", "Choose a kind")] + Inspection.Kind.choices, label="Kind of inspection")
+    inspectorates = forms.CharField(
+        max_length=120, label="Inspectorates", help_text="For example, Ofsted, CQC, HMICFRS"
+    )
+    started_date = GovDateField(label="Inspection started")
+    ended_date = GovDateField(label="Inspection ended")
+    letter_published_date = GovDateField(required=False, label="Letter published")
+    action_plan_due_date = GovDateField(required=False, label="Action plan due")
+    summary = forms.CharField(widget=forms.Textarea, required=False, label="Summary of the findings")
+
+    def clean(self):
+        data = super().clean()
+        _check_order(self, "started_date", "ended_date", "The inspection must end on or after the day it started")
+        return data

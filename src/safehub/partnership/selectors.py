@@ -418,11 +418,38 @@ def audit_detail(*, user, audit_item: MultiAgencyAudit, now: datetime) -> dict:
         "grades": [(label, grades.get(code, 0)) for code, label in Grade.choices],
         "findings": list(audit_item.finding_items.all()),
         "recommendations": _recommendation_rows(audit_item.recommendations.all(), user=user, today=uk_date(now)),
+        "sample": sample_description(audit_item.sample_criteria),
+        "can_sample": manager and not cases,
         "can_manage": manager,
         "can_answer": policy.can(user, "partnership.contribute")
         and (not participating or my_agency in participating)
         and audit_item.status != "COMPLETE",
     }
+
+
+def sample_description(criteria: dict) -> list[tuple[str, str]]:
+    """The criteria an audit's sample was drawn by, as (label, value) rows for the page."""
+    from safehub.agencies.models import Agency
+    from safehub.people.models import InvolvementKind
+
+    if not criteria:
+        return []
+    rows = [("Cases", str(criteria.get("size", "")))]
+    if kind := criteria.get("involvement_kind"):
+        rows.append(("Involvement", InvolvementKind(kind).label if kind in InvolvementKind.values else kind))
+    if agency_id := criteria.get("agency_id"):
+        rows.append(("Agency", Agency.objects.filter(pk=agency_id).values_list("name", flat=True).first() or ""))
+    if criteria.get("started_from") or criteria.get("started_to"):
+        start = date.fromisoformat(criteria["started_from"]) if criteria.get("started_from") else None
+        end = date.fromisoformat(criteria["started_to"]) if criteria.get("started_to") else None
+        rows.append(
+            (
+                "Involvement started",
+                f"{f'{start:%d/%m/%Y}' if start else 'any time'} to {f'{end:%d/%m/%Y}' if end else 'now'}",
+            )
+        )
+    rows.append(("Draw number", str(criteria.get("seed", 0))))
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -469,7 +496,18 @@ def training_overview(*, user, now: datetime, days: int = 365) -> dict:
                 "check_due": last is None or last.checked_date < uk_date(now) - timedelta(days=365),
             }
         )
+    upcoming = TrainingEvent.objects.filter(starts_at__gt=now).select_related("course").order_by("starts_at")
     return {
+        "upcoming": [
+            {
+                "id": e.pk,
+                "title": e.course.title,
+                "starts": e.starts_at.astimezone(UK),
+                "venue": e.venue or "Online",
+                "capacity": e.capacity,
+            }
+            for e in upcoming
+        ],
         "events": [
             {
                 "id": e.pk,
@@ -491,6 +529,14 @@ def training_overview(*, user, now: datetime, days: int = 365) -> dict:
         "courses": courses,
         "can_manage": policy.can(user, "partnership.manage"),
     }
+
+
+def course_get(*, user, course_id: int) -> TrainingCourse:
+    policy.require(user, "partnership.view")
+    found = TrainingCourse.objects.filter(pk=course_id).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def event_get(*, user, event_id: int) -> TrainingEvent:
@@ -583,11 +629,12 @@ def cycle_get(*, user, cycle_id: int) -> SelfAssessmentCycle:
     return found
 
 
-def cycle_detail(*, user, cycle: SelfAssessmentCycle) -> dict:
+def cycle_detail(*, user, cycle: SelfAssessmentCycle, now: datetime | None = None) -> dict:
     """Per standard, how many agencies met it (the themes across agencies); agencies' own returns."""
     policy.require(user, "partnership.view")
     manager = policy.can(user, "partnership.manage")
     my_agency = policy.agency_id_of(user)
+    today = uk_date(now or datetime.now(UK))
     returns = list(cycle.returns.select_related("agency").prefetch_related("ratings").order_by("agency__name"))
     tally: dict[str, Counter] = defaultdict(Counter)
     for r in returns:
@@ -612,10 +659,24 @@ def cycle_detail(*, user, cycle: SelfAssessmentCycle) -> dict:
                 "agency": r.agency.name,
                 "submitted": r.submitted_at,
                 "can_edit": manager or r.agency_id == my_agency,
+                "weak": sum(1 for rating in r.ratings.all() if rating.rating != Rating.MET),
+                "recommendations": _recommendation_rows(r.recommendations.all(), user=user, today=today),
             }
             for r in returns
         ],
+        "can_manage": manager,
     }
+
+
+def return_weaknesses(*, user, sa_return: SelfAssessmentReturn) -> list[str]:
+    """The standards a return rates partly met or not met, with what the agency said, for the action plan."""
+    policy.require(user, "partnership.view")
+    texts = dict(sa_return.cycle.standards)
+    return [
+        f"{r.standard} {texts.get(r.standard, '')}: {r.get_rating_display()}"
+        + (f". {r.evidence}" if r.evidence else "")
+        for r in sa_return.ratings.exclude(rating=Rating.MET)
+    ]
 
 
 def return_get(*, user, return_id: int) -> SelfAssessmentReturn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, time
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,6 +24,7 @@ from safehub.partnership.models import (
     AuditCase,
     Recommendation,
     ReviewStage,
+    SelfAssessmentReturn,
 )
 from safehub.people.models import Person
 from safehub.people.selectors import person_get_for_user
@@ -33,15 +36,57 @@ def _moment(day: date, now: datetime) -> datetime:
 
 
 def _form_page(
-    request, form, *, title: str, back: int | None = None, intro: str = "", status: int = 200, button: str = "Save"
+    request,
+    form,
+    *,
+    title: str,
+    back: int | None = None,
+    intro: str = "",
+    status: int = 200,
+    button: str = "Save",
+    back_url: str = "",
+    back_label: str = "Back",
+    points: list[str] | None = None,
+    points_title: str = "",
 ):
-    """``back``: the review the page links back to (none: no back link)."""
+    """``back``: the review the page links back to; ``back_url``: any other page (none: no back link).
+
+    ``points``: a bulleted list shown above the form (e.g. the weaknesses a recommendation answers).
+    """
     return render(
         request,
         "partnership/form.html",
-        {"form": form, "title": title, "back": back, "intro": intro, "button": button},
+        {
+            "form": form,
+            "title": title,
+            "back": back,
+            "back_url": back_url,
+            "back_label": back_label,
+            "intro": intro,
+            "button": button,
+            "points": points or [],
+            "points_title": points_title,
+        },
         status=status,
     )
+
+
+def _manager_form(request, form, *, act, done: str, title: str, **page):
+    """Run one partnership-manager action from a form page: refuse others, keep what was typed on errors.
+
+    ``act(data, now)`` calls the one service and returns the address to go to next.
+    """
+    policy.require(request.user, "partnership.manage")
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = act(form.cleaned_data, timezone.now())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if done:
+                messages.success(request, done)
+            return redirect(target)
+    return _form_page(request, form, title=title, **page)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -342,6 +387,8 @@ def review_link_person(request, review_id: int):
 
 
 def _recommendation_source(request, kind: str, pk: int) -> dict:
+    if kind == "return":
+        return {"self_assessment": selectors.return_get(user=request.user, return_id=pk)}
     if kind == "review":
         return {"review": selectors.review_get(user=request.user, review_id=pk)}
     if kind == "audit":
@@ -362,7 +409,21 @@ def _recommendation_source(request, kind: str, pk: int) -> dict:
 def recommendation_add(request, kind: str, pk: int):
     source = _recommendation_source(request, kind, pk)
     policy.require(request.user, "partnership.manage")
-    form = forms.RecommendationForm(request.POST or None)
+    page: dict = {}
+    initial = None
+    if (sa_return := source.get("self_assessment")) is not None:
+        # A weakness in a return becomes an area for improvement, led by the agency that returned it.
+        page = {
+            "intro": f"{sa_return.cycle.get_kind_display()} {sa_return.cycle.year}: {sa_return.agency.name}",
+            "points": selectors.return_weaknesses(user=request.user, sa_return=sa_return),
+            "points_title": "Standards the agency rated partly met or not met",
+        }
+        initial = {
+            "kind": Recommendation.Kind.AREA_FOR_IMPROVEMENT,
+            "lead_agency": sa_return.agency_id,
+            "made_by": "Self-assessment return",
+        }
+    form = forms.RecommendationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.recommendation_add(by=request.user, now=timezone.now(), **source, **form.cleaned_data)
@@ -371,12 +432,16 @@ def recommendation_add(request, kind: str, pk: int):
         else:
             messages.success(request, "Recommendation added")
             return redirect(_source_url(kind, pk))
-    return _form_page(request, form, title="Add a recommendation")
+    back_label = {"return": "Back to the self-assessment", "inspection": "Inspections"}.get(kind, f"Back to the {kind}")
+    return _form_page(
+        request, form, title="Add a recommendation", back_url=_source_url(kind, pk), back_label=back_label, **page
+    )
 
 
 def _source_url(kind: str, pk: int) -> str:
-    from django.urls import reverse
-
+    if kind == "return":
+        cycle_id = SelfAssessmentReturn.objects.values_list("cycle_id", flat=True).get(pk=pk)
+        return reverse("partnership:cycle_detail", args=[cycle_id])
     if kind == "review":
         return reverse("partnership:review_detail", args=[pk])
     if kind == "audit":
@@ -408,6 +473,10 @@ def action_add(request, recommendation_id: int):
                 return redirect(_source_url("review", rec.review_id))
             if rec.audit_id:
                 return redirect(_source_url("audit", rec.audit_id))
+            if rec.self_assessment_id:
+                return redirect(_source_url("return", rec.self_assessment_id))
+            if rec.inspection_id:
+                return redirect(_source_url("inspection", rec.inspection_id))
             return redirect("partnership:actions")
     return _form_page(request, form, title="Add an action", intro=rec.text)
 
@@ -490,6 +559,24 @@ def inspection_list(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def inspection_record(request):
+    def act(data, now):
+        services.inspection_record(by=request.user, now=now, **data)
+        return reverse("partnership:inspections")
+
+    return _manager_form(
+        request,
+        forms.InspectionForm(request.POST or None),
+        act=act,
+        done="Inspection recorded",
+        title="Record an inspection",
+        back_url=reverse("partnership:inspections"),
+        back_label="Inspections",
+    )
+
+
+@login_required
 def notification_list(request):
     return render(
         request,
@@ -513,7 +600,65 @@ def notification_read(request, notification_id: int):
 
 @login_required
 def audit_list(request):
-    return render(request, "partnership/audit_list.html", {"audits": selectors.audit_list(user=request.user)})
+    return render(
+        request,
+        "partnership/audit_list.html",
+        {
+            "audits": selectors.audit_list(user=request.user),
+            "can_manage": policy.can(request.user, "partnership.manage"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_plan(request):
+    def act(data, now):
+        item = services.audit_plan(by=request.user, now=now, **data)
+        return reverse("partnership:audit_detail", args=[item.pk])
+
+    return _manager_form(
+        request,
+        forms.AuditPlanForm(request.POST or None),
+        act=act,
+        done="Audit planned",
+        title="Plan a multi-agency audit",
+        button="Plan the audit",
+        back_url=reverse("partnership:audits"),
+        back_label="All audits",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_sample(request, audit_id: int):
+    item = selectors.audit_get(user=request.user, audit_id=audit_id)
+
+    def act(data, now):
+        criteria = selectors.SampleCriteria(
+            involvement_kind=data["involvement_kind"],
+            agency_id=data["agency"].pk if data["agency"] else None,
+            started_from=data["started_from"],
+            started_to=data["started_to"],
+        )
+        seed = data["seed"] if data["seed"] is not None else secrets.randbelow(1_000_000)
+        cases = services.audit_draw_sample(
+            audit_item=item, criteria=criteria, size=data["size"], seed=seed, by=request.user, now=now
+        )
+        messages.success(request, f"{len(cases)} case{'s' if len(cases) != 1 else ''} sampled (draw number {seed})")
+        return reverse("partnership:audit_detail", args=[item.pk])
+
+    return _manager_form(
+        request,
+        forms.AuditSampleForm(request.POST or None),
+        act=act,
+        done="",
+        title=f"Draw the case sample: {item.title}",
+        intro="Cases are drawn at random from the records that match every criterion you give.",
+        button="Draw the sample",
+        back_url=reverse("partnership:audit_detail", args=[item.pk]),
+        back_label="Back to the audit",
+    )
 
 
 @login_required
@@ -567,9 +712,85 @@ def training(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def course_create(request):
+    def act(data, now):
+        services.course_create(by=request.user, now=now, **data)
+        return reverse("partnership:training")
+
+    return _manager_form(
+        request,
+        forms.CourseForm(request.POST or None),
+        act=act,
+        done="Course added",
+        title="Add a training course",
+        button="Add the course",
+        back_url=reverse("partnership:training"),
+        back_label="Learning and development",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quality_check(request, course_id: int):
+    course = selectors.course_get(user=request.user, course_id=course_id)
+
+    def act(data, now):
+        services.quality_check_record(
+            course=course,
+            reflects_legislation=data["reflects_legislation"] == "yes",
+            reflects_local_policy=data["reflects_local_policy"] == "yes",
+            includes_review_learning=data["includes_review_learning"] == "yes",
+            note=data["note"],
+            by=request.user,
+            now=now,
+        )
+        return reverse("partnership:training")
+
+    return _manager_form(
+        request,
+        forms.QualityCheckForm(request.POST or None),
+        act=act,
+        done="Quality-assurance check recorded",
+        title=f"Quality-assurance check: {course.title}",
+        button="Record the check",
+        back_url=reverse("partnership:training"),
+        back_label="Learning and development",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_schedule(request):
+    def act(data, now):
+        event = services.event_schedule(
+            course=data["course"],
+            starts_at=datetime.combine(data["starts_on"], data["starts_time"], tzinfo=UK),
+            venue=data["venue"],
+            capacity=data["capacity"],
+            by=request.user,
+            now=now,
+        )
+        return reverse("partnership:event_detail", args=[event.pk])
+
+    course = request.GET.get("course", "")
+    return _manager_form(
+        request,
+        forms.EventForm(request.POST or None, initial={"course": course} if course.isdigit() else None),
+        act=act,
+        done="Event scheduled",
+        title="Schedule a training event",
+        button="Schedule the event",
+        back_url=reverse("partnership:training"),
+        back_label="Learning and development",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def event_detail(request, event_id: int):
     event = selectors.event_get(user=request.user, event_id=event_id)
-    form = forms.AttendanceForm(request.POST or None)
+    manager = policy.can(request.user, "partnership.manage")
+    form = forms.AttendanceForm(request.POST or None, choose_agency=manager)
     if request.method == "POST" and form.is_valid():
         try:
             services.attendance_record(event=event, by=request.user, now=timezone.now(), **form.cleaned_data)
@@ -580,12 +801,39 @@ def event_detail(request, event_id: int):
             return redirect("partnership:event_detail", event_id=event.pk)
     context = selectors.event_detail(user=request.user, event=event)
     context["form"] = form if policy.can(request.user, "partnership.contribute") else None
+    context["can_manage"] = manager
     return render(request, "partnership/event_detail.html", context)
 
 
 @login_required
 def briefing_list(request):
-    return render(request, "partnership/briefings.html", {"briefings": selectors.briefing_list(user=request.user)})
+    return render(
+        request,
+        "partnership/briefings.html",
+        {
+            "briefings": selectors.briefing_list(user=request.user),
+            "can_manage": policy.can(request.user, "partnership.manage"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def briefing_publish(request):
+    def act(data, now):
+        briefing = services.briefing_publish(by=request.user, now=now, **data)
+        return reverse("partnership:briefing_detail", args=[briefing.pk])
+
+    return _manager_form(
+        request,
+        forms.BriefingForm(request.POST or None),
+        act=act,
+        done="Briefing published",
+        title="Publish a briefing",
+        button="Publish",
+        back_url=reverse("partnership:briefings"),
+        back_label="All briefings",
+    )
 
 
 @login_required
@@ -614,13 +862,43 @@ def briefing_detail(request, briefing_id: int):
 
 @login_required
 def cycle_list(request):
-    return render(request, "partnership/cycles.html", {"cycles": selectors.cycle_list(user=request.user)})
+    return render(
+        request,
+        "partnership/cycles.html",
+        {
+            "cycles": selectors.cycle_list(user=request.user),
+            "can_manage": policy.can(request.user, "partnership.manage"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_open(request):
+    def act(data, now):
+        cycle = services.cycle_open(by=request.user, now=now, **data)
+        return reverse("partnership:cycle_detail", args=[cycle.pk])
+
+    return _manager_form(
+        request,
+        forms.CycleForm(request.POST or None),
+        act=act,
+        done="Self-assessment opened; the agencies can now complete their returns",
+        title="Open a self-assessment",
+        button="Open the self-assessment",
+        back_url=reverse("partnership:cycles"),
+        back_label="All self-assessments",
+    )
 
 
 @login_required
 def cycle_detail(request, cycle_id: int):
     cycle = selectors.cycle_get(user=request.user, cycle_id=cycle_id)
-    return render(request, "partnership/cycle_detail.html", selectors.cycle_detail(user=request.user, cycle=cycle))
+    return render(
+        request,
+        "partnership/cycle_detail.html",
+        selectors.cycle_detail(user=request.user, cycle=cycle, now=timezone.now()),
+    )
 
 
 @login_required

@@ -123,3 +123,126 @@ def test_demo_pages_are_accessible(live_server, client):
             assert page.locator("h1").count() == 1, url
             assert axe_violations(page) == [], url
             screenshot(page, name)
+
+
+def test_manager_creates_an_audit_with_a_sample_and_a_training_event(live_server, client, manager, police, hospital):
+    from safehub.partnership.models import AuditStatus, MultiAgencyAudit, TrainingEvent
+    from safehub.people.models import Involvement
+    from safehub.testing.factories import PersonFactory
+
+    started = timezone.now() - timedelta(days=20)
+    for _ in range(6):
+        Involvement.objects.create(person=PersonFactory(), agency=police, kind="REFERRER", started_at=started)
+    services.course_create(
+        by=manager, now=timezone.now(), title="Exploitation: spotting the signs", theme="EXPLOITATION"
+    )
+    next_week = (timezone.localdate() + timedelta(days=7)).strftime("%d/%m/%Y")
+
+    with browser_page(live_server.url, session_for(client, manager)) as page:
+        page.goto(f"{live_server.url}/partnership/audits/")
+        _click(page, "Plan an audit")
+        assert axe_violations(page) == []
+        page.click("button:has-text('Plan the audit')")  # nothing typed: the errors show at the fields
+        page.wait_for_selector(".govuk-error-summary")
+        assert axe_violations(page) == []
+        screenshot(page, "partnership_audit_plan_errors")
+        page.fill("#id_title", "Getting referrals right")
+        page.select_option("#id_tool", "REFERRALS")
+        page.select_option("#id_priority", "SEVERE_MULTIPLE_DISADVANTAGE")
+        page.fill("#id_planned_date", next_week)
+        page.check("label:has-text('Police')")
+        page.check("label:has-text('City Hospital')")
+        page.click("button:has-text('Plan the audit')")
+        page.wait_for_selector("h1:has-text('Getting referrals right')")
+
+        page.click("a.govuk-button:has-text('Draw the case sample')")
+        page.wait_for_selector("#id_involvement_kind")
+        assert axe_violations(page) == []
+        page.select_option("#id_involvement_kind", "REFERRER")
+        page.select_option("#id_agency", str(police.pk))
+        page.fill("#id_size", "4")
+        page.fill("#id_seed", "2025")
+        screenshot(page, "partnership_audit_sample_form")
+        page.click("button:has-text('Draw the sample')")
+        page.wait_for_selector("text=4 cases sampled (draw number 2025)")
+        assert "Case 4" in page.inner_text("main")
+        assert axe_violations(page) == []
+        screenshot(page, "partnership_audit_sampled")
+        item = MultiAgencyAudit.objects.get(title="Getting referrals right")
+        assert item.status == AuditStatus.SAMPLED and item.cases.count() == 4
+
+        page.goto(f"{live_server.url}/partnership/training/")
+        assert axe_violations(page) == []
+        _click(page, "Schedule an event")
+        assert axe_violations(page) == []
+        page.select_option("#id_course", label="Exploitation: spotting the signs (Exploitation)")
+        page.fill("#id_starts_on", next_week)
+        page.fill("#id_starts_time", "09:30")
+        page.fill("#id_venue", "Civic Centre")
+        page.fill("#id_capacity", "20")
+        screenshot(page, "partnership_event_form")
+        page.click("button:has-text('Schedule the event')")
+        page.wait_for_selector("h1:has-text('Exploitation: spotting the signs')")
+        page.fill("#id_attendee_name", "PC Amy Lee")
+        page.select_option("#id_agency", str(police.pk))
+        page.fill("#id_job_role", "Constable")
+        page.click("button:has-text('Record attendance')")
+        page.wait_for_selector("td:has-text('PC Amy Lee')")
+        assert axe_violations(page) == []
+        screenshot(page, "partnership_event_created")
+        event = TrainingEvent.objects.get()
+        assert event.capacity == 20 and event.attendances.get().agency == police
+
+        page.goto(f"{live_server.url}/partnership/training/")
+        assert "Coming up" in page.inner_text("main")
+        screenshot(page, "partnership_training_manager")
+
+
+def test_manager_create_pages_are_accessible(live_server, client, manager, police, police_officer):
+    from datetime import date
+
+    from safehub.partnership.models import TrainingCourse
+
+    now = timezone.now()
+    course = TrainingCourse.objects.create(title="Neglect toolkit", theme="NEGLECT")
+    cycle = services.cycle_open(
+        kind="SECTION_11",
+        year="2025-26",
+        cycle_year=1,
+        opens_date=date(2025, 4, 1),
+        due_date=date(2025, 6, 30),
+        agencies=[police],
+        by=manager,
+        now=now,
+    )
+    sa_return = cycle.returns.get()
+    ratings = {code: ("MET", "") for code, _ in cycle.standards}
+    ratings["S5"] = ("PARTLY_MET", "Training reaches response officers only")
+    ratings["S9"] = ("NOT_MET", "No routine recording of the child's views")
+    services.self_assessment_submit(sa_return=sa_return, ratings=ratings, by=police_officer, now=now)
+    pages = {
+        "partnership_course_form": "/partnership/training/courses/new/",
+        "partnership_quality_check_form": f"/partnership/training/courses/{course.pk}/quality-check/",
+        "partnership_briefing_form": "/partnership/briefings/new/",
+        "partnership_cycle_form": "/partnership/self-assessments/new/",
+        "partnership_inspection_form": "/partnership/inspections/new/",
+        "partnership_return_recommendation_form": f"/partnership/return/{sa_return.pk}/recommendations/new/",
+    }
+    with browser_page(live_server.url, session_for(client, manager)) as page:
+        for name, url in pages.items():
+            page.goto(live_server.url + url)
+            assert page.locator("h1").count() == 1, url
+            assert axe_violations(page) == [], url
+            screenshot(page, name)
+        page.goto(f"{live_server.url}/partnership/self-assessments/new/")
+        page.fill("#id_year", "2025")
+        page.click("button:has-text('Open the self-assessment')")
+        page.wait_for_selector(".govuk-error-summary")
+        assert axe_violations(page) == []
+        screenshot(page, "partnership_cycle_form_errors")
+        page.goto(f"{live_server.url}/partnership/return/{sa_return.pk}/recommendations/new/")
+        page.fill("#id_text", "Record the child's views in every safeguarding referral")
+        page.click("button:has-text('Save')")
+        page.wait_for_selector("h2:has-text('Action plan: Police')")
+        assert axe_violations(page) == []
+        screenshot(page, "partnership_cycle_action_plan")
