@@ -71,3 +71,40 @@ def error_response(*, reference: str, status: int):
     if status == 503:
         response["Retry-After"] = "30"
     return response
+
+
+def _strip_nul(value: str) -> str:
+    return value.replace("\x00", "")
+
+
+class StripNullCharactersMiddleware:
+    """Remove NUL characters from query strings, form data and headers before anything uses them.
+
+    No person types a NUL; PostgreSQL refuses to store one, so letting it through would turn a
+    harmless oddity into a server error half-way through a request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for key, value in list(request.META.items()):
+            if key.startswith("HTTP_") and isinstance(value, str) and "\x00" in value:
+                request.META[key] = _strip_nul(value)
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+            request.GET = _clean_querydict(request.GET)
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded", "multipart/form-data"
+        ):
+            request.POST = _clean_querydict(request.POST)
+        return self.get_response(request)
+
+
+def _clean_querydict(data):
+    from django.http import QueryDict
+
+    clean = QueryDict(mutable=True)
+    for key in data:
+        clean.setlist(_strip_nul(key), [_strip_nul(v) if isinstance(v, str) else v for v in data.getlist(key)])
+    clean._mutable = False
+    return clean

@@ -7,6 +7,8 @@ agency; each endpoint needs a scope on the token.
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -63,7 +65,11 @@ def _since(request):
         value = None
     if value is None:
         raise ApiValidationError({"since": ["Give an ISO 8601 date and time, e.g. 2025-04-01T00:00:00Z"]})
-    return value if timezone.is_aware(value) else timezone.make_aware(value)
+    value = value if timezone.is_aware(value) else timezone.make_aware(value)
+    offset = value.utcoffset()
+    if value.year < 1900 or value.year > 9000 or (offset is not None and abs(offset.total_seconds()) > 14 * 3600):
+        raise ApiValidationError({"since": ["Give a real date and time between 1900 and 9000, with a real time zone"]})
+    return value.astimezone(UTC)
 
 
 def _errors(exc: ValidationError) -> dict:

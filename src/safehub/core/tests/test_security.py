@@ -123,3 +123,13 @@ def test_no_personal_data_in_logs(client, mash_worker, caplog):
     client.get("/people/999999/")
     assert canary not in caplog.text
     assert canary.lower() not in caplog.text.lower()
+
+
+@pytest.mark.django_db
+def test_nul_characters_are_removed_before_anything_uses_them(client, mash_worker):
+    client.force_login(mash_worker)
+    response = client.post("/people/", {"query": "Smi\x00th"})
+    assert response.status_code == 200
+    response = client.post("/front-door/contacts/new/", {"source": "2A\x00", "child-TOTAL_FORMS": "1",
+                                                          "child-INITIAL_FORMS": "0", "child-0-ethnicity": "\x00"})
+    assert response.status_code == 200 and b"There is a problem" in response.content

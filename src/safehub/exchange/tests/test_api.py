@@ -223,3 +223,10 @@ def test_schema_and_docs_are_served(client):
     schema = client.get("/api/schema/")
     assert schema.status_code == 200 and b"/api/contacts/" in schema.content and b"agencyToken" in schema.content
     assert client.get("/api/docs/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_since_must_be_a_real_time(police_officer):
+    client, _ = client_for(police_officer, ["outcomes:read"])
+    assert client.get("/api/outcomes/", {"since": "0187-11-17T01:18:52+18:09"}).status_code == 400
+    assert client.get("/api/outcomes/", {"since": "2025-04-01T00:00:00+01:00"}).status_code == 200

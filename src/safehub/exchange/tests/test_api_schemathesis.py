@@ -30,6 +30,20 @@ def _load_schema():
 schema = _load_schema()
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calls go straight to the WSGI app, so, as Django's test client does, stop the request signals
+    from closing the test's database connection (on PostgreSQL it is inside the test transaction)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @pytest.mark.django_db
 @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
