@@ -152,3 +152,7 @@ class CareLeaverForm(GovForm):
     suitable_accommodation = forms.BooleanField(required=False, label="In suitable accommodation")
     activity = forms.ChoiceField(choices=[("EET", "In education, employment or training"),
                                           ("NEET", "Not in education, employment or training")])
+
+
+class CPReviewForm(GovForm):
+    held_date = GovDateField(label="Review conference held on")

@@ -453,3 +453,28 @@ def care_leaver_status_record(*, person: Person, as_of_date: date, suitable_acco
         defaults={"suitable_accommodation": suitable_accommodation, "activity": activity})
     audit.record(actor=by, action=AuditAction.UPDATE, subject=status, at=now)
     return status
+
+
+@transaction.atomic
+def cp_review_held(*, person: Person, held_date: date, by, now: datetime):
+    """Record a child protection review conference: the first is due 3 months after the plan, then 6-monthly."""
+    from datetime import timedelta
+
+    from safehub.casework.models import CPReview
+
+    _require_person(by, person, now, "casework.record")
+    plan = ChildProtectionPlan.objects.filter(person=person, end_date__isnull=True).first()
+    if plan is None:
+        raise ValidationError("This child has no open child protection plan")
+    if held_date < plan.start_date:
+        raise ValidationError({"held_date": "A review cannot be before the plan started"})
+    earlier = plan.reviews.filter(held_date__isnull=False).count()
+    due = plan.reviews.filter(held_date__isnull=True).order_by("due_date").first()
+    if due is None:
+        due = CPReview.objects.create(plan=plan, due_date=plan.start_date + timedelta(days=91))
+    due.held_date = held_date
+    due.save(update_fields=["held_date"])
+    CPReview.objects.create(plan=plan, due_date=held_date + timedelta(days=91 if earlier == 0 else 182))
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=plan, at=now,
+                 details={"review": str(held_date), "in_time": held_date <= due.due_date})
+    return due

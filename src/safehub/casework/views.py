@@ -60,11 +60,13 @@ ACTION_FORMS = {
     "assessment": f.AssessmentStartForm, "authorise": f.AssessmentAuthoriseForm, "s47": f.S47CompleteForm,
     "icpc": f.IcpcForm, "missing": f.MissingForm, "exploitation": f.ExploitationForm, "transition": f.TransitionForm,
     "cla_start": f.ClaStartForm, "cla_end": f.ClaEndForm, "cla_review": f.ClaReviewForm,
-    "health_assessment": f.HealthAssessmentForm, "care_leaver": f.CareLeaverForm,
+    "health_assessment": f.HealthAssessmentForm,
+    "cp_review": f.CPReviewForm, "care_leaver": f.CareLeaverForm,
 }
 ACTION_SERVICES: dict[str, Callable[..., object]] = {  # each takes person, by, now and the form's fields
     "cla_start": services.cla_start, "cla_end": services.cla_end, "cla_review": services.cla_review_held,
-    "health_assessment": services.health_assessment_done, "care_leaver": services.care_leaver_status_record,
+    "health_assessment": services.health_assessment_done,
+    "cp_review": services.cp_review_held, "care_leaver": services.care_leaver_status_record,
 }
 
 

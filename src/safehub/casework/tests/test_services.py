@@ -180,3 +180,16 @@ def test_looked_after_reviews_and_health_assessments_are_scheduled(case, social_
     assert HealthAssessment.objects.filter(person=case, completed_date__isnull=True).get().due_date == date(2026, 2, 10)
     services.cla_end(person=case, end_date=date(2025, 3, 1), by=social_worker, now=NOW)
     assert case.cla_episodes.get().end_date == date(2025, 3, 1)
+
+
+@pytest.mark.django_db
+def test_child_protection_review_conferences_are_scheduled(case, social_worker):
+    from safehub.casework.models import CPReview
+
+    plan = services.cp_plan_start(person=case, start_date=date(2025, 1, 6), category="NEGLECT", by=social_worker,
+                                  now=NOW)
+    with pytest.raises(ValidationError):
+        services.cp_review_held(person=case, held_date=date(2025, 1, 1), by=social_worker, now=NOW)
+    services.cp_review_held(person=case, held_date=date(2025, 4, 1), by=social_worker, now=NOW)
+    assert list(CPReview.objects.filter(plan=plan, held_date__isnull=True).values_list("due_date", flat=True)) == [
+        date(2025, 7, 1)]
