@@ -21,6 +21,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
 	$(VENV)/bin/uv pip install -q -p $(PY) -r requirements-dev.lock
+	PYTHON=$(PYTHON) bash tools/cin_validator/setup.sh  # the DfE CIN validator, in its own venv (pandas 1.5)
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
