@@ -92,6 +92,9 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["status", "decision_due_at"], name="contact_queue"),
             models.Index(fields=["person", "received_at"], name="contact_person_time"),
+            # Double-submission checks look a key up before anything else (SQLite cannot use the partial
+            # unique index for that lookup).
+            models.Index(fields=["idempotency_key"], name="contact_idempotency_key"),
         ]
         constraints = [
             models.CheckConstraint(
