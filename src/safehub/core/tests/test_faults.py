@@ -1,6 +1,6 @@
 """Faults against a real PostgreSQL server that the test starts, stops and starts again.
 
-A scratch cluster is created under a temporary directory (port 55433), so the suite's own
+A scratch cluster is created under a temporary directory (on a free port), so the suite's own
 database is never touched. Skipped only where PostgreSQL's server binaries are not installed.
 """
 
@@ -23,7 +23,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[4]
 BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
-PORT = 55433
 
 pytestmark = pytest.mark.faults
 
@@ -47,17 +46,18 @@ def scratch_pg():
         shutil.chown(base, "postgres")
     init = _as_postgres(str(BIN[0] / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres")
     assert init.returncode == 0, init.stderr
-    cluster = {"data": data, "log": base / "pg.log", "socket": base}
+    port = _free_port()  # each test worker gets its own scratch cluster
+    cluster = {"data": data, "log": base / "pg.log", "socket": base, "port": port}
 
     def start():
         result = _as_postgres(str(BIN[0] / "pg_ctl"), "-D", str(data), "-l", str(cluster["log"]), "-w", "-o",
-                              f"-p {PORT} -k {base} -c listen_addresses=127.0.0.1", "start")
+                              f"-p {port} -k {base} -c listen_addresses=127.0.0.1", "start")
         assert result.returncode == 0, result.stderr + Path(cluster["log"]).read_text()
 
     def stop(mode: str = "immediate"):
         _as_postgres(str(BIN[0] / "pg_ctl"), "-D", str(data), "-m", mode, "-w", "stop")
 
-    cluster.update(start=start, stop=stop, url=f"postgres://postgres@127.0.0.1:{PORT}/postgres")
+    cluster.update(start=start, stop=stop, url=f"postgres://postgres@127.0.0.1:{port}/postgres")
     start()
     yield cluster
     stop("fast")
