@@ -175,9 +175,14 @@ def meeting_detail(request, meeting_id: int):
     context = selectors.meeting_page(view=view, now=now)
     meeting = view.meeting
     if view.full:
+        unsaved = request.session.pop("casework_unsaved_record", "")
         context.update({
             "attendance_form": f.AttendanceForm(meeting=meeting), "hold_form": f.HoldForm(),
-            "record_form": f.RecordForm(initial={"record_text": meeting.record_text, "version": meeting.version}),
+            # After a refused stale save, the user's own text comes back for them to reconcile.
+            "unsaved_record": unsaved,
+            "record_form": f.RecordForm(initial={
+                "record_text": unsaved or meeting.record_text,
+                "version": meeting.version}),
             "is_chair": request.user.pk == meeting.chair_id,
         })
     return render(request, "casework/meeting.html", context)
