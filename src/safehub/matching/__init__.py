@@ -5,7 +5,7 @@ term-frequency adjusted for common names) scores pairs that share a blocking key
 blocks in DuckDB (or Spark, see :mod:`safehub.matching.spark`).
 """
 
-from safehub.matching.engine import MatchIndex, dedupe, train_model
+from safehub.matching.engine import MatchIndex, dedupe, link, train_model
 from safehub.matching.files import match_file
 from safehub.matching.model import MatchModel
 from safehub.matching.records import Candidate, DedupeResult, MatchRecord
@@ -17,6 +17,7 @@ __all__ = [
     "MatchModel",
     "MatchRecord",
     "dedupe",
+    "link",
     "match_file",
     "train_model",
 ]

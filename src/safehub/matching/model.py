@@ -126,6 +126,17 @@ class MatchModel:
         self.prior = min(0.5, max(1e-9, 2 * self.match_rate / max(2, n)))
         self._refresh()
 
+    def set_link_population(self, n_left: int, n_right: int) -> None:
+        """Set the prior for linking ``n_left`` records against ``n_right`` (cross pairs only).
+
+        ``match_rate`` matches per record over ``n_left + n_right`` records, spread over the
+        ``n_left * n_right`` cross-source pairs (as :meth:`set_population` spreads them over
+        all ``n * (n - 1) / 2`` pairs).
+        """
+        cross = max(1, n_left) * max(1, n_right)
+        self.prior = min(0.5, max(1e-9, self.match_rate * (n_left + n_right) / cross))
+        self._refresh()
+
     def field_weight(self, field_name: str, level: int, value: str = "") -> float:
         """Return the match weight (log2 Bayes factor) of one field at one level."""
         if level == MISSING:
