@@ -20,7 +20,8 @@ from safehub.core.demo import DemoContext
 from safehub.exchange import returns
 from safehub.exchange.models import Submission, SubmissionStatus, SubmissionValue
 
-REFERENCE = Path(__file__).resolve().parents[4] / "shared" / "reference" / "partnership-yearly-report-2024-25"
+# Copies of the published tables (shared/reference), so the demo works without ../shared.
+REFERENCE = Path(__file__).resolve().parent / "data"
 EDUCATION = {  # measure -> (2023-2024, 2024-2025): the published attendance table
     "Total overall absence - primary secondary and special (%)": (7.9, 7.3),
     "Total persistent absence over 10% - primary secondary and special (%)": (23.2, 20.3),
