@@ -119,3 +119,14 @@ def test_sac_workbook_has_the_collection_tables(tmp_path: Path) -> None:
     workbook = load_workbook(out)
     assert workbook.sheetnames == ["SG1", "SG2", "SG2e", "SG3", "SG4"]
     assert workbook["SG1"]["B3"].value == 0
+
+
+def test_command_validates_the_return_and_lists_errors_per_child(tmp_path: Path) -> None:
+    _validator_python()
+    out = StringIO()
+    err = StringIO()
+    xml = tmp_path / "cin.xml"
+    write_cin(tmp_path)  # builds the fixture records
+    call_command("returns", "cin", "--year", "2024-25", "--output", str(xml), "--la-code", "852", "--strict",
+                 stdout=out, stderr=err)  # fmt: skip
+    assert "DfE rules cin2024_25: 0 errors" in out.getvalue()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,10 +27,14 @@ class Command(BaseCommand):
         parser.add_argument("--year", required=True, help="Collection year such as 2024-25")
         parser.add_argument("--output", required=True, help="FILE.xml (cin), FILE.xlsx or a folder for CSVs (sac)")
         parser.add_argument("--la-code", default=None, help="DfE local authority code (cin)")
+        parser.add_argument("--no-validate", action="store_true",
+                            help="cin: skip the DfE rules (they run from .venv-cin when it exists)")
+        parser.add_argument("--strict", action="store_true", help="cin: exit non-zero when the DfE rules find errors")
         parser.add_argument("--child-id", choices=["id", "reference"], default="id",
                             help="LAchildID from the person id (default) or their reference")
 
     def handle(self, *args, kind: str, year: str, output: str, la_code: str | None, child_id: str, **options):
+        self._validate, self._strict = not options.get("no_validate"), bool(options.get("strict"))
         check_year(year)
         out = Path(output)
         say = progress_printer(self.stderr._out)
@@ -64,7 +69,38 @@ class Command(BaseCommand):
             self.stderr.write(f"note: {note}")
         if len(notes) > 20:
             self.stderr.write(f"note: {len(notes) - 20} more records left out")
-        return f"CIN census {year} written to {out} ({len(notes)} records left out)"
+        summary = f"CIN census {year} written to {out} ({len(notes)} records left out)"
+        if self._validate:
+            summary += "; " + self._cin_validate(out, year)
+        return summary
+
+    def _cin_validate(self, out: Path, year: str) -> str:
+        """Run the DfE rules (csc-validator-be-cin, its own venv) and list errors per child."""
+        import json
+        import subprocess  # noqa: S404 - a fixed command in the project's own venv
+
+        root = Path(settings.BASE_DIR)
+        python = Path(os.environ.get("CIN_VENV", root / ".venv-cin")) / "bin" / "python"
+        if not python.exists():
+            return "not validated (run tools/cin_validator/setup.sh to install the DfE rules)"
+        ruleset = "cin" + year.replace("-", "_")
+        result = subprocess.run(  # noqa: S603 - fixed arguments
+            [str(python), str(root / "tools" / "cin_validator" / "validate.py"), str(out), "--ruleset", ruleset],
+            capture_output=True, text=True, timeout=900)
+        if result.returncode != 0:
+            last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+            return f"not validated: the validator failed ({last[0][:200]})"
+        found = json.loads(result.stdout)
+        errors = [i for i in found["issues"] if i["rule_type"] == "ERROR"]
+        queries = [i for i in found["issues"] if i["rule_type"] != "ERROR"]
+        for issue in sorted(errors, key=lambda i: (i["child_id"] or "", i["rule_code"]))[:200]:
+            self.stderr.write(f"error: child {issue['child_id']}: rule {issue['rule_code']}: {issue['message']}")
+        if len(errors) > 200:
+            self.stderr.write(f"error: {len(errors) - 200} more")
+        verdict = f"DfE rules {ruleset}: {len(errors)} errors, {len(queries)} queries"
+        if errors and self._strict:
+            raise CommandError(verdict)
+        return verdict
 
     def _sac(self, year, out: Path, say) -> str:
         snapshot = build_snapshot(progress=say)
