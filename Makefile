@@ -49,7 +49,7 @@ test-pg: setup-dev browser
 
 lint: setup-dev
 	$(VENV)/bin/ruff check src benchmarks
-	$(VENV)/bin/ruff format --check src benchmarks || true
+	$(VENV)/bin/ruff format --check src benchmarks conftest.py
 
 security: setup-dev
 	$(VENV)/bin/bandit -c pyproject.toml -q -r src

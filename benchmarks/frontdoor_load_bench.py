@@ -27,40 +27,86 @@ PY = sys.executable
 
 def _env(db: str) -> dict:
     env = dict(os.environ)
-    env.update({"DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}", "SAFEHUB_DEMO": "1",
-                "DJANGO_SETTINGS_MODULE": "safehub.config.settings", "SAFEHUB_LOG_LEVEL": "WARNING",
-                "SAFEHUB_BULK_READ_ALERT_OFF": "1"})
+    env.update(
+        {
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
+            "SAFEHUB_DEMO": "1",
+            "DJANGO_SETTINGS_MODULE": "safehub.config.settings",
+            "SAFEHUB_LOG_LEVEL": "WARNING",
+            "SAFEHUB_BULK_READ_ALERT_OFF": "1",
+        }
+    )
     return env
 
 
 def _psql(sql: str) -> str:
-    return subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", sql], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", sql], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def build(db: str, people_scale: float, contacts_scale: float, reuse: bool) -> dict:
     exists = _psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") == "1"
     env = _env(db)
     if exists and reuse:
-        counts = subprocess.run([PY, "-m", "safehub", "shell", "-c",
-                                 "from safehub.people.models import Person; from safehub.frontdoor.models import "
-                                 "Contact; print(Person.objects.count(), Contact.objects.count())"],
-                                env=env, capture_output=True, text=True, check=True).stdout.split()[-2:]
+        counts = subprocess.run(
+            [
+                PY,
+                "-m",
+                "safehub",
+                "shell",
+                "-c",
+                "from safehub.people.models import Person; from safehub.frontdoor.models import "
+                "Contact; print(Person.objects.count(), Contact.objects.count())",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()[-2:]
         return {"people": int(counts[0]), "contacts": int(counts[1]), "seed_seconds": None}
     if exists:
         _psql(f'DROP DATABASE "{db}" WITH (FORCE)')
     _psql(f'CREATE DATABASE "{db}"')
     subprocess.run([PY, "-m", "safehub", "migrate", "--noinput", "-v0"], env=env, check=True)
     started = time.perf_counter()
-    subprocess.run([PY, "-m", "safehub", "seed_demo", "--scale", str(people_scale), "--contacts-scale",
-                    str(contacts_scale), "--only", "agencies", "people", "frontdoor"], env=env, check=True)
+    subprocess.run(
+        [
+            PY,
+            "-m",
+            "safehub",
+            "seed_demo",
+            "--scale",
+            str(people_scale),
+            "--contacts-scale",
+            str(contacts_scale),
+            "--only",
+            "agencies",
+            "people",
+            "frontdoor",
+        ],
+        env=env,
+        check=True,
+    )
     seconds = time.perf_counter() - started
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-c", "ANALYZE"], check=True,
-                   capture_output=True)
-    counts = subprocess.run([PY, "-m", "safehub", "shell", "-c",
-                             "from safehub.people.models import Person; from safehub.frontdoor.models import Contact; "
-                             "print(Person.objects.count(), Contact.objects.count())"],
-                            env=env, capture_output=True, text=True, check=True).stdout.split()[-2:]
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-c", "ANALYZE"], check=True, capture_output=True
+    )
+    counts = subprocess.run(
+        [
+            PY,
+            "-m",
+            "safehub",
+            "shell",
+            "-c",
+            "from safehub.people.models import Person; from safehub.frontdoor.models import Contact; "
+            "print(Person.objects.count(), Contact.objects.count())",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[-2:]
     return {"people": int(counts[0]), "contacts": int(counts[1]), "seed_seconds": round(seconds, 1)}
 
 
@@ -73,9 +119,22 @@ def _free_port() -> int:
 def run_load(db: str, seconds: int, users: int) -> dict:
     port = _free_port()
     env = _env(db)
-    server = subprocess.Popen([str(Path(PY).parent / "gunicorn"), "safehub.config.wsgi:application", "-b",
-                               f"127.0.0.1:{port}", "-w", "2", "--threads", "4", "--log-level", "warning"],
-                              env=env, cwd=ROOT)
+    server = subprocess.Popen(
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "safehub.config.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "2",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
     try:
         for _ in range(100):
             try:
@@ -87,10 +146,26 @@ def run_load(db: str, seconds: int, users: int) -> dict:
 
         prefix = Path(tempfile.mkdtemp(prefix="safehub-locust-")) / "frontdoor_load"
         started = time.perf_counter()
-        load = subprocess.Popen([str(Path(PY).parent / "locust"), "-f", str(ROOT / "benchmarks" / "locust_frontdoor.py"),
-                                 "--headless", "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host",
-                                 f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary"],
-                                env={**os.environ, "PYTHONWARNINGS": "ignore"})
+        load = subprocess.Popen(
+            [
+                str(Path(PY).parent / "locust"),
+                "-f",
+                str(ROOT / "benchmarks" / "locust_frontdoor.py"),
+                "--headless",
+                "-u",
+                str(users),
+                "-r",
+                str(users),
+                "-t",
+                f"{seconds}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+            ],
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        )
         memory = []  # (seconds, MB) of the server and its workers, to show whether memory stays flat
         while load.poll() is None:
             memory.append((round(time.perf_counter() - started), _tree_rss_mb(server.pid)))
@@ -140,32 +215,76 @@ def main() -> int:
     s = load["stats"]
     baseline = f"{data['people']:,} people, {data['contacts']:,} contacts on PostgreSQL; {args.users} users"
     results = []
-    for name, metric in (("MASH queue", "mash_queue"), ("person search", "person_search"),
-                         ("contact submission", "contact_submission")):
+    for name, metric in (
+        ("MASH queue", "mash_queue"),
+        ("person search", "person_search"),
+        ("contact submission", "contact_submission"),
+    ):
         row = s.get(name)
         if not row:
             continue
         for pct, key in (("50%", "p50"), ("95%", "p95")):
-            results.append({"metric": f"{metric}_{key}_ms", "value": float(row[pct]), "unit": "ms",
-                            "target": 150 if key == "p95" and metric != "contact_submission" else None,
-                            "better": "lower", "baseline": baseline, "baseline_value": None})
-        results.append({"metric": f"{metric}_failures", "value": int(row["Failure Count"]), "unit": "requests",
-                        "target": 0, "better": "lower", "baseline": baseline, "baseline_value": None})
+            results.append(
+                {
+                    "metric": f"{metric}_{key}_ms",
+                    "value": float(row[pct]),
+                    "unit": "ms",
+                    "target": 150 if key == "p95" and metric != "contact_submission" else None,
+                    "better": "lower",
+                    "baseline": baseline,
+                    "baseline_value": None,
+                }
+            )
+        results.append(
+            {
+                "metric": f"{metric}_failures",
+                "value": int(row["Failure Count"]),
+                "unit": "requests",
+                "target": 0,
+                "better": "lower",
+                "baseline": baseline,
+                "baseline_value": None,
+            }
+        )
     contacts = s.get("contact submission")
     if contacts:
-        results.append({"metric": "contacts_submitted_per_second", "value": round(float(contacts["Requests/s"]), 1),
-                        "unit": "contacts/s", "target": 100, "better": "higher", "baseline": baseline,
-                        "baseline_value": None})
+        results.append(
+            {
+                "metric": "contacts_submitted_per_second",
+                "value": round(float(contacts["Requests/s"]), 1),
+                "unit": "contacts/s",
+                "target": 100,
+                "better": "higher",
+                "baseline": baseline,
+                "baseline_value": None,
+            }
+        )
     memory = load["memory"]
     if len(memory) >= 4:
         settled = memory[len(memory) // 4][1]  # after warm-up
-        results.append({"metric": "server_memory_growth_after_warmup_pct",
-                        "value": round(100 * (memory[-1][1] - settled) / settled, 1), "unit": "%", "target": 10,
-                        "better": "lower", "baseline": f"{settled} MB after warm-up, {memory[-1][1]} MB at the end "
-                        f"of {args.seconds} s", "baseline_value": settled})
+        results.append(
+            {
+                "metric": "server_memory_growth_after_warmup_pct",
+                "value": round(100 * (memory[-1][1] - settled) / settled, 1),
+                "unit": "%",
+                "target": 10,
+                "better": "lower",
+                "baseline": f"{settled} MB after warm-up, {memory[-1][1]} MB at the end of {args.seconds} s",
+                "baseline_value": settled,
+            }
+        )
     if data["seed_seconds"]:
-        results.append({"metric": "seed_seconds", "value": data["seed_seconds"], "unit": "s", "target": None,
-                        "better": "lower", "baseline": baseline, "baseline_value": None})
+        results.append(
+            {
+                "metric": "seed_seconds",
+                "value": data["seed_seconds"],
+                "unit": "s",
+                "target": None,
+                "better": "lower",
+                "baseline": baseline,
+                "baseline_value": None,
+            }
+        )
     name = "frontdoor_soak.json" if args.seconds >= 600 else "frontdoor_load.json"
     (RESULTS / name).write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))

@@ -52,21 +52,30 @@ def orm_baseline(year: str) -> dict:
     lo = datetime.combine(start, dtime(0), tzinfo=UK)
     hi = datetime.combine(end + timedelta(days=1), dtime(0), tzinfo=UK)
     out: dict = {"contacts_total": Contact.objects.filter(received_at__gte=lo, received_at__lt=hi).count()}
-    referrals = list(Referral.objects.filter(referral_date__range=(start, end)).values_list("person_id", "referral_date"))
+    referrals = list(
+        Referral.objects.filter(referral_date__range=(start, end)).values_list("person_id", "referral_date")
+    )
     out["referrals_total"] = len(referrals)
     re = 0
     for person_id, day in referrals:
         earlier = same_date_one_year_earlier(day)
         re += Referral.objects.filter(person_id=person_id, referral_date__gte=earlier, referral_date__lt=day).exists()
     out["re_referrals_12m_pct"] = round(100 * re / len(referrals), 1) if referrals else None
-    done = list(Assessment.objects.filter(authorised_date__range=(start, end)).values_list("start_date", "authorised_date"))
+    done = list(
+        Assessment.objects.filter(authorised_date__range=(start, end)).values_list("start_date", "authorised_date")
+    )
     within = sum(working_days_between(a, b) <= 45 for a, b in done)
     out["assessments_within_45wd_pct"] = round(100 * within / len(done), 1) if done else None
     icpcs = list(Section47.objects.filter(icpc_date__range=(start, end)).values_list("strategy_date", "icpc_date"))
-    out["icpc_within_15wd_pct"] = round(100 * sum(working_days_between(a, b) <= 15 for a, b in icpcs) / len(icpcs), 1) if icpcs else None
+    out["icpc_within_15wd_pct"] = (
+        round(100 * sum(working_days_between(a, b) <= 15 for a, b in icpcs) / len(icpcs), 1) if icpcs else None
+    )
     out["cp_plans_open_31_march"] = (
-        ChildProtectionPlan.objects.filter(start_date__lte=end).exclude(end_date__lt=end)
-        .values("person_id").annotate(n=Count("id")).count()
+        ChildProtectionPlan.objects.filter(start_date__lte=end)
+        .exclude(end_date__lt=end)
+        .values("person_id")
+        .annotate(n=Count("id"))
+        .count()
     )
     return out
 

@@ -24,8 +24,13 @@ RESULTS = ROOT / "benchmarks" / "results"
 
 def _env(db: str) -> dict:
     env = dict(os.environ)
-    env.update({"DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}", "SAFEHUB_DEMO": "1",
-                "DJANGO_SETTINGS_MODULE": "safehub.config.settings"})
+    env.update(
+        {
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
+            "SAFEHUB_DEMO": "1",
+            "DJANGO_SETTINGS_MODULE": "safehub.config.settings",
+        }
+    )
     return env
 
 
@@ -40,8 +45,13 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="safehub-drill-"))
     dump = work / "region.dump"
     started = time.perf_counter()
-    made = subprocess.run([sys.executable, "-m", "safehub", "backup", str(dump)], env=_env(args.db), cwd=ROOT,
-                          capture_output=True, text=True)
+    made = subprocess.run(
+        [sys.executable, "-m", "safehub", "backup", str(dump)],
+        env=_env(args.db),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     backup_seconds = time.perf_counter() - started
     if made.returncode:
         print(made.stderr, file=sys.stderr)
@@ -51,21 +61,54 @@ def main() -> int:
     _psql(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
     _psql(f'CREATE DATABASE "{scratch}"')
     started = time.perf_counter()
-    restored = subprocess.run([sys.executable, "-m", "safehub", "restore", str(dump)], env=_env(scratch), cwd=ROOT,
-                              capture_output=True, text=True)
+    restored = subprocess.run(
+        [sys.executable, "-m", "safehub", "restore", str(dump)],
+        env=_env(scratch),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     restore_seconds = time.perf_counter() - started
     _psql(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
     ok = restored.returncode == 0 and "audit checksum matches" in restored.stdout
     baseline = f"{rows:,} rows in {args.db} (PostgreSQL, custom-format dump {dump.stat().st_size / 1e6:.0f} MB)"
     results = [
-        {"metric": "backup_seconds", "value": round(backup_seconds, 1), "unit": "s", "target": None,
-         "better": "lower", "baseline": baseline, "baseline_value": None},
-        {"metric": "restore_and_verify_seconds", "value": round(restore_seconds, 1), "unit": "s", "target": None,
-         "better": "lower", "baseline": baseline, "baseline_value": None},
-        {"metric": "restore_verified", "value": int(ok), "unit": "bool", "target": 1, "better": "higher",
-         "baseline": "row counts per table and SHA-256 of the audit trail", "baseline_value": None},
-        {"metric": "rows", "value": rows, "unit": "rows", "target": None, "better": "higher", "baseline": baseline,
-         "baseline_value": None},
+        {
+            "metric": "backup_seconds",
+            "value": round(backup_seconds, 1),
+            "unit": "s",
+            "target": None,
+            "better": "lower",
+            "baseline": baseline,
+            "baseline_value": None,
+        },
+        {
+            "metric": "restore_and_verify_seconds",
+            "value": round(restore_seconds, 1),
+            "unit": "s",
+            "target": None,
+            "better": "lower",
+            "baseline": baseline,
+            "baseline_value": None,
+        },
+        {
+            "metric": "restore_verified",
+            "value": int(ok),
+            "unit": "bool",
+            "target": 1,
+            "better": "higher",
+            "baseline": "row counts per table and SHA-256 of the audit trail",
+            "baseline_value": None,
+        },
+        {
+            "metric": "rows",
+            "value": rows,
+            "unit": "rows",
+            "target": None,
+            "better": "higher",
+            "baseline": baseline,
+            "baseline_value": None,
+        },
     ]
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "restore_drill.json").write_text(json.dumps(results, indent=2))

@@ -34,15 +34,20 @@ class ConveneForm(GovForm):
     # querysets are set in __init__
     chair: forms.ModelChoiceField[AbstractBaseUser] = forms.ModelChoiceField(queryset=None, label="Chair")
     agencies: forms.ModelMultipleChoiceField[Agency] = forms.ModelMultipleChoiceField(
-        queryset=None, widget=forms.CheckboxSelectMultiple, label="Invite these agencies")
+        queryset=None, widget=forms.CheckboxSelectMultiple, label="Invite these agencies"
+    )
     schools: forms.ModelMultipleChoiceField[Agency] = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, label="Also invite the child's school or nursery",
-        widget=forms.CheckboxSelectMultiple)
+        queryset=None,
+        required=False,
+        label="Also invite the child's school or nursery",
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args, education=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chair"].queryset = get_user_model().objects.filter(
-            membership__role__in=[Role.FRONT_DOOR_MANAGER, Role.SOCIAL_WORKER], membership__agency__kind="LA_CHILDREN")
+            membership__role__in=[Role.FRONT_DOOR_MANAGER, Role.SOCIAL_WORKER], membership__agency__kind="LA_CHILDREN"
+        )
         self.fields["agencies"].queryset = partner_agencies()
         self.fields["schools"].queryset = education if education is not None else Agency.objects.none()
 
@@ -55,15 +60,15 @@ class AttendanceForm(GovForm):
 
     def __init__(self, *args, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.filter(pk__in=meeting.invites.values("agency")) if meeting \
-            else Agency.objects.none()
+        self.fields["agency"].queryset = (
+            Agency.objects.filter(pk__in=meeting.invites.values("agency")) if meeting else Agency.objects.none()
+        )
 
 
 class HoldForm(GovForm):
     held_at = GovDateTimeField(label="When the meeting took place")
     decision = forms.ChoiceField(choices=MeetingDecision.choices)
-    immediate_safety_actions = forms.CharField(required=False, widget=forms.Textarea,
-                                               label="Immediate safety actions")
+    immediate_safety_actions = forms.CharField(required=False, widget=forms.Textarea, label="Immediate safety actions")
 
 
 class RecordForm(GovForm):
@@ -77,8 +82,12 @@ class AssessmentStartForm(GovForm):
 
 class AssessmentAuthoriseForm(GovForm):
     authorised_date = GovDateField(label="Authorised (completed) on")
-    factors = forms.MultipleChoiceField(choices=AssessmentFactor.choices, widget=forms.CheckboxSelectMultiple,
-                                        required=False, label="Factors identified at assessment")
+    factors = forms.MultipleChoiceField(
+        choices=AssessmentFactor.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Factors identified at assessment",
+    )
     outcome = forms.ChoiceField(choices=AssessmentOutcome.choices)
     summary = forms.CharField(widget=forms.Textarea, required=False, label="Summary to share with partners")
 
@@ -90,8 +99,11 @@ class S47CompleteForm(GovForm):
 
 class IcpcForm(GovForm):
     icpc_date = GovDateField(label="Conference date")
-    plan_category = forms.ChoiceField(choices=[("", "No plan")] + AbuseCategory.choices, required=False,
-                                      label="Child protection plan category (if a plan was made)")
+    plan_category = forms.ChoiceField(
+        choices=[("", "No plan")] + AbuseCategory.choices,
+        required=False,
+        label="Child protection plan category (if a plan was made)",
+    )
 
 
 class MissingForm(GovForm):
@@ -103,16 +115,28 @@ class MissingForm(GovForm):
 
 class ExploitationForm(GovForm):
     level = forms.ChoiceField(choices=ExploitationLevel.choices, label="Risk level")
-    kinds = forms.MultipleChoiceField(choices=[("sexual", "Sexual exploitation"), ("criminal", "Criminal exploitation"),
-                                               ("county_lines", "County lines"), ("online", "Online"),
-                                               ("radicalisation", "Radicalisation")],
-                                      widget=forms.CheckboxSelectMultiple, required=False, label="Kinds of exploitation")
+    kinds = forms.MultipleChoiceField(
+        choices=[
+            ("sexual", "Sexual exploitation"),
+            ("criminal", "Criminal exploitation"),
+            ("county_lines", "County lines"),
+            ("online", "Online"),
+            ("radicalisation", "Radicalisation"),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Kinds of exploitation",
+    )
     rationale = forms.CharField(widget=forms.Textarea)
     downgrade_agreed_by: forms.ModelMultipleChoiceField[Agency] = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
-        label="Agencies agreeing a lower level (if lowering)")
-    downgrade_agreement_note = forms.CharField(required=False, widget=forms.Textarea,
-                                               label="Where and how the agencies agreed")
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Agencies agreeing a lower level (if lowering)",
+    )
+    downgrade_agreement_note = forms.CharField(
+        required=False, widget=forms.Textarea, label="Where and how the agencies agreed"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,15 +147,23 @@ class TransitionForm(GovForm):
     needs = forms.CharField(widget=forms.Textarea, label="Needs and risks into adulthood")
     plan = forms.CharField(widget=forms.Textarea, label="The plan")
     review_date = GovDateField(label="Review by")
-    adult_service = forms.ModelChoiceField(queryset=Agency.objects.filter(kind="LA_ADULTS"), required=False,
-                                           label="Adult service involved")
+    adult_service = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(kind="LA_ADULTS"), required=False, label="Adult service involved"
+    )
 
 
 class ClaStartForm(GovForm):
     start_date = GovDateField(label="Became looked after on")
-    legal_status = forms.ChoiceField(choices=[("C2", "C2 Full care order"), ("C1", "C1 Interim care order"),
-                                              ("V2", "V2 Section 20 (voluntary)"), ("E1", "E1 Placement order"),
-                                              ("L1", "L1 Police protection")], label="Legal status")
+    legal_status = forms.ChoiceField(
+        choices=[
+            ("C2", "C2 Full care order"),
+            ("C1", "C1 Interim care order"),
+            ("V2", "V2 Section 20 (voluntary)"),
+            ("E1", "E1 Placement order"),
+            ("L1", "L1 Police protection"),
+        ],
+        label="Legal status",
+    )
     placement = forms.CharField(max_length=120, label="Placement")
 
 
@@ -150,8 +182,9 @@ class HealthAssessmentForm(GovForm):
 class CareLeaverForm(GovForm):
     as_of_date = GovDateField(label="Situation on")
     suitable_accommodation = forms.BooleanField(required=False, label="In suitable accommodation")
-    activity = forms.ChoiceField(choices=[("EET", "In education, employment or training"),
-                                          ("NEET", "Not in education, employment or training")])
+    activity = forms.ChoiceField(
+        choices=[("EET", "In education, employment or training"), ("NEET", "Not in education, employment or training")]
+    )
 
 
 class CPReviewForm(GovForm):

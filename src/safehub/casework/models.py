@@ -46,8 +46,9 @@ class MeetingDecision(models.TextChoices):
 
 class StrategyMeeting(PersonRecord):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="strategy_meetings")
-    referral = models.ForeignKey("frontdoor.Referral", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="strategy_meetings")
+    referral = models.ForeignKey(
+        "frontdoor.Referral", on_delete=models.PROTECT, null=True, blank=True, related_name="strategy_meetings"
+    )
     reason = models.CharField(max_length=20, choices=MeetingReason.choices, default=MeetingReason.REFERRAL)
     convened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -66,8 +67,10 @@ class StrategyMeeting(PersonRecord):
     class Meta:
         ordering = ["-scheduled_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(record_approved_at__isnull=True) | Q(held_at__isnull=False),
-                                   name="meeting_record_after_held"),
+            models.CheckConstraint(
+                condition=Q(record_approved_at__isnull=True) | Q(held_at__isnull=False),
+                name="meeting_record_after_held",
+            ),
         ]
 
 
@@ -99,8 +102,9 @@ class RecordShare(models.Model):
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="strategy_record_shares")
     shared_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
-    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+")
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     lawful_basis = models.CharField(max_length=20, default="SAFEGUARDING")
 
     class Meta:
@@ -117,21 +121,25 @@ class S47Outcome(models.TextChoices):
 
 class Section47(PersonRecord):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="section47s")
-    strategy_meeting = models.OneToOneField(StrategyMeeting, on_delete=models.PROTECT, null=True, blank=True,
-                                            related_name="section47")
+    strategy_meeting = models.OneToOneField(
+        StrategyMeeting, on_delete=models.PROTECT, null=True, blank=True, related_name="section47"
+    )
     strategy_date = models.DateField(help_text="Date of the strategy discussion that started the enquiry")
     icpc_due_date = models.DateField(help_text="15 working days after the strategy discussion")
     completed_date = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=30, choices=S47Outcome.choices, blank=True)
     icpc_date = models.DateField(null=True, blank=True, help_text="Initial child protection conference")
-    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-strategy_date"]
         constraints = [
-            models.CheckConstraint(condition=Q(icpc_date__isnull=True) | Q(icpc_date__gte=models.F("strategy_date")),
-                                   name="icpc_after_strategy"),
+            models.CheckConstraint(
+                condition=Q(icpc_date__isnull=True) | Q(icpc_date__gte=models.F("strategy_date")),
+                name="icpc_after_strategy",
+            ),
         ]
 
 
@@ -147,23 +155,26 @@ class Assessment(PersonRecord):
     """Child and family assessment (CIN census / Annex A list 4)."""
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="assessments")
-    referral = models.ForeignKey("frontdoor.Referral", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="assessments")
+    referral = models.ForeignKey(
+        "frontdoor.Referral", on_delete=models.PROTECT, null=True, blank=True, related_name="assessments"
+    )
     start_date = models.DateField()
     due_date = models.DateField(help_text="45 working days from the referral")
     authorised_date = models.DateField(null=True, blank=True, help_text="Completion (authorisation) date")
     factors = models.JSONField(default=list, blank=True, help_text="CIN census factors identified at assessment")
     outcome = models.CharField(max_length=20, choices=AssessmentOutcome.choices, blank=True)
     summary = models.TextField(blank=True)
-    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(authorised_date__isnull=True) | Q(authorised_date__gte=models.F("start_date")),
-                name="assessment_authorised_after_start"),
+                name="assessment_authorised_after_start",
+            ),
         ]
 
 
@@ -182,8 +193,9 @@ class CaseOutcomeShare(models.Model):
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="case_outcome_shares")
     shared_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
-    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+")
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-shared_at"]
@@ -211,14 +223,17 @@ class ChildProtectionPlan(PersonRecord):
     latest_category = models.CharField(max_length=10, choices=AbuseCategory.choices)
     unborn_at_start = models.BooleanField(default=False)
     end_reason = models.CharField(max_length=4, blank=True, help_text="CIN census reason the plan ended")
-    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-start_date"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                                   name="cp_plan_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="cp_plan_end_after_start",
+            ),
         ]
 
 
@@ -238,8 +253,9 @@ class LookedAfterEpisode(PersonRecord):
     class Meta:
         ordering = ["-start_date"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                                   name="cla_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")), name="cla_end_after_start"
+            ),
         ]
 
 
@@ -261,8 +277,10 @@ class CareLeaverStatus(PersonRecord):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="care_leaver_statuses")
     as_of_date = models.DateField()
     suitable_accommodation = models.BooleanField()
-    activity = models.CharField(max_length=10, choices=[("EET", "In education, employment or training"),
-                                                        ("NEET", "Not in education, employment or training")])
+    activity = models.CharField(
+        max_length=10,
+        choices=[("EET", "In education, employment or training"), ("NEET", "Not in education, employment or training")],
+    )
     in_touch = models.BooleanField(default=True)
 
     class Meta:
@@ -327,8 +345,9 @@ class TransitionPlan(PersonRecord):
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="transition_plans")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    adult_service = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="+")
+    adult_service = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     started_date = models.DateField()
     review_date = models.DateField()
     needs = models.TextField(help_text="Care and support needs and risks into adulthood")

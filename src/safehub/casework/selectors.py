@@ -42,8 +42,9 @@ def meeting_get_for_user(*, user, meeting_id: int, now: datetime) -> MeetingView
     membership = policy.membership_for_user(user)
     if membership is None:
         raise PermissionDenied
-    full = membership.agency.kind == AgencyKind.LA_CHILDREN and policy.person_access(user, meeting.person,
-                                                                                      now=now).allowed
+    full = (
+        membership.agency.kind == AgencyKind.LA_CHILDREN and policy.person_access(user, meeting.person, now=now).allowed
+    )
     share = None
     if not full:
         share = RecordShare.objects.filter(meeting=meeting, agency_id=membership.agency_id).first()
@@ -62,13 +63,17 @@ def meeting_page(*, view: MeetingView, now: datetime) -> dict:
     shares = list(meeting.shares.select_related("agency", "read_by"))
     health_attended = any(i.agency.is_health and i.attendance == "ATTENDED" for i in invites)
     return {
-        "meeting": meeting, "full": view.full, "my_share": view.share,
+        "meeting": meeting,
+        "full": view.full,
+        "my_share": view.share,
         "invites": invites if view.full else [],
         "shares": shares if view.full else [],
         "no_health_attendance": meeting.held_at is not None and not health_attended,
-        "record_overdue": meeting.record_share_due_at is not None and meeting.record_approved_at is None
+        "record_overdue": meeting.record_share_due_at is not None
+        and meeting.record_approved_at is None
         and meeting.record_share_due_at < now,
-        "shared_late": meeting.record_approved_at is not None and meeting.record_share_due_at is not None
+        "shared_late": meeting.record_approved_at is not None
+        and meeting.record_share_due_at is not None
         and meeting.record_approved_at > meeting.record_share_due_at,
         "section47": getattr(meeting, "section47", None),
     }
@@ -77,10 +82,16 @@ def meeting_page(*, view: MeetingView, now: datetime) -> dict:
 def records_needing_attention(*, user, now: datetime) -> dict:
     """Records not shared in time and shared records not yet read (for the chair and the partnership)."""
     policy.require(user, "casework.overview")
-    overdue = list(StrategyMeeting.objects.filter(record_approved_at__isnull=True, record_share_due_at__lt=now)
-                   .select_related("person", "chair").order_by("record_share_due_at")[:200])
-    unread = list(RecordShare.objects.filter(read_at__isnull=True, shared_at__lt=now - timedelta(days=1))
-                  .select_related("meeting__person", "agency").order_by("shared_at")[:200])
+    overdue = list(
+        StrategyMeeting.objects.filter(record_approved_at__isnull=True, record_share_due_at__lt=now)
+        .select_related("person", "chair")
+        .order_by("record_share_due_at")[:200]
+    )
+    unread = list(
+        RecordShare.objects.filter(read_at__isnull=True, shared_at__lt=now - timedelta(days=1))
+        .select_related("meeting__person", "agency")
+        .order_by("shared_at")[:200]
+    )
     return {"overdue": overdue, "unread": unread}
 
 
@@ -92,34 +103,63 @@ def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict
     mine = Q() if team_wide else Q(worker=user)
     tasks: list[dict] = []
     for a in Assessment.objects.filter(mine, authorised_date__isnull=True, due_date__lte=horizon).select_related(
-            "person")[:300]:
+        "person"
+    )[:300]:
         tasks.append({"kind": "Assessment due", "person": a.person, "due": a.due_date, "overdue": a.due_date < today})
-    for s in Section47.objects.filter(mine, icpc_date__isnull=True, icpc_due_date__lte=horizon).exclude(
-            outcome__in=["NOT_SUBSTANTIATED", "NO_FURTHER_ACTION", "SUBSTANTIATED_NO_ICPC"]).select_related("person"):
-        tasks.append({"kind": "Initial child protection conference due", "person": s.person, "due": s.icpc_due_date,
-                      "overdue": s.icpc_due_date < today})
+    for s in (
+        Section47.objects.filter(mine, icpc_date__isnull=True, icpc_due_date__lte=horizon)
+        .exclude(outcome__in=["NOT_SUBSTANTIATED", "NO_FURTHER_ACTION", "SUBSTANTIATED_NO_ICPC"])
+        .select_related("person")
+    ):
+        tasks.append(
+            {
+                "kind": "Initial child protection conference due",
+                "person": s.person,
+                "due": s.icpc_due_date,
+                "overdue": s.icpc_due_date < today,
+            }
+        )
     chair_q = Q() if team_wide else Q(chair=user)
-    for m in StrategyMeeting.objects.filter(chair_q, record_approved_at__isnull=True,
-                                            record_share_due_at__isnull=False).select_related("person")[:300]:
+    for m in StrategyMeeting.objects.filter(
+        chair_q, record_approved_at__isnull=True, record_share_due_at__isnull=False
+    ).select_related("person")[:300]:
         assert m.record_share_due_at is not None  # filtered on record_share_due_at__isnull=False
-        tasks.append({"kind": "Strategy record to approve and share", "person": m.person,
-                      "due": uk_date(m.record_share_due_at), "overdue": m.record_share_due_at < now,
-                      "meeting_id": m.pk})
+        tasks.append(
+            {
+                "kind": "Strategy record to approve and share",
+                "person": m.person,
+                "due": uk_date(m.record_share_due_at),
+                "overdue": m.record_share_due_at < now,
+                "meeting_id": m.pk,
+            }
+        )
     if team_wide:
         for r in CLAReview.objects.filter(held_date__isnull=True, due_date__lte=horizon).select_related("person")[:300]:
-            tasks.append({"kind": "Looked-after review due", "person": r.person, "due": r.due_date,
-                          "overdue": r.due_date < today})
+            tasks.append(
+                {
+                    "kind": "Looked-after review due",
+                    "person": r.person,
+                    "due": r.due_date,
+                    "overdue": r.due_date < today,
+                }
+            )
         for h in HealthAssessment.objects.filter(completed_date__isnull=True, due_date__lte=horizon).select_related(
-                "person")[:300]:
-            tasks.append({"kind": "Health assessment due", "person": h.person, "due": h.due_date,
-                          "overdue": h.due_date < today})
-        for e in MissingEpisode.objects.filter(ended_at__isnull=False, return_interview_done_at__isnull=True,
-                                               return_interview_declined=False,
-                                               ended_at__gte=now - timedelta(days=30)).select_related("person")[:300]:
+            "person"
+        )[:300]:
+            tasks.append(
+                {"kind": "Health assessment due", "person": h.person, "due": h.due_date, "overdue": h.due_date < today}
+            )
+        for e in MissingEpisode.objects.filter(
+            ended_at__isnull=False,
+            return_interview_done_at__isnull=True,
+            return_interview_declined=False,
+            ended_at__gte=now - timedelta(days=30),
+        ).select_related("person")[:300]:
             assert e.ended_at is not None  # filtered on ended_at__isnull=False
             due = uk_date(e.ended_at + timedelta(hours=72))
-            tasks.append({"kind": "Return interview due (72 hours)", "person": e.person, "due": due,
-                          "overdue": due < today})
+            tasks.append(
+                {"kind": "Return interview due (72 hours)", "person": e.person, "due": due, "overdue": due < today}
+            )
     tasks.sort(key=lambda t: (not t["overdue"], t["due"]))
     return tasks
 
@@ -135,26 +175,35 @@ def child_casework(*, person: Person, now: datetime) -> dict:
     today = uk_date(now)
     assessments = list(Assessment.objects.filter(person=person))
     for a in assessments:
-        _annotate(a, working_days=working_days_between(a.referral.referral_date if a.referral else a.start_date,
-                                                       a.authorised_date or today))
+        _annotate(
+            a,
+            working_days=working_days_between(
+                a.referral.referral_date if a.referral else a.start_date, a.authorised_date or today
+            ),
+        )
     s47s = list(Section47.objects.filter(person=person))
     for s in s47s:
         icpc_working_days = working_days_between(s.strategy_date, s.icpc_date) if s.icpc_date else None
-        _annotate(s, icpc_working_days=icpc_working_days,
-                  icpc_in_time=icpc_working_days is not None and icpc_working_days <= 15)
+        _annotate(
+            s,
+            icpc_working_days=icpc_working_days,
+            icpc_in_time=icpc_working_days is not None and icpc_working_days <= 15,
+        )
     plans = list(ChildProtectionPlan.objects.filter(person=person))
     return {
         "meetings": list(StrategyMeeting.objects.filter(person=person)),
-        "assessments": assessments, "section47s": s47s, "plans": plans,
+        "assessments": assessments,
+        "section47s": s47s,
+        "plans": plans,
         "previous_plans": max(0, len(plans) - 1),
         "cla": list(person.cla_episodes.all()),
         "cla_reviews": list(CLAReview.objects.filter(person=person).order_by("-due_date")[:10]),
         "health_assessments": list(HealthAssessment.objects.filter(person=person).order_by("-due_date")[:10]),
         "missing": list(MissingEpisode.objects.filter(person=person)[:20]),
-        "exploitation": list(ExploitationRiskAssessment.objects.filter(person=person)
-                             .prefetch_related("contributions__agency")[:10]),
-        "transition_plans": list(TransitionPlan.objects.filter(person=person).select_related("owner",
-                                                                                            "adult_service")),
+        "exploitation": list(
+            ExploitationRiskAssessment.objects.filter(person=person).prefetch_related("contributions__agency")[:10]
+        ),
+        "transition_plans": list(TransitionPlan.objects.filter(person=person).select_related("owner", "adult_service")),
         "care_leaver": person.care_leaver_statuses.first(),
     }
 
@@ -164,15 +213,24 @@ def transitions(*, user, as_of: date) -> list[dict]:
     policy.require(user, "casework.overview")
     youngest = as_of.replace(year=as_of.year - 16)
     oldest = as_of.replace(year=as_of.year - 26)
-    known = (Involvement.objects.filter(agency__kind=AgencyKind.LA_CHILDREN, person__date_of_birth__lte=youngest,
-                                        person__date_of_birth__gt=oldest)
-             .values_list("person_id", flat=True).distinct())
+    known = (
+        Involvement.objects.filter(
+            agency__kind=AgencyKind.LA_CHILDREN, person__date_of_birth__lte=youngest, person__date_of_birth__gt=oldest
+        )
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
     people = Person.objects.filter(pk__in=known).order_by("date_of_birth")[:500]
-    plans = {tp.person_id: tp for tp in TransitionPlan.objects.filter(person__in=people, closed_date__isnull=True)
-             .select_related("owner", "adult_service")}
+    plans = {
+        tp.person_id: tp
+        for tp in TransitionPlan.objects.filter(person__in=people, closed_date__isnull=True).select_related(
+            "owner", "adult_service"
+        )
+    }
     adult_ids = _people_with_adult_safeguarding([p.pk for p in people])
-    cla_ids = set(Person.objects.filter(pk__in=[p.pk for p in people], cla_episodes__isnull=False)
-                  .values_list("pk", flat=True))
+    cla_ids = set(
+        Person.objects.filter(pk__in=[p.pk for p in people], cla_episodes__isnull=False).values_list("pk", flat=True)
+    )
     rows = []
     for p in people:
         # known children were chosen by date of birth, so every one has a date of birth and an age
@@ -180,11 +238,19 @@ def transitions(*, user, as_of: date) -> list[dict]:
         age = p.age_on(as_of)
         assert age is not None
         plan = plans.get(p.pk)
-        rows.append({"person": p, "age": age, "turns_18": p.date_of_birth.replace(year=p.date_of_birth.year + 18)
-                     if not (p.date_of_birth.month == 2 and p.date_of_birth.day == 29) else
-                     date(p.date_of_birth.year + 18, 3, 1),
-                     "plan": plan, "care_experienced": p.pk in cla_ids, "adult_safeguarding": p.pk in adult_ids,
-                     "needs_plan": plan is None and (age >= 17 or p.pk in adult_ids)})
+        rows.append(
+            {
+                "person": p,
+                "age": age,
+                "turns_18": p.date_of_birth.replace(year=p.date_of_birth.year + 18)
+                if not (p.date_of_birth.month == 2 and p.date_of_birth.day == 29)
+                else date(p.date_of_birth.year + 18, 3, 1),
+                "plan": plan,
+                "care_experienced": p.pk in cla_ids,
+                "adult_safeguarding": p.pk in adult_ids,
+                "needs_plan": plan is None and (age >= 17 or p.pk in adult_ids),
+            }
+        )
     return rows
 
 
@@ -202,8 +268,14 @@ def shared_with_my_agency(*, user) -> dict:
     if membership is None:
         raise PermissionDenied
     return {
-        "records": list(RecordShare.objects.filter(agency_id=membership.agency_id)
-                        .select_related("meeting__person").order_by("read_at", "-shared_at")[:200]),
-        "outcomes": list(CaseOutcomeShare.objects.filter(agency_id=membership.agency_id)
-                         .select_related("person").order_by("read_at", "-shared_at")[:200]),
+        "records": list(
+            RecordShare.objects.filter(agency_id=membership.agency_id)
+            .select_related("meeting__person")
+            .order_by("read_at", "-shared_at")[:200]
+        ),
+        "outcomes": list(
+            CaseOutcomeShare.objects.filter(agency_id=membership.agency_id)
+            .select_related("person")
+            .order_by("read_at", "-shared_at")[:200]
+        ),
     }

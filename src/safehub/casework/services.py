@@ -51,14 +51,30 @@ def _require_person(by, person: Person, now: datetime, permission: str) -> None:
 
 
 @transaction.atomic
-def meeting_convene(*, person: Person, by, now: datetime, scheduled_at: datetime, chair, agencies: list[Agency],
-                    reason: str = "REFERRAL", referral=None) -> StrategyMeeting:
+def meeting_convene(
+    *,
+    person: Person,
+    by,
+    now: datetime,
+    scheduled_at: datetime,
+    chair,
+    agencies: list[Agency],
+    reason: str = "REFERRAL",
+    referral=None,
+) -> StrategyMeeting:
     """Convene a strategy meeting and invite agencies (each gets access to the child's record)."""
     _require_person(by, person, now, "casework.convene")
     if not policy.can(chair, "casework.chair"):
         raise ValidationError({"chair": "The chair must be a social work manager or front-door manager"})
-    meeting = StrategyMeeting(person=person, referral=referral, reason=reason, convened_by=by, chair=chair,
-                              convened_at=now, scheduled_at=scheduled_at)
+    meeting = StrategyMeeting(
+        person=person,
+        referral=referral,
+        reason=reason,
+        convened_by=by,
+        chair=chair,
+        convened_at=now,
+        scheduled_at=scheduled_at,
+    )
     meeting.full_clean()
     meeting.save()
     audit.record(actor=by, action=AuditAction.CREATE, subject=meeting, at=now)
@@ -68,21 +84,37 @@ def meeting_convene(*, person: Person, by, now: datetime, scheduled_at: datetime
 
 
 @transaction.atomic
-def meeting_invite(*, meeting: StrategyMeeting, agency: Agency, by, now: datetime, invitee_name: str = ""
-                   ) -> MeetingInvite:
+def meeting_invite(
+    *, meeting: StrategyMeeting, agency: Agency, by, now: datetime, invitee_name: str = ""
+) -> MeetingInvite:
     policy.require(by, "casework.convene")
     invite, created = MeetingInvite.objects.get_or_create(
-        meeting=meeting, agency=agency, defaults={"invited_at": now, "invitee_name": invitee_name})
+        meeting=meeting, agency=agency, defaults={"invited_at": now, "invitee_name": invitee_name}
+    )
     if created:
-        involvement_record(person=meeting.person, agency_id=agency.pk, kind="MEETING_INVITEE", now=now,
-                           source=f"casework.StrategyMeeting:{meeting.pk}", by=by)
+        involvement_record(
+            person=meeting.person,
+            agency_id=agency.pk,
+            kind="MEETING_INVITEE",
+            now=now,
+            source=f"casework.StrategyMeeting:{meeting.pk}",
+            by=by,
+        )
         audit.record(actor=by, action=AuditAction.UPDATE, subject=meeting, at=now, details={"invited": agency.pk})
     return invite
 
 
 @transaction.atomic
-def attendance_record(*, meeting: StrategyMeeting, agency: Agency, attendance: str, by, now: datetime,
-                      apologies_from: str = "", information_shared: str = "") -> MeetingInvite:
+def attendance_record(
+    *,
+    meeting: StrategyMeeting,
+    agency: Agency,
+    attendance: str,
+    by,
+    now: datetime,
+    apologies_from: str = "",
+    information_shared: str = "",
+) -> MeetingInvite:
     """Record who came, who sent apologies, and what each agency told the meeting."""
     _require_person(by, meeting.person, now, "casework.record")
     invite = MeetingInvite.objects.filter(meeting=meeting, agency=agency).first()
@@ -95,14 +127,20 @@ def attendance_record(*, meeting: StrategyMeeting, agency: Agency, attendance: s
     invite.attendance, invite.apologies_from = attendance, apologies_from.strip()
     invite.information_shared = information_shared.strip() or invite.information_shared
     invite.save(update_fields=["attendance", "apologies_from", "information_shared"])
-    audit.record(actor=by, action=AuditAction.UPDATE, subject=meeting, at=now,
-                 details={"attendance": attendance, "agency": agency.pk})
+    audit.record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        subject=meeting,
+        at=now,
+        details={"attendance": attendance, "agency": agency.pk},
+    )
     return invite
 
 
 @transaction.atomic
-def meeting_hold(*, meeting: StrategyMeeting, held_at: datetime, decision: str, by, now: datetime,
-                 immediate_safety_actions: str = "") -> StrategyMeeting:
+def meeting_hold(
+    *, meeting: StrategyMeeting, held_at: datetime, decision: str, by, now: datetime, immediate_safety_actions: str = ""
+) -> StrategyMeeting:
     """Record that the meeting took place and what it decided; starts a section 47 if decided."""
     _require_person(by, meeting.person, now, "casework.record")
     if meeting.status != MeetingStatus.CONVENED:
@@ -123,16 +161,15 @@ def meeting_hold(*, meeting: StrategyMeeting, held_at: datetime, decision: str, 
 
 
 @transaction.atomic
-def record_draft(*, meeting: StrategyMeeting, text: str, by, now: datetime, expected_version: int
-                 ) -> StrategyMeeting:
+def record_draft(*, meeting: StrategyMeeting, text: str, by, now: datetime, expected_version: int) -> StrategyMeeting:
     _require_person(by, meeting.person, now, "casework.record")
     if meeting.status not in (MeetingStatus.HELD, MeetingStatus.RECORD_DRAFTED):
         raise ValidationError("Record the meeting as held first; an approved record cannot be changed")
     if not text.strip():
         raise ValidationError({"record_text": "Write the record of the meeting"})
     updated = StrategyMeeting.objects.filter(pk=meeting.pk, version=expected_version).update(
-        record_text=text.strip(), record_drafted_at=now, status=MeetingStatus.RECORD_DRAFTED,
-        version=F("version") + 1)
+        record_text=text.strip(), record_drafted_at=now, status=MeetingStatus.RECORD_DRAFTED, version=F("version") + 1
+    )
     if not updated:
         raise StaleEdit(StrategyMeeting.objects.values_list("version", flat=True).get(pk=meeting.pk))
     meeting.refresh_from_db()
@@ -155,14 +192,29 @@ def record_approve(*, meeting: StrategyMeeting, by, now: datetime) -> list[Recor
     for invite in meeting.invites.select_related("agency"):
         if invite.agency.kind == "LA_CHILDREN":
             continue  # the record is the local authority's own
-        share, created = RecordShare.objects.get_or_create(meeting=meeting, agency=invite.agency,
-                                                           defaults={"shared_at": now})
+        share, created = RecordShare.objects.get_or_create(
+            meeting=meeting, agency=invite.agency, defaults={"shared_at": now}
+        )
         if created:
-            audit.record(actor=by, action=AuditAction.SHARE, subject=share, person_id=meeting.person_id, at=now,
-                         details={"agency": invite.agency_id, "what": "strategy record"})
+            audit.record(
+                actor=by,
+                action=AuditAction.SHARE,
+                subject=share,
+                person_id=meeting.person_id,
+                at=now,
+                details={"agency": invite.agency_id, "what": "strategy record"},
+            )
             shares.append(share)
-    payloads = [{"event": "record.shared", "agency_id": s.agency_id, "kind": "strategy_record",
-                 "meeting_id": meeting.pk, "share_id": s.pk} for s in shares]
+    payloads = [
+        {
+            "event": "record.shared",
+            "agency_id": s.agency_id,
+            "kind": "strategy_record",
+            "meeting_id": meeting.pk,
+            "share_id": s.pk,
+        }
+        for s in shares
+    ]
     transaction.on_commit(partial(_publish_all, "record.shared", payloads))
     return shares
 
@@ -175,30 +227,46 @@ def record_read(*, share: RecordShare, by, now: datetime) -> RecordShare:
     if share.read_at is None:
         share.read_at, share.read_by = now, by
         share.save(update_fields=["read_at", "read_by"])
-    audit.record(actor=by, action=AuditAction.VIEW, subject=share, person_id=share.meeting.person_id, at=now,
-                 details={"what": "strategy record"})
+    audit.record(
+        actor=by,
+        action=AuditAction.VIEW,
+        subject=share,
+        person_id=share.meeting.person_id,
+        at=now,
+        details={"what": "strategy record"},
+    )
     return share
 
 
 @transaction.atomic
 def section47_start(*, meeting: StrategyMeeting, by, now: datetime) -> Section47:
     strategy_date = uk_date(meeting.held_at or now)
-    s47 = Section47.objects.create(person=meeting.person, strategy_meeting=meeting, strategy_date=strategy_date,
-                                   icpc_due_date=add_working_days(strategy_date, TS["icpc_working_days"]), worker=by)
+    s47 = Section47.objects.create(
+        person=meeting.person,
+        strategy_meeting=meeting,
+        strategy_date=strategy_date,
+        icpc_due_date=add_working_days(strategy_date, TS["icpc_working_days"]),
+        worker=by,
+    )
     audit.record(actor=by, action=AuditAction.CREATE, subject=s47, at=now)
     return s47
 
 
-def _share_outcome(*, person: Person, kind: str, object_id: int, summary: str, by, now: datetime,
-                   agency_ids: set[int]) -> list[CaseOutcomeShare]:
+def _share_outcome(
+    *, person: Person, kind: str, object_id: int, summary: str, by, now: datetime, agency_ids: set[int]
+) -> list[CaseOutcomeShare]:
     shares = []
     for agency_id in sorted(agency_ids):
         share, created = CaseOutcomeShare.objects.get_or_create(
-            kind=kind, object_id=object_id, agency_id=agency_id,
-            defaults={"person": person, "summary": summary, "shared_at": now})
+            kind=kind,
+            object_id=object_id,
+            agency_id=agency_id,
+            defaults={"person": person, "summary": summary, "shared_at": now},
+        )
         if created:
-            audit.record(actor=by, action=AuditAction.SHARE, subject=share, at=now,
-                         details={"agency": agency_id, "kind": kind})
+            audit.record(
+                actor=by, action=AuditAction.SHARE, subject=share, at=now, details={"agency": agency_id, "kind": kind}
+            )
             shares.append(share)
     payloads = [{"event": "record.shared", "agency_id": s.agency_id, "kind": kind, "share_id": s.pk} for s in shares]
     transaction.on_commit(partial(_publish_all, "record.shared", payloads))
@@ -209,8 +277,11 @@ def involved_partner_agencies(person: Person, now: datetime) -> set[int]:
     """Agencies with a current involvement, other than children's social care itself."""
     from django.db.models import Q
 
-    return set(Involvement.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now), person=person)
-               .exclude(agency__kind="LA_CHILDREN").values_list("agency_id", flat=True))
+    return set(
+        Involvement.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now), person=person)
+        .exclude(agency__kind="LA_CHILDREN")
+        .values_list("agency_id", flat=True)
+    )
 
 
 @transaction.atomic
@@ -223,8 +294,15 @@ def section47_complete(*, s47: Section47, outcome: str, completed_date: date, by
     s47.full_clean()
     s47.save(update_fields=["outcome", "completed_date"])
     audit.record(actor=by, action=AuditAction.UPDATE, subject=s47, at=now, details={"outcome": outcome})
-    _share_outcome(person=s47.person, kind="SECTION_47", object_id=s47.pk, summary=s47.get_outcome_display(),
-                   by=by, now=now, agency_ids=involved_partner_agencies(s47.person, now))
+    _share_outcome(
+        person=s47.person,
+        kind="SECTION_47",
+        object_id=s47.pk,
+        summary=s47.get_outcome_display(),
+        by=by,
+        now=now,
+        agency_ids=involved_partner_agencies(s47.person, now),
+    )
     return s47
 
 
@@ -240,8 +318,15 @@ def icpc_record(*, s47: Section47, icpc_date: date, by, now: datetime, plan_cate
     if plan_category:
         plan = cp_plan_start(person=s47.person, start_date=icpc_date, category=plan_category, by=by, now=now, s47=s47)
         summary += f": child protection plan ({plan.get_initial_category_display()})"
-    _share_outcome(person=s47.person, kind="ICPC", object_id=s47.pk, summary=summary, by=by, now=now,
-                   agency_ids=involved_partner_agencies(s47.person, now))
+    _share_outcome(
+        person=s47.person,
+        kind="ICPC",
+        object_id=s47.pk,
+        summary=summary,
+        by=by,
+        now=now,
+        agency_ids=involved_partner_agencies(s47.person, now),
+    )
     return s47
 
 
@@ -249,8 +334,13 @@ def icpc_record(*, s47: Section47, icpc_date: date, by, now: datetime, plan_cate
 def assessment_start(*, person: Person, start_date: date, by, now: datetime, referral=None) -> Assessment:
     _require_person(by, person, now, "casework.record")
     base = referral.referral_date if referral else start_date
-    assessment = Assessment(person=person, referral=referral, start_date=start_date, worker=by,
-                            due_date=add_working_days(base, TS["assessment_working_days"]))
+    assessment = Assessment(
+        person=person,
+        referral=referral,
+        start_date=start_date,
+        worker=by,
+        due_date=add_working_days(base, TS["assessment_working_days"]),
+    )
     assessment.full_clean()
     assessment.save()
     audit.record(actor=by, action=AuditAction.CREATE, subject=assessment, at=now)
@@ -258,8 +348,9 @@ def assessment_start(*, person: Person, start_date: date, by, now: datetime, ref
 
 
 @transaction.atomic
-def assessment_authorise(*, assessment: Assessment, authorised_date: date, factors: list[str], outcome: str,
-                         summary: str, by, now: datetime) -> Assessment:
+def assessment_authorise(
+    *, assessment: Assessment, authorised_date: date, factors: list[str], outcome: str, summary: str, by, now: datetime
+) -> Assessment:
     """Complete the assessment and share its outcome with the partners involved."""
     _require_person(by, assessment.person, now, "casework.record")
     unknown = [f for f in factors if f not in AssessmentFactor.values]
@@ -273,22 +364,39 @@ def assessment_authorise(*, assessment: Assessment, authorised_date: date, facto
     agencies = involved_partner_agencies(assessment.person, now)
     if assessment.referral and assessment.referral.contact and assessment.referral.contact.referrer_agency_id:
         agencies.add(assessment.referral.contact.referrer_agency_id)
-    _share_outcome(person=assessment.person, kind="ASSESSMENT", object_id=assessment.pk,
-                   summary=f"{assessment.get_outcome_display()}. {assessment.summary}".strip(), by=by, now=now,
-                   agency_ids=agencies)
+    _share_outcome(
+        person=assessment.person,
+        kind="ASSESSMENT",
+        object_id=assessment.pk,
+        summary=f"{assessment.get_outcome_display()}. {assessment.summary}".strip(),
+        by=by,
+        now=now,
+        agency_ids=agencies,
+    )
     return assessment
 
 
 @transaction.atomic
-def cp_plan_start(*, person: Person, start_date: date, category: str, by, now: datetime, s47=None
-                  ) -> ChildProtectionPlan:
+def cp_plan_start(
+    *, person: Person, start_date: date, category: str, by, now: datetime, s47=None
+) -> ChildProtectionPlan:
     _require_person(by, person, now, "casework.record")
     if ChildProtectionPlan.objects.filter(person=person, end_date__isnull=True).exists():
         raise ValidationError("This child already has an open child protection plan")
-    unborn = person.date_of_birth is None and person.expected_date_of_birth is not None or (
-        person.date_of_birth is not None and person.date_of_birth > start_date)
-    plan = ChildProtectionPlan(person=person, section47=s47, start_date=start_date, initial_category=category,
-                               latest_category=category, unborn_at_start=unborn, worker=by)
+    unborn = (
+        person.date_of_birth is None
+        and person.expected_date_of_birth is not None
+        or (person.date_of_birth is not None and person.date_of_birth > start_date)
+    )
+    plan = ChildProtectionPlan(
+        person=person,
+        section47=s47,
+        start_date=start_date,
+        initial_category=category,
+        latest_category=category,
+        unborn_at_start=unborn,
+        worker=by,
+    )
     plan.full_clean()
     plan.save()
     audit.record(actor=by, action=AuditAction.CREATE, subject=plan, at=now)
@@ -296,8 +404,7 @@ def cp_plan_start(*, person: Person, start_date: date, category: str, by, now: d
 
 
 @transaction.atomic
-def cp_plan_end(*, plan: ChildProtectionPlan, end_date: date, reason: str, by, now: datetime
-                ) -> ChildProtectionPlan:
+def cp_plan_end(*, plan: ChildProtectionPlan, end_date: date, reason: str, by, now: datetime) -> ChildProtectionPlan:
     _require_person(by, plan.person, now, "casework.record")
     plan.end_date, plan.end_reason = end_date, reason
     plan.full_clean()
@@ -307,11 +414,20 @@ def cp_plan_end(*, plan: ChildProtectionPlan, end_date: date, reason: str, by, n
 
 
 @transaction.atomic
-def missing_episode_record(*, person: Person, started_at: datetime, risk_level: str, by, now: datetime,
-                           ended_at: datetime | None = None, notes: str = "") -> MissingEpisode:
+def missing_episode_record(
+    *,
+    person: Person,
+    started_at: datetime,
+    risk_level: str,
+    by,
+    now: datetime,
+    ended_at: datetime | None = None,
+    notes: str = "",
+) -> MissingEpisode:
     _require_person(by, person, now, "casework.record")
-    episode = MissingEpisode(person=person, started_at=started_at, ended_at=ended_at, risk_level=risk_level,
-                             notes=notes)
+    episode = MissingEpisode(
+        person=person, started_at=started_at, ended_at=ended_at, risk_level=risk_level, notes=notes
+    )
     episode.full_clean()
     episode.save()
     audit.record(actor=by, action=AuditAction.CREATE, subject=episode, at=now)
@@ -319,8 +435,9 @@ def missing_episode_record(*, person: Person, started_at: datetime, risk_level: 
 
 
 @transaction.atomic
-def return_interview_record(*, episode: MissingEpisode, done_at: datetime | None, declined: bool, by,
-                            now: datetime) -> MissingEpisode:
+def return_interview_record(
+    *, episode: MissingEpisode, done_at: datetime | None, declined: bool, by, now: datetime
+) -> MissingEpisode:
     _require_person(by, episode.person, now, "casework.record")
     episode.return_interview_offered_at = episode.return_interview_offered_at or now
     episode.return_interview_done_at, episode.return_interview_declined = done_at, declined
@@ -330,10 +447,18 @@ def return_interview_record(*, episode: MissingEpisode, done_at: datetime | None
 
 
 @transaction.atomic
-def exploitation_assessment_record(*, person: Person, level: str, rationale: str, kinds: list[str], by,
-                                   now: datetime, contributions: dict[int, str] | None = None,
-                                   downgrade_agreed_by: list[int] | None = None,
-                                   downgrade_agreement_note: str = "") -> ExploitationRiskAssessment:
+def exploitation_assessment_record(
+    *,
+    person: Person,
+    level: str,
+    rationale: str,
+    kinds: list[str],
+    by,
+    now: datetime,
+    contributions: dict[int, str] | None = None,
+    downgrade_agreed_by: list[int] | None = None,
+    downgrade_agreement_note: str = "",
+) -> ExploitationRiskAssessment:
     """Record an exploitation risk assessment; lowering the level needs recorded multi-agency agreement."""
     _require_person(by, person, now, "casework.record")
     previous = ExploitationRiskAssessment.objects.filter(person=person).order_by("-assessed_at").first()
@@ -342,32 +467,66 @@ def exploitation_assessment_record(*, person: Person, level: str, rationale: str
     if previous and EXPLOITATION_ORDER[level] < EXPLOITATION_ORDER[previous_level]:
         partner_agencies = Agency.objects.filter(pk__in=agreed).exclude(kind="LA_CHILDREN").count()
         if len(agreed) < 2 or partner_agencies < 1 or not downgrade_agreement_note.strip():
-            raise ValidationError({"level": "Lowering the risk level needs the recorded agreement of at least two "
-                                            "agencies, including a partner outside children's social care"})
-    era = ExploitationRiskAssessment(person=person, assessed_at=now, kinds=kinds, level=level,
-                                     previous_level=previous_level, rationale=rationale.strip(),
-                                     downgrade_agreed_by=agreed, downgrade_agreement_note=downgrade_agreement_note,
-                                     assessed_by=by)
+            raise ValidationError(
+                {
+                    "level": "Lowering the risk level needs the recorded agreement of at least two "
+                    "agencies, including a partner outside children's social care"
+                }
+            )
+    era = ExploitationRiskAssessment(
+        person=person,
+        assessed_at=now,
+        kinds=kinds,
+        level=level,
+        previous_level=previous_level,
+        rationale=rationale.strip(),
+        downgrade_agreed_by=agreed,
+        downgrade_agreement_note=downgrade_agreement_note,
+        assessed_by=by,
+    )
     era.full_clean()
     era.save()
     for agency_id, text in (contributions or {}).items():
-        ExploitationContribution.objects.create(assessment=era, agency_id=agency_id, contribution=text,
-                                                contributed_at=now)
+        ExploitationContribution.objects.create(
+            assessment=era, agency_id=agency_id, contribution=text, contributed_at=now
+        )
     audit.record(actor=by, action=AuditAction.CREATE, subject=era, at=now, details={"level": level})
     return era
 
 
 @transaction.atomic
-def transition_plan_create(*, person: Person, owner, needs: str, plan: str, review_date: date, by, now: datetime,
-                           adult_service: Agency | None = None) -> TransitionPlan:
+def transition_plan_create(
+    *,
+    person: Person,
+    owner,
+    needs: str,
+    plan: str,
+    review_date: date,
+    by,
+    now: datetime,
+    adult_service: Agency | None = None,
+) -> TransitionPlan:
     _require_person(by, person, now, "casework.record")
-    tp = TransitionPlan(person=person, owner=owner, adult_service=adult_service, started_date=uk_date(now),
-                        review_date=review_date, needs=needs, plan=plan)
+    tp = TransitionPlan(
+        person=person,
+        owner=owner,
+        adult_service=adult_service,
+        started_date=uk_date(now),
+        review_date=review_date,
+        needs=needs,
+        plan=plan,
+    )
     tp.full_clean()
     tp.save()
     if adult_service:
-        involvement_record(person=person, agency_id=adult_service.pk, kind="PROFESSIONAL", now=now,
-                           source=f"casework.TransitionPlan:{tp.pk}", by=by)
+        involvement_record(
+            person=person,
+            agency_id=adult_service.pk,
+            kind="PROFESSIONAL",
+            now=now,
+            source=f"casework.TransitionPlan:{tp.pk}",
+            by=by,
+        )
     audit.record(actor=by, action=AuditAction.CREATE, subject=tp, at=now)
     return tp
 
@@ -421,7 +580,9 @@ def cla_review_held(*, person: Person, held_date: date, by, now: datetime):
     review.held_date = held_date
     review.save(update_fields=["held_date"])
     CLAReview.objects.create(person=person, due_date=held_date + timedelta(days=91 if earlier == 0 else 182))
-    audit.record(actor=by, action=AuditAction.UPDATE, subject=review, at=now, details={"in_time": held_date <= review.due_date})
+    audit.record(
+        actor=by, action=AuditAction.UPDATE, subject=review, at=now, details={"in_time": held_date <= review.due_date}
+    )
     return review
 
 
@@ -432,7 +593,9 @@ def health_assessment_done(*, person: Person, completed_date: date, by, now: dat
     from safehub.casework.models import HealthAssessment
 
     _require_person(by, person, now, "casework.record")
-    assessment = HealthAssessment.objects.filter(person=person, completed_date__isnull=True).order_by("due_date").first()
+    assessment = (
+        HealthAssessment.objects.filter(person=person, completed_date__isnull=True).order_by("due_date").first()
+    )
     if assessment is None:
         raise ValidationError("No health assessment is due")
     assessment.completed_date = completed_date
@@ -443,14 +606,17 @@ def health_assessment_done(*, person: Person, completed_date: date, by, now: dat
 
 
 @transaction.atomic
-def care_leaver_status_record(*, person: Person, as_of_date: date, suitable_accommodation: bool, activity: str, by,
-                              now: datetime):
+def care_leaver_status_record(
+    *, person: Person, as_of_date: date, suitable_accommodation: bool, activity: str, by, now: datetime
+):
     from safehub.casework.models import CareLeaverStatus
 
     _require_person(by, person, now, "casework.record")
     status, _ = CareLeaverStatus.objects.update_or_create(
-        person=person, as_of_date=as_of_date,
-        defaults={"suitable_accommodation": suitable_accommodation, "activity": activity})
+        person=person,
+        as_of_date=as_of_date,
+        defaults={"suitable_accommodation": suitable_accommodation, "activity": activity},
+    )
     audit.record(actor=by, action=AuditAction.UPDATE, subject=status, at=now)
     return status
 
@@ -475,6 +641,11 @@ def cp_review_held(*, person: Person, held_date: date, by, now: datetime):
     due.held_date = held_date
     due.save(update_fields=["held_date"])
     CPReview.objects.create(plan=plan, due_date=held_date + timedelta(days=91 if earlier == 0 else 182))
-    audit.record(actor=by, action=AuditAction.UPDATE, subject=plan, at=now,
-                 details={"review": str(held_date), "in_time": held_date <= due.due_date})
+    audit.record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        subject=plan,
+        at=now,
+        details={"review": str(held_date), "in_time": held_date <= due.due_date},
+    )
     return due

@@ -38,10 +38,15 @@ def _person(request, person_id: int) -> Person:
 def overview(request):
     now = timezone.now()
     team = request.GET.get("scope") == "team"
-    return render(request, "casework/overview.html", {
-        "tasks": selectors.tasks_for_user(user=request.user, now=now, team_wide=team), "team": team,
-        "attention": selectors.records_needing_attention(user=request.user, now=now),
-    })
+    return render(
+        request,
+        "casework/overview.html",
+        {
+            "tasks": selectors.tasks_for_user(user=request.user, now=now, team_wide=team),
+            "team": team,
+            "attention": selectors.records_needing_attention(user=request.user, now=now),
+        },
+    )
 
 
 @login_required
@@ -52,21 +57,33 @@ def shared_with_us(request):
 @login_required
 def transitions_view(request):
     rows = selectors.transitions(user=request.user, as_of=timezone.localdate())
-    return render(request, "casework/transitions.html", {"rows": rows,
-                                                         "without_plan": sum(1 for r in rows if r["needs_plan"])})
+    return render(
+        request, "casework/transitions.html", {"rows": rows, "without_plan": sum(1 for r in rows if r["needs_plan"])}
+    )
 
 
 ACTION_FORMS = {
-    "assessment": f.AssessmentStartForm, "authorise": f.AssessmentAuthoriseForm, "s47": f.S47CompleteForm,
-    "icpc": f.IcpcForm, "missing": f.MissingForm, "exploitation": f.ExploitationForm, "transition": f.TransitionForm,
-    "cla_start": f.ClaStartForm, "cla_end": f.ClaEndForm, "cla_review": f.ClaReviewForm,
+    "assessment": f.AssessmentStartForm,
+    "authorise": f.AssessmentAuthoriseForm,
+    "s47": f.S47CompleteForm,
+    "icpc": f.IcpcForm,
+    "missing": f.MissingForm,
+    "exploitation": f.ExploitationForm,
+    "transition": f.TransitionForm,
+    "cla_start": f.ClaStartForm,
+    "cla_end": f.ClaEndForm,
+    "cla_review": f.ClaReviewForm,
     "health_assessment": f.HealthAssessmentForm,
-    "cp_review": f.CPReviewForm, "care_leaver": f.CareLeaverForm,
+    "cp_review": f.CPReviewForm,
+    "care_leaver": f.CareLeaverForm,
 }
 ACTION_SERVICES: dict[str, Callable[..., object]] = {  # each takes person, by, now and the form's fields
-    "cla_start": services.cla_start, "cla_end": services.cla_end, "cla_review": services.cla_review_held,
+    "cla_start": services.cla_start,
+    "cla_end": services.cla_end,
+    "cla_review": services.cla_review_held,
     "health_assessment": services.health_assessment_done,
-    "cp_review": services.cp_review_held, "care_leaver": services.care_leaver_status_record,
+    "cp_review": services.cp_review_held,
+    "care_leaver": services.care_leaver_status_record,
 }
 
 
@@ -78,8 +95,13 @@ def child(request, person_id: int):
         return redirect("people:break_glass", person_id=person_id)
     policy.require(request.user, "casework.overview")
     context = selectors.child_casework(person=person, now=timezone.now())
-    context.update({"person": person, "forms": {name: form(prefix=name) for name, form in ACTION_FORMS.items()},
-                    "can_record": policy.can(request.user, "casework.record")})
+    context.update(
+        {
+            "person": person,
+            "forms": {name: form(prefix=name) for name, form in ACTION_FORMS.items()},
+            "can_record": policy.can(request.user, "casework.record"),
+        }
+    )
     return render(request, "casework/child.html", context)
 
 
@@ -94,7 +116,10 @@ def child_action(request, person_id: int, action: str):
     now, user = timezone.now(), request.user
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(str(e) for e in errors)}")
+            messages.error(
+                request,
+                f"{form.fields[field].label if field in form.fields else ''}: {' '.join(str(e) for e in errors)}",
+            )
         return redirect("casework:child", person_id=person_id)
     data = form.cleaned_data
     try:
@@ -120,9 +145,15 @@ def child_action(request, person_id: int, action: str):
             services.missing_episode_record(person=person, by=user, now=now, **data)
         elif action == "exploitation":
             services.exploitation_assessment_record(
-                person=person, by=user, now=now, level=data["level"], rationale=data["rationale"],
-                kinds=data["kinds"], downgrade_agreed_by=[a.pk for a in data["downgrade_agreed_by"]],
-                downgrade_agreement_note=data["downgrade_agreement_note"])
+                person=person,
+                by=user,
+                now=now,
+                level=data["level"],
+                rationale=data["rationale"],
+                kinds=data["kinds"],
+                downgrade_agreed_by=[a.pk for a in data["downgrade_agreed_by"]],
+                downgrade_agreement_note=data["downgrade_agreement_note"],
+            )
         elif action == "transition":
             services.transition_plan_create(person=person, owner=user, by=user, now=now, **data)
         elif action in ACTION_SERVICES:
@@ -146,9 +177,15 @@ def meeting_new(request, person_id: int):
         data = form.cleaned_data
         try:
             meeting = services.meeting_convene(
-                person=person, by=request.user, now=timezone.now(), scheduled_at=data["scheduled_at"],
-                chair=data["chair"], reason=data["reason"], agencies=list(data["agencies"]) + list(data["schools"]),
-                referral=person.referrals.order_by("-referral_date").first())
+                person=person,
+                by=request.user,
+                now=timezone.now(),
+                scheduled_at=data["scheduled_at"],
+                chair=data["chair"],
+                reason=data["reason"],
+                agencies=list(data["agencies"]) + list(data["schools"]),
+                referral=person.referrals.order_by("-referral_date").first(),
+            )
         except ValidationError as exc:
             from safehub.core.viewutils import add_service_errors
 
@@ -176,15 +213,18 @@ def meeting_detail(request, meeting_id: int):
     meeting = view.meeting
     if view.full:
         unsaved = request.session.pop("casework_unsaved_record", "")
-        context.update({
-            "attendance_form": f.AttendanceForm(meeting=meeting), "hold_form": f.HoldForm(),
-            # After a refused stale save, the user's own text comes back for them to reconcile.
-            "unsaved_record": unsaved,
-            "record_form": f.RecordForm(initial={
-                "record_text": unsaved or meeting.record_text,
-                "version": meeting.version}),
-            "is_chair": request.user.pk == meeting.chair_id,
-        })
+        context.update(
+            {
+                "attendance_form": f.AttendanceForm(meeting=meeting),
+                "hold_form": f.HoldForm(),
+                # After a refused stale save, the user's own text comes back for them to reconcile.
+                "unsaved_record": unsaved,
+                "record_form": f.RecordForm(
+                    initial={"record_text": unsaved or meeting.record_text, "version": meeting.version}
+                ),
+                "is_chair": request.user.pk == meeting.chair_id,
+            }
+        )
     return render(request, "casework/meeting.html", context)
 
 
@@ -211,8 +251,13 @@ def meeting_action(request, meeting_id: int, action: str):
             record_form = f.RecordForm(request.POST)
             if not record_form.is_valid():
                 raise ValidationError("Write the record of the meeting")
-            services.record_draft(meeting=meeting, text=record_form.cleaned_data["record_text"], by=user, now=now,
-                                  expected_version=record_form.cleaned_data["version"])
+            services.record_draft(
+                meeting=meeting,
+                text=record_form.cleaned_data["record_text"],
+                by=user,
+                now=now,
+                expected_version=record_form.cleaned_data["version"],
+            )
         elif action == "approve":
             shares = services.record_approve(meeting=meeting, by=user, now=now)
             messages.success(request, f"Record approved and shared with {len(shares)} agencies")
@@ -223,8 +268,10 @@ def meeting_action(request, meeting_id: int, action: str):
         for message in exc.messages:
             messages.error(request, message)
     except StaleEdit:
-        messages.error(request, "Someone changed the record while you were editing it. Your text is below: "
-                                "check theirs and save again.")
+        messages.error(
+            request,
+            "Someone changed the record while you were editing it. Your text is below: check theirs and save again.",
+        )
         request.session["casework_unsaved_record"] = request.POST.get("record_text", "")
     else:
         messages.success(request, "Saved")
@@ -244,8 +291,9 @@ def meeting_pdf(request, meeting_id: int):
     context["invites"] = list(meeting.invites.select_related("agency"))
     html = render_to_string("casework/record_pdf.html", context, request=request)
     pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    audit.record(actor=request.user, action=AuditAction.EXPORT, subject=meeting, at=timezone.now(),
-                 details={"format": "pdf"})
+    audit.record(
+        actor=request.user, action=AuditAction.EXPORT, subject=meeting, at=timezone.now(), details={"format": "pdf"}
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="strategy-record-{meeting.pk}.pdf"'
     return response
@@ -262,5 +310,3 @@ def case_outcome(request, share_id: int):
         share.save(update_fields=["read_at", "read_by"])
     audit.record(actor=request.user, action=AuditAction.VIEW, subject=share, at=timezone.now())
     return render(request, "casework/case_outcome.html", {"share": share})
-
-

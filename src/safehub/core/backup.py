@@ -33,8 +33,10 @@ def audit_checksum() -> str:
     """SHA-256 over every audit row in id order: any lost or altered row changes it."""
     digest = hashlib.sha256()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, at, actor_username, action, object_type, object_id, person_id, reason "
-                       "FROM core_auditevent ORDER BY id")
+        cursor.execute(
+            "SELECT id, at, actor_username, action, object_type, object_id, person_id, reason "
+            "FROM core_auditevent ORDER BY id"
+        )
         while rows := cursor.fetchmany(10000):
             for row in rows:
                 digest.update("|".join("" if v is None else str(v) for v in row).encode())
@@ -69,7 +71,10 @@ def backup(path: Path) -> dict:
         env, args = _pg_env()
         subprocess.run(  # noqa: S603 - fixed argument list, no shell; values come from settings
             [_binary("pg_dump"), *args, "-Fc", "-f", str(path), connection.settings_dict["NAME"]],
-                       check=True, env=env, capture_output=True)
+            check=True,
+            env=env,
+            capture_output=True,
+        )
     else:
         raise RuntimeError(f"backup is not supported on {connection.vendor}")
     Path(f"{path}.manifest.json").write_text(json.dumps(info, indent=2))
@@ -88,13 +93,28 @@ def restore(path: Path) -> dict:
         connection.close()
         env, args = _pg_env()
         subprocess.run(  # noqa: S603 - fixed argument list, no shell; values come from settings
-            [_binary("pg_restore"), *args, "--clean", "--if-exists", "--no-owner", "-d",
-                        connection.settings_dict["NAME"], str(path)], check=True, env=env, capture_output=True)
+            [
+                _binary("pg_restore"),
+                *args,
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "-d",
+                connection.settings_dict["NAME"],
+                str(path),
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
     else:
         raise RuntimeError(f"restore is not supported on {connection.vendor}")
     actual = manifest()
-    problems = [f"{t}: expected {n}, found {actual['tables'].get(t)}" for t, n in expected["tables"].items()
-                if actual["tables"].get(t) != n]
+    problems = [
+        f"{t}: expected {n}, found {actual['tables'].get(t)}"
+        for t, n in expected["tables"].items()
+        if actual["tables"].get(t) != n
+    ]
     if actual["audit_sha256"] != expected["audit_sha256"]:
         problems.append("audit trail checksum differs")
     return {"ok": not problems, "problems": problems, "manifest": actual}

@@ -32,11 +32,28 @@ class ReferralSource(models.TextChoices):
 
 # Grouping used by the analytics snapshot and dashboards.
 SOURCE_GROUP = {
-    "1A": "individual", "1B": "individual", "1C": "individual", "1D": "individual",
-    "2A": "school", "2B": "early_years", "3A": "health", "3B": "health", "3C": "health", "3D": "health",
-    "3E": "health", "3F": "health", "4": "housing", "5A": "la_services", "5B": "la_services",
-    "5C": "la_services", "5D": "la_services", "6": "police", "7": "other_legal", "8": "other",
-    "9": "anonymous", "10": "other",
+    "1A": "individual",
+    "1B": "individual",
+    "1C": "individual",
+    "1D": "individual",
+    "2A": "school",
+    "2B": "early_years",
+    "3A": "health",
+    "3B": "health",
+    "3C": "health",
+    "3D": "health",
+    "3E": "health",
+    "3F": "health",
+    "4": "housing",
+    "5A": "la_services",
+    "5B": "la_services",
+    "5C": "la_services",
+    "5D": "la_services",
+    "6": "police",
+    "7": "other_legal",
+    "8": "other",
+    "9": "anonymous",
+    "10": "other",
 }
 
 

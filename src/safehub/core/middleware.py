@@ -94,7 +94,8 @@ class StripNullCharactersMiddleware:
         if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
             request.GET = _clean_querydict(request.GET)
         if request.method == "POST" and request.content_type in (
-            "application/x-www-form-urlencoded", "multipart/form-data"
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
         ):
             request.POST = _clean_querydict(request.POST)
         return self.get_response(request)

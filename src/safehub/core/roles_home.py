@@ -38,8 +38,14 @@ def home_panels(user, *, now: datetime) -> list[dict]:
         from safehub.people.models import DuplicateCandidate
 
         pending = DuplicateCandidate.objects.filter(status="PENDING").count()
-        panels.append({"title": "Possible duplicate records", "url_name": "people:duplicates", "figure": pending,
-                       "text": "Pairs the matching engine could not decide: same person or not?"})
+        panels.append(
+            {
+                "title": "Possible duplicate records",
+                "url_name": "people:duplicates",
+                "figure": pending,
+                "text": "Pairs the matching engine could not decide: same person or not?",
+            }
+        )
     if policy.can(user, "audit.search"):
         panels.append(
             {"title": "Audit trail", "url_name": "core:audit_search", "text": "Who read or changed what, when and why."}

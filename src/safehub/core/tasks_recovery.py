@@ -16,4 +16,5 @@ def tasks_recover_stale(*, now: datetime, stale_after: timedelta = timedelta(min
     from django_tasks_db.models import DBTaskResult
 
     return DBTaskResult.objects.filter(status="RUNNING", started_at__lt=now - stale_after).update(
-        status="READY", started_at=None, worker_ids=[])
+        status="READY", started_at=None, worker_ids=[]
+    )

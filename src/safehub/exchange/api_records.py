@@ -52,17 +52,31 @@ class SharedRecordListView(AgencyView):
             if kind == "strategy_record":
                 record_read(share=share, by=request.user, now=now)
                 meeting = share.meeting
-                body.append({"kind": kind, "id": share.pk, "person_reference": meeting.person.reference,
-                             "shared_at": share.shared_at, "read_at": share.read_at,
-                             "title": f"Strategy meeting {meeting.held_at:%d/%m/%Y}: {meeting.get_decision_display()}",
-                             "text": meeting.record_text})
+                body.append(
+                    {
+                        "kind": kind,
+                        "id": share.pk,
+                        "person_reference": meeting.person.reference,
+                        "shared_at": share.shared_at,
+                        "read_at": share.read_at,
+                        "title": f"Strategy meeting {meeting.held_at:%d/%m/%Y}: {meeting.get_decision_display()}",
+                        "text": meeting.record_text,
+                    }
+                )
             else:
                 if share.read_at is None:
                     share.read_at, share.read_by = now, request.user
                     share.save(update_fields=["read_at", "read_by"])
-                audit.record(actor=request.user, action=AuditAction.VIEW, subject=share, at=now,
-                             details={"via": "api"})
-                body.append({"kind": kind, "id": share.pk, "person_reference": share.person.reference,
-                             "shared_at": share.shared_at, "read_at": share.read_at,
-                             "title": share.get_kind_display(), "text": share.summary})
+                audit.record(actor=request.user, action=AuditAction.VIEW, subject=share, at=now, details={"via": "api"})
+                body.append(
+                    {
+                        "kind": kind,
+                        "id": share.pk,
+                        "person_reference": share.person.reference,
+                        "shared_at": share.shared_at,
+                        "read_at": share.read_at,
+                        "title": share.get_kind_display(),
+                        "text": share.summary,
+                    }
+                )
         return self.get_paginated_response(SharedRecordSerializer(body, many=True).data)

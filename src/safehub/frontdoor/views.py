@@ -106,8 +106,16 @@ def contact_new(request):
                 return redirect("frontdoor:outcomes")
         # Keep everything typed, even if the session times out before it is corrected.
         services.draft_save(by=request.user, data=request.POST.dict(), now=now)
-    return render(request, "frontdoor/contact_form.html", {"form": form, "formset": formset, "restored": restored,
-                                                           "can_match": policy.can(request.user, "frontdoor.triage")})
+    return render(
+        request,
+        "frontdoor/contact_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "restored": restored,
+            "can_match": policy.can(request.user, "frontdoor.triage"),
+        },
+    )
 
 
 @login_required
@@ -529,8 +537,18 @@ def match_lookup(request):
         dob = None
     candidates = []
     if get("family_name") or get("given_name"):
-        candidates = lookup_candidates(given_name=get("given_name"), family_name=get("family_name"),
-                                       date_of_birth=dob, sex=get("sex"), postcode=get("postcode"))
-        audit.record(actor=request.user, action=AuditAction.SEARCH, at=timezone.now(), object_type="people.Person",
-                     details={"results": len(candidates), "via": "contact form"})
+        candidates = lookup_candidates(
+            given_name=get("given_name"),
+            family_name=get("family_name"),
+            date_of_birth=dob,
+            sex=get("sex"),
+            postcode=get("postcode"),
+        )
+        audit.record(
+            actor=request.user,
+            action=AuditAction.SEARCH,
+            at=timezone.now(),
+            object_type="people.Person",
+            details={"results": len(candidates), "via": "contact form"},
+        )
     return render(request, "frontdoor/_candidates.html", {"candidates": candidates, "prefix": prefix})

@@ -16,9 +16,11 @@ class RetentionBasis(models.TextChoices):
 class RetentionRule(models.Model):
     """How long the partnership keeps a kind of record (configurable; defaults from common LA schedules)."""
 
-    record_kind = models.CharField(max_length=40, unique=True,
-                                   help_text="e.g. children_no_further_action, children_social_care, looked_after, "
-                                             "adult_safeguarding")
+    record_kind = models.CharField(
+        max_length=40,
+        unique=True,
+        help_text="e.g. children_no_further_action, children_social_care, looked_after, adult_safeguarding",
+    )
     description = models.CharField(max_length=200)
     basis = models.CharField(max_length=20, choices=RetentionBasis.choices)
     years = models.PositiveSmallIntegerField()
@@ -34,8 +36,9 @@ class LegalHold(models.Model):
     reason = models.TextField()
     placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     placed_at = models.DateTimeField()
-    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     released_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -60,15 +63,19 @@ class RetentionReview(models.Model):
     due_date = models.DateField()
     created_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["due_date"]
-        constraints = [models.UniqueConstraint(fields=["person"], condition=Q(status="PENDING"),
-                                               name="one_pending_review_per_person")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(status="PENDING"), name="one_pending_review_per_person"
+            )
+        ]
 
     @property
     def audit_person_id(self) -> int:

@@ -17,8 +17,14 @@ from safehub.people.models import Person
 
 REDACTED = "[redacted: third party]"
 SKIP_FIELDS = {"version", "idempotency_key", "family_ref"}
-SKIP_MODELS = {"core.AuditEvent", "people.BreakGlassGrant", "people.SealedAccess", "governance.RetentionReview",
-               "governance.LegalHold", "frontdoor.ContactDraft"}
+SKIP_MODELS = {
+    "core.AuditEvent",
+    "people.BreakGlassGrant",
+    "people.SealedAccess",
+    "governance.RetentionReview",
+    "governance.LegalHold",
+    "frontdoor.ContactDraft",
+}
 
 
 def _third_party_names(person: Person) -> list[str]:
@@ -50,13 +56,16 @@ def subject_access_export(*, person: Person, by, now: datetime) -> dict:
     policy.require(by, "governance.manage")
     names = _third_party_names(person)
     sections: dict[str, list[dict]] = {}
-    sections["Relationships"] = [{"relationship": r.get_kind_display(), "name": REDACTED}
-                                 for r in person.relationships.all()]
+    sections["Relationships"] = [
+        {"relationship": r.get_kind_display(), "name": REDACTED} for r in person.relationships.all()
+    ]
     for model, fk in _person_models():
         label = model._meta.label
-        if label in SKIP_MODELS or model._meta.app_label == "people" and model.__name__ not in ("Address",
-                                                                                                  "PersonName",
-                                                                                                  "EducationPlacement"):
+        if (
+            label in SKIP_MODELS
+            or model._meta.app_label == "people"
+            and model.__name__ not in ("Address", "PersonName", "EducationPlacement")
+        ):
             continue
         rows = []
         for obj in model._default_manager.filter(**{fk: person}):
@@ -82,10 +91,15 @@ def subject_access_export(*, person: Person, by, now: datetime) -> dict:
             assert plural is not None  # Django fills it in (from verbose_name) for every model
             sections[plural.capitalize()] = rows
     export = {
-        "person": {"reference": str(person.reference), "given name": person.given_name,
-                   "family name": person.family_name, "date of birth": _plain(person.date_of_birth),
-                   "sex": person.get_sex_display(), "ethnicity": person.get_ethnicity_display(),
-                   "NHS number": person.nhs_number},
+        "person": {
+            "reference": str(person.reference),
+            "given name": person.given_name,
+            "family name": person.family_name,
+            "date of birth": _plain(person.date_of_birth),
+            "sex": person.get_sex_display(),
+            "ethnicity": person.get_ethnicity_display(),
+            "NHS number": person.nhs_number,
+        },
         "generated_at": now.isoformat(),
         "sections": sections,
         "notes": "Information about other people has been removed (Data Protection Act 2018, schedule 2 part 3).",

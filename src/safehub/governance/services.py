@@ -19,10 +19,18 @@ from safehub.people.models import Address, Person, PersonName
 DEFAULT_RULES = [
     ("looked_after", "Children looked after: 75 years from date of birth", RetentionBasis.FROM_BIRTH, 75),
     ("children_social_care", "Children's social care: until the 25th birthday", RetentionBasis.FROM_25TH_BIRTHDAY, 0),
-    ("children_contact_only", "Contacts with no referral: 6 years after the last contact",
-     RetentionBasis.FROM_LAST_ACTIVITY, 6),
-    ("adult_safeguarding", "Adult safeguarding: 6 years after the last concern or enquiry",
-     RetentionBasis.FROM_LAST_ACTIVITY, 6),
+    (
+        "children_contact_only",
+        "Contacts with no referral: 6 years after the last contact",
+        RetentionBasis.FROM_LAST_ACTIVITY,
+        6,
+    ),
+    (
+        "adult_safeguarding",
+        "Adult safeguarding: 6 years after the last concern or enquiry",
+        RetentionBasis.FROM_LAST_ACTIVITY,
+        6,
+    ),
 ]
 ERASED = "[erased]"
 PUBLIC_SOURCES = {"1A", "1B", "1C", "1D", "9", "10"}
@@ -30,8 +38,9 @@ PUBLIC_SOURCES = {"1A", "1B", "1C", "1D", "9", "10"}
 
 def rules_ensure() -> dict[str, RetentionRule]:
     for kind, description, basis, years in DEFAULT_RULES:
-        RetentionRule.objects.get_or_create(record_kind=kind, defaults={"description": description, "basis": basis,
-                                                                        "years": years})
+        RetentionRule.objects.get_or_create(
+            record_kind=kind, defaults={"description": description, "basis": basis, "years": years}
+        )
     return {r.record_kind: r for r in RetentionRule.objects.all()}
 
 
@@ -60,8 +69,11 @@ def last_activity(person: Person) -> date | None:
     for model, fk in _person_models():
         if model._meta.app_label in ("people", "governance"):
             continue
-        date_fields = [f.name for f in model._meta.get_fields()
-                       if isinstance(f, (models.DateField, models.DateTimeField)) and not f.name.startswith("created")]
+        date_fields = [
+            f.name
+            for f in model._meta.get_fields()
+            if isinstance(f, (models.DateField, models.DateTimeField)) and not f.name.startswith("created")
+        ]
         for name in date_fields:
             value = model._default_manager.filter(**{fk: person}).aggregate(m=models.Max(name))["m"]
             if value is not None:
@@ -99,8 +111,13 @@ def retention_scan(*, now: datetime, people=None) -> list[RetentionReview]:
     """Open a review for each person whose records have passed retention (people on hold are skipped)."""
     rules = rules_ensure()
     today = uk_date(now)
-    candidates = people if people is not None else Person.objects.filter(
-        Q(contacts__isnull=False) | Q(referrals__isnull=False) | Q(cla_episodes__isnull=False)).distinct()
+    candidates = (
+        people
+        if people is not None
+        else Person.objects.filter(
+            Q(contacts__isnull=False) | Q(referrals__isnull=False) | Q(cla_episodes__isnull=False)
+        ).distinct()
+    )
     made = []
     for person in candidates.iterator() if hasattr(candidates, "iterator") else candidates:
         if person.given_name == ERASED or active_hold(person):
@@ -109,8 +126,8 @@ def retention_scan(*, now: datetime, people=None) -> list[RetentionReview]:
         if due is None or due[1] > today:
             continue
         review, created = RetentionReview.objects.get_or_create(
-            person=person, status=ReviewStatus.PENDING,
-            defaults={"rule": due[0], "due_date": due[1], "created_at": now})
+            person=person, status=ReviewStatus.PENDING, defaults={"rule": due[0], "due_date": due[1], "created_at": now}
+        )
         if created:
             made.append(review)
     return made
@@ -160,17 +177,28 @@ def person_erase(*, person: Person, by, now: datetime) -> None:
         raise ValidationError("A legal hold blocks deletion of this person's records")
     dob = person.date_of_birth
     Person.objects.filter(pk=person.pk).update(
-        given_name=ERASED, middle_names="", family_name=ERASED, preferred_name="", nhs_number="", upn="",
-        gender_identity="", first_language="", date_of_birth=dob.replace(day=1) if dob else None,
-        version=models.F("version") + 1)
+        given_name=ERASED,
+        middle_names="",
+        family_name=ERASED,
+        preferred_name="",
+        nhs_number="",
+        upn="",
+        gender_identity="",
+        first_language="",
+        date_of_birth=dob.replace(day=1) if dob else None,
+        version=models.F("version") + 1,
+    )
     Address.objects.filter(person=person).delete()
     PersonName.objects.filter(person=person).delete()
     for model, fk in _person_models():
         if model._meta.app_label in ("people", "governance", "core"):
             continue
         text_fields = [f.name for f in model._meta.get_fields() if isinstance(f, models.TextField) and not f.null]
-        name_fields = [f.name for f in model._meta.get_fields()
-                       if isinstance(f, models.CharField) and re.search(r"(name|postcode|contact_details)$", f.name)]
+        name_fields = [
+            f.name
+            for f in model._meta.get_fields()
+            if isinstance(f, models.CharField) and re.search(r"(name|postcode|contact_details)$", f.name)
+        ]
         updates = {**dict.fromkeys(text_fields, ERASED), **dict.fromkeys(name_fields, "")}
         if updates:
             model._default_manager.filter(**{fk: person}).update(**updates)

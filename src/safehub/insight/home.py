@@ -27,7 +27,8 @@ def home_panels(user, *, now: datetime) -> list[dict]:
             {
                 "title": f"Yearly report {last_year}",
                 "url_name": "insight:report",
-                "text": f"{missing} section{'s' if missing != 1 else ''} still to write." if missing
+                "text": f"{missing} section{'s' if missing != 1 else ''} still to write."
+                if missing
                 else "All written sections are in: build the HTML and PDF.",
                 "figure": missing or None,
                 "alert": missing > 0,

@@ -205,7 +205,10 @@ def finance(year: str) -> dict:
     if year != "2024-25":
         return {"rows": [], "source": "Not available for this year: add the contributions to the finance commentary"}
     _, rows = reference.read("finance_contributions_2024_25.csv")
-    labels = {"children_partnership": "Children's safeguarding partnership", "adults_board": "Safeguarding adults board"}
+    labels = {
+        "children_partnership": "Children's safeguarding partnership",
+        "adults_board": "Safeguarding adults board",
+    }
     out: list[dict[str, str]] = []
     totals: dict[str, int] = {}
     for r in rows:
@@ -284,8 +287,9 @@ def report_context(*, year: str, now: datetime, progress: Progress = None) -> di
         "year": year,
         "years": years,
         "generated_at": now,
-        "coverage": [{"year": y, "children": values.coverage(y), "adults": values.coverage(y, "adults")}
-                     for y in years],
+        "coverage": [
+            {"year": y, "children": values.coverage(y), "adults": values.coverage(y, "adults")} for y in years
+        ],
         "source_notes": [{"mark": SOURCE_MARKS[k], "text": v} for k, v in SOURCE_NOTES.items()],
         "population": population_section(),
         "children": children,

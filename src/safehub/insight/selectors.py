@@ -477,7 +477,6 @@ def published_children_rows() -> list[dict]:
     return reference.children_social_care()
 
 
-
 # ---------------------------------------------------------------------------------------------
 # Statutory returns: what the census needs from the people and referral records
 # ---------------------------------------------------------------------------------------------

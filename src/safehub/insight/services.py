@@ -114,7 +114,8 @@ def population_load(*, rows: list[dict], source: str, by, now: datetime) -> Load
     result = LoadResult()
     for row in rows:
         figure, created = Population.objects.update_or_create(
-            key=row["key"], defaults={**{k: v for k, v in row.items() if k != "key"}, "source": source, "loaded_at": now}
+            key=row["key"],
+            defaults={**{k: v for k, v in row.items() if k != "key"}, "source": source, "loaded_at": now},
         )
         figure.full_clean()
         result.created += created

@@ -111,18 +111,35 @@ def seed(ctx: DemoContext) -> str:
         duplicates = []
         for synth in variants:
             v = make_variant(synth, rng, as_of=today)
-            duplicates.append((Person(
-                given_name="" if v["given_name"] == "Baby" else v["given_name"], middle_names=v["middle_names"],
-                family_name=v["family_name"], date_of_birth=v["date_of_birth"], sex=v["sex"] or "U",
-                ethnicity="NOBT", nhs_number=v["nhs_number"] or ""), v))
+            duplicates.append(
+                (
+                    Person(
+                        given_name="" if v["given_name"] == "Baby" else v["given_name"],
+                        middle_names=v["middle_names"],
+                        family_name=v["family_name"],
+                        date_of_birth=v["date_of_birth"],
+                        sex=v["sex"] or "U",
+                        ethnicity="NOBT",
+                        nhs_number=v["nhs_number"] or "",
+                    ),
+                    v,
+                )
+            )
         made = Person.objects.bulk_create([p for p, _ in duplicates], batch_size=BATCH)
-        Address.objects.bulk_create([Address(person=p, line_1=v["address_line"], town="Hamwic", postcode=v["postcode"])
-                                     for p, (_, v) in zip(made, duplicates, strict=True)], batch_size=BATCH)
+        Address.objects.bulk_create(
+            [
+                Address(person=p, line_1=v["address_line"], town="Hamwic", postcode=v["postcode"])
+                for p, (_, v) in zip(made, duplicates, strict=True)
+            ],
+            batch_size=BATCH,
+        )
         Relationship.objects.bulk_create(relationships, batch_size=BATCH)
         EducationPlacement.objects.bulk_create(placements, batch_size=BATCH)
         Involvement.objects.bulk_create(involvements, batch_size=BATCH)
-    return (f"{total:,} people (+{len(duplicates):,} recorded twice by another agency), "
-            f"{len(relationships):,} relationships, {len(placements):,} education placements")
+    return (
+        f"{total:,} people (+{len(duplicates):,} recorded twice by another agency), "
+        f"{len(relationships):,} relationships, {len(placements):,} education placements"
+    )
 
 
 def date_for_start(today, age: int):

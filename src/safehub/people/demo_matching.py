@@ -11,5 +11,7 @@ def seed(ctx: DemoContext) -> str:
     if Merge.objects.exists() or DuplicateCandidate.objects.exists():
         return "already done"
     summary = register_dedupe(now=ctx.now)
-    return (f"{summary['records']:,} people matched; {summary['merged']:,} merged automatically; "
-            f"{summary['queued']:,} pairs for clerical review")
+    return (
+        f"{summary['records']:,} people matched; {summary['merged']:,} merged automatically; "
+        f"{summary['queued']:,} pairs for clerical review"
+    )

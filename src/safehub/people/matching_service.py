@@ -21,13 +21,24 @@ def _records(min_id: int):
     postcodes = dict(
         Address.objects.filter(ended_date__isnull=True, person_id__gt=min_id).values_list("person_id", "postcode")
     )
-    rows = (Person.objects.filter(pk__gt=min_id, merged_into__isnull=True)
-            .values_list("pk", "given_name", "middle_names", "family_name", "date_of_birth", "sex", "nhs_number")
-            .order_by("pk").iterator(chunk_size=20000))
+    rows = (
+        Person.objects.filter(pk__gt=min_id, merged_into__isnull=True)
+        .values_list("pk", "given_name", "middle_names", "family_name", "date_of_birth", "sex", "nhs_number")
+        .order_by("pk")
+        .iterator(chunk_size=20000)
+    )
     for pk, given, middle, family, dob, sex, nhs in rows:
-        yield MatchRecord(record_id=str(pk), given_name=given, middle_names=middle, surname=family,
-                          date_of_birth=dob, sex=sex if sex in ("M", "F") else None,
-                          postcode=postcodes.get(pk, ""), address="", nhs_number=nhs)
+        yield MatchRecord(
+            record_id=str(pk),
+            given_name=given,
+            middle_names=middle,
+            surname=family,
+            date_of_birth=dob,
+            sex=sex if sex in ("M", "F") else None,
+            postcode=postcodes.get(pk, ""),
+            address="",
+            nhs_number=nhs,
+        )
 
 
 def model_path():
@@ -63,33 +74,73 @@ def reset_index() -> None:
         _state["index"], _state["max_id"] = None, 0
 
 
-def lookup_candidates(*, given_name: str, family_name: str, date_of_birth: date | None, sex: str = "",
-                      postcode: str = "", nhs_number: str = "", middle_names: str = "", limit: int = 8,
-                      min_probability: float = 0.05) -> list[dict]:
+def lookup_candidates(
+    *,
+    given_name: str,
+    family_name: str,
+    date_of_birth: date | None,
+    sex: str = "",
+    postcode: str = "",
+    nhs_number: str = "",
+    middle_names: str = "",
+    limit: int = 8,
+    min_probability: float = 0.05,
+) -> list[dict]:
     """Rank known people against the details given, with the match probability and why."""
-    query = MatchRecord(record_id="query", given_name=given_name or "", middle_names=middle_names,
-                        surname=family_name or "", date_of_birth=date_of_birth,
-                        sex=sex if sex in ("M", "F") else None, postcode=postcode or "", address="",
-                        nhs_number=nhs_number or "")
+    query = MatchRecord(
+        record_id="query",
+        given_name=given_name or "",
+        middle_names=middle_names,
+        surname=family_name or "",
+        date_of_birth=date_of_birth,
+        sex=sex if sex in ("M", "F") else None,
+        postcode=postcode or "",
+        address="",
+        nhs_number=nhs_number or "",
+    )
     candidates = register_index().lookup(query, limit=limit, min_probability=min_probability)
     people = Person.objects.in_bulk([int(c.record_id) for c in candidates])
-    postcodes = dict(Address.objects.filter(person_id__in=people, ended_date__isnull=True)
-                     .values_list("person_id", "postcode"))
+    postcodes = dict(
+        Address.objects.filter(person_id__in=people, ended_date__isnull=True).values_list("person_id", "postcode")
+    )
     out = []
     for c in candidates:
         person = people.get(int(c.record_id))
         if person is None or person.merged_into_id:
             continue
-        out.append({"person_id": person.pk, "name": person.display_name, "date_of_birth": person.date_of_birth,
-                    "postcode": postcodes.get(person.pk, ""), "probability": round(100 * c.probability, 1),
-                    "reasons": explain(c.reasons), "sealed": person.sealed})
+        out.append(
+            {
+                "person_id": person.pk,
+                "name": person.display_name,
+                "date_of_birth": person.date_of_birth,
+                "postcode": postcodes.get(person.pk, ""),
+                "probability": round(100 * c.probability, 1),
+                "reasons": explain(c.reasons),
+                "sealed": person.sealed,
+            }
+        )
     return out
 
 
-FIELD_LABELS = {"given_name": "Given name", "surname": "Family name", "date_of_birth": "Date of birth", "sex": "Sex",
-                "location": "Address", "nhs_number": "NHS number", "school": "School", "middle_names": "Middle names"}
-HOW_LABELS = {"exact": "same", "fuzzy": "similar", "nickname": "nickname", "transliteration": "other spelling",
-              "transposed": "day and month swapped", "disagree": "different", "missing": "not known"}
+FIELD_LABELS = {
+    "given_name": "Given name",
+    "surname": "Family name",
+    "date_of_birth": "Date of birth",
+    "sex": "Sex",
+    "location": "Address",
+    "nhs_number": "NHS number",
+    "school": "School",
+    "middle_names": "Middle names",
+}
+HOW_LABELS = {
+    "exact": "same",
+    "fuzzy": "similar",
+    "nickname": "nickname",
+    "transliteration": "other spelling",
+    "transposed": "day and month swapped",
+    "disagree": "different",
+    "missing": "not known",
+}
 
 
 def explain(reasons) -> list[dict]:
@@ -97,6 +148,11 @@ def explain(reasons) -> list[dict]:
     out = []
     for reason in reasons:
         field, how = (reason["field"], reason["how"]) if isinstance(reason, dict) else (reason[0], reason[1])
-        out.append({"field": FIELD_LABELS.get(field, field.replace("_", " ").capitalize()),
-                    "how": HOW_LABELS.get(how, how.replace("_", " ")), "agrees": how not in ("disagree", "missing")})
+        out.append(
+            {
+                "field": FIELD_LABELS.get(field, field.replace("_", " ").capitalize()),
+                "how": HOW_LABELS.get(how, how.replace("_", " ")),
+                "agrees": how not in ("disagree", "missing"),
+            }
+        )
     return out

@@ -31,8 +31,9 @@ def _root(person: Person) -> Person:
 
 
 @transaction.atomic
-def person_merge(*, survivor: Person, merged: Person, by, now: datetime, probability: float | None = None,
-                 reason: str = "") -> Merge:
+def person_merge(
+    *, survivor: Person, merged: Person, by, now: datetime, probability: float | None = None, reason: str = ""
+) -> Merge:
     """Merge ``merged`` into ``survivor`` (by=None: an automatic merge by the engine, still audited)."""
     if by is not None:
         policy.require(by, "people.merge")
@@ -42,12 +43,20 @@ def person_merge(*, survivor: Person, merged: Person, by, now: datetime, probabi
     if survivor.sealed or merged.sealed:
         raise ValidationError("Sealed records are merged only by their named users, outside the queue")
     Person.objects.filter(pk=merged.pk).update(merged_into=survivor)
-    record = Merge.objects.create(survivor=survivor, merged=merged, merged_at=now, merged_by=by,
-                                  probability=probability, reason=reason)
-    audit.record(actor=by, action=AuditAction.MERGE, subject=survivor, at=now, reason=reason,
-                 details={"merged": merged.pk, "probability": probability})
-    audit.record(actor=by, action=AuditAction.MERGE, subject=merged, at=now, reason=reason,
-                 details={"into": survivor.pk})
+    record = Merge.objects.create(
+        survivor=survivor, merged=merged, merged_at=now, merged_by=by, probability=probability, reason=reason
+    )
+    audit.record(
+        actor=by,
+        action=AuditAction.MERGE,
+        subject=survivor,
+        at=now,
+        reason=reason,
+        details={"merged": merged.pk, "probability": probability},
+    )
+    audit.record(
+        actor=by, action=AuditAction.MERGE, subject=merged, at=now, reason=reason, details={"into": survivor.pk}
+    )
     return record
 
 
@@ -62,12 +71,19 @@ def person_unmerge(*, merge: Merge, by, now: datetime, reason: str) -> Merge:
     Person.objects.filter(pk=merge.merged_id, merged_into_id=merge.survivor_id).update(merged_into=None)
     merge.undone_at, merge.undone_by, merge.reason = now, by, (merge.reason + "\nUndone: " + reason).strip()
     merge.save(update_fields=["undone_at", "undone_by", "reason"])
-    DuplicateCandidate.objects.filter(person_a_id=min(merge.survivor_id, merge.merged_id),
-                                      person_b_id=max(merge.survivor_id, merge.merged_id)).update(
-        status=DuplicateStatus.NOT_DUPLICATE, decided_by=by, decided_at=now)
+    DuplicateCandidate.objects.filter(
+        person_a_id=min(merge.survivor_id, merge.merged_id), person_b_id=max(merge.survivor_id, merge.merged_id)
+    ).update(status=DuplicateStatus.NOT_DUPLICATE, decided_by=by, decided_at=now)
     for pid in (merge.survivor_id, merge.merged_id):
-        audit.record(actor=by, action=AuditAction.UNMERGE, object_type="people.Person", object_id=str(pid),
-                     person_id=pid, at=now, reason=reason)
+        audit.record(
+            actor=by,
+            action=AuditAction.UNMERGE,
+            object_type="people.Person",
+            object_id=str(pid),
+            person_id=pid,
+            at=now,
+            reason=reason,
+        )
     return merge
 
 
@@ -78,8 +94,14 @@ def duplicate_decide(*, candidate: DuplicateCandidate, same_person: bool, by, no
     if candidate.status != DuplicateStatus.PENDING:
         raise ValidationError("This pair has already been decided")
     if same_person:
-        person_merge(survivor=candidate.person_a, merged=candidate.person_b, by=by, now=now,
-                     probability=candidate.probability, reason="Clerical review")
+        person_merge(
+            survivor=candidate.person_a,
+            merged=candidate.person_b,
+            by=by,
+            now=now,
+            probability=candidate.probability,
+            reason="Clerical review",
+        )
     candidate.status = DuplicateStatus.MERGED if same_person else DuplicateStatus.NOT_DUPLICATE
     candidate.decided_by, candidate.decided_at = by, now
     candidate.save(update_fields=["status", "decided_by", "decided_at"])
@@ -117,15 +139,23 @@ def register_dedupe(*, now: datetime, auto_merge: bool = True, records=None) -> 
                     survivor = Person.objects.get(pk=members[0])
                     for other in members[1:]:
                         try:
-                            person_merge(survivor=survivor, merged=Person.objects.get(pk=other), by=None, now=now,
-                                         probability=upper, reason="Automatic: above the match threshold")
+                            person_merge(
+                                survivor=survivor,
+                                merged=Person.objects.get(pk=other),
+                                by=None,
+                                now=now,
+                                probability=upper,
+                                reason="Automatic: above the match threshold",
+                            )
                             merged += 1
                         except ValidationError:
                             continue
         for a, b, probability, reasons in result.review_pairs:
             low, high = sorted((int(a), int(b)))
             _, created = DuplicateCandidate.objects.get_or_create(
-                person_a_id=low, person_b_id=high,
-                defaults={"probability": probability, "reasons": [list(r) for r in reasons], "found_at": now})
+                person_a_id=low,
+                person_b_id=high,
+                defaults={"probability": probability, "reasons": [list(r) for r in reasons], "found_at": now},
+            )
             queued += int(created)
     return {"records": len(records), "pairs_scored": result.pairs_scored, "merged": merged, "queued": queued}

@@ -327,8 +327,9 @@ class DuplicateCandidate(models.Model):
     reasons = models.JSONField(default=list)
     found_at = models.DateTimeField()
     status = models.CharField(max_length=15, choices=DuplicateStatus.choices, default=DuplicateStatus.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -345,12 +346,19 @@ class Merge(models.Model):
     survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_in")
     merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_out")
     merged_at = models.DateTimeField()
-    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", help_text="Empty when the engine merged automatically")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the engine merged automatically",
+    )
     probability = models.FloatField(null=True, blank=True)
     undone_at = models.DateTimeField(null=True, blank=True)
-    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+")
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reason = models.TextField(blank=True)
 
     class Meta:

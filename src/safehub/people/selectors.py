@@ -83,8 +83,11 @@ def person_search(
             ids: set[int] = set()
             for field in ("family_name", "given_name", "preferred_name"):
                 ids.update(qs.filter(**{f"{field}__istartswith": term}).values_list("pk", flat=True)[:SEARCH_CAP])
-            ids.update(PersonName.objects.filter(Q(given_name__istartswith=term) | Q(family_name__istartswith=term))
-                       .values_list("person_id", flat=True)[:SEARCH_CAP])
+            ids.update(
+                PersonName.objects.filter(
+                    Q(given_name__istartswith=term) | Q(family_name__istartswith=term)
+                ).values_list("person_id", flat=True)[:SEARCH_CAP]
+            )
             matching = ids if matching is None else matching & ids
         qs = qs.filter(pk__in=sorted(matching or set()))
     if not (terms or date_of_birth or nhs):

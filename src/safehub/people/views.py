@@ -60,7 +60,8 @@ def detail(request, person_id: int):
     context["can_view_log"] = policy.can(request.user, "people.view_access_log")
     context["can_casework"] = policy.can(request.user, "casework.overview")
     context["can_adult_concern"] = policy.can(request.user, "adults.concern_create") and (
-        person.date_of_birth is not None and (person.age_on(timezone.localdate()) or 0) >= 18)
+        person.date_of_birth is not None and (person.age_on(timezone.localdate()) or 0) >= 18
+    )
     context["today"] = timezone.localdate()
     context["age"] = person.age_on(timezone.localdate())
     return render(request, "people/detail.html", context)
@@ -216,23 +217,43 @@ def duplicates(request):
 
     policy.require(request.user, "people.merge")
     now = timezone.now()
-    pairs = list(DuplicateCandidate.objects.filter(status=DuplicateStatus.PENDING)
-                 .select_related("person_a", "person_b")[:25])
+    pairs = list(
+        DuplicateCandidate.objects.filter(status=DuplicateStatus.PENDING).select_related("person_a", "person_b")[:25]
+    )
     rows = []
     for pair in pairs:
         people = []
         for person in (pair.person_a, pair.person_b):
             selectors.person_get_for_user(user=request.user, person_id=person.pk, now=now, reason="duplicate review")
             address = person.addresses.filter(ended_date__isnull=True).first()
-            people.append({"id": person.pk, "name": person.display_name, "dob": person.date_of_birth,
-                           "sex": person.get_sex_display(), "nhs": person.nhs_number,
-                           "postcode": address.postcode if address else ""})
-        rows.append({"id": pair.pk, "probability": round(100 * pair.probability, 1), "people": people,
-                     "reasons": explain(pair.reasons)})
+            people.append(
+                {
+                    "id": person.pk,
+                    "name": person.display_name,
+                    "dob": person.date_of_birth,
+                    "sex": person.get_sex_display(),
+                    "nhs": person.nhs_number,
+                    "postcode": address.postcode if address else "",
+                }
+            )
+        rows.append(
+            {
+                "id": pair.pk,
+                "probability": round(100 * pair.probability, 1),
+                "people": people,
+                "reasons": explain(pair.reasons),
+            }
+        )
     merges = list(Merge.objects.filter(undone_at__isnull=True).select_related("survivor", "merged")[:25])
-    return render(request, "people/duplicates.html", {
-        "rows": rows, "merges": merges,
-        "pending": DuplicateCandidate.objects.filter(status=DuplicateStatus.PENDING).count()})
+    return render(
+        request,
+        "people/duplicates.html",
+        {
+            "rows": rows,
+            "merges": merges,
+            "pending": DuplicateCandidate.objects.filter(status=DuplicateStatus.PENDING).count(),
+        },
+    )
 
 
 @login_required

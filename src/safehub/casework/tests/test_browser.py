@@ -13,8 +13,9 @@ from safehub.testing.browser import SCREENSHOTS, axe_violations, browser_page, s
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_convene_hold_record_approve_and_police_read(live_server, client, mash_manager, police_officer, police, child,
-                                                     front_door):
+def test_convene_hold_record_approve_and_police_read(
+    live_server, client, mash_manager, police_officer, police, child, front_door
+):
     url = live_server.url
     Involvement.objects.create(person=child, agency=front_door, kind="CASE_HOLDER", started_at=timezone.now())
     with browser_page(url, session_for(client, mash_manager)) as page:

@@ -26,13 +26,15 @@ def case(front_door, child):
 
 
 def convene(case, by, chair, agencies):
-    return services.meeting_convene(person=case, by=by, now=NOW, scheduled_at=NOW + timedelta(hours=2), chair=chair,
-                                    agencies=agencies)
+    return services.meeting_convene(
+        person=case, by=by, now=NOW, scheduled_at=NOW + timedelta(hours=2), chair=chair, agencies=agencies
+    )
 
 
 @pytest.mark.django_db
-def test_invited_agency_gains_access_uninvited_does_not(case, social_worker, mash_manager, police, police_officer,
-                                                        nurse):
+def test_invited_agency_gains_access_uninvited_does_not(
+    case, social_worker, mash_manager, police, police_officer, nurse
+):
     from safehub.core import policy
 
     assert not policy.person_access(police_officer, case, now=NOW).allowed
@@ -43,10 +45,17 @@ def test_invited_agency_gains_access_uninvited_does_not(case, social_worker, mas
 
 @pytest.mark.django_db
 def test_record_shared_with_every_invited_agency_due_one_working_day_after_easter(
-        case, social_worker, mash_manager, police, hospital, school, police_officer):
+    case, social_worker, mash_manager, police, hospital, school, police_officer
+):
     meeting = convene(case, social_worker, mash_manager, [police, hospital, school])
-    services.attendance_record(meeting=meeting, agency=police, attendance="ATTENDED", by=social_worker, now=NOW,
-                               information_shared="Two call-outs this month")
+    services.attendance_record(
+        meeting=meeting,
+        agency=police,
+        attendance="ATTENDED",
+        by=social_worker,
+        now=NOW,
+        information_shared="Two call-outs this month",
+    )
     with pytest.raises(ValidationError):
         services.attendance_record(meeting=meeting, agency=hospital, attendance="APOLOGIES", by=social_worker, now=NOW)
     held = datetime(2025, 4, 17, 15, 0, tzinfo=UK)  # Thursday; Good Friday and Easter Monday follow
@@ -54,8 +63,9 @@ def test_record_shared_with_every_invited_agency_due_one_working_day_after_easte
     meeting.refresh_from_db()
     assert meeting.record_share_due_at.astimezone(UK).date() == date(2025, 4, 22)
     assert meeting.section47.icpc_due_date == date(2025, 5, 13)  # 15 working days; Easter and early May excluded
-    services.record_draft(meeting=meeting, text="Agreed s47.", by=social_worker, now=held,
-                          expected_version=meeting.version)
+    services.record_draft(
+        meeting=meeting, text="Agreed s47.", by=social_worker, now=held, expected_version=meeting.version
+    )
     with pytest.raises(StaleEdit):
         services.record_draft(meeting=meeting, text="Old tab", by=social_worker, now=held, expected_version=1)
     with pytest.raises(PermissionDenied):
@@ -99,10 +109,12 @@ def test_s47_outcome_shared_with_involved_partners(case, social_worker, mash_man
     services.meeting_hold(meeting=meeting, held_at=NOW, decision="SECTION_47", by=social_worker, now=NOW)
     s47 = meeting.section47
     with pytest.raises(ValidationError):
-        services.section47_complete(s47=s47, outcome="NOT_SUBSTANTIATED", completed_date=date(2025, 4, 1),
-                                    by=social_worker, now=NOW)
-    services.section47_complete(s47=s47, outcome="SUBSTANTIATED_ICPC", completed_date=date(2025, 4, 25),
-                                by=social_worker, now=NOW)
+        services.section47_complete(
+            s47=s47, outcome="NOT_SUBSTANTIATED", completed_date=date(2025, 4, 1), by=social_worker, now=NOW
+        )
+    services.section47_complete(
+        s47=s47, outcome="SUBSTANTIATED_ICPC", completed_date=date(2025, 4, 25), by=social_worker, now=NOW
+    )
     assert set(CaseOutcomeShare.objects.values_list("agency__code", flat=True)) == {police.code}
     services.icpc_record(s47=s47, icpc_date=date(2025, 5, 9), plan_category="NEGLECT", by=social_worker, now=NOW)
     plan = case.cp_plans.get()
@@ -114,41 +126,66 @@ def test_s47_outcome_shared_with_involved_partners(case, social_worker, mash_man
 @pytest.mark.django_db
 def test_assessment_due_45_working_days_from_referral(case, social_worker):
     referral = Referral.objects.create(person=case, referral_date=date(2024, 11, 20), source="2A")
-    assessment = services.assessment_start(person=case, start_date=date(2024, 11, 21), referral=referral,
-                                           by=social_worker, now=NOW)
+    assessment = services.assessment_start(
+        person=case, start_date=date(2024, 11, 21), referral=referral, by=social_worker, now=NOW
+    )
     assert assessment.due_date == date(2025, 1, 27)  # Christmas, Boxing Day and New Year excluded
     with pytest.raises(ValidationError):
-        services.assessment_authorise(assessment=assessment, authorised_date=date(2025, 1, 20), factors=["99Z"],
-                                      outcome="CIN_PLAN", summary="", by=social_worker, now=NOW)
+        services.assessment_authorise(
+            assessment=assessment,
+            authorised_date=date(2025, 1, 20),
+            factors=["99Z"],
+            outcome="CIN_PLAN",
+            summary="",
+            by=social_worker,
+            now=NOW,
+        )
 
 
 @pytest.mark.django_db
 def test_unborn_child_plan(front_door, social_worker):
     unborn = PersonFactory(date_of_birth=None, expected_date_of_birth=date(2025, 7, 1), given_name="")
     Involvement.objects.create(person=unborn, agency=front_door, kind="CASE_HOLDER", started_at=NOW)
-    plan = services.cp_plan_start(person=unborn, start_date=date(2025, 4, 10), category="NEGLECT", by=social_worker,
-                                  now=NOW)
+    plan = services.cp_plan_start(
+        person=unborn, start_date=date(2025, 4, 10), category="NEGLECT", by=social_worker, now=NOW
+    )
     assert plan.unborn_at_start
     with pytest.raises(ValidationError):
-        services.cp_plan_start(person=unborn, start_date=date(2025, 4, 11), category="NEGLECT", by=social_worker,
-                               now=NOW)
+        services.cp_plan_start(
+            person=unborn, start_date=date(2025, 4, 11), category="NEGLECT", by=social_worker, now=NOW
+        )
 
 
 @pytest.mark.django_db
 def test_exploitation_downgrade_needs_multi_agency_agreement(case, social_worker, police, front_door):
-    services.exploitation_assessment_record(person=case, level="SIGNIFICANT", rationale="County lines", kinds=["criminal"],
-                                            by=social_worker, now=NOW)
+    services.exploitation_assessment_record(
+        person=case, level="SIGNIFICANT", rationale="County lines", kinds=["criminal"], by=social_worker, now=NOW
+    )
     with pytest.raises(ValidationError):
-        services.exploitation_assessment_record(person=case, level="LOW", rationale="Better", kinds=[],
-                                                by=social_worker, now=NOW + timedelta(days=30))
+        services.exploitation_assessment_record(
+            person=case, level="LOW", rationale="Better", kinds=[], by=social_worker, now=NOW + timedelta(days=30)
+        )
     with pytest.raises(ValidationError):  # only children's social care agreeing is not multi-agency
-        services.exploitation_assessment_record(person=case, level="LOW", rationale="Better", kinds=[],
-                                                by=social_worker, now=NOW + timedelta(days=30),
-                                                downgrade_agreed_by=[front_door.pk], downgrade_agreement_note="x")
+        services.exploitation_assessment_record(
+            person=case,
+            level="LOW",
+            rationale="Better",
+            kinds=[],
+            by=social_worker,
+            now=NOW + timedelta(days=30),
+            downgrade_agreed_by=[front_door.pk],
+            downgrade_agreement_note="x",
+        )
     era = services.exploitation_assessment_record(
-        person=case, level="LOW", rationale="Engaging with youth worker", kinds=[], by=social_worker,
-        now=NOW + timedelta(days=30), downgrade_agreed_by=[front_door.pk, police.pk],
-        downgrade_agreement_note="Agreed at the exploitation panel on 14 May")
+        person=case,
+        level="LOW",
+        rationale="Engaging with youth worker",
+        kinds=[],
+        by=social_worker,
+        now=NOW + timedelta(days=30),
+        downgrade_agreed_by=[front_door.pk, police.pk],
+        downgrade_agreement_note="Agreed at the exploitation panel on 14 May",
+    )
     assert era.previous_level == "SIGNIFICANT"
 
 
@@ -167,15 +204,18 @@ def test_transitions_view_lists_16_to_25_known_to_childrens_services(front_door,
 def test_looked_after_reviews_and_health_assessments_are_scheduled(case, social_worker):
     from safehub.casework.models import CLAReview, HealthAssessment
 
-    services.cla_start(person=case, start_date=date(2025, 1, 6), legal_status="C2", placement="Foster care",
-                       by=social_worker, now=NOW)
+    services.cla_start(
+        person=case, start_date=date(2025, 1, 6), legal_status="C2", placement="Foster care", by=social_worker, now=NOW
+    )
     with pytest.raises(ValidationError):
-        services.cla_start(person=case, start_date=date(2025, 1, 7), legal_status="C2", placement="x",
-                           by=social_worker, now=NOW)
+        services.cla_start(
+            person=case, start_date=date(2025, 1, 7), legal_status="C2", placement="x", by=social_worker, now=NOW
+        )
     assert CLAReview.objects.get(person=case).due_date == date(2025, 1, 26)
     services.cla_review_held(person=case, held_date=date(2025, 1, 24), by=social_worker, now=NOW)
     assert list(CLAReview.objects.filter(person=case, held_date__isnull=True).values_list("due_date", flat=True)) == [
-        date(2025, 4, 25)]
+        date(2025, 4, 25)
+    ]
     services.health_assessment_done(person=case, completed_date=date(2025, 2, 10), by=social_worker, now=NOW)
     assert HealthAssessment.objects.filter(person=case, completed_date__isnull=True).get().due_date == date(2026, 2, 10)
     services.cla_end(person=case, end_date=date(2025, 3, 1), by=social_worker, now=NOW)
@@ -186,10 +226,12 @@ def test_looked_after_reviews_and_health_assessments_are_scheduled(case, social_
 def test_child_protection_review_conferences_are_scheduled(case, social_worker):
     from safehub.casework.models import CPReview
 
-    plan = services.cp_plan_start(person=case, start_date=date(2025, 1, 6), category="NEGLECT", by=social_worker,
-                                  now=NOW)
+    plan = services.cp_plan_start(
+        person=case, start_date=date(2025, 1, 6), category="NEGLECT", by=social_worker, now=NOW
+    )
     with pytest.raises(ValidationError):
         services.cp_review_held(person=case, held_date=date(2025, 1, 1), by=social_worker, now=NOW)
     services.cp_review_held(person=case, held_date=date(2025, 4, 1), by=social_worker, now=NOW)
     assert list(CPReview.objects.filter(plan=plan, held_date__isnull=True).values_list("due_date", flat=True)) == [
-        date(2025, 7, 1)]
+        date(2025, 7, 1)
+    ]

@@ -13,15 +13,22 @@ ROOT = Path(__file__).resolve().parents[4]
 
 
 def _run(env, *args):
-    result = subprocess.run([sys.executable, "-m", "safehub", *args], env=env, cwd=ROOT, capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "safehub", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     return result
 
 
 def _env(database_url: str, tmp_path: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL")}
-    env.update({"DATABASE_URL": database_url, "SAFEHUB_DEMO": "1", "DJANGO_SETTINGS_MODULE": "safehub.config.settings",
-                "SAFEHUB_DATA_DIR": str(tmp_path)})
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "SAFEHUB_DEMO": "1",
+            "DJANGO_SETTINGS_MODULE": "safehub.config.settings",
+            "SAFEHUB_DATA_DIR": str(tmp_path),
+        }
+    )
     return env
 
 
@@ -29,7 +36,7 @@ def _drill(env, tmp_path):
     assert _run(env, "migrate", "--noinput", "-v0").returncode == 0
     assert _run(env, "seed_demo", "--scale", "0.002", "--only", "agencies", "people").returncode == 0
     # Some audit rows to protect: a failed sign-in is audited even with no user.
-    script = ("from django.test import Client; c = Client(); c.post('/sign-in/', {'username': 'x', 'password': 'y'})")
+    script = "from django.test import Client; c = Client(); c.post('/sign-in/', {'username': 'x', 'password': 'y'})"
     assert _run(env, "shell", "-c", script).returncode == 0
     backup_file = tmp_path / "backup.bin"
     made = _run(env, "backup", str(backup_file))

@@ -50,8 +50,17 @@ def scratch_pg():
     cluster = {"data": data, "log": base / "pg.log", "socket": base, "port": port}
 
     def start():
-        result = _as_postgres(str(BIN[0] / "pg_ctl"), "-D", str(data), "-l", str(cluster["log"]), "-w", "-o",
-                              f"-p {port} -k {base} -c listen_addresses=127.0.0.1", "start")
+        result = _as_postgres(
+            str(BIN[0] / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(cluster["log"]),
+            "-w",
+            "-o",
+            f"-p {port} -k {base} -c listen_addresses=127.0.0.1",
+            "start",
+        )
         assert result.returncode == 0, result.stderr + Path(cluster["log"]).read_text()
 
     def stop(mode: str = "immediate"):
@@ -66,14 +75,21 @@ def scratch_pg():
 
 def _env(url: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update({"DATABASE_URL": url, "SAFEHUB_DEMO": "1", "DJANGO_SETTINGS_MODULE": "safehub.config.settings",
-                "DATABASE_CONN_MAX_AGE": "0"})
+    env.update(
+        {
+            "DATABASE_URL": url,
+            "SAFEHUB_DEMO": "1",
+            "DJANGO_SETTINGS_MODULE": "safehub.config.settings",
+            "DATABASE_CONN_MAX_AGE": "0",
+        }
+    )
     return env
 
 
 def _safehub(env, *args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "safehub", *args], env=env, cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "safehub", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +108,17 @@ def _free_port() -> int:
 
 
 def test_transaction_interrupted_by_database_stop_leaves_nothing_half_written(scratch_pg, app_db):
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    stop_command = [
+        *as_postgres,
+        str(BIN[0] / "pg_ctl"),
+        "-D",
+        str(scratch_pg["data"]),
+        "-m",
+        "immediate",
+        "-w",
+        "stop",
+    ]
     script = f"""
 import subprocess, django
 django.setup()
@@ -104,29 +131,40 @@ try:
     with transaction.atomic():
         services.contact_record(by=user, now=timezone.now(), received_at=timezone.now(), source="2A", summary="x",
             consent="GIVEN", children=[services.ChildEntry(family_name="Halfwritten", child_voice="said hi")])
-        subprocess.run({[*( ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []),
-                         str(BIN[0] / "pg_ctl"), "-D", str(scratch_pg["data"]), "-m", "immediate", "-w", "stop"]!r},
-                       check=True, capture_output=True)
+        subprocess.run({stop_command!r}, check=True, capture_output=True)
     print("COMMITTED")
 except Exception as exc:
     print("FAILED", type(exc).__name__, getattr(exc, "stderr", ""), getattr(exc, "messages", ""))
 """
-    result = subprocess.run([sys.executable, "-c", script], env=app_db, cwd=ROOT, capture_output=True, text=True,
-                            timeout=120)
-    assert "FAILED OperationalError" in result.stdout or "FAILED InterfaceError" in result.stdout, \
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=app_db, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert "FAILED OperationalError" in result.stdout or "FAILED InterfaceError" in result.stdout, (
         result.stdout + result.stderr
+    )
     scratch_pg["start"]()
-    check = _safehub(app_db, "shell", "-c", "from safehub.frontdoor.models import Contact; "
-                     "from safehub.core.models import AuditEvent; "
-                     "print(Contact.objects.filter(child_family_name='Halfwritten').count(), "
-                     "AuditEvent.objects.filter(object_type='frontdoor.Contact').count())")
+    check = _safehub(
+        app_db,
+        "shell",
+        "-c",
+        "from safehub.frontdoor.models import Contact; "
+        "from safehub.core.models import AuditEvent; "
+        "print(Contact.objects.filter(child_family_name='Halfwritten').count(), "
+        "AuditEvent.objects.filter(object_type='frontdoor.Contact').count())",
+    )
     assert check.stdout.strip().splitlines()[-1] == "0 0"
 
 
 def test_pages_show_a_reference_while_the_database_is_down_and_recover(scratch_pg, app_db):
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "safehub", "runserver", f"127.0.0.1:{port}", "--noreload"],
-                              env=app_db, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "safehub", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=app_db,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -147,8 +185,9 @@ def test_pages_show_a_reference_while_the_database_is_down_and_recover(scratch_p
                 time.sleep(0.5)
         status, html = get("/sign-in/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-        form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "demo.mash",
-                                       "password": "safehub-demo-2025"}).encode()
+        form = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": token, "username": "demo.mash", "password": "safehub-demo-2025"}
+        ).encode()
         request = urllib.request.Request(base + "/sign-in/", data=form, headers={"Referer": base + "/sign-in/"})
         opener.open(request, timeout=30)
         assert get("/front-door/")[0] == 200
@@ -180,10 +219,22 @@ def test_disk_full_on_sqlite_fails_cleanly(client, mash_worker, settings):
         pages = cursor.fetchone()[0]
         cursor.execute(f"PRAGMA max_page_count = {pages}")
     try:
-        response = client.post("/front-door/contacts/new/", {
-            "source": "2A", "received_at": "01/03/2025 10:00", "urgency": "STANDARD", "summary": "x" * 20000,
-            "consent": "GIVEN", "child-TOTAL_FORMS": "1", "child-INITIAL_FORMS": "0", "child-0-family_name": "Full",
-            "child-0-child_voice": "y" * 20000, "child-0-sex": "U", "child-0-ethnicity": "NOBT"})
+        response = client.post(
+            "/front-door/contacts/new/",
+            {
+                "source": "2A",
+                "received_at": "01/03/2025 10:00",
+                "urgency": "STANDARD",
+                "summary": "x" * 20000,
+                "consent": "GIVEN",
+                "child-TOTAL_FORMS": "1",
+                "child-INITIAL_FORMS": "0",
+                "child-0-family_name": "Full",
+                "child-0-child_voice": "y" * 20000,
+                "child-0-sex": "U",
+                "child-0-ethnicity": "NOBT",
+            },
+        )
     finally:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA max_page_count = 1073741823")

@@ -130,6 +130,8 @@ def test_nul_characters_are_removed_before_anything_uses_them(client, mash_worke
     client.force_login(mash_worker)
     response = client.post("/people/", {"query": "Smi\x00th"})
     assert response.status_code == 200
-    response = client.post("/front-door/contacts/new/", {"source": "2A\x00", "child-TOTAL_FORMS": "1",
-                                                          "child-INITIAL_FORMS": "0", "child-0-ethnicity": "\x00"})
+    response = client.post(
+        "/front-door/contacts/new/",
+        {"source": "2A\x00", "child-TOTAL_FORMS": "1", "child-INITIAL_FORMS": "0", "child-0-ethnicity": "\x00"},
+    )
     assert response.status_code == 200 and b"There is a problem" in response.content

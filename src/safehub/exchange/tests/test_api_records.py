@@ -25,13 +25,16 @@ def api_for(agency, username, scopes):
 def test_police_system_pulls_the_strategy_record_and_the_read_is_receipted(mash_manager, police, child, front_door):
     now = timezone.now()
     Involvement.objects.create(person=child, agency=front_door, kind="CASE_HOLDER", started_at=now)
-    meeting = casework.meeting_convene(person=child, by=mash_manager, now=now, scheduled_at=now, chair=mash_manager,
-                                       agencies=[police])
-    casework.meeting_hold(meeting=meeting, held_at=now - timedelta(minutes=1), decision="SECTION_47", by=mash_manager,
-                          now=now)
+    meeting = casework.meeting_convene(
+        person=child, by=mash_manager, now=now, scheduled_at=now, chair=mash_manager, agencies=[police]
+    )
+    casework.meeting_hold(
+        meeting=meeting, held_at=now - timedelta(minutes=1), decision="SECTION_47", by=mash_manager, now=now
+    )
     meeting.refresh_from_db()
-    casework.record_draft(meeting=meeting, text="Section 47 agreed.", by=mash_manager, now=now,
-                          expected_version=meeting.version)
+    casework.record_draft(
+        meeting=meeting, text="Section 47 agreed.", by=mash_manager, now=now, expected_version=meeting.version
+    )
     meeting.refresh_from_db()
     casework.record_approve(meeting=meeting, by=mash_manager, now=now)
 

@@ -11,16 +11,25 @@ from safehub.people.models import Involvement
 
 
 @pytest.mark.django_db(transaction=True)
-def test_approved_strategy_record_queues_a_webhook_for_the_invited_agency(mash_manager, police, police_officer,
-                                                                          child, front_door):
+def test_approved_strategy_record_queues_a_webhook_for_the_invited_agency(
+    mash_manager, police, police_officer, child, front_door
+):
     now = timezone.now()
     Involvement.objects.create(person=child, agency=front_door, kind="CASE_HOLDER", started_at=now)
-    WebhookSubscription.objects.create(agency=police, url="http://127.0.0.1:9/hook", secret="s" * 32,
-                                       events=["record.shared"], created_at=now, created_by=police_officer)
-    meeting = services.meeting_convene(person=child, by=mash_manager, now=now, scheduled_at=now, chair=mash_manager,
-                                       agencies=[police])
-    services.meeting_hold(meeting=meeting, held_at=now - timedelta(minutes=5), decision="NO_SECTION_47",
-                          by=mash_manager, now=now)
+    WebhookSubscription.objects.create(
+        agency=police,
+        url="http://127.0.0.1:9/hook",
+        secret="s" * 32,
+        events=["record.shared"],
+        created_at=now,
+        created_by=police_officer,
+    )
+    meeting = services.meeting_convene(
+        person=child, by=mash_manager, now=now, scheduled_at=now, chair=mash_manager, agencies=[police]
+    )
+    services.meeting_hold(
+        meeting=meeting, held_at=now - timedelta(minutes=5), decision="NO_SECTION_47", by=mash_manager, now=now
+    )
     meeting.refresh_from_db()
     services.record_draft(meeting=meeting, text="Record", by=mash_manager, now=now, expected_version=meeting.version)
     meeting.refresh_from_db()

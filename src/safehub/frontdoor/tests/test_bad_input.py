@@ -14,15 +14,28 @@ text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60
 @pytest.mark.django_db
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(source=text, received=text, family=text, dob=text, voice=text, summary=text, consent=text, ethnicity=text)
-def test_contact_form_never_crashes_and_saves_whole_contacts_or_nothing(client, mash_worker, source, received, family,
-                                                                        dob, voice, summary, consent, ethnicity):
+def test_contact_form_never_crashes_and_saves_whole_contacts_or_nothing(
+    client, mash_worker, source, received, family, dob, voice, summary, consent, ethnicity
+):
     client.force_login(mash_worker)
     before = Contact.objects.count()
-    response = client.post("/front-door/contacts/new/", {
-        "source": source, "received_at": received, "summary": summary, "consent": consent, "urgency": "STANDARD",
-        "child-TOTAL_FORMS": "1", "child-INITIAL_FORMS": "0", "child-0-family_name": family,
-        "child-0-date_of_birth": dob, "child-0-child_voice": voice, "child-0-ethnicity": ethnicity,
-        "child-0-sex": "U"})
+    response = client.post(
+        "/front-door/contacts/new/",
+        {
+            "source": source,
+            "received_at": received,
+            "summary": summary,
+            "consent": consent,
+            "urgency": "STANDARD",
+            "child-TOTAL_FORMS": "1",
+            "child-INITIAL_FORMS": "0",
+            "child-0-family_name": family,
+            "child-0-date_of_birth": dob,
+            "child-0-child_voice": voice,
+            "child-0-ethnicity": ethnicity,
+            "child-0-sex": "U",
+        },
+    )
     assert response.status_code in (200, 302)
     saved = Contact.objects.count() - before
     assert saved in (0, 1)
@@ -37,8 +50,18 @@ def test_contact_form_never_crashes_and_saves_whole_contacts_or_nothing(client, 
 def test_person_form_never_crashes(client, mash_worker, given_name, family, dob, nhs, upn):
     client.force_login(mash_worker)
     before = Person.objects.count()
-    response = client.post("/people/new/", {"given_name": given_name, "family_name": family, "date_of_birth": dob,
-                                            "nhs_number": nhs, "upn": upn, "sex": "U", "ethnicity": "NOBT"})
+    response = client.post(
+        "/people/new/",
+        {
+            "given_name": given_name,
+            "family_name": family,
+            "date_of_birth": dob,
+            "nhs_number": nhs,
+            "upn": upn,
+            "sex": "U",
+            "ethnicity": "NOBT",
+        },
+    )
     assert response.status_code in (200, 302)
     assert Person.objects.count() - before == (1 if response.status_code == 302 else 0)
 

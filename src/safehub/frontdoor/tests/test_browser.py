@@ -68,9 +68,11 @@ def test_school_contact_to_signed_off_decision_shared_back(live_server, client, 
 
 def test_queue_timeliness_and_notification_pages_are_accessible(live_server, client, mash_worker, police_officer, dsl):
     url = live_server.url
-    for user, paths in ((mash_worker, ["/front-door/", "/front-door/police-timeliness/", "/front-door/consultations/"]),
-                        (police_officer, ["/front-door/police-timeliness/", "/front-door/notifications/"]),
-                        (dsl, ["/front-door/notifications/", "/"])):
+    for user, paths in (
+        (mash_worker, ["/front-door/", "/front-door/police-timeliness/", "/front-door/consultations/"]),
+        (police_officer, ["/front-door/police-timeliness/", "/front-door/notifications/"]),
+        (dsl, ["/front-door/notifications/", "/"]),
+    ):
         with browser_page(url, session_for(client, user)) as page:
             for path in paths:
                 page.goto(url + path)

@@ -255,8 +255,13 @@ def test_contact_without_presenting_concerns_is_accepted(dsl):
 def test_contact_form_lookup_ranks_known_children_and_is_front_door_only(client, mash_worker, dsl):
     known = PersonFactory(given_name="Sasha", family_name="Kowalczyk", date_of_birth=date(2014, 6, 3), sex="F")
     PersonFactory(given_name="Tom", family_name="Jones", date_of_birth=date(2012, 1, 1))
-    form = {"prefix": "child-0", "child-0-given_name": "Alexandra", "child-0-family_name": "Kowalczyk",
-            "child-0-date_of_birth": "03/06/2014", "child-0-sex": "F"}
+    form = {
+        "prefix": "child-0",
+        "child-0-given_name": "Alexandra",
+        "child-0-family_name": "Kowalczyk",
+        "child-0-date_of_birth": "03/06/2014",
+        "child-0-sex": "F",
+    }
     client.force_login(dsl)
     assert client.post("/front-door/contacts/match/", form).status_code == 403
     client.force_login(mash_worker)

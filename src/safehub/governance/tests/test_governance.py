@@ -17,9 +17,16 @@ NOW = datetime(2031, 6, 1, 9, tzinfo=UTC)
 
 
 def contact_for(person, *, received, source="2A", summary="Concern", referrer="A. Teacher"):
-    return Contact.objects.create(person=person, child_family_name=person.family_name, source=source,
-                                  received_at=received, summary=summary, consent="GIVEN",
-                                  decision_due_at=received, referrer_name=referrer)
+    return Contact.objects.create(
+        person=person,
+        child_family_name=person.family_name,
+        source=source,
+        received_at=received,
+        summary=summary,
+        consent="GIVEN",
+        decision_due_at=received,
+        referrer_name=referrer,
+    )
 
 
 @pytest.mark.django_db
@@ -75,8 +82,13 @@ def test_subject_access_export_redacts_third_parties(administrator, mash_worker)
     child = PersonFactory(given_name="Jayden", family_name="Okoro")
     stepdad = PersonFactory(given_name="Marcus", family_name="Bellweather", date_of_birth=date(1985, 1, 1))
     Relationship.objects.create(person=child, related=stepdad, kind="POSING_RISK")
-    contact_for(child, received=datetime(2025, 1, 6, tzinfo=UTC), source="1A", referrer="Nan Okoro",
-                summary="Marcus Bellweather shouted at Jayden and pushed him")
+    contact_for(
+        child,
+        received=datetime(2025, 1, 6, tzinfo=UTC),
+        source="1A",
+        referrer="Nan Okoro",
+        summary="Marcus Bellweather shouted at Jayden and pushed him",
+    )
     with pytest.raises(PermissionDenied):
         subject_access_export(person=child, by=mash_worker, now=NOW)
     export = subject_access_export(person=child, by=administrator, now=NOW)

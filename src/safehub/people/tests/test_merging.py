@@ -43,8 +43,13 @@ def test_register_dedupe_merges_clear_duplicates_and_queues_doubtful_ones(mash_m
         ("Amelia", "Stone", date(2010, 2, 2), "SO18 2BB", ""),
     ]
     for given, family, dob, postcode, nhs in people:
-        person = Person.objects.create(given_name=given, family_name=family, date_of_birth=dob, nhs_number=nhs,
-                                       sex="M" if given in ("Mohammed", "Muhammad", "Oliver") else "F")
+        person = Person.objects.create(
+            given_name=given,
+            family_name=family,
+            date_of_birth=dob,
+            nhs_number=nhs,
+            sex="M" if given in ("Mohammed", "Muhammad", "Oliver") else "F",
+        )
         Address.objects.create(person=person, line_1="1 Road", postcode=postcode)
     summary = merging.register_dedupe(now=NOW)
     rahmans = Person.objects.filter(family_name="Rahman").order_by("pk")
@@ -57,15 +62,39 @@ def test_register_dedupe_merges_clear_duplicates_and_queues_doubtful_ones(mash_m
 
 def test_match_file_command_clusters_a_csv(tmp_path):
     rows = [
-        {"record_id": "a1", "given_name": "William", "middle_names": "", "surname": "Ashdown",
-         "date_of_birth": "2012-04-05", "sex": "M", "postcode": "SO14 3AB", "address": "4 Elm Road",
-         "nhs_number": "9434765919"},
-        {"record_id": "b7", "given_name": "Bill", "middle_names": "", "surname": "Ashdown",
-         "date_of_birth": "2012-04-05", "sex": "M", "postcode": "SO14 3AB", "address": "4 Elm Rd",
-         "nhs_number": "9434765919"},
-        {"record_id": "c3", "given_name": "Priya", "middle_names": "", "surname": "Patel",
-         "date_of_birth": "2009-11-30", "sex": "F", "postcode": "SO15 2AA", "address": "9 Hill Lane",
-         "nhs_number": ""},
+        {
+            "record_id": "a1",
+            "given_name": "William",
+            "middle_names": "",
+            "surname": "Ashdown",
+            "date_of_birth": "2012-04-05",
+            "sex": "M",
+            "postcode": "SO14 3AB",
+            "address": "4 Elm Road",
+            "nhs_number": "9434765919",
+        },
+        {
+            "record_id": "b7",
+            "given_name": "Bill",
+            "middle_names": "",
+            "surname": "Ashdown",
+            "date_of_birth": "2012-04-05",
+            "sex": "M",
+            "postcode": "SO14 3AB",
+            "address": "4 Elm Rd",
+            "nhs_number": "9434765919",
+        },
+        {
+            "record_id": "c3",
+            "given_name": "Priya",
+            "middle_names": "",
+            "surname": "Patel",
+            "date_of_birth": "2009-11-30",
+            "sex": "F",
+            "postcode": "SO15 2AA",
+            "address": "9 Hill Lane",
+            "nhs_number": "",
+        },
     ]
     source, out = tmp_path / "in.csv", tmp_path / "out.csv"
     with source.open("w", newline="") as fh:

@@ -16,5 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, **options):
         started = time.perf_counter()
         info = backup(file)
-        self.stdout.write(f"backed up {sum(info['tables'].values()):,} rows in {len(info['tables'])} tables to {file} "
-                          f"({time.perf_counter() - started:.1f} s); audit sha256 {info['audit_sha256'][:16]}...")
+        self.stdout.write(
+            f"backed up {sum(info['tables'].values()):,} rows in {len(info['tables'])} tables to {file} "
+            f"({time.perf_counter() - started:.1f} s); audit sha256 {info['audit_sha256'][:16]}..."
+        )

@@ -18,5 +18,7 @@ class Command(BaseCommand):
         result = restore(file)
         if not result["ok"]:
             raise CommandError("restore verification failed: " + "; ".join(result["problems"][:5]))
-        self.stdout.write(f"restored and verified {sum(result['manifest']['tables'].values()):,} rows "
-                          f"({time.perf_counter() - started:.1f} s); audit checksum matches")
+        self.stdout.write(
+            f"restored and verified {sum(result['manifest']['tables'].values()):,} rows "
+            f"({time.perf_counter() - started:.1f} s); audit checksum matches"
+        )

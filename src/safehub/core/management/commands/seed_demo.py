@@ -33,8 +33,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=20251, help="Random seed (same seed, same city)")
         parser.add_argument("--years", type=int, default=2, help="Years of records to generate")
         parser.add_argument("--only", nargs="*", default=None, help="Run only these stages (e.g. people frontdoor)")
-        parser.add_argument("--contacts-scale", type=float, default=None,
-                            help="Scale of front-door volumes if different from --scale (benchmarks: 70 = 3M contacts)")
+        parser.add_argument(
+            "--contacts-scale",
+            type=float,
+            default=None,
+            help="Scale of front-door volumes if different from --scale (benchmarks: 70 = 3M contacts)",
+        )
 
     def handle(self, *args, scale: float, seed: int, years: int, only, contacts_scale=None, **options):
         if scale <= 0:

@@ -19,8 +19,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", required=True, help="Financial year such as 2024-25")
         parser.add_argument("--json", action="store_true", help="Print one JSON object: every measure by id")
-        parser.add_argument("--save-snapshot", action="store_true",
-                            help="Also write the snapshot as Parquet under var/snapshots/<timestamp>/")
+        parser.add_argument(
+            "--save-snapshot",
+            action="store_true",
+            help="Also write the snapshot as Parquet under var/snapshots/<timestamp>/",
+        )
         parser.add_argument("--timings", action="store_true", help="Report snapshot and measure times on stderr")
 
     def handle(self, *args, year: str, json: bool, save_snapshot: bool, timings: bool, **options):
@@ -49,7 +52,9 @@ class Command(BaseCommand):
             self.stdout.write(_json_dumps(values))
             return
         for measure in measure_definitions():
-            self.stdout.write(f"{measure.id:55s} {format_value(values[measure.id], measure.unit):>12s}  {measure.title}")
+            self.stdout.write(
+                f"{measure.id:55s} {format_value(values[measure.id], measure.unit):>12s}  {measure.title}"
+            )
 
 
 def _json_dumps(values: dict) -> str:

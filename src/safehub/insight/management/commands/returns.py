@@ -27,11 +27,18 @@ class Command(BaseCommand):
         parser.add_argument("--year", required=True, help="Collection year such as 2024-25")
         parser.add_argument("--output", required=True, help="FILE.xml (cin), FILE.xlsx or a folder for CSVs (sac)")
         parser.add_argument("--la-code", default=None, help="DfE local authority code (cin)")
-        parser.add_argument("--no-validate", action="store_true",
-                            help="cin: skip the DfE rules (they run from .venv-cin when it exists)")
+        parser.add_argument(
+            "--no-validate",
+            action="store_true",
+            help="cin: skip the DfE rules (they run from .venv-cin when it exists)",
+        )
         parser.add_argument("--strict", action="store_true", help="cin: exit non-zero when the DfE rules find errors")
-        parser.add_argument("--child-id", choices=["id", "reference"], default="id",
-                            help="LAchildID from the person id (default) or their reference")
+        parser.add_argument(
+            "--child-id",
+            choices=["id", "reference"],
+            default="id",
+            help="LAchildID from the person id (default) or their reference",
+        )
 
     def handle(self, *args, kind: str, year: str, output: str, la_code: str | None, child_id: str, **options):
         self._validate, self._strict = not options.get("no_validate"), bool(options.get("strict"))
@@ -86,7 +93,10 @@ class Command(BaseCommand):
         ruleset = "cin" + year.replace("-", "_")
         result = subprocess.run(  # noqa: S603 - fixed arguments
             [str(python), str(root / "tools" / "cin_validator" / "validate.py"), str(out), "--ruleset", ruleset],
-            capture_output=True, text=True, timeout=900)
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         if result.returncode != 0:
             last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
             return f"not validated: the validator failed ({last[0][:200]})"

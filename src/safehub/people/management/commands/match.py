@@ -47,5 +47,7 @@ class Command(BaseCommand):
             summary = register_dedupe(now=timezone.now(), auto_merge=not no_auto_merge)
         except Exception as exc:  # a one-line reason for the operator, as the command contract asks
             raise CommandError(f"dedupe failed: {type(exc).__name__}: {exc}") from exc
-        self.stdout.write(f"{summary['records']:,} people; {summary['pairs_scored']:,} pairs scored; "
-                          f"{summary['merged']:,} merged automatically; {summary['queued']:,} pairs queued for review")
+        self.stdout.write(
+            f"{summary['records']:,} people; {summary['pairs_scored']:,} pairs scored; "
+            f"{summary['merged']:,} merged automatically; {summary['queued']:,} pairs queued for review"
+        )
