@@ -7,15 +7,9 @@ import zipfile
 from io import BytesIO
 from pathlib import Path
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from safehub.core.csv_safety import neutralise  # noqa: F401 - also imported from here by exchange code
+
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
-
-
-def neutralise(value: object) -> object:
-    """Stop a spreadsheet treating text as a formula: prefix ' to text starting with = + - @ tab CR."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safehub.core import policy
+from safehub.core.csv_safety import neutralise
 from safehub.core.errors import StaleEdit
 from safehub.core.viewutils import add_service_errors
 from safehub.frontdoor import selectors, services
@@ -328,14 +329,14 @@ def police_timeliness(request):
             writer.writerow(
                 [
                     r["id"],
-                    safe_csv(r["police_reference"]),
+                    neutralise(r["police_reference"]),
                     r["incident_at"].isoformat(),
                     r["received_at"].isoformat(),
                     r["hours"],
                     r["high_risk"],
                     r["limit"] or "",
                     "" if r["within"] is None else r["within"],
-                    safe_csv("; ".join(f["agency"] + ": " + f["reason"] for f in r["flags"])),
+                    neutralise("; ".join(f["agency"] + ": " + f["reason"] for f in r["flags"])),
                 ]
             )
         return response
@@ -354,12 +355,6 @@ def police_timeliness(request):
             "can_flag": policy.can(request.user, "frontdoor.flag_late"),
         },
     )
-
-
-def safe_csv(value: str) -> str:
-    """Neutralise spreadsheet formula injection in exported text (OWASP CSV injection)."""
-    text = str(value or "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @login_required
