@@ -239,6 +239,19 @@ def record_read(*, share: RecordShare, by, now: datetime) -> RecordShare:
 
 
 @transaction.atomic
+def case_outcome_read(*, share: CaseOutcomeShare, by, now: datetime, via: str = "page") -> CaseOutcomeShare:
+    """Record that the agency read an enquiry or assessment outcome (first read sets the receipt)."""
+    membership = policy.membership_for_user(by)
+    if membership is None or membership.agency_id != share.agency_id:
+        raise PermissionDenied("This outcome was shared with another agency")
+    if share.read_at is None:
+        share.read_at, share.read_by = now, by
+        share.save(update_fields=["read_at", "read_by"])
+    audit.record(actor=by, action=AuditAction.VIEW, subject=share, at=now, details={"via": via})
+    return share
+
+
+@transaction.atomic
 def section47_start(*, meeting: StrategyMeeting, by, now: datetime) -> Section47:
     strategy_date = uk_date(meeting.held_at or now)
     s47 = Section47.objects.create(

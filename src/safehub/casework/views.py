@@ -305,8 +305,5 @@ def case_outcome(request, share_id: int):
     membership = policy.membership_for_user(request.user)
     if share is None or membership is None or share.agency_id != membership.agency_id:
         raise Http404
-    if share.read_at is None:
-        share.read_at, share.read_by = timezone.now(), request.user
-        share.save(update_fields=["read_at", "read_by"])
-    audit.record(actor=request.user, action=AuditAction.VIEW, subject=share, at=timezone.now())
+    services.case_outcome_read(share=share, by=request.user, now=timezone.now())
     return render(request, "casework/case_outcome.html", {"share": share})

@@ -11,9 +11,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
 from safehub.casework.models import CaseOutcomeShare, RecordShare
-from safehub.casework.services import record_read
-from safehub.core import audit
-from safehub.core.models import AuditAction
+from safehub.casework.services import case_outcome_read, record_read
 from safehub.exchange.api import SINCE, AgencyView, _since
 from safehub.exchange.models import Scope
 
@@ -64,10 +62,7 @@ class SharedRecordListView(AgencyView):
                     }
                 )
             else:
-                if share.read_at is None:
-                    share.read_at, share.read_by = now, request.user
-                    share.save(update_fields=["read_at", "read_by"])
-                audit.record(actor=request.user, action=AuditAction.VIEW, subject=share, at=now, details={"via": "api"})
+                case_outcome_read(share=share, by=request.user, now=now, via="api")
                 body.append(
                     {
                         "kind": kind,

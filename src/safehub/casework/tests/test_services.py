@@ -235,3 +235,21 @@ def test_child_protection_review_conferences_are_scheduled(case, social_worker):
     assert list(CPReview.objects.filter(plan=plan, held_date__isnull=True).values_list("due_date", flat=True)) == [
         date(2025, 7, 1)
     ]
+
+
+@pytest.mark.django_db
+def test_outcome_read_receipt_is_set_once_and_only_by_the_agency_it_was_shared_with(
+    case, social_worker, mash_manager, police, police_officer, nurse
+):
+    meeting = convene(case, social_worker, mash_manager, [police])
+    services.meeting_hold(meeting=meeting, held_at=NOW, decision="SECTION_47", by=social_worker, now=NOW)
+    services.section47_complete(
+        s47=meeting.section47, outcome="NOT_SUBSTANTIATED", completed_date=date(2025, 4, 25), by=social_worker, now=NOW
+    )
+    share = CaseOutcomeShare.objects.get(agency=police)
+    with pytest.raises(PermissionDenied):
+        services.case_outcome_read(share=share, by=nurse, now=NOW)
+    services.case_outcome_read(share=share, by=police_officer, now=NOW)
+    services.case_outcome_read(share=share, by=police_officer, now=NOW + timedelta(days=1))
+    share.refresh_from_db()
+    assert share.read_by == police_officer and share.read_at == NOW
