@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from safehub.agencies.models import Agency, AgencyKind
+from safehub.core.bulk import bulk_insert
 from safehub.core.calendar import UK, next_school_day_start, same_date_one_year_earlier
 from safehub.core.demo import DemoContext
 from safehub.frontdoor.models import (
@@ -237,8 +238,6 @@ def seed(ctx: DemoContext) -> str:
                 c.lawful_basis = ""
         contacts.sort(key=lambda c: c.received_at)
         with transaction.atomic():
-            Contact.objects.bulk_create(contacts, batch_size=5000)
-            ctx.say("front door: contacts saved")
             rags, decisions, requests, referrals, shares, notifications, flags, involvements = (
                 [],
                 [],
@@ -390,15 +389,16 @@ def seed(ctx: DemoContext) -> str:
                                 summary="Police attended a domestic abuse incident at the child's home. Please offer support.",
                             )
                         )
-            Contact.objects.bulk_update(contacts, ["status", "current_rag"], batch_size=5000)
-            RagRating.objects.bulk_create(rags, batch_size=5000)
-            InformationRequest.objects.bulk_create(requests, batch_size=5000)
-            Decision.objects.bulk_create(decisions, batch_size=5000)
-            Referral.objects.bulk_create(referrals, batch_size=5000)
-            OutcomeShare.objects.bulk_create(shares, batch_size=5000)
-            EducationNotification.objects.bulk_create(notifications, batch_size=5000)
-            LateFlag.objects.bulk_create(flags, batch_size=5000)
-            Involvement.objects.bulk_create(involvements, batch_size=5000)
+            bulk_insert(Contact, contacts)  # after triage, so status and RAG go in with the row
+            ctx.say("front door: contacts saved")
+            bulk_insert(RagRating, rags)
+            bulk_insert(InformationRequest, requests)
+            bulk_insert(Decision, decisions)
+            bulk_insert(Referral, referrals)
+            bulk_insert(OutcomeShare, shares)
+            bulk_insert(EducationNotification, notifications)
+            bulk_insert(LateFlag, flags)
+            bulk_insert(Involvement, involvements)
             totals["contacts"] += len(contacts)
             totals["referrals"] += len(referrals)
             totals["requests"] += len(requests)
@@ -426,7 +426,7 @@ def seed(ctx: DemoContext) -> str:
                     recorded_by=worker,
                 )
             )
-        Consultation.objects.bulk_create(consultations, batch_size=5000)
+        bulk_insert(Consultation, consultations)
     return (
         f"{totals['contacts']:,} contacts, {totals['referrals']:,} referrals, "
         f"{totals['requests']:,} information requests, {totals['notifications']:,} education notifications, "

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time
 from django.db import transaction
 
 from safehub.agencies.models import Agency, AgencyKind
+from safehub.core.bulk import bulk_insert
 from safehub.core.demo import DemoContext
 from safehub.people.models import Address, EducationPlacement, Involvement, Person, Relationship
 from safehub.synth.population import generate_population, make_variant
@@ -37,7 +38,8 @@ def seed(ctx: DemoContext) -> str:
     variants: list = []
 
     def flush(batch):
-        people = Person.objects.bulk_create([p for p, _ in batch], batch_size=BATCH)
+        people = [p for p, _ in batch]
+        bulk_insert(Person, people)
         addresses = []
         for person, synth in zip(people, (s for _, s in batch), strict=True):
             addresses.append(
@@ -50,7 +52,7 @@ def seed(ctx: DemoContext) -> str:
                 )
             )
             households[synth.household_key].append((person.pk, _age(synth.date_of_birth, today)))
-        Address.objects.bulk_create(addresses, batch_size=BATCH)
+        bulk_insert(Address, addresses)
 
     with transaction.atomic():
         for synth in generate_population(scale=ctx.scale, seed=ctx.seed, as_of=today):
@@ -125,17 +127,18 @@ def seed(ctx: DemoContext) -> str:
                     v,
                 )
             )
-        made = Person.objects.bulk_create([p for p, _ in duplicates], batch_size=BATCH)
-        Address.objects.bulk_create(
+        made = [p for p, _ in duplicates]
+        bulk_insert(Person, made)
+        bulk_insert(
+            Address,
             [
                 Address(person=p, line_1=v["address_line"], town="Hamwic", postcode=v["postcode"])
                 for p, (_, v) in zip(made, duplicates, strict=True)
             ],
-            batch_size=BATCH,
         )
-        Relationship.objects.bulk_create(relationships, batch_size=BATCH)
-        EducationPlacement.objects.bulk_create(placements, batch_size=BATCH)
-        Involvement.objects.bulk_create(involvements, batch_size=BATCH)
+        bulk_insert(Relationship, relationships)
+        bulk_insert(EducationPlacement, placements)
+        bulk_insert(Involvement, involvements)
     return (
         f"{total:,} people (+{len(duplicates):,} recorded twice by another agency), "
         f"{len(relationships):,} relationships, {len(placements):,} education placements"
