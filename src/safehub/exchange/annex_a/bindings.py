@@ -1,10 +1,10 @@
 """How each Annex A list maps to and from Safehub's records.
 
 A binding says, for one list: which model a row becomes, the record's fields for a row
-(``fields_of``), the same fields read back from a record (``current``), how to make many records
-at once (``build``), which existing record (not yet linked to a file) has the row's natural key
-(``match_unlinked``) and the rows to export for a year (``export_rows``). The importer does the rest:
-child IDs, natural keys, unchanged/updated detection, provenance and counts.
+(``fields_of``), the same fields read back from records (``current_by_pk``), how to make many
+records at once (``constants`` and ``build``), which existing record (not yet linked to a file) has
+the row's natural key (``match_unlinked``) and the rows to export for a year (``export_rows``). The
+importer does the rest: child IDs, natural keys, unchanged/updated detection, provenance and counts.
 
 Records are written with bulk inserts rather than through each app's per-record services: the
 services are for one record entered by a person (access checks, emails, drafts) and a million-row
@@ -13,19 +13,21 @@ file must load in seconds. The invariants those services keep are kept here too 
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from django.apps import apps
 from django.db import models
 
 from safehub.core.calendar import UK, same_date_one_year_earlier
+from safehub.exchange.annex_a.fastwrite import any_of
 
 SUMMARY = "Recorded in the local authority's case system; imported from Ofsted Annex A list {n}."
 
 
+@lru_cache(maxsize=50_000)  # a list repeats its dates: one datetime per distinct day
 def uk_noon(day: date) -> datetime:
     """An imported date becomes midday UK time, so it reads back as the same date in any zone."""
     return datetime.combine(day, time(12, 0), tzinfo=UK)
@@ -57,23 +59,26 @@ class Binding:
     def fields_of(self, values: dict) -> dict:
         raise NotImplementedError
 
-    def current(self, obj) -> dict:
-        return {name: getattr(obj, name) for name in self.fields_of_names()}
+    def current_by_pk(self, pks: list[int]) -> dict[int, dict]:
+        """Return the ``fields_of`` values the records hold now, by primary key (missing: deleted since)."""
+        names = self.fields_of_names()
+        rows = self.model._default_manager.filter(pk__in=any_of(pks)).values_list("pk", *names) if pks else []
+        return {pk: dict(zip(names, held, strict=True)) for pk, *held in rows}
 
     def fields_of_names(self) -> tuple[str, ...]:
         raise NotImplementedError
 
-    def build(self, person_id: int, values: dict, ctx) -> dict:
-        """Return the new record's field values by attribute name (inserted with fastwrite)."""
-        raise NotImplementedError
-
-    def match_unlinked(self, person_ids: set[int], keys: set[str], newest: bool = False) -> dict[str, int]:
-        """Map natural keys to records of these people (the oldest record, or the newest just made)."""
+    def constants(self, ctx) -> dict:
+        """Return the field values every new record of this import has (given once to fastwrite)."""
         return {}
 
-    def read_back(self, rows: list[dict], keys: set[str]) -> dict[str, int]:
-        """Return the primary keys of records just inserted from ``rows``, by natural key."""
-        return self.match_unlinked({row["person_id"] for row in rows}, keys, newest=True)
+    def build(self, person_id: int, values: dict, ctx) -> dict:
+        """Return the new record's other field values by attribute name (inserted with fastwrite)."""
+        raise NotImplementedError
+
+    def match_unlinked(self, person_ids: set[int], keys: set[str]) -> dict[str, int]:
+        """Map natural keys to the oldest record of these people with that key."""
+        return {}
 
     def after_import(self, person_ids: set[int]) -> None:
         """Recompute anything that depends on a child's other records (e.g. re-referral flags)."""
@@ -102,49 +107,42 @@ class ContactsBinding(Binding):
             "child_date_of_birth": values.get("date_of_birth"),
         }
 
-    def build(self, person_id, values, ctx):
+    def constants(self, ctx):
         from safehub.frontdoor.models import Consent, ContactStatus, LawfulBasis
 
-        received = uk_noon(values["contact_date"])
         return {
-            "family_ref": uuid.uuid4(),  # one contact per row: also how read_back finds it
-            "person_id": person_id,
             "child_family_name": "Not known",
-            "source": values["source"],
-            "received_at": received,
             "summary": SUMMARY.format(n=1),
             "voice_not_recorded_reason": "Not held in the Annex A file",
             # Shared by the local authority under its statutory duty (not on consent).
             "consent": Consent.NOT_SOUGHT,
             "lawful_basis": LawfulBasis.PUBLIC_TASK,
             "status": ContactStatus.CLOSED,
-            "decision_due_at": received,
             "created_by_id": getattr(ctx.by, "pk", None),
+        }
+
+    def build(self, person_id, values, ctx):
+        received = uk_noon(values["contact_date"])
+        return {
+            "person_id": person_id,
+            "source": values["source"],
+            "received_at": received,
+            "decision_due_at": received,
             **self.fields_of(values),
         }
 
-    def read_back(self, rows, keys):
-        from safehub.frontdoor.models import Contact
-
-        key_of = {
-            row["family_ref"]: f"{row['person_id']}|{uk_day(row['received_at']).isoformat()}|{row['source']}"
-            for row in rows
-        }
-        found = Contact.objects.filter(family_ref__in=list(key_of)).values_list("family_ref", "pk")
-        return {key_of[ref]: pk for ref, pk in found}
-
-    def match_unlinked(self, person_ids, keys, newest=False):
+    def match_unlinked(self, person_ids, keys):
         from safehub.frontdoor.models import Contact
 
         found: dict[str, int] = {}
         for pk, person_id, received_at, source in (
-            Contact.objects.filter(person_id__in=person_ids)
+            Contact.objects.filter(person_id__in=any_of(list(person_ids)))
             .order_by("pk")
             .values_list("pk", "person_id", "received_at", "source")
         ):
             key = f"{person_id}|{uk_day(received_at).isoformat()}|{source}"
             if key in keys:
-                found[key] = pk if newest else found.get(key, pk)
+                found.setdefault(key, pk)
         return found
 
     def export_rows(self, start, end):
@@ -184,18 +182,18 @@ class ReferralsBinding(Binding):
             **self.fields_of(values),
         }
 
-    def match_unlinked(self, person_ids, keys, newest=False):
+    def match_unlinked(self, person_ids, keys):
         from safehub.frontdoor.models import Referral
 
         found: dict[str, int] = {}
         for pk, person_id, day, source in (
-            Referral.objects.filter(person_id__in=person_ids)
+            Referral.objects.filter(person_id__in=any_of(list(person_ids)))
             .order_by("pk")
             .values_list("pk", "person_id", "referral_date", "source")
         ):
             key = f"{person_id}|{day.isoformat()}|{source}"
             if key in keys:
-                found[key] = pk if newest else found.get(key, pk)
+                found.setdefault(key, pk)
         return found
 
     def after_import(self, person_ids):
@@ -265,16 +263,16 @@ class CaseworkBinding(Binding):
     def key(self, person_id, values):
         return f"{person_id}|{values[self.key_field].isoformat()}"
 
-    def match_unlinked(self, person_ids, keys, newest=False):
+    def match_unlinked(self, person_ids, keys):
         found: dict[str, int] = {}
         for pk, person_id, day in (
-            self.model.objects.filter(person_id__in=person_ids)
+            self.model.objects.filter(person_id__in=any_of(list(person_ids)))
             .order_by("pk")
             .values_list("pk", "person_id", self.date_field)
         ):
             key = f"{person_id}|{day.isoformat()}"
             if key in keys:
-                found[key] = pk if newest else found.get(key, pk)
+                found.setdefault(key, pk)
         return found
 
     def _records(self, start, end, extra=()):

@@ -6,7 +6,6 @@ nothing half-imported. Problems never stop the import; they are returned as rows
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,14 +15,14 @@ from typing import TYPE_CHECKING
 from safehub.core.calendar import uk_date
 from safehub.exchange.annex_a import cells
 from safehub.exchange.annex_a.bindings import Binding, binding_for
-from safehub.exchange.annex_a.fastwrite import fast_insert
+from safehub.exchange.annex_a.fastwrite import any_of, bulk_session, fast_insert
 from safehub.exchange.annex_a.reader import Sheet, open_lists
 from safehub.exchange.annex_a.spec import LISTS, ListSpec
 
 if TYPE_CHECKING:
     from safehub.exchange.models import ImportJob
 
-CHUNK = 5000
+CHUNK = 10_000
 SYSTEM = "annex_a"
 COUNT_NAMES = ("imported", "updated", "unchanged", "rejected", "skipped")
 
@@ -77,8 +76,9 @@ def run(path: Path, ctx: Context, progress: Progress | None = None) -> ImportRes
     result = ImportResult()
     sheets = open_lists(path)
     total = sum(s.approx_rows for s in sheets)
-    for sheet in sheets:
-        _import_sheet(sheet, ctx, result, lambda done: progress(done, total) if progress else None)
+    with bulk_session():
+        for sheet in sheets:
+            _import_sheet(sheet, ctx, result, lambda done: progress(done, total) if progress else None)
     return result
 
 
@@ -111,12 +111,13 @@ def _import_sheet(sheet: Sheet, ctx: Context, result: ImportResult, tick: Callab
         return
     seen: dict[str, tuple[int, int]] = {}  # natural key -> (row, fingerprint) within this file
     chunk: list[tuple[int, dict]] = []
+    today = uk_date(ctx.now)
     for number, row in sheet.rows:
         if all(cells.is_blank(c) for c in row):
             continue
         result.rows_seen += 1
         values, row_problems, rejected = spec.parse_row(mapping, row)
-        rejected = _check_row(spec, values, row_problems, ctx) or rejected
+        rejected = _check_row(spec, values, row_problems, today) or rejected
         for column, raw, message in row_problems:
             result.errors.append(RowError(name, number, column.heading, cells.to_text(raw), message))
         if rejected:
@@ -135,9 +136,8 @@ def _import_sheet(sheet: Sheet, ctx: Context, result: ImportResult, tick: Callab
     ctx.touched_person_ids = set()
 
 
-def _check_row(spec: ListSpec, values: dict, problems: list, ctx: Context) -> bool:
+def _check_row(spec: ListSpec, values: dict, problems: list, today: date) -> bool:
     """Checks across cells. Return True when the row must be rejected."""
-    today = uk_date(ctx.now)
     bad = False
     dob = values.get("date_of_birth")
     if dob and dob > today:
@@ -159,9 +159,13 @@ def _check_row(spec: ListSpec, values: dict, problems: list, ctx: Context) -> bo
 CHILD_FIELDS = frozenset({"child_id", "gender", "ethnicity", "date_of_birth", "age"})
 
 
-def extras_of(spec: ListSpec, binding: Binding, values: dict) -> dict:
+def stored_fields(spec: ListSpec, binding: Binding) -> frozenset[str]:
+    """The fields of a list's rows that Safehub's records hold (the rest are kept as extras)."""
+    return CHILD_FIELDS | set(spec.key) | set(binding.fields_of_names())
+
+
+def extras_of(stored: frozenset[str], values: dict) -> dict:
     """The row's cells Safehub has no field for, kept with the link so the export gives them back."""
-    stored = CHILD_FIELDS | set(spec.key) | set(binding.fields_of_names())
     return {
         k: (v.isoformat() if isinstance(v, date) else v)
         for k, v in values.items()
@@ -170,17 +174,24 @@ def extras_of(spec: ListSpec, binding: Binding, values: dict) -> dict:
 
 
 def _fingerprint(values: dict) -> int:
-    return hash(tuple(sorted((k, str(v)) for k, v in values.items())))
+    """Tell two rows with one natural key apart (parsed values: dates, codes, text, numbers)."""
+    return hash(frozenset(values.items()))
 
 
 def _write_chunk(
     spec: ListSpec, binding: Binding, chunk: list[tuple[int, dict]], seen: dict, ctx: Context, result: ImportResult
 ) -> None:
+    """Write one chunk of good rows: new records, changed records, and the links that make re-imports idempotent.
+
+    A few queries per chunk, never per row: the chunk's children (``_resolve_persons``), its natural
+    keys already linked, the linked records' current values; then inserts with fastwrite and, for
+    the rows that changed since the last import, ``bulk_update``.
+    """
     from safehub.exchange.models import AnnexALink
 
     name = spec.sheet_name
     person_of = _resolve_persons(chunk, ctx)
-    keyed: dict[str, tuple[int, dict, int]] = {}
+    keyed: dict[str, tuple[int, dict]] = {}
     for number, values in chunk:
         person_id = person_of[values["child_id"]]
         key = binding.key(person_id, values)
@@ -202,79 +213,76 @@ def _write_chunk(
                 result.count(name, "rejected")
             continue
         seen[key] = (number, fingerprint)
-        keyed[key] = (person_id, values, number)
+        keyed[key] = (person_id, values)
     if not ctx.write:
         result.count(name, "imported", len(keyed))
         return
-    links = {
-        link.natural_key: link
-        for link in AnnexALink.objects.filter(list_number=spec.number, natural_key__in=list(keyed))
+    links: dict[str, tuple[int, int, dict]] = {
+        key: (pk, object_id, extras)
+        for key, pk, object_id, extras in AnnexALink.objects.filter(
+            list_number=spec.number, natural_key__in=any_of(list(keyed))
+        ).values_list("natural_key", "pk", "object_id", "extras")
     }
-    unlinked = set(keyed) - set(links)
+    unlinked = keyed.keys() - links.keys()
     known_persons = {keyed[k][0] for k in unlinked} - ctx.new_person_ids
     adopted = binding.match_unlinked(known_persons, unlinked) if known_persons else {}
-    existing_ids = [link.object_id for link in links.values()] + list(adopted.values())
-    objects = binding.model._default_manager.in_bulk(existing_ids) if existing_ids else {}
-    to_create, create_keys, to_update, new_links, changed_links = [], [], [], [], []
+    current = binding.current_by_pk([object_id for _, object_id, _ in links.values()] + list(adopted.values()))
+    stored = stored_fields(spec, binding)
+    new_rows: list[dict] = []
+    new_keys: list[tuple[str, dict, tuple[int, int, dict] | None]] = []
+    new_links: list[dict] = []
+    changed_links: list[AnnexALink] = []
+    to_update = []
     update_fields: set[str] = set()
-    for key, (person_id, values, _number) in keyed.items():
-        extras = extras_of(spec, binding, values)
+    for key, (person_id, values) in keyed.items():
+        extras = extras_of(stored, values)
         link = links.get(key)
-        object_id = link.object_id if link else adopted.get(key)
-        obj = objects.get(object_id) if object_id is not None else None
+        object_id = link[1] if link else adopted.get(key)
+        now_held = current.get(object_id) if object_id is not None else None
         ctx.touched_person_ids.add(person_id)
-        if obj is None:
-            to_create.append(binding.build(person_id, values, ctx))
-            create_keys.append((key, extras, link))
+        if object_id is None or now_held is None:
+            new_rows.append(binding.build(person_id, values, ctx))
+            new_keys.append((key, extras, link))
             continue
         wanted = binding.fields_of(values)
-        differs = {k: v for k, v in wanted.items() if getattr(obj, k) != v}
-        extras_changed = link is not None and link.extras != extras
+        differs = [k for k, v in wanted.items() if now_held[k] != v]
+        extras_changed = link is not None and link[2] != extras
         if differs:
-            for k, v in differs.items():
-                setattr(obj, k, v)
+            to_update.append(binding.model(pk=object_id, **{**now_held, **wanted}))
             update_fields.update(differs)
-            to_update.append(obj)
         if link is None:  # a record entered in Safehub with the same natural key: the row is that record
-            new_links.append(  # a row for fast_insert, like the links of records made below
-                {
-                    "list_number": spec.number,
-                    "natural_key": key,
-                    "object_id": obj.pk,
-                    "extras": extras,
-                    "source_import_id": ctx.job.pk,
-                }
-            )
+            new_links.append({"natural_key": key, "object_id": object_id, "extras": extras})
         elif differs or extras_changed:
-            link.extras, link.source_import = extras, ctx.job
-            changed_links.append(link)
+            changed_links.append(_relink(link, spec, key, object_id, extras, ctx))
         result.count(name, "updated" if (differs or extras_changed) else "unchanged")
-    if to_create:
-        fast_insert(binding.model, to_create)
-        made = binding.match_unlinked(
-            {row["person_id"] for row in to_create}, {k for k, _, _ in create_keys}, newest=True
-        )
-        for key, extras, link in create_keys:
+    if new_rows:
+        made = fast_insert(binding.model, new_rows, constants=binding.constants(ctx), return_ids=True)
+        for (key, extras, link), object_id in zip(new_keys, made, strict=True):
             if link is None:
-                new_links.append(
-                    {
-                        "list_number": spec.number,
-                        "natural_key": key,
-                        "object_id": made[key],
-                        "extras": extras,
-                        "source_import_id": ctx.job.pk,
-                    }
-                )
+                new_links.append({"natural_key": key, "object_id": object_id, "extras": extras})
             else:  # the record was deleted in Safehub since: the file brings it back
-                link.object_id, link.extras, link.source_import = made[key], extras, ctx.job
-                changed_links.append(link)
-        result.count(name, "imported", len(to_create))
+                changed_links.append(_relink(link, spec, key, object_id, extras, ctx))
+        result.count(name, "imported", len(new_rows))
     if to_update:
         binding.model._default_manager.bulk_update(to_update, sorted(update_fields), batch_size=1000)
     if new_links:
-        fast_insert(AnnexALink, new_links)
+        fast_insert(AnnexALink, new_links, constants={"list_number": spec.number, "source_import_id": ctx.job.pk})
     if changed_links:
         AnnexALink.objects.bulk_update(changed_links, ["object_id", "extras", "source_import"], batch_size=1000)
+
+
+def _relink(link: tuple[int, int, dict], spec: ListSpec, key: str, object_id: int, extras: dict, ctx: Context):
+    """The link of a row already imported, pointing at its record with this import's extras and provenance."""
+    from safehub.exchange.models import AnnexALink
+
+    return AnnexALink(
+        pk=link[0],
+        list_number=spec.number,
+        natural_key=key,
+        object_id=object_id,
+        extras=extras,
+        source_import=ctx.job,
+    )
 
 
 def _resolve_persons(chunk: list[tuple[int, dict]], ctx: Context) -> dict[str, int]:
@@ -287,7 +295,7 @@ def _resolve_persons(chunk: list[tuple[int, dict]], ctx: Context) -> dict[str, i
         return ctx.persons
     if ctx.write:
         for value, person_id, merged_into in ExternalIdentifier.objects.filter(
-            system=ctx.system, value__in=list(wanted)
+            system=ctx.system, value__in=any_of(list(wanted))
         ).values_list("value", "person_id", "person__merged_into_id"):
             ctx.persons[value] = merged_into or person_id  # a merged child is the surviving record
         _fill_unknown(wanted, ctx)
@@ -298,44 +306,35 @@ def _resolve_persons(chunk: list[tuple[int, dict]], ctx: Context) -> dict[str, i
         for child_id in missing:  # stand-in ids, unique per child, for natural keys when nothing is written
             ctx.persons[child_id] = -(len(ctx.persons) + 1)
         return ctx.persons
-    references = {c: uuid.uuid4() for c in missing}
-    fast_insert(
+    person_ids = fast_insert(
         Person,
         (
             {
-                "reference": references[c],
-                "family_name": "Not known",
                 "sex": wanted[c].get("gender") or "U",
                 "ethnicity": wanted[c].get("ethnicity") or "NOBT",
                 "date_of_birth": wanted[c].get("date_of_birth"),
             }
             for c in missing
         ),
+        constants={"family_name": "Not known"},
+        return_ids=True,
     )
-    by_reference = dict(Person.objects.filter(reference__in=list(references.values())).values_list("reference", "pk"))
-    person_ids = [by_reference[references[c]] for c in missing]
     fast_insert(
         ExternalIdentifier,
-        (
-            {"person_id": p, "system": ctx.system, "value": c, "created_at": ctx.now, "source_import_id": ctx.job.pk}
-            for c, p in zip(missing, person_ids, strict=True)
-        ),
+        ({"person_id": p, "value": c} for c, p in zip(missing, person_ids, strict=True)),
+        constants={"system": ctx.system, "created_at": ctx.now, "source_import_id": ctx.job.pk},
     )
     if ctx.csc_agency_id:
         # Everyone on an Annex A list is known to children's social care: that is their basis of access.
-        source = f"exchange.ImportJob:{ctx.job.pk}"
         fast_insert(
             Involvement,
-            (
-                {
-                    "person_id": p,
-                    "agency_id": ctx.csc_agency_id,
-                    "kind": "CASE_HOLDER",
-                    "started_at": ctx.now,
-                    "source": source,
-                }
-                for p in person_ids
-            ),
+            ({"person_id": p} for p in person_ids),
+            constants={
+                "agency_id": ctx.csc_agency_id,
+                "kind": "CASE_HOLDER",
+                "started_at": ctx.now,
+                "source": f"exchange.ImportJob:{ctx.job.pk}",
+            },
         )
     for child_id, person_id in zip(missing, person_ids, strict=True):
         ctx.persons[child_id] = person_id
@@ -351,18 +350,18 @@ def _fill_unknown(wanted: dict[str, dict], ctx: Context) -> None:
     if not known:
         return
     changed = []
-    for person in Person.objects.filter(pk__in=list(known)).only(
+    for pk, sex, ethnicity, date_of_birth, expected in Person.objects.filter(pk__in=any_of(list(known))).values_list(
         "pk", "sex", "ethnicity", "date_of_birth", "expected_date_of_birth"
     ):
-        values = known[person.pk]
-        dirty = False
-        if person.sex == "U" and values.get("gender") not in (None, "U"):
-            person.sex, dirty = values["gender"], True
-        if person.ethnicity == "NOBT" and values.get("ethnicity") not in (None, "NOBT"):
-            person.ethnicity, dirty = values["ethnicity"], True
-        if person.date_of_birth is None and person.expected_date_of_birth is None and values.get("date_of_birth"):
-            person.date_of_birth, dirty = values["date_of_birth"], True
-        if dirty:
-            changed.append(person)
+        values = known[pk]
+        filled = (
+            values["gender"] if sex == "U" and values.get("gender") not in (None, "U") else sex,
+            values["ethnicity"] if ethnicity == "NOBT" and values.get("ethnicity") not in (None, "NOBT") else ethnicity,
+            values["date_of_birth"]
+            if date_of_birth is None and expected is None and values.get("date_of_birth")
+            else date_of_birth,
+        )
+        if filled != (sex, ethnicity, date_of_birth):
+            changed.append(Person(pk=pk, sex=filled[0], ethnicity=filled[1], date_of_birth=filled[2]))
     if changed:
         Person.objects.bulk_update(changed, ["sex", "ethnicity", "date_of_birth"])

@@ -46,16 +46,21 @@ class Column:
 
     def parse(self, raw: object) -> cells.Parsed:
         """Read one cell; blank is (None, None) or a 'blank' problem when the column is required."""
-        if cells.is_blank(raw):
-            return None, (f"{self.heading} is blank: it must be given" if self.required else None)
+        # Memoised by type and value: 1, 1.0 and True are equal dictionary keys but different cells.
+        key = raw if raw.__class__ is str else (raw.__class__, raw)
         try:
-            return self._memo[raw]
+            return self._memo[key]
         except (KeyError, TypeError):
             pass
-        result = self._parse(raw)
+        if cells.is_blank(raw):
+            result: cells.Parsed = None, (f"{self.heading} is blank: it must be given" if self.required else None)
+            if raw.__class__ is not str:
+                return result  # None or NaN: NaN is not equal to itself, so not worth keeping
+        else:
+            result = self._parse(raw)
         if len(self._memo) < _CACHE_LIMIT:
             with contextlib.suppress(TypeError):
-                self._memo[raw] = result
+                self._memo[key] = result
         return result
 
     def _parse(self, raw: object) -> cells.Parsed:

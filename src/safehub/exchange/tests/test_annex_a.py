@@ -283,3 +283,50 @@ def test_rows_matching_existing_records_without_a_link_are_relinked(tmp_path):
     assert Contact.objects.count() == contacts
     assert AnnexALink.objects.filter(list_number=1).count() == contacts
     assert again.total("imported") == 0
+
+
+def _contact_key(contact: Contact) -> str:
+    from safehub.exchange.annex_a.bindings import uk_day
+
+    return f"{contact.person_id}|{uk_day(contact.received_at).isoformat()}|{contact.source}"
+
+
+def test_chunked_import_links_every_row_to_its_own_record_and_reimports_idempotently(tmp_path, monkeypatch):
+    """Keys reserved for new records (fastwrite) must land on the right rows, across chunks."""
+    from safehub.exchange.annex_a import importer
+
+    monkeypatch.setattr(importer, "CHUNK", 3)
+    rows = [LIST1]
+    for i in range(20):
+        child = f"K{i % 7}"
+        rows.append([child, "Female" if i % 2 else "Male", "WBRI", "", "", f"{1 + i:02d}/05/2024", "6"])
+    rows.append(rows[5])  # the same row again, in another chunk: the same record
+    folder = write_folder(tmp_path / "annex", {1: rows})
+
+    _, first = run_import(folder)
+
+    assert first.counts["List 1"] == {"imported": 20, "updated": 0, "unchanged": 1, "rejected": 0, "skipped": 0}
+    assert Person.objects.count() == 7 and Contact.objects.count() == 20
+    links = AnnexALink.objects.filter(list_number=1)
+    contacts = Contact.objects.in_bulk([link.object_id for link in links])
+    assert len(contacts) == 20
+    assert all(_contact_key(contacts[link.object_id]) == link.natural_key for link in links)
+    sexes = {(c.person.external_identifiers.get().value, c.received_at.day): c.child_sex for c in contacts.values()}
+    assert sexes[("K1", 2)] == "F" and sexes[("K0", 1)] == "M"
+
+    _, again = run_import(folder)
+
+    assert again.counts["List 1"] == {"imported": 0, "updated": 0, "unchanged": 21, "rejected": 0, "skipped": 0}
+    assert Contact.objects.count() == 20 and AnnexALink.objects.count() == 20
+
+    rows[1][1] = "Female"  # the first contact's child is now recorded as female
+    deleted = Contact.objects.get(person__external_identifiers__value="K3", received_at__day=4)
+    deleted_key = _contact_key(deleted)
+    deleted.delete()  # removed in Safehub since: the file brings it back
+    _, newer = run_import(write_folder(tmp_path / "newer", {1: rows}))
+
+    assert newer.counts["List 1"]["updated"] == 1 and newer.counts["List 1"]["imported"] == 1
+    assert Contact.objects.count() == 20 and AnnexALink.objects.count() == 20
+    relinked = AnnexALink.objects.get(list_number=1, natural_key=deleted_key)
+    assert _contact_key(Contact.objects.get(pk=relinked.object_id)) == deleted_key
+    assert Contact.objects.get(person__external_identifiers__value="K0", received_at__day=1).child_sex == "F"
