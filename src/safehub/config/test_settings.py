@@ -10,6 +10,7 @@ from safehub.config.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
 SAFEHUB_REQUIRE_2FA = False  # tests that check two-factor sign-in switch it on
 AXES_ENABLED = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # no figures carried between tests
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 

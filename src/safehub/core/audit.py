@@ -53,7 +53,9 @@ def record(
         ip_address=ip_address,
         flagged=flagged,
     )
-    with transaction.atomic():
+    # Joins the caller's transaction (no savepoint): if the audit row cannot be written, the error
+    # propagates and the action it records rolls back with it (fail closed).
+    with transaction.atomic(savepoint=False):
         event.save(force_insert=True)
     if action == AuditAction.VIEW and person_id is not None and actor_obj is not None:
         from safehub.core.alerts import check_bulk_read

@@ -144,6 +144,45 @@ def contact_record(
     referrer_agency = membership.agency if membership.agency.kind not in ("LA_CHILDREN",) or source != "5A" else None
     if membership.is_front_door:
         referrer_agency = None  # recorded on behalf of the public or a partner by phone
+    try:
+        # A savepoint, so that a double submission racing this one (same idempotency key) is
+        # answered with the contacts the other request recorded instead of an error.
+        with transaction.atomic():
+            return _contacts_create(
+                by=by,
+                now=now,
+                children=children,
+                referrer_agency=referrer_agency,
+                fields={
+                    "source": source,
+                    "referrer_name": referrer_name or by.get_full_name(),
+                    "referrer_role": referrer_role,
+                    "referrer_contact_details": referrer_contact_details,
+                    "received_at": received_at,
+                    "presenting_concerns": list(presenting_concerns or []),
+                    "summary": summary.strip(),
+                    "consent": consent,
+                    "lawful_basis": lawful_basis,
+                    "urgency": urgency,
+                    "police_reference": police_reference,
+                    "incident_recorded_at": incident_recorded_at,
+                    "high_risk": high_risk,
+                    "domestic_abuse_incident": domestic_abuse_incident,
+                    "police_limit_hours": settings.SAFEHUB_TIMESCALES["police_high_risk_limit_hours"]
+                    if high_risk
+                    else None,
+                    "decision_due_at": decision_due(received_at, urgency),
+                    "idempotency_key": idempotency_key,
+                },
+            )
+    except IntegrityError:
+        existing = list(Contact.objects.filter(idempotency_key=idempotency_key, created_by=by).order_by("pk"))
+        if idempotency_key and existing:
+            return existing
+        raise
+
+
+def _contacts_create(*, by, now: datetime, children: list[ChildEntry], referrer_agency, fields: dict) -> list[Contact]:
     family = None
     contacts = []
     for child in children:
@@ -157,29 +196,18 @@ def contact_record(
             ethnicity=child.ethnicity,
             child_voice=child.child_voice.strip(),
             voice_not_recorded_reason=child.voice_not_recorded_reason.strip(),
-            source=source,
             referrer_agency=referrer_agency,
-            referrer_name=referrer_name or by.get_full_name(),
-            referrer_role=referrer_role,
-            referrer_contact_details=referrer_contact_details,
-            received_at=received_at,
-            presenting_concerns=list(presenting_concerns or []),
-            summary=summary.strip(),
-            consent=consent,
-            lawful_basis=lawful_basis,
-            urgency=urgency,
-            police_reference=police_reference,
-            incident_recorded_at=incident_recorded_at,
-            high_risk=high_risk,
-            domestic_abuse_incident=domestic_abuse_incident,
-            police_limit_hours=settings.SAFEHUB_TIMESCALES["police_high_risk_limit_hours"] if high_risk else None,
-            decision_due_at=decision_due(received_at, urgency),
             created_by=by,
-            idempotency_key=idempotency_key,
+            **fields,
         )
         if family is not None:
             contact.family_ref = family
-        contact.full_clean(exclude=["family_ref"])
+        # Field checks here; the table's constraints and foreign keys are checked by the database
+        # itself (the rules behind them were validated above with messages for the form, and the
+        # related rows come from the service), which saves a query each.
+        contact.full_clean(
+            exclude=["family_ref", "created_by", "referrer_agency", "person"], validate_constraints=False
+        )
         contact.save()
         family = contact.family_ref
         audit.record(actor=by, action=AuditAction.CREATE, subject=contact, at=now)

@@ -122,21 +122,10 @@ def contact_new(request):
 @login_required
 def queue(request):
     now = timezone.now()
-    rows = selectors.mash_queue(user=request.user, now=now, status=request.GET.get("status", ""))
-    from django.core.paginator import Paginator
-
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))  # most urgent first, 50 to a page
-    return render(
-        request,
-        "frontdoor/queue.html",
-        {
-            "rows": rows,
-            "page": page,
-            "now": now,
-            "overdue": sum(1 for r in rows if r["overdue"]),
-            "alerts": sum(1 for r in rows if r["threshold_alert"]),
-        },
+    context = selectors.mash_queue_page(
+        user=request.user, now=now, status=request.GET.get("status", ""), page_number=request.GET.get("page")
     )
+    return render(request, "frontdoor/queue.html", {**context, "now": now})
 
 
 @login_required

@@ -59,7 +59,35 @@ def test_security_headers_and_idle_timeout(client, mash_worker, settings):
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert settings.SESSION_COOKIE_AGE == 900 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 900
+
+
+@pytest.mark.django_db
+def test_activity_renews_the_session_at_most_once_a_minute_and_idle_sessions_end(client, mash_worker):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(mash_worker)
+    key = client.session.session_key
+    assert client.get("/").status_code == 200
+    first = Session.objects.get(pk=key).expire_date
+    assert timedelta(minutes=14) < first - timezone.now() <= timedelta(minutes=15)
+    # A second request within the minute does not write the session again.
+    Session.objects.filter(pk=key).update(expire_date=first - timedelta(minutes=5))
+    assert client.get("/").status_code == 200
+    assert Session.objects.get(pk=key).expire_date == first - timedelta(minutes=5)
+    # Once the minute has passed, activity pushes the expiry forward again.
+    session = client.session
+    session["_renewed"] = session["_renewed"] - 61
+    session.save()
+    assert client.get("/").status_code == 200
+    assert Session.objects.get(pk=key).expire_date - timezone.now() > timedelta(minutes=14)
+    # Idle for longer than the timeout: the session has expired and the user must sign in again.
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get("/")
+    assert response.status_code == 302 and "/sign-in/" in response.url
 
 
 @pytest.mark.django_db

@@ -269,3 +269,27 @@ def test_contact_form_lookup_ranks_known_children_and_is_front_door_only(client,
     assert response.status_code == 200
     assert f'data-use-person="{known.pk}"' in response.content.decode()
     assert b"Jones" not in response.content
+
+
+@pytest.mark.django_db
+def test_queue_page_is_ordered_paged_and_counted_by_the_database(dsl, mash_worker, monkeypatch):
+    monkeypatch.setattr(selectors, "QUEUE_PAGE_SIZE", 3)
+    child = PersonFactory()
+    made = []
+    for hours, rag in ((1, "GREEN"), (2, "RED"), (3, ""), (4, "AMBER"), (200, "GREEN")):
+        [c] = record(dsl, [child_entry()], received_at=NOW - timedelta(hours=hours))
+        Contact.objects.filter(pk=c.pk).update(current_rag=rag)
+        made.append(c)
+    services.contact_match_person(contact=made[0], person=child, by=mash_worker, now=NOW)
+    services.contact_match_person(contact=made[1], person=child, by=mash_worker, now=NOW)
+    Contact.objects.filter(pk=made[3].pk).update(status=ContactStatus.CLOSED)
+    first = selectors.mash_queue_page(user=mash_worker, now=NOW)
+    # Overdue (received 200 hours ago) first; then red, unrated, green.
+    assert [r["id"] for r in first["rows"]] == [made[4].pk, made[1].pk, made[2].pk]
+    assert first["total"] == 4 and first["overdue"] == 1 and first["alerts"] == 2
+    assert first["rows"][1]["threshold_alert"] and not first["rows"][2]["threshold_alert"]
+    second = selectors.mash_queue_page(user=mash_worker, now=NOW, page_number="2")
+    assert [r["id"] for r in second["rows"]] == [made[0].pk] and second["page"].number == 2
+    assert selectors.mash_queue(user=mash_worker, now=NOW)[0]["id"] == made[4].pk
+    with pytest.raises(PermissionDenied):
+        selectors.mash_queue_page(user=dsl, now=NOW)

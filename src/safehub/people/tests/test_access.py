@@ -153,3 +153,28 @@ def test_bulk_reading_raises_one_alert(mash_worker, settings):
 def test_unknown_permission_is_denied(db, mash_manager):
     assert not policy.can(mash_manager, "no.such.permission")
     assert policy.can(mash_manager, "frontdoor.sign_off")
+
+
+@pytest.mark.django_db
+def test_search_needs_every_term_and_reads_other_names(mash_worker):
+    from safehub.people.models import PersonName
+    from safehub.testing.factories import PersonFactory
+
+    now = timezone.now()
+    james = PersonFactory(given_name="James", family_name="Smith")
+    PersonFactory(given_name="Jasmine", family_name="Smithers")
+    PersonFactory(given_name="Oliver", family_name="Smith")
+    for n in range(30):  # many other Smiths, to show the two-term search is not a capped guess
+        PersonFactory(given_name=f"Zed{n}", family_name="Smith")
+    known_as = PersonFactory(given_name="Robert", family_name="Nowak")
+    PersonName.objects.create(person=known_as, given_name="Bobby", family_name="Smith")
+
+    def found(query):
+        return {r.person_id for r in selectors.person_search(user=mash_worker, query=query, now=now)}
+
+    assert found("smith ja") == {james.pk, PersonFactory._meta.model.objects.get(given_name="Jasmine").pk}
+    assert found("Smith James") == {james.pk}
+    assert found("bobby nowak") == {known_as.pk}  # an other name and the person's own name together
+    assert found("bobby smith") == {known_as.pk}
+    assert known_as.pk in found("smith") and len(found("smith")) == 34
+    assert found("smith zzz") == set()
