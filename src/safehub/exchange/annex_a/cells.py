@@ -23,6 +23,7 @@ _YMD = re.compile(
 _DMONY = re.compile(r"^(\d{1,2})[ \-/]([a-z]{3})[a-z]*[ \-/](\d{4}|\d{2})$", re.IGNORECASE)
 _SERIAL = re.compile(r"^\d{1,7}(?:\.\d+)?$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-/.]*$")
 
 Parsed = tuple[object, str | None]
@@ -124,11 +125,15 @@ def parse_text(raw: object) -> Parsed:
 
 
 def to_text(raw: object) -> str:
-    """Show a raw cell in the error report the way the person saw it."""
+    """Show a raw cell in the error report the way the person saw it.
+
+    Characters no database text can hold (NUL, and half of a UTF-16 surrogate pair from a badly
+    encoded file) show as U+FFFD, so the report itself can always be saved.
+    """
     if raw is None:
         return ""
     if isinstance(raw, datetime):
         return raw.strftime("%d/%m/%Y %H:%M") if (raw.hour or raw.minute) else raw.strftime("%d/%m/%Y")
     if isinstance(raw, date):
         return raw.strftime("%d/%m/%Y")
-    return str(raw)[:200]
+    return _UNSTORABLE.sub("\ufffd", str(raw)[:200])

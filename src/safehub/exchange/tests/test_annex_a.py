@@ -124,6 +124,19 @@ def test_bad_rows_are_reported_and_good_rows_kept(tmp_path):
     assert job.error_count == 5
 
 
+def test_a_cell_holding_nul_is_reported_and_the_report_is_saved(tmp_path):
+    """PostgreSQL text and JSON cannot hold NUL: a file with one (found by the property test) must
+    still give a saved job with its error report, not a crash when the report is stored."""
+    lists = _lists()
+    lists[1] += [["C404", "Ma\x00le", "a) WBRI", "", "", "03/04/2024", "6"]]
+
+    job, result = run_import(write_folder(tmp_path / "annex", lists))
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and result.counts["List 1"]["rejected"] == 1
+    assert [e["value"] for e in job.errors if e["column"] == "Gender"] == ["Ma\ufffdle"]
+
+
 def test_missing_key_column_rejects_the_list_with_one_problem(tmp_path):
     lists = {1: [["Child Unique ID", "Gender", "Ethnicity"], ["C1", "Male", "WBRI"]]}
     _, result = run_import(write_folder(tmp_path / "annex", lists))
