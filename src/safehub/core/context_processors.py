@@ -1,4 +1,7 @@
+import functools
+
 from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 from safehub.agencies.selectors import membership_for_user
 from safehub.core import policy
@@ -21,18 +24,25 @@ NAVIGATION = [
 ]
 
 
+@functools.cache
+def _navigation_urls(script_prefix: str) -> tuple[tuple[str, str, str | None], ...]:
+    """(label, url, permission) for the menu, reversed once per process: every page shows the menu,
+    and the URLconf does not change while the process runs."""
+    urls = []
+    for label, name, perm in NAVIGATION:
+        try:
+            urls.append((label, reverse(name), perm))
+        except NoReverseMatch:
+            continue
+    return tuple(urls)
+
+
 def shell(request):
     user = getattr(request, "user", None)
     membership = membership_for_user(user) if user is not None else None
     nav = []
     if membership is not None:
-        from django.urls import NoReverseMatch, reverse
-
-        for label, name, perm in NAVIGATION:
+        for label, url, perm in _navigation_urls(get_script_prefix()):
             if perm is None or policy.can(user, perm):
-                try:
-                    url = reverse(name)
-                except NoReverseMatch:
-                    continue
                 nav.append({"label": label, "url": url, "active": request.path == url})
     return {"membership": membership, "navigation": nav, "demo_mode": settings.DEMO_MODE}

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.urls import reverse
 
 from safehub.core import audit, policy
 from safehub.core.calendar import UK, uk_date
@@ -25,6 +26,7 @@ from safehub.frontdoor.models import (
     InformationRequest,
     LateFlag,
     OutcomeShare,
+    Urgency,
 )
 from safehub.people.models import Person
 
@@ -59,7 +61,15 @@ def _open_contacts(*, now: datetime, status: str = "") -> QuerySet[Contact]:
     ).order_by("late", "rag_rank", "decision_due_at", "pk")
 
 
+_SOURCE_LABELS = dict(ReferralSource.choices)
+_STATUS_LABELS = dict(ContactStatus.choices)
+_URGENCY_LABELS = dict(Urgency.choices)
+_QUEUE_TIME = "%d/%m/%Y %H:%M"
+
+
 def _queue_rows(contacts: list[Contact], *, now: datetime) -> list[dict]:
+    """The queue's rows as ready-to-show text: the page lists 50 of them on every refresh, so labels,
+    UK times and links are made here once per row, not looked up by the template field by field."""
     person_ids = [c.person_id for c in contacts if c.person_id]
     recent: dict[int, int] = defaultdict(int)
     if person_ids:
@@ -70,19 +80,23 @@ def _queue_rows(contacts: list[Contact], *, now: datetime) -> list[dict]:
             .annotate(n=Count("id"))
         ):
             recent[row["person_id"]] = row["n"]
+    link = reverse("frontdoor:contact", args=[0])[:-2]  # ".../contacts/0/" less the "0/"
     return [
         {
             "id": c.pk,
+            "url": f"{link}{c.pk}/",
             "child": c.person.display_name if c.person else c.child_display_name,
             "matched": c.person_id is not None,
             "dob": c.child_date_of_birth,
-            "source": c.get_source_display(),
+            "source": _SOURCE_LABELS.get(c.source, c.source),
             "received_at": c.received_at,
+            "received": c.received_at.astimezone(UK).strftime(_QUEUE_TIME),
             "due_at": c.decision_due_at,
+            "due": c.decision_due_at.astimezone(UK).strftime(_QUEUE_TIME),
             "overdue": c.decision_due_at < now,
             "rag": c.current_rag,
-            "status": c.get_status_display(),
-            "urgency": c.get_urgency_display(),
+            "status": _STATUS_LABELS.get(c.status, c.status),
+            "urgency": _URGENCY_LABELS.get(c.urgency, c.urgency),
             "high_risk": c.high_risk,
             "threshold_alert": c.person_id is not None and recent.get(c.person_id, 0) >= THRESHOLD_CONTACTS,
         }
