@@ -15,6 +15,7 @@ the insert (``reserve_ids``) and written with the rows, so nothing has to be rea
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -31,7 +32,10 @@ from safehub.core.bulk import reserve_ids
 
 BATCH = 10_000
 CACHE_LIMIT = 100_000
-SQLITE_CACHE_KIB = 256 * 1024
+# A million-row import writes about 1 GB of table and index pages in one transaction; pages that do
+# not fit are spilled to the write-ahead log and read back. Measured on 1M contacts (machine shared):
+# 256 MB 73 s, 1 GB 67 s. SQLite takes the memory only as pages are used.
+SQLITE_CACHE_KIB = 1024 * 1024
 
 # Fields whose prepared value is the Python value itself (for ints and text, which is what an import
 # gives them): Django's preparation only checks the type.
@@ -61,26 +65,34 @@ def _connection() -> BaseDatabaseWrapper:
 
 @contextmanager
 def bulk_session() -> Iterator[None]:
-    """Give SQLite a page cache big enough for a million rows' index pages while the import runs.
+    """Set the process up for a large import while it runs, and put everything back afterwards.
 
-    Each new contact updates ten indexes at scattered places; with SQLite's default 2 MB cache most
-    of those pages are read and written again for every few rows, which doubles the cost of an
-    insert. ``cache_size`` is this connection's memory only (nothing about durability changes) and
-    is put back afterwards. Other databases manage their own buffers.
+    - SQLite gets a page cache big enough for a million rows' pages. Each new contact updates
+      several indexes at scattered places; with SQLite's default 2 MB cache most of those pages are
+      read and written again for every few rows. ``cache_size`` is this connection's memory only
+      (nothing about durability changes). Other databases manage their own buffers.
+    - Python's cycle collector is paused. An import allocates millions of small objects (parsed
+      rows, keys, parameter tuples) that form no reference cycles, and the collector walks them all
+      again and again as they accumulate: 13% of a 1M-row import's time (83 s with it, 73 s without,
+      same machine). Memory is still freed by reference counting; the collector runs again after.
     """
     conn = _connection()
-    if conn.vendor != "sqlite":
-        yield
-        return
-    with conn.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    collecting = gc.isenabled()
+    gc.disable()
+    before = None
     try:
+        if conn.vendor == "sqlite":
+            with conn.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size")
+                before = cursor.fetchone()[0]
+                cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         yield
     finally:
-        with conn.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+        if collecting:
+            gc.enable()
+        if before is not None:
+            with conn.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def any_of(values: Sequence[int | str]) -> RawSQL:

@@ -5,6 +5,7 @@ Run on SQLite (executemany) and on PostgreSQL (COPY): the same assertions hold o
 
 from __future__ import annotations
 
+import gc
 import uuid
 from datetime import date, datetime
 
@@ -126,3 +127,13 @@ def test_bulk_session_gives_sqlite_a_bigger_cache_and_puts_it_back():
             assert cursor.fetchone()[0] == -fastwrite.SQLITE_CACHE_KIB
         cursor.execute("PRAGMA cache_size")
         assert cursor.fetchone()[0] == before
+
+
+def test_bulk_session_pauses_the_cycle_collector_and_restarts_it_even_after_an_error():
+    assert gc.isenabled()
+    with fastwrite.bulk_session():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), fastwrite.bulk_session():
+        raise RuntimeError("import failed")
+    assert gc.isenabled()
