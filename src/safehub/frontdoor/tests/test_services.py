@@ -2,6 +2,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from safehub.core.calendar import UK
 from safehub.core.models import AuditAction, AuditEvent
@@ -288,6 +289,7 @@ def test_queue_page_is_ordered_paged_and_counted_by_the_database(dsl, mash_worke
     assert [r["id"] for r in first["rows"]] == [made[4].pk, made[1].pk, made[2].pk]
     assert first["total"] == 4 and first["overdue"] == 1 and first["alerts"] == 2
     assert first["rows"][1]["threshold_alert"] and not first["rows"][2]["threshold_alert"]
+    assert [r["url"] for r in first["rows"]] == [reverse("frontdoor:contact", args=[r["id"]]) for r in first["rows"]]
     second = selectors.mash_queue_page(user=mash_worker, now=NOW, page_number="2")
     assert [r["id"] for r in second["rows"]] == [made[0].pk] and second["page"].number == 2
     assert selectors.mash_queue(user=mash_worker, now=NOW)[0]["id"] == made[4].pk
