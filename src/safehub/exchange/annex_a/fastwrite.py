@@ -17,9 +17,14 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import os
+import queue
+import threading
+import uuid
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -75,24 +80,162 @@ def bulk_session() -> Iterator[None]:
       rows, keys, parameter tuples) that form no reference cycles, and the collector walks them all
       again and again as they accumulate: 13% of a 1M-row import's time (83 s with it, 73 s without,
       same machine). Memory is still freed by reference counting; the collector runs again after.
+    - On SQLite, the inserts run in a second thread (``_Writer``) while this one reads and checks
+      the next rows: SQLite lets go of Python's interpreter lock while it executes a statement, so
+      the two cores work at once. Every other query waits for the writer first, so reads still see
+      every row written before them.
     """
     conn = _connection()
     collecting = gc.isenabled()
     gc.disable()
     before = None
+    writer = None
     try:
         if conn.vendor == "sqlite":
             with conn.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size")
                 before = cursor.fetchone()[0]
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-        yield
+            if conn.in_atomic_block:  # the writer's statements belong to the caller's transaction
+                writer = _Writer(conn)
+        if writer is None:
+            yield
+        else:
+            _session.writer = writer
+            try:
+                with conn.execute_wrapper(writer.before_query):
+                    yield
+                    writer.flush()
+            finally:
+                _session.writer = None
+                writer.close()
     finally:
         if collecting:
             gc.enable()
         if before is not None:
             with conn.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+class _Writer:
+    """Run insert statements on the session's SQLite connection in a second thread, in order.
+
+    The statements are ``INSERT ... SELECT ... FROM json_each(?)``: one call into SQLite per ten
+    thousand rows, all of it executed with Python's interpreter lock released. The calling thread
+    must not use the connection while a statement runs: ``before_query`` (an execute wrapper on the
+    connection) waits for the queue to empty before any other query, and ``flush`` does the same. A
+    failed statement is raised in the calling thread at the next query, submit or flush; the
+    statements queued after it are dropped (the caller's transaction will be rolled back).
+    """
+
+    def __init__(self, conn: BaseDatabaseWrapper) -> None:
+        self.conn = conn
+        self.queue: queue.Queue[tuple[str, list] | None] = queue.Queue(maxsize=4)
+        self.error: BaseException | None = None
+        self.next_ids: dict[str, int] = {}
+        self.thread = threading.Thread(target=self._run, name="fastwrite-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        cursor = self.conn.connection.cursor()  # the DB-API connection: Django's wrapper is per thread
+        while True:
+            item = self.queue.get()
+            try:
+                if item is None:
+                    return
+                if self.error is None:
+                    with self.conn.wrap_database_errors:
+                        cursor.execute(*item)
+            except BaseException as exc:  # noqa: BLE001 - handed to the calling thread, which raises it
+                self.error = exc
+            finally:
+                self.queue.task_done()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def submit(self, sql: str, params: list) -> None:
+        self._raise()
+        self.queue.put((sql, params))
+
+    def flush(self) -> None:
+        self.queue.join()
+        self._raise()
+
+    def before_query(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        self.flush()
+        return execute(sql, params, many, context)
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+
+
+_session = threading.local()
+
+
+def _writer_for(conn: BaseDatabaseWrapper) -> _Writer | None:
+    writer = getattr(_session, "writer", None)
+    return writer if writer is not None and writer.conn is conn else None
+
+
+@contextmanager
+def indexes_deferred(
+    tables: Iterable[type[models.Model]], rows: int, keep_leading: Collection[str] = ()
+) -> Iterator[list[str]]:
+    """On SQLite, build the secondary indexes of freshly filled tables once at the end, not row by row.
+
+    Each new contact goes into eight indexes at scattered places; for a first load that is most of
+    the import's time (1M rows: measured in benchmarks/results/exchange.json). Inside the caller's
+    transaction, the non-unique indexes of each table that holds fewer rows than ``rows`` (the
+    import's size) are dropped and then created again, sorted in one pass, before the transaction
+    commits. What stays:
+
+    - unique indexes and constraints (they are checks, not only look-ups);
+    - on a table that already holds rows, indexes whose first column is in ``keep_leading`` (the
+      columns the import looks existing rows up by; in an empty table there are none to look up,
+      as long as the caller does not look up the rows it has just inserted);
+    - every index of a table already larger than the import (rebuilding would cost more).
+
+    Other connections read the last committed state (WAL), indexes included, and the import holds
+    the write lock, so nobody sees the table without its indexes. If the import fails the indexes
+    are created again anyway (a rolled-back transaction undoes the drop as well). Yields the names
+    of the deferred indexes. Other databases: nothing changes (PostgreSQL would lock the table).
+    """
+    conn = _connection()
+    if conn.vendor != "sqlite" or not conn.in_atomic_block:
+        yield []
+        return
+    quote = conn.ops.quote_name
+    deferred: list[tuple[str, str]] = []
+    with conn.cursor() as cursor:
+        for model in tables:
+            table = model._meta.db_table
+            cursor.execute(f"SELECT max(_rowid_) FROM {quote(table)}")  # noqa: S608 - name from model metadata
+            held = cursor.fetchone()[0] or 0  # rows ever inserted: an upper bound of the rows held
+            if held > rows:
+                continue
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                [table],
+            )
+            for name, sql in cursor.fetchall():
+                if sql.lstrip().upper().startswith("CREATE UNIQUE"):
+                    continue
+                cursor.execute(f"PRAGMA index_info({quote(name)})")
+                first = min(cursor.fetchall())[2]
+                if first not in keep_leading or not held:
+                    deferred.append((name, sql))
+        for name, _sql in deferred:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+    try:
+        yield [name for name, _sql in deferred]
+    finally:
+        with conn.cursor() as cursor:
+            for _name, sql in deferred:
+                cursor.execute(sql)
 
 
 def any_of(values: Sequence[int | str]) -> RawSQL:
@@ -139,6 +282,20 @@ def _prepare_function(field: models.Field, conn: BaseDatabaseWrapper) -> Callabl
     return prepare
 
 
+class _Memo(dict):
+    """Prepared values by Python value: a hit is one dictionary look-up in C, no Python call."""
+
+    def __init__(self, prepare: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.prepare = prepare
+
+    def __missing__(self, value: Any) -> Any:
+        out = self.prepare(value)
+        if len(self) < CACHE_LIMIT:
+            self[value] = out
+        return out
+
+
 def _preparer(field: models.Field, conn: BaseDatabaseWrapper) -> Callable[[Any], Any] | None:
     """Return a function preparing this field's values, memoised unless values never repeat."""
     if _passes_as_given(field):
@@ -146,25 +303,38 @@ def _preparer(field: models.Field, conn: BaseDatabaseWrapper) -> Callable[[Any],
     prepare = _prepare_function(field, conn)
     if field.unique or isinstance(field, models.UUIDField):
         return prepare
-    cache: dict[Any, Any] = {}
+    if isinstance(field, models.JSONField):  # unhashable values: only the empty ones repeat often enough
+        empty: dict[type, Any] = {}
 
-    def prepare_memoised(value: Any) -> Any:
-        try:
-            return cache[value]
-        except KeyError:
-            out = prepare(value)
-            if len(cache) < CACHE_LIMIT:
-                cache[value] = out
-            return out
-        except TypeError:  # unhashable (a JSON dict or list): only empty ones repeat often enough
-            if value:
+        def prepare_json(value: Any) -> Any:
+            if value or value is None or type(value) not in (dict, list):
                 return prepare(value)
-            empty = ("empty", type(value))
-            if empty not in cache:
-                cache[empty] = prepare(value)
-            return cache[empty]
+            kind = type(value)
+            if kind not in empty:
+                empty[kind] = prepare(value)
+            return empty[kind]
 
-    return prepare_memoised
+        return prepare_json
+    return _Memo(prepare).__getitem__
+
+
+def _uuid4_hex() -> str:
+    """``uuid.uuid4().hex`` (what Django stores for a UUID outside PostgreSQL), without the UUID object."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40  # version 4
+    raw[8] = raw[8] & 0x3F | 0x80  # RFC 4122 variant
+    return raw.hex()
+
+
+def _maker(field: models.Field, conn: BaseDatabaseWrapper) -> Callable[[], Any]:
+    """Return a function giving a new row's prepared value of a field with a callable default."""
+    default = field.default
+    if default is uuid.uuid4 and conn.vendor != "postgresql":
+        return _uuid4_hex
+    prepare = _preparer(field, conn)
+    if prepare is None:
+        return default
+    return lambda: prepare(default())
 
 
 def fast_insert(
@@ -181,61 +351,67 @@ def fast_insert(
     """
     conn = _connection()
     constants = constants or {}
+    pk_name = model._meta.pk.attname
+    ids: list[int] = []
     if return_ids:
         rows = list(rows)
         ids = reserve_ids(model, len(rows))
-        rows = ({**row, model._meta.pk.attname: pk} for row, pk in zip(rows, ids, strict=True))
-    else:
-        ids = []
     iterator = iter(rows)
     first = next(iterator, None)
     if first is None:
         return ids
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.attname in first]
-    now = timezone.now()
-    given: list[_Column] = []  # values from each row
-    generated: list[tuple[int, Callable[[], Any], Callable[[Any], Any] | None]] = []  # callable defaults
-    template: list[Any] = []  # the value of every column that is the same on every row
-    for i, f in enumerate(fields):
-        prepare = _preparer(f, conn)
-        if f.attname in first:
-            given.append(_Column(f.attname, prepare))
-            template.append(None)
-            continue
-        if f.attname in constants:
-            value = constants[f.attname]
-        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            value = now
-        elif f.has_default() and callable(f.default) and f.default not in (list, dict):
-            # A new value per row (e.g. uuid4); ``list`` and ``dict`` only give each instance its own empty
-            # container, which is one and the same value in the database.
-            generated.append((i, f.default, prepare))
-            template.append(None)
-            continue
-        else:
-            value = f.get_default()  # "" for text fields, None otherwise, as Django does
-        template.append(f.get_db_prep_save(value, conn))
-    slots = [i for i, f in enumerate(fields) if f.attname in first]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.attname in first or return_ids]
     unknown = set(first) - {f.attname for f in fields}
     if unknown:
         raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
+    now = timezone.now()
+    given: list[_Column] = []  # values from each row, in column order
+    given_slots: list[int] = []
+    made: list[tuple[int, Callable[[], Any]]] = []  # new keys and callable defaults: a new value per row
+    template: list[Any] = []  # the value of every column that is the same on every row
+    for i, f in enumerate(fields):
+        template.append(None)
+        if f.attname in first:
+            given.append(_Column(f.attname, _preparer(f, conn)))
+            given_slots.append(i)
+        elif f.attname == pk_name:  # return_ids: the reserved keys, in row order
+            made.append((i, iter(ids).__next__))
+        elif f.attname in constants:
+            template[i] = f.get_db_prep_save(constants[f.attname], conn)
+        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            template[i] = f.get_db_prep_save(now, conn)
+        elif f.has_default() and callable(f.default) and f.default not in (list, dict):
+            # A new value per row (e.g. uuid4); ``list`` and ``dict`` only give each instance its own empty
+            # container, which is one and the same value in the database.
+            made.append((i, _maker(f, conn)))
+        else:
+            template[i] = f.get_db_prep_save(f.get_default(), conn)  # "" for text, None otherwise, as Django does
+    names = [c.attname for c in given]
+    preparers = [c.prepare for c in given]
+    makers = [make for _slot, make in made]
+    values_of = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
 
-    def prepared(row: Mapping[str, Any]) -> tuple:
-        params = template.copy()
-        for slot, column in zip(slots, given, strict=True):
-            value = row[column.attname]
-            params[slot] = value if column.prepare is None else column.prepare(value)
-        for slot, default, prepare in generated:
-            value = default()
-            params[slot] = value if prepare is None else prepare(value)
-        return tuple(params)
+    def varying_values(row: Mapping[str, Any]) -> list:
+        out = [v if prepare is None else prepare(v) for v, prepare in zip(values_of(row), preparers)]  # noqa: B905
+        for make in makers:
+            out.append(make())
+        return out
 
     columns = [f.column for f in fields if f.column]  # a concrete field always has a column
-    all_rows = _chain_first(first, iterator)
+    varying = given_slots + [slot for slot, _make in made]
+    rows_of_values = map(varying_values, _chain_first(first, iterator))
     if conn.vendor == "postgresql":
-        _copy_rows(conn, model._meta.db_table, columns, map(prepared, all_rows))
-    else:
-        _executemany_rows(conn, model._meta.db_table, columns, map(prepared, all_rows))
+
+        def full_row(values: list) -> tuple:
+            params = template.copy()
+            for slot, value in zip(varying, values):  # noqa: B905 - one value per varying slot
+                params[slot] = value
+            return tuple(params)
+
+        _copy_rows(conn, model._meta.db_table, columns, map(full_row, rows_of_values))
+        return ids
+    # Elsewhere only the values that differ between rows travel per row; the constants once per batch.
+    _insert_json_rows(conn, model._meta.db_table, columns, template, varying, rows_of_values)
     return ids
 
 
@@ -259,3 +435,57 @@ def _executemany_rows(conn: BaseDatabaseWrapper, table: str, columns: Sequence[s
                 batch = []
         if batch:
             cursor.executemany(sql, batch)
+
+
+def _insert_json_rows(
+    conn: BaseDatabaseWrapper,
+    table: str,
+    columns: Sequence[str],
+    template: Sequence[Any],
+    varying: Sequence[int],
+    rows: Iterable[list],
+) -> None:
+    """Insert a batch of rows with one statement: ``INSERT ... SELECT ... FROM json_each(batch)``.
+
+    Each row is a JSON array of its varying values; the constant columns are bound once per
+    statement. ``executemany`` binds every value of every row from Python (30 columns of a contact);
+    here SQLite reads the batch itself, in C. JSON carries what Django prepares for SQLite (text,
+    integers, reals, booleans, NULL); a batch holding anything else goes by ``executemany``.
+    """
+    quote = conn.ops.quote_name
+    position = {slot: i for i, slot in enumerate(varying)}
+    select = [f"json_extract(value, '$[{position[i]}]')" if i in position else "%s" for i in range(len(columns))]
+    constants = [value for i, value in enumerate(template) if i not in position]
+    sql = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from model metadata
+        f"SELECT {', '.join(select)} FROM json_each(%s)"
+    )
+    writer = _writer_for(conn)
+    with conn.cursor() as cursor:
+        for batch in _batches(rows, BATCH):
+            try:
+                payload = json.dumps(batch, allow_nan=False, ensure_ascii=False)
+            except (TypeError, ValueError):  # a value JSON cannot carry exactly (bytes, Decimal, NaN...)
+                full = []
+                for values in batch:
+                    row = list(template)
+                    for slot, value in zip(varying, values, strict=True):
+                        row[slot] = value
+                    full.append(tuple(row))
+                _executemany_rows(conn, table, columns, full)
+                continue
+            if writer is None:
+                cursor.execute(sql, [*constants, payload])
+            else:
+                writer.submit(sql.replace("%s", "?"), [*constants, payload])  # the DB-API's own placeholders
+
+
+def _batches(rows: Iterable[list], size: int) -> Iterator[list[list]]:
+    batch: list[list] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -7,15 +7,18 @@ nothing half-imported. Problems never stop the import; they are returned as rows
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.db import models
+
 from safehub.core.calendar import uk_date
 from safehub.exchange.annex_a import cells
 from safehub.exchange.annex_a.bindings import Binding, binding_for
-from safehub.exchange.annex_a.fastwrite import any_of, bulk_session, fast_insert
+from safehub.exchange.annex_a.fastwrite import any_of, bulk_session, fast_insert, indexes_deferred
 from safehub.exchange.annex_a.reader import Sheet, open_lists
 from safehub.exchange.annex_a.spec import LISTS, ListSpec
 
@@ -63,6 +66,10 @@ class Context:
     persons: dict[str, int] = field(default_factory=dict)
     new_person_ids: set[int] = field(default_factory=set)
     touched_person_ids: set[int] = field(default_factory=set)
+    # The children each list's rows touched, for the binding's after_import once every list is in.
+    touched: list[tuple[Binding, set[int]]] = field(default_factory=list)
+    # Models whose table held no rows when the import began: no record there can match a row unlinked.
+    empty_at_start: set[type[models.Model]] = field(default_factory=set)
 
 
 Progress = Callable[[int, int], None]
@@ -76,10 +83,34 @@ def run(path: Path, ctx: Context, progress: Progress | None = None) -> ImportRes
     result = ImportResult()
     sheets = open_lists(path)
     total = sum(s.approx_rows for s in sheets)
+    tables = _tables_written(sheets)
+    ctx.empty_at_start = {model for model in tables if not model._default_manager.exists()}
     with bulk_session():
-        for sheet in sheets:
-            _import_sheet(sheet, ctx, result, lambda done: progress(done, total) if progress else None)
+        deferred = indexes_deferred(tables, total, keep_leading=LOOKED_UP_BY) if ctx.write else nullcontext()
+        with deferred:
+            for sheet in sheets:
+                _import_sheet(sheet, ctx, result, lambda done: progress(done, total) if progress else None)
+        for binding, person_ids in ctx.touched:  # with every index back: these read by person
+            binding.after_import(person_ids)
     return result
+
+
+# The column each binding looks a chunk's existing records up by (``match_unlinked``).
+LOOKED_UP_BY = ("person_id",)
+
+
+def _tables_written(sheets: list[Sheet]) -> list[type[models.Model]]:
+    """The models an import of these sheets inserts rows into."""
+    from safehub.exchange.models import AnnexALink, ExternalIdentifier
+    from safehub.people.models import Involvement, Person
+
+    tables: list[type[models.Model]] = [Person, ExternalIdentifier, Involvement, AnnexALink]
+    for sheet in sheets:
+        spec = LISTS[sheet.list_number]
+        binding = binding_for(spec.binding) if spec.binding else None
+        if binding is not None and binding.model not in tables:
+            tables.append(binding.model)
+    return tables
 
 
 def _import_sheet(sheet: Sheet, ctx: Context, result: ImportResult, tick: Callable[[int], None]) -> None:
@@ -132,7 +163,7 @@ def _import_sheet(sheet: Sheet, ctx: Context, result: ImportResult, tick: Callab
         _write_chunk(spec, binding, chunk, seen, ctx, result)
     tick(result.rows_seen)
     if ctx.write and ctx.touched_person_ids:
-        binding.after_import(ctx.touched_person_ids)
+        ctx.touched.append((binding, ctx.touched_person_ids))
     ctx.touched_person_ids = set()
 
 
@@ -225,7 +256,9 @@ def _write_chunk(
     }
     unlinked = keyed.keys() - links.keys()
     known_persons = {keyed[k][0] for k in unlinked} - ctx.new_person_ids
-    adopted = binding.match_unlinked(known_persons, unlinked) if known_persons else {}
+    # A table empty when the import began holds only this import's records, and those are linked.
+    looked_up = known_persons and binding.model not in ctx.empty_at_start
+    adopted = binding.match_unlinked(known_persons, unlinked) if looked_up else {}
     current = binding.current_by_pk([object_id for _, object_id, _ in links.values()] + list(adopted.values()))
     stored = stored_fields(spec, binding)
     new_rows: list[dict] = []

@@ -10,7 +10,7 @@ import uuid
 from datetime import date, datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 
 from safehub.exchange.annex_a import fastwrite
@@ -33,7 +33,7 @@ def job():
 def writes(monkeypatch):
     """Record which way rows went to the database (COPY or executemany)."""
     seen: list[str] = []
-    for name in ("_copy_rows", "_executemany_rows"):
+    for name in ("_copy_rows", "_insert_json_rows", "_executemany_rows"):
         original = getattr(fastwrite, name)
 
         def spy(*args, _original=original, _name=name):
@@ -50,7 +50,7 @@ def test_rows_read_back_as_written_with_defaults_and_new_keys_in_row_order(write
 
     ids = fastwrite.fast_insert(Person, rows, constants={"family_name": "Not known"}, return_ids=True)
 
-    assert writes == ["_copy_rows" if connection.vendor == "postgresql" else "_executemany_rows"]
+    assert writes == ["_copy_rows" if connection.vendor == "postgresql" else "_insert_json_rows"]
     people = Person.objects.in_bulk(ids)
     assert [(people[pk].sex, people[pk].date_of_birth) for pk in ids] == [(r["sex"], r["date_of_birth"]) for r in rows]
     assert {p.family_name for p in people.values()} == {"Not known"}
@@ -137,3 +137,94 @@ def test_bulk_session_pauses_the_cycle_collector_and_restarts_it_even_after_an_e
     with pytest.raises(RuntimeError), fastwrite.bulk_session():
         raise RuntimeError("import failed")
     assert gc.isenabled()
+
+
+def _indexes(table: str) -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s", [table])
+        return dict(cursor.fetchall())
+
+
+def test_rows_written_by_the_writer_thread_are_seen_by_the_next_read(job):
+    if connection.vendor != "sqlite":
+        pytest.skip("the second writer thread is SQLite's (PostgreSQL takes rows by COPY)")
+    with fastwrite.bulk_session():
+        assert fastwrite._writer_for(connections["default"]) is not None
+        ids = fastwrite.fast_insert(Person, [{"family_name": f"P{i}"} for i in range(25_000)], return_ids=True)
+        seen = Person.objects.filter(pk__in=fastwrite.any_of(ids)).count()  # waits for the writer first
+    assert seen == 25_000
+    assert fastwrite._writer_for(connections["default"]) is None
+
+
+def test_a_statement_failing_in_the_writer_thread_is_raised_to_the_caller(job):
+    if connection.vendor != "sqlite":
+        pytest.skip("the second writer thread is SQLite's")
+    from django.db import IntegrityError, transaction
+
+    person = Person.objects.create(family_name="X")
+    before = AnnexALink.objects.count()
+    with pytest.raises(IntegrityError), transaction.atomic(), fastwrite.bulk_session():
+        # The same natural key twice in one list breaks the link table's unique constraint.
+        fastwrite.fast_insert(
+            AnnexALink,
+            [{"natural_key": "same", "object_id": person.pk, "extras": {}}] * 2,
+            constants={"list_number": 1, "source_import_id": job.pk},
+        )
+    assert AnnexALink.objects.count() == before  # nothing of the failed statement is left
+
+
+def test_deferred_indexes_are_dropped_inside_and_the_same_ones_are_back_after():
+    if connection.vendor != "sqlite":
+        pytest.skip("indexes are deferred on SQLite only (PostgreSQL would lock the table)")
+    table = Contact._meta.db_table
+    before = _indexes(table)
+    unique = {name for name, sql in before.items() if sql is None or sql.lstrip().upper().startswith("CREATE UNIQUE")}
+    assert Contact.objects.count() == 0
+
+    with fastwrite.indexes_deferred([Contact], rows=1000) as deferred:
+        inside = _indexes(table)
+
+    assert deferred and set(deferred).isdisjoint(unique)
+    assert set(inside) == set(before) - set(deferred)  # unique indexes stay: they are checks, not only look-ups
+    assert _indexes(table) == before
+
+
+def test_indexes_looked_up_by_stay_on_a_table_that_already_holds_rows():
+    if connection.vendor != "sqlite":
+        pytest.skip("indexes are deferred on SQLite only")
+    person = Person.objects.create(family_name="X")
+    received = timezone.make_aware(datetime(2024, 4, 3, 12, 0))
+    Contact.objects.create(
+        person=person,
+        child_family_name="X",
+        source="6",
+        received_at=received,
+        decision_due_at=received,
+        summary="s",
+        consent="NOT_SOUGHT",
+        lawful_basis="PUBLIC_TASK",
+    )
+    by_person = {
+        name
+        for name, sql in _indexes(Contact._meta.db_table).items()
+        if sql and sql.replace(" ", "").replace('"', "").split("(", 1)[1].startswith("person_id")
+    }
+
+    with fastwrite.indexes_deferred([Contact], rows=1000, keep_leading=["person_id"]) as deferred:
+        pass
+    with fastwrite.indexes_deferred([Contact], rows=0) as none_deferred:  # the table is bigger than the import
+        pass
+
+    assert by_person and by_person.isdisjoint(deferred)
+    assert none_deferred == []
+
+
+def test_indexes_are_back_after_an_import_that_fails():
+    if connection.vendor != "sqlite":
+        pytest.skip("indexes are deferred on SQLite only")
+    from django.db import transaction
+
+    before = _indexes(Contact._meta.db_table)
+    with pytest.raises(RuntimeError), transaction.atomic(), fastwrite.indexes_deferred([Contact], rows=1000):
+        raise RuntimeError("import failed")
+    assert _indexes(Contact._meta.db_table) == before
