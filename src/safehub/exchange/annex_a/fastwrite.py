@@ -41,6 +41,9 @@ CACHE_LIMIT = 100_000
 # not fit are spilled to the write-ahead log and read back. Measured on 1M contacts (machine shared):
 # 256 MB 73 s, 1 GB 67 s. SQLite takes the memory only as pages are used.
 SQLITE_CACHE_KIB = 1024 * 1024
+# Helper threads SQLite may use to sort, as when it builds the deferred indexes at the end of an
+# import (``indexes_deferred``): one per core.
+SQLITE_SORT_THREADS = max(1, min(os.cpu_count() or 1, 8))
 
 # Fields whose prepared value is the Python value itself (for ints and text, which is what an import
 # gives them): Django's preparation only checks the type.
@@ -76,6 +79,8 @@ def bulk_session() -> Iterator[None]:
       several indexes at scattered places; with SQLite's default 2 MB cache most of those pages are
       read and written again for every few rows. ``cache_size`` is this connection's memory only
       (nothing about durability changes). Other databases manage their own buffers.
+    - SQLite may sort with one helper thread per core (``PRAGMA threads``): building an index
+      afresh (``indexes_deferred``) is a sort of the table's keys.
     - Python's cycle collector is paused. An import allocates millions of small objects (parsed
       rows, keys, parameter tuples) that form no reference cycles, and the collector walks them all
       again and again as they accumulate: 13% of a 1M-row import's time (83 s with it, 73 s without,
@@ -89,6 +94,7 @@ def bulk_session() -> Iterator[None]:
     collecting = gc.isenabled()
     gc.disable()
     before = None
+    threads_before = 0
     writer = None
     try:
         if conn.vendor == "sqlite":
@@ -96,6 +102,9 @@ def bulk_session() -> Iterator[None]:
                 cursor.execute("PRAGMA cache_size")
                 before = cursor.fetchone()[0]
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+                cursor.execute("PRAGMA threads")
+                threads_before = cursor.fetchone()[0]
+                cursor.execute(f"PRAGMA threads = {SQLITE_SORT_THREADS}")
             if conn.in_atomic_block:  # the writer's statements belong to the caller's transaction
                 writer = _Writer(conn)
         if writer is None:
@@ -115,6 +124,7 @@ def bulk_session() -> Iterator[None]:
         if before is not None:
             with conn.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {int(before)}")
+                cursor.execute(f"PRAGMA threads = {int(threads_before)}")
 
 
 class _Writer:
@@ -166,7 +176,29 @@ class _Writer:
 
     def before_query(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
         self.flush()
+        if sql.lstrip()[:6].upper() == "INSERT":  # keys taken outside fast_insert: ask the table again
+            self.next_ids.clear()
         return execute(sql, params, many, context)
+
+    def reserve(self, model: type[models.Model], n: int) -> list[int]:
+        """Take ``n`` new keys: from the table once, then on from the last key this session handed out.
+
+        The import holds SQLite's write lock for its whole transaction, so no other connection
+        takes keys meanwhile; any insert on this connection that does not come through here (the
+        ORM's) makes the next reservation read the table again. Reading the table first waits for
+        the queued inserts, which is what this saves on every chunk.
+        """
+        table = model._meta.db_table
+        start = self.next_ids.get(table)
+        if start is None:
+            ids = reserve_ids(model, n)
+            start = ids[0] if ids else None
+            if start is None:
+                return ids
+        else:
+            ids = list(range(start, start + n))
+        self.next_ids[table] = start + n
+        return ids
 
     def close(self) -> None:
         self.queue.put(None)
@@ -179,6 +211,11 @@ _session = threading.local()
 def _writer_for(conn: BaseDatabaseWrapper) -> _Writer | None:
     writer = getattr(_session, "writer", None)
     return writer if writer is not None and writer.conn is conn else None
+
+
+def _reserve(conn: BaseDatabaseWrapper, model: type[models.Model], n: int) -> list[int]:
+    writer = _writer_for(conn)
+    return reserve_ids(model, n) if writer is None else writer.reserve(model, n)
 
 
 @contextmanager
@@ -318,19 +355,26 @@ def _preparer(field: models.Field, conn: BaseDatabaseWrapper) -> Callable[[Any],
     return _Memo(prepare).__getitem__
 
 
-def _uuid4_hex() -> str:
-    """``uuid.uuid4().hex`` (what Django stores for a UUID outside PostgreSQL), without the UUID object."""
-    raw = bytearray(os.urandom(16))
-    raw[6] = raw[6] & 0x0F | 0x40  # version 4
-    raw[8] = raw[8] & 0x3F | 0x80  # RFC 4122 variant
-    return raw.hex()
+def _uuid4_hexes() -> Iterator[str]:
+    """Yield ``uuid.uuid4().hex`` values (what Django stores for a UUID outside PostgreSQL).
+
+    The same randomness as ``uuid4`` (``os.urandom``), asked of the system 4,096 keys at a time: one
+    ``getrandom`` call per row was 6 s of a million-row import.
+    """
+    while True:
+        block = bytearray(os.urandom(16 * 4096))
+        for start in range(0, len(block), 16):
+            raw = block[start : start + 16]
+            raw[6] = raw[6] & 0x0F | 0x40  # version 4
+            raw[8] = raw[8] & 0x3F | 0x80  # RFC 4122 variant
+            yield raw.hex()
 
 
 def _maker(field: models.Field, conn: BaseDatabaseWrapper) -> Callable[[], Any]:
     """Return a function giving a new row's prepared value of a field with a callable default."""
     default = field.default
     if default is uuid.uuid4 and conn.vendor != "postgresql":
-        return _uuid4_hex
+        return _uuid4_hexes().__next__
     prepare = _preparer(field, conn)
     if prepare is None:
         return default
@@ -355,7 +399,7 @@ def fast_insert(
     ids: list[int] = []
     if return_ids:
         rows = list(rows)
-        ids = reserve_ids(model, len(rows))
+        ids = _reserve(conn, model, len(rows))
     iterator = iter(rows)
     first = next(iterator, None)
     if first is None:

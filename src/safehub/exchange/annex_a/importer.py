@@ -248,12 +248,17 @@ def _write_chunk(
     if not ctx.write:
         result.count(name, "imported", len(keyed))
         return
-    links: dict[str, tuple[int, int, dict]] = {
-        key: (pk, object_id, extras)
-        for key, pk, object_id, extras in AnnexALink.objects.filter(
-            list_number=spec.number, natural_key__in=any_of(list(keyed))
-        ).values_list("natural_key", "pk", "object_id", "extras")
-    }
+    # With no links when the import began, the only keys linked are this file's, and ``seen`` has those.
+    links: dict[str, tuple[int, int, dict]] = (
+        {}
+        if AnnexALink in ctx.empty_at_start
+        else {
+            key: (pk, object_id, extras)
+            for key, pk, object_id, extras in AnnexALink.objects.filter(
+                list_number=spec.number, natural_key__in=any_of(list(keyed))
+            ).values_list("natural_key", "pk", "object_id", "extras")
+        }
+    )
     unlinked = keyed.keys() - links.keys()
     known_persons = {keyed[k][0] for k in unlinked} - ctx.new_person_ids
     # A table empty when the import began holds only this import's records, and those are linked.
@@ -326,7 +331,8 @@ def _resolve_persons(chunk: list[tuple[int, dict]], ctx: Context) -> dict[str, i
     wanted = {values["child_id"]: values for _, values in chunk if values["child_id"] not in ctx.persons}
     if not wanted:
         return ctx.persons
-    if ctx.write:
+    # With no identifiers when the import began, every child known is one this import made (in ctx.persons).
+    if ctx.write and ExternalIdentifier not in ctx.empty_at_start:
         for value, person_id, merged_into in ExternalIdentifier.objects.filter(
             system=ctx.system, value__in=any_of(list(wanted))
         ).values_list("value", "person_id", "person__merged_into_id"):
