@@ -84,8 +84,20 @@ def reserve_ids(model: type[models.Model], n: int) -> list[int]:
     assert pk is not None  # a primary key is always a concrete column
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, n])
-            return [row[0] for row in cursor.fetchall()]
+            # The sequence's name first: looked up inside the statement it was looked up for every key
+            # (100,000 keys: 0.26 s, against 0.04 s by name). One row back, not n: the range when
+            # the keys came out contiguous (no other session drew from the sequence meanwhile), else
+            # every key.
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk])
+            sequence = cursor.fetchone()[0]
+            cursor.execute(
+                "WITH k AS (SELECT nextval(%s::regclass) AS v FROM generate_series(1, %s)) "
+                "SELECT min(v), max(v), CASE WHEN max(v) - min(v) + 1 = count(*) THEN NULL "
+                "ELSE array_agg(v ORDER BY v) END FROM k",
+                [sequence, n],
+            )
+            low, high, scattered = cursor.fetchone()
+            return list(range(low, high + 1)) if scattered is None else list(scattered)
         if conn.vendor != "sqlite":
             raise NotImplementedError(f"reserve_ids does not support {conn.vendor}")
         if not conn.in_atomic_block:

@@ -24,15 +24,17 @@ import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
+from datetime import time as dt_time
+from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from safehub.core.bulk import copy_rows as _copy_rows
 from safehub.core.bulk import reserve_ids
 
 BATCH = 10_000
@@ -44,6 +46,11 @@ SQLITE_CACHE_KIB = 1024 * 1024
 # Helper threads SQLite may use to sort, as when it builds the deferred indexes at the end of an
 # import (``indexes_deferred``): one per core.
 SQLITE_SORT_THREADS = max(1, min(os.cpu_count() or 1, 8))
+# Sort memory PostgreSQL may use to build each deferred index (``indexes_deferred``), for the
+# import's transaction only.
+PG_INDEX_BUILD_MEMORY = "256MB"
+# How many calls' worth of keys the PostgreSQL writer draws from a sequence at once (``_Writer.reserve``).
+PG_KEYS_AHEAD = 8
 
 # Fields whose prepared value is the Python value itself (for ints and text, which is what an import
 # gives them): Django's preparation only checks the type.
@@ -85,10 +92,11 @@ def bulk_session() -> Iterator[None]:
       rows, keys, parameter tuples) that form no reference cycles, and the collector walks them all
       again and again as they accumulate: 13% of a 1M-row import's time (83 s with it, 73 s without,
       same machine). Memory is still freed by reference counting; the collector runs again after.
-    - On SQLite, the inserts run in a second thread (``_Writer``) while this one reads and checks
-      the next rows: SQLite lets go of Python's interpreter lock while it executes a statement, so
-      the two cores work at once. Every other query waits for the writer first, so reads still see
-      every row written before them.
+    - Inside a transaction, the inserts run in a second thread (``_Writer``) while this one reads
+      and checks the next rows: SQLite lets go of Python's interpreter lock while it executes a
+      statement, and PostgreSQL's server takes in a ``COPY`` in its own process, so the work
+      overlaps. Every other query waits for the writer first, so reads still see every row
+      written before them.
     """
     conn = _connection()
     collecting = gc.isenabled()
@@ -105,8 +113,8 @@ def bulk_session() -> Iterator[None]:
                 cursor.execute("PRAGMA threads")
                 threads_before = cursor.fetchone()[0]
                 cursor.execute(f"PRAGMA threads = {SQLITE_SORT_THREADS}")
-            if conn.in_atomic_block:  # the writer's statements belong to the caller's transaction
-                writer = _Writer(conn)
+        if conn.vendor in ("sqlite", "postgresql") and conn.in_atomic_block:
+            writer = _Writer(conn)  # its statements belong to the caller's transaction
         if writer is None:
             yield
         else:
@@ -128,10 +136,12 @@ def bulk_session() -> Iterator[None]:
 
 
 class _Writer:
-    """Run insert statements on the session's SQLite connection in a second thread, in order.
+    """Run inserts on the session's connection in a second thread, in order.
 
-    The statements are ``INSERT ... SELECT ... FROM json_each(?)``: one call into SQLite per ten
-    thousand rows, all of it executed with Python's interpreter lock released. The calling thread
+    On SQLite the statements are ``INSERT ... SELECT ... FROM json_each(?)``: one call into SQLite
+    per ten thousand rows, all of it executed with Python's interpreter lock released. On PostgreSQL
+    each is a ``COPY`` of rows already prepared, which the server stores while this process parses
+    the next rows (and the socket writes let go of the interpreter lock). The calling thread
     must not use the connection while a statement runs: ``before_query`` (an execute wrapper on the
     connection) waits for the queue to empty before any other query, and ``flush`` does the same. A
     failed statement is raised in the calling thread at the next query, submit or flush; the
@@ -140,9 +150,10 @@ class _Writer:
 
     def __init__(self, conn: BaseDatabaseWrapper) -> None:
         self.conn = conn
-        self.queue: queue.Queue[tuple[str, list] | None] = queue.Queue(maxsize=4)
+        self.queue: queue.Queue[Callable[[Any], None] | None] = queue.Queue(maxsize=4)
         self.error: BaseException | None = None
-        self.next_ids: dict[str, int] = {}
+        self.next_ids: dict[str, int] = {}  # SQLite: the next free key of each table
+        self.spare_ids: dict[str, list[int]] = {}  # PostgreSQL: keys drawn from each sequence, not yet used
         self.thread = threading.Thread(target=self._run, name="fastwrite-writer", daemon=True)
         self.thread.start()
 
@@ -155,7 +166,7 @@ class _Writer:
                     return
                 if self.error is None:
                     with self.conn.wrap_database_errors:
-                        cursor.execute(*item)
+                        item(cursor)
             except BaseException as exc:  # noqa: BLE001 - handed to the calling thread, which raises it
                 self.error = exc
             finally:
@@ -167,8 +178,13 @@ class _Writer:
             raise error
 
     def submit(self, sql: str, params: list) -> None:
+        """Queue one statement (with the DB-API's own placeholders)."""
+        self.submit_call(lambda cursor: cursor.execute(sql, params))
+
+    def submit_call(self, work: Callable[[Any], None]) -> None:
+        """Queue ``work(cursor)``, run with a DB-API cursor of the session's connection."""
         self._raise()
-        self.queue.put((sql, params))
+        self.queue.put(work)
 
     def flush(self) -> None:
         self.queue.join()
@@ -176,18 +192,28 @@ class _Writer:
 
     def before_query(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
         self.flush()
-        if sql.lstrip()[:6].upper() == "INSERT":  # keys taken outside fast_insert: ask the table again
-            self.next_ids.clear()
+        if self.conn.vendor == "sqlite" and sql.lstrip()[:6].upper() == "INSERT":
+            self.next_ids.clear()  # keys taken outside fast_insert: ask the table again
         return execute(sql, params, many, context)
 
     def reserve(self, model: type[models.Model], n: int) -> list[int]:
-        """Take ``n`` new keys: from the table once, then on from the last key this session handed out.
+        """Take ``n`` new keys, without waiting for the queued inserts on most calls (reading does).
 
-        The import holds SQLite's write lock for its whole transaction, so no other connection
-        takes keys meanwhile; any insert on this connection that does not come through here (the
-        ORM's) makes the next reservation read the table again. Reading the table first waits for
-        the queued inserts, which is what this saves on every chunk.
+        SQLite: from the table once, then on from the last key this session handed out. The import
+        holds SQLite's write lock for its whole transaction, so no other connection takes keys
+        meanwhile; any insert on this connection that does not come through here (the ORM's) makes
+        the next reservation read the table again.
+
+        PostgreSQL: from the table's sequence, eight calls' worth at a time (``PG_KEYS_AHEAD``), so
+        only every eighth call reads it. Keys drawn and not used are a gap in the numbering, as a
+        rolled-back insert leaves; the sequence never hands them out again.
         """
+        if self.conn.vendor == "postgresql":
+            pool = self.spare_ids.setdefault(model._meta.db_table, [])
+            if len(pool) < n:
+                pool.extend(reserve_ids(model, n * PG_KEYS_AHEAD - len(pool)))
+            ids, pool[:] = pool[:n], pool[n:]
+            return ids
         table = model._meta.db_table
         start = self.next_ids.get(table)
         if start is None:
@@ -242,6 +268,10 @@ def indexes_deferred(
     of the deferred indexes. Other databases: nothing changes (PostgreSQL would lock the table).
     """
     conn = _connection()
+    if conn.vendor == "postgresql" and conn.in_atomic_block:
+        with _pg_indexes_deferred(conn, tables) as names:
+            yield names
+        return
     if conn.vendor != "sqlite" or not conn.in_atomic_block:
         yield []
         return
@@ -273,6 +303,48 @@ def indexes_deferred(
         with conn.cursor() as cursor:
             for _name, sql in deferred:
                 cursor.execute(sql)
+
+
+@contextmanager
+def _pg_indexes_deferred(conn: BaseDatabaseWrapper, tables: Iterable[type[models.Model]]) -> Iterator[list[str]]:
+    """PostgreSQL's part of ``indexes_deferred``: the secondary indexes of tables empty at the start.
+
+    Dropping an index locks its table against every other transaction, readers too, until this one
+    ends; so only tables that hold no rows yet (a first load) lose theirs, and nobody is kept from
+    anything that exists. The indexes are built again with a bigger sort memory for this
+    transaction (``maintenance_work_mem``), which lets PostgreSQL sort in memory and in parallel.
+    It all happens in a savepoint: if the import fails, rolling it back brings the indexes back.
+    """
+    quote = conn.ops.quote_name
+    deferred: list[tuple[str, str]] = []
+    with transaction.atomic(using=conn.alias):
+        with conn.cursor() as cursor:
+            for model in tables:
+                table = model._meta.db_table
+                cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(table)})")  # noqa: S608 - model metadata
+                if cursor.fetchone()[0]:
+                    continue
+                cursor.execute(
+                    "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+                    " JOIN pg_class c ON c.oid = i.indexrelid"
+                    " WHERE i.indrelid = %s::regclass AND NOT i.indisunique AND NOT i.indisprimary",
+                    [quote(table)],
+                )
+                deferred += cursor.fetchall()
+            for name, _sql in deferred:
+                cursor.execute(f"DROP INDEX {quote(name)}")
+        yield [name for name, _sql in deferred]
+        with conn.cursor() as cursor:
+            if deferred:
+                # An index cannot be built while foreign-key checks wait for the commit: run them now
+                # (they read the referenced tables' primary keys, which stay), then defer again
+                # (Django's foreign keys are all initially deferred).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(f"SET LOCAL maintenance_work_mem = '{PG_INDEX_BUILD_MEMORY}'")
+            for _name, sql in deferred:
+                cursor.execute(sql)
+            if deferred:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def any_of(values: Sequence[int | str]) -> RawSQL:
@@ -356,7 +428,8 @@ def _preparer(field: models.Field, conn: BaseDatabaseWrapper) -> Callable[[Any],
 
 
 def _uuid4_hexes() -> Iterator[str]:
-    """Yield ``uuid.uuid4().hex`` values (what Django stores for a UUID outside PostgreSQL).
+    """Yield ``uuid.uuid4().hex`` values (what Django stores for a UUID outside PostgreSQL, and text
+    PostgreSQL reads as the UUID).
 
     The same randomness as ``uuid4`` (``os.urandom``), asked of the system 4,096 keys at a time: one
     ``getrandom`` call per row was 6 s of a million-row import.
@@ -373,7 +446,7 @@ def _uuid4_hexes() -> Iterator[str]:
 def _maker(field: models.Field, conn: BaseDatabaseWrapper) -> Callable[[], Any]:
     """Return a function giving a new row's prepared value of a field with a callable default."""
     default = field.default
-    if default is uuid.uuid4 and conn.vendor != "postgresql":
+    if default is uuid.uuid4:  # PostgreSQL reads a UUID's 32 hex digits as the UUID
         return _uuid4_hexes().__next__
     prepare = _preparer(field, conn)
     if prepare is None:
@@ -452,11 +525,86 @@ def fast_insert(
                 params[slot] = value
             return tuple(params)
 
-        _copy_rows(conn, model._meta.db_table, columns, map(full_row, rows_of_values))
+        all_values = list(rows_of_values)
+        sql = _copy_sql(conn, model._meta.db_table, columns)
+        work: Callable[[Any], None]
+        try:  # the rows as COPY's text, written here once: the driver would adapt value by value
+            text_template = [_copy_text(value) for value in template]
+
+            def line(values: list) -> str:
+                params = text_template.copy()
+                for slot, value in zip(varying, values):  # noqa: B905 - one value per varying slot
+                    params[slot] = _copy_text(value)
+                return "\t".join(params)
+
+            data = "".join([line(values) + "\n" for values in all_values])
+            work = lambda cursor: _copy_data(cursor, sql, data)  # noqa: E731
+        except TypeError:  # a value COPY's text is not spelt for here: the driver adapts the rows
+            prepared = list(map(full_row, all_values))
+            work = lambda cursor: _copy_prepared(cursor, sql, prepared)  # noqa: E731
+        writer = _writer_for(conn)
+        if writer is None:
+            with conn.cursor() as cursor:
+                work(cursor.cursor)
+        else:  # prepared here, sent by the writer while this thread goes on
+            writer.submit_call(work)
         return ids
     # Elsewhere only the values that differ between rows travel per row; the constants once per batch.
     _insert_json_rows(conn, model._meta.db_table, columns, template, varying, rows_of_values)
     return ids
+
+
+def _copy_sql(conn: BaseDatabaseWrapper, table: str, columns: Sequence[str]) -> str:
+    quote = conn.ops.quote_name
+    return f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _copy_text(value: Any) -> str:
+    """``value`` (prepared for PostgreSQL) as COPY's text format spells it; ``TypeError`` if not spelt here.
+
+    NULL is ``\\N``; text has its backslashes, tabs and line breaks escaped; dates and times are ISO
+    8601 (with the offset of an aware datetime); JSON (a psycopg wrapper, as Django prepares it) is
+    its encoded text. psycopg writes the same for these types.
+    """
+    if value is None:
+        return "\\N"
+    kind = type(value)
+    if kind is str:
+        return value.translate(_COPY_ESCAPES)
+    if kind is int or kind is float or kind is Decimal:
+        return str(value)
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is datetime or kind is date or kind is dt_time:
+        return value.isoformat()
+    if kind is uuid.UUID:
+        return value.hex
+    # Subclasses: choices enums (str, int), psycopg's sized integers (Int2, Int4...), as their base value.
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, str):
+        return str.translate(value, _COPY_ESCAPES)
+    from psycopg.types.json import _JsonWrapper
+
+    if isinstance(value, _JsonWrapper):
+        return value.dumps(value.obj).translate(_COPY_ESCAPES)
+    raise TypeError(f"no COPY text for {kind.__name__}")
+
+
+def _copy_data(cursor: Any, sql: str, data: str) -> None:
+    with cursor.copy(sql) as copy:  # a psycopg cursor
+        copy.write(data)
+
+
+def _copy_prepared(cursor: Any, sql: str, rows: list[tuple]) -> None:
+    with cursor.copy(sql) as copy:  # a psycopg cursor
+        for row in rows:
+            copy.write_row(row)
 
 
 def _chain_first(first: Mapping[str, Any], rest: Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
