@@ -592,7 +592,9 @@ def _copy_text(value: Any) -> str:
     from psycopg.types.json import _JsonWrapper
 
     if isinstance(value, _JsonWrapper):
-        return value.dumps(value.obj).translate(_COPY_ESCAPES)
+        encoded = (value.dumps or json.dumps)(value.obj)  # no dumps of its own: psycopg's default, json.dumps
+        text = encoded.decode() if isinstance(encoded, bytes) else str(encoded)
+        return text.translate(_COPY_ESCAPES)
     raise TypeError(f"no COPY text for {kind.__name__}")
 
 

@@ -172,6 +172,9 @@ def test_copy_text_spells_what_it_knows_and_refuses_the_rest():
     assert fastwrite._copy_text(NOW) == NOW.isoformat()
     assert fastwrite._copy_text(uuid.UUID(int=1)) == "0" * 31 + "1"
     assert fastwrite._copy_text("a\tb") == "a\\tb"
+    from psycopg.types.json import Jsonb
+
+    assert fastwrite._copy_text(Jsonb(["x", "y\tz"])) == '["x", "y\\\\tz"]'  # JSON's escape, then COPY's
     with pytest.raises(TypeError):
         fastwrite._copy_text(b"bytes")
 
