@@ -97,6 +97,11 @@ def bulk_session() -> Iterator[None]:
       statement, and PostgreSQL's server takes in a ``COPY`` in its own process, so the work
       overlaps. Every other query waits for the writer first, so reads still see every row
       written before them.
+    - On PostgreSQL, foreign keys are checked as each ``COPY`` ends instead of all at the commit
+      (``SET CONSTRAINTS ALL IMMEDIATE``; Django's foreign keys are all initially deferred, and are
+      deferred again after): the server checks one chunk while this process parses the next,
+      where at the commit nothing else would run meanwhile (1M contacts: 2.5M checks, 12 s). The
+      import writes every row after the rows it refers to.
     """
     conn = _connection()
     collecting = gc.isenabled()
@@ -118,6 +123,10 @@ def bulk_session() -> Iterator[None]:
         if writer is None:
             yield
         else:
+            checks_now = conn.vendor == "postgresql"
+            if checks_now:
+                with conn.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             _session.writer = writer
             try:
                 with conn.execute_wrapper(writer.before_query):
@@ -126,6 +135,9 @@ def bulk_session() -> Iterator[None]:
             finally:
                 _session.writer = None
                 writer.close()
+            if checks_now:  # (after a failure the transaction is rolled back, and the setting with it)
+                with conn.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     finally:
         if collecting:
             gc.enable()

@@ -305,3 +305,28 @@ def test_indexes_are_back_after_an_import_that_fails():
     with pytest.raises(RuntimeError), transaction.atomic(), fastwrite.indexes_deferred([Contact], rows=1000):
         raise RuntimeError("import failed")
     assert _indexes(Contact._meta.db_table) == before
+
+
+def test_postgresql_checks_foreign_keys_as_each_copy_ends_and_defers_them_again_after(job):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's deferred foreign keys")
+    from django.db import IntegrityError, transaction
+
+    no_such_import = job.pk + 1000
+    with pytest.raises(IntegrityError), transaction.atomic(), fastwrite.bulk_session():
+        fastwrite.fast_insert(
+            AnnexALink,
+            [{"natural_key": "k", "object_id": 1, "extras": {}}],
+            constants={"list_number": 1, "source_import_id": no_such_import},
+        )
+        writer = fastwrite._writer_for(connections["default"])
+        assert writer is not None
+        writer.flush()  # raises here, with the COPY, not at a commit the test never reaches
+
+    with transaction.atomic():
+        with fastwrite.bulk_session():
+            pass
+        point = transaction.savepoint()
+        # Deferred again: the ORM may write a row before the row it refers to, as Django allows.
+        AnnexALink.objects.create(list_number=1, natural_key="later", object_id=1, source_import_id=no_such_import)
+        transaction.savepoint_rollback(point)
