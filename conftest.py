@@ -97,3 +97,23 @@ def _fresh_match_index():
 
     reset_index()
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_sessions_at_teardown(django_db_setup, django_db_blocker):
+    """End the sessions the live server's request threads may still hold, so the test database can be dropped.
+
+    A browser keeps its HTTP connection open, and the server thread serving it keeps a database
+    session until that connection closes, which can be after the browser tests end. PostgreSQL
+    then refuses to drop the test database ("being accessed by other users"), and it is left behind.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
