@@ -7,13 +7,14 @@ table's sequence in one query and streams the rows with ``COPY``, which skips Dj
 SQL compilation: the part that dominated a region-scale seed (3M contacts). Other databases use
 ``bulk_create``. No signals are sent, as with ``bulk_create``.
 
-``reserve_ids`` and ``copy_rows`` are shared with the Annex A import's row writer
-(``exchange.annex_a.fastwrite``).
+``reserve_ids``, ``copy_sql`` and ``copy_rows_with`` are shared with the Annex A import's row
+writer (``exchange.annex_a.fastwrite``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import connection, models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -114,8 +115,18 @@ def reserve_ids(model: type[models.Model], n: int) -> list[int]:
 
 def copy_rows(conn: BaseDatabaseWrapper, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
     """Stream the rows with COPY: PostgreSQL's fastest way in, several times ``executemany``."""
+    with conn.cursor() as cursor:
+        copy_rows_with(cursor.cursor, copy_sql(conn, table, columns), rows)
+
+
+def copy_sql(conn: BaseDatabaseWrapper, table: str, columns: Sequence[str]) -> str:
+    """The ``COPY ... FROM STDIN`` statement that takes rows of these columns into the table."""
     quote = conn.ops.quote_name
-    sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-    with conn.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    return f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+
+
+def copy_rows_with(cursor: Any, sql: str, rows: Iterable[tuple]) -> None:
+    """Run ``sql`` (from ``copy_sql``) on a psycopg cursor, the driver adapting each row's values."""
+    with cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)

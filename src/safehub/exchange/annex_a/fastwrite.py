@@ -35,7 +35,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from safehub.core.bulk import reserve_ids
+from safehub.core.bulk import copy_rows_with as _copy_prepared
+from safehub.core.bulk import copy_sql, reserve_ids
 
 BATCH = 10_000
 CACHE_LIMIT = 100_000
@@ -543,7 +544,7 @@ def fast_insert(
             return tuple(params)
 
         all_values = list(rows_of_values)
-        sql = _copy_sql(conn, model._meta.db_table, columns)
+        sql = copy_sql(conn, model._meta.db_table, columns)
         work: Callable[[Any], None]
         try:  # the rows as COPY's text, written here once: the driver would adapt value by value
             text_template = [_copy_text(value) for value in template]
@@ -569,11 +570,6 @@ def fast_insert(
     # Elsewhere only the values that differ between rows travel per row; the constants once per batch.
     _insert_json_rows(conn, model._meta.db_table, columns, template, varying, rows_of_values)
     return ids
-
-
-def _copy_sql(conn: BaseDatabaseWrapper, table: str, columns: Sequence[str]) -> str:
-    quote = conn.ops.quote_name
-    return f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
@@ -618,12 +614,6 @@ def _copy_text(value: Any) -> str:
 def _copy_data(cursor: Any, sql: str, data: str) -> None:
     with cursor.copy(sql) as copy:  # a psycopg cursor
         copy.write(data)
-
-
-def _copy_prepared(cursor: Any, sql: str, rows: list[tuple]) -> None:
-    with cursor.copy(sql) as copy:  # a psycopg cursor
-        for row in rows:
-            copy.write_row(row)
 
 
 def _chain_first(first: Mapping[str, Any], rest: Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
