@@ -8,9 +8,10 @@ the database the way Django prepares it (``get_db_prep_save``), but once per dis
 Django would send them. Defaults, callable defaults and ``auto_now_add`` are applied as Django
 would. No signals are sent (as with ``bulk_create``).
 
-PostgreSQL receives the rows with ``COPY ... FROM STDIN`` (psycopg 3), every other database with
-``executemany`` in batches. When the caller needs the new primary keys, they are reserved before
-the insert (``reserve_ids``) and written with the rows, so nothing has to be read back.
+PostgreSQL receives the rows with ``COPY ... FROM STDIN`` (psycopg 3), spelt here as COPY text;
+SQLite as one ``INSERT ... SELECT ... FROM json_each`` per batch; inside ``bulk_session`` both by
+a second thread (``_Writer``). When the caller needs the new primary keys, they are reserved
+before the insert (``reserve_ids``) and written with the rows, so nothing has to be read back.
 """
 
 from __future__ import annotations
@@ -229,16 +230,12 @@ class _Writer:
                 pool.extend(reserve_ids(model, n * PG_KEYS_AHEAD - len(pool)))
             ids, pool[:] = pool[:n], pool[n:]
             return ids
+        if n == 0:
+            return []
         table = model._meta.db_table
         start = self.next_ids.get(table)
-        if start is None:
-            ids = reserve_ids(model, n)
-            start = ids[0] if ids else None
-            if start is None:
-                return ids
-        else:
-            ids = list(range(start, start + n))
-        self.next_ids[table] = start + n
+        ids = reserve_ids(model, n) if start is None else list(range(start, start + n))
+        self.next_ids[table] = ids[0] + n
         return ids
 
     def close(self) -> None:
@@ -596,9 +593,7 @@ def _copy_text(value: Any) -> str:
     if kind is uuid.UUID:
         return value.hex
     # Subclasses: choices enums (str, int), psycopg's sized integers (Int2, Int4...), as their base value.
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, int):
+    if isinstance(value, int):  # bool has no subclasses: it was caught above
         return int.__repr__(value)
     if isinstance(value, str):
         return str.translate(value, _COPY_ESCAPES)
