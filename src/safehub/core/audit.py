@@ -62,3 +62,50 @@ def record(
 
         check_bulk_read(user=actor_obj, now=event.at)
     return event
+
+
+def record_list(
+    *,
+    actor,
+    person_ids,
+    at: datetime,
+    view: str,
+    object_type: str = "people.Person",
+    reason: str = "",
+    action: str = AuditAction.VIEW,
+) -> int:
+    """Append one audit row per distinct person shown on a list, lookup, export or API page.
+
+    Lists are reads too (CONVENTIONS 18): a person named on a queue, a drill-down or a CSV is a
+    person whose data was read, so the bulk-read alert must count them exactly as it counts an
+    opened record. Rows go in with one ``bulk_create`` inside the caller's transaction; ``view``
+    names the list so the access log can say where the person was seen. Returns the row count.
+    """
+    ids = sorted({int(pid) for pid in person_ids if pid is not None})
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    if not ids:
+        return 0
+    agency_id = _agency_id(actor_obj)
+    username = getattr(actor_obj, "username", "")
+    rows = [
+        AuditEvent(
+            at=at,
+            actor=actor_obj,
+            actor_username=username,
+            agency_id=agency_id,
+            action=action,
+            object_type=object_type,
+            object_id=str(pid),
+            person_id=pid,
+            reason=reason,
+            details={"list": view},
+        )
+        for pid in ids
+    ]
+    with transaction.atomic(savepoint=False):
+        AuditEvent.objects.bulk_create(rows, batch_size=500)
+    if action == AuditAction.VIEW and actor_obj is not None:
+        from safehub.core.alerts import check_bulk_read
+
+        check_bulk_read(user=actor_obj, now=at)
+    return len(rows)
