@@ -170,15 +170,24 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SAFEHUB_MAX_UPLOAD_BYTES = env.int("SAFEHUB_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# The size is checked from the request's declared length, and again as the body streams in, before
+# any upload is read whole (core/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "safehub.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Two-factor sign-in: required for every staff user outside demo mode.
 SAFEHUB_REQUIRE_2FA = env.bool("SAFEHUB_REQUIRE_2FA", default=not DEMO_MODE)
 OTP_TOTP_ISSUER = "Safehub"
 
-# django-axes: lock an account and address after 5 failures for 30 minutes.
+# django-axes: after 5 failures in 30 minutes, lock the username (whatever address tries it) and,
+# separately, the address (whatever usernames it tries): a password-spraying address is stopped
+# even though it never repeats a username, and a targeted account is stopped from any address.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
