@@ -68,7 +68,9 @@ class ErrorReferenceMiddleware:
 
         from safehub.core.errors import BreakGlassRequired, StaleEdit
 
-        if isinstance(exception, (PermissionDenied, Http404, BreakGlassRequired, StaleEdit)):
+        if isinstance(exception, BreakGlassRequired):
+            return break_glass_response(request, exception.person_id)
+        if isinstance(exception, (PermissionDenied, Http404, StaleEdit)):
             return None
         reference = uuid.uuid4().hex[:10].upper()
         # Only the type and the reference go to the log: messages can carry personal data.
@@ -81,6 +83,27 @@ class ErrorReferenceMiddleware:
         )
         status = 503 if isinstance(exception, DatabaseError) else 500
         return error_response(reference=reference, status=status)
+
+
+def break_glass_response(request, person_id: int):
+    """Send a page that needs break-glass to the break-glass form (or a 403 for the API), never a 500.
+
+    Any view that opens a person through ``person_get_for_user`` may raise ``BreakGlassRequired``;
+    answering it here means no page (edit, print, access log, duplicates...) can forget to.
+    """
+    from django.http import JsonResponse
+    from django.urls import reverse
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Break-glass access is needed for this record."}, status=403)
+    url = reverse("people:break_glass", kwargs={"person_id": person_id})
+    target = request.get_full_path()
+    if request.method == "GET" and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        from urllib.parse import urlencode
+
+        url = f"{url}?{urlencode({'next': target})}"
+    return redirect(url)
 
 
 def error_response(*, reference: str, status: int):

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safehub.core import policy
@@ -177,11 +178,18 @@ def break_glass(request, person_id: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            target = request.POST.get("next") or request.GET.get("next") or ""
+            if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                return redirect(target)
             return redirect("people:detail", person_id=person_id)
     access = policy.person_access(request.user, person)
     if not access.may_break_glass and not access.allowed:
         raise PermissionDenied
-    return render(request, "people/break_glass.html", {"form": form, "person_id": person_id})
+    return render(
+        request,
+        "people/break_glass.html",
+        {"form": form, "person_id": person_id, "next": request.GET.get("next", "")},
+    )
 
 
 @login_required
