@@ -10,13 +10,16 @@ from safehub.casework.models import (
     AbuseCategory,
     AssessmentOutcome,
     Attendance,
+    ClosureReason,
     ExploitationLevel,
     MeetingDecision,
     MeetingReason,
+    NoteKind,
+    PrimaryNeed,
     RiskLevel,
     S47Outcome,
 )
-from safehub.core.codes import AssessmentFactor
+from safehub.core.codes import AssessmentFactor, ReferralSource
 from safehub.frontdoor.forms import GovDateTimeField
 from safehub.people.forms import GovDateField, GovForm
 
@@ -89,6 +92,11 @@ class AssessmentAuthoriseForm(GovForm):
         label="Factors identified at assessment",
     )
     outcome = forms.ChoiceField(choices=AssessmentOutcome.choices)
+    primary_need = forms.ChoiceField(
+        choices=[("", "Choose the primary need")] + [c for c in PrimaryNeed.choices if c[0] != "N0"],
+        required=False,
+        label="Primary need (CIN census)",
+    )
     summary = forms.CharField(widget=forms.Textarea, required=False, label="Summary to share with partners")
 
 
@@ -189,3 +197,58 @@ class CareLeaverForm(GovForm):
 
 class CPReviewForm(GovForm):
     held_date = GovDateField(label="Review conference held on")
+
+
+class CaseOpenForm(GovForm):
+    referral_date = GovDateField(label="Referral date")
+    source = forms.ChoiceField(choices=ReferralSource.choices, label="Referral source (CIN census)")
+
+
+class AllocateForm(GovForm):
+    team: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, required=False, label="Team")
+    worker: forms.ModelChoiceField[AbstractBaseUser] = forms.ModelChoiceField(
+        queryset=None, required=False, label="Social worker"
+    )
+    reason = forms.CharField(required=False, max_length=200, label="Reason (for a transfer)")
+
+    def __init__(self, *args, **kwargs):
+        from safehub.agencies.models import Team
+
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(agency__kind="LA_CHILDREN").select_related("agency")
+        self.fields["worker"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, membership__role=Role.SOCIAL_WORKER, membership__agency__kind="LA_CHILDREN")
+            .order_by("last_name", "first_name")
+        )
+
+
+class CaseNoteForm(GovForm):
+    kind = forms.ChoiceField(choices=NoteKind.choices, label="Type of note")
+    occurred_at = GovDateTimeField(label="When it happened")
+    present = forms.CharField(required=False, max_length=300, label="Who was present")
+    child_seen = forms.BooleanField(required=False, label="The child was seen")
+    child_seen_alone = forms.BooleanField(required=False, label="The child was seen alone")
+    child_words = forms.CharField(required=False, widget=forms.Textarea, label="The child's own words")
+    text = forms.CharField(widget=forms.Textarea, label="Note")
+
+
+class CINPlanStartForm(GovForm):
+    start_date = GovDateField(label="Plan start date")
+    review_interval_months = forms.IntegerField(min_value=1, max_value=12, initial=3, label="Review every (months)")
+    visit_interval_working_days = forms.IntegerField(
+        min_value=1, max_value=60, initial=20, label="Visit at least every (working days)"
+    )
+
+
+class CINPlanReviewForm(GovForm):
+    held_date = GovDateField(label="Review held on")
+
+
+class CINPlanEndForm(GovForm):
+    end_date = GovDateField(label="Plan ended on")
+
+
+class CaseCloseForm(GovForm):
+    closure_date = GovDateField(label="Closure date")
+    reason = forms.ChoiceField(choices=ClosureReason.choices, label="Reason for closure (CIN census)")

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from safehub.agencies.models import AgencyKind
 from safehub.casework.models import (
@@ -24,7 +25,7 @@ from safehub.casework.models import (
     TransitionPlan,
 )
 from safehub.core import audit, policy
-from safehub.core.calendar import uk_date, working_days_between
+from safehub.core.calendar import UK, uk_date, working_days_between
 from safehub.core.models import AuditAction
 from safehub.people.models import Involvement, Person
 
@@ -82,17 +83,34 @@ def meeting_page(*, view: MeetingView, now: datetime) -> dict:
 def records_needing_attention(*, user, now: datetime) -> dict:
     """Records not shared in time and shared records not yet read (for the chair and the partnership)."""
     policy.require(user, "casework.overview")
+    visible = _visible_ids(user, now)
     overdue = list(
-        StrategyMeeting.objects.filter(record_approved_at__isnull=True, record_share_due_at__lt=now)
+        StrategyMeeting.objects.filter(
+            record_approved_at__isnull=True, record_share_due_at__lt=now, person_id__in=visible
+        )
         .select_related("person", "chair")
         .order_by("record_share_due_at")[:200]
     )
     unread = list(
-        RecordShare.objects.filter(read_at__isnull=True, shared_at__lt=now - timedelta(days=1))
+        RecordShare.objects.filter(
+            read_at__isnull=True, shared_at__lt=now - timedelta(days=1), meeting__person_id__in=visible
+        )
         .select_related("meeting__person", "agency")
         .order_by("shared_at")[:200]
     )
+    with transaction.atomic():
+        audit.record_list(
+            actor=user,
+            person_ids=[m.person_id for m in overdue] + [r.meeting.person_id for r in unread],
+            at=now,
+            view="casework.records_needing_attention",
+        )
     return {"overdue": overdue, "unread": unread}
+
+
+def _visible_ids(user, now: datetime):
+    """The people this user may open, as a subquery: every casework list filters through it."""
+    return policy.persons_visible_to(user, Person.objects.all(), now=now).values("pk")
 
 
 def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict]:
@@ -100,7 +118,8 @@ def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict
     policy.require(user, "casework.overview")
     today = uk_date(now)
     horizon = today + timedelta(days=7)
-    mine = Q() if team_wide else Q(worker=user)
+    visible = _visible_ids(user, now)
+    mine = (Q() if team_wide else Q(worker=user)) & Q(person_id__in=visible)
     tasks: list[dict] = []
     for a in Assessment.objects.filter(mine, authorised_date__isnull=True, due_date__lte=horizon).select_related(
         "person"
@@ -119,7 +138,7 @@ def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict
                 "overdue": s.icpc_due_date < today,
             }
         )
-    chair_q = Q() if team_wide else Q(chair=user)
+    chair_q = (Q() if team_wide else Q(chair=user)) & Q(person_id__in=visible)
     for m in StrategyMeeting.objects.filter(
         chair_q, record_approved_at__isnull=True, record_share_due_at__isnull=False
     ).select_related("person")[:300]:
@@ -134,7 +153,9 @@ def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict
             }
         )
     if team_wide:
-        for r in CLAReview.objects.filter(held_date__isnull=True, due_date__lte=horizon).select_related("person")[:300]:
+        for r in CLAReview.objects.filter(
+            held_date__isnull=True, due_date__lte=horizon, person_id__in=visible
+        ).select_related("person")[:300]:
             tasks.append(
                 {
                     "kind": "Looked-after review due",
@@ -143,9 +164,9 @@ def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict
                     "overdue": r.due_date < today,
                 }
             )
-        for h in HealthAssessment.objects.filter(completed_date__isnull=True, due_date__lte=horizon).select_related(
-            "person"
-        )[:300]:
+        for h in HealthAssessment.objects.filter(
+            completed_date__isnull=True, due_date__lte=horizon, person_id__in=visible
+        ).select_related("person")[:300]:
             tasks.append(
                 {"kind": "Health assessment due", "person": h.person, "due": h.due_date, "overdue": h.due_date < today}
             )
@@ -154,6 +175,7 @@ def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict
             return_interview_done_at__isnull=True,
             return_interview_declined=False,
             ended_at__gte=now - timedelta(days=30),
+            person_id__in=visible,
         ).select_related("person")[:300]:
             assert e.ended_at is not None  # filtered on ended_at__isnull=False
             due = uk_date(e.ended_at + timedelta(hours=72))
@@ -161,6 +183,13 @@ def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict
                 {"kind": "Return interview due (72 hours)", "person": e.person, "due": due, "overdue": due < today}
             )
     tasks.sort(key=lambda t: (not t["overdue"], t["due"]))
+    with transaction.atomic():
+        audit.record_list(
+            actor=user,
+            person_ids=[t["person"].pk for t in tasks],
+            at=now,
+            view="casework.tasks.team" if team_wide else "casework.tasks",
+        )
     return tasks
 
 
@@ -208,9 +237,10 @@ def child_casework(*, person: Person, now: datetime) -> dict:
     }
 
 
-def transitions(*, user, as_of: date) -> list[dict]:
-    """Young people aged 16-25 known to children's services, with their transition plan (if any)."""
+def transitions(*, user, as_of: date, now: datetime | None = None) -> list[dict]:
+    """Young people aged 16-25 known to children's services that the user may open, with their transition plan."""
     policy.require(user, "casework.overview")
+    now = now or datetime.combine(as_of, datetime.min.time(), tzinfo=UK)
     youngest = as_of.replace(year=as_of.year - 16)
     oldest = as_of.replace(year=as_of.year - 26)
     known = (
@@ -220,7 +250,9 @@ def transitions(*, user, as_of: date) -> list[dict]:
         .values_list("person_id", flat=True)
         .distinct()
     )
-    people = Person.objects.filter(pk__in=known).order_by("date_of_birth")[:500]
+    people = list(
+        policy.persons_visible_to(user, Person.objects.filter(pk__in=known), now=now).order_by("date_of_birth")[:500]
+    )
     plans = {
         tp.person_id: tp
         for tp in TransitionPlan.objects.filter(person__in=people, closed_date__isnull=True).select_related(
@@ -241,6 +273,7 @@ def transitions(*, user, as_of: date) -> list[dict]:
         rows.append(
             {
                 "person": p,
+                "person_id": p.pk,
                 "age": age,
                 "turns_18": p.date_of_birth.replace(year=p.date_of_birth.year + 18)
                 if not (p.date_of_birth.month == 2 and p.date_of_birth.day == 29)
@@ -251,6 +284,8 @@ def transitions(*, user, as_of: date) -> list[dict]:
                 "needs_plan": plan is None and (age >= 17 or p.pk in adult_ids),
             }
         )
+    with transaction.atomic():
+        audit.record_list(actor=user, person_ids=[p.pk for p in people], at=now, view="casework.transitions")
     return rows
 
 
@@ -262,20 +297,28 @@ def _people_with_adult_safeguarding(person_ids: list[int]) -> set[int]:
     return set(SafeguardingConcern.objects.filter(person_id__in=person_ids).values_list("person_id", flat=True))
 
 
-def shared_with_my_agency(*, user) -> dict:
-    """Strategy records and enquiry/assessment outcomes shared with the user's agency."""
+def shared_with_my_agency(*, user, now: datetime | None = None) -> dict:
+    """Strategy records and enquiry/assessment outcomes shared with the user's agency (about children they may open)."""
     membership = policy.membership_for_user(user)
     if membership is None:
         raise PermissionDenied
-    return {
-        "records": list(
-            RecordShare.objects.filter(agency_id=membership.agency_id)
-            .select_related("meeting__person")
-            .order_by("read_at", "-shared_at")[:200]
-        ),
-        "outcomes": list(
-            CaseOutcomeShare.objects.filter(agency_id=membership.agency_id)
-            .select_related("person")
-            .order_by("read_at", "-shared_at")[:200]
-        ),
-    }
+    now = now or timezone.now()
+    visible = _visible_ids(user, now)
+    records = list(
+        RecordShare.objects.filter(agency_id=membership.agency_id, meeting__person_id__in=visible)
+        .select_related("meeting__person")
+        .order_by("read_at", "-shared_at")[:200]
+    )
+    outcomes = list(
+        CaseOutcomeShare.objects.filter(agency_id=membership.agency_id, person_id__in=visible)
+        .select_related("person")
+        .order_by("read_at", "-shared_at")[:200]
+    )
+    with transaction.atomic():
+        audit.record_list(
+            actor=user,
+            person_ids=[r.meeting.person_id for r in records] + [o.person_id for o in outcomes],
+            at=now,
+            view="casework.shared_with_us",
+        )
+    return {"records": records, "outcomes": outcomes}

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 
 from safehub.agencies.models import Agency
+from safehub.casework import case_services, rules
 from safehub.casework.models import (
     EXPLOITATION_ORDER,
     Assessment,
@@ -262,6 +263,7 @@ def section47_start(*, meeting: StrategyMeeting, by, now: datetime) -> Section47
         worker=by,
     )
     audit.record(actor=by, action=AuditAction.CREATE, subject=s47, at=now)
+    case_services.link_to_open_episode(s47, by=by, now=now)
     return s47
 
 
@@ -307,6 +309,7 @@ def section47_complete(*, s47: Section47, outcome: str, completed_date: date, by
     s47.full_clean()
     s47.save(update_fields=["outcome", "completed_date"])
     audit.record(actor=by, action=AuditAction.UPDATE, subject=s47, at=now, details={"outcome": outcome})
+    case_services.refresh_open_episode(s47.person_id, by=by, now=now)
     _share_outcome(
         person=s47.person,
         kind="SECTION_47",
@@ -357,23 +360,47 @@ def assessment_start(*, person: Person, start_date: date, by, now: datetime, ref
     assessment.full_clean()
     assessment.save()
     audit.record(actor=by, action=AuditAction.CREATE, subject=assessment, at=now)
+    case_services.link_to_open_episode(assessment, by=by, now=now)
     return assessment
 
 
 @transaction.atomic
 def assessment_authorise(
-    *, assessment: Assessment, authorised_date: date, factors: list[str], outcome: str, summary: str, by, now: datetime
+    *,
+    assessment: Assessment,
+    authorised_date: date,
+    factors: list[str],
+    outcome: str,
+    summary: str,
+    by,
+    now: datetime,
+    primary_need: str = "",
 ) -> Assessment:
-    """Complete the assessment and share its outcome with the partners involved."""
+    """Complete the assessment, record the case's primary need, and share the outcome with the partners involved.
+
+    On a case (episode) the primary need N1-N9 is required here (CIN census guide 2025-26).
+    """
     _require_person(by, assessment.person, now, "casework.record")
     unknown = [f for f in factors if f not in AssessmentFactor.values]
     if unknown:
         raise ValidationError({"factors": f"Unknown factor codes: {', '.join(unknown)}"})
+    episode = assessment.episode
+    if episode is not None:
+        if not primary_need and not episode.primary_need:
+            raise ValidationError({"primary_need": "Record the child's primary need (N1-N9) with the assessment"})
+        if primary_need:
+            error = rules.primary_need_error(primary_need, nfa=False)
+            if error:
+                raise ValidationError({"primary_need": error})
+            episode.primary_need = primary_need
+            episode.save(update_fields=["primary_need"])
     assessment.authorised_date, assessment.factors = authorised_date, list(factors)
     assessment.outcome, assessment.summary = outcome, summary.strip()
     assessment.full_clean()
     assessment.save()
     audit.record(actor=by, action=AuditAction.SIGN_OFF, subject=assessment, at=now)
+    if episode is not None:
+        case_services.episode_refresh_stage(episode=episode, by=by, now=now)
     agencies = involved_partner_agencies(assessment.person, now)
     if assessment.referral and assessment.referral.contact and assessment.referral.contact.referrer_agency_id:
         agencies.add(assessment.referral.contact.referrer_agency_id)
@@ -413,6 +440,7 @@ def cp_plan_start(
     plan.full_clean()
     plan.save()
     audit.record(actor=by, action=AuditAction.CREATE, subject=plan, at=now)
+    case_services.link_to_open_episode(plan, by=by, now=now)
     return plan
 
 
@@ -423,6 +451,7 @@ def cp_plan_end(*, plan: ChildProtectionPlan, end_date: date, reason: str, by, n
     plan.full_clean()
     plan.save(update_fields=["end_date", "end_reason"])
     audit.record(actor=by, action=AuditAction.UPDATE, subject=plan, at=now, details={"ended": str(end_date)})
+    case_services.refresh_open_episode(plan.person_id, by=by, now=now)
     return plan
 
 
@@ -560,6 +589,7 @@ def cla_start(*, person: Person, start_date: date, legal_status: str, placement:
     CLAReview.objects.create(person=person, due_date=start_date + timedelta(days=20))
     HealthAssessment.objects.create(person=person, due_date=start_date + timedelta(days=28))
     audit.record(actor=by, action=AuditAction.CREATE, subject=episode, at=now)
+    case_services.link_to_open_episode(episode, by=by, now=now)
     return episode
 
 
@@ -575,6 +605,7 @@ def cla_end(*, person: Person, end_date: date, by, now: datetime):
     episode.full_clean()
     episode.save(update_fields=["end_date"])
     audit.record(actor=by, action=AuditAction.UPDATE, subject=episode, at=now, details={"ended": str(end_date)})
+    case_services.refresh_open_episode(person.pk, by=by, now=now)
     return episode
 
 
@@ -637,8 +668,6 @@ def care_leaver_status_record(
 @transaction.atomic
 def cp_review_held(*, person: Person, held_date: date, by, now: datetime):
     """Record a child protection review conference: the first is due 3 months after the plan, then 6-monthly."""
-    from datetime import timedelta
-
     from safehub.casework.models import CPReview
 
     _require_person(by, person, now, "casework.record")
@@ -647,13 +676,16 @@ def cp_review_held(*, person: Person, held_date: date, by, now: datetime):
         raise ValidationError("This child has no open child protection plan")
     if held_date < plan.start_date:
         raise ValidationError({"held_date": "A review cannot be before the plan started"})
-    earlier = plan.reviews.filter(held_date__isnull=False).count()
     due = plan.reviews.filter(held_date__isnull=True).order_by("due_date").first()
     if due is None:
-        due = CPReview.objects.create(plan=plan, due_date=plan.start_date + timedelta(days=91))
+        last = plan.reviews.filter(held_date__isnull=False).order_by("-held_date").first()
+        due = CPReview.objects.create(
+            plan=plan, due_date=rules.cp_review_due(plan.start_date, last.held_date if last else None)
+        )
     due.held_date = held_date
     due.save(update_fields=["held_date"])
-    CPReview.objects.create(plan=plan, due_date=held_date + timedelta(days=91 if earlier == 0 else 182))
+    # Working Together 2023: the first review within 3 months of the ICPC, every later one within 6 months.
+    CPReview.objects.create(plan=plan, due_date=rules.cp_review_due(plan.start_date, held_date))
     audit.record(
         actor=by,
         action=AuditAction.UPDATE,

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safehub.agencies.models import Agency
+from safehub.casework import case_selectors, case_services, selectors, services
 from safehub.casework import forms as f
-from safehub.casework import selectors, services
 from safehub.casework.models import (
     Assessment,
     CaseOutcomeShare,
@@ -307,3 +307,127 @@ def case_outcome(request, share_id: int):
         raise Http404
     services.case_outcome_read(share=share, by=request.user, now=timezone.now())
     return render(request, "casework/case_outcome.html", {"share": share})
+
+
+# ---------------------------------------------------------------------------------------------
+# The child's case (episode) and caseloads
+# ---------------------------------------------------------------------------------------------
+
+CASE_FORMS = {
+    "open": f.CaseOpenForm,
+    "allocate": f.AllocateForm,
+    "note": f.CaseNoteForm,
+    "cin_plan_start": f.CINPlanStartForm,
+    "cin_plan_review": f.CINPlanReviewForm,
+    "cin_plan_end": f.CINPlanEndForm,
+    "close": f.CaseCloseForm,
+    # served by child_action, offered on the case page when the stage fits
+    "assessment": f.AssessmentStartForm,
+    "authorise": f.AssessmentAuthoriseForm,
+    "s47": f.S47CompleteForm,
+    "cp_review": f.CPReviewForm,
+}
+CASE_ACTION_LABELS = {
+    "open": "Open a case with a new referral",
+    "allocate": "Allocate or transfer the case",
+    "note": "Record a case note or visit",
+    "cin_plan_start": "Start a child-in-need plan",
+    "cin_plan_review": "Record a child-in-need plan review",
+    "cin_plan_end": "End the child-in-need plan",
+    "close": "Close the case",
+    "assessment": "Start an assessment",
+    "authorise": "Authorise the assessment (with the primary need)",
+    "s47": "Record the section 47 outcome",
+    "cp_review": "Record a child protection review conference",
+}
+
+
+@login_required
+def caseload_view(request):
+    scope = request.GET.get("scope", "mine")
+    if scope not in case_selectors.SCOPES:
+        scope = "mine"
+    context = case_selectors.caseload(user=request.user, now=timezone.now(), scope=scope)
+    return render(request, "casework/caseload.html", context)
+
+
+@login_required
+def case_view(request, person_id: int):
+    try:
+        person = _person(request, person_id)
+    except BreakGlassRequired:
+        return redirect("people:break_glass", person_id=person_id)
+    policy.require(request.user, "casework.overview")
+    context = case_selectors.case_page(user=request.user, person=person, now=timezone.now())
+    context["person"] = person
+    context["action_forms"] = [
+        {"name": name, "label": CASE_ACTION_LABELS[name], "form": CASE_FORMS[name](prefix=name)}
+        for name in context["actions"]
+    ]
+    return render(request, "casework/case.html", context)
+
+
+@login_required
+@require_POST
+def case_action(request, person_id: int, action: str):
+    """Run one case action; the action's service checks role and access, this view only routes the form."""
+    person = _person(request, person_id)
+    form_class = CASE_FORMS.get(action)
+    if form_class is None:
+        raise Http404
+    now, user = timezone.now(), request.user
+    form = form_class(request.POST, prefix=action)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
+        return redirect("casework:case", person_id=person_id)
+    data = form.cleaned_data
+    episode = case_services.open_episode_for(person.pk)
+    try:
+        if action == "open":
+            case_services.episode_open(
+                person=person, referral_date=data["referral_date"], source=data["source"], by=user, now=now
+            )
+        elif episode is None:
+            raise ValidationError("This child has no open case")
+        elif action == "allocate":
+            case_services.episode_allocate(episode=episode, by=user, now=now, **data)
+        elif action == "note":
+            case_services.case_note_record(episode=episode, by=user, now=now, **data)
+        elif action == "cin_plan_start":
+            case_services.cin_plan_start(episode=episode, by=user, now=now, **data)
+        elif action in ("cin_plan_review", "cin_plan_end"):
+            plan = episode.cin_plans.filter(end_date__isnull=True).first()
+            if plan is None:
+                raise ValidationError("This case has no open child-in-need plan")
+            if action == "cin_plan_review":
+                case_services.cin_plan_review(plan=plan, by=user, now=now, **data)
+            else:
+                case_services.cin_plan_end(plan=plan, by=user, now=now, **data)
+        elif action == "close":
+            case_services.episode_close(
+                episode=episode, closure_date=data["closure_date"], reason=data["reason"], by=user, now=now
+            )
+        elif action == "assessment":
+            services.assessment_start(
+                person=person, start_date=data["start_date"], referral=episode.referral, by=user, now=now
+            )
+        elif action == "authorise":
+            assessment = Assessment.objects.filter(person=person, authorised_date__isnull=True).first()
+            if assessment is None:
+                raise ValidationError("There is no open assessment")
+            services.assessment_authorise(assessment=assessment, by=user, now=now, **data)
+        elif action == "s47":
+            s47 = Section47.objects.filter(person=person, completed_date__isnull=True).first()
+            if s47 is None:
+                raise ValidationError("There is no open section 47 enquiry")
+            services.section47_complete(s47=s47, by=user, now=now, **data)
+        elif action == "cp_review":
+            services.cp_review_held(person=person, by=user, now=now, **data)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Saved")
+    return redirect("casework:case", person_id=person_id)

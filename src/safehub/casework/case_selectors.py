@@ -1,0 +1,272 @@
+"""Reads of the child's case: caseloads (worker, team, unallocated) and the case page.
+
+Every list filters people through ``policy.persons_visible_to`` and writes one audit row per child
+shown (``audit.record_list``); a row links to a case only when the user may open the child.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Min, OuterRef, Q, Subquery
+
+from safehub.casework import rules
+from safehub.casework.models import (
+    VISIT_KINDS,
+    Assessment,
+    CaseEpisode,
+    CaseNote,
+    CaseStage,
+    ChildProtectionPlan,
+    CINPlan,
+    CPReview,
+    Section47,
+)
+from safehub.core import audit, policy
+from safehub.core.calendar import uk_date
+from safehub.people.models import Person
+
+CASELOAD_LIMIT = 500
+SCOPES = ("mine", "team", "unallocated")
+
+
+def _cp_visit_days() -> int:
+    return int(getattr(settings, "SAFEHUB_TIMESCALES", {}).get("cp_visit_working_days", rules.CP_VISIT_WORKING_DAYS))
+
+
+def _annotated(qs):
+    seen_visits = CaseNote.objects.filter(episode=OuterRef("pk"), kind__in=list(VISIT_KINDS), child_seen=True)
+    return qs.annotate(
+        last_visit_at=Subquery(seen_visits.order_by().values("episode").annotate(m=Max("occurred_at")).values("m")[:1]),
+        cin_start=Subquery(
+            CINPlan.objects.filter(episode=OuterRef("pk"), end_date__isnull=True).values("start_date")[:1]
+        ),
+        cin_review=Subquery(
+            CINPlan.objects.filter(episode=OuterRef("pk"), end_date__isnull=True).values("next_review_date")[:1]
+        ),
+        cp_start=Subquery(
+            ChildProtectionPlan.objects.filter(person=OuterRef("person"), end_date__isnull=True).values("start_date")[
+                :1
+            ]
+        ),
+        cp_review=Subquery(
+            CPReview.objects.filter(
+                plan__person=OuterRef("person"), plan__end_date__isnull=True, held_date__isnull=True
+            )
+            .order_by()
+            .values("plan__person")
+            .annotate(m=Min("due_date"))
+            .values("m")[:1]
+        ),
+        assessment_due=Subquery(
+            Assessment.objects.filter(person=OuterRef("person"), authorised_date__isnull=True)
+            .order_by()
+            .values("person")
+            .annotate(m=Min("due_date"))
+            .values("m")[:1]
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Due:
+    what: str
+    due: date
+    overdue: bool
+
+
+def _dues(row, today: date) -> list[Due]:
+    """What falls due next on a case, from its dated records and the rules."""
+    dues = []
+    last_visit = uk_date(row.last_visit_at) if row.last_visit_at else None
+    since = row.cp_start if row.stage == CaseStage.CHILD_PROTECTION else row.cin_start
+    if since is not None:
+        visit = rules.visit_due(
+            stage=row.stage,
+            since=since,
+            last_visit=last_visit,
+            cin_interval_working_days=row.visit_interval_working_days,
+            cp_interval_working_days=_cp_visit_days(),
+        )
+        if visit is not None:
+            dues.append(Due("Visit", visit, visit < today))
+    if row.assessment_due:
+        dues.append(Due("Assessment", row.assessment_due, row.assessment_due < today))
+    if row.stage == CaseStage.CHILD_PROTECTION and row.cp_review:
+        dues.append(Due("Child protection review", row.cp_review, row.cp_review < today))
+    if row.cin_review:
+        dues.append(Due("Child-in-need plan review", row.cin_review, row.cin_review < today))
+    return sorted(dues, key=lambda d: d.due)
+
+
+def caseload(*, user, now: datetime, scope: str = "mine", worker_id: int | None = None) -> dict:
+    """Open cases for a worker (``mine``), the user's team (``team``) or with no worker (``unallocated``).
+
+    Rows hold plain data: child, stage, worker, team, what is due next and whether it is overdue.
+    """
+    policy.require(user, "casework.overview")
+    today = uk_date(now)
+    membership = policy.membership_for_user(user)
+    qs = CaseEpisode.objects.filter(closure_date__isnull=True)
+    if scope == "team":
+        team_id = membership.team_id if membership else None
+        qs = qs.filter(team_id=team_id) if team_id else qs.none()
+    elif scope == "unallocated":
+        qs = qs.filter(worker__isnull=True)
+    else:
+        qs = qs.filter(worker_id=worker_id or user.pk)
+    visible = policy.persons_visible_to(user, Person.objects.all(), now=now).values("pk")
+    qs = qs.filter(person_id__in=visible)
+    total = qs.count()
+    episodes = list(
+        _annotated(qs).select_related("person", "worker", "team").order_by("referral_date", "pk")[:CASELOAD_LIMIT]
+    )
+    rows, by_stage = [], {label: 0 for _, label in CaseStage.choices if _ != CaseStage.CLOSED}
+    overdue = due_soon = 0
+    for e in episodes:
+        dues = _dues(e, today)
+        next_due = dues[0] if dues else None
+        overdue += any(d.overdue for d in dues)
+        due_soon += bool(next_due and not next_due.overdue and (next_due.due - today).days <= 7)
+        by_stage[e.get_stage_display()] = by_stage.get(e.get_stage_display(), 0) + 1
+        rows.append(
+            {
+                "episode_id": e.pk,
+                "person_id": e.person_id,
+                "name": e.person.display_name if hasattr(e.person, "display_name") else str(e.person),
+                "stage": e.get_stage_display(),
+                "worker": e.worker.get_full_name() if e.worker else "",
+                "team": e.team.name if e.team else "",
+                "referral_date": e.referral_date,
+                "next_due": next_due,
+                "overdue": [d for d in dues if d.overdue],
+            }
+        )
+    with transaction.atomic():
+        audit.record_list(
+            actor=user, person_ids=[r["person_id"] for r in rows], at=now, view=f"casework.caseload.{scope}"
+        )
+    return {
+        "rows": rows,
+        "total": total,
+        "shown": len(rows),
+        "by_stage": by_stage,
+        "overdue": overdue,
+        "due_soon": due_soon,
+        "scope": scope,
+        "unallocated": CaseEpisode.objects.filter(
+            closure_date__isnull=True, worker__isnull=True, person_id__in=visible
+        ).count(),
+    }
+
+
+def case_page(*, user, person: Person, now: datetime) -> dict:
+    """The child's case: the open (or latest) episode, allocation history, plans, notes, what is due, actions.
+
+    The caller has opened the child's record through ``person_get_for_user`` (access checked and audited).
+    """
+    today = uk_date(now)
+    episodes = list(
+        CaseEpisode.objects.filter(person=person).select_related("worker", "team").order_by("-referral_date", "-pk")
+    )
+    episode = next((e for e in episodes if e.closure_date is None), episodes[0] if episodes else None)
+    if episode is None:
+        return {"episode": None, "episodes": [], "actions": ["open"] if policy.can(user, "casework.record") else []}
+    row = _annotated(CaseEpisode.objects.filter(pk=episode.pk)).get()
+    dues = _dues(row, today) if episode.closure_date is None else []
+    allocations = [
+        {
+            "team": a.team.name if a.team else "",
+            "worker": a.worker.get_full_name() if a.worker else "Unallocated",
+            "from": a.started_at,
+            "to": a.ended_at,
+            "decided_by": a.decided_by.get_full_name() or a.decided_by.username,
+            "reason": a.reason,
+        }
+        for a in episode.allocations.select_related("team", "worker", "decided_by")
+    ]
+    notes = list(episode.notes.select_related("written_by").prefetch_related("corrections__written_by")[:50])
+    cin_plans = list(episode.cin_plans.prefetch_related("reviews"))
+    open_cin = next((p for p in cin_plans if p.end_date is None), None)
+    cp_plans = list(ChildProtectionPlan.objects.filter(person=person, start_date__gte=episode.referral_date))
+    open_cp = next((p for p in cp_plans if p.end_date is None), None)
+    open_assessment = Assessment.objects.filter(person=person, authorised_date__isnull=True).first()
+    open_s47 = Section47.objects.filter(person=person, completed_date__isnull=True).first()
+    key_dates = [("Referral", episode.referral_date)]
+    for a in episode.assessments.all():
+        key_dates.append(("Assessment started", a.start_date))
+        if a.authorised_date:
+            key_dates.append(("Assessment authorised", a.authorised_date))
+    for p in cin_plans:
+        key_dates.append(("Child-in-need plan started", p.start_date))
+        if p.end_date:
+            key_dates.append(("Child-in-need plan ended", p.end_date))
+    for cp in cp_plans:
+        key_dates.append(("Child protection plan started", cp.start_date))
+        if cp.end_date:
+            key_dates.append(("Child protection plan ended", cp.end_date))
+    if episode.closure_date:
+        key_dates.append(("Closed", episode.closure_date))
+    key_dates.sort(key=lambda kd: kd[1])
+    return {
+        "episode": episode,
+        "episodes": episodes,
+        "allocations": allocations,
+        "notes": notes,
+        "cin_plans": cin_plans,
+        "open_cin_plan": open_cin,
+        "cp_plans": cp_plans,
+        "open_cp_plan": open_cp,
+        "dues": dues,
+        "key_dates": key_dates,
+        "last_visit": row.last_visit_at,
+        "actions": case_actions(
+            user=user,
+            episode=episode,
+            open_cin_plan=open_cin is not None,
+            open_cp_plan=open_cp is not None,
+            open_assessment=open_assessment is not None,
+            open_s47=open_s47 is not None,
+        ),
+        "blockers": rules.closure_blockers(
+            open_assessments=int(open_assessment is not None),
+            open_section47s=int(open_s47 is not None),
+            open_cin_plans=int(open_cin is not None),
+            open_cp_plans=int(open_cp is not None),
+            open_periods_of_care=person.cla_episodes.filter(end_date__isnull=True).count(),
+        ),
+    }
+
+
+def case_actions(
+    *, user, episode: CaseEpisode, open_cin_plan: bool, open_cp_plan: bool, open_assessment: bool, open_s47: bool
+) -> list[str]:
+    """The actions that fit the case's stage (never a fixed list of every action)."""
+    if not policy.can(user, "casework.record"):
+        return []
+    if episode.closure_date is not None:
+        return ["open"]
+    actions = ["allocate", "note"]
+    if episode.stage in (CaseStage.REFERRAL,) and not open_assessment:
+        actions.append("assessment")
+    if open_assessment:
+        actions.append("authorise")
+    if episode.stage in (CaseStage.ASSESSMENT, CaseStage.CHILD_IN_NEED) and not open_cin_plan and not open_assessment:
+        actions.append("cin_plan_start")
+    if open_cin_plan:
+        actions += ["cin_plan_review", "cin_plan_end"]
+    if open_s47:
+        actions.append("s47")
+    if open_cp_plan:
+        actions.append("cp_review")
+    if not (open_cin_plan or open_cp_plan or open_assessment or open_s47) and episode.stage != CaseStage.LOOKED_AFTER:
+        actions.append("close")
+    return actions
+
+
+def case_visible_q(user, *, now: datetime) -> Q:
+    """A filter on episodes the user may open (through their child)."""
+    return Q(person_id__in=policy.persons_visible_to(user, Person.objects.all(), now=now).values("pk"))
