@@ -10,3 +10,48 @@ def neutralise(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+class NeutralisingWriter:
+    """A ``csv.writer`` that neutralises every cell: the one writer every CSV export goes through.
+
+    Exports call ``writer(response)`` instead of ``csv.writer(response)``, so a new column can never
+    forget the defence; the test suite checks no export module builds a raw ``csv.writer``.
+    """
+
+    def __init__(self, fileobj, **kwargs) -> None:
+        import csv
+
+        self._writer = csv.writer(fileobj, **kwargs)
+
+    def writerow(self, row) -> object:
+        return self._writer.writerow([neutralise(v) for v in row])
+
+    def writerows(self, rows) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def writer(fileobj, **kwargs) -> NeutralisingWriter:
+    """Return the neutralising CSV writer for ``fileobj`` (a response, a file, a StringIO)."""
+    return NeutralisingWriter(fileobj, **kwargs)
+
+
+class NeutralisingDictWriter:
+    """``csv.DictWriter`` with every value neutralised (headers are the program's own)."""
+
+    def __init__(self, fileobj, fieldnames, **kwargs) -> None:
+        import csv
+
+        self._writer = csv.DictWriter(fileobj, fieldnames=fieldnames, **kwargs)
+        self.fieldnames = fieldnames
+
+    def writeheader(self) -> object:
+        return self._writer.writeheader()
+
+    def writerow(self, row: dict) -> object:
+        return self._writer.writerow({k: neutralise(v) for k, v in row.items()})
+
+    def writerows(self, rows) -> None:
+        for row in rows:
+            self.writerow(row)

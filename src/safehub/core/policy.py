@@ -145,7 +145,7 @@ def person_access(user, person, *, now: datetime | None = None) -> PersonAccess:
     if person.sealed:
         named = SealedAccess.objects.filter(person=person, user=user).exists()
         return PersonAccess(named, "sealed_named" if named else "sealed")
-    if membership.role in FRONT_DOOR_ROLES:
+    if membership.role in FRONT_DOOR_ROLES and _front_door_covers(membership, person, now):
         return PersonAccess(True, "front_door")
     if membership.role in {Role.ANALYST, Role.ADMINISTRATOR}:
         # They work with aggregates and the audit trail, never individual records without cause.
@@ -159,6 +159,30 @@ def person_access(user, person, *, now: datetime | None = None) -> PersonAccess:
     if _active_grant(BreakGlassGrant, user, person, now):
         return PersonAccess(True, "break_glass")
     return PersonAccess(False, "none", may_break_glass=True)
+
+
+def _adult_front_door(membership: Membership) -> bool:
+    return membership.role in FRONT_DOOR_ROLES and membership.agency.kind == AgencyKind.LA_ADULTS
+
+
+def _adult_cutoff(now: datetime):
+    """The latest date of birth of someone who is 18 today (Care Act s42 applies from 18)."""
+    today = timezone.localtime(now).date() if timezone.is_aware(now) else now.date()
+    try:
+        return today.replace(year=today.year - 18)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - 18, day=28)
+
+
+def _front_door_covers(membership: Membership, person, now: datetime) -> bool:
+    """The children's front door (MASH) sees the whole family; the adults' front door sees adults.
+
+    An adult front-door manager has no standing to open a child's record: children reach adult
+    services through an involvement (transition) or break-glass, never by role alone.
+    """
+    if not _adult_front_door(membership):
+        return True
+    return person.date_of_birth is not None and person.date_of_birth <= _adult_cutoff(now)
 
 
 def _active_grant(model, user, person, now) -> bool:
@@ -176,15 +200,47 @@ def persons_visible_to(user, qs: QuerySet, *, now: datetime | None = None) -> Qu
 
     named = SealedAccess.objects.filter(user=user).values("person_id")
     not_sealed_or_named = Q(sealed=False) | Q(pk__in=named)
-    if membership.role in FRONT_DOOR_ROLES:
-        return qs.filter(not_sealed_or_named)
     granted = BreakGlassGrant.objects.filter(user=user, expires_at__gt=now, granted_at__lte=now).values("person_id")
+    if membership.role in FRONT_DOOR_ROLES and not _adult_front_door(membership):
+        return qs.filter(not_sealed_or_named)
     if membership.role in {Role.ANALYST, Role.ADMINISTRATOR}:
         return qs.filter(pk__in=granted).filter(not_sealed_or_named)
     involved = Involvement.objects.filter(
         Q(ended_at__isnull=True) | Q(ended_at__gt=now), agency_id=membership.agency_id
     ).values("person_id")
-    return qs.filter(Q(pk__in=involved) | Q(pk__in=granted)).filter(not_sealed_or_named)
+    reach = Q(pk__in=involved) | Q(pk__in=granted)
+    if _adult_front_door(membership):
+        reach |= Q(date_of_birth__lte=_adult_cutoff(now))
+    return qs.filter(reach).filter(not_sealed_or_named)
+
+
+def person_visible_q(user, *, now: datetime | None = None, field: str = "person", unlinked: bool = True) -> Q:
+    """A filter for any queryset whose rows name a person through ``field`` (contacts, requests...).
+
+    The same rule as ``persons_visible_to``, so a queue, lookup or export built on another model
+    never shows a person the record itself would refuse. Rows not yet linked to a person (an
+    unmatched contact) pass when ``unlinked`` is true: they name no record.
+    """
+    from safehub.people.models import Person
+
+    visible = persons_visible_to(user, Person.objects.all(), now=now).values("pk")
+    q = Q(**{f"{field}__in": visible})
+    if unlinked:
+        q |= Q(**{f"{field}__isnull": True})
+    return q
+
+
+def sealed_hidden_q(user, *, field: str = "person") -> Q:
+    """A filter that drops rows about sealed people the user is not named on (for agency worklists).
+
+    Worklists addressed to an agency (information requests, notifications, shared outcomes) are
+    the agency's own legitimate relationship with the item, so they are not narrowed to records the
+    user may open; a sealed person, though, never appears anywhere but to the people named.
+    """
+    from safehub.people.models import SealedAccess
+
+    named = SealedAccess.objects.filter(user=user).values("person_id")
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__sealed": False}) | Q(**{f"{field}__in": named})
 
 
 def visible_sections(user) -> set[str]:

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import csv
 import zipfile
 from io import BytesIO
 from pathlib import Path
 
 from safehub.core.csv_safety import neutralise  # noqa: F401 - also imported from here by exchange code
+from safehub.core.csv_safety import writer as csv_writer
 
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
 
 
 def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow(header)
-        for row in rows:
-            writer.writerow([neutralise(v) for v in row])
+        writer.writerows(rows)
     return path
 
 

@@ -49,10 +49,14 @@ _RAG_RANK = Case(
 )
 
 
-def _open_contacts(*, now: datetime, status: str = "") -> QuerySet[Contact]:
-    """Open contacts in queue order, ordered by the database (the queue can hold thousands)."""
+def _open_contacts(*, user, now: datetime, status: str = "") -> QuerySet[Contact]:
+    """Open contacts in queue order, ordered by the database (the queue can hold thousands).
+
+    Contacts about a person the user may not open (a sealed child not named to them) never reach
+    the queue: the same rule as the record (CONVENTIONS 18).
+    """
     open_statuses = [s for s in ContactStatus.values if s != ContactStatus.CLOSED]
-    qs = Contact.objects.filter(status__in=open_statuses)
+    qs = Contact.objects.filter(status__in=open_statuses).filter(policy.person_visible_q(user, now=now))
     if status:
         qs = qs.filter(status=status)
     return qs.annotate(
@@ -130,7 +134,11 @@ ALERTS_CACHE_SECONDS = 60
 def mash_queue(*, user, now: datetime, include_closed_days: int = 0, status: str = "") -> list[dict]:
     """Return open contacts (the first 500), most urgent first, with overdue and threshold alerts."""
     policy.require(user, "frontdoor.queue")
-    contacts = list(_open_contacts(now=now, status=status).only(*_QUEUE_FIELDS).prefetch_related(_QUEUE_PEOPLE)[:500])
+    contacts = list(
+        _open_contacts(user=user, now=now, status=status).only(*_QUEUE_FIELDS).prefetch_related(_QUEUE_PEOPLE)[:500]
+    )
+    with transaction.atomic():
+        audit.record_list(actor=user, person_ids=[c.person_id for c in contacts], at=now, view="mash queue")
     return _queue_rows(contacts, now=now)
 
 
@@ -141,7 +149,7 @@ def mash_queue_page(*, user, now: datetime, status: str = "", page_number=None) 
     50,000 open contacts.
     """
     policy.require(user, "frontdoor.queue")
-    qs = _open_contacts(now=now, status=status)
+    qs = _open_contacts(user=user, now=now, status=status)
     figures = qs.order_by().aggregate(total=Count("id"), overdue=Count("id", filter=Q(decision_due_at__lt=now)))
     paginator = Paginator(qs.only(*_QUEUE_FIELDS).prefetch_related(_QUEUE_PEOPLE), QUEUE_PAGE_SIZE)
     paginator.__dict__["count"] = figures["total"]  # counted above with the overdue figure: one scan, not two
@@ -163,9 +171,12 @@ def mash_queue_page(*, user, now: datetime, status: str = "", page_number=None) 
         )
         alerts = qs.order_by().filter(person_id__in=Subquery(repeat)).count()
         cache.set(key, alerts, ALERTS_CACHE_SECONDS)
+    contacts = list(page.object_list)
+    with transaction.atomic():
+        audit.record_list(actor=user, person_ids=[c.person_id for c in contacts], at=now, view="mash queue")
     return {
         "page": page,
-        "rows": _queue_rows(list(page.object_list), now=now),
+        "rows": _queue_rows(contacts, now=now),
         "total": page.paginator.count,
         "overdue": overdue,
         "alerts": alerts,
@@ -176,18 +187,28 @@ def contact_get_for_user(*, user, contact_id: int, now: datetime) -> Contact:
     """Open a contact in full (front door only); the read is audited against the child."""
     policy.require(user, "frontdoor.queue")
     contact = Contact.objects.select_related("person", "referrer_agency", "created_by").get(pk=contact_id)
+    if contact.person is not None and not policy.person_access(user, contact.person, now=now).allowed:
+        # A contact about a sealed child opens only for the people named on the seal.
+        with transaction.atomic():
+            audit.record(
+                actor=user, action=AuditAction.ACCESS_DENIED, subject=contact, at=now, details={"basis": "sealed"}
+            )
+        raise PermissionDenied("You do not have access to this record")
     with transaction.atomic():
         audit.record(actor=user, action=AuditAction.VIEW, subject=contact, at=now)
     return contact
 
 
-def contact_page(*, contact: Contact, now: datetime) -> dict:
-    """Prepare the contact page's plain data."""
+def contact_page(*, user, contact: Contact, now: datetime) -> dict:
+    """Prepare the contact page's plain data; siblings the user may not open are left out."""
     siblings = list(
         Contact.objects.filter(family_ref=contact.family_ref)
         .exclude(pk=contact.pk)
-        .values("id", "child_given_name", "child_family_name", "status")
+        .filter(policy.person_visible_q(user, now=now))
+        .values("id", "child_given_name", "child_family_name", "status", "person_id")
     )
+    with transaction.atomic():
+        audit.record_list(actor=user, person_ids=[s["person_id"] for s in siblings], at=now, view="contact siblings")
     previous = []
     if contact.person_id:
         previous = list(
@@ -231,12 +252,12 @@ def contact_page(*, contact: Contact, now: datetime) -> dict:
     }
 
 
-def match_candidates(*, user, contact: Contact, limit: int = 8) -> list[dict]:
+def match_candidates(*, user, contact: Contact, now: datetime, limit: int = 8) -> list[dict]:
     """Suggest known people for an unmatched contact (name, date of birth, postcode)."""
     policy.require(user, "frontdoor.triage")
     from safehub.people.matching_service import lookup_candidates
 
-    return lookup_candidates(
+    found = lookup_candidates(
         given_name=contact.child_given_name,
         family_name=contact.child_family_name,
         date_of_birth=contact.child_date_of_birth,
@@ -244,6 +265,23 @@ def match_candidates(*, user, contact: Contact, limit: int = 8) -> list[dict]:
         postcode=contact.child_postcode,
         limit=limit,
     )
+    return candidates_visible(user=user, candidates=found, now=now, view="contact match candidates")
+
+
+def candidates_visible(*, user, candidates: list[dict], now: datetime, view: str) -> list[dict]:
+    """Keep the lookup's candidates the user may open, and audit each one shown (CONVENTIONS 18).
+
+    "Is this child already known?" must not answer yes about a sealed child: a candidate the
+    record would refuse is dropped, not shown as restricted with its name, date of birth and id.
+    """
+    ids = [c["person_id"] for c in candidates]
+    allowed = set(
+        policy.persons_visible_to(user, Person.objects.filter(pk__in=ids), now=now).values_list("pk", flat=True)
+    )
+    shown = [c for c in candidates if c["person_id"] in allowed]
+    with transaction.atomic():
+        audit.record_list(actor=user, person_ids=[c["person_id"] for c in shown], at=now, view=view)
+    return shown
 
 
 def police_timeliness(*, user, start: date, end: date) -> dict:
@@ -256,7 +294,6 @@ def police_timeliness(*, user, start: date, end: date) -> dict:
             received_at__date__lte=end,
             incident_recorded_at__isnull=False,
         )
-        .select_related("person")
         .prefetch_related("late_flags__agency")
         .order_by("-received_at")
     )
@@ -279,8 +316,8 @@ def police_timeliness(*, user, start: date, end: date) -> dict:
         rows.append(
             {
                 "id": c.pk,
+                "person_id": c.person_id,
                 "police_reference": c.police_reference,
-                "child": c.child_display_name,
                 "incident_at": c.incident_recorded_at,
                 "received_at": c.received_at,
                 "hours": round(hours, 1),

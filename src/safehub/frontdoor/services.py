@@ -482,8 +482,13 @@ def referral_create(
 
 @transaction.atomic
 def late_flag_raise(*, contact: Contact, reason: str, by, now: datetime) -> LateFlag:
-    """A partner flags a police referral as late; the police see it on their timeliness page."""
+    """A partner flags a police referral as late; the police see it on their timeliness page.
+
+    A write needs at least the read of its record: the flag is refused to anyone who could not
+    see the contact, on the contact page (the front door) or as a row of police timeliness.
+    """
     membership = policy.require(by, "frontdoor.flag_late")
+    contact_require_readable(contact=contact, by=by, now=now)
     if not contact.is_police:
         raise ValidationError("Only police referrals can be flagged as late")
     if not reason.strip():
@@ -497,6 +502,14 @@ def late_flag_raise(*, contact: Contact, reason: str, by, now: datetime) -> Late
         raise ValidationError("Your agency has already flagged this referral") from exc
     audit.record(actor=by, action=AuditAction.CREATE, subject=flag, person_id=contact.person_id, at=now)
     return flag
+
+
+def contact_require_readable(*, contact: Contact, by, now: datetime) -> None:
+    """Refuse unless the user could read this contact: its page, or its police-timeliness row."""
+    if not (policy.can(by, "frontdoor.queue") or policy.can(by, "frontdoor.police_timeliness")):
+        raise PermissionDenied("You do not have access to this contact")
+    if contact.person_id is not None and not Contact.objects.filter(policy.sealed_hidden_q(by), pk=contact.pk).exists():
+        raise PermissionDenied("You do not have access to this contact")
 
 
 @transaction.atomic

@@ -1,20 +1,21 @@
 from __future__ import annotations
 
-import csv
 import uuid
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safehub.core import policy
-from safehub.core.csv_safety import neutralise
+from safehub.core import audit, csv_safety, policy
 from safehub.core.errors import StaleEdit
+from safehub.core.models import AuditAction
 from safehub.core.viewutils import add_service_errors
 from safehub.frontdoor import selectors, services
 from safehub.frontdoor.forms import (
@@ -132,9 +133,9 @@ def queue(request):
 def contact_detail(request, contact_id: int):
     now = timezone.now()
     contact = _contact_or_404(request, contact_id)
-    context = selectors.contact_page(contact=contact, now=now)
+    context = selectors.contact_page(user=request.user, contact=contact, now=now)
     if contact.person_id is None and policy.can(request.user, "frontdoor.triage"):
-        context["candidates"] = selectors.match_candidates(user=request.user, contact=contact)
+        context["candidates"] = selectors.match_candidates(user=request.user, contact=contact, now=now)
     context.update(
         {
             "rag_form": RagForm(prefix="rag"),
@@ -283,6 +284,9 @@ def contact_flag_late(request, contact_id: int):
     return redirect("frontdoor:police_timeliness")
 
 
+TIMELINESS_PAGE_SIZE = 50
+
+
 def _period(request):
     form = PeriodForm(request.GET or None)
     today = timezone.localdate()
@@ -297,10 +301,19 @@ def _period(request):
 def police_timeliness(request):
     form, start, end = _period(request)
     data = selectors.police_timeliness(user=request.user, start=start, end=end)
+    now = timezone.now()
     if request.GET.get("format") == "csv":
+        with transaction.atomic():
+            audit.record_list(
+                actor=request.user,
+                person_ids=[r["person_id"] for r in data["rows"]],
+                at=now,
+                view="police timeliness csv",
+                action=AuditAction.EXPORT,
+            )
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="police-timeliness-{start}-{end}.csv"'
-        writer = csv.writer(response)
+        writer = csv_safety.writer(response)
         writer.writerow(
             [
                 "contact_id",
@@ -318,26 +331,33 @@ def police_timeliness(request):
             writer.writerow(
                 [
                     r["id"],
-                    neutralise(r["police_reference"]),
+                    r["police_reference"],
                     r["incident_at"].isoformat(),
                     r["received_at"].isoformat(),
                     r["hours"],
                     r["high_risk"],
                     r["limit"] or "",
                     "" if r["within"] is None else r["within"],
-                    neutralise("; ".join(f["agency"] + ": " + f["reason"] for f in r["flags"])),
+                    "; ".join(f["agency"] + ": " + f["reason"] for f in r["flags"]),
                 ]
             )
         return response
     max_week = max((w["all"] for w in data["trend"]), default=1) or 1
     for w in data["trend"]:
         w["bar"] = round(100 * w["all"] / max_week)
+    page = Paginator(data["rows"], TIMELINESS_PAGE_SIZE).get_page(request.GET.get("page"))
+    with transaction.atomic():
+        audit.record_list(
+            actor=request.user, person_ids=[r["person_id"] for r in page.object_list], at=now, view="police timeliness"
+        )
     return render(
         request,
         "frontdoor/police_timeliness.html",
         {
             "form": form,
             "data": data,
+            "page": page,
+            "page_query": f"start={start:%d/%m/%Y}&end={end:%d/%m/%Y}",
             "start": start,
             "end": end,
             "is_police": policy.role_of(request.user) == "POLICE_SAFEGUARDING_OFFICER",
@@ -507,8 +527,6 @@ def consultation_advise(request, consultation_id: int):
 @require_POST
 def match_lookup(request):
     """Ranked candidates for one child on the contact form (front door only); the lookup is audited."""
-    from safehub.core import audit
-    from safehub.core.models import AuditAction
     from safehub.people.forms import GovDateField
     from safehub.people.matching_service import lookup_candidates
 
@@ -521,17 +539,19 @@ def match_lookup(request):
         dob = None
     candidates = []
     if get("family_name") or get("given_name"):
-        candidates = lookup_candidates(
+        now = timezone.now()
+        found = lookup_candidates(
             given_name=get("given_name"),
             family_name=get("family_name"),
             date_of_birth=dob,
             sex=get("sex"),
             postcode=get("postcode"),
         )
+        candidates = selectors.candidates_visible(user=request.user, candidates=found, now=now, view="contact form")
         audit.record(
             actor=request.user,
             action=AuditAction.SEARCH,
-            at=timezone.now(),
+            at=now,
             object_type="people.Person",
             details={"results": len(candidates), "via": "contact form"},
         )

@@ -10,8 +10,9 @@ from datetime import date, datetime, timedelta
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.db import transaction
 
-from safehub.core import policy
+from safehub.core import audit, policy
 from safehub.core.calendar import financial_year
 from safehub.insight import reference
 from safehub.insight.engine import compute_measures, compute_trend, measure_definitions, measure_records
@@ -421,6 +422,9 @@ def drilldown(*, user, measure_id: str, year: str, now: datetime) -> dict:
                 "counted": row.get("numerator") if measure.aggregate == "percent" else None,
             }
         )
+    # The drill-down names children: each one shown is a read of their record (CONVENTIONS 18).
+    with transaction.atomic():
+        audit.record_list(actor=user, person_ids=names.keys(), at=now, view=f"measure drill-down {measure_id}")
     hidden_records = total - int(pc.sum(pc.is_in(records.column("person_id"),
                                                  value_set=pa.array(sorted(visible), pa.int64()))).as_py() or 0)  # fmt: skip
     return {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from functools import wraps
 from pathlib import Path
@@ -15,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safehub.core import policy
+from safehub.core import csv_safety, policy
 from safehub.core.errors import StaleEdit
 from safehub.core.viewutils import add_service_errors
 from safehub.insight import charts, selectors, services
@@ -127,7 +126,7 @@ def chart(request, name: str, fmt: str):
         raise Http404
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv_safety.writer(buffer)
         writer.writerow(["", *data.series])
         for index, label in enumerate(data.labels):
             writer.writerow([label, *(values[index] for values in data.series.values())])

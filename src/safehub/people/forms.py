@@ -95,3 +95,22 @@ class BreakGlassForm(GovForm):
         help_text="Your reason is recorded and reviewed by a manager.",
         min_length=10,
     )
+
+
+class SealForm(GovForm):
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        label="Why must this record be sealed?",
+        help_text="For example: adoption, a witness, a family at risk of being found. Kept with the seal.",
+        min_length=10,
+    )
+    named = forms.CharField(
+        required=False,
+        label="Who else may still see it",
+        help_text="Usernames, separated by commas. You are named automatically.",
+    )
+
+
+class SealChangeForm(GovForm):
+    reason = forms.CharField(widget=forms.Textarea, label="Reason", min_length=10)
+    username = forms.CharField(required=False, label="Username to add")

@@ -276,13 +276,52 @@ class AgencyInformation(models.Model):
 
 
 class SealedAccess(models.Model):
-    """A named user allowed to open a sealed record."""
+    """A named user allowed to open a sealed record, who named them and when."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="sealed_access")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "user"], name="sealed_access_unique")]
+
+
+class SealAction(models.TextChoices):
+    SEAL = "SEAL", "Sealed"
+    UNSEAL = "UNSEAL", "Unsealed"
+    NAME = "NAME", "Named a user who may still see the record"
+    UNNAME = "UNNAME", "Removed a named user"
+
+
+class SealDecision(models.Model):
+    """One decision about a record's seal: sealing, unsealing, naming or removing who may see it.
+
+    A record is sealed when knowing it exists would put someone at risk (an adopted child, a
+    witness, a family fleeing abuse, a staff member's own child): the reason and the decision
+    maker are kept with every change, append-only, so the seal's history can be reviewed.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="seal_decisions")
+    action = models.CharField(max_length=6, choices=SealAction.choices)
+    user_named = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="seal_decision_has_reason"),
+        ]
+
+    @property
+    def audit_person_id(self) -> int:
+        return self.person_id
 
 
 class BreakGlassGrant(models.Model):

@@ -13,7 +13,7 @@ from django.db.models.functions import Lower
 from safehub.core import audit, policy
 from safehub.core.errors import BreakGlassRequired
 from safehub.core.models import AuditAction, AuditEvent
-from safehub.people.models import AgencyInformation, BreakGlassGrant, Person, PersonName
+from safehub.people.models import AgencyInformation, BreakGlassGrant, Person, PersonName, SealDecision, SealedAccess
 from safehub.people.validators import normalise_nhs_number
 
 
@@ -159,26 +159,37 @@ def _current_postcodes(person_ids: list[int]) -> dict[int, str]:
     return out
 
 
-def person_detail(*, user, person: Person) -> dict:
-    """Prepare the person page's plain data (CONVENTIONS 5): details, names, addresses, relationships."""
+def person_detail(*, user, person: Person, now: datetime) -> dict:
+    """Prepare the person page's plain data (CONVENTIONS 5): details, names, addresses, relationships.
+
+    Related people go through the same rule as their own record: one the user may open is named
+    and linked; one they may not is shown by relationship only, with the way to ask for access; a
+    sealed relative the user is not named on does not appear at all (its existence is the secret).
+    """
     sections = policy.visible_sections(user)
-    relationships = [
-        {
-            "kind": r.get_kind_display(),
-            "name": r.related.display_name,
-            "id": r.related_id,
-            "dob": r.related.date_of_birth,
-        }
-        for r in person.relationships.select_related("related").all()
-    ] + [
-        {
-            "kind": f"{r.get_kind_display()} of",
-            "name": r.person.display_name,
-            "id": r.person_id,
-            "dob": r.person.date_of_birth,
-        }
-        for r in person.related_to.select_related("person").all()
+    pairs = [(r.get_kind_display(), r.related) for r in person.relationships.select_related("related").all()] + [
+        (f"{r.get_kind_display()} of", r.person) for r in person.related_to.select_related("person").all()
     ]
+    related_ids = [other.pk for _, other in pairs]
+    openable = set(
+        policy.persons_visible_to(user, Person.objects.filter(pk__in=related_ids), now=now).values_list("pk", flat=True)
+    )
+    named = set(SealedAccess.objects.filter(user=user, person_id__in=related_ids).values_list("person_id", flat=True))
+    relationships = []
+    for kind, other in pairs:
+        if other.sealed and other.pk not in named:
+            continue
+        if other.pk in openable:
+            relationships.append({"kind": kind, "name": other.display_name, "id": other.pk, "dob": other.date_of_birth})
+        else:
+            relationships.append({"kind": kind, "name": "", "id": other.pk, "dob": None, "restricted": True})
+    with transaction.atomic():
+        audit.record_list(
+            actor=user,
+            person_ids=[r["id"] for r in relationships if not r.get("restricted")],
+            at=now,
+            view="relationships",
+        )
     info = [
         {"agency": i.agency.name, "section": i.get_section_display(), "summary": i.summary, "at": i.recorded_at}
         for i in AgencyInformation.objects.filter(person=person, section__in=sections).select_related("agency")
@@ -221,3 +232,23 @@ def break_glass_for_review(*, user) -> QuerySet[BreakGlassGrant]:
     return BreakGlassGrant.objects.select_related("user", "person", "reviewed_by").order_by(
         "reviewed_at", "-granted_at"
     )
+
+
+def seal_page(*, user, person: Person, now: datetime) -> dict:
+    """The seal page's data: state, who is named, the decisions so far. Looking is audited."""
+    policy.require(user, "people.seal", person)
+    with transaction.atomic():
+        audit.record(actor=user, action=AuditAction.VIEW, subject=person, at=now, details={"page": "seal"})
+    return {
+        "person": person,
+        "named": [
+            {"user_id": a.user_id, "name": a.user.get_full_name() or a.user.username, "username": a.user.username,
+             "since": a.granted_at, "by": (a.granted_by.get_full_name() or a.granted_by.username) if a.granted_by else ""}
+            for a in SealedAccess.objects.filter(person=person).select_related("user", "granted_by").order_by("user__username")
+        ],
+        "history": [
+            {"action": d.get_action_display(), "user": d.user_named.username if d.user_named else "",
+             "reason": d.reason, "by": d.decided_by.get_full_name() or d.decided_by.username, "at": d.decided_at}
+            for d in SealDecision.objects.filter(person=person).select_related("user_named", "decided_by")
+        ],
+    }  # fmt: skip

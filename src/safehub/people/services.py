@@ -21,6 +21,9 @@ from safehub.people.models import (
     Person,
     PersonName,
     Relationship,
+    SealAction,
+    SealDecision,
+    SealedAccess,
 )
 
 PERSON_FIELDS = (
@@ -249,3 +252,142 @@ def break_glass_review(*, grant: BreakGlassGrant, by, outcome: str, note: str, n
         details={"review": outcome},
     )
     return grant
+
+
+# ------------------------------------------------------------------------------------------ seals
+
+
+def _seal_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise ValidationError({"reason": "Say why (at least 10 characters): the reason is kept with the seal"})
+    return reason
+
+
+def _require_seal_manager(by, person: Person, now: datetime) -> None:
+    """Seals are managed by a manager who may open the record now (once sealed: a named user)."""
+    policy.require(by, "people.seal", person)
+    if not policy.person_access(by, person, now=now).allowed:
+        raise PermissionDenied("Only someone who may open this record can change its seal")
+
+
+def _users_by_username(usernames: list[str]) -> list:
+    from django.contrib.auth import get_user_model
+
+    wanted = sorted({u.strip() for u in usernames if u and u.strip()})
+    found = {u.username: u for u in get_user_model().objects.filter(username__in=wanted, is_active=True)}
+    missing = [u for u in wanted if u not in found]
+    if missing:
+        raise ValidationError({"named": f"No active user called {', '.join(missing)}"})
+    return [found[u] for u in wanted]
+
+
+@transaction.atomic
+def person_seal(*, person: Person, by, reason: str, named: list[str], now: datetime) -> Person:
+    """Seal a record: from now on only the named users (and whoever sealed it) see that it exists.
+
+    A sealed person leaves every list, lookup, queue, search and export of everyone else
+    (``policy.persons_visible_to``); break-glass cannot open it. The decision, its reason and the
+    names are kept (``SealDecision``) and audited in the same transaction.
+    """
+    _require_seal_manager(by, person, now)
+    reason = _seal_reason(reason)
+    if person.sealed:
+        raise ValidationError("This record is already sealed")
+    users = _users_by_username(named)
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    locked.sealed = True
+    locked.version = F("version") + 1
+    locked.save(update_fields=["sealed", "version", "updated_at"])
+    SealDecision.objects.create(person=person, action=SealAction.SEAL, reason=reason, decided_by=by, decided_at=now)
+    for user in [by, *[u for u in users if u.pk != by.pk]]:
+        _name_on_seal(person=person, user=user, by=by, reason=reason, now=now, record_decision=user.pk != by.pk)
+    audit.record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        subject=person,
+        at=now,
+        reason=reason,
+        details={"seal": "sealed", "named": sorted(u.username for u in users)},
+        flagged=True,
+    )
+    person.refresh_from_db()
+    return person
+
+
+def _name_on_seal(*, person: Person, user, by, reason: str, now: datetime, record_decision: bool) -> None:
+    _, created = SealedAccess.objects.get_or_create(
+        person=person, user=user, defaults={"granted_by": by, "granted_at": now}
+    )
+    if created and record_decision:
+        SealDecision.objects.create(
+            person=person, action=SealAction.NAME, user_named=user, reason=reason, decided_by=by, decided_at=now
+        )
+
+
+@transaction.atomic
+def person_unseal(*, person: Person, by, reason: str, now: datetime) -> Person:
+    """Lift a seal: the record follows the ordinary access rules again; the named list is kept as history."""
+    _require_seal_manager(by, person, now)
+    reason = _seal_reason(reason)
+    if not person.sealed:
+        raise ValidationError("This record is not sealed")
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    locked.sealed = False
+    locked.version = F("version") + 1
+    locked.save(update_fields=["sealed", "version", "updated_at"])
+    SealedAccess.objects.filter(person=person).delete()
+    SealDecision.objects.create(person=person, action=SealAction.UNSEAL, reason=reason, decided_by=by, decided_at=now)
+    audit.record(
+        actor=by, action=AuditAction.UPDATE, subject=person, at=now, reason=reason, details={"seal": "unsealed"}
+    )
+    person.refresh_from_db()
+    return person
+
+
+@transaction.atomic
+def seal_name_user(*, person: Person, username: str, by, reason: str, now: datetime) -> SealedAccess:
+    """Name one more user who may see a sealed record."""
+    _require_seal_manager(by, person, now)
+    reason = _seal_reason(reason)
+    if not person.sealed:
+        raise ValidationError("Only a sealed record has named users")
+    (user,) = _users_by_username([username]) if username.strip() else (None,)
+    if user is None:
+        raise ValidationError({"named": "Give the username to add"})
+    if SealedAccess.objects.filter(person=person, user=user).exists():
+        raise ValidationError({"named": f"{user.username} is already named"})
+    _name_on_seal(person=person, user=user, by=by, reason=reason, now=now, record_decision=True)
+    audit.record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        subject=person,
+        at=now,
+        reason=reason,
+        details={"seal_named": user.username},
+    )
+    return SealedAccess.objects.get(person=person, user=user)
+
+
+@transaction.atomic
+def seal_remove_user(*, person: Person, user_id: int, by, reason: str, now: datetime) -> None:
+    """Remove a named user from a sealed record (never the last one: someone must be able to manage it)."""
+    _require_seal_manager(by, person, now)
+    reason = _seal_reason(reason)
+    access = SealedAccess.objects.filter(person=person, user_id=user_id).select_related("user").first()
+    if access is None:
+        raise ValidationError("That user is not named on this seal")
+    if SealedAccess.objects.filter(person=person).count() <= 1:
+        raise ValidationError("Name someone else first: a sealed record must keep at least one named user")
+    access.delete()
+    SealDecision.objects.create(
+        person=person, action=SealAction.UNNAME, user_named=access.user, reason=reason, decided_by=by, decided_at=now
+    )
+    audit.record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        subject=person,
+        at=now,
+        reason=reason,
+        details={"seal_unnamed": access.user.username},
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:person_id>/relationships/new/", views.relationship_add, name="relationship_add"),
     path("<int:person_id>/break-glass/", views.break_glass, name="break_glass"),
     path("<int:person_id>/access-log/", views.access_log, name="access_log"),
+    path("<int:person_id>/seal/", views.seal, name="seal"),
     path("break-glass/<int:grant_id>/review/", views.break_glass_review, name="break_glass_review"),
     path("duplicates/", views.duplicates, name="duplicates"),
     path("duplicates/<int:candidate_id>/decide/", views.duplicate_decide, name="duplicate_decide"),

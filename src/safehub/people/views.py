@@ -14,7 +14,15 @@ from safehub.core.chronology import person_chronology
 from safehub.core.errors import BreakGlassRequired, StaleEdit
 from safehub.core.viewutils import add_service_errors
 from safehub.people import selectors, services
-from safehub.people.forms import AddressForm, BreakGlassForm, PersonForm, PersonSearchForm, RelationshipForm
+from safehub.people.forms import (
+    AddressForm,
+    BreakGlassForm,
+    PersonForm,
+    PersonSearchForm,
+    RelationshipForm,
+    SealChangeForm,
+    SealForm,
+)
 from safehub.people.models import BreakGlassGrant, Person
 
 
@@ -52,13 +60,14 @@ def detail(request, person_id: int):
     except BreakGlassRequired:
         return redirect("people:break_glass", person_id=person_id)
     categories = set(request.GET.getlist("category"))
-    context = selectors.person_detail(user=request.user, person=person)
+    context = selectors.person_detail(user=request.user, person=person, now=timezone.now())
     all_events = person_chronology(person=person, user=request.user)
     context["chronology"] = [e for e in all_events if not categories or e.category in categories]
     context["categories"] = sorted({e.category for e in all_events})
     context["selected_categories"] = categories
     context["can_edit"] = policy.can(request.user, "people.edit")
     context["can_view_log"] = policy.can(request.user, "people.view_access_log")
+    context["can_seal"] = policy.can(request.user, "people.seal", person)
     context["can_casework"] = policy.can(request.user, "casework.overview")
     context["can_adult_concern"] = policy.can(request.user, "adults.concern_create") and (
         person.date_of_birth is not None and (person.age_on(timezone.localdate()) or 0) >= 18
@@ -197,6 +206,54 @@ def access_log(request, person_id: int):
     person = _open(request, person_id, reason="access log")
     events = selectors.person_access_log(user=request.user, person=person, now=timezone.now())
     return render(request, "people/access_log.html", {"person": person, "events": events})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def seal(request, person_id: int):
+    """Seal or unseal a record, and say who may still see it (managers who may open the record)."""
+    person = _open(request, person_id, reason="seal")
+    policy.require(request.user, "people.seal", person)
+    now = timezone.now()
+    action = request.POST.get("action", "")
+    seal_form = SealForm(request.POST if action == "seal" else None, prefix="seal")
+    change_form = SealChangeForm(request.POST if action in {"unseal", "name", "unname"} else None, prefix="change")
+    if request.method == "POST":
+        try:
+            if action == "seal" and seal_form.is_valid():
+                services.person_seal(
+                    person=person,
+                    by=request.user,
+                    reason=seal_form.cleaned_data["reason"],
+                    named=seal_form.cleaned_data["named"].split(","),
+                    now=now,
+                )
+                messages.success(request, "Record sealed: only the people named can see it exists")
+                return redirect("people:seal", person_id=person.pk)
+            if action in {"unseal", "name", "unname"} and change_form.is_valid():
+                reason = change_form.cleaned_data["reason"]
+                if action == "unseal":
+                    services.person_unseal(person=person, by=request.user, reason=reason, now=now)
+                    messages.success(request, "Seal lifted: the ordinary access rules apply again")
+                elif action == "name":
+                    services.seal_name_user(
+                        person=person, username=change_form.cleaned_data["username"], by=request.user,
+                        reason=reason, now=now,
+                    )  # fmt: skip
+                    messages.success(request, "User named on the seal")
+                else:
+                    services.seal_remove_user(
+                        person=person, user_id=int(request.POST.get("user_id") or 0), by=request.user,
+                        reason=reason, now=now,
+                    )  # fmt: skip
+                    messages.success(request, "User removed from the seal")
+                return redirect("people:seal", person_id=person.pk)
+        except ValidationError as exc:
+            add_service_errors(seal_form if action == "seal" else change_form, exc)
+        except ValueError:
+            change_form.add_error(None, "Choose a named user")
+    context = selectors.seal_page(user=request.user, person=person, now=now)
+    return render(request, "people/seal.html", {**context, "seal_form": seal_form, "change_form": change_form})
 
 
 @login_required

@@ -100,9 +100,9 @@ def test_health_and_police_sections_stay_in_their_class(mash_worker, nurse, poli
     )
     for agency in (hospital, police):
         Involvement.objects.create(person=child, agency=agency, kind="PROFESSIONAL", started_at=now)
-    health_view = selectors.person_detail(user=nurse, person=child)
-    police_view = selectors.person_detail(user=police_officer, person=child)
-    front_view = selectors.person_detail(user=mash_worker, person=child)
+    health_view = selectors.person_detail(user=nurse, person=child, now=now)
+    police_view = selectors.person_detail(user=police_officer, person=child, now=now)
+    front_view = selectors.person_detail(user=mash_worker, person=child, now=now)
     assert [i["summary"] for i in health_view["agency_information"]] == ["Clinical note"]
     assert [i["summary"] for i in police_view["agency_information"]] == ["Intelligence"]
     assert front_view["agency_information"] == [] and front_view["hidden_sections"] == 2
