@@ -15,3 +15,10 @@ class StaleEdit(Exception):
     def __init__(self, current_version: int):
         super().__init__("someone changed this record since you opened it")
         self.current_version = current_version
+
+
+class IdempotencyConflict(Exception):
+    """An idempotency key was reused for a request that is not the one it first named."""
+
+    def __init__(self) -> None:
+        super().__init__("this Idempotency-Key was already used for a different request")

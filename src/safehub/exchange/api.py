@@ -11,6 +11,7 @@ from datetime import UTC
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
@@ -21,6 +22,8 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from safehub.core import audit, policy
+from safehub.core.errors import IdempotencyConflict
 from safehub.exchange import selectors, serializers, services
 from safehub.exchange.models import ApiToken, Scope, WebhookSubscription
 from safehub.frontdoor import services as frontdoor_services
@@ -109,6 +112,7 @@ class ContactCreateView(AgencyView):
             200: serializers.ContactOutSerializer(many=True),
             400: serializers.ErrorSerializer,
             403: serializers.ErrorSerializer,
+            422: serializers.ErrorSerializer,
         },
     )
     def post(self, request):
@@ -124,6 +128,8 @@ class ContactCreateView(AgencyView):
             )
         except ValidationError as exc:
             return Response(_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        except IdempotencyConflict as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
         body = serializers.ContactOutSerializer(contacts, many=True).data
@@ -137,15 +143,22 @@ class OutcomeListView(AgencyView):
     serializer_class = serializers.OutcomeOutSerializer
 
     def get_queryset(self):
-        return selectors.outcomes_for_agency_api(agency_id=self.agency_id, since=_since(self.request))
+        return selectors.outcomes_for_agency_api(agency_id=self.agency_id, since=_since(self.request)).filter(
+            policy.sealed_hidden_q(self.request.user, field="contact__person")
+        )
 
     @extend_schema(parameters=[SINCE])
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         now = timezone.now()
-        for share in page:
-            if share.read_at is None:
-                frontdoor_services.outcome_share_read(share=share, by=request.user, now=now)
+        with transaction.atomic():
+            for share in page:
+                if share.read_at is None:
+                    frontdoor_services.outcome_share_read(share=share, by=request.user, now=now)
+            # Every read is audited, not only the first (the receipt): later reads are reads too.
+            audit.record_list(
+                actor=request.user, person_ids=[s.contact.person_id for s in page], at=now, view="api outcomes"
+            )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -156,11 +169,17 @@ class NotificationListView(AgencyView):
     serializer_class = serializers.NotificationOutSerializer
 
     def get_queryset(self):
-        return selectors.notifications_for_agency_api(agency_id=self.agency_id, since=_since(self.request))
+        return selectors.notifications_for_agency_api(agency_id=self.agency_id, since=_since(self.request)).filter(
+            policy.sealed_hidden_q(self.request.user)
+        )
 
     @extend_schema(parameters=[SINCE])
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
+        with transaction.atomic():
+            audit.record_list(
+                actor=request.user, person_ids=[n.person_id for n in page], at=timezone.now(), view="api notifications"
+            )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

@@ -47,6 +47,8 @@ from safehub.exchange.models import (
     WebhookSubscription,
 )
 from safehub.exchange.safety import sniff_upload, write_csv
+from safehub.exchange.webhook_targets import WebhookTargetRefused, webhook_target_check
+from safehub.exchange.webhook_targets import opener as webhook_opener
 
 ERROR_HEADER = ["list", "row", "column", "value", "message"]
 WEBHOOK_MAX_ATTEMPTS = 5
@@ -396,13 +398,15 @@ def webhook_subscribe(
     *, agency: Agency, url: str, events: list[str], by, now: datetime
 ) -> tuple[WebhookSubscription, str]:
     """Subscribe an agency system's URL to events; return the subscription and its signing secret."""
-    if by is not None and policy.agency_id_of(by) != agency.pk:
+    if policy.agency_id_of(by) != agency.pk:
         raise PermissionDenied("Subscriptions are for your own agency")
     unknown = [e for e in events if e not in WebhookEvent.values]
     if unknown or not events:
         raise ValidationError({"events": f"Choose events from: {', '.join(WebhookEvent.values)}"})
-    if not (url.startswith("https://") or (settings.DEBUG or settings.DEMO_MODE or _is_local(url))):
-        raise ValidationError({"url": "Webhook URLs must use https"})
+    try:
+        url = webhook_target_check(url)
+    except WebhookTargetRefused as exc:
+        raise ValidationError({"url": str(exc)}) from exc
     secret = WebhookSubscription.new_secret()
     subscription = WebhookSubscription(
         agency=agency, url=url, secret=secret, events=sorted(set(events)), created_by=by, created_at=now
@@ -413,10 +417,6 @@ def webhook_subscribe(
         actor=by, action=AuditAction.CREATE, subject=subscription, at=now, details={"events": subscription.events}
     )
     return subscription, secret
-
-
-def _is_local(url: str) -> bool:
-    return url.startswith(("http://127.0.0.1:", "http://localhost:"))
 
 
 def webhook_event_emit(*, agency_id: int, event: str, payload: dict, now: datetime) -> list[WebhookDelivery]:
@@ -481,9 +481,13 @@ def webhook_delivery_attempt(*, delivery: WebhookDelivery, now: datetime) -> Web
     )
     delivery.attempts += 1
     try:
-        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310 - as above
+        # Checked again before each attempt: the host may have been re-pointed since it was registered.
+        webhook_target_check(subscription.url)
+        with webhook_opener().open(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
             delivery.last_response_code = response.status
         delivery.status, delivery.delivered_at, delivery.last_error = DeliveryStatus.DELIVERED, now, ""
+    except WebhookTargetRefused as exc:
+        delivery.last_error = str(exc)[:300]
     except urllib.error.HTTPError as exc:
         delivery.last_response_code, delivery.last_error = exc.code, f"HTTP {exc.code}"
     except (urllib.error.URLError, OSError, TimeoutError) as exc:

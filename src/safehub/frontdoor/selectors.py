@@ -347,15 +347,22 @@ def police_timeliness(*, user, start: date, end: date) -> dict:
     }
 
 
-def information_queue(*, user, now: datetime) -> list[dict]:
-    """The requests sent to the user's agency that still need an answer, most urgent first."""
+def information_queue(*, user, now: datetime, page_number=None) -> dict:
+    """The requests sent to the user's agency that still need an answer, most urgent first (paged)."""
     membership = policy.require(user, "frontdoor.health_request_answer")
     qs = (
         InformationRequest.objects.filter(agency=membership.agency, answered_at__isnull=True)
+        .filter(policy.sealed_hidden_q(user, field="contact__person"))
         .select_related("contact", "requested_by")
-        .order_by("due_at")
+        .order_by("due_at", "pk")
     )
-    return [
+    page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(page_number)
+    requests = list(page.object_list)
+    with transaction.atomic():
+        audit.record_list(
+            actor=user, person_ids=[r.contact.person_id for r in requests], at=now, view="information requests"
+        )
+    rows = [
         {
             "id": r.pk,
             "child": r.contact.child_display_name,
@@ -366,8 +373,9 @@ def information_queue(*, user, now: datetime) -> list[dict]:
             "due_at": r.due_at,
             "overdue": r.due_at < now,
         }
-        for r in qs[:300]
+        for r in requests
     ]
+    return {"rows": rows, "page": page, "total": page.paginator.count}
 
 
 def information_capacity(*, agency_id: int | None, user, start: date, end: date, now: datetime) -> dict:
@@ -425,9 +433,16 @@ def information_capacity(*, agency_id: int | None, user, start: date, end: date,
 
 def notifications_for_setting(*, user, now: datetime) -> list[dict]:
     membership = policy.require(user, "frontdoor.notification_acknowledge")
-    qs = EducationNotification.objects.filter(setting=membership.agency).select_related("person")
+    qs = (
+        EducationNotification.objects.filter(setting=membership.agency)
+        .filter(policy.sealed_hidden_q(user))
+        .select_related("person")
+    )
+    shown = list(qs.order_by("acknowledged_at", "-incident_at")[:200])
+    with transaction.atomic():
+        audit.record_list(actor=user, person_ids=[n.person_id for n in shown], at=now, view="notifications")
     rows = []
-    for n in qs.order_by("acknowledged_at", "-incident_at")[:200]:
+    for n in shown:
         rows.append(
             {
                 "id": n.pk,
@@ -479,14 +494,17 @@ def models_F(name):  # noqa: N802 - local alias keeps the query above readable
     return F(name)
 
 
-def outcomes_for_agency(*, user) -> list[dict]:
+def outcomes_for_agency(*, user, now: datetime) -> list[dict]:
     """Decisions shared with the user's agency (the outcome, not the whole record)."""
     membership = policy.require(user, "frontdoor.outcomes")
-    shares = (
+    shares = list(
         OutcomeShare.objects.filter(agency=membership.agency)
+        .filter(policy.sealed_hidden_q(user, field="contact__person"))
         .select_related("contact__decision", "read_by")
         .order_by("read_at", "-shared_at")[:300]
     )
+    with transaction.atomic():
+        audit.record_list(actor=user, person_ids=[s.contact.person_id for s in shares], at=now, view="outcomes")
     return [
         {
             "id": s.pk,

@@ -20,7 +20,7 @@ from safehub.core.calendar import (
     uk_date,
 )
 from safehub.core.codes import AssessmentFactor, ReferralSource
-from safehub.core.errors import StaleEdit
+from safehub.core.errors import IdempotencyConflict, StaleEdit
 from safehub.core.models import AuditAction
 from safehub.frontdoor.models import (
     REFERRAL_OUTCOMES,
@@ -116,10 +116,11 @@ def contact_record(
 ) -> list[Contact]:
     """Record a contact about one or more children (siblings together), from any agency or the public."""
     membership = policy.require(by, "frontdoor.contact_create")
+    request = {"children": children, "source": source, "received_at": received_at, "summary": summary}
     if idempotency_key:
         existing = list(Contact.objects.filter(idempotency_key=idempotency_key, created_by=by).order_by("pk"))
         if existing:
-            return existing
+            return _repeat_of(existing, **request)
     errors = _validate_children(children, by, now)
     if source not in ReferralSource.values:
         errors["source"] = ["Choose who the contact is from"]
@@ -178,8 +179,31 @@ def contact_record(
     except IntegrityError:
         existing = list(Contact.objects.filter(idempotency_key=idempotency_key, created_by=by).order_by("pk"))
         if idempotency_key and existing:
-            return existing
+            return _repeat_of(existing, **request)
         raise
+
+
+def _repeat_of(
+    existing: list[Contact], *, children: list[ChildEntry], source: str, received_at: datetime, summary: str
+) -> list[Contact]:
+    """Return the contacts first made under an idempotency key, if this request is the same one.
+
+    A key names one request: reused with a different body (other children, source, time or
+    concern), answering with the first contacts would silently lose the second referral, so it is
+    refused (``IdempotencyConflict``; the API answers 422).
+    """
+    first = existing[0]
+    asked = sorted((c.given_name.strip().lower(), c.family_name.strip().lower(), c.date_of_birth) for c in children)
+    made = sorted((c.child_given_name.lower(), c.child_family_name.lower(), c.child_date_of_birth) for c in existing)
+    same = (
+        asked == made
+        and first.source == source
+        and first.summary == summary.strip()
+        and abs((first.received_at - received_at).total_seconds()) < 1
+    )
+    if not same:
+        raise IdempotencyConflict()
+    return existing
 
 
 def _contacts_create(*, by, now: datetime, children: list[ChildEntry], referrer_agency, fields: dict) -> list[Contact]:

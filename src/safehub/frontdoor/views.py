@@ -388,7 +388,7 @@ def health_queue(request):
         request,
         "frontdoor/health_queue.html",
         {
-            "rows": selectors.information_queue(user=request.user, now=now),
+            "queue": selectors.information_queue(user=request.user, now=now, page_number=request.GET.get("page")),
             "capacity": selectors.information_capacity(
                 agency_id=membership.agency_id, user=request.user, start=start, end=end, now=now
             ),
@@ -448,7 +448,11 @@ def notification_acknowledge(request, notification_id: int):
 
 @login_required
 def outcomes(request):
-    return render(request, "frontdoor/outcomes.html", {"rows": selectors.outcomes_for_agency(user=request.user)})
+    return render(
+        request,
+        "frontdoor/outcomes.html",
+        {"rows": selectors.outcomes_for_agency(user=request.user, now=timezone.now())},
+    )
 
 
 @login_required

@@ -128,6 +128,8 @@ def person_search(
             object_type="people.Person",
             details={"results": len(people) + len(restricted)},
         )
+        # Each person named in the results is a read (their name, date of birth and postcode).
+        audit.record_list(actor=user, person_ids=[p.pk for p in people], at=now, view="search results")
     postcodes = _current_postcodes([p.pk for p in people])
     out = [
         SearchResult(

@@ -16,6 +16,12 @@ from safehub.frontdoor.models import Contact, OutcomeShare
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _loopback_receiver_allowed(settings):
+    # The receiver below listens on 127.0.0.1 over plain http; only tests admit that.
+    settings.SAFEHUB_WEBHOOK_ALLOW_LOOPBACK = True
+
+
 @pytest.fixture
 def receiver():
     """A local HTTP server on 127.0.0.1 that fails the first request, then records the rest."""
