@@ -11,64 +11,55 @@ from __future__ import annotations
 import csv
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from safehub.insight import charts, reference, selectors
+from safehub.insight import charts, reference, report_sections, selectors
 from safehub.insight.engine.measures import MEASURES_BY_ID
+from safehub.insight.report_cells import (  # noqa: F401 - names the report's callers and tests use
+    SOURCE_MARKS,
+    SOURCE_NOTES,
+    SOURCE_PART,
+    SOURCE_PUBLISHED,
+    SOURCE_RECORDS,
+    Cell,
+    Chart,
+    Table,
+)
+from safehub.partnership import yearly
+from safehub.partnership.models import ReviewStage
 
 Progress = Callable[[int, str], None] | None
 
-SOURCE_RECORDS = "records"
-SOURCE_PART = "records (part year)"
-SOURCE_PUBLISHED = "published"
-SOURCE_NOTES = {
-    SOURCE_RECORDS: "Computed from Safehub's records for the whole year.",
-    SOURCE_PART: "Computed from Safehub's records, which cover only part of this year.",
-    SOURCE_PUBLISHED: "From the partnership's published yearly report (records do not cover this year).",
-}
-SOURCE_MARKS = {SOURCE_RECORDS: "R", SOURCE_PART: "P", SOURCE_PUBLISHED: "Pub"}
-
-
-@dataclass
-class Cell:
-    value: int | float | None
-    source: str
-    unit: str = "count"
-
-    @property
-    def shown(self) -> str:
-        if self.value is None:
-            return "–"
-        if self.unit == "percent" or isinstance(self.value, float):
-            return f"{self.value:,.1f}" if not float(self.value).is_integer() or self.unit == "percent" else \
-                f"{int(self.value):,}"  # fmt: skip
-        return f"{int(self.value):,}"
-
-    @property
-    def mark(self) -> str:
-        return SOURCE_MARKS.get(self.source, "")
-
-
-@dataclass
-class Table:
-    caption: str
-    years: list[str]
-    rows: list[dict] = field(default_factory=list)  # {"label", "cells": [Cell]}
-    first_column: str = "Measure"
-    note: str = ""
-
-
-@dataclass
-class Chart:
-    name: str
-    title: str
-    alt: str
-    svg: bytes = b""
+# The report's parts (level 1) and sections (level 2), in order: (anchor, title, level).
+CONTENTS = [
+    {"id": i, "title": t, "level": level}
+    for i, t, level in [
+        ("foreword", "Foreword", 1),
+        ("about", "About our area", 1),
+        ("priorities", "Our priorities", 1),
+        ("data", "Safeguarding data", 1),
+        ("children", "Children's social care", 2),
+        ("front-door", "MASH and the front door", 2),
+        ("adults", "Adult safeguarding", 2),
+        ("education", "Education attendance", 2),
+        ("adolescents", "Vulnerable adolescents and youth justice", 2),
+        ("subgroup-work", "Actions and impact: sub-group activity", 1),
+        ("reviews", "Practice review group", 2),
+        ("audits", "Multi-agency audits", 2),
+        ("learning", "Learning and development", 2),
+        ("subgroups", "What each sub-group did", 2),
+        ("finance", "Finance", 1),
+        ("scrutiny", "Agency scrutiny and reflection", 1),
+        ("section-11", "Section 11 and section 175", 2),
+        ("escalations", "Escalations", 2),
+        ("sources", "Where the figures come from", 1),
+    ]
+]
 
 
 def _unit_for(label: str, measure_id: str | None) -> str:
@@ -157,24 +148,6 @@ def population_section() -> dict:
             "source": reference.PUBLISHED_SOURCE}  # fmt: skip
 
 
-def practice_reviews(year: str) -> dict:
-    """Return practice review counts: from the partnership app when it offers a summary, else published."""
-    try:
-        from safehub.partnership import selectors as partnership
-
-        summary = getattr(partnership, "practice_reviews_summary", None)
-    except ImportError:
-        summary = None
-    if summary is not None:
-        rows = summary(year=year)
-        return {"rows": rows, "source": "Safehub practice review records"}
-    if year != "2024-25":
-        return {"rows": [], "source": "Not available: no records or published figures for this year"}
-    _, rows = reference.read("practice_reviews_2024_25.csv")
-    return {"rows": [{"label": r["measure"], "adults": r["adults"] or "–", "children": r["children"] or "–"}
-                     for r in rows], "source": reference.PUBLISHED_SOURCE}  # fmt: skip
-
-
 def partner_table(return_code: str, csv_name: str, year: str) -> dict:
     """Return partner-submitted figures (exchange) for a return, else the published table."""
     partner_values: Callable[[str, date, date], list[dict]] | None
@@ -199,25 +172,6 @@ def partner_table(return_code: str, csv_name: str, year: str) -> dict:
     columns, rows = reference.read(csv_name)
     return {"columns": [c.replace("_", " ").capitalize() for c in columns],
             "rows": [[r[c] for c in columns] for r in rows], "source": reference.PUBLISHED_SOURCE}  # fmt: skip
-
-
-def finance(year: str) -> dict:
-    if year != "2024-25":
-        return {"rows": [], "source": "Not available for this year: add the contributions to the finance commentary"}
-    _, rows = reference.read("finance_contributions_2024_25.csv")
-    labels = {
-        "children_partnership": "Children's safeguarding partnership",
-        "adults_board": "Safeguarding adults board",
-    }
-    out: list[dict[str, str]] = []
-    totals: dict[str, int] = {}
-    for r in rows:
-        amount = int(r["contribution_gbp"])
-        totals[r["budget"]] = totals.get(r["budget"], 0) + amount
-        out.append({"budget": labels.get(r["budget"], r["budget"]), "organisation": r["organisation"],
-                    "amount": f"£{amount:,}"})  # fmt: skip
-    return {"rows": out, "totals": [{"budget": labels.get(k, k), "amount": f"£{v:,}"} for k, v in totals.items()],
-            "source": reference.PUBLISHED_SOURCE}  # fmt: skip
 
 
 def _series(table: Table, labels: list[str]) -> tuple[list[str], dict[str, list]]:
@@ -282,8 +236,32 @@ def report_context(*, year: str, now: datetime, progress: Progress = None) -> di
     front_door = front_door_table(values, years)
     say(65, "Drawing the charts")
     chart_list = report_charts(children, adults, front_door)
+    say(70, "Reading the partnership's records")
+    as_of = values.today
+    since = yearly.records_since()
+    parts: dict[str, Any] = {
+        "reviews": report_sections.practice_reviews(year=year, years=years, as_of=as_of, since=since),
+        "audits": report_sections.audits(year=year, years=years, as_of=as_of, since=since),
+        "learning": report_sections.learning(year=year, years=years, as_of=as_of, since=since),
+        "self_assessments": report_sections.self_assessments(year=year, years=years, as_of=as_of, since=since),
+        "escalations": report_sections.escalations(year=year, years=years, as_of=as_of, since=since),
+        "subgroups": report_sections.subgroups(year=year, years=years, as_of=as_of, since=since),
+        "mash": report_sections.mash(year=year, years=years, values=values),
+        "adolescents": report_sections.adolescents(year=year, years=years, values=values),
+        "education": report_sections.education(year=year, years=years),
+        "finance": report_sections.finance(year=year, years=years),
+    }
+    chart_list += section_charts(parts)
     sections = {s["key"]: s for s in selectors.report_sections(year=year)}
+    stages = parts["reviews"]["stages"]
+    present = {n for n, _ in [*stages["adults"], *stages["children"]]}
+    stage_names = [str(label) for label in ReviewStage.labels if label in present]
     return {
+        "contents": CONTENTS,
+        "review_stages": [
+            {"stage": n, "adults": dict(stages["adults"]).get(n, 0), "children": dict(stages["children"]).get(n, 0)}
+            for n in stage_names
+        ],
         "year": year,
         "years": years,
         "generated_at": now,
@@ -295,14 +273,47 @@ def report_context(*, year: str, now: datetime, progress: Progress = None) -> di
         "children": children,
         "adults": adults,
         "front_door": front_door,
-        "practice_reviews": practice_reviews(year),
-        "education": partner_table("education_attendance", "education_attendance.csv", year),
         "youth_justice": partner_table("youth_justice", "youth_justice.csv", year),
-        "finance": finance(year),
+        **parts,
         "sections": sections,
         "charts": {c.name.replace("-", "_"): c for c in chart_list},
         "placeholders": any(s["is_placeholder"] or not s["text"] for s in sections.values()),
     }
+
+
+def _table_chart(name: str, table: Table, title: str, *, rows: list[str] | None = None, unit: str = "count",
+                 horizontal: bool = False) -> Chart | None:  # fmt: skip
+    """Chart a table's rows (or the named ones) over its years, where any figure is known."""
+    chosen = [r for r in table.rows if rows is None or r["label"] in rows]
+    series = {y: [r["cells"][i].value for r in chosen] for i, y in enumerate(table.years)}
+    series = {y: v for y, v in series.items() if any(x is not None for x in v)}
+    if not chosen or not series:
+        return None
+    labels = [r["label"] for r in chosen]
+    fig = charts.bar_chart(labels, series, title=title, unit=unit, horizontal=horizontal)
+    alt = f"Bar chart, {title.lower()}: " + "; ".join(
+        f"{lab}: " + ", ".join(f"{y} {charts.shown(series[y][i], unit)}" for y in series)
+        for i, lab in enumerate(labels)
+    )
+    return Chart(name, title, alt, charts.render(fig))
+
+
+def section_charts(parts: dict) -> list[Chart]:
+    """Charts for the sections where the published report shows a trend (text alternatives included)."""
+    wanted = [
+        _table_chart("reviews-adults", parts["reviews"]["tables"][0], "Practice reviews: adults",
+                     rows=["Referrals received", "Decided: SAR or CSPR", "Reviews published"], horizontal=True),
+        _table_chart("reviews-children", parts["reviews"]["tables"][1], "Practice reviews: children",
+                     rows=["Referrals received", "Rapid reviews held", "Decided: local learning review"],
+                     horizontal=True),
+        _table_chart("training-sectors", parts["learning"]["sectors"], "Training attendance by sector",
+                     horizontal=True),
+        _table_chart("missing", parts["adolescents"]["missing"], "Missing episodes and children",
+                     rows=["Missing episodes", "Children who went missing"]),
+        _table_chart("mash-decisions", parts["mash"]["decisions"], "Front-door decisions by outcome",
+                     rows=[r["label"] for r in parts["mash"]["decisions"].rows[1:]], horizontal=True),
+    ]  # fmt: skip
+    return [c for c in wanted if c is not None]
 
 
 def build_report(*, year: str, out: Path, now: datetime, progress: Progress = None) -> dict[str, Path]:
@@ -316,7 +327,7 @@ def build_report(*, year: str, out: Path, now: datetime, progress: Progress = No
     (out / "report.css").write_text(render_to_string("insight/report/report.css", {"year": year}), encoding="utf-8")
     html = render_to_string("insight/report/report.html", context)
     (out / "report.html").write_text(html, encoding="utf-8")
-    for table in [*context["children"], *context["adults"], context["front_door"]]:
+    for table in report_tables(context):
         _write_table_csv(out, table)
     say(80, "Writing the PDF")
     from weasyprint import HTML
@@ -335,3 +346,26 @@ def _write_table_csv(out: Path, table: Table) -> None:
         writer.writerow([table.first_column, *(f"{y}" for y in table.years), *(f"{y} source" for y in table.years)])
         for row in table.rows:
             writer.writerow([row["label"], *(c.value for c in row["cells"]), *(c.source for c in row["cells"])])
+
+
+def report_tables(context: dict) -> list[Table]:
+    """Every year-by-year table of the report, in report order (each is also written as a CSV)."""
+    reviews, audits, learning = context["reviews"], context["audits"], context["learning"]
+    return [
+        *context["children"],
+        *context["mash"].values(),
+        context["front_door"],
+        *context["adults"],
+        *reviews["tables"],
+        reviews["actions"],
+        audits["summary"],
+        audits["grades"],
+        learning["summary"],
+        learning["sectors"],
+        context["self_assessments"]["summary"],
+        context["escalations"]["table"],
+        *context["subgroups"],
+        context["adolescents"]["missing"],
+        context["adolescents"]["exploitation"],
+        *context["finance"]["tables"],
+    ]

@@ -29,14 +29,17 @@ from safehub.partnership.models import (
     AuditStatus,
     Briefing,
     BriefingRead,
+    Budget,
     CaseReview,
     CaseReviewPerson,
     CaseReviewStageChange,
     Escalation,
     FamilyInvolvement,
+    FundingPartner,
     Inspection,
     MultiAgencyAudit,
     Notification,
+    PartnerContribution,
     Priority,
     Rating,
     Recommendation,
@@ -202,7 +205,8 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 def seed(ctx: DemoContext) -> str:
     if CaseReview.objects.exists():
-        return "already loaded"
+        made = _contributions(ctx)  # added after the first demos were loaded
+        return f"already loaded (added {made} partner contributions)" if made else "already loaded"
     agencies = {a.code: a for a in Agency.objects.filter(code__in=CORE + ["HSP"])}
     if "HSP" not in agencies:
         return "skipped: load the agencies stage first"
@@ -216,6 +220,7 @@ def seed(ctx: DemoContext) -> str:
             "escalations": _escalations(ctx, agencies),
         }
         counts["notifications"] = _chase(ctx)
+        counts["partner contributions"] = _contributions(ctx)
     return ", ".join(f"{n} {label}" for label, n in counts.items())
 
 
@@ -882,3 +887,39 @@ def _chase(ctx: DemoContext) -> int:
     ]
     Notification.objects.bulk_create(notes)
     return len(notes)
+
+
+# The published 2024-25 contributions (shared/reference finance_contributions_2024_25.csv), under the
+# demo city's names; 2025-26 is the same with a 3% uplift, rounded to the pound (made up).
+CONTRIBUTIONS_2024_25 = [
+    (Budget.CHILDREN_PARTNERSHIP, FundingPartner.LOCAL_AUTHORITY, "Hamwic City Council", 141062),
+    (Budget.CHILDREN_PARTNERSHIP, FundingPartner.ICB, "Hamwic and Wessex ICB", 65214),
+    (Budget.CHILDREN_PARTNERSHIP, FundingPartner.POLICE, "Wessex Constabulary", 26353),
+    (Budget.CHILDREN_PARTNERSHIP, FundingPartner.PROBATION, "Probation Service", 3799),
+    (Budget.ADULTS_BOARD, FundingPartner.LOCAL_AUTHORITY, "Hamwic City Council", 108479),
+    (Budget.ADULTS_BOARD, FundingPartner.ICB, "Hamwic and Wessex ICB", 63734),
+    (Budget.ADULTS_BOARD, FundingPartner.POLICE, "Wessex Constabulary", 25494),
+]
+CONTRIBUTION_UPLIFT = {"2024-25": 1.0, "2025-26": 1.03}
+
+
+def _contributions(ctx: DemoContext) -> int:
+    if PartnerContribution.objects.exists():
+        return 0
+    rows = [
+        PartnerContribution(
+            year=year,
+            budget=budget,
+            partner=partner,
+            organisation_name=name,
+            amount_gbp=round(amount * uplift),
+            in_kind="Venue and administration for sub-group meetings"
+            if partner == FundingPartner.LOCAL_AUTHORITY
+            else "",
+            recorded_at=ctx.now,
+        )
+        for year, uplift in CONTRIBUTION_UPLIFT.items()
+        for budget, partner, name, amount in CONTRIBUTIONS_2024_25
+    ]
+    PartnerContribution.objects.bulk_create(rows)
+    return len(rows)

@@ -45,4 +45,7 @@ urlpatterns = [
     path("escalations/", views.escalation_list, name="escalations"),
     path("escalations/new/", views.escalation_raise, name="escalation_raise"),
     path("escalations/<int:escalation_id>/", views.escalation_detail, name="escalation_detail"),
+    path("finance/", views.finance, name="finance"),
+    path("finance/new/", views.contribution_record, name="contribution_record"),
+    path("finance/<int:contribution_id>/", views.contribution_record, name="contribution_edit"),
 ]

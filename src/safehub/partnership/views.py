@@ -18,7 +18,7 @@ from safehub.core import policy
 from safehub.core.calendar import UK
 from safehub.core.errors import BreakGlassRequired, StaleEdit
 from safehub.core.viewutils import add_service_errors
-from safehub.partnership import forms, selectors, services
+from safehub.partnership import forms, selectors, services, yearly
 from safehub.partnership.models import (
     AssuranceCheck,
     AuditCase,
@@ -990,3 +990,63 @@ def escalation_detail(request, escalation_id: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
     return render(request, "partnership/escalation_detail.html", {"item": item, "form": form})
+
+
+# ---------------------------------------------------------------------------------------------
+# Finance
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def finance(request):
+    years = yearly.finance_years()[:3]
+    return render(
+        request,
+        "partnership/finance.html",
+        {
+            "years": yearly.contribution_list(user=request.user, years=years),
+            "can_manage": policy.can(request.user, "partnership.manage"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_record(request, contribution_id: int | None = None):
+    policy.require(request.user, "partnership.manage")
+    item = yearly.contribution_get(user=request.user, contribution_id=contribution_id) if contribution_id else None
+    initial = (
+        {
+            "year": item.year,
+            "budget": item.budget,
+            "partner": item.partner,
+            "organisation_name": item.organisation_name,
+            "amount_gbp": item.amount_gbp,
+            "in_kind": item.in_kind,
+            "version": item.version,
+        }
+        if item
+        else {}
+    )
+    form = forms.ContributionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
+        try:
+            services.contribution_record(
+                by=request.user, now=timezone.now(), contribution=item, version=version, **data
+            )
+        except StaleEdit:
+            form.add_error(None, "Someone else changed this contribution since you opened it. Reload and try again.")
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Contribution saved")
+            return redirect("partnership:finance")
+    return _form_page(
+        request,
+        form,
+        title="Change a contribution" if item else "Record a partner contribution",
+        back_url=reverse("partnership:finance"),
+        back_label="Finance",
+    )

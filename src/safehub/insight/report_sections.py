@@ -1,0 +1,664 @@
+"""The yearly report's sections from the partnership's own records, three years side by side.
+
+Each builder returns plain data for ``insight/report/report.html``: ``Table`` objects whose cells
+say where each figure came from, and lists (themes, findings, strengths) for the narrative around
+them. Figures for a year come from:
+
+- the records, where they cover the whole year (mark R);
+- the published 2024-25 report (shared/reference, bundled in ``insight/data/published``) where the
+  records do not cover the year fully (mark Pub);
+- the records for part of the year where nothing was published (mark P).
+
+The partnership's figures are defined in ``safehub.partnership.yearly``; the front door's and the
+casework's here, from their models, as counts only (no person is named in the report).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q
+
+from safehub.core.calendar import UK, financial_year
+from safehub.insight import reference
+from safehub.insight import selectors as insight_selectors
+from safehub.insight.report_cells import SOURCE_PART, SOURCE_PUBLISHED, SOURCE_RECORDS, Cell, Table
+from safehub.partnership import yearly
+
+# An independent return interview is offered within 72 hours of the child's return: statutory
+# guidance on children who run away or go missing from home or care (DfE, January 2014), para 47.
+RETURN_INTERVIEW_HOURS = 72
+
+
+def pick(coverage: str, records: float | None, published: float | None, unit: str = "count") -> Cell:
+    """Choose one figure: whole-year records, else the published figure, else part-year records."""
+    if coverage == "full":
+        return Cell(records, SOURCE_RECORDS, unit)
+    if published is not None:
+        return Cell(published, SOURCE_PUBLISHED, unit)
+    if coverage == "part":
+        return Cell(records, SOURCE_PART, unit)
+    return Cell(None, "", unit)
+
+
+Row = tuple[str, Callable[[dict], float | None], str]  # label, value from a year's data, unit
+
+
+def at(*path: str | int) -> Callable[[dict], float | None]:
+    """Return a getter for a value nested in a year's summary (dict keys and list indexes)."""
+
+    def get(summary: dict) -> float | None:
+        value: Any = summary
+        for step in path:
+            value = value[step]
+        return value
+
+    return get
+
+
+def in_pairs(key: str, label: str) -> Callable[[dict], float | None]:
+    """Return a getter for ``label``'s count in a summary's list of (label, count) pairs (0 if absent)."""
+
+    def get(summary: dict) -> float | None:
+        return dict(summary[key]).get(label, 0)
+
+    return get
+
+
+def year_table(
+    caption: str,
+    *,
+    years: list[str],
+    data: Mapping[str, dict | None],
+    cover: Mapping[str, str],
+    rows: list[Row],
+    published: Mapping[str, Mapping[str, float]] | None = None,
+    first_column: str = "Measure",
+    note: str = "",
+) -> Table:
+    """Build a table of rows x years; ``data[year]`` is that year's summary (None: no records)."""
+    table = Table(caption=caption, years=years, first_column=first_column, note=note)
+    for label, get, unit in rows:
+        cells = []
+        for y in years:
+            summary = data.get(y)
+            value = get(summary) if summary is not None else None
+            cells.append(pick(cover.get(y, "none"), value, (published or {}).get(y, {}).get(label), unit))
+        table.rows.append({"label": label, "cells": cells})
+    return table
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _years_with(years: list[str], cover: Mapping[str, str], build: Callable[[str], dict]) -> dict[str, dict | None]:
+    return {y: build(y) if cover[y] != "none" else None for y in years}
+
+
+# ---------------------------------------------------------------------------------------------
+# Practice reviews
+# ---------------------------------------------------------------------------------------------
+
+# Rows of the published practice review table and the measure of ``yearly.REVIEW_MEASURES`` it is.
+PUBLISHED_REVIEW_ROWS = {
+    "Referrals - total": "referrals",
+    "SARs or CSPRs": "statutory",
+    "Rapid Reviews": "rapid_reviews",
+    "Southampton Local Learning Reviews": "local",
+    "Publications": "published",
+    "Additional work forming part of thematic review": "thematic",
+}
+
+
+def published_reviews() -> dict[str, dict[str, dict[str, float]]]:
+    """Return the published 2024-25 review figures as {"adults"|"children": {"2024-25": {label: value}}}."""
+    labels = dict(yearly.REVIEW_MEASURES)
+    out: dict[str, dict[str, dict[str, float]]] = {"adults": {"2024-25": {}}, "children": {"2024-25": {}}}
+    _, rows = reference.read("practice_reviews_2024_25.csv")
+    for row in rows:
+        key = PUBLISHED_REVIEW_ROWS.get(row["measure"])
+        if key is None:
+            continue
+        for group in ("adults", "children"):
+            if row[group].strip():
+                out[group]["2024-25"][labels[key]] = float(row[group])
+    return out
+
+
+def practice_reviews(*, year: str, years: list[str], as_of: date, since: Mapping[str, date | None]) -> dict:
+    cover = {y: yearly.coverage(y, since["reviews"], as_of) for y in years}
+    data = _years_with(years, cover, lambda y: yearly.practice_reviews(year=y, as_of=as_of))
+    published = published_reviews()
+    tables = []
+    for group, caption in (("adults", "Adults (including domestic abuse related deaths)"), ("children", "Children")):
+        skip = "rapid_reviews" if group == "adults" else "dardr"  # rapid reviews are about children only
+        rows: list[Row] = [
+            (label, at("counts", group, key), "count") for key, label in yearly.REVIEW_MEASURES if key != skip
+        ]
+        tables.append(
+            year_table(
+                f"Practice review group: {caption.lower()}",
+                years=years,
+                data=data,
+                cover=cover,
+                rows=rows,
+                published=published[group],
+            )
+        )
+    actions = year_table(
+        "Actions from review action plans",
+        years=years,
+        data=data,
+        cover=cover,
+        rows=[
+            ("Actions completed in the year", lambda d: d["actions"]["completed"], "count"),
+            ("Actions open at the year's end", lambda d: d["actions"]["open"], "count"),
+            ("of which overdue", lambda d: d["actions"]["overdue"], "count"),
+        ],
+        note="Open and overdue are counted on 31 March (or today, for a year not yet over).",
+    )
+    this = data.get(year) or {}
+    return {
+        "tables": tables,
+        "actions": actions,
+        "themes": this.get("themes", {"adults": [], "children": []}),
+        "stages": this.get("stages", {"adults": [], "children": []}),
+        "published": this.get("published", []),
+        "briefings": this.get("briefings", 0),
+        "coverage": cover[year],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Multi-agency audits
+# ---------------------------------------------------------------------------------------------
+
+
+def audits(*, year: str, years: list[str], as_of: date, since: Mapping[str, date | None]) -> dict:
+    cover = {y: yearly.coverage(y, since["audits"], as_of) for y in years}
+    data = _years_with(years, cover, lambda y: yearly.audits(year=y))
+
+    def good(d: dict) -> float | None:
+        counts = dict(d["grades"])
+        return _pct(counts.get("Outstanding", 0) + counts.get("Good", 0), d["returns"])
+
+    summary = year_table(
+        "Multi-agency audits",
+        years=years,
+        data=data,
+        cover=cover,
+        rows=[
+            ("Audits held", lambda d: len(d["audits"]), "count"),
+            ("Audits completed", lambda d: d["completed"], "count"),
+            ("Cases audited", lambda d: d["cases"], "count"),
+            ("Agency returns graded", lambda d: d["returns"], "count"),
+            ("% of returns graded good or outstanding", good, "percent"),
+        ],
+    )
+    from safehub.partnership.models import Grade
+
+    grades = year_table(
+        "Grades given by agencies to their own practice",
+        years=years,
+        data=data,
+        cover=cover,
+        rows=[(label, in_pairs("grades", label), "count") for _, label in Grade.choices],
+        first_column="Grade",
+    )
+    this = data.get(year) or {"audits": []}
+    return {"summary": summary, "grades": grades, "audits": this["audits"], "coverage": cover[year]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Learning and development
+# ---------------------------------------------------------------------------------------------
+
+
+def learning(*, year: str, years: list[str], as_of: date, since: Mapping[str, date | None]) -> dict:
+    cover = {y: yearly.coverage(y, since["training"], as_of) for y in years}
+    data = _years_with(years, cover, lambda y: yearly.learning(year=y))
+    summary = year_table(
+        "Training, briefings and evaluation",
+        years=years,
+        data=data,
+        cover=cover,
+        rows=[
+            ("Training events held", lambda d: d["events"], "count"),
+            ("Different courses run", lambda d: d["courses"], "count"),
+            ("Places booked", lambda d: d["booked"], "count"),
+            ("Practitioners who attended", lambda d: d["attended"], "count"),
+            ("Evaluations returned", lambda d: d["evaluations"], "count"),
+            ("% who found the training useful (4 or 5 of 5)", lambda d: d["useful_pct"], "percent"),
+            ("Course quality checks", lambda d: d["quality_checks"], "count"),
+            ("7-minute briefings published", lambda d: d["briefings"], "count"),
+            ("Briefing reads recorded", lambda d: d["briefing_reads"], "count"),
+        ],
+    )
+    sectors = sorted({s for d in data.values() if d for s, _ in d["sectors"]}, key=_sector_order)
+    by_sector = year_table(
+        "Attendance by sector",
+        years=years,
+        data=data,
+        cover=cover,
+        rows=[(s, in_pairs("sectors", s), "count") for s in sectors],
+        first_column="Sector",
+    )
+    this = data.get(year) or {}
+    return {
+        "summary": summary,
+        "sectors": by_sector,
+        "agencies": this.get("agencies", []),
+        "top_courses": this.get("top_courses", []),
+        "mean_rating": this.get("mean_rating"),
+        "coverage": cover[year],
+    }
+
+
+def _sector_order(name: str) -> int:
+    order = [*yearly.SECTOR_ORDER, "Other"]
+    return order.index(name) if name in order else len(order)
+
+
+# ---------------------------------------------------------------------------------------------
+# Section 11 and section 175
+# ---------------------------------------------------------------------------------------------
+
+
+def self_assessments(*, year: str, years: list[str], as_of: date, since: Mapping[str, date | None]) -> dict:
+    cover = {y: yearly.coverage(y, since["self_assessments"], as_of) for y in years}
+    # A cycle belongs to its year whatever the records' span: returns are recorded per cycle.
+    cover = {y: "full" if c != "none" else c for y, c in cover.items()}
+    data = _years_with(years, cover, lambda y: {"cycles": yearly.self_assessments(year=y)})
+
+    def of(kind_s11: bool, key: str) -> Callable[[dict], float | None]:
+        def get(d: dict) -> float | None:
+            cycles = [c for c in d["cycles"] if c["is_s11"] == kind_s11]
+            return sum(c[key] for c in cycles) if cycles else None
+
+        return get
+
+    def on_time(kind_s11: bool) -> Callable[[dict], float | None]:
+        def get(d: dict) -> float | None:
+            cycles = [c for c in d["cycles"] if c["is_s11"] == kind_s11]
+            return _pct(sum(c["on_time"] for c in cycles), sum(c["invited"] for c in cycles)) if cycles else None
+
+        return get
+
+    summary = year_table(
+        "Self-assessment returns",
+        years=years,
+        data=data,
+        cover=cover,
+        rows=[
+            ("Section 11: agencies asked", of(True, "invited"), "count"),
+            ("Section 11: returns received", of(True, "submitted"), "count"),
+            ("Section 11: % returned by the due date", on_time(True), "percent"),
+            ("Section 175: schools asked", of(False, "invited"), "count"),
+            ("Section 175: returns received", of(False, "submitted"), "count"),
+            ("Section 175: % returned by the due date", on_time(False), "percent"),
+        ],
+    )
+    this = data.get(year) or {"cycles": []}
+    return {"summary": summary, "cycles": this["cycles"]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Escalations
+# ---------------------------------------------------------------------------------------------
+
+
+def escalations(*, year: str, years: list[str], as_of: date, since: Mapping[str, date | None]) -> dict:
+    cover = {y: yearly.coverage(y, since["escalations"], as_of) for y in years}
+    data = _years_with(years, cover, lambda y: yearly.escalations(year=y, as_of=as_of))
+    rows: list[Row] = [
+        ("Professional differences raised", lambda d: d["raised"], "count"),
+        ("Resolved", lambda d: d["resolved"], "count"),
+        ("Open at the year's end", lambda d: d["open"], "count"),
+        ("Median working days to resolve", lambda d: d["median_days"], "rate"),
+    ]
+    rows += [(f"Reached stage {s}", at("stages", s - 1, 1), "count") for s in (1, 2, 3, 4)]
+    rows += [
+        (f"Outcome: {label}", at("outcomes", i, 1), "count")
+        for i, label in enumerate(["agreed, plan changed", "original decision upheld", "withdrawn"])
+    ]
+    table = year_table("Resolving professional differences", years=years, data=data, cover=cover, rows=rows)
+    this = data.get(year) or {}
+    return {"table": table, "by_sector": this.get("by_sector", []), "coverage": cover[year]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Sub-groups
+# ---------------------------------------------------------------------------------------------
+
+
+def subgroups(*, year: str, years: list[str], as_of: date, since: Mapping[str, date | None]) -> list[Table]:
+    first = min((d for d in since.values() if d is not None), default=None)
+    cover = {y: yearly.coverage(y, first, as_of) for y in years}
+    data = _years_with(
+        years, cover, lambda y: {g["name"]: dict(g["items"]) for g in yearly.subgroups(year=y, as_of=as_of)}
+    )
+    template = yearly.subgroups(year=year, as_of=as_of) if cover[year] != "none" else []
+    return [
+        year_table(
+            group["name"],
+            years=years,
+            data=data,
+            cover=cover,
+            rows=[(label, at(group["name"], label), "count") for label, _ in group["items"]],
+            first_column="Activity",
+        )
+        for group in template
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# MASH and the front door
+# ---------------------------------------------------------------------------------------------
+
+MASH_MEASURES = ("contacts_total", "children_with_contact", "referrals_total", "contacts_to_referral_pct",
+                 "re_referrals_12m_pct")  # fmt: skip
+
+
+def _moments(year: str) -> tuple[datetime, datetime]:
+    start, end = financial_year(year)
+    return datetime.combine(start, time.min, tzinfo=UK), datetime.combine(end + timedelta(days=1), time.min, tzinfo=UK)
+
+
+def front_door_year(year: str) -> dict:
+    """Count the year's front-door decisions by outcome and the consultations (conversational model)."""
+    from safehub.frontdoor.models import Consultation, Decision, Outcome
+
+    start, end = _moments(year)
+    outcomes = dict(
+        Decision.objects.filter(decided_at__gte=start, decided_at__lt=end)
+        .values_list("outcome")
+        .annotate(n=Count("pk"))
+    )
+    consultations = Consultation.objects.filter(asked_at__gte=start, asked_at__lt=end)
+    asked = consultations.count()
+    advised = consultations.filter(advised_at__isnull=False)
+    same_day = sum(
+        1 for a, b in advised.values_list("asked_at", "advised_at") if b is not None and b - a <= timedelta(hours=24)
+    )
+    return {
+        "outcomes": {code: outcomes.get(code, 0) for code in Outcome.values},
+        "decisions": sum(outcomes.values()),
+        "consultations": asked,
+        "advised_24h_pct": _pct(same_day, asked),
+        "became_contact": consultations.filter(became_contact__isnull=False).count(),
+    }
+
+
+def mash(*, year: str, years: list[str], values) -> dict:
+    """Contacts, conversion, decisions and consultations; ``values`` is the report's ``YearValues``."""
+    from safehub.frontdoor.models import Outcome
+    from safehub.insight.engine.measures import MEASURES_BY_ID
+
+    cover = {y: values.coverage(y) for y in years}
+    published: dict[str, dict[str, float]] = {}
+    for row in reference.children_social_care():
+        if row["measure_id"] in MASH_MEASURES:
+            title = MEASURES_BY_ID[row["measure_id"]].title
+            for y, v in row["values"].items():
+                if v is not None:
+                    published.setdefault(y, {})[title] = v
+    measures = {y: values.values(y) if cover[y] != "none" else None for y in years}
+    contacts = year_table(
+        "Contacts and referrals",
+        years=years,
+        data=measures,
+        cover=cover,
+        rows=[(MEASURES_BY_ID[m].title, at(m), MEASURES_BY_ID[m].unit) for m in MASH_MEASURES],
+        published=published,
+    )
+    data = _years_with(years, cover, front_door_year)
+    decisions = year_table(
+        "What the front door decided",
+        years=years,
+        data=data,
+        cover=cover,
+        rows=[("Decisions made", lambda d: d["decisions"], "count")]
+        + [(label, at("outcomes", code), "count") for code, label in Outcome.choices],
+        first_column="Decision",
+    )
+    consultations = year_table(
+        "Consultations (the conversational model)",
+        years=years,
+        data=data,
+        cover=cover,
+        rows=[
+            ("Consultations with professionals", lambda d: d["consultations"], "count"),
+            ("% advised within 24 hours", lambda d: d["advised_24h_pct"], "percent"),
+            ("Consultations that became a contact", lambda d: d["became_contact"], "count"),
+        ],
+    )
+    return {"contacts": contacts, "decisions": decisions, "consultations": consultations}
+
+
+# ---------------------------------------------------------------------------------------------
+# Vulnerable adolescents
+# ---------------------------------------------------------------------------------------------
+
+
+def adolescents_year(year: str) -> dict:
+    """Count missing episodes and exploitation risk assessments (CERAF) begun in the year."""
+    from safehub.casework.models import ExploitationLevel, ExploitationRiskAssessment, MissingEpisode
+
+    start, end = _moments(year)
+    episodes = MissingEpisode.objects.filter(started_at__gte=start, started_at__lt=end)
+    returned = episodes.filter(ended_at__isnull=False)
+    offered_in_time = sum(
+        1
+        for ended, offered in returned.values_list("ended_at", "return_interview_offered_at")
+        if offered is not None and ended is not None and offered - ended <= timedelta(hours=RETURN_INTERVIEW_HOURS)
+    )
+    assessments = ExploitationRiskAssessment.objects.filter(assessed_at__gte=start, assessed_at__lt=end)
+    levels = dict(assessments.values_list("level").annotate(n=Count("pk")))
+    kinds: Counter = Counter()
+    for row in assessments.values_list("kinds", flat=True):
+        kinds.update(row or [])
+    return {
+        "episodes": episodes.count(),
+        "children": episodes.values("person_id").distinct().count(),
+        "high_risk": episodes.filter(risk_level="HIGH").count(),
+        "returned": returned.count(),
+        "offered_in_time_pct": _pct(offered_in_time, returned.count()),
+        "interviews_done": returned.filter(return_interview_done_at__isnull=False).count(),
+        "assessments": assessments.count(),
+        "assessed_children": assessments.values("person_id").distinct().count(),
+        "levels": {code: levels.get(code, 0) for code in ExploitationLevel.values},
+        "downgrades": assessments.filter(~Q(downgrade_agreed_by=[])).count(),
+        "kinds": kinds.most_common(6),
+    }
+
+
+def adolescents(*, year: str, years: list[str], values) -> dict:
+    from safehub.casework.models import ExploitationLevel
+
+    cover = {y: values.coverage(y) for y in years}
+    data = _years_with(years, cover, adolescents_year)
+    missing = year_table(
+        "Children missing from home or care",
+        years=years,
+        data=data,
+        cover=cover,
+        rows=[
+            ("Missing episodes", lambda d: d["episodes"], "count"),
+            ("Children who went missing", lambda d: d["children"], "count"),
+            ("Episodes assessed as high risk", lambda d: d["high_risk"], "count"),
+            ("% of returns offered an interview within 72 hours", lambda d: d["offered_in_time_pct"], "percent"),
+            ("Return interviews held", lambda d: d["interviews_done"], "count"),
+        ],
+    )
+    exploitation = year_table(
+        "Child exploitation risk assessments (CERAF)",
+        years=years,
+        data=data,
+        cover=cover,
+        rows=[
+            ("Assessments completed", lambda d: d["assessments"], "count"),
+            ("Children assessed", lambda d: d["assessed_children"], "count"),
+        ]
+        + [(f"Risk level: {label}", at("levels", c), "count") for c, label in ExploitationLevel.choices]
+        + [("Lower levels agreed with partners", lambda d: d["downgrades"], "count")],
+    )
+    this = data.get(year) or {}
+    return {"missing": missing, "exploitation": exploitation, "kinds": this.get("kinds", [])}
+
+
+# ---------------------------------------------------------------------------------------------
+# Education attendance
+# ---------------------------------------------------------------------------------------------
+
+PHASES = [("all", "All schools"), ("primary", "Primary"), ("secondary", "Secondary"), ("special", "Special")]
+# The attendance return's measures (exchange, education_attendance) and the published table's rows.
+ATTENDANCE_MEASURES = {
+    "Total overall absence - primary secondary and special (%)": ("all", "overall"),
+    "Total persistent absence over 10% - primary secondary and special (%)": ("all", "persistent"),
+    "Overall absence primary (%)": ("primary", "overall"),
+    "Persistent absence primary (%)": ("primary", "persistent"),
+    "Overall absence secondary (%)": ("secondary", "overall"),
+    "Persistent absence secondary (%)": ("secondary", "persistent"),
+    "Overall absence special schools (%)": ("special", "overall"),
+    "Persistent absence special schools (%)": ("special", "persistent"),
+}
+
+
+def academic_year(year: str) -> str:
+    """The academic year that ends in a financial year: 2025-26 -> 2025-2026."""
+    start = int(year[:4])
+    return f"{start}-{start + 1}"
+
+
+def comparator_id(phase: str, kind: str) -> str:
+    return f"education_{kind}_absence_{phase}_pct"
+
+
+def education(*, year: str, years: list[str]) -> dict:
+    """Absence by phase for each academic year, from the attendance returns, else the published table.
+
+    The return is sent every quarter and repeats the academic year's figures to date; the latest
+    quarter's figure is the year's. Comparators are the loaded published figures (Insight,
+    comparators) under ``education_<overall|persistent>_absence_<phase>_pct``.
+    """
+    from safehub.exchange.selectors import partner_values
+
+    academic = [academic_year(y) for y in years]
+    first, _ = financial_year(years[0])
+    _, last = financial_year(years[-1])
+    latest: dict[tuple[str, str], tuple[date, str, Decimal]] = {}
+    for row in partner_values("education_attendance", first - timedelta(days=366), last + timedelta(days=366)):
+        key = ATTENDANCE_MEASURES.get(row["measure"])
+        label = str(row["period_label"]).replace("/", "-")
+        if key is None or label not in academic or row["value"] is None:
+            continue
+        slot = (label, f"{key[0]}:{key[1]}")
+        mark = (row["period_start"], row["agency"], row["value"])
+        if slot not in latest or mark[:2] > latest[slot][:2]:
+            latest[slot] = mark
+    columns, published_rows = reference.read("education_attendance.csv")
+    published: dict[tuple[str, str], float] = {}
+    for row in published_rows:
+        key = ATTENDANCE_MEASURES.get(row["measure"])
+        if key:
+            for column in columns[1:]:
+                if row[column].strip():
+                    published[(column, f"{key[0]}:{key[1]}")] = float(row[column])
+    comparators = insight_selectors.comparators(
+        [comparator_id(p, k) for p, _ in PHASES for k in ("overall", "persistent")], years
+    )
+    names = sorted({name for per in comparators.values() for name in per})
+    rows = []
+    sources: set[str] = set()
+    for phase, label in PHASES:
+        cells = []
+        for a in academic:
+            for kind in ("overall", "persistent"):
+                slot = (a, f"{phase}:{kind}")
+                if slot in latest:
+                    cells.append(Cell(float(latest[slot][2]), SOURCE_RECORDS, "percent"))
+                    sources.add("returns")
+                elif slot in published:
+                    cells.append(Cell(published[slot], SOURCE_PUBLISHED, "percent"))
+                    sources.add("published")
+                else:
+                    cells.append(Cell(None, "", "percent"))
+        comparator_cells = []
+        for name in names:
+            for kind in ("overall", "persistent"):
+                found = comparators.get(comparator_id(phase, kind), {}).get(name, {}).get(years[-1])
+                comparator_cells.append(Cell(found["value"] if found else None, "comparator", "percent"))
+        rows.append({"label": label, "cells": cells, "comparators": comparator_cells})
+    return {
+        "academic_years": academic,
+        "rows": rows,
+        "comparator_names": names,
+        "comparator_year": years[-1],
+        "has_records": "returns" in sources,
+        "has_published": "published" in sources,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Finance
+# ---------------------------------------------------------------------------------------------
+
+
+def finance(*, year: str, years: list[str]) -> dict:
+    """Partner contributions per budget and partner, this year and the two before; published where unrecorded."""
+    from safehub.partnership.models import Budget
+
+    recorded = yearly.contribution_totals(years=years)
+    recorded_years = {y for per in recorded.values() for y in per}
+    published: dict[tuple[str, str], dict[str, int]] = {}
+    names = {"children_partnership": Budget.CHILDREN_PARTNERSHIP, "adults_board": Budget.ADULTS_BOARD}
+    if "2024-25" in years and "2024-25" not in recorded_years:
+        _, rows = reference.read("finance_contributions_2024_25.csv")
+        for row in rows:
+            published.setdefault((names[row["budget"]], row["organisation"]), {})["2024-25"] = int(
+                row["contribution_gbp"]
+            )
+    tables = []
+    for code, label in Budget.choices:
+        keys = sorted(
+            {k for k in [*recorded, *published] if k[0] == code},
+            key=lambda k: -max([*recorded.get(k, {}).values(), *published.get(k, {}).values(), 0]),
+        )
+        if not keys:
+            continue
+        table = Table(caption=f"{label}: partner contributions (£)", years=years, first_column="Organisation")
+        totals: dict[str, tuple[int, str]] = {}
+        for key in keys:
+            cells = []
+            for y in years:
+                if y in recorded.get(key, {}):
+                    cell = Cell(recorded[key][y], SOURCE_RECORDS)
+                elif y in published.get(key, {}):
+                    cell = Cell(published[key][y], SOURCE_PUBLISHED)
+                else:
+                    cell = Cell(None, "")
+                if cell.value is not None:
+                    total, source = totals.get(y, (0, cell.source))
+                    totals[y] = (total + int(cell.value), source)
+                cells.append(cell)
+            table.rows.append({"label": key[1], "cells": cells})
+        table.rows.append(
+            {
+                "label": "Total",
+                "total": True,
+                "cells": [Cell(totals[y][0], totals[y][1]) if y in totals else Cell(None, "") for y in years],
+            }
+        )
+        tables.append(table)
+    in_kind = [
+        f"{r['organisation']}: {r['in_kind']}"
+        for b in yearly.contributions(year=year)["budgets"]
+        for r in b["rows"]
+        if r["in_kind"]
+    ]
+    return {"tables": tables, "in_kind": sorted(set(in_kind)), "recorded": year in recorded_years}
