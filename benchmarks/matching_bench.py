@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from safehub.matching import MatchIndex, MatchRecord, dedupe, link, train_model  # noqa: E402
 from safehub.matching.engine import dedupe_features, train_model_from_features  # noqa: E402
+from safehub.synth.hard_cases import APART_KINDS, HARD_KINDS, hard_case_records  # noqa: E402
 from safehub.synth.population import generate_population, make_variant  # noqa: E402
 
 AS_OF = date(2025, 3, 31)
@@ -373,6 +374,119 @@ def bench_synth(n_people: int) -> list[dict]:
     return out
 
 
+def hard_set(n_people: int, *, seed: int, per_kind: int) -> tuple[list[MatchRecord], dict[str, int], dict[str, str]]:
+    """Return the background population (with its agency variants) plus the hard cases.
+
+    Returns (records, true person of each record, hard-case kind of each hard-case record).
+    """
+    records, truth = synth_records(n_people, seed=seed)
+    people = itertools.islice(
+        generate_population(scale=max(1.0, n_people / 264_957 + 0.01), seed=seed, as_of=AS_OF), n_people
+    )
+    kinds: dict[str, str] = {}
+    groups: dict[str, int] = {}
+    for h in hard_case_records(people, seed=seed, as_of=AS_OF, per_kind=per_kind):
+        records.append(
+            MatchRecord(
+                record_id=h.record_id,
+                given_name=h.given_name,
+                middle_names=h.middle_names,
+                surname=h.family_name,
+                date_of_birth=h.date_of_birth,
+                sex=h.sex,
+                postcode=h.postcode,
+                address=h.address_line,
+                nhs_number=h.nhs_number,
+                previous_nhs_numbers=h.previous_nhs_numbers,
+            )
+        )
+        truth[h.record_id] = h.person_key
+        kinds[h.record_id] = h.kind
+        groups[h.record_id] = h.group
+    return records, truth, kinds
+
+
+def per_kind_scores(
+    predicted: set[tuple[str, str]], truth: set[tuple[str, str]], kinds: dict[str, str]
+) -> dict[str, tuple[float, float, float, int, int]]:
+    """Return (precision, recall, F1, predicted pairs, true pairs) per hard-case kind.
+
+    A pair counts for a kind when either of its records belongs to a case of that kind, so a
+    twin wrongly joined to anyone at all lowers the twins' precision.
+    """
+    out = {}
+    for kind in HARD_KINDS:
+        pred = {p for p in predicted if kinds.get(p[0]) == kind or kinds.get(p[1]) == kind}
+        true = {p for p in truth if kinds.get(p[0]) == kind or kinds.get(p[1]) == kind}
+        tp = len(pred & true)
+        prec = tp / len(pred) if pred else 1.0
+        rec = tp / len(true) if true else 1.0
+        out[kind] = (prec, rec, 2 * prec * rec / (prec + rec) if prec + rec else 0.0, len(pred), len(true))
+    return out
+
+
+def twin_pairs_merged(predicted: set[tuple[str, str]], truth_map: dict[str, int], kinds: dict[str, str]) -> int:
+    """Return how many pairs of records of two different twins were joined."""
+    return sum(
+        1
+        for a, b in predicted
+        if kinds.get(a, "").startswith("twins")
+        and kinds.get(b) == kinds.get(a)
+        and a.split("-")[0] == b.split("-")[0]
+        and truth_map[a] != truth_map[b]
+    )
+
+
+def bench_hard(n_people: int, per_kind: int) -> list[dict]:
+    """The hard-case set: precision, recall and F1 at the automatic-merge threshold, per kind, both engines."""
+    records, truth_map, kinds = hard_set(n_people, seed=99, per_kind=per_kind)
+    truth = true_pairs(truth_map)
+    ours, _ = ours_scored_pairs(records)
+    sp, _ = splink_run([_splink_frame(records)], link_type="dedupe_only", uk_postcodes=True)
+    ours_pred, sp_pred = pairs_from_clusters(ours), pairs_from_clusters({k: str(v) for k, v in sp.items()})
+    o, s = f1(ours_pred, truth), f1(sp_pred, truth)
+    hard_ids = set(kinds)
+    hard_truth = {p for p in truth if p[0] in hard_ids or p[1] in hard_ids}
+    oh = f1({p for p in ours_pred if p[0] in hard_ids or p[1] in hard_ids}, hard_truth)
+    sh = f1({p for p in sp_pred if p[0] in hard_ids or p[1] in hard_ids}, hard_truth)
+    out = [
+        metric("hard_overall_precision", o[0], "ratio", 0.995, "higher", "splink5", s[0]),
+        metric("hard_overall_recall", o[1], "ratio", 0.95, "higher", "splink5", s[1]),
+        metric("hard_overall_f1", o[2], "F1", None, "higher", "splink5", s[2]),
+        metric("hard_cases_only_precision", oh[0], "ratio", 0.995, "higher", "splink5", sh[0]),
+        metric("hard_cases_only_recall", oh[1], "ratio", 0.95, "higher", "splink5", sh[1]),
+        metric("hard_cases_only_f1", oh[2], "F1", None, "higher", "splink5", sh[2]),
+        metric(
+            "hard_twin_pairs_auto_merged",
+            twin_pairs_merged(ours_pred, truth_map, kinds),
+            "pairs",
+            0,
+            "lower",
+            "splink5",
+            twin_pairs_merged(sp_pred, truth_map, kinds),
+        ),
+    ]
+    ok, sk = per_kind_scores(ours_pred, truth, kinds), per_kind_scores(sp_pred, truth, kinds)
+    for kind in HARD_KINDS:
+        for idx, name in ((0, "precision"), (1, "recall"), (2, "f1")):
+            target = 0.995 if idx == 0 else 0.95 if idx == 1 and kind not in APART_KINDS else None
+            out.append(
+                metric(
+                    f"hard_{kind}_{name}",
+                    ok[kind][idx],
+                    "F1" if idx == 2 else "ratio",
+                    target,
+                    "higher",
+                    "splink5",
+                    sk[kind][idx],
+                )
+            )
+        out.append(metric(f"hard_{kind}_true_pairs", ok[kind][4], "pairs", None, "higher"))
+    out.append(metric("hard_records", len(records), "records", None, "higher"))
+    out.append(metric("hard_case_records", len(kinds), "records", None, "higher"))
+    return out
+
+
 def _child_scale_run(n_people: int) -> None:
     """Run one timed dedupe in this (child) process and print its figures as JSON."""
     records, truth_map = synth_records(n_people, seed=7)
@@ -470,10 +584,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes only (a smoke run)")
     parser.add_argument("--no-million", action="store_true", help="skip the 1M-record runs")
     parser.add_argument("--febrl-only", action="store_true", help="run only FEBRL; update just its entries")
+    parser.add_argument("--hard-only", action="store_true", help="run only the hard-case set; print, write nothing")
     parser.add_argument("--child-scale", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_scale:
         _child_scale_run(args.child_scale)
+        return
+    if args.hard_only:
+        for r in bench_hard(5_000 if args.quick else 30_000, 60 if args.quick else 300):
+            print(f"{r['metric']:40} {r['value']!s:>10} {r['baseline_value']!s:>10}")
         return
     if args.febrl_only:
         fresh = bench_febrl()
@@ -497,6 +616,7 @@ def main() -> None:
     steps = [
         ("febrl", bench_febrl),
         ("synth", lambda: bench_synth(5_000 if args.quick else 30_000)),
+        ("hard", lambda: bench_hard(5_000 if args.quick else 30_000, 60 if args.quick else 300)),
         ("scale100k", lambda: bench_scale(10_000 if args.quick else 77_000, "100k")),
     ]
     if not args.quick and not args.no_million:

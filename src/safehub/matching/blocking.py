@@ -3,7 +3,7 @@
 Two records become a candidate pair when they share at least one key.  The keys are chosen so
 that each hard case still shares one:
 
-* ``n``  NHS number (everything else may be wrong);
+* ``n``  NHS number, and any previous NHS number the record lists (everything else may be wrong);
 * ``ny`` the unordered pair of phonetic given-name and surname codes plus birth year (nicknames
   map to their canonical name, so Bill/William agree; unordered, so swapped names agree; one key
   per part of a double surname);
@@ -41,6 +41,8 @@ def blocking_keys(f: Features) -> list[tuple]:
     keys: list[tuple] = []
     if f.nhs:
         keys.append(("n", f.nhs))
+    for previous in f.nhs_previous:
+        keys.append(("n", previous))
     given = _given_codes(f)
     surnames = _surname_codes(f)
     dm = None

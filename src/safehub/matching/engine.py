@@ -197,16 +197,18 @@ class MatchIndex:
 _POOL_STATE: dict[str, object] = {}
 
 
-def _score_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _score_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     start, end = bounds
     pairs_i = _POOL_STATE["i"][start:end]  # type: ignore[index]
     pairs_j = _POOL_STATE["j"][start:end]  # type: ignore[index]
     feats: Sequence[Features] = _POOL_STATE["feats"]  # type: ignore[assignment]
     model: MatchModel = _POOL_STATE["model"]  # type: ignore[assignment]
     probs = np.empty(len(pairs_i), dtype=np.float64)
+    held = np.zeros(len(pairs_i), dtype=np.bool_)
+    score = model.probability_held
     for k in range(len(pairs_i)):
-        probs[k] = model.score(feats[pairs_i[k]], feats[pairs_j[k]])[1]
-    return pairs_i, pairs_j, probs
+        probs[k], held[k] = score(feats[pairs_i[k]], feats[pairs_j[k]])
+    return probs, held
 
 
 def score_pairs(
@@ -219,6 +221,19 @@ def score_pairs(
     chunk: int = 200_000,
 ) -> np.ndarray:
     """Return the match probability of every (i, j) pair, using worker processes if large."""
+    return score_pairs_held(feats, model, pairs_i, pairs_j, workers=workers, chunk=chunk)[0]
+
+
+def score_pairs_held(
+    feats: Sequence[Features],
+    model: MatchModel,
+    pairs_i: np.ndarray,
+    pairs_j: np.ndarray,
+    *,
+    workers: int | None = None,
+    chunk: int = 200_000,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (probability, held by an evidence-against rule) of every (i, j) pair."""
     n = len(pairs_i)
     workers = workers or min(os.cpu_count() or 1, 8)
     _POOL_STATE.update(i=pairs_i, j=pairs_j, feats=feats, model=model)
@@ -233,7 +248,9 @@ def score_pairs(
             parts = [_score_chunk(b) for b in bounds]
     finally:
         _POOL_STATE.clear()
-    return np.concatenate([p[2] for p in parts]) if parts else np.empty(0)
+    if not parts:
+        return np.empty(0), np.zeros(0, dtype=np.bool_)
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 # ---------------------------------------------------------------------------------- clusters
@@ -255,6 +272,55 @@ def connected_components(n: int, pairs_i: np.ndarray, pairs_j: np.ndarray) -> np
         ra, rb = find(a), find(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
+    return np.array([find(x) for x in range(n)])
+
+
+def constrained_components(
+    n: int,
+    pairs_i: np.ndarray,
+    pairs_j: np.ndarray,
+    probs: np.ndarray,
+    apart_i: np.ndarray,
+    apart_j: np.ndarray,
+) -> np.ndarray:
+    """Join records along the strong pairs, most probable first, never joining two groups held apart.
+
+    ``apart_i``/``apart_j`` are the pairs an evidence-against rule holds (two different valid NHS
+    numbers, twins): a strong pair is skipped when joining it would put any such pair in one
+    person, so a third record (say, one with no NHS number) cannot chain twins together.  Without
+    any held pair this is exactly :func:`connected_components`.
+    """
+    if not len(apart_i):
+        return connected_components(n, pairs_i, pairs_j)
+    parent = np.arange(n)
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    apart: dict[int, set[int]] = defaultdict(set)  # root -> records its group must stay apart from
+    for a, b in zip(apart_i.tolist(), apart_j.tolist(), strict=True):
+        apart[a].add(b)
+        apart[b].add(a)
+    order = np.lexsort((pairs_j, pairs_i, -probs))
+    for k in order.tolist():
+        ra, rb = find(int(pairs_i[k])), find(int(pairs_j[k]))
+        if ra == rb:
+            continue
+        banned_a, banned_b = apart.get(ra), apart.get(rb)
+        if banned_a and any(find(x) == rb for x in banned_a):
+            continue
+        if banned_b and any(find(x) == ra for x in banned_b):
+            continue
+        low, high = min(ra, rb), max(ra, rb)
+        parent[high] = low
+        merged = apart.pop(high, None)
+        if merged:
+            apart[low] |= merged
     return np.array([find(x) for x in range(n)])
 
 
@@ -319,12 +385,14 @@ def dedupe_features(
         pairs = candidate_pairs(feats)
         arr = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
         pairs_i, pairs_j = arr[:, 0], arr[:, 1]
-    probs = score_pairs(feats, model, pairs_i, pairs_j)
+    probs, held = score_pairs_held(feats, model, pairs_i, pairs_j)
     strong = probs >= upper
-    labels = connected_components(len(feats), pairs_i[strong], pairs_j[strong])
+    labels = constrained_components(
+        len(feats), pairs_i[strong], pairs_j[strong], probs[strong], pairs_i[held], pairs_j[held]
+    )
     clusters = assign_person_ids(record_ids, labels, existing_ids)
     review = []
-    for k in np.nonzero((probs >= lower) & (probs < upper))[0].tolist():
+    for k in np.nonzero(probs >= lower)[0].tolist():
         i, j = int(pairs_i[k]), int(pairs_j[k])
         if labels[i] == labels[j]:
             continue

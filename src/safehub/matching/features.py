@@ -181,6 +181,30 @@ class Features:
     address: str
     nhs: str
     school: str
+    nhs_valid: bool = False  # ten digits with a correct Modulus 11 check digit
+    nhs_previous: frozenset[str] = frozenset()  # numbers this record says the person had before
+    nhs_temporary: bool = False  # a number known to be temporary (says little when it differs)
+
+
+def nhs_number_valid(digits: str) -> bool:
+    """Return whether ten digits form a valid NHS number (Modulus 11 check digit).
+
+    NHS Data Dictionary, "NHS Number": the tenth digit is a Modulus 11 check digit; a total whose
+    remainder gives 10 is never issued.  One mistyped digit or two neighbouring digits swapped
+    always fail the check, so two *valid* numbers that differ are very rarely a keying error.
+    """
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def _previous_numbers(text: str) -> frozenset[str]:
+    digits = (re.sub(r"\D", "", part) for part in re.split(r"[;,|]", text))
+    return frozenset(d for d in digits if d)
 
 
 def features_of(
@@ -194,6 +218,8 @@ def features_of(
     address: str,
     nhs_number: str,
     school: str = "",
+    previous_nhs_numbers: str = "",
+    nhs_number_temporary: bool = False,
 ) -> Features:
     """Normalise one record's fields into :class:`Features`."""
     given_all = normalise_name(given_name)
@@ -229,11 +255,22 @@ def features_of(
         address=normalise_address(address),
         nhs=nhs,
         school=normalise_name(school),
+        nhs_valid=nhs_number_valid(nhs),
+        nhs_previous=_previous_numbers(previous_nhs_numbers) if previous_nhs_numbers else frozenset(),
+        nhs_temporary=bool(nhs_number_temporary),
     )
 
 
 def _jw(a: str, b: str) -> float:
     return JaroWinkler.normalized_similarity(a, b)
+
+
+def _same_onset(a: str, b: str) -> bool:
+    """Return whether two names start alike: the same letter, or both a vowel (Omar/Umar).
+
+    Metaphone drops vowels, so without this Aanya and Noah would share the key "N".
+    """
+    return a[0] == b[0] or (a[0] in "aeiouy" and b[0] in "aeiouy")
 
 
 def given_level(a: Features, b: Features) -> int:
@@ -244,7 +281,7 @@ def given_level(a: Features, b: Features) -> int:
         return 0
     if a.given_forms & b.given_forms:
         return 1
-    if a.given_phon and a.given_phon == b.given_phon:
+    if a.given_phon and a.given_phon == b.given_phon and _same_onset(a.given, b.given):
         return 2
     sim = _jw(a.given, b.given)
     if sim >= 0.92 or DamerauLevenshtein.distance(a.given, b.given) <= 1:
@@ -346,14 +383,30 @@ def location_level(a: Features, b: Features) -> int:
 
 
 def nhs_level(a: Features, b: Features) -> int:
-    """Compare NHS (or other national) numbers, allowing one keying error."""
+    """Compare NHS (or other national) numbers, allowing one keying error.
+
+    A number one record lists as the person's previous number counts as agreement (the NHS
+    issues a new number in a few cases, such as adoption); a temporary number that differs
+    says nothing, so the comparison is missing.
+    """
     if not a.nhs or not b.nhs:
         return MISSING
-    if a.nhs == b.nhs:
+    if a.nhs == b.nhs or a.nhs in b.nhs_previous or b.nhs in a.nhs_previous:
         return 0
     if DamerauLevenshtein.distance(a.nhs, b.nhs) <= 1:
         return 1
+    if a.nhs_temporary or b.nhs_temporary:
+        return MISSING
     return 2
+
+
+def nickname_direct(a: Features, b: Features) -> bool:
+    """Return whether one first name is a known short form of the other (Bill/William).
+
+    :func:`given_level` also calls two names nicknames when both are short forms of a third
+    (Jack and Jake, both of Jacob): fine for one child, but twins are named that way too.
+    """
+    return a.given in b.given_forms or b.given in a.given_forms
 
 
 def school_level(a: Features, b: Features) -> int:

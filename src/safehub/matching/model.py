@@ -18,7 +18,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from safehub.matching.features import FIELDS, LEVELS, MISSING, REASONS, Features, compare, swapped_levels
+from safehub.matching.features import (
+    FIELDS,
+    LEVELS,
+    MISSING,
+    REASONS,
+    Features,
+    compare,
+    nickname_direct,
+    swapped_levels,
+)
 
 # Starting (and fallback) m/u values when there is too little data to learn from.
 _DEFAULT_M: dict[str, list[float]] = {
@@ -45,6 +54,42 @@ _M_FLOOR = 2e-3
 _M_FLOORS = {"nhs_number": 1e-4}
 _TF_FIELDS = ("given_name", "surname")
 _LOCATION = FIELDS.index("location")
+_GIVEN, _SURNAME, _DOB, _SEX = (FIELDS.index(f) for f in ("given_name", "surname", "date_of_birth", "sex"))
+_NHS = FIELDS.index("nhs_number")
+
+# ---------------------------------------------------------------------------- evidence against
+# Three rules for pairs where the independence of Fellegi-Sunter's fields fails, each with its
+# weight derived below.  A pair a rule *holds* is never merged automatically: its probability
+# is capped at HOLD_PROBABILITY, below the automatic-merge threshold (0.95 by default), so it
+# can at most go to clerical review.
+HOLD_PROBABILITY = 0.9
+_HOLD_WEIGHT = math.log2(HOLD_PROBABILITY / (1 - HOLD_PROBABILITY))
+
+# Share of people born a twin (or triplet).  ONS, Births in England and Wales: 2022, put the
+# multiple maternity rate at 14.0 per 1,000 maternities; each multiple maternity gives at least
+# two children, so about 2 x 14 / 1,014 = 2.8% of children have a co-twin.
+TWIN_SHARE = 0.028
+# Twin pairs are boy/girl about a third of the time: two-thirds of twins are non-identical
+# (Weinberg's rule on UK twin births), and half of those differ in sex.
+_U_SEX_TWINS = (2 / 3, 1 / 3)
+# A person's NHS number is changed only in rare cases (adoption, a duplicate registration
+# resolved, protection from harm); at most about 1 in 10,000 people's records carry two
+# different valid numbers because of it.
+M_NHS_CHANGED = 1e-4
+# A date of birth wrong by twelve years or more in its year *and* wrong in its day or month as
+# well is a double keying error; at most 1 in 1,000 duplicates.  Two records of one name and
+# home born that far apart are a parent and child (Jr/Sr) or grandparent and grandchild.
+M_GENERATIONS = 1e-3
+GENERATION_YEARS = 12
+
+# Plain words for each rule, for the practitioner (explanations) and the CLI's --explain.
+RULE_TEXT = {
+    "nhs_conflict": "different NHS numbers: almost certainly two people",
+    "twins": "same date of birth and home but a different first name: twins or siblings, not a typo",
+    "twins_similar": "same date of birth and home, first names only alike: could be twins, a person must decide",
+    "sex_and_name": "different sex and a different first name: strong evidence of two people",
+    "generations": "born 12 or more years apart: a parent and child, not one person",
+}
 
 
 def _normalise(values: Sequence[float], floor: float = _MIN_PROB) -> list[float]:
@@ -163,8 +208,8 @@ class MatchModel:
                     w += weights[FIELDS[i]][lvl]
         return w
 
-    def score(self, a: Features, b: Features) -> tuple[float, float, list[tuple[str, str]]]:
-        """Return (match weight, probability, reasons) for a pair of records."""
+    def _levels(self, a: Features, b: Features) -> tuple[list[int], dict[int, str]]:
+        """Return the levels of a pair (names read crosswise when that scores better)."""
         levels = list(compare(a, b))
         reasons_override: dict[int, str] = {}
         if levels[0] >= 5 or levels[1] >= 4:
@@ -180,7 +225,119 @@ class MatchModel:
                     levels = trial
                 else:
                     reasons_override = {}
-        weight = self.score_levels(levels, a)
+        return levels, reasons_override
+
+    def field_weights(self, levels: Sequence[int], a: Features) -> list[float]:
+        """Return each field's match weight for a levels vector (in FIELDS order)."""
+        out = [
+            self.field_weight("given_name", levels[0], a.given),
+            self.field_weight("surname", levels[1], a.surname),
+        ]
+        for i in range(2, len(FIELDS)):
+            lvl = levels[i]
+            if lvl == MISSING:
+                out.append(0.0)
+            elif i == _LOCATION and 0 <= levels[1] <= 1:
+                out.append(self._location_family[lvl])
+            else:
+                out.append(self._weights[FIELDS[i]][lvl])
+        return out
+
+    def rules(
+        self, levels: Sequence[int], weights: Sequence[float], a: Features, b: Features
+    ) -> list[tuple[str, float]]:
+        """Return the evidence-against rules that apply to a pair, with each one's weight adjustment.
+
+        * ``nhs_conflict``: two different *valid* NHS numbers (neither temporary, neither listed as
+          the other's previous number).  Its weight is log2(M_NHS_CHANGED / u) for the NHS field,
+          and the pair is held from automatic merging.
+        * ``twins``: same date of birth, surname and home (same postcode or address) and first
+          names that are neither the same, a direct nickname, a middle name, nor alike.  Under
+          independence those four agreements add up to near-certainty, but among people who are
+          *not* the same person they go together: they describe twins, a share TWIN_SHARE of
+          records.  The rule replaces the four fields' weights with the joint Bayes factor
+          log2(m_given * m_surname * m_dob * m_home / (TWIN_SHARE / n)) (n records: 1/n per pair), and
+          weighs sex against twins' one-in-three boy/girl pairs.  It only ever lowers the weight.
+        * ``twins_similar``: the same, but the first names are only alike (one letter apart, or two
+          short forms of one name, as Jack/Jake): one child mis-spelt, or twins with similar names.
+          Held for a person to decide; the fields keep their weights.  The same name, a direct
+          nickname (Bill/William), a transliteration (Amina/Aminah) or a middle name count as the
+          same child: parents do not give twins one name in two spellings.
+        * ``generations``: dates of birth 12 or more years apart in the year and different in day
+          or month: the date of birth's weight becomes log2(M_GENERATIONS / u), and the pair is held.
+        * ``sex_and_name``: both sexes recorded and different, and first names that are not a
+          nickname or transliteration of each other.  The two fields' learned weights stand (each
+          is already strongly negative); the pair is held.
+        """
+        out: list[tuple[str, float]] = []
+        if levels[_NHS] == 2 and a.nhs_valid and b.nhs_valid:
+            conflict = math.log2(M_NHS_CHANGED / max(_MIN_PROB, self.u["nhs_number"][2]))
+            out.append(("nhs_conflict", min(0.0, conflict - weights[_NHS])))
+        if (
+            levels[_DOB] == 4
+            and a.dob is not None
+            and b.dob is not None
+            and abs(a.dob[0] - b.dob[0]) >= GENERATION_YEARS
+        ):
+            generations = math.log2(M_GENERATIONS / max(_MIN_PROB, self.u["date_of_birth"][4]))
+            out.append(("generations", min(0.0, generations - weights[_DOB])))
+        given = levels[_GIVEN]
+        if given == MISSING or a.baby or b.baby:
+            return out
+        direct = given == 1 and nickname_direct(a, b)
+        same_child_name = given in (0, 2, 4) or direct
+        if levels[_SEX] == 1 and given not in (0, 1, 2, 4):
+            out.append(("sex_and_name", 0.0))
+        if (
+            not same_child_name
+            and levels[_DOB] == 0
+            and 0 <= levels[_SURNAME] <= 2
+            and 0 <= levels[_LOCATION] <= 2
+            and levels[_NHS] != 0
+        ):
+            if given >= 5:
+                m = self.m
+                joint_m = (
+                    m["given_name"][given]
+                    * m["surname"][levels[_SURNAME]]
+                    * m["date_of_birth"][0]
+                    * m["location"][levels[_LOCATION]]
+                )
+                u_twin = TWIN_SHARE * self.prior / (2 * max(self.match_rate, 1e-6))
+                joint = math.log2(max(_MIN_PROB, joint_m) / max(1e-15, u_twin))
+                replaced = weights[_GIVEN] + weights[_SURNAME] + weights[_DOB] + weights[_LOCATION]
+                adjust = joint - replaced
+                sex = levels[_SEX]
+                if sex != MISSING:
+                    adjust += math.log2(max(_MIN_PROB, self.u["sex"][sex]) / _U_SEX_TWINS[sex])
+                out.append(("twins", min(0.0, adjust)))
+            else:
+                out.append(("twins_similar", 0.0))
+        return out
+
+    def assess(self, a: Features, b: Features) -> tuple[list[int], list[float], list[tuple[str, float]], float, bool]:
+        """Return (levels, field weights, rules with their weights, total weight, held) for a pair."""
+        levels, _override = self._levels(a, b)
+        weights = self.field_weights(levels, a)
+        rules = self.rules(levels, weights, a, b)
+        total = self._prior_weight + sum(weights) + sum(w for _r, w in rules)
+        held = bool(rules)
+        if held:
+            total = min(total, _HOLD_WEIGHT)
+        return levels, weights, rules, total, held
+
+    def score(self, a: Features, b: Features) -> tuple[float, float, list[tuple[str, str]]]:
+        """Return (match weight, probability, reasons) for a pair of records.
+
+        ``reasons`` has one (field, verdict) per field, then one (rule, "against") per
+        evidence-against rule that applied (see :meth:`rules`).
+        """
+        levels, reasons_override = self._levels(a, b)
+        weights = self.field_weights(levels, a)
+        weight = self._prior_weight + sum(weights)
+        rules = self.rules(levels, weights, a, b) if self._may_hold(levels) else []
+        if rules:
+            weight = min(weight + sum(w for _r, w in rules), _HOLD_WEIGHT)
         reasons = []
         for i, f in enumerate(FIELDS):
             lvl = levels[i]
@@ -190,7 +347,51 @@ class MatchModel:
                 reasons.append((f, "missing" if lvl == MISSING else REASONS[f][lvl]))
         if a.baby or b.baby:
             reasons[0] = ("given_name", "missing")
+        reasons.extend((rule, "against") for rule, _w in rules)
         return weight, probability(weight), reasons
+
+    def probability_held(self, a: Features, b: Features) -> tuple[float, bool]:
+        """Return (probability, held by an evidence-against rule) without building reasons."""
+        levels, _override = self._levels(a, b)
+        weights = self.field_weights(levels, a)
+        weight = self._prior_weight + sum(weights)
+        if self._may_hold(levels):
+            rules = self.rules(levels, weights, a, b)
+            if rules:
+                return probability(min(weight + sum(w for _r, w in rules), _HOLD_WEIGHT)), True
+        return probability(weight), False
+
+    @staticmethod
+    def _may_hold(levels: Sequence[int]) -> bool:
+        # Cheap pre-check on the hot path: a rule needs an NHS disagreement, a sex disagreement
+        # or the same date of birth with first names that differ.
+        return levels[_NHS] == 2 or levels[_SEX] == 1 or levels[_DOB] == 4 or (levels[_DOB] == 0 and levels[_GIVEN] > 0)
+
+    def evidence(self, a: Features, b: Features) -> dict:
+        """Return each piece of evidence on a pair with its weight (bits), for a person to read.
+
+        ``{"probability", "weight", "prior", "held", "items": [{"field", "how", "weight", "rule"}]}``:
+        one item per field, then one per evidence-against rule.
+        """
+        weight, prob, reasons = self.score(a, b)
+        levels, _ = self._levels(a, b)
+        weights = self.field_weights(levels, a)
+        rules = dict(self.rules(levels, weights, a, b))
+        items = [
+            {"field": f, "how": how, "weight": round(weights[i], 2), "rule": False}
+            for i, (f, how) in enumerate(reasons[: len(FIELDS)])
+        ]
+        items.extend(
+            {"field": rule, "how": "against", "weight": round(rules.get(rule, 0.0), 2), "rule": True}
+            for rule, _how in reasons[len(FIELDS) :]
+        )
+        return {
+            "probability": prob,
+            "weight": round(weight, 2),
+            "prior": round(self._prior_weight, 2),
+            "held": bool(rules),
+            "items": items,
+        }
 
 
 def probability(weight: float) -> float:
@@ -359,6 +560,30 @@ def _sane(
     return checked
 
 
+# The most a true duplicate shows each field's outright disagreement.  EM learns m from the pairs
+# it believes are matches; where relatives are common (twins, siblings born on the same day of
+# the year, a father and son of one name) it takes some of them for matches and these m grow
+# until relatives merge.  The caps are generous against what a register's real duplicates show
+# (on the synthetic city EM itself learns 0.044, 0.024 and 0.002):
+# * a first name that is neither the same, a variant, nor a middle name: a change of name or a
+#   placeholder, at most 1 in 20 duplicates;
+# * a different surname: marriage, a step-parent's surname, a deed poll: at most 1 in 10;
+# * a date of birth wrong in two of its three parts: at most 1 in 50.
+M_DISAGREE_CAP = {"given_name": 0.05, "surname": 0.10, "date_of_birth": 0.02}
+
+
+def cap_disagreement(m: dict[str, list[float]]) -> dict[str, list[float]]:
+    """Return m with each field's disagreement level held to :data:`M_DISAGREE_CAP`."""
+    out = {f: list(v) for f, v in m.items()}
+    for f, cap in M_DISAGREE_CAP.items():
+        levels = out[f]
+        if levels[-1] > cap:
+            rest = sum(levels[:-1])
+            scale = (1 - cap) / rest if rest > 0 else 0.0
+            out[f] = [v * scale for v in levels[:-1]] + [cap]
+    return out
+
+
 def train_m(feats: Sequence[Features], u: dict[str, list[float]]) -> dict[str, list[float]]:
     """Estimate m in two sessions, as Splink does: pairs sharing a birth date; pairs sharing names.
 
@@ -386,7 +611,7 @@ def train_m(feats: Sequence[Features], u: dict[str, list[float]]) -> dict[str, l
             sources = [x[f] for x in (m_dob, m_name) if x is not None]
             if sources:
                 m[f] = _normalise([sum(vals) / len(vals) for vals in zip(*sources, strict=True)])
-    return m
+    return cap_disagreement(m)
 
 
 def match_share(levels: np.ndarray, m: dict[str, list[float]], u: dict[str, list[float]]) -> float:

@@ -22,6 +22,8 @@ class MatchRecord:
     address: str
     nhs_number: str
     school: str = ""
+    previous_nhs_numbers: str = ""  # earlier NHS numbers of this person, separated by ";"
+    nhs_number_temporary: bool = False
 
     def features(self) -> Features:
         """Return the normalised comparison features of this record."""
@@ -35,6 +37,8 @@ class MatchRecord:
             address=self.address,
             nhs_number=self.nhs_number,
             school=self.school,
+            previous_nhs_numbers=self.previous_nhs_numbers,
+            nhs_number_temporary=self.nhs_number_temporary,
         )
 
 
