@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safehub.core import policy
+from safehub.core import audit, policy
 from safehub.core.chronology import person_chronology
 from safehub.core.errors import BreakGlassRequired, StaleEdit
 from safehub.core.viewutils import add_service_errors
@@ -282,9 +283,12 @@ def duplicates(request):
 
     policy.require(request.user, "people.merge")
     now = timezone.now()
-    pairs = list(
-        DuplicateCandidate.objects.filter(status=DuplicateStatus.PENDING).select_related("person_a", "person_b")[:25]
-    )
+    # Only pairs whose two records the reviewer may open: the queue is a list like any other, so a
+    # sealed or unreachable record never appears in it (and never sends the page to break-glass).
+    visible = policy.persons_visible_to(request.user, Person.objects.all(), now=now).values("pk")
+    pending = DuplicateCandidate.objects.filter(status=DuplicateStatus.PENDING)
+    reviewable = pending.filter(person_a__in=visible, person_b__in=visible)
+    pairs = list(reviewable.select_related("person_a", "person_b")[:25])
     rows = []
     for pair in pairs:
         people = []
@@ -309,14 +313,19 @@ def duplicates(request):
                 "reasons": explain(pair.reasons),
             }
         )
-    merges = list(Merge.objects.filter(undone_at__isnull=True).select_related("survivor", "merged")[:25])
+    merges = list(
+        Merge.objects.filter(undone_at__isnull=True, survivor__in=visible).select_related("survivor", "merged")[:25]
+    )
+    with transaction.atomic():
+        audit.record_list(actor=request.user, person_ids=[m.survivor_id for m in merges], at=now, view="merges")
     return render(
         request,
         "people/duplicates.html",
         {
             "rows": rows,
             "merges": merges,
-            "pending": DuplicateCandidate.objects.filter(status=DuplicateStatus.PENDING).count(),
+            "pending": reviewable.count(),
+            "not_reviewable": pending.count() - reviewable.count(),
         },
     )
 
