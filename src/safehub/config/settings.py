@@ -178,9 +178,50 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
-# Two-factor sign-in: required for every staff user outside demo mode.
+# Two-factor sign-in: required for every staff user outside demo mode. A first authenticator app is
+# set up only through a one-time enrolment link an administrator issues (core/identity/enrolment.py).
 SAFEHUB_REQUIRE_2FA = env.bool("SAFEHUB_REQUIRE_2FA", default=not DEMO_MODE)
 OTP_TOTP_ISSUER = "Safehub"
+SAFEHUB_ENROLMENT_LINK_HOURS = env.int("SAFEHUB_ENROLMENT_LINK_HOURS", default=24)
+# Where Safehub is reached, for links printed at the command line (``safehub enrolment_link``).
+SAFEHUB_SITE_URL = env.str("SAFEHUB_SITE_URL", default="http://127.0.0.1:8000")
+
+# OpenID Connect sign-in (a council's Microsoft Entra ID, NHS CIS2...), on when SAFEHUB_OIDC_CLIENT_ID
+# is set. Users are matched to existing Safehub accounts by one claim and never created; a session
+# counts as second-factor verified only when the provider says it used more than a password (core/identity/oidc.py).
+SAFEHUB_OIDC_ENABLED = bool(env.str("SAFEHUB_OIDC_CLIENT_ID", default=""))
+SAFEHUB_OIDC_PROVIDER_NAME = env.str("SAFEHUB_OIDC_PROVIDER_NAME", default="your organisation's account")
+SAFEHUB_OIDC_ISSUER = env.str("SAFEHUB_OIDC_ISSUER", default="")
+SAFEHUB_OIDC_USERNAME_CLAIM = env.str("SAFEHUB_OIDC_USERNAME_CLAIM", default="preferred_username")
+SAFEHUB_OIDC_MFA_AMR = env.list("SAFEHUB_OIDC_MFA_AMR", default=["mfa", "otp", "hwk"])
+SAFEHUB_OIDC_MFA_ACR = env.list("SAFEHUB_OIDC_MFA_ACR", default=[])
+OIDC_RP_CLIENT_ID = env.str("SAFEHUB_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("SAFEHUB_OIDC_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("SAFEHUB_OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("SAFEHUB_OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("SAFEHUB_OIDC_USERINFO_ENDPOINT", default="")  # optional: the ID token's claims suffice
+OIDC_OP_JWKS_ENDPOINT = env.str("SAFEHUB_OIDC_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("SAFEHUB_OIDC_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("SAFEHUB_OIDC_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = env.float("SAFEHUB_OIDC_TIMEOUT_SECONDS", default=10.0)
+OIDC_AUTHENTICATION_CALLBACK_URL = "core:oidc_callback"
+if SAFEHUB_OIDC_ENABLED:
+    _missing = [
+        name
+        for name, value in {
+            "SAFEHUB_OIDC_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+            "SAFEHUB_OIDC_ISSUER": SAFEHUB_OIDC_ISSUER,
+            "SAFEHUB_OIDC_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+            "SAFEHUB_OIDC_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+            "SAFEHUB_OIDC_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+        }.items()
+        if not value
+    ]
+    if _missing:
+        raise environ.ImproperlyConfigured("OpenID Connect sign-in needs " + ", ".join(_missing))
+    AUTHENTICATION_BACKENDS.append("safehub.core.identity.oidc.SafehubOIDCBackend")
 
 # django-axes: after 5 failures in 30 minutes, lock the username (whatever address tries it) and,
 # separately, the address (whatever usernames it tries): a password-spraying address is stopped

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django_otp.models import Device
 
 
 class AuditAction(models.TextChoices):
@@ -91,3 +92,58 @@ class SecurityAlert(models.Model):
 
     class Meta:
         ordering = ["-raised_at"]
+
+
+class EnrolmentLinkChannel(models.TextChoices):
+    PAGE = "PAGE", "Administrator's page"
+    COMMAND = "COMMAND", "Server command line"
+
+
+class EnrolmentLink(models.Model):
+    """A one-time, expiring link an administrator issues so one user can set up an authenticator app.
+
+    Only the SHA-256 hash of the link's token is stored: the token itself is shown once, to whoever
+    issued it, and cannot be read back from the database.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when issued at the server's command line",
+    )
+    issued_via = models.CharField(max_length=10, choices=EnrolmentLinkChannel.choices)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, help_text="A newer link for the same user replaced it")
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("issued_at")), name="enrolment_link_expires_after_issue"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(issued_by__isnull=False) | models.Q(issued_via="COMMAND"),
+                name="enrolment_link_page_names_its_issuer",
+            ),
+        ]
+
+
+class IdentityProviderDevice(Device):
+    """The second factor an identity provider vouched for (its ``amr``/``acr`` claim said multi-factor).
+
+    django-otp counts a session as verified when it holds a device; this one is put in the session by
+    OpenID Connect sign-in only, and no code typed by a person ever verifies it.
+    """
+
+    class Meta:
+        verbose_name = "identity provider multi-factor sign-in"
+
+    def verify_token(self, token) -> bool:
+        return False

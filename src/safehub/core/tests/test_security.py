@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safehub.core.identity import enrolment
 from safehub.people import selectors, services
 from safehub.testing.factories import TEST_PASSWORD
 
@@ -24,7 +25,12 @@ def test_second_factor_is_required_outside_demo_mode(client, mash_worker, settin
     assert response.status_code == 302 and response.url == "/two-factor/"
     # Without the second factor nothing else is reachable.
     assert client.get("/people/").url == "/two-factor/"
-    # Enrolment: the page creates an unconfirmed device; a right code confirms and verifies it.
+    # Enrolment through an administrator's one-time link: redeeming it creates an unconfirmed
+    # device; a right code confirms and verifies it.
+    _, token = enrolment.enrolment_link_issue(
+        user=mash_worker, by=enrolment.ConsoleOperator("test"), now=timezone.now()
+    )
+    assert client.post(f"/two-factor/enrol/{token}/").url == "/two-factor/"
     assert client.get("/two-factor/").status_code == 200
     device = TOTPDevice.objects.get(user=mash_worker)
     assert not device.confirmed

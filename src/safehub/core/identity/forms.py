@@ -1,0 +1,5 @@
+from django import forms
+
+
+class EnrolmentLinkForm(forms.Form):
+    username = forms.CharField(max_length=150, label="Username of the person setting up their authenticator app")
