@@ -7,6 +7,12 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safehub.config.settings")
     args = list(sys.argv if argv is None else ["safehub", *argv])
+    # `safehub match file` / `match dedupe-file` need no configuration: run them before Django
+    # is set up, so no secret key or database is asked for.
+    if len(args) > 2 and args[1] == "match" and args[2] in ("file", "dedupe-file", "-h", "--help"):
+        from safehub.matching.cli import main as match_main
+
+        raise SystemExit(match_main(args[2:]))
     # Contract names with a dash map onto Django command names.
     aliases = {"annex-a": "annex_a"}
     if len(args) > 1 and args[1] in aliases:

@@ -6,7 +6,7 @@ import copy
 import hashlib
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -232,8 +232,12 @@ def score_pairs_held(
     *,
     workers: int | None = None,
     chunk: int = 200_000,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return (probability, held by an evidence-against rule) of every (i, j) pair."""
+    """Return (probability, held by an evidence-against rule) of every (i, j) pair.
+
+    ``progress(done, total)`` is called as chunks of pairs finish.
+    """
     n = len(pairs_i)
     workers = workers or min(os.cpu_count() or 1, 8)
     _POOL_STATE.update(i=pairs_i, j=pairs_j, feats=feats, model=model)
@@ -243,9 +247,17 @@ def score_pairs_held(
             import multiprocessing as mp
 
             with mp.get_context("fork").Pool(workers) as pool:
-                parts = pool.map(_score_chunk, bounds)
+                parts = []
+                for (_start, end), part in zip(bounds, pool.imap(_score_chunk, bounds), strict=True):
+                    parts.append(part)
+                    if progress is not None:
+                        progress(end, n)
         else:
-            parts = [_score_chunk(b) for b in bounds]
+            parts = []
+            for b in bounds:
+                parts.append(_score_chunk(b))
+                if progress is not None:
+                    progress(b[1], n)
     finally:
         _POOL_STATE.clear()
     if not parts:
@@ -375,8 +387,14 @@ def dedupe_features(
     lower: float,
     existing_ids: dict[str, str] | None,
     backend: str = "duckdb",
+    progress: Callable[[int, int], None] | None = None,
+    keep_pairs: bool = False,
 ) -> DedupeResult:
-    """De-duplicate pre-computed features (see :func:`dedupe`)."""
+    """De-duplicate pre-computed features (see :func:`dedupe`).
+
+    With ``keep_pairs`` the result's ``pairs`` holds every scored pair as arrays
+    (i, j, probability, held), for explaining the decisions afterwards.
+    """
     if backend == "duckdb":
         from safehub.matching.duck import candidate_pairs_duckdb
 
@@ -385,7 +403,7 @@ def dedupe_features(
         pairs = candidate_pairs(feats)
         arr = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
         pairs_i, pairs_j = arr[:, 0], arr[:, 1]
-    probs, held = score_pairs_held(feats, model, pairs_i, pairs_j)
+    probs, held = score_pairs_held(feats, model, pairs_i, pairs_j, progress=progress)
     strong = probs >= upper
     labels = constrained_components(
         len(feats), pairs_i[strong], pairs_j[strong], probs[strong], pairs_i[held], pairs_j[held]
@@ -399,7 +417,10 @@ def dedupe_features(
         _w, p, reasons = model.score(feats[i], feats[j])
         review.append((record_ids[i], record_ids[j], p, reasons))
     review.sort(key=lambda r: -r[2])
-    return DedupeResult(clusters=clusters, review_pairs=review, pairs_scored=len(probs), model=model)
+    result = DedupeResult(clusters=clusters, review_pairs=review, pairs_scored=len(probs), model=model)
+    if keep_pairs:
+        result.pairs = (pairs_i, pairs_j, probs, held)
+    return result
 
 
 def dedupe(
@@ -409,11 +430,16 @@ def dedupe(
     upper: float = 0.95,
     lower: float = 0.6,
     existing_ids: dict[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    keep_pairs: bool = False,
 ) -> DedupeResult:
     """Group records into people: pairs at or above ``upper`` join, ``lower``..``upper`` go to review.
 
-    Clusters are connected components of the pairs above ``upper``.  Records in
+    Clusters are connected components of the pairs above ``upper``, except that two records an
+    evidence-against rule holds apart are never put into one cluster (see
+    :func:`constrained_components`); strong pairs kept apart that way go to review.  Records in
     ``existing_ids`` keep their person id (so ids stay stable as new records arrive).
+    ``progress(done, total)`` is called as pairs are scored.
     """
     if not lower <= upper:
         raise ValueError("lower threshold must not exceed upper threshold")
@@ -424,7 +450,16 @@ def dedupe(
         model = copy.deepcopy(model)
         model.set_population(len(feats))
     ids = [r.record_id for r in records]
-    return dedupe_features(ids, feats, model=model, upper=upper, lower=lower, existing_ids=existing_ids)
+    return dedupe_features(
+        ids,
+        feats,
+        model=model,
+        upper=upper,
+        lower=lower,
+        existing_ids=existing_ids,
+        progress=progress,
+        keep_pairs=keep_pairs,
+    )
 
 
 def cross_pairs(feats: Sequence[Features], n_left: int) -> tuple[np.ndarray, np.ndarray]:

@@ -60,3 +60,5 @@ class DedupeResult:
     review_pairs: list[tuple[str, str, float, list[tuple[str, str]]]]
     pairs_scored: int = 0
     model: object | None = None
+    # Every scored pair as arrays (i, j, probability, held), when asked for (keep_pairs=True).
+    pairs: tuple | None = None

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from safehub.matching.blocking import NO_DOB_KEY, blocking_keys
-from safehub.matching.engine import assign_person_ids, connected_components, train_model_from_features
+from safehub.matching.engine import assign_person_ids, constrained_components, train_model_from_features
 from safehub.matching.model import MatchModel
 from safehub.matching.records import DedupeResult, MatchRecord
 
@@ -85,8 +85,9 @@ def dedupe_spark(
         scorer = MatchModel.from_json(model_json.value)
         for (_i, ((i, j), rec_i)), rec_j in rows:
             _w, p, reasons = scorer.score(rec_i.features(), rec_j.features())
-            if p >= lower:
-                yield i, j, p, reasons
+            held = any(how == "against" for _f, how in reasons)
+            if p >= lower or held:
+                yield i, j, p, reasons, held
 
     by_i = pairs.rdd.map(lambda r: (r["i"], r["j"])).join(indexed)  # (i, (j, rec_i))
     by_j = by_i.map(lambda t: (t[1][0], ((t[0], t[1][0]), t[1][1]))).join(indexed)
@@ -95,13 +96,19 @@ def dedupe_spark(
     n_pairs = pairs.count()
 
     ids = [r.record_id for r in records]
-    strong = [(i, j) for i, j, p, _ in scored if p >= upper]
-    pi = np.array([s[0] for s in strong], dtype=np.int64)
-    pj = np.array([s[1] for s in strong], dtype=np.int64)
-    labels = connected_components(len(records), pi, pj)
+    strong = [(i, j, p) for i, j, p, _r, _h in scored if p >= upper]
+    apart = [(i, j) for i, j, _p, _r, held in scored if held]
+    labels = constrained_components(
+        len(records),
+        np.array([s[0] for s in strong], dtype=np.int64),
+        np.array([s[1] for s in strong], dtype=np.int64),
+        np.array([s[2] for s in strong], dtype=np.float64),
+        np.array([a[0] for a in apart], dtype=np.int64),
+        np.array([a[1] for a in apart], dtype=np.int64),
+    )
     clusters = assign_person_ids(ids, labels, existing_ids)
     review = sorted(
-        ((ids[i], ids[j], p, reasons) for i, j, p, reasons in scored if p < upper and labels[i] != labels[j]),
+        ((ids[i], ids[j], p, reasons) for i, j, p, reasons, _h in scored if p >= lower and labels[i] != labels[j]),
         key=lambda r: -r[2],
     )
     return DedupeResult(clusters=clusters, review_pairs=review, pairs_scored=n_pairs, model=model)
