@@ -1,0 +1,206 @@
+"""The yearly report's sections take their figures from Safehub's records: add a record, the figure moves.
+
+Each test builds the section the report shows (``report_sections``) and checks where a figure
+came from (records, part-year records or the published 2024-25 report) as well as its value.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+
+from safehub.casework.models import ExploitationRiskAssessment, MissingEpisode
+from safehub.core.calendar import UK
+from safehub.exchange.models import Submission, SubmissionValue
+from safehub.frontdoor.models import Consultation
+from safehub.insight import report, report_sections
+from safehub.insight.report_cells import SOURCE_PART, SOURCE_PUBLISHED, SOURCE_RECORDS, Table
+from safehub.insight.tests.fixtures import make_records
+from safehub.partnership import services, yearly
+from safehub.testing.factories import AgencyFactory, PersonFactory, make_user
+
+YEAR = "2025-26"
+YEARS = report.report_years(YEAR)
+AS_OF = date(2026, 6, 1)
+
+
+def _uk(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=UK)
+
+
+def _row(table: Table, label: str) -> dict[str, tuple[float | None, str]]:
+    row = next(r for r in table.rows if r["label"] == label)
+    return {y: (c.value, c.source) for y, c in zip(table.years, row["cells"], strict=True)}
+
+
+def _refer(by, at: datetime, subject: str = "ADULT"):
+    return services.review_refer(by=by, now=at, title="Case", subject=subject, summary="Concern.", learned_at=at,
+                                 themes=["SELF_NEGLECT"])  # fmt: skip
+
+
+def _reviews():
+    return report_sections.practice_reviews(year=YEAR, years=YEARS, as_of=AS_OF, since=yearly.records_since())
+
+
+def test_practice_reviews_come_from_the_records_and_the_published_report_fills_earlier_years(db):
+    agency = AgencyFactory(kind="POLICE")
+    officer = make_user("officer", "POLICE_SAFEGUARDING_OFFICER", agency)
+
+    empty = _row(_reviews()["tables"][0], "Referrals received")
+    assert empty == {"2023-24": (None, ""), "2024-25": (14.0, SOURCE_PUBLISHED), "2025-26": (None, "")}
+
+    _refer(officer, _uk(2025, 2, 3, 10))  # the records begin in 2024-25
+    _refer(officer, _uk(2025, 7, 1, 10))
+    after = _row(_reviews()["tables"][0], "Referrals received")
+    assert after["2025-26"] == (1, SOURCE_RECORDS)  # the records cover the whole of 2025-26
+    assert after["2024-25"] == (14.0, SOURCE_PUBLISHED)  # part-year records give way to the published figure
+
+    _refer(officer, _uk(2026, 3, 31, 23, 0))
+    _refer(officer, _uk(2025, 9, 1, 10), subject="CHILD")
+    sections = _reviews()
+    assert _row(sections["tables"][0], "Referrals received")["2025-26"] == (2, SOURCE_RECORDS)
+    assert _row(sections["tables"][1], "Referrals received")["2025-26"] == (1, SOURCE_RECORDS)
+    assert sections["themes"]["adults"] == [("Self-neglect and hoarding", 2)]
+
+
+def test_finance_shows_recorded_contributions_and_the_published_ones_where_none_are_recorded(db):
+    manager = make_user("manager", "PARTNERSHIP_MANAGER", AgencyFactory(kind="PARTNERSHIP"))
+
+    def record(year: str, amount: int) -> None:
+        services.contribution_record(by=manager, now=_uk(2025, 5, 1, 9), year=year, budget="CHILDREN_PARTNERSHIP",
+                                     partner="POLICE", organisation_name="Wessex Constabulary",
+                                     amount_gbp=amount)  # fmt: skip
+
+    record(YEAR, 27144)
+    tables = report_sections.finance(year=YEAR, years=YEARS)["tables"]
+    children = tables[0]
+    assert _row(children, "Wessex Constabulary")["2025-26"] == (27144, SOURCE_RECORDS)
+    assert _row(children, "SCC")["2024-25"] == (141062, SOURCE_PUBLISHED)  # shared/reference
+    # The sum of the published rows; the seed report prints £236,455, £27 more than its own rows add up to.
+    assert _row(children, "Total")["2024-25"] == (236428, SOURCE_PUBLISHED)
+    assert _row(children, "Total")["2025-26"] == (27144, SOURCE_RECORDS)
+
+    record("2024-25", 26353)
+    children = report_sections.finance(year=YEAR, years=YEARS)["tables"][0]
+    assert [r["label"] for r in children.rows] == ["Wessex Constabulary", "Total"]
+    assert _row(children, "Total")["2024-25"] == (26353, SOURCE_RECORDS)
+
+
+def test_front_door_figures_equal_the_measures_engine(db):
+    records = make_records()
+    Consultation.objects.create(asked_by_name="GP", asked_at=datetime(2024, 7, 1, 9, tzinfo=UTC),
+                                child_description="A, 7", question="Is this a referral?", advice="Early help.",
+                                advised_at=datetime(2024, 7, 1, 15, tzinfo=UTC), recorded_by=records.worker)  # fmt: skip
+    values = report.YearValues(today=AS_OF)
+    years = report.report_years("2024-25")
+
+    mash = report_sections.mash(year="2024-25", years=years, values=values)
+
+    engine = values.values("2024-25")
+    checked = 0
+    for measure_id in report_sections.MASH_MEASURES:
+        title = report.MEASURES_BY_ID[measure_id].title
+        value, source = _row(mash["contacts"], title)["2024-25"]
+        if source in (SOURCE_RECORDS, SOURCE_PART):
+            assert value == engine[measure_id], measure_id
+            checked += 1
+        else:
+            assert source == SOURCE_PUBLISHED
+    assert checked >= 1  # children_with_contact is not published, so it comes from the engine
+    assert _row(mash["consultations"], "Consultations with professionals")["2024-25"][0] == 1
+    assert _row(mash["consultations"], "% advised within 24 hours")["2024-25"][0] == 100.0
+
+
+def test_missing_episodes_and_exploitation_assessments_are_counted_in_their_year(db):
+    records = make_records()
+    child = PersonFactory()
+    returned = datetime(2024, 8, 2, 8, tzinfo=UTC)
+    MissingEpisode.objects.create(person=child, started_at=datetime(2024, 8, 1, 20, tzinfo=UTC), ended_at=returned,
+                                  risk_level="HIGH",
+                                  return_interview_offered_at=returned + timedelta(hours=80))  # fmt: skip
+    MissingEpisode.objects.create(person=child, started_at=datetime(2024, 9, 1, 20, tzinfo=UTC), ended_at=returned
+                                  + timedelta(days=31), risk_level="LOW",
+                                  return_interview_offered_at=returned + timedelta(days=31, hours=5))  # fmt: skip
+    ExploitationRiskAssessment.objects.create(person=child, assessed_at=datetime(2024, 9, 3, 9, tzinfo=UTC),
+                                              kinds=["criminal"], level="SIGNIFICANT", rationale="County lines.",
+                                              assessed_by=records.worker)  # fmt: skip
+    values = report.YearValues(today=AS_OF)
+
+    found = report_sections.adolescents(year="2024-25", years=report.report_years("2024-25"), values=values)
+
+    assert _row(found["missing"], "Missing episodes")["2024-25"][0] == 2
+    assert _row(found["missing"], "Children who went missing")["2024-25"][0] == 1
+    assert _row(found["missing"], "Episodes assessed as high risk")["2024-25"][0] == 1
+    assert _row(found["missing"], "% of returns offered an interview within 72 hours")["2024-25"][0] == 50.0
+    assert _row(found["exploitation"], "Risk level: Significant")["2024-25"][0] == 1
+    assert found["kinds"] == [("criminal", 1)]
+
+
+def _attendance_return(agency, user, quarter_start: date, values: dict[str, str]) -> None:
+    end = quarter_start + timedelta(days=89)
+    submission = Submission.objects.create(agency=agency, return_code="education_attendance", schema_version=1,
+                                           period_start=quarter_start, period_end=end, file_name="a.csv",
+                                           sha256="0" * 64, size_bytes=1, submitted_by=user,
+                                           submitted_at=datetime.combine(end, datetime.min.time(), tzinfo=UTC),
+                                           status="ACCEPTED")  # fmt: skip
+    for measure, value in values.items():
+        SubmissionValue.objects.create(submission=submission, return_code="education_attendance", agency=agency,
+                                       period_start=quarter_start, period_end=end, period_label="2025-2026",
+                                       measure=measure, value=Decimal(value))  # fmt: skip
+
+
+def test_education_attendance_is_one_row_per_phase_with_each_academic_year_once(db):
+    agency = AgencyFactory(kind="LA_CHILDREN")
+    user = make_user("education.officer", "ANALYST", agency)
+    _attendance_return(agency, user, date(2025, 10, 1), {"Overall absence primary (%)": "5.9"})
+    _attendance_return(agency, user, date(2026, 1, 1), {"Overall absence primary (%)": "5.2",
+                                                        "Persistent absence primary (%)": "14.8"})  # fmt: skip
+
+    found = report_sections.education(year=YEAR, years=YEARS)
+
+    assert found["academic_years"] == ["2023-2024", "2024-2025", "2025-2026"]
+    assert [r["label"] for r in found["rows"]] == ["All schools", "Primary", "Secondary", "Special"]
+    primary = next(r for r in found["rows"] if r["label"] == "Primary")
+    shown = [(c.value, c.source) for c in primary["cells"]]
+    assert shown == [(6.3, SOURCE_PUBLISHED), (18.3, SOURCE_PUBLISHED), (5.5, SOURCE_PUBLISHED),
+                     (15.9, SOURCE_PUBLISHED), (5.2, SOURCE_RECORDS), (14.8, SOURCE_RECORDS)]  # fmt: skip
+    secondary = next(r for r in found["rows"] if r["label"] == "Secondary")
+    assert secondary["cells"][4].value is None and secondary["cells"][4].shown == "–"
+
+
+def test_a_report_built_twice_from_the_same_records_is_identical_apart_from_its_date(db):
+    officer = make_user("officer", "POLICE_SAFEGUARDING_OFFICER", AgencyFactory(kind="POLICE"))
+    _refer(officer, _uk(2025, 2, 3, 10))
+    _refer(officer, _uk(2025, 7, 1, 10), subject="CHILD")
+    first_at = datetime(2026, 6, 1, 9, tzinfo=UTC)
+
+    def html(now: datetime) -> tuple[str, dict]:
+        context = report.report_context(year=YEAR, now=now)
+        return render_to_string("insight/report/report.html", context), context
+
+    first, context = html(first_at)
+    again, context_again = html(first_at)
+    later, _ = html(first_at + timedelta(days=1))
+
+    assert first == again
+    assert {k: c.svg for k, c in context["charts"].items()} == {k: c.svg for k, c in context_again["charts"].items()}
+    assert first.replace("1 June 2026", "2 June 2026") == later
+
+
+def test_the_report_has_a_contents_entry_for_every_part_and_accessible_tables(db):
+    officer = make_user("officer", "POLICE_SAFEGUARDING_OFFICER", AgencyFactory(kind="POLICE"))
+    _refer(officer, _uk(2025, 7, 1, 10))
+
+    html = render_to_string("insight/report/report.html", report.report_context(year=YEAR, now=_uk(2026, 6, 1, 9)))
+
+    for item in report.CONTENTS:
+        assert f'href="#{item["id"]}"' in html and f'id="{item["id"]}"' in html, item["id"]
+    assert html.count("<table>") == html.count("<caption>")
+    assert "None" not in re.sub(r"<[^>]+>", " ", html)
+    for heading in ("Practice review group", "Multi-agency audits", "Learning and development group",
+                    "Section 11 and section 175 self-assessments", "Escalations: resolving professional differences",
+                    "MASH and the front door", "Vulnerable adolescents", "Education attendance", "Finance"):  # fmt: skip
+        assert heading in html, heading
