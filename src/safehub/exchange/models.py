@@ -108,6 +108,17 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True, help_text="The first row-level errors, for the page")
     error_count = models.PositiveIntegerField(default=0)
     failure = models.TextField(blank=True)
+    parameters = models.JSONField(
+        default=dict, blank=True, help_text="For a data return: the agency, return and quarter it is for"
+    )
+    submission = models.ForeignKey(
+        "exchange.Submission",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The return's outcome, once validated",
+    )
 
     class Meta:
         ordering = ["-requested_at"]

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from safehub.exchange.annex_a.reader import decode_csv
+from safehub.exchange.safety import MAX_RETURN_CELLS, MAX_RETURN_ROWS, UploadTooLarge, xlsx_rows
 
 SCHEMA_DIR = Path(__file__).with_name("schemas")
 
@@ -141,13 +142,17 @@ class Validated:
 
 
 def read_table(data: bytes, kind: str) -> list[list]:
+    """Read a return's rows, streaming and within the row and cell caps (``safety.UploadTooLarge``)."""
     if kind == "xlsx":
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        return [list(r) for r in sheet.iter_rows(values_only=True)]
-    return [list(r) for r in csv.reader(io.StringIO(decode_csv(data), newline=""))]
+        return list(xlsx_rows(data))
+    rows: list[list] = []
+    cells = 0
+    for row in csv.reader(io.StringIO(decode_csv(data), newline="")):
+        cells += len(row)
+        if len(rows) > MAX_RETURN_ROWS or cells > MAX_RETURN_CELLS:
+            raise UploadTooLarge(f"The file has more than {MAX_RETURN_ROWS:,} rows or {MAX_RETURN_CELLS:,} cells")
+        rows.append(row)
+    return rows
 
 
 def _norm(text: object) -> str:
@@ -197,6 +202,9 @@ def validate(data: bytes, kind: str, spec: ReturnSpec) -> Validated:
     out = Validated()
     try:
         table = read_table(data, kind)
+    except UploadTooLarge as exc:
+        out.problems.append(Problem("", "", "", str(exc)))
+        return out
     except Exception as exc:  # a damaged workbook: one problem, not a crash
         out.problems.append(Problem("", "", "", f"The file could not be read ({type(exc).__name__})"))
         return out

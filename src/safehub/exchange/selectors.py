@@ -224,3 +224,16 @@ def notifications_for_agency_api(*, agency_id: int, since: datetime | None) -> Q
         .order_by("delivered_at", "pk")
     )
     return qs.filter(delivered_at__gt=since) if since else qs
+
+
+def submission_job_progress(*, user, job_id: int) -> dict:
+    """A return being validated, for its uploader (or the partnership manager)."""
+    from django.http import Http404
+
+    membership = policy.require(user, "exchange.submit")
+    job = ImportJob.objects.filter(pk=job_id, kind=ImportKind.SUBMISSION).first()
+    if job is None:
+        raise Http404
+    if job.requested_by_id != user.pk and membership.role != "PARTNERSHIP_MANAGER":
+        raise PermissionDenied("This return was uploaded by someone else")
+    return {"job": job, "finished": job.status in (ImportStatus.DONE, ImportStatus.FAILED)}

@@ -46,7 +46,7 @@ from safehub.exchange.models import (
     WebhookEvent,
     WebhookSubscription,
 )
-from safehub.exchange.safety import sniff_upload, write_csv
+from safehub.exchange.safety import UploadTooLarge, sniff_upload, write_csv, xlsx_archive_check
 from safehub.exchange.webhook_targets import WebhookTargetRefused, webhook_target_check
 from safehub.exchange.webhook_targets import opener as webhook_opener
 
@@ -282,6 +282,85 @@ def submission_upload(
         },
     )
     return submission
+
+
+def submission_job_create(
+    *, agency: Agency, return_code: str, period_start: date, file_name: str, path: Path, by, now: datetime
+) -> ImportJob:
+    """Record an uploaded return to validate in the background (never parsed in the request).
+
+    The cheap checks run now, so an obviously wrong file is refused at once with one line: who may
+    submit, the size, that the content is what the name says, and (for a workbook) that its archive
+    would not unpack too far. Parsing and validation run in ``run_submission_validation``.
+    """
+    membership = policy.require(by, "exchange.submit")
+    if membership.agency_id != agency.pk and membership.role != "PARTNERSHIP_MANAGER":
+        raise PermissionDenied("You can submit returns for your own agency only")
+    spec = returns.return_spec(return_code)
+    if agency.kind not in spec.submitted_by:
+        raise ValidationError({"return_code": f"{agency.name} does not submit the {spec.title} return"})
+    size = path.stat().st_size
+    if size > settings.SAFEHUB_MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            {"file": f"The file is larger than {settings.SAFEHUB_MAX_UPLOAD_BYTES // (1024 * 1024)} MB"}
+        )
+    with path.open("rb") as handle:
+        head = handle.read(1 << 20)
+    if size == 0:
+        raise ValidationError({"file": "The file is empty"})
+    kind = sniff_upload(file_name, head if not file_name.lower().endswith(".xlsx") else path.read_bytes())
+    if kind is None:
+        raise ValidationError({"file": "Upload a .csv or .xlsx file (the content must match the name)"})
+    if kind == "xlsx":
+        try:
+            xlsx_archive_check(path.read_bytes())
+        except UploadTooLarge as exc:
+            raise ValidationError({"file": str(exc)}) from exc
+    job = ImportJob.objects.create(
+        kind=ImportKind.SUBMISSION,
+        file_name=Path(file_name).name[:255],
+        stored_path=str(path),
+        sha256=file_sha256(path),
+        size_bytes=size,
+        requested_by=by,
+        requested_by_name=by.username,
+        requested_at=now,
+        parameters={"agency_id": agency.pk, "return_code": return_code, "period_start": period_start.isoformat()},
+    )
+    audit.record(
+        actor=by, action=AuditAction.IMPORT, subject=job, at=now, details={"return": return_code, "queued": True}
+    )
+    return job
+
+
+def submission_job_run(*, job: ImportJob, now: datetime) -> ImportJob:
+    """Validate a queued return (the background task): the submission is made as its uploader."""
+    if job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, started_at=now)
+    path = Path(job.stored_path)
+    try:
+        data = path.read_bytes()
+        submission = submission_upload(
+            agency=Agency.objects.get(pk=job.parameters["agency_id"]),
+            return_code=job.parameters["return_code"],
+            period_start=date.fromisoformat(job.parameters["period_start"]),
+            file_name=job.file_name,
+            data=data,
+            by=job.requested_by,
+            now=now,
+        )
+    except (ValidationError, PermissionDenied, OSError) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        job.status, job.failure = ImportStatus.FAILED, "; ".join(messages)[:2000]
+    else:
+        job.status, job.submission = ImportStatus.DONE, submission
+        job.rows_total = job.rows_done = submission.row_count
+        job.error_count = len(submission.errors)
+    job.finished_at = now
+    job.save(update_fields=["status", "failure", "submission", "rows_total", "rows_done", "error_count", "finished_at"])
+    path.unlink(missing_ok=True)
+    return job
 
 
 def expected_returns(*, agencies=None) -> list[tuple[Agency, returns.ReturnSpec]]:

@@ -23,3 +23,12 @@ def run_annex_a_import(job_id: int) -> None:
 
     job = ImportJob.objects.select_related("requested_by").get(pk=job_id)
     annex_a_import(job=job, by=job.requested_by, now=timezone.now())
+
+
+@task()
+def run_submission_validation(job_id: int) -> None:
+    from safehub.exchange.models import ImportJob
+    from safehub.exchange.services import submission_job_run
+
+    job = ImportJob.objects.select_related("requested_by").get(pk=job_id)
+    submission_job_run(job=job, now=timezone.now())

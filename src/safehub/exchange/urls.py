@@ -6,6 +6,7 @@ app_name = "exchange"
 urlpatterns = [
     path("", views.home, name="home"),
     path("returns/<int:submission_id>/", views.submission_detail, name="submission"),
+    path("returns/jobs/<int:job_id>/", views.submission_job, name="submission_job"),
     path("tracker/", views.tracker, name="tracker"),
     path("tracker/remind/", views.remind, name="remind"),
     path("annex-a/", views.annex_a, name="annex_a"),

@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.management import get_commands
-from django.http import FileResponse, Http404
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -48,25 +49,33 @@ def home(request):
     choices = selectors.submission_choices(user=request.user, now=now)
     periods = [(p, returns.quarter_label(p[0])) for p in reversed(choices["periods"])]
     form = SubmissionForm(request.POST or None, request.FILES or None, returns_=choices["returns"], periods=periods)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and getattr(request, "upload_too_large", False):
+        form.add_error(None, f"The file is larger than {settings.SAFEHUB_MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > settings.SAFEHUB_MAX_UPLOAD_BYTES:
             form.add_error("file", "The file is too large")
         else:
+            path = _store_upload(upload)
             try:
-                submission = services.submission_upload(
+                job = services.submission_job_create(
                     agency=choices["agency"],
                     return_code=form.cleaned_data["return_code"],
                     period_start=date.fromisoformat(form.cleaned_data["period_start"]),
                     file_name=upload.name,
-                    data=upload.read(),
+                    path=path,
                     by=request.user,
                     now=now,
                 )
             except ValidationError as exc:
+                path.unlink(missing_ok=True)
                 add_service_errors(form, exc)
             else:
-                return redirect("exchange:submission", submission_id=submission.pk)
+                from safehub.exchange.tasks import run_submission_validation
+
+                # Parsed and validated by the task worker, never in the request (CONVENTIONS 3).
+                transaction.on_commit(lambda: run_submission_validation.enqueue(job.pk))
+                return redirect("exchange:submission_job", job_id=job.pk)
     context = {
         "form": form,
         "agency": choices["agency"],
@@ -187,6 +196,18 @@ def _job_context(request, job_id: int) -> dict:
         return selectors.import_job_progress(user=request.user, job_id=job_id)
     except ImportJob.DoesNotExist as exc:
         raise Http404 from exc
+
+
+@login_required
+def submission_job(request, job_id: int):
+    """A queued or running return: progress until it is validated, then its report."""
+    context = selectors.submission_job_progress(user=request.user, job_id=job_id)
+    if context["job"].submission_id:
+        target = reverse("exchange:submission", kwargs={"submission_id": context["job"].submission_id})
+        if request.htmx:
+            return HttpResponse(status=204, headers={"HX-Redirect": target})
+        return redirect(target)
+    return render(request, "exchange/submission_job.html", context)
 
 
 @login_required

@@ -48,25 +48,29 @@ def test_annex_a_export_downloads_a_workbook(client, front_door):
     )
 
 
-def test_return_upload_page_shows_the_validation_report(client):
+def test_return_upload_page_shows_the_validation_report(client, django_capture_on_commit_callbacks):
     yjs = AgencyFactory(kind="YOUTH_JUSTICE", code="YJS", name="Youth Justice Service")
     officer = make_user("yjs.officer", "AGENCY_PRACTITIONER", yjs)
     client.force_login(officer)
     page = client.get(reverse("exchange:home"))
     quarter = page.context["form"].fields["period_start"].choices[1][0]
 
-    response = client.post(
-        reverse("exchange:home"),
-        {
-            "return_code": "youth_justice",
-            "period_start": quarter,
-            "file": SimpleUploadedFile("yj.csv", b"measure,period,value\nchildren on remand,2024/25,abc\n"),
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("exchange:home"),
+            {
+                "return_code": "youth_justice",
+                "period_start": quarter,
+                "file": SimpleUploadedFile("yj.csv", b"measure,period,value\nchildren on remand,2024/25,abc\n"),
+            },
+        )
 
+    # The upload is queued and validated by the task (here the immediate backend), not the request.
+    assert response.status_code == 302 and "/returns/jobs/" in response.url
     submission = Submission.objects.get()
-    assert response.status_code == 302
-    detail = client.get(response.url).content.decode()
+    job_page = client.get(response.url)
+    assert job_page.status_code == 302
+    detail = client.get(job_page.url).content.decode()
     assert "Expected a number" in detail and submission.status == "REJECTED"
 
 
@@ -102,3 +106,62 @@ def test_home_panels(analyst, police_officer):
 
     assert {p["url_name"] for p in home_panels(analyst, now=timezone.now())} >= {"exchange:tracker", "exchange:annex_a"}
     assert home_panels(police_officer, now=timezone.now()) == []
+
+
+def test_an_oversized_upload_is_refused_from_its_declared_length(client, settings):
+    yjs = AgencyFactory(kind="YOUTH_JUSTICE", code="YJS", name="Youth Justice Service")
+    officer = make_user("yjs.big", "AGENCY_PRACTITIONER", yjs)
+    client.force_login(officer)
+    settings.SAFEHUB_MAX_UPLOAD_BYTES = 1000
+    page = client.get(reverse("exchange:home"))
+    quarter = page.context["form"].fields["period_start"].choices[1][0]
+    response = client.post(
+        reverse("exchange:home"),
+        {"return_code": "youth_justice", "period_start": quarter, "file": SimpleUploadedFile("yj.csv", b"x" * 5000)},
+    )
+    assert response.status_code == 200
+    assert "larger than" in response.content.decode() or "too large" in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_a_zip_bomb_workbook_is_refused_before_parsing(client, tmp_path):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", "0" * (300 * 1024 * 1024))  # 300 MB of zeros, ~300 KB zipped
+    yjs = AgencyFactory(kind="YOUTH_JUSTICE", code="YJS", name="Youth Justice Service")
+    officer = make_user("yjs.bomb", "AGENCY_PRACTITIONER", yjs)
+    client.force_login(officer)
+    page = client.get(reverse("exchange:home"))
+    quarter = page.context["form"].fields["period_start"].choices[1][0]
+    response = client.post(
+        reverse("exchange:home"),
+        {
+            "return_code": "youth_justice",
+            "period_start": quarter,
+            "file": SimpleUploadedFile("bomb.xlsx", buffer.getvalue()),
+        },
+    )
+    assert response.status_code == 200 and "unpacks to" in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_a_workbook_with_too_many_rows_is_one_problem_not_a_long_request():
+    import io
+
+    from openpyxl import Workbook
+
+    from safehub.exchange import returns
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["measure", "period", "value"])
+    for i in range(30_000):
+        sheet.append(["children on remand", "2024/25", i])
+    data = io.BytesIO()
+    workbook.save(data)
+    checked = returns.validate(data.getvalue(), "xlsx", returns.return_spec("youth_justice"))
+    assert checked.figures == [] and "at most 5,000" in checked.problems[0].message
