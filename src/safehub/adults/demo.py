@@ -16,6 +16,8 @@ from django.db import transaction
 
 from safehub.adults.models import (
     Enquiry,
+    EnquiryRiskLocation,
+    EnquiryRiskSource,
     EnquiryRiskType,
     RiskAction,
     SafeguardingConcern,
@@ -227,11 +229,13 @@ def seed(ctx: DemoContext) -> str:
     with transaction.atomic():
         SafeguardingConcern.objects.bulk_create(concerns, batch_size=BATCH)
         enquiries, plans_by_enquiry, actions = [], [], []
+        recorded_where: list[tuple[set[str], set[str]] | None] = []
         for concern, plan in zip(concerns, plans, strict=True):
             if concern.decision in ("S42", "OTHER"):
                 assert concern.decided_at is not None  # only a decided concern has a decision
-                enquiry = _enquiry(rng, concern, plan, today, agencies)
+                enquiry, where = _enquiry(rng, concern, plan, today, agencies)
                 enquiries.append(enquiry)
+                recorded_where.append(where)
                 plans_by_enquiry.append(plan)
                 if rng.random() < 0.3:
                     actions.append(
@@ -244,14 +248,19 @@ def seed(ctx: DemoContext) -> str:
                         )
                     )
         Enquiry.objects.bulk_create(enquiries, batch_size=BATCH)
-        risk_rows = []
-        for enquiry, plan in zip(enquiries, plans_by_enquiry, strict=True):
+        risk_rows, location_rows, source_rows = [], [], []
+        for enquiry, plan, where in zip(enquiries, plans_by_enquiry, recorded_where, strict=True):
             types = {plan["risk"]}
             while rng.random() < 0.3:
                 types.add(_pick(rng, RISK_WEIGHTS))
-            if enquiry.risk_source or enquiry.concluded_date:
+            if where is not None:
+                locations, sources = where
                 risk_rows += [EnquiryRiskType(enquiry=enquiry, risk_type=t) for t in sorted(types)]
+                location_rows += [EnquiryRiskLocation(enquiry=enquiry, location=code) for code in sorted(locations)]
+                source_rows += [EnquiryRiskSource(enquiry=enquiry, source=code) for code in sorted(sources)]
         EnquiryRiskType.objects.bulk_create(risk_rows, batch_size=BATCH)
+        EnquiryRiskLocation.objects.bulk_create(location_rows, batch_size=BATCH)
+        EnquiryRiskSource.objects.bulk_create(source_rows, batch_size=BATCH)
         RiskAction.objects.bulk_create(actions, batch_size=BATCH)
         Involvement.objects.bulk_create(_involvements(concerns, enquiries, council), batch_size=BATCH)
     return (
@@ -260,7 +269,10 @@ def seed(ctx: DemoContext) -> str:
     )
 
 
-def _enquiry(rng, concern: SafeguardingConcern, plan: dict, today: date, agencies: dict) -> Enquiry:
+def _enquiry(
+    rng, concern: SafeguardingConcern, plan: dict, today: date, agencies: dict
+) -> tuple[Enquiry, tuple[set[str], set[str]] | None]:
+    """Return the enquiry and, where its risk is recorded, its locations and sources of risk."""
     assert concern.decided_at is not None  # enquiries follow decided concerns
     started = min(calendar.uk_date(concern.decided_at) + timedelta(days=rng.choice([0, 0, 1, 2])), today)
     location = plan["location"]
@@ -291,7 +303,8 @@ def _enquiry(rng, concern: SafeguardingConcern, plan: dict, today: date, agencie
         started_date=started,
         planning_date=min(started + timedelta(days=rng.randint(0, 5)), today),
         lacked_capacity=capacity,
-        advocate_support=(rng.random() < 0.8) if capacity == "YES" else None,
+        # Support is recorded for any adult; those lacking capacity are supported more often.
+        advocate_support=(rng.random() < 0.8) if capacity == "YES" else (rng.random() < 0.25),
         desired_outcomes_asked=msp,
         desired_outcomes=concern.adult_wishes if msp == "EXPRESSED" else "",
         interpreter_used=rng.random() < 0.03,
@@ -300,8 +313,15 @@ def _enquiry(rng, concern: SafeguardingConcern, plan: dict, today: date, agencie
         source_record_id=f"E{concern.source_record_id[1:]}",
     )
     # An open enquiry has its risk recorded only part of the time; a concluded one is complete.
+    where = None
     if not is_open or rng.random() < 0.5:
-        enquiry.risk_location, enquiry.risk_source = location, source
+        # A few enquiries find risk in two places or from two kinds of source (SAC SG2 counts each).
+        locations, sources = {location}, {source}
+        if rng.random() < 0.08:
+            locations.add("COMMUNITY")
+        if rng.random() < 0.06:
+            sources.add("KNOWN" if source != "KNOWN" else "UNKNOWN")
+        where = (locations, sources)
     if not is_open:
         enquiry.concluded_date = concluded
         enquiry.risk_outcome = outcome
@@ -311,7 +331,7 @@ def _enquiry(rng, concern: SafeguardingConcern, plan: dict, today: date, agencie
         enquiry.action_summary = "Safeguarding plan agreed with the adult" if enquiry.action_taken else ""
         if msp == "EXPRESSED":
             enquiry.outcomes_achieved = _pick(rng, ACHIEVED_WEIGHTS)
-    return enquiry
+    return enquiry, where
 
 
 def _involvements(concerns, enquiries, council) -> list[Involvement]:

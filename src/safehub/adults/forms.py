@@ -155,17 +155,19 @@ class EnquiryForm(GovForm):
         label="Types of risk",
         help_text="Select all that apply",
     )
-    risk_location = forms.ChoiceField(
-        choices=[("", "Not recorded yet"), *RiskLocation.choices],
+    risk_locations = forms.MultipleChoiceField(
+        choices=RiskLocation.choices,
+        widget=Checkboxes,
         required=False,
-        widget=Radios,
-        label="Location of the risk",
+        label="Locations of the risk",
+        help_text="Select all that apply",
     )
-    risk_source = forms.ChoiceField(
-        choices=[("", "Not recorded yet"), *RiskSource.choices],
+    risk_sources = forms.MultipleChoiceField(
+        choices=RiskSource.choices,
+        widget=Checkboxes,
         required=False,
-        widget=Radios,
-        label="Source of the risk",
+        label="Sources of the risk",
+        help_text="Select every type that applies (two strangers are one type)",
     )
     lacked_capacity = forms.ChoiceField(
         choices=LackedCapacity.choices,
@@ -176,7 +178,8 @@ class EnquiryForm(GovForm):
         choices=[("", "Not applicable"), *YES_NO],
         required=False,
         widget=Radios,
-        label="If they lacked capacity, were they supported by an advocate, family member or friend?",
+        label="Was the adult supported by an advocate, family member or friend?",
+        help_text="Record this whatever the adult's capacity: the Care Act advocacy duty does not depend on it",
     )
     desired_outcomes_asked = forms.ChoiceField(
         choices=DesiredOutcomes.choices, widget=Radios, label="Was the adult asked about their desired outcomes?"
@@ -215,10 +218,13 @@ class EnquiryForm(GovForm):
 
     @classmethod
     def from_enquiry(cls, enquiry) -> EnquiryForm:
-        initial = {name: getattr(enquiry, name) for name in cls.base_fields if name not in ("risk_types",)}
+        multi = ("risk_types", "risk_locations", "risk_sources")
+        initial = {name: getattr(enquiry, name) for name in cls.base_fields if name not in multi}
         for name in cls.BOOL_FIELDS:
             initial[name] = from_bool(getattr(enquiry, name))
         initial["risk_types"] = enquiry.risk_type_codes()
+        initial["risk_locations"] = enquiry.risk_location_codes()
+        initial["risk_sources"] = enquiry.risk_source_codes()
         initial["version"] = enquiry.version
         return cls(initial=initial)
 

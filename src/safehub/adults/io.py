@@ -42,17 +42,20 @@ ENQUIRY rows
 ``risk_types``          ``;``-separated: PHYSICAL, SEXUAL, PSYCHOLOGICAL, FINANCIAL, DISCRIMINATORY,
                         ORGANISATIONAL, NEGLECT, DOMESTIC, SEXUAL_EXPLOITATION, MODERN_SLAVERY,
                         SELF_NEGLECT (the measure ids' lower-case spellings are accepted too).
-``risk_location``       OWN_HOME, COMMUNITY, COMMUNITY_SERVICE, CARE_HOME, HOSPITAL, OTHER or blank.
-``risk_source``         SERVICE_PROVIDER, KNOWN, UNKNOWN or blank.
+``risk_locations``      ``;``-separated: OWN_HOME, COMMUNITY, COMMUNITY_SERVICE, CARE_HOME, HOSPITAL,
+                        OTHER (every location that applies; the older one-value ``risk_location``
+                        column is read too).
+``risk_sources``        ``;``-separated: SERVICE_PROVIDER, KNOWN, UNKNOWN (every type that applies;
+                        ``risk_source`` is read too).
 ``action_taken``        Y/N/blank.  ``action_summary``: text.
 ``risk_outcome``        REMOVED, REDUCED, REMAINS, NO_ACTION, NONE_IDENTIFIED, INCONCLUSIVE or blank.
 ``lacked_capacity``     YES, NO, DONT_KNOW, NOT_RECORDED (blank = NOT_RECORDED).
-``advocate_support``    Y/N/blank; only where lacked_capacity is YES.
+``advocate_support``    Y/N/blank: supported by an advocate, family or friend, whatever the capacity.
 ``desired_outcomes_asked`` EXPRESSED, ASKED_NOT_EXPRESSED, NOT_ASKED, DONT_KNOW, NOT_RECORDED (blank =
                         NOT_RECORDED).  ``desired_outcomes``: text.
 ``outcomes_achieved``   FULLY, PARTIALLY, NOT_ACHIEVED or blank; only when EXPRESSED.
 ``interpreter_used``, ``heard_away_from_family``: Y/N/blank.
-A concluded enquiry (concluded_date given) must have risk types, location, source and outcome.
+A concluded enquiry (concluded_date given) must have risk types, locations, sources and outcome.
 
 Export-only columns (ignored on import): ``age_at_event``, ``sex``, ``ethnicity``.
 
@@ -64,7 +67,9 @@ crash leaves nothing half-imported. Each created or updated record gets one IMPO
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -73,13 +78,18 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
+from safehub.adults.io_people import PERSON_COLUMNS, Flag, PersonResolver, PersonRowError
 from safehub.adults.models import (
     ConcernDecision,
     Consent,
     DesiredOutcomes,
     Enquiry,
     EnquiryKind,
+    EnquiryRiskLocation,
+    EnquiryRiskSource,
     EnquiryRiskType,
+    ImportedRow,
+    ImportRowStatus,
     LackedCapacity,
     OutcomesAchieved,
     RiskLocation,
@@ -89,12 +99,11 @@ from safehub.adults.models import (
     SafeguardingConcern,
     SourceKind,
 )
-from safehub.adults.services import DECISION_WORKING_DAYS
+from safehub.adults.services import DECISION_WORKING_DAYS, set_enquiry_categories
 from safehub.agencies.models import Agency, AgencyKind
-from safehub.core import audit, calendar
+from safehub.core import audit, calendar, csv_safety, policy
 from safehub.core.models import AuditAction
 from safehub.people.models import Involvement, Person
-from safehub.people.validators import normalise_nhs_number
 
 COMMON = ["source_system", "record_id", "record_type", "person_reference", "person_nhs_number", "council_code"]
 CONCERN_COLUMNS = [
@@ -128,8 +137,8 @@ ENQUIRY_COLUMNS = [
     "planning_date",
     "concluded_date",
     "risk_types",
-    "risk_location",
-    "risk_source",
+    "risk_locations",
+    "risk_sources",
     "action_taken",
     "action_summary",
     "risk_outcome",
@@ -142,7 +151,7 @@ ENQUIRY_COLUMNS = [
     "heard_away_from_family",
 ]
 EXPORT_ONLY = ["age_at_event", "sex", "ethnicity"]
-COLUMNS = COMMON + CONCERN_COLUMNS + ENQUIRY_COLUMNS + EXPORT_ONLY
+COLUMNS = COMMON + PERSON_COLUMNS + CONCERN_COLUMNS + ENQUIRY_COLUMNS + EXPORT_ONLY
 OWN_SYSTEM = "safehub"
 _OWN_ID = re.compile(r"^(concern|enquiry)-(\d{1,18})$")
 CONCERN_TEXT = (
@@ -175,7 +184,9 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)  # rows not imported (kept as REJECTED)
+    flagged: list[dict[str, Any]] = field(default_factory=list)  # values kept but not used, row imported
+    people: dict[str, int] = field(default_factory=dict)  # linked / created / review
 
     @property
     def imported(self) -> int:
@@ -195,7 +206,7 @@ class RowError(Exception):
 
 def _cell(row: dict, column: str) -> str:
     value = row.get(column)
-    return value.strip() if isinstance(value, str) else ""
+    return _unneutralise(value.strip()) if isinstance(value, str) else ""
 
 
 def _required(row: dict, column: str) -> str:
@@ -255,9 +266,9 @@ def _text(row: dict, column: str, max_length: int | None = None) -> str:
 class _Lookups:
     """Caches of agencies and people for one import."""
 
-    def __init__(self) -> None:
+    def __init__(self, resolver: PersonResolver | None) -> None:
         self.agencies = {a.code.upper(): a for a in Agency.objects.all()}
-        self.people: dict[tuple[str, str], Person] = {}
+        self.resolver = resolver
         self.default_council = Agency.objects.filter(kind=AgencyKind.LA_ADULTS, is_active=True).order_by("pk").first()
 
     def agency(self, row: dict, column: str, *, required: bool = False) -> Agency | None:
@@ -279,32 +290,13 @@ class _Lookups:
             raise RowError("council_code", _cell(row, "council_code"), "Not an adult social care department")
         return council
 
-    def person(self, row: dict) -> Person:
-        key = (_cell(row, "person_reference"), _cell(row, "person_nhs_number"))
-        if key not in self.people:
-            self.people[key] = self._person(row)
-        return self.people[key]
-
-    def _person(self, row: dict) -> Person:
-        reference, nhs = _cell(row, "person_reference"), _cell(row, "person_nhs_number")
-        if reference:
-            try:
-                person = Person.objects.filter(reference=reference).first()
-            except ValidationError:
-                person = None
-            if person is None:
-                raise RowError("person_reference", reference, "No person with this reference")
-        elif nhs:
-            normal = normalise_nhs_number(nhs)
-            matches = list(Person.objects.filter(nhs_number=normal)[:2]) if re.fullmatch(r"\d{10}", normal) else []
-            if len(matches) != 1:
-                raise RowError("person_nhs_number", nhs, "No single person with this NHS number")
-            person = matches[0]
-        else:
-            raise RowError("person_reference", "", "Give the person reference or NHS number")
-        while person.merged_into_id is not None:
-            person = Person.objects.get(pk=person.merged_into_id)
-        return person
+    def person(self, row: dict, *, source_system: str, flags: list[Flag]) -> Person:
+        if self.resolver is None:
+            raise RowError("person_reference", "", "Give the importing user (--user) to match or create people")
+        try:
+            return self.resolver.resolve(row, source_system=source_system, flags=flags)
+        except PersonRowError as exc:
+            raise RowError(exc.column, exc.value, exc.message) from None
 
 
 def _find(model, source_system: str, record_id: str):
@@ -358,7 +350,16 @@ def _received_at(row: dict) -> datetime:
 # ---------------------------------------------------------------------------------------------
 
 
-def _concern_fields(row: dict, lookups: _Lookups) -> dict[str, Any]:
+def _soft(flags: list[Flag], parse, *args, default=None, **kwargs):
+    """Parse an optional cell; an odd value is flagged (and kept in the row) and the default used."""
+    try:
+        return parse(*args, **kwargs)
+    except RowError as exc:
+        flags.append(Flag(exc.column, exc.value, f"{exc.message}: kept, not used"))
+        return default
+
+
+def _concern_fields(row: dict, lookups: _Lookups, flags: list[Flag], person: Person) -> dict[str, Any]:
     received_at = _received_at(row)
     source_kind = _code(row, "source_kind", SourceKind, required=True)
     source_agency = lookups.agency(row, "source_agency_code", required=source_kind == SourceKind.AGENCY)
@@ -367,16 +368,16 @@ def _concern_fields(row: dict, lookups: _Lookups) -> dict[str, Any]:
     if decided_date and decided_date < calendar.uk_date(received_at):
         raise RowError("decided_date", _cell(row, "decided_date"), "Decided before the concern was received")
     fields: dict[str, Any] = {
-        "person": lookups.person(row),
+        "person": person,
         "council": lookups.council(row),
         "received_at": received_at,
         "decision_due_at": calendar.due_after_working_days(received_at, DECISION_WORKING_DAYS),
         "source_kind": source_kind,
         "source_agency": source_agency if source_kind == SourceKind.AGENCY else None,
         "consent": _code(row, "consent", Consent, required=True),
-        "has_care_and_support_needs": _yes_no(row, "care_and_support_needs"),
-        "experiencing_or_at_risk": _yes_no(row, "experiencing_or_at_risk"),
-        "unable_to_protect_self": _yes_no(row, "unable_to_protect_self"),
+        "has_care_and_support_needs": _soft(flags, _yes_no, row, "care_and_support_needs"),
+        "experiencing_or_at_risk": _soft(flags, _yes_no, row, "experiencing_or_at_risk"),
+        "unable_to_protect_self": _soft(flags, _yes_no, row, "unable_to_protect_self"),
         "decision": decision,
         "decided_at": _decided_at(row, decided_date),
     }
@@ -389,18 +390,23 @@ def _concern_fields(row: dict, lookups: _Lookups) -> dict[str, Any]:
     return fields
 
 
-def _risk_types(row: dict) -> list[str]:
-    value = _cell(row, "risk_types")
+def _codes(row: dict, column: str, choices, flags: list[Flag], *, old_column: str = "") -> list[str]:
+    """Return the ``;``-separated codes of a many-per-enquiry column, each once, sorted.
+
+    An unknown code is flagged (the row keeps it) and the known codes are used.
+    """
+    value = _cell(row, column) or (_cell(row, old_column) if old_column else "")
     codes = []
     for part in filter(None, (p.strip() for p in value.split(";"))):
         code = part.upper().replace(" ", "_").replace("-", "_")
-        if code not in RiskType.values:
-            raise RowError("risk_types", value, f"Unknown type of risk {part!r}")
+        if code not in choices.values:
+            flags.append(Flag(column, part, f"Unknown code: kept, not used (codes: {', '.join(choices.values)})"))
+            continue
         codes.append(code)
     return sorted(set(codes))
 
 
-def _enquiry_fields(row: dict, lookups: _Lookups, concern: SafeguardingConcern) -> dict[str, Any]:
+def _enquiry_fields(row: dict, lookups: _Lookups, concern: SafeguardingConcern, flags: list[Flag]) -> dict[str, Any]:
     return {
         "concern": concern,
         "person_id": concern.person_id,
@@ -408,22 +414,24 @@ def _enquiry_fields(row: dict, lookups: _Lookups, concern: SafeguardingConcern) 
         "kind": _code(row, "enquiry_kind", EnquiryKind, required=True),
         "carried_out_by": lookups.agency(row, "carried_out_by_code"),
         "started_date": _date(row, "started_date", required=True),
-        "planning_date": _date(row, "planning_date"),
+        "planning_date": _soft(flags, _date, row, "planning_date"),
         "concluded_date": _date(row, "concluded_date"),
-        "risk_location": _code(row, "risk_location", RiskLocation),
-        "risk_source": _code(row, "risk_source", RiskSource),
-        "action_taken": _yes_no(row, "action_taken"),
+        "action_taken": _soft(flags, _yes_no, row, "action_taken"),
         "action_summary": _text(row, "action_summary"),
         "risk_outcome": _code(row, "risk_outcome", RiskOutcome),
-        "lacked_capacity": _code(row, "lacked_capacity", LackedCapacity, default=LackedCapacity.NOT_RECORDED),
-        "advocate_support": _yes_no(row, "advocate_support"),
-        "desired_outcomes_asked": _code(
-            row, "desired_outcomes_asked", DesiredOutcomes, default=DesiredOutcomes.NOT_RECORDED
-        ),
+        "lacked_capacity": _soft(
+            flags, _code, row, "lacked_capacity", LackedCapacity, default=LackedCapacity.NOT_RECORDED
+        )
+        or LackedCapacity.NOT_RECORDED,
+        "advocate_support": _soft(flags, _yes_no, row, "advocate_support"),
+        "desired_outcomes_asked": _soft(
+            flags, _code, row, "desired_outcomes_asked", DesiredOutcomes, default=DesiredOutcomes.NOT_RECORDED
+        )
+        or DesiredOutcomes.NOT_RECORDED,
         "desired_outcomes": _text(row, "desired_outcomes"),
-        "outcomes_achieved": _code(row, "outcomes_achieved", OutcomesAchieved),
-        "interpreter_used": _yes_no(row, "interpreter_used"),
-        "heard_away_from_family": _yes_no(row, "heard_away_from_family"),
+        "outcomes_achieved": _soft(flags, _code, row, "outcomes_achieved", OutcomesAchieved, default=""),
+        "interpreter_used": _soft(flags, _yes_no, row, "interpreter_used"),
+        "heard_away_from_family": _soft(flags, _yes_no, row, "heard_away_from_family"),
     }
 
 
@@ -466,8 +474,51 @@ def _value(v):
     return v.pk if hasattr(v, "pk") else v
 
 
-def adults_csv_import(*, text: str, by=None, now: datetime) -> ImportResult:
-    """Import concerns and enquiries from CSV text (schema above); idempotent; errors collected per row."""
+def _row_key(row: dict) -> str:
+    record_id = _cell(row, "record_id")[:80]
+    if record_id:
+        return record_id
+    raw = json.dumps({k: v for k, v in row.items() if k is not None}, sort_keys=True, default=str)
+    return "sha256:" + hashlib.sha256(raw.encode()).hexdigest()[:64]
+
+
+def _keep_row(row: dict, *, status: str, flags: list[Flag], obj, now: datetime) -> None:
+    """Keep the row as read with its flags (ImportedRow); rewritten only when something differs."""
+    raw = {k: v for k, v in row.items() if k is not None and isinstance(v, str)}
+    extras = row.get(None)  # cells beyond the header: kept too
+    if extras:
+        raw["_extra_cells"] = ";".join(str(e) for e in extras)
+    flag_rows = [{"column": f.column, "value": f.value[:200], "message": f.message} for f in flags]
+    concern = obj if isinstance(obj, SafeguardingConcern) else None
+    enquiry = obj if isinstance(obj, Enquiry) else None
+    key = {
+        "source_system": _cell(row, "source_system")[:40],
+        "record_type": _cell(row, "record_type").upper()[:10],
+        "row_key": _row_key(row),
+    }
+    kept = ImportedRow.objects.filter(**key).first()
+    if kept is None:
+        ImportedRow.objects.create(
+            **key, raw=raw, flags=flag_rows, status=status, last_imported_at=now, concern=concern, enquiry=enquiry
+        )
+        return
+    state = (raw, flag_rows, status, getattr(concern, "pk", None), getattr(enquiry, "pk", None))
+    if (kept.raw, kept.flags, kept.status, kept.concern_id, kept.enquiry_id) != state:
+        kept.raw, kept.flags, kept.status, kept.last_imported_at = raw, flag_rows, status, now
+        kept.concern, kept.enquiry = concern, enquiry
+        kept.save()
+
+
+def adults_csv_import(*, text: str, by, now: datetime) -> ImportResult:
+    """Import concerns and enquiries from CSV text (schema above); idempotent; nothing is lost.
+
+    People are matched on the register or created (``io_people``) by ``by``, who needs the
+    ``adults.decide`` and ``people.create`` permissions. Every row is kept as read (``ImportedRow``):
+    an odd value in an optional cell is flagged and the rest of the row imported; a row that cannot
+    be imported (a required value missing or wrong) is kept as REJECTED and reported.
+    """
+    policy.require(by, "adults.decide")
+    policy.require(by, "people.create")
     result = ImportResult()
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = {"source_system", "record_id", "record_type"} - set(reader.fieldnames or [])
@@ -479,25 +530,39 @@ def adults_csv_import(*, text: str, by=None, now: datetime) -> ImportResult:
     except csv.Error as exc:
         result.errors.append(ImportError_(reader.line_num, "", "", f"Unreadable CSV: {exc}").as_dict())
         return result
-    lookups = _Lookups()
+    resolver = PersonResolver(by=by, now=now)
+    lookups = _Lookups(resolver)
     # Concerns first, so enquiries can refer to concerns anywhere in the file.
     ordered = sorted(rows, key=lambda r: (_cell(r[1], "record_type").upper() != "CONCERN", r[0]))
     with transaction.atomic():
         for number, row in ordered:
+            flags: list[Flag] = []
+            cached = dict(resolver.cache)
+            counts = dict(resolver.counts)
             try:
                 with transaction.atomic():  # a savepoint per row: a failed row leaves nothing behind
-                    outcome = _import_row(row, lookups, by=by, now=now)
-            except RowError as exc:
-                result.errors.append(ImportError_(number, exc.column, exc.value[:200], exc.message).as_dict())
-                continue
-            except IntegrityError as exc:
-                result.errors.append(ImportError_(number, "", "", f"Conflicts with a stored record: {exc}").as_dict())
+                    outcome, obj = _import_row(row, lookups, flags, by=by, now=now)
+            except (RowError, IntegrityError) as exc:
+                resolver.cache, resolver.counts = cached, counts  # people made for the row were rolled back
+                error = (
+                    ImportError_(number, exc.column, exc.value[:200], exc.message)
+                    if isinstance(exc, RowError)
+                    else ImportError_(number, "", "", f"Conflicts with a stored record: {exc}")
+                )
+                result.errors.append(error.as_dict())
+                _keep_row(row, status=ImportRowStatus.REJECTED, flags=[*flags, Flag(error.column, error.value,
+                          error.message)], obj=None, now=now)  # fmt: skip
                 continue
             setattr(result, outcome, getattr(result, outcome) + 1)
+            result.flagged += [{"row": number, "column": f.column, "value": f.value[:200], "message": f.message}
+                               for f in flags]  # fmt: skip
+            status = ImportRowStatus.FLAGGED if flags else ImportRowStatus.IMPORTED
+            _keep_row(row, status=status, flags=flags, obj=obj, now=now)
+    result.people = dict(resolver.counts)
     return result
 
 
-def _import_row(row: dict, lookups: _Lookups, *, by, now: datetime) -> str:
+def _import_row(row: dict, lookups: _Lookups, flags: list[Flag], *, by, now: datetime) -> tuple[str, Any]:
     source_system = _text(row, "source_system", 40)
     if not source_system:
         raise RowError("source_system", "", "Required")
@@ -507,10 +572,12 @@ def _import_row(row: dict, lookups: _Lookups, *, by, now: datetime) -> str:
     record_type = _required(row, "record_type").upper()
     try:
         if record_type == "CONCERN":
-            fields = _concern_fields(row, lookups)
+            existing = _find(SafeguardingConcern, source_system, record_id)
+            # A stored concern keeps its adult: a re-import never matches the person again.
+            person = existing.person if existing else lookups.person(row, source_system=source_system, flags=flags)
+            fields = _concern_fields(row, lookups, flags, person)
             if fields["received_at"] > now:
                 raise RowError("received_date", _cell(row, "received_date"), "In the future")
-            existing = _find(SafeguardingConcern, source_system, record_id)
             obj, outcome = _save(SafeguardingConcern, existing, fields, source_system, record_id, by, now)
             if outcome == "created":
                 Involvement.objects.get_or_create(
@@ -525,8 +592,12 @@ def _import_row(row: dict, lookups: _Lookups, *, by, now: datetime) -> str:
             concern = _find(SafeguardingConcern, source_system, concern_id)
             if concern is None:
                 raise RowError("concern_record_id", concern_id, "No concern with this record id")
-            fields = _enquiry_fields(row, lookups, concern)
-            risk_types = _risk_types(row)
+            fields = _enquiry_fields(row, lookups, concern, flags)
+            categories = {
+                "risk_types": _codes(row, "risk_types", RiskType, flags),
+                "risk_locations": _codes(row, "risk_locations", RiskLocation, flags, old_column="risk_location"),
+                "risk_sources": _codes(row, "risk_sources", RiskSource, flags, old_column="risk_source"),
+            }
             if fields["concluded_date"] and fields["concluded_date"] > calendar.uk_date(now):
                 raise RowError("concluded_date", _cell(row, "concluded_date"), "In the future")
             existing = _find(Enquiry, source_system, record_id)
@@ -536,20 +607,17 @@ def _import_row(row: dict, lookups: _Lookups, *, by, now: datetime) -> str:
             def check(enquiry: Enquiry) -> None:
                 if not enquiry.concluded_date:
                     return
-                if not risk_types:
-                    raise RowError("risk_types", "", "A concluded enquiry needs at least one type of risk")
-                for key in ("risk_location", "risk_source", "risk_outcome"):
-                    if not getattr(enquiry, key):
-                        raise RowError(key, "", "Required for a concluded enquiry")
+                for name, codes in categories.items():
+                    if not codes:
+                        raise RowError(name, "", "A concluded enquiry needs at least one")
+                if not enquiry.risk_outcome:
+                    raise RowError("risk_outcome", "", "Required for a concluded enquiry")
 
             obj, outcome = _save(Enquiry, existing, fields, source_system, record_id, by, now, extra=check)
-            current = set(obj.risk_types.values_list("risk_type", flat=True))
-            if current != set(risk_types):
-                obj.risk_types.all().delete()
-                EnquiryRiskType.objects.bulk_create([EnquiryRiskType(enquiry=obj, risk_type=t) for t in risk_types])
-                if outcome == "unchanged":
-                    outcome = "updated"
-                    Enquiry.objects.filter(pk=obj.pk).update(version=obj.version + 1)
+            changed = [set_enquiry_categories(obj, name, codes) for name, codes in categories.items()]
+            if any(changed) and outcome == "unchanged":
+                outcome = "updated"
+                Enquiry.objects.filter(pk=obj.pk).update(version=obj.version + 1)
             if outcome == "created" and obj.carried_out_by_id:
                 Involvement.objects.get_or_create(
                     person_id=obj.person_id,
@@ -570,7 +638,7 @@ def _import_row(row: dict, lookups: _Lookups, *, by, now: datetime) -> str:
             at=now,
             details={"source_system": source_system, "record_id": record_id, "outcome": outcome},
         )
-    return outcome
+    return outcome, obj
 
 
 # ---------------------------------------------------------------------------------------------
@@ -616,7 +684,7 @@ def _concern_row(c: SafeguardingConcern) -> dict[str, Any]:
     }
 
 
-def _enquiry_row(e: Enquiry, risks: list[str]) -> dict[str, Any]:
+def _enquiry_row(e: Enquiry, risks: list[str], locations: list[str], sources: list[str]) -> dict[str, Any]:
     system, record_id = _key(e, "enquiry")
     concern_system, concern_id = _key(e.concern, "concern")
     if concern_system != system:
@@ -637,8 +705,8 @@ def _enquiry_row(e: Enquiry, risks: list[str]) -> dict[str, Any]:
         "planning_date": e.planning_date.isoformat() if e.planning_date else "",
         "concluded_date": e.concluded_date.isoformat() if e.concluded_date else "",
         "risk_types": ";".join(risks),
-        "risk_location": e.risk_location,
-        "risk_source": e.risk_source,
+        "risk_locations": ";".join(locations),
+        "risk_sources": ";".join(sources),
         "action_taken": _yn(e.action_taken),
         "action_summary": e.action_summary,
         "risk_outcome": e.risk_outcome,
@@ -655,46 +723,82 @@ def _enquiry_row(e: Enquiry, risks: list[str]) -> dict[str, Any]:
     }
 
 
-def adults_csv_export(*, year: str, out, by=None, now: datetime) -> int:
+def _unneutralise(value: str) -> str:
+    """Undo the export's formula guard on import: ``'=SUM(1)`` was written for ``=SUM(1)``.
+
+    ``core.csv_safety.neutralise`` prefixes ``'`` only to text starting with a formula character, so
+    an apostrophe followed by one is taken as the guard (text really starting ``'=`` is read as
+    starting ``=``: the one spelling that does not survive an export and re-import).
+    """
+    if len(value) > 1 and value[0] == "'" and value[1] in csv_safety.FORMULA_START:
+        return value[1:]
+    return value
+
+
+def adults_csv_export(*, year: str, out, by, now: datetime) -> int:
     """Write the year's records as CSV: concerns received in it, enquiries started or concluded in it
-    (with their concerns, so the file imports on its own). Return the number of rows written."""
+    (with their concerns, so the file imports on its own). Return the number of rows written.
+
+    Only the adults ``by`` may open are written (``policy.persons_visible_to``), each named adult is
+    audited as read (``audit.record_list``), and every cell goes through the one neutralising
+    writer (``core.csv_safety``): free text such as ``=HYPERLINK(...)`` is never written raw.
+    """
     from django.db.models import Q
 
     from safehub.adults.measures import year_bounds
 
+    policy.require(by, "adults.decide")
     first, last = calendar.financial_year(year)
     start, end = year_bounds(year)
+    visible = policy.persons_visible_to(by, Person.objects.all(), now=now).values("pk")
     enquiries = list(
         Enquiry.objects.filter(
             Q(started_date__gte=first, started_date__lte=last) | Q(concluded_date__gte=first, concluded_date__lte=last)
         )
+        .filter(person__in=visible)
         .select_related("person", "council", "carried_out_by", "concern")
         .order_by("pk")
     )
     concern_ids = {e.concern_id for e in enquiries}
     concerns = (
         SafeguardingConcern.objects.filter(Q(received_at__gte=start, received_at__lt=end) | Q(pk__in=concern_ids))
+        .filter(person__in=visible)
         .select_related("person", "council", "source_agency")
         .order_by("received_at", "pk")
     )
-    risks: dict[int, list[str]] = {}
-    for enquiry_id, code in (
-        EnquiryRiskType.objects.filter(enquiry__in=[e.pk for e in enquiries])
-        .order_by("risk_type")
-        .values_list("enquiry_id", "risk_type")
+    enquiry_ids = [e.pk for e in enquiries]
+    categories: dict[str, dict[int, list[str]]] = {"risk_types": {}, "risk_locations": {}, "risk_sources": {}}
+    for name, model, column in (
+        ("risk_types", EnquiryRiskType, "risk_type"),
+        ("risk_locations", EnquiryRiskLocation, "location"),
+        ("risk_sources", EnquiryRiskSource, "source"),
     ):
-        risks.setdefault(enquiry_id, []).append(code)
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
+        for enquiry_id, code in (
+            model.objects.filter(enquiry_id__in=enquiry_ids).order_by(column).values_list("enquiry_id", column)
+        ):
+            categories[name].setdefault(enquiry_id, []).append(code)
+    writer = csv_safety.NeutralisingDictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
     writer.writeheader()
     n = 0
+    person_ids: set[int] = set()
     for c in concerns.iterator(chunk_size=2000):
         writer.writerow(_concern_row(c))
+        person_ids.add(c.person_id)
         n += 1
     for e in enquiries:
-        writer.writerow(_enquiry_row(e, risks.get(e.pk, [])))
+        writer.writerow(
+            _enquiry_row(
+                e,
+                categories["risk_types"].get(e.pk, []),
+                categories["risk_locations"].get(e.pk, []),
+                categories["risk_sources"].get(e.pk, []),
+            )
+        )
+        person_ids.add(e.person_id)
         n += 1
     with transaction.atomic():
         audit.record(
             actor=by, action=AuditAction.EXPORT, at=now, object_type="adults.csv", details={"year": year, "rows": n}
         )
+        audit.record_list(actor=by, person_ids=person_ids, at=now, view="adults CSV export")
     return n

@@ -10,7 +10,11 @@ Counting rules (Safeguarding Adults Collection):
 - *cases/episodes* count each concern or enquiry;
 - concluded enquiries are section 42 enquiries with a concluded date in the year (an enquiry
   started in the year and concluded in the next is counted as concluded in the next);
-- each type of risk counts once per enquiry (an enquiry with two types appears under both);
+- each type, location and source of risk counts once per enquiry (an enquiry with two appears under
+  both; two sources of the same type count once);
+- the SAC's own age breakdown (``adult_individuals_s42_age_*``, SG1a) uses the age on 31 March of
+  the year, or at death (``rules.sac_age``);
+- the SG3 advocacy cells count only adults who lacked capacity; support is recorded for anyone;
 - a concluded enquiry is described by the adult's age on the day the enquiry started.
 """
 
@@ -27,6 +31,8 @@ from django.conf import settings
 from safehub.adults.models import (
     DesiredOutcomes,
     EnquiryKind,
+    EnquiryRiskLocation,
+    EnquiryRiskSource,
     EnquiryRiskType,
     LackedCapacity,
     OutcomesAchieved,
@@ -35,7 +41,25 @@ from safehub.adults.models import (
     RiskSource,
     RiskType,
 )
+from safehub.adults.rules import (
+    SAC_AGE_UNKNOWN,
+    once_per_category,
+    sac_advocacy_answer,
+    sac_age,
+    sac_age_band,
+)
 from safehub.core.calendar import UK, financial_year
+from safehub.people.models import Person
+
+# shared/formats/measures.md ``adult_individuals_s42_age_<band>`` ids for the SG1a bands.
+SAC_BAND_IDS = {
+    "18-64": "18_64",
+    "65-74": "65_74",
+    "75-84": "75_84",
+    "85-94": "85_94",
+    "95+": "95_plus",
+    SAC_AGE_UNKNOWN: "unknown",
+}
 
 AGE_BANDS: dict[str, tuple[int, int | None]] = {
     "18_64": (18, 64),
@@ -159,8 +183,8 @@ class ConcludedEnquiry:
     enquiry_id: int
     subject: Subject
     risk_types: frozenset[str]
-    risk_location: str
-    risk_source: str
+    risk_locations: frozenset[str]
+    risk_sources: frozenset[str]
     risk_outcome: str
     lacked_capacity: str
     advocate_support: bool | None
@@ -177,6 +201,12 @@ def s42_concluded_in_year(year: str) -> list[ConcludedEnquiry]:
     risks: dict[int, set[str]] = {}
     for enquiry_id, code in EnquiryRiskType.objects.filter(enquiry__in=qs).values_list("enquiry_id", "risk_type"):
         risks.setdefault(enquiry_id, set()).add(code)
+    locations: dict[int, set[str]] = {}
+    for enquiry_id, code in EnquiryRiskLocation.objects.filter(enquiry__in=qs).values_list("enquiry_id", "location"):
+        locations.setdefault(enquiry_id, set()).add(code)
+    sources: dict[int, set[str]] = {}
+    for enquiry_id, code in EnquiryRiskSource.objects.filter(enquiry__in=qs).values_list("enquiry_id", "source"):
+        sources.setdefault(enquiry_id, set()).add(code)
     out = []
     for row in qs.order_by("pk").values(
         "pk",
@@ -185,8 +215,6 @@ def s42_concluded_in_year(year: str) -> list[ConcludedEnquiry]:
         "person__date_of_birth",
         "person__sex",
         "person__ethnicity",
-        "risk_location",
-        "risk_source",
         "risk_outcome",
         "lacked_capacity",
         "advocate_support",
@@ -202,9 +230,9 @@ def s42_concluded_in_year(year: str) -> list[ConcludedEnquiry]:
                     row["person__sex"],
                     row["person__ethnicity"],
                 ),
-                frozenset(risks.get(row["pk"], ())),
-                row["risk_location"],
-                row["risk_source"],
+                once_per_category(risks.get(row["pk"], ())),
+                once_per_category(locations.get(row["pk"], ())),
+                once_per_category(sources.get(row["pk"], ())),
                 row["risk_outcome"],
                 row["lacked_capacity"] or LackedCapacity.NOT_RECORDED,
                 row["advocate_support"],
@@ -239,6 +267,14 @@ def adult_measures(year: str) -> dict[str, int]:
     s42_people = individuals_with_s42_started_in_year(year)
     out["adult_individuals_s42"] = len(s42_people)
     _describe("adult_individuals_s42", s42_people.values(), out)
+    # SG1a: age on 31 March of the year (or at death), in the SAC's bands.
+    year_end = financial_year(year)[1]
+    bands = Counter(
+        sac_age_band(sac_age(dob, year_end=year_end, date_of_death=died))
+        for dob, died in Person.objects.filter(pk__in=list(s42_people)).values_list("date_of_birth", "date_of_death")
+    )
+    for label, band_id in SAC_BAND_IDS.items():
+        out[f"adult_individuals_s42_age_{band_id}"] = bands[label]
     first, last = financial_year(year)
     from safehub.adults.models import Enquiry
 
@@ -249,9 +285,12 @@ def adult_measures(year: str) -> dict[str, int]:
     out["adult_s42_concluded_total"] = len(concluded)
     for code in RiskType.values:
         out[f"adult_s42_concluded_risk_{code.lower()}"] = sum(code in e.risk_types for e in concluded)
+    # Locations and sources, like types, count once per different category per enquiry (SAC SG2).
+    for code in RiskLocation.values:
+        out[f"adult_s42_concluded_location_{code.lower()}"] = sum(code in e.risk_locations for e in concluded)
+    for code in RiskSource.values:
+        out[f"adult_s42_concluded_source_{code.lower()}"] = sum(code in e.risk_sources for e in concluded)
     for field, codes, prefix in (
-        ("risk_location", RiskLocation.values, "location"),
-        ("risk_source", RiskSource.values, "source"),
         ("risk_outcome", RiskOutcome.values, "risk_outcome"),
         ("lacked_capacity", LackedCapacity.values, "capacity"),
         ("desired_outcomes_asked", DesiredOutcomes.values, "msp"),
@@ -260,9 +299,12 @@ def adult_measures(year: str) -> dict[str, int]:
         counts = Counter(getattr(e, field) for e in concluded)
         for code in codes:
             out[f"adult_s42_concluded_{prefix}_{code.lower()}"] = counts[code]
-    lacking = [e for e in concluded if e.lacked_capacity == LackedCapacity.YES]
-    out["adult_s42_concluded_lacked_capacity_advocate_yes"] = sum(e.advocate_support is True for e in lacking)
-    out["adult_s42_concluded_lacked_capacity_advocate_no"] = sum(e.advocate_support is False for e in lacking)
+    advocacy = Counter(sac_advocacy_answer(e.lacked_capacity, e.advocate_support) for e in concluded)
+    out["adult_s42_concluded_lacked_capacity_advocate_yes"] = advocacy["yes"]
+    out["adult_s42_concluded_lacked_capacity_advocate_no"] = advocacy["no"]
+    out["adult_s42_concluded_lacked_capacity_advocate_not_recorded"] = advocacy["not_recorded"]
+    # Recorded for every adult, whatever their capacity (Care Act s68 does not depend on it).
+    out["adult_s42_concluded_advocate_support_yes"] = sum(e.advocate_support is True for e in concluded)
     _describe("adult_s42_concluded", (e.subject for e in concluded), out)
     return out
 
@@ -383,6 +425,10 @@ def measure_sections(year: str) -> tuple[list[str], list[tuple[str, list[Measure
         ("Individuals with concerns", _breakdown_rows("adult_individuals_concerns")),
         ("Individuals with section 42 enquiries", _breakdown_rows("adult_individuals_s42")),
         (
+            "Individuals with section 42 enquiries: age on 31 March (SAC SG1a)",
+            [(f"adult_individuals_s42_age_{band_id}", label) for label, band_id in SAC_BAND_IDS.items()],
+        ),
+        (
             "Concluded section 42 enquiries: type of risk",
             [(f"adult_s42_concluded_risk_{c.lower()}", label) for c, label in RiskType.choices],
         ),
@@ -407,6 +453,11 @@ def measure_sections(year: str) -> tuple[list[str], list[tuple[str, list[Measure
                     "Lacked capacity: supported by an advocate, family or friend",
                 ),
                 ("adult_s42_concluded_lacked_capacity_advocate_no", "Lacked capacity: not supported"),
+                ("adult_s42_concluded_lacked_capacity_advocate_not_recorded", "Lacked capacity: support not recorded"),
+                (
+                    "adult_s42_concluded_advocate_support_yes",
+                    "Any capacity: supported by an advocate, family or friend",
+                ),
             ],
         ),
         (

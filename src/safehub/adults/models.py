@@ -246,8 +246,14 @@ class Enquiry(models.Model):
     )
     started_date = models.DateField()
     planning_date = models.DateField(null=True, blank=True, help_text="Planning discussion or meeting")
-    risk_location = models.CharField(max_length=20, choices=RiskLocation.choices, blank=True)
-    risk_source = models.CharField(max_length=20, choices=RiskSource.choices, blank=True)
+    provider_case = models.ForeignKey(
+        "adults.ProviderCase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enquiries",
+        help_text="The provider concern or large-scale enquiry this adult's enquiry is part of",
+    )
     action_taken = models.BooleanField(null=True, blank=True)
     action_summary = models.TextField(blank=True)
     risk_outcome = models.CharField(max_length=20, choices=RiskOutcome.choices, blank=True)
@@ -255,7 +261,9 @@ class Enquiry(models.Model):
         max_length=12, choices=LackedCapacity.choices, default=LackedCapacity.NOT_RECORDED
     )
     advocate_support = models.BooleanField(
-        null=True, blank=True, help_text="Supported by an advocate, family or friend (where capacity was lacking)"
+        null=True,
+        blank=True,
+        help_text="Supported by an advocate, family or friend (recorded whatever the adult's capacity)",
     )
     desired_outcomes_asked = models.CharField(
         max_length=20, choices=DesiredOutcomes.choices, default=DesiredOutcomes.NOT_RECORDED
@@ -293,10 +301,6 @@ class Enquiry(models.Model):
                 condition=Q(outcomes_achieved="") | Q(desired_outcomes_asked="EXPRESSED"),
                 name="adult_enquiry_achieved_needs_expressed",
             ),
-            models.CheckConstraint(
-                condition=Q(advocate_support__isnull=True) | Q(lacked_capacity="YES"),
-                name="adult_enquiry_advocate_when_lacking_capacity",
-            ),
         ]
 
     @property
@@ -310,6 +314,12 @@ class Enquiry(models.Model):
     def risk_type_codes(self) -> list[str]:
         return sorted(r.risk_type for r in self.risk_types.all())
 
+    def risk_location_codes(self) -> list[str]:
+        return sorted(r.location for r in self.risk_locations.all())
+
+    def risk_source_codes(self) -> list[str]:
+        return sorted(r.source for r in self.risk_sources.all())
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.concern_id and self.person_id and self.concern.person_id != self.person_id:
@@ -322,8 +332,6 @@ class Enquiry(models.Model):
             errors["planning_date"] = "The planning discussion cannot be before the enquiry started"
         if self.outcomes_achieved and self.desired_outcomes_asked != DesiredOutcomes.EXPRESSED:
             errors["outcomes_achieved"] = "Record whether outcomes were achieved only when the adult expressed them"
-        if self.advocate_support is not None and self.lacked_capacity != LackedCapacity.YES:
-            errors["advocate_support"] = "Record advocacy support only where the adult lacked capacity"
         if self.risk_outcome in OUTCOMES_WITH_ACTION and self.action_taken is False:
             errors["action_taken"] = "This risk outcome means action was taken"
         if self.risk_outcome == RiskOutcome.NO_ACTION and self.action_taken:
@@ -340,3 +348,42 @@ class EnquiryRiskType(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["enquiry", "risk_type"], name="adult_enquiry_risk_once")]
+
+
+class EnquiryRiskLocation(models.Model):
+    """One location of risk in an enquiry (several per enquiry; each counted once: SAC SG2)."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="risk_locations")
+    location = models.CharField(max_length=20, choices=RiskLocation.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["enquiry", "location"], name="adult_enquiry_location_once")]
+
+
+class EnquiryRiskSource(models.Model):
+    """One source of risk in an enquiry (several per enquiry; each type counted once: SAC SG2)."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="risk_sources")
+    source = models.CharField(max_length=20, choices=RiskSource.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["enquiry", "source"], name="adult_enquiry_source_once")]
+
+
+from safehub.adults.models_import import ImportedPerson, ImportedRow, ImportRowStatus  # noqa: E402, F401
+from safehub.adults.models_mca import (  # noqa: E402, F401 - the app's other models, registered with this module
+    Advocacy,
+    AdvocacyKind,
+    BestInterestsDecision,
+    CapacityAssessment,
+    DolsApplication,
+    DolsOutcome,
+)
+from safehub.adults.models_pathways import (  # noqa: E402, F401
+    PositionOfTrustCase,
+    ProviderCase,
+    ProviderQualityAction,
+    SelfNeglectAction,
+    SelfNeglectCase,
+    SelfNeglectMeeting,
+)

@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from safehub.adults.models import Enquiry, SafeguardingConcern
 from safehub.agencies.models import AgencyKind
-from safehub.core import calendar, policy
+from safehub.core import audit, calendar, policy
 from safehub.people.models import Involvement, Person
 from safehub.people.selectors import person_get_for_user
 
@@ -88,7 +88,7 @@ def concerns_awaiting_decision(*, user, now: datetime) -> list[QueueItem]:
         .select_related("person", "source_agency")
         .order_by("decision_due_at", "pk")
     )
-    return [
+    items = [
         QueueItem(
             c.pk,
             c.person_id,
@@ -101,6 +101,10 @@ def concerns_awaiting_decision(*, user, now: datetime) -> list[QueueItem]:
         )
         for c in qs[:500]
     ]
+    audit.record_list(
+        actor=user, person_ids=[i.person_id for i in items], at=now, view="adult concerns awaiting decision"
+    )
+    return items
 
 
 def concerns_awaiting_decision_count(*, user, now: datetime) -> tuple[int, int]:
@@ -138,7 +142,7 @@ def enquiries_open(*, user, now: datetime) -> list[EnquiryRow]:
         .select_related("person", "carried_out_by")
         .order_by("started_date", "pk")
     )
-    return [
+    rows = [
         EnquiryRow(
             e.pk,
             e.person_id,
@@ -150,6 +154,8 @@ def enquiries_open(*, user, now: datetime) -> list[EnquiryRow]:
         )
         for e in qs[:500]
     ]
+    audit.record_list(actor=user, person_ids=[r.person_id for r in rows], at=now, view="open adult enquiries")
+    return rows
 
 
 def enquiries_open_count(*, user) -> int:
@@ -194,8 +200,10 @@ def concern_detail(*, user, concern: SafeguardingConcern) -> dict:
 
 def enquiry_detail(*, user, enquiry: Enquiry) -> dict:
     """Prepare the enquiry page's plain data; the concern summary is what the enquirer needs to know."""
+    from safehub.adults.models import RiskLocation, RiskSource
     from safehub.adults.services import enquiry_missing_for_conclusion
 
+    labels_location, labels_source = dict(RiskLocation.choices), dict(RiskSource.choices)
     concern = enquiry.concern
     return {
         "enquiry": enquiry,
@@ -210,6 +218,8 @@ def enquiry_detail(*, user, enquiry: Enquiry) -> dict:
             "adult_wishes": concern.adult_wishes,
         },
         "risk_types": [label for code, label in _risk_labels(enquiry)],
+        "risk_locations": [labels_location[c] for c in enquiry.risk_location_codes()],
+        "risk_sources": [labels_source[c] for c in enquiry.risk_source_codes()],
         "missing": enquiry_missing_for_conclusion(enquiry) if enquiry.is_open else {},
         "can_work": enquiry.is_open
         and _agency_id(user) in {enquiry.council_id, enquiry.carried_out_by_id}
@@ -299,6 +309,7 @@ def young_people_in_transition(*, user, as_of: date) -> list[YoungPersonInTransi
                 p.open_enquiries > 0,
             )
         )
+    audit.record_list(actor=user, person_ids=[p.person_id for p in out], at=now, view="young people in transition")
     return out
 
 
@@ -337,3 +348,39 @@ def adult_measures_csv_for_user(*, user, year: str, now: datetime) -> list[list]
             actor=user, action=AuditAction.EXPORT, at=now, object_type="adults.measures", details={"year": year}
         )
     return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# The SAC's detail tables (what the engine's snapshot does not carry yet)
+# ---------------------------------------------------------------------------------------------
+
+
+def sac_details() -> dict:
+    """Return the SAC detail tables from the records: locations, sources and advocacy per enquiry.
+
+    Aggregate input for ``insight.returns.sac`` (no one's record is shown, so nothing is audited).
+    """
+    import pyarrow as pa
+
+    from safehub.adults.models import EnquiryRiskLocation, EnquiryRiskSource
+    from safehub.insight.returns.sac import DETAIL_SCHEMAS
+
+    def table(name: str, rows) -> pa.Table:
+        schema = DETAIL_SCHEMAS[name]
+        columns: list = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
+        return pa.Table.from_arrays([pa.array(c, f.type) for c, f in zip(columns, schema, strict=True)], schema=schema)
+
+    return {
+        "sac_enquiry_locations": table(
+            "sac_enquiry_locations",
+            list(EnquiryRiskLocation.objects.order_by("enquiry_id", "location").values_list("enquiry_id", "location")),
+        ),
+        "sac_enquiry_sources": table(
+            "sac_enquiry_sources",
+            list(EnquiryRiskSource.objects.order_by("enquiry_id", "source").values_list("enquiry_id", "source")),
+        ),
+        "sac_enquiry_advocacy": table(
+            "sac_enquiry_advocacy",
+            list(Enquiry.objects.order_by("pk").values_list("pk", "advocate_support")),
+        ),
+    }

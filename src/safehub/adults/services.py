@@ -20,8 +20,12 @@ from safehub.adults.models import (
     ConcernDecision,
     Enquiry,
     EnquiryKind,
+    EnquiryRiskLocation,
+    EnquiryRiskSource,
     EnquiryRiskType,
     RiskAction,
+    RiskLocation,
+    RiskSource,
     RiskType,
     SafeguardingConcern,
     SourceKind,
@@ -53,8 +57,6 @@ CONCERN_FIELDS = (
 )
 ENQUIRY_UPDATE_FIELDS = (
     "planning_date",
-    "risk_location",
-    "risk_source",
     "action_taken",
     "action_summary",
     "risk_outcome",
@@ -230,6 +232,7 @@ def risk_action_add(
 ) -> RiskAction:
     """Record a risk-management action on the concern (owner and date)."""
     _require_council(by, "adults.decide", concern.council_id)
+    _require_person_access(by, concern.person, now)
     action = RiskAction(
         concern=concern,
         description=(description or "").strip(),
@@ -247,6 +250,7 @@ def risk_action_add(
 @transaction.atomic
 def risk_action_complete(*, action: RiskAction, by, now: datetime, completed_date: date) -> RiskAction:
     _require_council(by, "adults.decide", action.concern.council_id)
+    _require_person_access(by, action.concern.person, now)
     if completed_date > calendar.uk_date(now):
         raise ValidationError({"completed_date": "The action cannot be completed in the future"})
     action.completed_date = completed_date
@@ -267,6 +271,7 @@ def enquiry_start(
 ) -> Enquiry:
     """Start a section 42 or other enquiry; the agency asked to carry it out gains access to the adult."""
     _require_council(by, "adults.decide", concern.council_id)
+    _require_person_access(by, concern.person, now)
     if kind == EnquiryKind.S42 and not concern.meets_s42_test:
         raise ValidationError(
             {"kind": "The concern does not meet the section 42 test; start another safeguarding enquiry instead"}
@@ -306,27 +311,49 @@ def enquiry_start(
     return enquiry
 
 
-def _set_risk_types(enquiry: Enquiry, risk_types: Iterable[str]) -> bool:
-    wanted = set(risk_types)
-    unknown = wanted - set(RiskType.values)
+# Each many-per-enquiry SAC category: (related name, model, field, choices, what the form calls it).
+CATEGORY_SETS = {
+    "risk_types": ("risk_types", EnquiryRiskType, "risk_type", RiskType, "type of risk"),
+    "risk_locations": ("risk_locations", EnquiryRiskLocation, "location", RiskLocation, "location of risk"),
+    "risk_sources": ("risk_sources", EnquiryRiskSource, "source", RiskSource, "source of risk"),
+}
+
+
+def set_enquiry_categories(enquiry: Enquiry, name: str, codes: Iterable[str]) -> bool:
+    """Make the enquiry's types, locations or sources of risk exactly ``codes``; return whether they changed.
+
+    Each category is held once per enquiry however many times it is given (SAC SG2: "a count of one
+    for each different category that applies to the enquiry").
+    """
+    related, model, field, choices, words = CATEGORY_SETS[name]
+    wanted = set(codes)
+    unknown = wanted - set(choices.values)
     if unknown:
-        raise ValidationError({"risk_types": f"Unknown type of risk: {', '.join(sorted(unknown))}"})
-    current = set(enquiry.risk_types.values_list("risk_type", flat=True))
+        raise ValidationError({name: f"Unknown {words}: {', '.join(sorted(unknown))}"})
+    manager = getattr(enquiry, related)
+    current = set(manager.values_list(field, flat=True))
     if wanted == current:
         return False
-    enquiry.risk_types.exclude(risk_type__in=wanted).delete()
-    EnquiryRiskType.objects.bulk_create(
-        [EnquiryRiskType(enquiry=enquiry, risk_type=code) for code in sorted(wanted - current)]
-    )
+    manager.exclude(**{f"{field}__in": wanted}).delete()
+    model._default_manager.bulk_create([model(enquiry=enquiry, **{field: code}) for code in sorted(wanted - current)])
     return True
 
 
 @transaction.atomic
 def enquiry_update(
-    *, enquiry: Enquiry, by, now: datetime, expected_version: int, risk_types: Iterable[str] | None = None, **fields
+    *,
+    enquiry: Enquiry,
+    by,
+    now: datetime,
+    expected_version: int,
+    risk_types: Iterable[str] | None = None,
+    risk_locations: Iterable[str] | None = None,
+    risk_sources: Iterable[str] | None = None,
+    **fields,
 ) -> Enquiry:
     """Record planning, risks, capacity, Making Safeguarding Personal and the outcome so far."""
     _require_enquiry_worker(by, enquiry)
+    _require_person_access(by, enquiry.person, now)
     if not enquiry.is_open:
         raise ValidationError("This enquiry has concluded; it can no longer be changed")
     changed = sorted(k for k, v in fields.items() if k in ENQUIRY_UPDATE_FIELDS and getattr(enquiry, k) != v)
@@ -339,8 +366,9 @@ def enquiry_update(
     if not updated:
         raise StaleEdit(Enquiry.objects.values_list("version", flat=True).get(pk=enquiry.pk))
     enquiry.version = expected_version + 1
-    if risk_types is not None and _set_risk_types(enquiry, risk_types):
-        changed.append("risk_types")
+    for name, codes in (("risk_types", risk_types), ("risk_locations", risk_locations), ("risk_sources", risk_sources)):
+        if codes is not None and set_enquiry_categories(enquiry, name, codes):
+            changed.append(name)
     audit.record(actor=by, action=AuditAction.UPDATE, subject=enquiry, at=now, details={"fields": changed})
     return enquiry
 
@@ -350,10 +378,10 @@ def enquiry_missing_for_conclusion(enquiry: Enquiry) -> dict[str, str]:
     missing: dict[str, str] = {}
     if not enquiry.risk_types.exists():
         missing["risk_types"] = "Record at least one type of risk"
-    if not enquiry.risk_location:
-        missing["risk_location"] = "Record where the risk was"
-    if not enquiry.risk_source:
-        missing["risk_source"] = "Record the source of risk"
+    if not enquiry.risk_locations.exists():
+        missing["risk_locations"] = "Record where the risk was (every location that applies)"
+    if not enquiry.risk_sources.exists():
+        missing["risk_sources"] = "Record the source of risk (every type that applies)"
     if not enquiry.risk_outcome:
         missing["risk_outcome"] = "Record the risk outcome"
     if enquiry.action_taken is None and enquiry.risk_outcome not in ("", "NO_ACTION"):
@@ -361,6 +389,8 @@ def enquiry_missing_for_conclusion(enquiry: Enquiry) -> dict[str, str]:
     if enquiry.desired_outcomes_asked == "EXPRESSED" and not enquiry.outcomes_achieved:
         missing["outcomes_achieved"] = "Record whether the adult's desired outcomes were achieved"
     if enquiry.lacked_capacity == "YES" and enquiry.advocate_support is None:
+        # SAC SG3 asks this of every concluded enquiry where the adult lacked capacity; it may be
+        # recorded for any adult (the Care Act s68 advocacy duty does not depend on capacity).
         missing["advocate_support"] = "Record whether an advocate, family member or friend supported the adult"
     return missing
 
@@ -369,6 +399,7 @@ def enquiry_missing_for_conclusion(enquiry: Enquiry) -> dict[str, str]:
 def enquiry_conclude(*, enquiry: Enquiry, by, now: datetime, concluded_date: date, expected_version: int) -> Enquiry:
     """Conclude the enquiry once its SAC fields are complete."""
     _require_enquiry_worker(by, enquiry)
+    _require_person_access(by, enquiry.person, now)
     if not enquiry.is_open:
         raise ValidationError("This enquiry has already concluded")
     missing = enquiry_missing_for_conclusion(enquiry)

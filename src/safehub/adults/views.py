@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime, time
 
 from django import forms
@@ -25,7 +24,7 @@ from safehub.adults.forms import (
     YearForm,
 )
 from safehub.adults.models import Enquiry, SafeguardingConcern
-from safehub.core import calendar, policy
+from safehub.core import calendar, csv_safety, policy
 from safehub.core.errors import BreakGlassRequired, StaleEdit
 from safehub.core.viewutils import add_service_errors
 from safehub.people.models import Person
@@ -255,5 +254,5 @@ def measures_csv(request):
     rows = selectors.adult_measures_csv_for_user(user=request.user, year=year, now=timezone.now())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="adult-safeguarding-measures-{year}.csv"'
-    csv.writer(response).writerows(rows)
+    csv_safety.writer(response).writerows(rows)
     return response

@@ -40,8 +40,8 @@ def decide(concern, by, now, decision="S42", test=None, **extra):
 def complete_enquiry(enquiry, by, now, concluded_date=None, conclude_now=None, **extra):
     fields = {
         "risk_types": ["NEGLECT", "FINANCIAL"],
-        "risk_location": "OWN_HOME",
-        "risk_source": "KNOWN",
+        "risk_locations": ["OWN_HOME"],
+        "risk_sources": ["KNOWN"],
         "action_taken": True,
         "risk_outcome": "REDUCED",
         "lacked_capacity": "NO",

