@@ -148,32 +148,6 @@ def population_section() -> dict:
             "source": reference.PUBLISHED_SOURCE}  # fmt: skip
 
 
-def partner_table(return_code: str, csv_name: str, year: str) -> dict:
-    """Return partner-submitted figures (exchange) for a return, else the published table."""
-    partner_values: Callable[[str, date, date], list[dict]] | None
-    try:
-        from safehub.exchange.selectors import partner_values
-    except ImportError:  # the exchange app is not installed
-        partner_values = None
-    if partner_values is not None:
-        from django.db import DatabaseError
-
-        from safehub.core.calendar import financial_year
-
-        start, end = financial_year(year)
-        try:
-            submitted = partner_values(return_code, start, end)
-        except DatabaseError:  # the exchange app's tables are not migrated here
-            submitted = []
-        if submitted:
-            return {"columns": ["Measure", "Period", "Agency", "Value", "Count"],
-                    "rows": [[r["measure"], r["period_label"], r["agency"], r["value"], r["count"]] for r in submitted],
-                    "source": "Partner submissions in Safehub (accepted returns)"}  # fmt: skip
-    columns, rows = reference.read(csv_name)
-    return {"columns": [c.replace("_", " ").capitalize() for c in columns],
-            "rows": [[r[c] for c in columns] for r in rows], "source": reference.PUBLISHED_SOURCE}  # fmt: skip
-
-
 def _series(table: Table, labels: list[str]) -> tuple[list[str], dict[str, list]]:
     rows = [r for r in table.rows if r["label"] in labels]
     return [r["label"] for r in rows], {y: [r["cells"][i].value for r in rows] for i, y in enumerate(table.years)}
@@ -250,6 +224,7 @@ def report_context(*, year: str, now: datetime, progress: Progress = None) -> di
         "adolescents": report_sections.adolescents(year=year, years=years, values=values),
         "education": report_sections.education(year=year, years=years),
         "finance": report_sections.finance(year=year, years=years),
+        "priorities": yearly.priorities(year=year),
     }
     chart_list += section_charts(parts)
     sections = {s["key"]: s for s in selectors.report_sections(year=year)}
@@ -273,7 +248,7 @@ def report_context(*, year: str, now: datetime, progress: Progress = None) -> di
         "children": children,
         "adults": adults,
         "front_door": front_door,
-        "youth_justice": partner_table("youth_justice", "youth_justice.csv", year),
+        "youth_justice": report_sections.youth_justice(year=year),
         **parts,
         "sections": sections,
         "charts": {c.name.replace("-", "_"): c for c in chart_list},

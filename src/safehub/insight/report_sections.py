@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from safehub.core.calendar import UK, financial_year
 from safehub.insight import reference
@@ -447,7 +447,12 @@ def mash(*, year: str, years: list[str], values) -> dict:
 
 def adolescents_year(year: str) -> dict:
     """Count missing episodes and exploitation risk assessments (CERAF) begun in the year."""
-    from safehub.casework.models import ExploitationLevel, ExploitationRiskAssessment, MissingEpisode
+    from safehub.casework.models import (
+        EXPLOITATION_ORDER,
+        ExploitationLevel,
+        ExploitationRiskAssessment,
+        MissingEpisode,
+    )
 
     start, end = _moments(year)
     episodes = MissingEpisode.objects.filter(started_at__gte=start, started_at__lt=end)
@@ -460,8 +465,14 @@ def adolescents_year(year: str) -> dict:
     assessments = ExploitationRiskAssessment.objects.filter(assessed_at__gte=start, assessed_at__lt=end)
     levels = dict(assessments.values_list("level").annotate(n=Count("pk")))
     kinds: Counter = Counter()
-    for row in assessments.values_list("kinds", flat=True):
-        kinds.update(row or [])
+    lowered = agreed = 0
+    for row_kinds, level, previous, agreed_by in assessments.values_list(
+        "kinds", "level", "previous_level", "downgrade_agreed_by"
+    ):
+        kinds.update(row_kinds or [])
+        if previous and EXPLOITATION_ORDER.get(level, 0) < EXPLOITATION_ORDER.get(previous, 0):
+            lowered += 1
+            agreed += bool(agreed_by)
     return {
         "episodes": episodes.count(),
         "children": episodes.values("person_id").distinct().count(),
@@ -472,7 +483,8 @@ def adolescents_year(year: str) -> dict:
         "assessments": assessments.count(),
         "assessed_children": assessments.values("person_id").distinct().count(),
         "levels": {code: levels.get(code, 0) for code in ExploitationLevel.values},
-        "downgrades": assessments.filter(~Q(downgrade_agreed_by=[])).count(),
+        "lowered": lowered,
+        "lowered_agreed": agreed,
         "kinds": kinds.most_common(6),
     }
 
@@ -505,7 +517,10 @@ def adolescents(*, year: str, years: list[str], values) -> dict:
             ("Children assessed", lambda d: d["assessed_children"], "count"),
         ]
         + [(f"Risk level: {label}", at("levels", c), "count") for c, label in ExploitationLevel.choices]
-        + [("Lower levels agreed with partners", lambda d: d["downgrades"], "count")],
+        + [
+            ("Risk level lowered since the last assessment", at("lowered"), "count"),
+            ("of which agreed with the partner agencies", at("lowered_agreed"), "count"),
+        ],
     )
     this = data.get(year) or {}
     return {"missing": missing, "exploitation": exploitation, "kinds": this.get("kinds", [])}
@@ -662,3 +677,52 @@ def finance(*, year: str, years: list[str]) -> dict:
         if r["in_kind"]
     ]
     return {"tables": tables, "in_kind": sorted(set(in_kind)), "recorded": year in recorded_years}
+
+
+# ---------------------------------------------------------------------------------------------
+# Youth justice
+# ---------------------------------------------------------------------------------------------
+
+
+def _figure(value: Decimal | float, count: int | None) -> str:
+    number = float(value)
+    shown = f"{number:,.2f}" if abs(number) < 10 and not number.is_integer() else f"{number:,.0f}"
+    return f"{shown} ({count:,})" if count is not None else shown
+
+
+def youth_justice(*, year: str) -> dict:
+    """Youth justice measures by period: the year's quarterly returns, else the published table.
+
+    One row per measure, one column per period, each figure as the seed report gives it: the rate
+    with the number behind it in brackets. The latest upload for a measure and period counts.
+    """
+    from safehub.exchange.selectors import partner_values
+
+    start, end = financial_year(year)
+    latest: dict[tuple[str, str], tuple[date, str, str]] = {}
+    for row in partner_values("youth_justice", start, end):
+        if row["value"] is None:
+            continue
+        slot = (row["measure"], str(row["period_label"]))
+        mark = (row["period_start"], row["agency"], _figure(row["value"], row["count"]))
+        if slot not in latest or mark[:2] > latest[slot][:2]:
+            latest[slot] = mark
+    if latest:
+        figures = {slot: shown for slot, (_, _, shown) in latest.items()}
+        source = "Youth justice service quarterly returns in Safehub (accepted)"
+        marked = "R"
+    else:
+        _, rows = reference.read("youth_justice.csv")
+        figures = {
+            (r["measure"], r["period"]): _figure(float(r["value"]), int(r["count"]) if r["count"].strip() else None)
+            for r in rows
+            if r["value"].strip()
+        }
+        source = reference.PUBLISHED_SOURCE
+        marked = "Pub"
+    measures = list(dict.fromkeys(m for m, _ in figures))
+    tables = []
+    for measure in measures:
+        periods = [p for m, p in figures if m == measure]
+        tables.append({"measure": measure, "periods": periods, "values": [figures[(measure, p)] for p in periods]})
+    return {"tables": tables, "source": source, "mark": marked}

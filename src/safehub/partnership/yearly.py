@@ -558,3 +558,54 @@ def contribution_get(*, user, contribution_id: int) -> PartnerContribution:
     if found is None:
         raise Http404
     return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Strategic priorities
+# ---------------------------------------------------------------------------------------------
+
+
+def priorities(*, year: str) -> list[dict]:
+    """For each strategic priority, the year's work recorded against it.
+
+    A referral counts for a priority when one of its themes serves that priority
+    (``THEME_PRIORITY``); audits and courses carry their priority; briefings count by theme.
+    """
+    from safehub.partnership.models import THEME_PRIORITY, Priority
+
+    referrals: Counter = Counter()
+    for themes in CaseReview.objects.filter(_in(year, "referred_at")).values_list("themes", flat=True):
+        referrals.update({THEME_PRIORITY[t] for t in themes or [] if t in THEME_PRIORITY})
+    audits_by = Counter(
+        dict(
+            MultiAgencyAudit.objects.filter(_dates_in(year, "planned_date"))
+            .exclude(priority="")
+            .values_list("priority")
+            .annotate(n=Count("pk"))
+        )
+    )
+    events = TrainingEvent.objects.filter(_in(year, "starts_at")).exclude(course__priority="")
+    events_by = Counter(dict(events.values_list("course__priority").annotate(n=Count("pk"))))
+    trained_by = Counter(
+        dict(
+            TrainingAttendance.objects.filter(event__in=events, attended=True)
+            .values_list("event__course__priority")
+            .annotate(n=Count("pk"))
+        )
+    )
+    briefings: Counter = Counter(
+        THEME_PRIORITY[t]
+        for t in Briefing.objects.filter(_in(year, "published_at")).values_list("theme", flat=True)
+        if t in THEME_PRIORITY
+    )
+    return [
+        {
+            "priority": label,
+            "referrals": referrals[code],
+            "audits": audits_by[code],
+            "events": events_by[code],
+            "trained": trained_by[code],
+            "briefings": briefings[code],
+        }
+        for code, label in Priority.choices
+    ]

@@ -127,6 +127,10 @@ def test_missing_episodes_and_exploitation_assessments_are_counted_in_their_year
     ExploitationRiskAssessment.objects.create(person=child, assessed_at=datetime(2024, 9, 3, 9, tzinfo=UTC),
                                               kinds=["criminal"], level="SIGNIFICANT", rationale="County lines.",
                                               assessed_by=records.worker)  # fmt: skip
+    ExploitationRiskAssessment.objects.create(person=child, assessed_at=datetime(2024, 12, 3, 9, tzinfo=UTC),
+                                              kinds=["criminal"], level="MODERATE", previous_level="SIGNIFICANT",
+                                              rationale="Engaging with the plan.", downgrade_agreed_by=[1, 2],
+                                              assessed_by=records.worker)  # fmt: skip
     values = report.YearValues(today=AS_OF)
 
     found = report_sections.adolescents(year="2024-25", years=report.report_years("2024-25"), values=values)
@@ -136,7 +140,45 @@ def test_missing_episodes_and_exploitation_assessments_are_counted_in_their_year
     assert _row(found["missing"], "Episodes assessed as high risk")["2024-25"][0] == 1
     assert _row(found["missing"], "% of returns offered an interview within 72 hours")["2024-25"][0] == 50.0
     assert _row(found["exploitation"], "Risk level: Significant")["2024-25"][0] == 1
-    assert found["kinds"] == [("criminal", 1)]
+    assert _row(found["exploitation"], "Risk level lowered since the last assessment")["2024-25"][0] == 1
+    assert _row(found["exploitation"], "of which agreed with the partner agencies")["2024-25"][0] == 1
+    assert found["kinds"] == [("criminal", 2)]
+
+
+def _return(agency, user, code: str, quarter_start: date, values: dict[str, tuple[str, int | None]], label: str,
+            submitted: datetime | None = None) -> None:  # fmt: skip
+    end = quarter_start + timedelta(days=89)
+    submission = Submission.objects.create(agency=agency, return_code=code, schema_version=1,
+                                           period_start=quarter_start, period_end=end, file_name="a.csv",
+                                           sha256="0" * 64, size_bytes=1, submitted_by=user,
+                                           submitted_at=submitted or datetime.combine(end, datetime.min.time(),
+                                                                                      tzinfo=UTC),
+                                           status="ACCEPTED")  # fmt: skip
+    for measure, (value, count) in values.items():
+        SubmissionValue.objects.create(submission=submission, return_code=code, agency=agency,
+                                       period_start=quarter_start, period_end=end, period_label=label,
+                                       measure=measure, value=Decimal(value), count=count)  # fmt: skip
+
+
+def test_youth_justice_is_a_table_per_measure_with_the_latest_upload_per_quarter(db):
+    published = report_sections.youth_justice(year=YEAR)
+    first = published["tables"][0]
+    assert (published["mark"], first["periods"][0], first["values"][0]) == ("Pub", "2023/24 Q3", "27 (6)")
+
+    agency = AgencyFactory(kind="YOUTH_JUSTICE")
+    user = make_user("yjs.officer", "ANALYST", agency)
+    fte = "first time entrants per 10k aged 10-17 (target 206)"
+    _return(agency, user, "youth_justice", date(2025, 4, 1), {fte: ("180", 40)}, "2025/26 Q1")
+    _return(agency, user, "youth_justice", date(2025, 4, 1), {fte: ("176", 39)}, "2025/26 Q1",
+            submitted=datetime(2025, 8, 30, 9, tzinfo=UTC))  # fmt: skip  # a corrected upload
+    _return(agency, user, "youth_justice", date(2025, 7, 1), {fte: ("0.5", 11)}, "2025/26 Q2")
+
+    found = report_sections.youth_justice(year=YEAR)
+
+    assert found["mark"] == "R"
+    assert found["tables"] == [
+        {"measure": fte, "periods": ["2025/26 Q1", "2025/26 Q2"], "values": ["176 (39)", "0.50 (11)"]}
+    ]
 
 
 def _attendance_return(agency, user, quarter_start: date, values: dict[str, str]) -> None:

@@ -248,3 +248,17 @@ def test_members_see_the_contributions_but_not_the_forms(client, manager, police
     assert page.status_code == 200 and "£26,353" in page.content.decode()
     assert reverse("partnership:contribution_record") not in page.content.decode()
     assert client.get(reverse("partnership:contribution_record")).status_code == 403
+
+
+def test_priorities_count_the_work_recorded_against_each(manager, police_officer, police):
+    _ = services.review_refer(by=police_officer, now=IN_YEAR, title="Kai", subject="CHILD", summary="Exploitation.",
+                              learned_at=IN_YEAR, themes=["EXPLOITATION", "SEXUAL_ABUSE", "VOICE"])  # fmt: skip
+    course = TrainingCourse.objects.create(title="CERAF", theme="EXPLOITATION", priority="CSA_EXPLOITATION")
+    event = TrainingEvent.objects.create(course=course, starts_at=IN_YEAR)
+    TrainingAttendance.objects.create(event=event, agency=police, job_role="Officer", attendee_name="Sam Lee")
+
+    rows = {r["priority"]: r for r in yearly.priorities(year=YEAR)}
+
+    exploitation = rows["Child sexual abuse and exploitation"]
+    assert (exploitation["referrals"], exploitation["events"], exploitation["trained"]) == (1, 1, 1)  # counted once
+    assert rows["Neglect and self-neglect"]["referrals"] == 0
