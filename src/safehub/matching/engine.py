@@ -389,6 +389,7 @@ def dedupe_features(
     backend: str = "duckdb",
     progress: Callable[[int, int], None] | None = None,
     keep_pairs: bool = False,
+    apart: Iterable[tuple[str, str]] = (),
 ) -> DedupeResult:
     """De-duplicate pre-computed features (see :func:`dedupe`).
 
@@ -405,9 +406,16 @@ def dedupe_features(
         pairs_i, pairs_j = arr[:, 0], arr[:, 1]
     probs, held = score_pairs_held(feats, model, pairs_i, pairs_j, progress=progress)
     strong = probs >= upper
-    labels = constrained_components(
-        len(feats), pairs_i[strong], pairs_j[strong], probs[strong], pairs_i[held], pairs_j[held]
-    )
+    apart_i, apart_j = pairs_i[held], pairs_j[held]
+    position = {rid: k for k, rid in enumerate(record_ids)} if apart else {}
+    known = [(position[a], position[b]) for a, b in apart if a in position and b in position]
+    if known:
+        apart_i = np.concatenate([apart_i, np.array([k[0] for k in known], dtype=pairs_i.dtype)])
+        apart_j = np.concatenate([apart_j, np.array([k[1] for k in known], dtype=pairs_j.dtype)])
+        decided = {(min(a, b), max(a, b)) for a, b in known}
+        keep = np.array([(int(i), int(j)) not in decided for i, j in zip(pairs_i, pairs_j, strict=True)], dtype=bool)
+        strong &= keep
+    labels = constrained_components(len(feats), pairs_i[strong], pairs_j[strong], probs[strong], apart_i, apart_j)
     clusters = assign_person_ids(record_ids, labels, existing_ids)
     review = []
     for k in np.nonzero(probs >= lower)[0].tolist():
@@ -432,6 +440,7 @@ def dedupe(
     existing_ids: dict[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
     keep_pairs: bool = False,
+    apart: Iterable[tuple[str, str]] = (),
 ) -> DedupeResult:
     """Group records into people: pairs at or above ``upper`` join, ``lower``..``upper`` go to review.
 
@@ -439,7 +448,8 @@ def dedupe(
     evidence-against rule holds apart are never put into one cluster (see
     :func:`constrained_components`); strong pairs kept apart that way go to review.  Records in
     ``existing_ids`` keep their person id (so ids stay stable as new records arrive).
-    ``progress(done, total)`` is called as pairs are scored.
+    ``progress(done, total)`` is called as pairs are scored.  ``apart`` lists pairs of record
+    ids a person has decided are different people: they are never joined, not even through others.
     """
     if not lower <= upper:
         raise ValueError("lower threshold must not exceed upper threshold")
@@ -459,6 +469,7 @@ def dedupe(
         existing_ids=existing_ids,
         progress=progress,
         keep_pairs=keep_pairs,
+        apart=list(apart),
     )
 
 

@@ -85,8 +85,8 @@ GENERATION_YEARS = 12
 # Plain words for each rule, for the practitioner (explanations) and the CLI's --explain.
 RULE_TEXT = {
     "nhs_conflict": "different NHS numbers: almost certainly two people",
-    "twins": "same date of birth and home but a different first name: twins or siblings, not a typo",
-    "twins_similar": "same date of birth and home, first names only alike: could be twins, a person must decide",
+    "twins": "same date of birth and family name but a different first name: twins or siblings, not a typo",
+    "twins_similar": "same date of birth and family name, first names only alike: could be twins, a person must decide",
     "sex_and_name": "different sex and a different first name: strong evidence of two people",
     "generations": "born 12 or more years apart: a parent and child, not one person",
 }
@@ -251,18 +251,21 @@ class MatchModel:
         * ``nhs_conflict``: two different *valid* NHS numbers (neither temporary, neither listed as
           the other's previous number).  Its weight is log2(M_NHS_CHANGED / u) for the NHS field,
           and the pair is held from automatic merging.
-        * ``twins``: same date of birth, surname and home (same postcode or address) and first
-          names that are neither the same, a direct nickname, a middle name, nor alike.  Under
-          independence those four agreements add up to near-certainty, but among people who are
-          *not* the same person they go together: they describe twins, a share TWIN_SHARE of
-          records.  The rule replaces the four fields' weights with the joint Bayes factor
-          log2(m_given * m_surname * m_dob * m_home / (TWIN_SHARE / n)) (n records: 1/n per pair), and
-          weighs sex against twins' one-in-three boy/girl pairs.  It only ever lowers the weight.
-        * ``twins_similar``: the same, but the first names are only alike (one letter apart, or two
-          short forms of one name, as Jack/Jake): one child mis-spelt, or twins with similar names.
-          Held for a person to decide; the fields keep their weights.  The same name, a direct
-          nickname (Bill/William), a transliteration (Amina/Aminah) or a middle name count as the
-          same child: parents do not give twins one name in two spellings.
+        * ``twins``: same date of birth and surname, NHS numbers not the same, and first names that
+          are neither the same, a direct nickname, a middle name, nor alike.  Under independence
+          those agreements add up to near-certainty, but among people who are *not* the same person
+          they go together: they describe twins, a share TWIN_SHARE of records.  The rule replaces
+          the fields' weights with the joint Bayes factor
+          log2(m_given * m_surname * m_dob [* m_home] / (TWIN_SHARE / n)) (n records: 1/n per pair;
+          the home joins the joint when it agrees, as twins live together), and weighs sex against
+          twins' one-in-three boy/girl pairs.  It only ever lowers the weight, and holds the pair.
+        * ``twins_similar``: the same, but the first names are only alike (a spelling variant,
+          one letter apart, or two short forms of one name, as Jack/Jake): one child mis-spelt, or
+          twins with similar names (Isabella/Isabelle sound the same).  Held for a person to
+          decide; the fields keep their weights.  Only the same name, a direct nickname
+          (Bill/William) or a middle name count as the same child without an NHS number; a
+          middle name recorded on both records and the same lifts the hold (twins who share a
+          middle name *and* have similar first names would then merge: the hard-case set has none).
         * ``generations``: dates of birth 12 or more years apart in the year and different in day
           or month: the date of birth's weight becomes log2(M_GENERATIONS / u), and the pair is held.
         * ``sex_and_name``: both sexes recorded and different, and first names that are not a
@@ -285,34 +288,27 @@ class MatchModel:
         if given == MISSING or a.baby or b.baby:
             return out
         direct = given == 1 and nickname_direct(a, b)
-        same_child_name = given in (0, 2, 4) or direct
         if levels[_SEX] == 1 and given not in (0, 1, 2, 4):
             out.append(("sex_and_name", 0.0))
-        if (
-            not same_child_name
-            and levels[_DOB] == 0
-            and 0 <= levels[_SURNAME] <= 2
-            and 0 <= levels[_LOCATION] <= 2
-            and levels[_NHS] != 0
-        ):
-            if given >= 5:
-                m = self.m
-                joint_m = (
-                    m["given_name"][given]
-                    * m["surname"][levels[_SURNAME]]
-                    * m["date_of_birth"][0]
-                    * m["location"][levels[_LOCATION]]
-                )
-                u_twin = TWIN_SHARE * self.prior / (2 * max(self.match_rate, 1e-6))
-                joint = math.log2(max(_MIN_PROB, joint_m) / max(1e-15, u_twin))
-                replaced = weights[_GIVEN] + weights[_SURNAME] + weights[_DOB] + weights[_LOCATION]
-                adjust = joint - replaced
-                sex = levels[_SEX]
-                if sex != MISSING:
-                    adjust += math.log2(max(_MIN_PROB, self.u["sex"][sex]) / _U_SEX_TWINS[sex])
-                out.append(("twins", min(0.0, adjust)))
-            else:
-                out.append(("twins_similar", 0.0))
+        if given in (0, 4) or direct or levels[_DOB] != 0 or not 0 <= levels[_SURNAME] <= 2 or levels[_NHS] == 0:
+            return out
+        if given >= 5:
+            m = self.m
+            at_home = 0 <= levels[_LOCATION] <= 2
+            joint_m = m["given_name"][given] * m["surname"][levels[_SURNAME]] * m["date_of_birth"][0]
+            replaced = weights[_GIVEN] + weights[_SURNAME] + weights[_DOB]
+            if at_home:
+                joint_m *= m["location"][levels[_LOCATION]]
+                replaced += weights[_LOCATION]
+            u_twin = TWIN_SHARE * self.prior / (2 * max(self.match_rate, 1e-6))
+            adjust = math.log2(max(_MIN_PROB, joint_m) / max(1e-15, u_twin)) - replaced
+            sex = levels[_SEX]
+            if sex != MISSING:
+                adjust += math.log2(max(_MIN_PROB, self.u["sex"][sex]) / _U_SEX_TWINS[sex])
+            out.append(("twins", min(0.0, adjust)))
+        elif not (a.middles and b.middles and a.middles[0] == b.middles[0]):
+            # A shared middle name corroborates one child whose first name was mis-keyed.
+            out.append(("twins_similar", 0.0))
         return out
 
     def assess(self, a: Features, b: Features) -> tuple[list[int], list[float], list[tuple[str, float]], float, bool]:
