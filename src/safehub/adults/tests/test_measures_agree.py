@@ -1,0 +1,94 @@
+"""One set of adult figures: the ORM measures, the insight engine and the SAC return agree (issue 17)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
+
+from safehub.adults import measures
+from safehub.adults.models import Enquiry
+from safehub.adults.selectors import sac_details
+from safehub.insight.engine import compute_measures
+from safehub.insight.returns.sac import build_sac_return
+from safehub.insight.snapshot import build_snapshot
+from safehub.testing.factories import PersonFactory
+
+from .helpers import complete_enquiry, decide, raise_concern
+
+pytestmark = pytest.mark.django_db
+YEAR = "2024-25"
+
+
+@pytest.fixture
+def records(adult_mash_manager, adult_social_worker, adult, council):
+    """Three adults: concerns, s42 and other enquiries, concluded ones with several locations and sources."""
+    other = PersonFactory(date_of_birth=date(1990, 1, 1), sex="M", ethnicity="BAFR")
+    young = PersonFactory(date_of_birth=date(2006, 3, 31), sex="F", ethnicity="WBRI")  # 18 on 31 March 2024
+    moments = [datetime(2024, 6, 4, 10, tzinfo=UTC), datetime(2024, 11, 5, 10, tzinfo=UTC)]
+    for person, moment, kind, lacked, support in (
+        (adult, moments[0], "S42", "YES", True),
+        (adult, moments[1], "S42", "NO", True),
+        (other, moments[0], "OTHER", "DONT_KNOW", None),
+        (young, moments[1], "S42", "YES", None),
+    ):
+        concern = raise_concern(person, adult_mash_manager, moment)
+        decide(concern, adult_social_worker, moment, decision=kind)
+        fields = {"advocate_support": support} if support is not None else {}
+        if lacked == "YES" and support is None:
+            fields["advocate_support"] = False
+        complete_enquiry(
+            Enquiry.objects.get(concern=concern),
+            adult_social_worker,
+            moment,
+            concluded_date=date(2025, 1, 15),
+            lacked_capacity=lacked,
+            risk_locations=["OWN_HOME", "COMMUNITY"] if person == adult else ["CARE_HOME"],
+            risk_sources=["KNOWN", "SERVICE_PROVIDER"] if kind == "S42" else ["UNKNOWN"],
+            **fields,
+        )
+    raise_concern(other, adult_mash_manager, datetime(2025, 2, 4, 10, tzinfo=UTC))
+
+
+def test_orm_measures_equal_the_engine_for_every_shared_id(records):
+    orm = measures.adult_measures(YEAR)
+    engine = compute_measures(build_snapshot(), year=YEAR)
+    shared = sorted(k for k in orm if k in engine)
+    # The measures both compute (shared/formats/measures.md ids): totals, individuals, risk, capacity, MSP.
+    assert len(shared) >= 30, shared
+    assert {k: orm[k] for k in shared} == {k: engine[k] for k in shared}
+
+
+def test_sac_return_from_the_records_agrees_with_the_orm_measures(records):
+    orm = measures.adult_measures(YEAR)
+    tables = build_sac_return(build_snapshot(), year=YEAR, details=sac_details())
+    sg1e = dict(tables["SG1e"].rows)
+    assert sg1e["Concerns"] == orm["adult_concerns_total"] == 5
+    assert sg1e["Section 42 enquiries"] == orm["adult_s42_started_total"] == 3
+    sg1a = {row[0]: row[1:] for row in tables["SG1a"].rows}
+    assert sg1a["Total"][1] == orm["adult_individuals_s42"] == 2
+    assert sg1a["85-94"][1] == orm["adult_individuals_s42_age_85_94"] == 1  # Edith, 86 on 31 March 2025
+    assert sg1a["18-64"][1] == orm["adult_individuals_s42_age_18_64"] == 1
+    sg2b, sg2c = dict(tables["SG2b"].rows), dict(tables["SG2c"].rows)
+    assert sg2b["Own home"] == orm["adult_s42_concluded_location_own_home"] == 2
+    assert sg2b["Community"] == orm["adult_s42_concluded_location_community"] == 2
+    assert sg2c["Known"] == orm["adult_s42_concluded_source_known"] == 3
+    assert sg2c["Service provider"] == orm["adult_s42_concluded_source_service_provider"] == 3
+    advocacy = {a: n for q, a, n in tables["SG3"].rows if q.startswith("Lacked capacity: supported")}
+    assert advocacy["Yes"] == orm["adult_s42_concluded_lacked_capacity_advocate_yes"] == 1
+    assert advocacy["No"] == orm["adult_s42_concluded_lacked_capacity_advocate_no"] == 1
+    # Support recorded for an adult who had capacity counts in the "any capacity" measure only.
+    assert orm["adult_s42_concluded_advocate_support_yes"] == 2
+
+
+def test_adults_sac_command_writes_the_return(records, tmp_path: Path):
+    call_command("adults_sac", "--year", YEAR, "--output", str(tmp_path / "sac.xlsx"))
+    book = load_workbook(tmp_path / "sac.xlsx")
+    assert "SG2c" in book.sheetnames
+    with pytest.raises(CommandError, match="financial year"):
+        call_command("adults_sac", "--year", "2024-26", "--output", str(tmp_path / "x.xlsx"))
+    with pytest.raises(CommandError, match=".xlsx"):
+        call_command("adults_sac", "--year", YEAR, "--output", str(tmp_path / "x.pdf"))
