@@ -116,6 +116,7 @@ def test_demo_pages_are_accessible(live_server, client):
         "partnership_briefings": "/partnership/briefings/",
         "partnership_s11": f"/partnership/self-assessments/{SelfAssessmentCycle.objects.filter(kind='SECTION_11').first().pk}/",
         "partnership_escalations": "/partnership/escalations/",
+        "partnership_finance": "/partnership/finance/",
     }
     with browser_page(live_server.url, session_for(client, manager)) as page:
         for name, url in pages.items():
@@ -226,6 +227,7 @@ def test_manager_create_pages_are_accessible(live_server, client, manager, polic
         "partnership_briefing_form": "/partnership/briefings/new/",
         "partnership_cycle_form": "/partnership/self-assessments/new/",
         "partnership_inspection_form": "/partnership/inspections/new/",
+        "partnership_contribution_form": "/partnership/finance/new/",
         "partnership_return_recommendation_form": f"/partnership/return/{sa_return.pk}/recommendations/new/",
     }
     with browser_page(live_server.url, session_for(client, manager)) as page:
