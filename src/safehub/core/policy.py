@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -25,32 +26,79 @@ from safehub.agencies.selectors import membership_for_user
 R = Role
 SOCIAL_CARE = frozenset({AgencyKind.LA_CHILDREN, AgencyKind.LA_ADULTS})
 
+
+class Perm(StrEnum):
+    """Every permission name, once: code says ``Perm.PEOPLE_SEARCH`` (a plain string too), never a typo."""
+
+    PEOPLE_SEARCH = "people.search"
+    PEOPLE_CREATE = "people.create"
+    PEOPLE_EDIT = "people.edit"
+    PEOPLE_MERGE = "people.merge"
+    PEOPLE_VIEW_ACCESS_LOG = "people.view_access_log"
+    PEOPLE_SEAL = "people.seal"
+    PEOPLE_RECORD_AGENCY_INFORMATION = "people.record_agency_information"
+    AUDIT_SEARCH = "audit.search"
+    SECURITY_REVIEW = "security.review"
+    FRONTDOOR_CONTACT_CREATE = "frontdoor.contact_create"
+    FRONTDOOR_QUEUE = "frontdoor.queue"
+    FRONTDOOR_TRIAGE = "frontdoor.triage"
+    FRONTDOOR_DECIDE = "frontdoor.decide"
+    FRONTDOOR_SIGN_OFF = "frontdoor.sign_off"
+    FRONTDOOR_CONSULTATION = "frontdoor.consultation"
+    FRONTDOOR_HEALTH_REQUEST_CREATE = "frontdoor.health_request_create"
+    FRONTDOOR_HEALTH_REQUEST_ANSWER = "frontdoor.health_request_answer"
+    FRONTDOOR_OUTCOMES = "frontdoor.outcomes"
+    FRONTDOOR_POLICE_TIMELINESS = "frontdoor.police_timeliness"
+    FRONTDOOR_FLAG_LATE = "frontdoor.flag_late"
+    FRONTDOOR_NOTIFICATION_ACKNOWLEDGE = "frontdoor.notification_acknowledge"
+    FRONTDOOR_NOTIFICATION_OVERVIEW = "frontdoor.notification_overview"
+    CASEWORK_CONVENE = "casework.convene"
+    CASEWORK_CHAIR = "casework.chair"
+    CASEWORK_RECORD = "casework.record"
+    CASEWORK_OVERVIEW = "casework.overview"
+    ADULTS_CONCERN_CREATE = "adults.concern_create"
+    ADULTS_DECIDE = "adults.decide"
+    ADULTS_ENQUIRY = "adults.enquiry"
+    ADULTS_MEASURES = "adults.measures"
+    PARTNERSHIP_MANAGE = "partnership.manage"
+    PARTNERSHIP_VIEW = "partnership.view"
+    PARTNERSHIP_CONTRIBUTE = "partnership.contribute"
+    INSIGHT_VIEW = "insight.view"
+    INSIGHT_RETURNS = "insight.returns"
+    INSIGHT_REPORT_EDIT = "insight.report_edit"
+    EXCHANGE_SUBMIT = "exchange.submit"
+    EXCHANGE_ANNEX_A = "exchange.annex_a"
+    EXCHANGE_TRACKER = "exchange.tracker"
+    EXCHANGE_TOKENS = "exchange.tokens"
+    GOVERNANCE_MANAGE = "governance.manage"
+
+
 # permission -> roles allowed (a callable may refine it with the object).
 ROLE_RULES: dict[str, frozenset[str]] = {
     # people
-    "people.search": frozenset(R.values),
-    "people.create": frozenset({R.FRONT_DOOR_PRACTITIONER, R.FRONT_DOOR_MANAGER, R.SOCIAL_WORKER}),
-    "people.edit": frozenset({R.FRONT_DOOR_PRACTITIONER, R.FRONT_DOOR_MANAGER, R.SOCIAL_WORKER}),
-    "people.merge": frozenset({R.FRONT_DOOR_MANAGER, R.ADMINISTRATOR}),
-    "people.view_access_log": frozenset({R.FRONT_DOOR_MANAGER, R.ADMINISTRATOR}),
-    "people.seal": frozenset({R.FRONT_DOOR_MANAGER, R.ADMINISTRATOR}),
-    "people.record_agency_information": frozenset(R.values) - {R.ANALYST, R.ADMINISTRATOR},
+    Perm.PEOPLE_SEARCH: frozenset(R.values),
+    Perm.PEOPLE_CREATE: frozenset({R.FRONT_DOOR_PRACTITIONER, R.FRONT_DOOR_MANAGER, R.SOCIAL_WORKER}),
+    Perm.PEOPLE_EDIT: frozenset({R.FRONT_DOOR_PRACTITIONER, R.FRONT_DOOR_MANAGER, R.SOCIAL_WORKER}),
+    Perm.PEOPLE_MERGE: frozenset({R.FRONT_DOOR_MANAGER, R.ADMINISTRATOR}),
+    Perm.PEOPLE_VIEW_ACCESS_LOG: frozenset({R.FRONT_DOOR_MANAGER, R.ADMINISTRATOR}),
+    Perm.PEOPLE_SEAL: frozenset({R.FRONT_DOOR_MANAGER, R.ADMINISTRATOR}),
+    Perm.PEOPLE_RECORD_AGENCY_INFORMATION: frozenset(R.values) - {R.ANALYST, R.ADMINISTRATOR},
     # audit and security
-    "audit.search": frozenset({R.ADMINISTRATOR}),
-    "security.review": frozenset({R.ADMINISTRATOR, R.FRONT_DOOR_MANAGER}),
+    Perm.AUDIT_SEARCH: frozenset({R.ADMINISTRATOR}),
+    Perm.SECURITY_REVIEW: frozenset({R.ADMINISTRATOR, R.FRONT_DOOR_MANAGER}),
     # front door
-    "frontdoor.contact_create": frozenset(R.values) - {R.ANALYST, R.ADMINISTRATOR},
-    "frontdoor.queue": frozenset(FRONT_DOOR_ROLES),
-    "frontdoor.triage": frozenset(FRONT_DOOR_ROLES),
-    "frontdoor.decide": frozenset(FRONT_DOOR_ROLES),
-    "frontdoor.sign_off": frozenset({R.FRONT_DOOR_MANAGER}),
-    "frontdoor.consultation": frozenset(R.values) - {R.ANALYST, R.ADMINISTRATOR},
-    "frontdoor.health_request_create": frozenset(FRONT_DOOR_ROLES),
-    "frontdoor.health_request_answer": frozenset(
+    Perm.FRONTDOOR_CONTACT_CREATE: frozenset(R.values) - {R.ANALYST, R.ADMINISTRATOR},
+    Perm.FRONTDOOR_QUEUE: frozenset(FRONT_DOOR_ROLES),
+    Perm.FRONTDOOR_TRIAGE: frozenset(FRONT_DOOR_ROLES),
+    Perm.FRONTDOOR_DECIDE: frozenset(FRONT_DOOR_ROLES),
+    Perm.FRONTDOOR_SIGN_OFF: frozenset({R.FRONT_DOOR_MANAGER}),
+    Perm.FRONTDOOR_CONSULTATION: frozenset(R.values) - {R.ANALYST, R.ADMINISTRATOR},
+    Perm.FRONTDOOR_HEALTH_REQUEST_CREATE: frozenset(FRONT_DOOR_ROLES),
+    Perm.FRONTDOOR_HEALTH_REQUEST_ANSWER: frozenset(
         {R.HEALTH_NAVIGATOR, R.POLICE_SAFEGUARDING_OFFICER, R.AGENCY_PRACTITIONER, R.DESIGNATED_SAFEGUARDING_LEAD}
     ),
-    "frontdoor.outcomes": frozenset(R.values) - {R.ANALYST, R.ADMINISTRATOR},
-    "frontdoor.police_timeliness": frozenset(
+    Perm.FRONTDOOR_OUTCOMES: frozenset(R.values) - {R.ANALYST, R.ADMINISTRATOR},
+    Perm.FRONTDOOR_POLICE_TIMELINESS: frozenset(
         {
             R.FRONT_DOOR_PRACTITIONER,
             R.FRONT_DOOR_MANAGER,
@@ -59,37 +107,37 @@ ROLE_RULES: dict[str, frozenset[str]] = {
             R.ANALYST,
         }
     ),
-    "frontdoor.flag_late": frozenset(
+    Perm.FRONTDOOR_FLAG_LATE: frozenset(
         {R.FRONT_DOOR_PRACTITIONER, R.FRONT_DOOR_MANAGER, R.HEALTH_NAVIGATOR, R.SOCIAL_WORKER, R.PARTNERSHIP_MANAGER}
     ),
-    "frontdoor.notification_acknowledge": frozenset({R.DESIGNATED_SAFEGUARDING_LEAD}),
-    "frontdoor.notification_overview": frozenset(
+    Perm.FRONTDOOR_NOTIFICATION_ACKNOWLEDGE: frozenset({R.DESIGNATED_SAFEGUARDING_LEAD}),
+    Perm.FRONTDOOR_NOTIFICATION_OVERVIEW: frozenset(
         {R.POLICE_SAFEGUARDING_OFFICER, R.PARTNERSHIP_MANAGER, R.FRONT_DOOR_MANAGER, R.ANALYST}
     ),
     # casework
-    "casework.convene": frozenset({R.FRONT_DOOR_MANAGER, R.FRONT_DOOR_PRACTITIONER, R.SOCIAL_WORKER}),
-    "casework.chair": frozenset({R.FRONT_DOOR_MANAGER, R.SOCIAL_WORKER}),
-    "casework.record": frozenset({R.SOCIAL_WORKER, R.FRONT_DOOR_MANAGER, R.FRONT_DOOR_PRACTITIONER}),
-    "casework.overview": frozenset({R.SOCIAL_WORKER, R.FRONT_DOOR_MANAGER, R.PARTNERSHIP_MANAGER}),
+    Perm.CASEWORK_CONVENE: frozenset({R.FRONT_DOOR_MANAGER, R.FRONT_DOOR_PRACTITIONER, R.SOCIAL_WORKER}),
+    Perm.CASEWORK_CHAIR: frozenset({R.FRONT_DOOR_MANAGER, R.SOCIAL_WORKER}),
+    Perm.CASEWORK_RECORD: frozenset({R.SOCIAL_WORKER, R.FRONT_DOOR_MANAGER, R.FRONT_DOOR_PRACTITIONER}),
+    Perm.CASEWORK_OVERVIEW: frozenset({R.SOCIAL_WORKER, R.FRONT_DOOR_MANAGER, R.PARTNERSHIP_MANAGER}),
     # adults
-    "adults.concern_create": frozenset(R.values) - {R.ANALYST, R.ADMINISTRATOR},
-    "adults.decide": frozenset({R.SOCIAL_WORKER, R.FRONT_DOOR_MANAGER, R.FRONT_DOOR_PRACTITIONER}),
-    "adults.enquiry": frozenset({R.SOCIAL_WORKER, R.FRONT_DOOR_MANAGER, R.AGENCY_PRACTITIONER}),
-    "adults.measures": frozenset({R.ANALYST, R.PARTNERSHIP_MANAGER, R.FRONT_DOOR_MANAGER}),
+    Perm.ADULTS_CONCERN_CREATE: frozenset(R.values) - {R.ANALYST, R.ADMINISTRATOR},
+    Perm.ADULTS_DECIDE: frozenset({R.SOCIAL_WORKER, R.FRONT_DOOR_MANAGER, R.FRONT_DOOR_PRACTITIONER}),
+    Perm.ADULTS_ENQUIRY: frozenset({R.SOCIAL_WORKER, R.FRONT_DOOR_MANAGER, R.AGENCY_PRACTITIONER}),
+    Perm.ADULTS_MEASURES: frozenset({R.ANALYST, R.PARTNERSHIP_MANAGER, R.FRONT_DOOR_MANAGER}),
     # partnership assurance
-    "partnership.manage": frozenset({R.PARTNERSHIP_MANAGER}),
-    "partnership.view": frozenset(R.values),
-    "partnership.contribute": frozenset(R.values) - {R.ADMINISTRATOR},
+    Perm.PARTNERSHIP_MANAGE: frozenset({R.PARTNERSHIP_MANAGER}),
+    Perm.PARTNERSHIP_VIEW: frozenset(R.values),
+    Perm.PARTNERSHIP_CONTRIBUTE: frozenset(R.values) - {R.ADMINISTRATOR},
     # insight and exchange
-    "insight.view": frozenset({R.ANALYST, R.PARTNERSHIP_MANAGER, R.FRONT_DOOR_MANAGER}),
-    "insight.returns": frozenset({R.ANALYST}),
-    "insight.report_edit": frozenset({R.PARTNERSHIP_MANAGER, R.ANALYST}),
-    "exchange.submit": frozenset(R.values) - {R.ADMINISTRATOR},
-    "exchange.annex_a": frozenset({R.ANALYST, R.FRONT_DOOR_MANAGER}),
-    "exchange.tracker": frozenset({R.ANALYST, R.PARTNERSHIP_MANAGER}),
-    "exchange.tokens": frozenset({R.ADMINISTRATOR}),
+    Perm.INSIGHT_VIEW: frozenset({R.ANALYST, R.PARTNERSHIP_MANAGER, R.FRONT_DOOR_MANAGER}),
+    Perm.INSIGHT_RETURNS: frozenset({R.ANALYST}),
+    Perm.INSIGHT_REPORT_EDIT: frozenset({R.PARTNERSHIP_MANAGER, R.ANALYST}),
+    Perm.EXCHANGE_SUBMIT: frozenset(R.values) - {R.ADMINISTRATOR},
+    Perm.EXCHANGE_ANNEX_A: frozenset({R.ANALYST, R.FRONT_DOOR_MANAGER}),
+    Perm.EXCHANGE_TRACKER: frozenset({R.ANALYST, R.PARTNERSHIP_MANAGER}),
+    Perm.EXCHANGE_TOKENS: frozenset({R.ADMINISTRATOR}),
     # information governance (retention, legal holds, subject access)
-    "governance.manage": frozenset({R.ADMINISTRATOR}),
+    Perm.GOVERNANCE_MANAGE: frozenset({R.ADMINISTRATOR}),
 }
 
 # Refinements that need the object: (user, membership, obj) -> bool
@@ -101,8 +149,14 @@ def role_of(user) -> str | None:
     return membership.role if membership else None
 
 
+class UnknownPermission(LookupError):
+    """A permission name not in the rules table: a programming error, never a silent refusal."""
+
+
 def can(user, permission: str, obj: object | None = None) -> bool:
-    """Return whether the user may do this; unknown permissions are denied."""
+    """Return whether the user may do this. A name missing from the rules table raises."""
+    if permission not in ROLE_RULES:
+        raise UnknownPermission(permission)
     membership = membership_for_user(user)
     if membership is None or not user.is_active:
         return False

@@ -150,8 +150,9 @@ def test_bulk_reading_raises_one_alert(mash_worker, settings):
     assert "6 person records" in alerts.get().summary
 
 
-def test_unknown_permission_is_denied(db, mash_manager):
-    assert not policy.can(mash_manager, "no.such.permission")
+def test_unknown_permission_is_an_error(db, mash_manager):
+    with pytest.raises(policy.UnknownPermission):
+        policy.can(mash_manager, "no.such.permission")
     assert policy.can(mash_manager, "frontdoor.sign_off")
 
 

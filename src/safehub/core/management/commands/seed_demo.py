@@ -22,6 +22,7 @@ STAGES = [
     "safehub.exchange.demo",
     "safehub.insight.demo",
     "safehub.people.demo_matching",
+    "safehub.people.demo_seals",
 ]
 
 
@@ -52,7 +53,9 @@ class Command(BaseCommand):
         )
         ctx.cache["contacts_scale"] = contacts_scale or scale
         for stage in STAGES:
-            short = "matching" if stage.endswith("demo_matching") else stage.split(".")[1]
+            short = {"demo_matching": "matching", "demo_seals": "seals"}.get(
+                stage.rsplit(".", 1)[1], stage.split(".")[1]
+            )
             if only and short not in only:
                 continue
             try:
