@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "safehub.people",
     "safehub.frontdoor",
     "safehub.casework",
+    "safehub.lookedafter",
     "safehub.adults",
     "safehub.partnership",
     "safehub.insight",
@@ -206,6 +207,8 @@ OIDC_RP_SCOPES = env.str("SAFEHUB_OIDC_SCOPES", default="openid email profile")
 OIDC_USE_PKCE = True
 OIDC_CREATE_USER = False
 OIDC_TIMEOUT = env.float("SAFEHUB_OIDC_TIMEOUT_SECONDS", default=10.0)
+# The provider's certificate is always checked; a private authority's certificate can be named here.
+OIDC_VERIFY_SSL: bool | str = env.str("SAFEHUB_OIDC_CA_BUNDLE", default="") or True
 OIDC_AUTHENTICATION_CALLBACK_URL = "core:oidc_callback"
 if SAFEHUB_OIDC_ENABLED:
     _missing = [

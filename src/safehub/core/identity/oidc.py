@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 
+import requests
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
@@ -54,6 +55,21 @@ def multi_factor_claimed(claims: dict) -> bool:
 
 class SafehubOIDCBackend(OIDCAuthenticationBackend):
     """Authenticate a code-flow callback against existing accounts only."""
+
+    def authenticate(self, request, **kwargs):
+        if request is None or "nonce" not in kwargs:
+            return None  # only the callback view's call is an OpenID Connect sign-in (not a password form)
+        try:
+            return super().authenticate(request, **kwargs)
+        except SuspiciousOperation as refused:
+            logger.warning("OpenID Connect sign-in refused: %s", refused)
+            _note(request, failure="token")
+        except requests.RequestException as problem:
+            logger.warning(
+                "OpenID Connect provider could not be reached or refused the code: %s", type(problem).__name__
+            )
+            _note(request, failure="provider")
+        return None
 
     def verify_token(self, token, **kwargs):
         payload = super().verify_token(token, **kwargs)
@@ -96,17 +112,13 @@ class SafehubOIDCBackend(OIDCAuthenticationBackend):
             raise SuspiciousOperation(f"the ID token has no {settings.SAFEHUB_OIDC_USERNAME_CLAIM} claim")
         users = list(self.filter_users_by_claims(claims)[:2])
         mfa = multi_factor_claimed(payload)
-        setattr(
+        _note(
             self.request,
-            REQUEST_ATTRIBUTE,
-            {
-                "method": "oidc",
-                "provider": provider_name(),
-                "claimed_username": str(claims.get(settings.SAFEHUB_OIDC_USERNAME_CLAIM, ""))[:150],
-                "idp_multi_factor": mfa,
-            },
+            claimed_username=str(claims.get(settings.SAFEHUB_OIDC_USERNAME_CLAIM, ""))[:150],
+            idp_multi_factor=mfa,
         )
         if len(users) != 1:
+            _note(self.request, failure="no_account")
             # No account (or two that differ only in case): refused, never created. Django's
             # authenticate() then sends user_login_failed, which writes SIGN_IN_FAILED and counts
             # towards the lockout of this address.
@@ -121,6 +133,13 @@ class SafehubOIDCBackend(OIDCAuthenticationBackend):
     def get_user(self, user_id):
         # The library's own get_user skips the active check; Django's does not.
         return ModelBackend.get_user(self, user_id)
+
+
+def _note(request, **facts) -> None:
+    """Keep what the sign-in found on the request, for the callback's answer and the audit row."""
+    noted = getattr(request, REQUEST_ATTRIBUTE, None) or {"method": "oidc", "provider": provider_name()}
+    noted.update(facts)
+    setattr(request, REQUEST_ATTRIBUTE, noted)
 
 
 def identity_provider_device(user) -> IdentityProviderDevice:
@@ -145,7 +164,11 @@ class SignInCallback(OIDCAuthenticationCallbackView):
     def get(self, request):
         if not enabled():
             raise Http404("OpenID Connect sign-in is not configured")
-        return super().get(request)
+        try:
+            return super().get(request)
+        except SuspiciousOperation as refused:  # a state this browser did not start (replayed or forged)
+            logger.warning("OpenID Connect callback refused: %s", refused)
+            return self.login_failure()
 
     def login_failure(self):
         from safehub.core.forms import SignInForm
