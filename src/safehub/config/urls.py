@@ -9,6 +9,7 @@ urlpatterns = [
     path("agencies/", include("safehub.agencies.urls")),
     path("front-door/", include("safehub.frontdoor.urls")),
     path("casework/", include("safehub.casework.urls")),
+    path("looked-after/", include("safehub.lookedafter.urls")),
     path("adults/", include("safehub.adults.urls")),
     path("partnership/", include("safehub.partnership.urls")),
     path("insight/", include("safehub.insight.urls")),

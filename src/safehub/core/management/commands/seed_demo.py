@@ -17,6 +17,7 @@ STAGES = [
     "safehub.people.demo",
     "safehub.frontdoor.demo",
     "safehub.casework.demo",
+    "safehub.lookedafter.demo",
     "safehub.adults.demo",
     "safehub.partnership.demo",
     "safehub.exchange.demo",

@@ -1,0 +1,1 @@
+"""Looked-after children's records (SSDA903)."""
