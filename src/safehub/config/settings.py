@@ -49,7 +49,6 @@ INSTALLED_APPS = [
     "safehub.people",
     "safehub.frontdoor",
     "safehub.casework",
-    "safehub.lookedafter",
     "safehub.adults",
     "safehub.partnership",
     "safehub.insight",
