@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "safehub.people",
     "safehub.frontdoor",
     "safehub.casework",
+    "safehub.lookedafter",
     "safehub.adults",
     "safehub.partnership",
     "safehub.insight",
