@@ -1,0 +1,171 @@
+"""Mental Capacity Act reads: the DoLS worklist, an adult's capacity record, DoLS and advocacy measures.
+
+Lists of people go through ``policy.persons_visible_to`` and write one audit row per adult named;
+measures are aggregates (no one is named, so nothing is audited).
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied
+
+from safehub.adults import rules
+from safehub.adults.models_mca import Advocacy, AdvocacyKind, CapacityAssessment, DolsApplication, DolsOutcome
+from safehub.core import audit, calendar, policy
+from safehub.people.models import Person
+
+
+@dataclass(frozen=True)
+class DolsRow:
+    application_id: int
+    person_id: int
+    name: str
+    managing_authority: str
+    requested_on: date
+    status: str
+    due: date | None
+    overdue: bool
+
+
+def dols_status(application: DolsApplication, today: date) -> tuple[str, date | None, bool]:
+    """Return (what the application needs, the date it turns on, whether that date has passed)."""
+    if application.outcome == DolsOutcome.PENDING:
+        if application.urgent_last_day and today <= application.urgent_last_day:
+            return (
+                "Urgent authorisation in force; standard decision due",
+                application.decision_due,
+                (today > application.decision_due),
+            )
+        if application.urgent_last_day and today > application.urgent_last_day:
+            return "Urgent authorisation expired: standard decision needed now", application.urgent_last_day, True
+        return "Standard decision due", application.decision_due, today > application.decision_due
+    if application.outcome == DolsOutcome.GRANTED and application.authorised_until:
+        if today > application.authorised_until:
+            return "Authorisation expired", application.authorised_until, True
+        if application.review_due and rules.review_overdue(application.review_due, today=today, closed=False):
+            return "Review overdue", application.review_due, True
+        return "Authorised: review due", application.review_due, False
+    return application.get_outcome_display(), application.decided_on, False
+
+
+def dols_worklist(*, user, now: datetime) -> list[DolsRow]:
+    """Return the council's open DoLS work: undecided requests and granted authorisations still running."""
+    policy.require(user, "adults.decide")
+    today = calendar.uk_date(now)
+    visible = policy.persons_visible_to(user, Person.objects.all(), now=now).values("pk")
+    qs = (
+        DolsApplication.objects.filter(supervisory_body_id=policy.agency_id_of(user), person__in=visible)
+        .exclude(outcome__in=[DolsOutcome.NOT_GRANTED, DolsOutcome.WITHDRAWN])
+        .exclude(outcome=DolsOutcome.GRANTED, authorised_until__lt=today)
+        .select_related("person", "managing_authority")
+        .order_by("decision_due", "pk")
+    )
+    rows = []
+    for a in qs[:500]:
+        status, due, overdue = dols_status(a, today)
+        rows.append(
+            DolsRow(
+                a.pk,
+                a.person_id,
+                a.person.display_name,
+                a.managing_authority.name,
+                a.requested_on,
+                status,
+                due,
+                overdue,
+            )  # fmt: skip
+        )
+    audit.record_list(actor=user, person_ids=[r.person_id for r in rows], at=now, view="DoLS worklist")
+    return rows
+
+
+def capacity_record(*, user, person: Person, now: datetime) -> dict:
+    """Return an adult's capacity assessments (with best-interests decisions), advocacy and DoLS.
+
+    ``person`` has been opened through ``person_get_for_user`` (which audits the read).
+    """
+    if not (policy.can(user, "adults.enquiry") or policy.can(user, "adults.decide")):
+        raise PermissionDenied("not allowed: adults")
+    assessments = (
+        CapacityAssessment.objects.filter(person=person)
+        .select_related("assessor", "agency")
+        .prefetch_related("best_interests")
+    )
+    today = calendar.uk_date(now)
+    return {
+        "assessments": [
+            {
+                "decision": a.decision,
+                "outcome": a.get_outcome_display(),
+                "assessed_on": a.assessed_on,
+                "assessor": a.assessor.get_full_name() or a.assessor.username,
+                "agency": a.agency.name,
+                "support_given": a.support_given,
+                "best_interests": [
+                    {"decision": b.decision, "consulted": b.consulted, "least_restrictive": b.least_restrictive_option}
+                    for b in a.best_interests.all()
+                ],
+            }
+            for a in assessments
+        ],
+        "advocacy": [
+            {
+                "kind": a.get_kind_display(),
+                "referred_on": a.referred_on,
+                "started_on": a.started_on,
+                "advocate": a.advocate,
+            }
+            for a in Advocacy.objects.filter(person=person)
+        ],  # fmt: skip
+        "dols": [
+            {
+                "requested_on": a.requested_on,
+                "status": dols_status(a, today)[0],
+                "conditions": a.conditions,
+                "authorised_until": a.authorised_until,
+            }
+            for a in DolsApplication.objects.filter(person=person)
+        ],  # fmt: skip
+    }
+
+
+def dols_measures(*, user, year: str, now: datetime) -> dict[str, int | float | None]:
+    """DoLS measures for the year: applications, urgent ones, outcomes, and waiting time (days).
+
+    Waiting time runs from the request to the decision (or to ``now`` while undecided); "decided in
+    time" means by the 21-day date (``rules.standard_decision_due``).
+    """
+    policy.require(user, "adults.measures")
+    first, last = calendar.financial_year(year)
+    today = min(calendar.uk_date(now), last)
+    received = list(DolsApplication.objects.filter(requested_on__gte=first, requested_on__lte=last))
+    decided = [a for a in received if a.decided_on]
+    waits = [rules.waiting_days(a.requested_on, a.decided_on, today=today) for a in decided]
+    waiting = [a for a in received if a.outcome == DolsOutcome.PENDING]
+    return {
+        "dols_applications_received": len(received),
+        "dols_urgent_authorisations": sum(a.urgent_granted_on is not None for a in received),
+        "dols_urgent_extended": sum(a.urgent_extended_on is not None for a in received),
+        "dols_granted": sum(a.outcome == DolsOutcome.GRANTED for a in received),
+        "dols_not_granted": sum(a.outcome == DolsOutcome.NOT_GRANTED for a in received),
+        "dols_withdrawn": sum(a.outcome == DolsOutcome.WITHDRAWN for a in received),
+        "dols_decided_within_21_days": sum(a.decided_on <= a.decision_due for a in decided if a.decided_on),
+        "dols_waiting_at_year_end_or_now": len(waiting),
+        "dols_waiting_over_21_days": sum(today > a.decision_due for a in waiting),
+        "dols_median_days_to_decision": statistics.median(waits) if waits else None,
+        "dols_mean_days_to_decision": round(statistics.fmean(waits), 1) if waits else None,
+    }
+
+
+def advocacy_measures(*, user, year: str) -> dict[str, int]:
+    """Advocacy referred in the year, by kind (Care Act s67, s68, IMCA) and started."""
+    policy.require(user, "adults.measures")
+    first, last = calendar.financial_year(year)
+    referred = list(Advocacy.objects.filter(referred_on__gte=first, referred_on__lte=last))
+    out = {f"advocacy_referred_{kind.lower()}": sum(a.kind == kind for a in referred) for kind in AdvocacyKind.values}
+    out["advocacy_referred_total"] = len(referred)
+    out["advocacy_started_total"] = sum(a.started_on is not None for a in referred)
+    return out

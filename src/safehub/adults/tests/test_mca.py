@@ -1,0 +1,207 @@
+"""Mental Capacity Act services: capacity, best interests, advocacy whatever the capacity, DoLS."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from safehub.adults import selectors_mca, services_mca
+from safehub.adults.models_mca import CapacityOutcome, DolsOutcome
+from safehub.core.models import AuditEvent
+from safehub.people.services import involvement_record
+from safehub.testing.factories import AgencyFactory, PersonFactory
+
+from .helpers import decide, raise_concern
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2025, 3, 20, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def known_adult(adult, council):
+    involvement_record(person=adult, agency_id=council.pk, kind="CASE_HOLDER", now=NOW, source="test")
+    return adult
+
+
+@pytest.fixture
+def care_home(db):
+    return AgencyFactory(kind="CARE_PROVIDER", code="OAK", name="Oakfield Care Home")
+
+
+def assess(person, by, **extra):
+    fields = {
+        "decision": "Whether to move into a care home",
+        "impairment": True,
+        "impairment_detail": "Vascular dementia (diagnosed 2023)",
+        "can_understand": True,
+        "can_retain": False,
+        "can_use_or_weigh": False,
+        "can_communicate": True,
+        "because_of_impairment": True,
+        "support_given": "Visited twice, mornings; pictures of the home; her daughter present",
+        "assessed_on": date(2025, 3, 18),
+    }
+    fields.update(extra)
+    return services_mca.capacity_assess(person=person, by=by, now=NOW, **fields)
+
+
+def test_capacity_assessment_is_decision_specific_and_follows_the_two_stage_test(known_adult, adult_social_worker):
+    lacks = assess(known_adult, adult_social_worker)
+    has = assess(known_adult, adult_social_worker, decision="Who visits her", can_retain=True, can_use_or_weigh=True)
+    assert (lacks.outcome, has.outcome) == (CapacityOutcome.LACKS_CAPACITY, CapacityOutcome.HAS_CAPACITY)
+    assert lacks.assessor == adult_social_worker and lacks.support_given.startswith("Visited twice")
+    with pytest.raises(ValidationError) as excinfo:
+        assess(known_adult, adult_social_worker, decision="", support_given="", assessed_on=date(2025, 3, 21))
+    assert {"decision", "support_given", "assessed_on"} <= set(excinfo.value.message_dict)
+
+
+def test_best_interests_needs_lack_of_capacity_consultation_and_the_least_restrictive_option(
+    known_adult, adult_social_worker
+):
+    lacks = assess(known_adult, adult_social_worker)
+    has = assess(known_adult, adult_social_worker, can_retain=True, can_use_or_weigh=True)
+    fields = {
+        "decision": "A trial stay of four weeks at Oakfield",
+        "persons_views": "Wants to be near her garden; has said she is frightened at night",
+        "consulted": "Daughter (LPA health and welfare), GP, home care manager",
+        "least_restrictive_option": "Night sitting service considered: not available; trial stay before any move",
+        "decided_on": date(2025, 3, 19),
+    }
+    decision = services_mca.best_interests_record(assessment=lacks, by=adult_social_worker, now=NOW, **fields)
+    assert decision.consulted.startswith("Daughter")
+    with pytest.raises(ValidationError) as excinfo:
+        services_mca.best_interests_record(assessment=has, by=adult_social_worker, now=NOW, **fields)
+    assert "assessment" in excinfo.value.message_dict
+    with pytest.raises(ValidationError) as excinfo:
+        services_mca.best_interests_record(
+            assessment=lacks,
+            by=adult_social_worker,
+            now=NOW,
+            **{**fields, "consulted": "", "least_restrictive_option": ""},
+        )
+    assert {"consulted", "least_restrictive_option"} <= set(excinfo.value.message_dict)
+
+
+@pytest.mark.parametrize("lacks_capacity", [True, False, None])
+def test_care_act_advocate_whatever_the_capacity(known_adult, adult_mash_manager, adult_social_worker, lacks_capacity):
+    concern = raise_concern(known_adult, adult_mash_manager, NOW)
+    decide(concern, adult_social_worker, NOW)
+    enquiry = concern.enquiries.get()
+    row = services_mca.advocacy_refer(
+        person=known_adult,
+        by=adult_social_worker,
+        now=NOW,
+        kind="CARE_ACT_S68",
+        referred_on=date(2025, 3, 20),
+        substantial_difficulty=True,
+        appropriate_individual=False,
+        lacks_capacity=lacks_capacity,
+        enquiry=enquiry,
+        advocate="Jo Pike, Solent Advocacy",
+    )
+    assert row.kind == "CARE_ACT_S68"
+    with pytest.raises(ValidationError) as excinfo:  # someone appropriate can support her: no duty
+        services_mca.advocacy_refer(
+            person=known_adult, by=adult_social_worker, now=NOW, kind="CARE_ACT_S68", referred_on=date(2025, 3, 20),
+            substantial_difficulty=True, appropriate_individual=True, lacks_capacity=lacks_capacity, enquiry=enquiry,
+        )  # fmt: skip
+    assert "substantial_difficulty" in excinfo.value.message_dict
+
+
+def test_imca_only_where_capacity_is_lacking_and_no_one_to_consult(known_adult, adult_social_worker):
+    services_mca.advocacy_refer(
+        person=known_adult, by=adult_social_worker, now=NOW, kind="IMCA", referred_on=date(2025, 3, 1),
+        lacks_capacity=True, anyone_to_consult=False,
+    )  # fmt: skip
+    for lacks, anyone in ((False, False), (True, True)):
+        with pytest.raises(ValidationError):
+            services_mca.advocacy_refer(
+                person=known_adult, by=adult_social_worker, now=NOW, kind="IMCA", referred_on=date(2025, 3, 1),
+                lacks_capacity=lacks, anyone_to_consult=anyone,
+            )  # fmt: skip
+
+
+def test_dols_urgent_then_extended_once_then_standard_granted_and_reviewed(known_adult, adult_social_worker, care_home):
+    application = services_mca.dols_request(
+        person=known_adult,
+        by=adult_social_worker,
+        now=NOW,
+        managing_authority=care_home,
+        requested_on=date(2025, 3, 10),
+        urgent_granted_on=date(2025, 3, 10),
+    )
+    assert (application.decision_due, application.urgent_last_day) == (date(2025, 3, 30), date(2025, 3, 16))
+    with pytest.raises(ValidationError):  # expired on 17 March: too late to extend
+        services_mca.dols_extend_urgent(
+            application=application, by=adult_social_worker, now=NOW, extended_on=date(2025, 3, 17), expected_version=1
+        )
+    application = services_mca.dols_extend_urgent(
+        application=application, by=adult_social_worker, now=NOW, extended_on=date(2025, 3, 16), expected_version=1
+    )
+    assert application.urgent_last_day == date(2025, 3, 23)
+    with pytest.raises(ValidationError):  # once only
+        services_mca.dols_extend_urgent(
+            application=application, by=adult_social_worker, now=NOW, extended_on=date(2025, 3, 18), expected_version=2
+        )
+    with pytest.raises(ValidationError) as excinfo:  # more than a year
+        services_mca.dols_decide(
+            application=application, by=adult_social_worker, now=NOW, expected_version=2, outcome="GRANTED",
+            decided_on=date(2025, 3, 20), authorised_from=date(2025, 3, 20), authorised_until=date(2026, 3, 20),
+        )  # fmt: skip
+    assert "authorised_until" in excinfo.value.message_dict
+    application = services_mca.dols_decide(
+        application=application, by=adult_social_worker, now=NOW, expected_version=2, outcome="GRANTED",
+        decided_on=date(2025, 3, 20), authorised_from=date(2025, 3, 20), authorised_until=date(2026, 3, 19),
+        conditions="Daily walk in the garden with staff", review_every_days=90,
+    )  # fmt: skip
+    assert (application.outcome, application.review_due) == (DolsOutcome.GRANTED, date(2025, 6, 18))
+    status = selectors_mca.dols_status(application, date(2025, 6, 19))
+    assert status == ("Review overdue", date(2025, 6, 18), True)
+    application = services_mca.dols_review(
+        application=application, by=adult_social_worker, now=NOW, expected_version=3,
+        reviewed_on=date(2025, 3, 20), next_review_due=date(2025, 9, 1),
+    )  # fmt: skip
+    assert selectors_mca.dols_status(application, date(2025, 6, 19))[2] is False
+    assert selectors_mca.dols_status(application, date(2026, 3, 20))[0] == "Authorisation expired"
+
+
+def test_dols_worklist_lists_visible_adults_and_audits_them(known_adult, adult_social_worker, care_home):
+    stranger = PersonFactory(date_of_birth=date(1940, 2, 2))
+    services_mca.dols_request(
+        person=known_adult, by=adult_social_worker, now=NOW, managing_authority=care_home, requested_on=date(2025, 2, 1)
+    )
+    rows = selectors_mca.dols_worklist(user=adult_social_worker, now=NOW)
+    assert [(r.person_id, r.status, r.overdue) for r in rows] == [(known_adult.pk, "Standard decision due", True)]
+    assert AuditEvent.objects.filter(details__list="DoLS worklist", person_id=known_adult.pk).exists()
+    with pytest.raises(PermissionDenied):  # no access to this adult's record: no request either
+        services_mca.dols_request(
+            person=stranger,
+            by=adult_social_worker,
+            now=NOW,
+            managing_authority=care_home,
+            requested_on=date(2025, 2, 1),
+        )
+
+
+def test_dols_measures_count_applications_outcomes_and_waiting(known_adult, adult_social_worker, care_home, analyst):
+    for requested, decided in (
+        (date(2024, 5, 1), date(2024, 5, 15)),
+        (date(2024, 6, 1), date(2024, 7, 11)),
+        (date(2025, 3, 1), None),
+    ):
+        application = services_mca.dols_request(
+            person=known_adult, by=adult_social_worker, now=NOW, managing_authority=care_home, requested_on=requested
+        )
+        if decided:
+            services_mca.dols_decide(
+                application=application, by=adult_social_worker, now=NOW, expected_version=1, outcome="NOT_GRANTED",
+                decided_on=decided,
+            )  # fmt: skip
+    figures = selectors_mca.dols_measures(user=analyst, year="2024-25", now=NOW)
+    assert figures["dols_applications_received"] == 3
+    assert figures["dols_not_granted"] == 2
+    assert figures["dols_decided_within_21_days"] == 1
+    assert (figures["dols_median_days_to_decision"], figures["dols_mean_days_to_decision"]) == (27.0, 27.0)
+    assert (figures["dols_waiting_at_year_end_or_now"], figures["dols_waiting_over_21_days"]) == (1, 0)
+    with pytest.raises(PermissionDenied):
+        selectors_mca.dols_measures(user=adult_social_worker, year="2024-25", now=NOW)
