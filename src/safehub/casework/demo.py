@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from safehub.agencies.models import Agency, AgencyKind
+from safehub.casework.demo_cases import seed_cases
 from safehub.casework.models import (
     Assessment,
     CareLeaverStatus,
@@ -225,7 +226,18 @@ def seed(ctx: DemoContext) -> str:
                 sex="U",
             )
             involvements.append(Involvement(person=baby, agency=csc, kind="CASE_HOLDER", started_at=_at(start)))
-            plan = _plan(rng, baby.pk, start, None, None)
+            # A pre-birth plan follows a section 47 enquiry and a pre-birth initial conference.
+            strategy = start - timedelta(days=rng.randint(14, 20))
+            prebirth = Section47.objects.create(
+                person=baby,
+                strategy_date=strategy,
+                icpc_due_date=add_working_days(strategy, 15),
+                completed_date=start,
+                outcome="SUBSTANTIATED_ICPC",
+                icpc_date=start,
+                worker=sw,
+            )
+            plan = _plan(rng, baby.pk, start, None, prebirth)
             plan.unborn_at_start = True
             plans.append(plan)
         ChildProtectionPlan.objects.bulk_create(plans, batch_size=5000)
@@ -396,7 +408,8 @@ def seed(ctx: DemoContext) -> str:
             if rng.random() < 0.55
         ]
         TransitionPlan.objects.bulk_create(plans_t, batch_size=2000)
-    return ", ".join(f"{v:,} {k}" for k, v in counts.items()) + f", {len(missing):,} missing episodes"
+        cases = seed_cases(ctx)
+    return ", ".join(f"{v:,} {k}" for k, v in counts.items()) + f", {len(missing):,} missing episodes; {cases}"
 
 
 def agencies_by_pk(agencies: dict, pk: int) -> Agency:

@@ -282,13 +282,22 @@ def build_cin_xml(
     out: Path,
     episodes: Mapping[int, CINEpisode] | None = None,
     generated_at: datetime | None = None,
+    cases: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """Write the CIN census XML for a collection year and return notes on records left out.
 
-    ``children`` maps person ids to their census identifiers; ``episodes`` maps referral ids to
-    details the snapshot does not hold (primary need, closure, CIN plan dates).
+    ``children`` maps person ids to their census identifiers. The episodes come from the case
+    records (``cases``, or read from casework when the database holds cases): every referral,
+    primary need, closure, plan and enquiry is one recorded on the child's case, nothing is
+    derived or defaulted. Only a caller with no case records at all (a bare analytical snapshot)
+    gets the older derivation from referrals, with ``episodes`` mapping referral ids to details.
     """
     start, end = financial_year(year)
+    if cases is None:
+        cases = _cases_from_records(sorted(children), start, end)
+    if cases is not None:
+        return _build_from_cases(children, cases, start=start, end=end, la_code=la_code, out=Path(out),
+                                 generated_at=generated_at or datetime.now(UTC))  # fmt: skip
     tables = snapshot_conform(snapshot_read(Path(snapshot)) if isinstance(snapshot, (str, Path)) else snapshot)
     people = set(children)
     persons = {p["person_id"]: p for p in _rows(tables["persons"]) if p["person_id"] in people}
@@ -351,3 +360,139 @@ def _place(
         notes.append(f"person {record['person_id']}: {kind} left out, no referral on or before it")
         return
     bucket.append(record)
+
+
+# ---------------------------------------------------------------------------------------------
+# The census from the case records (casework episodes)
+# ---------------------------------------------------------------------------------------------
+
+
+def _cases_from_records(person_ids: list[int], start: date, end: date) -> Mapping[str, Any] | None:
+    """Read the children's cases from casework; None when there is no database or it holds no case."""
+    try:
+        from safehub.casework.census import cin_cases
+        from safehub.casework.models import CaseEpisode
+
+        if not CaseEpisode.objects.exists():
+            return None
+    except (ImportError, RuntimeError):  # no Django database here: a snapshot-only caller
+        return None
+    return cin_cases(person_ids=person_ids, start=start, end=end)
+
+
+def _in_year(began: date | None, finished: date | None, start: date, end: date) -> bool:
+    return began is not None and began <= end and (finished is None or finished >= start)
+
+
+def _build_from_cases(
+    children: Mapping[int, CINChild],
+    cases: Mapping[str, Any],
+    *,
+    start: date,
+    end: date,
+    la_code: str,
+    out: Path,
+    generated_at: datetime,
+) -> list[str]:
+    notes = list(cases.get("unlinked", []))
+    by_child: Mapping[int, list[dict[str, Any]]] = cases.get("episodes", {})
+    root = ET.Element("Message")
+    _header(root, end=end, la_code=la_code, generated_at=generated_at)
+    children_el = ET.SubElement(root, "Children")
+    for person_id in sorted(set(by_child) - set(children)):
+        if any(_in_year(e["referral_date"], e["closure_date"], start, end) for e in by_child[person_id]):
+            notes.append(f"person {person_id}: has a case but no census identifiers (not in the return)")
+    for person_id in sorted(children):
+        all_episodes = sorted(by_child.get(person_id, []), key=lambda e: (e["referral_date"], e["id"]))
+        shown = [e for e in all_episodes if _in_year(e["referral_date"], e["closure_date"], start, end)]
+        if not shown:
+            continue
+        plan_starts = [p["start_date"] for e in all_episodes for p in e["cp_plans"]]
+        _case_child(children_el, children[person_id], shown, plan_starts, start, end)
+    ET.indent(root)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
+    return notes
+
+
+def _case_child(
+    children_el: ET.Element,
+    child: CINChild,
+    episodes: list[dict[str, Any]],
+    plan_starts: list[date],
+    start: date,
+    end: date,
+) -> None:
+    element = ET.SubElement(children_el, "Child")
+    identifiers = ET.SubElement(element, "ChildIdentifiers")
+    _text(identifiers, "LAchildID", child.la_child_id)
+    _text(identifiers, "UPN", child.upn)
+    _text(identifiers, "FormerUPN", child.former_upn)
+    _text(identifiers, "UPNunknown", child.upn_unknown if not child.upn else None)
+    birth = child.date_of_birth
+    if birth is not None and birth > end:  # born after the reference date: unborn in this census (rule 8520)
+        birth, expected = None, birth
+    else:
+        expected = None if birth else child.expected_date_of_birth
+    _text(identifiers, "PersonBirthDate", birth)
+    _text(identifiers, "ExpectedPersonBirthDate", expected)
+    _text(identifiers, "Sex", "U" if birth is None else (child.sex or "U"))
+    _text(identifiers, "PersonDeathDate", child.date_of_death)
+    characteristics = ET.SubElement(element, "ChildCharacteristics")
+    _text(characteristics, "Ethnicity", child.ethnicity)
+    if birth is not None:
+        disabilities = ET.SubElement(characteristics, "Disabilities")
+        for code in dict.fromkeys(child.disabilities):
+            _text(disabilities, "Disability", code)
+    for episode in episodes:
+        _case_details(element, episode, plan_starts, start, end)
+
+
+def _case_details(
+    child_el: ET.Element, episode: dict[str, Any], plan_starts: list[date], start: date, end: date
+) -> None:
+    details = ET.SubElement(child_el, "CINdetails")
+    closed = _before(episode["closure_date"], end)
+    _text(details, "CINreferralDate", episode["referral_date"])
+    _text(details, "ReferralSource", episode["referral_source"])
+    _text(details, "PrimaryNeedCode", episode["primary_need"] or None)
+    _text(details, "CINclosureDate", closed)
+    _text(details, "ReasonForClosure", (episode["closure_reason"] or None) if closed else None)
+    _text(details, "ReferralNFA", bool(episode["referral_nfa"]))
+    for plan_start, plan_end in sorted(episode["cin_plans"]):
+        if not _in_year(plan_start, plan_end, start, end):
+            continue
+        dates = ET.SubElement(details, "CINPlanDates")
+        _text(dates, "CINPlanStartDate", plan_start)
+        _text(dates, "CINPlanEndDate", _before(plan_end, end))
+    for assessment in sorted(episode["assessments"], key=lambda a: a["start_date"]):
+        if not _in_year(assessment["start_date"], assessment["authorised_date"], start, end):
+            continue
+        block = ET.SubElement(details, "Assessments")
+        authorised = _before(assessment["authorised_date"], end)
+        _text(block, "AssessmentActualStartDate", assessment["start_date"])
+        _text(block, "AssessmentAuthorisationDate", authorised)
+        if authorised is not None and assessment["factors"]:
+            factors = ET.SubElement(block, "FactorsIdentifiedAtAssessment")
+            for code in dict.fromkeys(assessment["factors"]):
+                _text(factors, "AssessmentFactors", code)
+    for enquiry in sorted(episode["section47"], key=lambda s: s["strategy_date"]):
+        finished = max([d for d in (enquiry["completed_date"], enquiry["icpc_date"]) if d], default=None)
+        if not _in_year(enquiry["strategy_date"], finished, start, end):
+            continue
+        block = ET.SubElement(details, "Section47")
+        icpc = _before(enquiry["icpc_date"], end)
+        _text(block, "S47ActualStartDate", enquiry["strategy_date"])
+        _text(block, "InitialCPCtarget", add_working_days(enquiry["strategy_date"], 15))
+        _text(block, "DateOfInitialCPC", icpc)
+        # Recorded only when the enquiry's outcome says no conference is needed.
+        _text(block, "ICPCnotRequired", bool(enquiry["icpc_not_required"] and _before(enquiry["completed_date"], end)))
+    for plan in sorted(episode["cp_plans"], key=lambda p: p["start_date"]):
+        if not _in_year(plan["start_date"], plan["end_date"], start, end):
+            continue
+        block = ET.SubElement(details, "ChildProtectionPlans")
+        _text(block, "CPPstartDate", plan["start_date"])
+        _text(block, "CPPendDate", _before(plan["end_date"], end))
+        _text(block, "InitialCategoryOfAbuse", CATEGORY_CODES.get(plan["initial_category"], plan["initial_category"]))
+        _text(block, "LatestCategoryOfAbuse", CATEGORY_CODES.get(plan["latest_category"], plan["latest_category"]))
+        _text(block, "NumberOfPreviousCPP", sum(1 for s in plan_starts if s < plan["start_date"]))

@@ -1,0 +1,100 @@
+"""Issue 24, point 2: casework lists show only children the user may open, and audit each one."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from safehub.casework import case_selectors, case_services, selectors, services
+from safehub.core import policy
+from safehub.core.models import AuditEvent
+from safehub.people.models import Involvement, SealedAccess
+from safehub.testing.factories import AgencyFactory, PersonFactory, make_user
+
+NOW = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def adults(db):
+    return AgencyFactory(kind="LA_ADULTS", code="ASC", name="Adult Social Care")
+
+
+@pytest.fixture
+def outsiders(adults):
+    partnership = AgencyFactory(kind="PARTNERSHIP", code="HSP", name="Safeguarding Partnership")
+    return {
+        "adult social worker": make_user("adult.sw", "SOCIAL_WORKER", adults),
+        "partnership manager": make_user("partnership", "PARTNERSHIP_MANAGER", partnership),
+    }
+
+
+@pytest.fixture
+def children_known_to_csc(front_door):
+    sw = make_user("sw", "SOCIAL_WORKER", front_door)
+    teen = PersonFactory(date_of_birth=date(2008, 3, 1), given_name="Teen")
+    sealed = PersonFactory(date_of_birth=date(2008, 5, 1), given_name="Sealed", sealed=True)
+    for person in (teen, sealed):
+        Involvement.objects.create(
+            person=person, agency=front_door, kind="CASE_HOLDER", started_at=NOW - timedelta(days=30)
+        )
+    services.assessment_start(person=teen, start_date=date(2025, 3, 3), by=sw, now=NOW)  # overdue by June
+    return sw, teen, sealed
+
+
+@pytest.mark.django_db
+def test_team_and_transition_lists_show_outsiders_no_child(outsiders, children_known_to_csc):
+    _, teen, _ = children_known_to_csc
+    for role, user in outsiders.items():
+        assert not policy.person_access(user, teen, now=NOW).allowed
+        tasks = selectors.tasks_for_user(user=user, now=NOW, team_wide=True)
+        transitions = selectors.transitions(user=user, as_of=date(2025, 6, 1))
+        assert [t["person"] for t in tasks] == [], role
+        assert transitions == [], role
+
+
+@pytest.mark.django_db
+def test_lists_leave_out_sealed_children_unless_named_and_audit_who_was_shown(children_known_to_csc):
+    sw, teen, sealed = children_known_to_csc
+    rows = selectors.transitions(user=sw, as_of=date(2025, 6, 1), now=NOW)
+    assert [r["person"] for r in rows] == [teen]
+    assert AuditEvent.objects.filter(actor=sw, person_id=teen.pk, details__list="casework.transitions").exists()
+    assert not AuditEvent.objects.filter(person_id=sealed.pk, details__list="casework.transitions").exists()
+    SealedAccess.objects.create(person=sealed, user=sw, **_sealed_extra())
+    assert [r["person"] for r in selectors.transitions(user=sw, as_of=date(2025, 6, 1), now=NOW)] == [teen, sealed]
+    tasks = selectors.tasks_for_user(user=sw, now=NOW, team_wide=True)
+    assert {t["person"].pk for t in tasks} == {teen.pk}
+    assert AuditEvent.objects.filter(actor=sw, person_id=teen.pk, details__list="casework.tasks.team").exists()
+
+
+@pytest.mark.django_db
+def test_caseload_shows_only_children_the_user_may_open(front_door, outsiders, children_known_to_csc):
+    sw, teen, sealed = children_known_to_csc
+    case_services.episode_open(person=teen, referral_date=date(2025, 4, 1), source="6", by=sw, now=NOW)
+    episode = case_services.episode_open(person=sealed, referral_date=date(2025, 4, 1), source="6", by=_named(sealed),
+                                         now=NOW)  # fmt: skip
+    assert episode.worker is None
+    unallocated = case_selectors.caseload(user=sw, now=NOW, scope="unallocated")
+    assert [r["person_id"] for r in unallocated["rows"]] == [teen.pk]
+    assert unallocated["unallocated"] == 1
+    for user in outsiders.values():
+        assert case_selectors.caseload(user=user, now=NOW, scope="unallocated")["rows"] == []
+
+
+def _sealed_extra() -> dict:
+    from safehub.people.models import SealedAccess
+
+    fields = {f.name for f in SealedAccess._meta.get_fields()}
+    extra: dict = {}
+    if "granted_at" in fields:
+        extra["granted_at"] = NOW
+    if "reason" in fields:
+        extra["reason"] = "Allocated worker"
+    return extra
+
+
+def _named(person):
+    """A children's social worker named on a sealed child's record."""
+    from safehub.agencies.models import Agency
+
+    user = make_user("named.sw", "SOCIAL_WORKER", Agency.objects.get(code="CSC"))
+    SealedAccess.objects.create(person=person, user=user, **_sealed_extra())
+    return user
