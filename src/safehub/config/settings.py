@@ -210,6 +210,10 @@ OIDC_TIMEOUT = env.float("SAFEHUB_OIDC_TIMEOUT_SECONDS", default=10.0)
 # The provider's certificate is always checked; a private authority's certificate can be named here.
 OIDC_VERIFY_SSL: bool | str = env.str("SAFEHUB_OIDC_CA_BUNDLE", default="") or True
 OIDC_AUTHENTICATION_CALLBACK_URL = "core:oidc_callback"
+# acr_values sent with the authorisation request (e.g. the assurance level NHS CIS2 should enforce).
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = (
+    {"acr_values": env.str("SAFEHUB_OIDC_ACR_VALUES")} if env.str("SAFEHUB_OIDC_ACR_VALUES", default="") else {}
+)
 if SAFEHUB_OIDC_ENABLED:
     _missing = [
         name

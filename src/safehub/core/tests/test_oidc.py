@@ -9,6 +9,7 @@ against the provider's keys and reads userinfo.
 from __future__ import annotations
 
 import json
+import os
 import re
 import selectors
 import subprocess
@@ -235,3 +236,43 @@ def test_a_callback_this_browser_did_not_start_is_refused(oidc, live_server, ide
     forged = stranger.get(callback.url, allow_redirects=False, timeout=10)
     assert forged.status_code == 403
     assert AuditEvent.objects.filter(action=AuditAction.SIGN_IN).count() == 1
+
+
+def _settings_from(env_vars: dict) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAFEHUB_OIDC_", "DJANGO_SETTINGS"))}
+    env.update({"SAFEHUB_TESTING": "1", **env_vars})
+    probe = (
+        "import json, safehub.config.settings as s; print(json.dumps({'on': s.SAFEHUB_OIDC_ENABLED,"
+        " 'backends': s.AUTHENTICATION_BACKENDS, 'client': s.OIDC_RP_CLIENT_ID, 'token': s.OIDC_OP_TOKEN_ENDPOINT,"
+        " 'claim': s.SAFEHUB_OIDC_USERNAME_CLAIM, 'acr': s.SAFEHUB_OIDC_MFA_ACR, 'extra': s.OIDC_AUTH_REQUEST_EXTRA_PARAMS}))"
+    )
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_environment_variables_switch_it_on_and_it_is_off_by_default():
+    off = _settings_from({})
+    assert off.returncode == 0, off.stderr
+    assert json.loads(off.stdout)["on"] is False
+    assert "safehub.core.identity.oidc.SafehubOIDCBackend" not in json.loads(off.stdout)["backends"]
+    on = _settings_from(
+        {
+            "SAFEHUB_OIDC_CLIENT_ID": "safehub",
+            "SAFEHUB_OIDC_CLIENT_SECRET": "secret",
+            "SAFEHUB_OIDC_ISSUER": "https://login.example.org/tenant/v2.0",
+            "SAFEHUB_OIDC_AUTHORIZATION_ENDPOINT": "https://login.example.org/authorize",
+            "SAFEHUB_OIDC_TOKEN_ENDPOINT": "https://login.example.org/token",
+            "SAFEHUB_OIDC_JWKS_ENDPOINT": "https://login.example.org/keys",
+            "SAFEHUB_OIDC_USERNAME_CLAIM": "upn",
+            "SAFEHUB_OIDC_MFA_ACR": "AAL3_ANY,AAL2_OR_AAL3_ANY",
+            "SAFEHUB_OIDC_ACR_VALUES": "AAL2_OR_AAL3_ANY",
+        }
+    )
+    assert on.returncode == 0, on.stderr
+    values = json.loads(on.stdout)
+    assert values["on"] is True and values["backends"][-1] == "safehub.core.identity.oidc.SafehubOIDCBackend"
+    assert values["token"] == "https://login.example.org/token" and values["claim"] == "upn"
+    assert values["acr"] == ["AAL3_ANY", "AAL2_OR_AAL3_ANY"]
+    assert values["extra"] == {"acr_values": "AAL2_OR_AAL3_ANY"}
+    half = _settings_from({"SAFEHUB_OIDC_CLIENT_ID": "safehub"})
+    assert half.returncode != 0
+    assert "OpenID Connect sign-in needs SAFEHUB_OIDC_CLIENT_SECRET, SAFEHUB_OIDC_ISSUER" in half.stderr
