@@ -141,18 +141,52 @@ HOW_LABELS = {
     "disagree": "different",
     "missing": "not known",
 }
+# Evidence-against rules, in the words a practitioner reads (the engine's RULE_TEXT).
+RULE_LABELS = {
+    "nhs_conflict": ("Different NHS numbers", "almost certainly two people"),
+    "twins": ("Twins or siblings", "same date of birth and home but a different first name: siblings, not a typo"),
+    "twins_similar": ("Could be twins", "same date of birth and home, first names only alike: a person must decide"),
+    "sex_and_name": ("Different sex and first name", "strong evidence of two people"),
+    "generations": ("Born a generation apart", "12 or more years between the dates of birth: a parent and child"),
+}
+
+
+def _strength(weight: float) -> str:
+    """Say how much a weight (log2 Bayes factor) moves the odds, in words."""
+    size = abs(weight)
+    word = "very strong" if size >= 10 else "strong" if size >= 5 else "some" if size >= 1.5 else "little"
+    if size < 0.5:
+        return "no real evidence either way"
+    return f"{word} evidence {'for' if weight > 0 else 'against'}"
 
 
 def explain(reasons) -> list[dict]:
-    """Turn the engine's (field, how) reasons into words a practitioner reads at a glance."""
+    """Turn the engine's reasons into words a practitioner reads at a glance.
+
+    Takes the (field, how) pairs of a lookup or the stored evidence of a review candidate
+    (``{"field", "how", "weight", "rule"}``).  Each row has ``field``, ``how``, ``agrees``
+    and, when the engine gave one, ``weight`` (bits: +1 doubles the odds of one person, -1
+    halves them), ``strength`` in words, and ``rule`` for evidence-against rules.
+    """
     out = []
     for reason in reasons:
-        field, how = (reason["field"], reason["how"]) if isinstance(reason, dict) else (reason[0], reason[1])
-        out.append(
-            {
+        if isinstance(reason, dict):
+            field, how = reason["field"], reason["how"]
+            weight = reason.get("weight")
+        else:
+            field, how = reason[0], reason[1]
+            weight = reason[2] if len(reason) > 2 else None
+        if field in RULE_LABELS:
+            label, words = RULE_LABELS[field]
+            row = {"field": label, "how": words, "agrees": False, "rule": True}
+        else:
+            row = {
                 "field": FIELD_LABELS.get(field, field.replace("_", " ").capitalize()),
                 "how": HOW_LABELS.get(how, how.replace("_", " ")),
                 "agrees": how not in ("disagree", "missing"),
+                "rule": False,
             }
-        )
+        row["weight"] = None if weight is None else round(float(weight), 1)
+        row["strength"] = "" if weight is None or row["rule"] else _strength(float(weight))
+        out.append(row)
     return out

@@ -71,9 +71,21 @@ def person_unmerge(*, merge: Merge, by, now: datetime, reason: str) -> Merge:
     Person.objects.filter(pk=merge.merged_id, merged_into_id=merge.survivor_id).update(merged_into=None)
     merge.undone_at, merge.undone_by, merge.reason = now, by, (merge.reason + "\nUndone: " + reason).strip()
     merge.save(update_fields=["undone_at", "undone_by", "reason"])
-    DuplicateCandidate.objects.filter(
-        person_a_id=min(merge.survivor_id, merge.merged_id), person_b_id=max(merge.survivor_id, merge.merged_id)
-    ).update(status=DuplicateStatus.NOT_DUPLICATE, decided_by=by, decided_at=now)
+    # Remembered as "not the same person" (a decided candidate row for the pair), so the engine
+    # never merges or proposes the pair again.
+    DuplicateCandidate.objects.update_or_create(
+        person_a_id=min(merge.survivor_id, merge.merged_id),
+        person_b_id=max(merge.survivor_id, merge.merged_id),
+        defaults={"status": DuplicateStatus.NOT_DUPLICATE, "decided_by": by, "decided_at": now},
+        create_defaults={
+            "status": DuplicateStatus.NOT_DUPLICATE,
+            "decided_by": by,
+            "decided_at": now,
+            "probability": merge.probability or 0.0,
+            "reasons": [],
+            "found_at": now,
+        },
+    )
     for pid in (merge.survivor_id, merge.merged_id):
         audit.record(
             actor=by,
@@ -115,13 +127,33 @@ def register_records(queryset=None):
     return list(_records(0)) if queryset is None else [r for r in _records(0) if int(r.record_id) in queryset]
 
 
+def pairs_decided_apart() -> set[tuple[int, int]]:
+    """Return the pairs a reviewer (or an unmerge) said are not the same person, as (low, high) ids."""
+    return set(
+        DuplicateCandidate.objects.filter(status=DuplicateStatus.NOT_DUPLICATE).values_list(
+            "person_a_id", "person_b_id"
+        )
+    )
+
+
+def evidence_reasons(model, a, b) -> list[dict]:
+    """Return a pair's evidence as stored on a review candidate: field, verdict, weight, rule."""
+    return model.evidence(a.features(), b.features())["items"]
+
+
 def register_dedupe(*, now: datetime, auto_merge: bool = True, records=None) -> dict:
-    """Deduplicate the whole register: merge clusters above the upper threshold, queue the rest."""
+    """Deduplicate the whole register: merge clusters above the upper threshold, queue the rest.
+
+    Pairs a person has decided are different people are never merged (not even through a third
+    record) and never queued again.  Each queued pair keeps every piece of evidence with its
+    weight, for the reviewer.
+    """
     from safehub.matching import dedupe
 
     upper, lower = thresholds()
     records = records if records is not None else register_records()
-    result = dedupe(records, upper=upper, lower=lower)
+    decided_apart = pairs_decided_apart()
+    result = dedupe(records, upper=upper, lower=lower, apart=[(str(a), str(b)) for a, b in decided_apart])
     if result.model is not None and hasattr(result.model, "to_json"):
         from safehub.people.matching_service import model_path
 
@@ -150,12 +182,108 @@ def register_dedupe(*, now: datetime, auto_merge: bool = True, records=None) -> 
                             merged += 1
                         except ValidationError:
                             continue
-        for a, b, probability, reasons in result.review_pairs:
+        by_id = {r.record_id: r for r in records}
+        for a, b, probability, _reasons in result.review_pairs:
             low, high = sorted((int(a), int(b)))
+            if (low, high) in decided_apart:
+                continue
             _, created = DuplicateCandidate.objects.get_or_create(
                 person_a_id=low,
                 person_b_id=high,
-                defaults={"probability": probability, "reasons": [list(r) for r in reasons], "found_at": now},
+                defaults={
+                    "probability": probability,
+                    "reasons": evidence_reasons(result.model, by_id[str(low)], by_id[str(high)]),
+                    "found_at": now,
+                },
             )
             queued += int(created)
     return {"records": len(records), "pairs_scored": result.pairs_scored, "merged": merged, "queued": queued}
+
+
+def _person_record(person: Person, postcode: str):
+    from safehub.matching import MatchRecord
+
+    return MatchRecord(
+        record_id=str(person.pk),
+        given_name=person.given_name,
+        middle_names=person.middle_names,
+        surname=person.family_name,
+        date_of_birth=person.date_of_birth,
+        sex=person.sex if person.sex in ("M", "F") else None,
+        postcode=postcode,
+        address="",
+        nhs_number=person.nhs_number,
+    )
+
+
+def merges_to_recheck(*, by, now: datetime, model=None) -> list[dict]:
+    """List the merges in the register that the current model would not make, with its evidence.
+
+    A merge is listed when the pair now scores below the automatic-merge threshold or an
+    evidence-against rule holds it (twins, different NHS numbers).  Each row names two people,
+    so the list is audited as a read by ``by``.
+    """
+    from safehub.matching import MatchModel
+    from safehub.matching.files import evidence_text
+    from safehub.people.matching_service import saved_model
+
+    policy.require(by, "people.merge")
+    upper, _lower = thresholds()
+    merges = list(
+        Merge.objects.filter(undone_at__isnull=True).select_related("survivor", "merged").order_by("merged_at", "pk")
+    )
+    if not merges:
+        return []
+    if model is None:
+        model = saved_model()
+        if model is None:
+            from safehub.matching import train_model
+
+            model = train_model(register_records())
+    model = MatchModel.from_json(model.to_json())
+    model.set_population(max(2, Person.objects.filter(merged_into__isnull=True).count()))
+    from safehub.people.models import Address
+
+    ids = {m.survivor_id for m in merges} | {m.merged_id for m in merges}
+    postcodes = dict(
+        Address.objects.filter(person_id__in=ids, ended_date__isnull=True).values_list("person_id", "postcode")
+    )
+    rows = []
+    for merge in merges:
+        a = _person_record(merge.survivor, postcodes.get(merge.survivor_id, ""))
+        b = _person_record(merge.merged, postcodes.get(merge.merged_id, ""))
+        evidence = model.evidence(a.features(), b.features())
+        if evidence["probability"] >= upper and not evidence["held"]:
+            continue
+        rows.append(
+            {
+                "merge_id": merge.pk,
+                "survivor_id": merge.survivor_id,
+                "survivor": merge.survivor.display_name,
+                "merged_id": merge.merged_id,
+                "merged": merge.merged.display_name,
+                "merged_at": merge.merged_at,
+                "automatic": merge.merged_by_id is None,
+                "probability": evidence["probability"],
+                "held": evidence["held"],
+                "evidence": evidence["items"],
+                "why": evidence_text(evidence),
+            }
+        )
+    audit.record_list(
+        actor=by,
+        person_ids=[r["survivor_id"] for r in rows] + [r["merged_id"] for r in rows],
+        at=now,
+        view="merge recheck",
+    )
+    return rows
+
+
+def merges_undo(*, merge_ids, by, now: datetime, reason: str) -> int:
+    """Undo the given merges through :func:`person_unmerge` (each with its audit rows); return how many."""
+    policy.require(by, "people.merge")
+    undone = 0
+    for merge in Merge.objects.filter(pk__in=list(merge_ids), undone_at__isnull=True).order_by("pk"):
+        person_unmerge(merge=merge, by=by, now=now, reason=reason)
+        undone += 1
+    return undone
