@@ -1,0 +1,154 @@
+"""Reads for self-neglect, provider cases and PiPoT (CONVENTIONS 4): access-checked, lists audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+
+from safehub.adults import rules
+from safehub.adults.models import Enquiry
+from safehub.adults.models_pathways import PositionOfTrustCase, ProviderCase, SelfNeglectCase
+from safehub.adults.services_pathways import require_pipot
+from safehub.core import audit, calendar, policy
+from safehub.people.models import Person
+from safehub.people.selectors import person_get_for_user
+
+
+@dataclass(frozen=True)
+class SelfNeglectRow:
+    case_id: int
+    person_id: int
+    name: str
+    opened_on: date
+    clutter_rating: int | None
+    engagement: str
+    next_review_date: date | None
+    review_overdue: bool
+    escalated: bool
+    with_s42: bool
+    escalation_suggested: bool
+
+
+def self_neglect_open_cases(*, user, now: datetime) -> list[SelfNeglectRow]:
+    """Return the council's open self-neglect cases, overdue reviews first; every adult listed is audited."""
+    policy.require(user, "adults.decide")
+    today = calendar.uk_date(now)
+    visible = policy.persons_visible_to(user, Person.objects.all(), now=now).values("pk")
+    qs = (
+        SelfNeglectCase.objects.filter(council_id=policy.agency_id_of(user), closed_on__isnull=True)
+        .filter(person__in=visible)
+        .select_related("person")
+        .order_by("next_review_date", "pk")
+    )
+    rows = [
+        SelfNeglectRow(
+            c.pk, c.person_id, c.person.display_name, c.opened_on, c.clutter_rating, c.get_engagement_display(),
+            c.next_review_date, rules.review_overdue(c.next_review_date, today=today, closed=False),
+            c.escalated_on is not None, c.enquiry_id is not None,
+            rules.self_neglect_escalation_suggested(clutter_rating=c.clutter_rating, engagement=c.engagement)
+            and c.escalated_on is None,
+        )
+        for c in qs[:500]
+    ]  # fmt: skip
+    rows.sort(key=lambda r: (not r.review_overdue, r.next_review_date or date.max, r.case_id))
+    audit.record_list(actor=user, person_ids=[r.person_id for r in rows], at=now, view="self-neglect cases")
+    return rows
+
+
+def self_neglect_get_for_user(*, user, case_id: int, now: datetime) -> SelfNeglectCase:
+    """Return the case if the user's council holds it, auditing the read of the adult."""
+    case = SelfNeglectCase.objects.select_related("person", "council").filter(pk=case_id).first()
+    if case is None:
+        raise SelfNeglectCase.DoesNotExist(case_id)
+    policy.require(user, "adults.decide")
+    if policy.agency_id_of(user) != case.council_id:
+        raise PermissionDenied("Only the council that holds the case can see it")
+    case.person = person_get_for_user(user=user, person_id=case.person_id, now=now, reason="self-neglect case")
+    return case
+
+
+def self_neglect_detail(*, user, case: SelfNeglectCase, now: datetime) -> dict:
+    today = calendar.uk_date(now)
+    return {
+        "case": case,
+        "person": case.person,
+        "meetings": list(case.meetings.all()),
+        "actions": [
+            {
+                "id": a.pk,
+                "agency": a.agency.name,
+                "description": a.description,
+                "due": a.due_date,
+                "done": a.completed_on,
+                "overdue": a.completed_on is None and a.due_date < today,
+            }
+            for a in case.actions.select_related("agency")
+        ],  # fmt: skip
+        "review_overdue": rules.review_overdue(case.next_review_date, today=today, closed=not case.is_open),
+        "escalation_suggested": case.is_open
+        and case.escalated_on is None
+        and rules.self_neglect_escalation_suggested(clutter_rating=case.clutter_rating, engagement=case.engagement),
+    }
+
+
+@dataclass(frozen=True)
+class ProviderRow:
+    case_id: int
+    provider: str
+    opened_on: date
+    large_scale: bool
+    adults: int
+    open_enquiries: int
+    open_actions: int
+    cqc_notified_on: date | None
+    closed_on: date | None
+
+
+def provider_cases(*, user) -> list[ProviderRow]:
+    """The provider-level view: each provider case with how many adults' enquiries it holds (no names)."""
+    policy.require(user, "adults.decide")
+    qs = (
+        ProviderCase.objects.filter(council_id=policy.agency_id_of(user))
+        .select_related("provider")
+        .annotate(
+            adults=Count("enquiries__person", distinct=True),
+            open_enquiries=Count("enquiries", filter=Q(enquiries__concluded_date__isnull=True), distinct=True),
+            open_actions=Count("quality_actions", filter=Q(quality_actions__completed_on__isnull=True), distinct=True),
+        )
+        .order_by("closed_on", "-opened_on")
+    )
+    return [
+        ProviderRow(c.pk, c.provider.name, c.opened_on, c.large_scale, c.adults, c.open_enquiries, c.open_actions,
+                    c.cqc_notified_on, c.closed_on)
+        for c in qs
+    ]  # fmt: skip
+
+
+def provider_case_enquiries(*, user, case: ProviderCase, now: datetime) -> list[dict]:
+    """The adults in a provider case the user may open (filtered and audited like every list)."""
+    policy.require(user, "adults.decide")
+    if policy.agency_id_of(user) != case.council_id:
+        raise PermissionDenied("Only the council that holds the provider case can see it")
+    visible = policy.persons_visible_to(user, Person.objects.all(), now=now).values("pk")
+    rows = [
+        {"enquiry_id": e.pk, "person_id": e.person_id, "name": e.person.display_name, "started": e.started_date,
+         "concluded": e.concluded_date}
+        for e in Enquiry.objects.filter(provider_case=case, person__in=visible).select_related("person")
+    ]  # fmt: skip
+    audit.record_list(actor=user, person_ids=[r["person_id"] for r in rows], at=now, view="provider case adults")
+    return rows
+
+
+def pipot_cases(*, user, now: datetime) -> list[PositionOfTrustCase]:
+    """Position-of-trust cases: restricted to the council's adult safeguarding managers; the read is audited."""
+    from safehub.core.models import AuditAction
+
+    council = require_pipot(user)
+    cases = list(PositionOfTrustCase.objects.filter(council=council).select_related("employer"))
+    for case in cases:
+        audit.record(actor=user, action=AuditAction.VIEW, object_type="adults.PositionOfTrustCase",
+                     object_id=str(case.pk), at=now, details={"list": "pipot"})  # fmt: skip
+    return cases
