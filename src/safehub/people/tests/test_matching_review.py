@@ -183,3 +183,23 @@ def test_match_file_runs_with_no_configuration(tmp_path: Path):
         check=False,
     )
     assert bad.returncode == 2 and bad.stderr.strip().count("\n") == 0 and "no such file" in bad.stderr
+
+
+@pytest.mark.django_db
+def test_demo_city_twins_are_what_the_recheck_finds(mash_manager):
+    from safehub.core.demo import DemoContext
+    from safehub.people import demo_matching
+
+    call_command("seed_demo", "--scale", "0.004", "--only", "agencies", "people", stdout=StringIO())
+    ctx = DemoContext(scale=0.004, seed=20251, years=2, now=NOW)
+    message = demo_matching.seed(ctx)
+    assert "twin pairs recorded as merged by an earlier model" in message
+    legacy = set(Merge.objects.filter(reason=demo_matching.LEGACY_REASON).values_list("pk", flat=True))
+    assert legacy
+    rows = merging.merges_to_recheck(by=mash_manager, now=NOW)
+    # The engine itself merged no twins; the recheck finds the earlier model's twin merges.
+    assert legacy <= {r["merge_id"] for r in rows}
+    assert all("twins or siblings" in r["why"] for r in rows if r["merge_id"] in legacy)
+    undone = merging.merges_undo(merge_ids=legacy, by=mash_manager, now=NOW, reason="Twins, not one child")
+    assert undone == len(legacy)
+    assert AuditEvent.objects.filter(action=AuditAction.UNMERGE).count() == 2 * len(legacy)
