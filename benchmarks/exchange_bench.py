@@ -232,35 +232,30 @@ def measure(args: argparse.Namespace) -> list[dict]:
     from django.db import connection
     from django.utils import timezone
 
+    from safehub.core.actors import command_line
     from safehub.exchange import services
     from safehub.frontdoor.models import Contact
 
     folder, gen_s = timed(make_file, work / "annex", args.rows)
     print(f"generated {args.rows:,} rows in {gen_s:.1f} s", file=sys.stderr)
 
-    job = services.annex_a_job_create(
-        path=folder, file_name="List 1.csv", by=None, now=timezone.now(), operator="bench"
-    )
+    job = services.annex_a_job_create(path=folder, file_name="List 1.csv", by=command_line("bench"), now=timezone.now())
     result, validate_s = timed(
-        lambda: services.annex_a_import(job=job, by=None, now=timezone.now(), validate_only=True)
+        lambda: services.annex_a_import(job=job, by=command_line(), now=timezone.now(), validate_only=True)
     )
     assert result is not None and result.counts["List 1"]["rejected"] == 0, result.counts
     validate_rate = args.rows / validate_s
     print(f"validate only: {validate_s:.1f} s, {validate_rate:,.0f} rows/s", file=sys.stderr)
 
-    job = services.annex_a_job_create(
-        path=folder, file_name="List 1.csv", by=None, now=timezone.now(), operator="bench"
-    )
-    result, write_s = timed(lambda: services.annex_a_import(job=job, by=None, now=timezone.now()))
+    job = services.annex_a_job_create(path=folder, file_name="List 1.csv", by=command_line("bench"), now=timezone.now())
+    result, write_s = timed(lambda: services.annex_a_import(job=job, by=command_line(), now=timezone.now()))
     counts = result.counts["List 1"]
     assert counts["imported"] + counts["unchanged"] == args.rows and Contact.objects.count() == counts["imported"]
     write_rate = args.rows / write_s
     print(f"validate + write: {write_s:.1f} s, {write_rate:,.0f} rows/s ({counts})", file=sys.stderr)
 
-    job = services.annex_a_job_create(
-        path=folder, file_name="List 1.csv", by=None, now=timezone.now(), operator="bench"
-    )
-    again, reimport_s = timed(lambda: services.annex_a_import(job=job, by=None, now=timezone.now()))
+    job = services.annex_a_job_create(path=folder, file_name="List 1.csv", by=command_line("bench"), now=timezone.now())
+    again, reimport_s = timed(lambda: services.annex_a_import(job=job, by=command_line(), now=timezone.now()))
     assert again.counts["List 1"]["imported"] == 0
     print(f"re-import (all unchanged): {reimport_s:.1f} s", file=sys.stderr)
 

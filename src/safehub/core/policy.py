@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from safehub.agencies.models import FRONT_DOOR_ROLES, HEALTH_KINDS, AgencyKind, Membership, Role
 from safehub.agencies.selectors import membership_for_user
+from safehub.core.actors import SystemActor
 
 R = Role
 SOCIAL_CARE = frozenset({AgencyKind.LA_CHILDREN, AgencyKind.LA_ADULTS})
@@ -157,6 +159,8 @@ def can(user, permission: str, obj: object | None = None) -> bool:
     """Return whether the user may do this. A name missing from the rules table raises."""
     if permission not in ROLE_RULES:
         raise UnknownPermission(permission)
+    if isinstance(user, SystemActor):
+        return user.may(permission)
     membership = membership_for_user(user)
     if membership is None or not user.is_active:
         return False
@@ -171,6 +175,9 @@ def require(user, permission: str, obj: object | None = None) -> Membership:
     """Raise PermissionDenied unless ``can``; return the membership for convenience."""
     if not can(user, permission, obj):
         raise PermissionDenied(f"not allowed: {permission}")
+    if isinstance(user, SystemActor):
+        # A system actor belongs to no agency; callers acting as one do not use the membership.
+        return cast(Membership, None)
     membership = membership_for_user(user)
     assert membership is not None  # can() returned True, so there is one
     return membership

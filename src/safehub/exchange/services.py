@@ -1,7 +1,7 @@
 """Partner data exchange actions: Annex A import/export, data returns, reminders, API tokens, webhooks.
 
-Each checks access first (``by=None`` is the server's command line, whose operator already has
-full access to the machine; the command records who ran it), writes its audit row in the same
+Each checks access first (``by`` is a user or a ``core.actors.SystemActor``: the server's command
+line names its operator, and is audited by that name), writes its audit row in the same
 transaction, and keeps side effects for ``transaction.on_commit``.
 """
 
@@ -25,6 +25,7 @@ from django.db.models import Q
 
 from safehub.agencies.models import Agency, Membership
 from safehub.core import audit, policy
+from safehub.core.actors import is_system
 from safehub.core.calendar import financial_year, uk_date
 from safehub.core.models import AuditAction
 from safehub.exchange import returns
@@ -56,12 +57,13 @@ WEBHOOK_TIMEOUT_SECONDS = 10
 
 
 def _require(by, permission: str) -> None:
-    if by is not None:
-        policy.require(by, permission)
+    """Every action has an actor: a user, or a ``SystemActor`` such as the command line."""
+    policy.require(by, permission)
 
 
-def _actor_name(by, operator: str) -> str:
-    return by.username if by is not None else (operator or f"command line ({os.environ.get('USER', 'unknown')})")
+def _user_or_none(by):
+    """The user to store on a row's ``*_by`` foreign key (None for a system actor, named in the audit)."""
+    return None if is_system(by) else by
 
 
 def file_sha256(path: Path) -> str:
@@ -90,7 +92,7 @@ def _write_progress(job_id: int, done: int, total: int) -> None:
 # ---------------------------------------------------------------- Annex A
 
 
-def annex_a_job_create(*, path: Path, file_name: str, by, now: datetime, operator: str = "") -> ImportJob:
+def annex_a_job_create(*, path: Path, file_name: str, by, now: datetime) -> ImportJob:
     """Record an Annex A file to import (provenance first, so a failed import is still on record)."""
     _require(by, "exchange.annex_a")
     size = sum(p.stat().st_size for p in path.iterdir()) if path.is_dir() else path.stat().st_size
@@ -100,8 +102,8 @@ def annex_a_job_create(*, path: Path, file_name: str, by, now: datetime, operato
         stored_path=str(path),
         sha256=file_sha256(path),
         size_bytes=size,
-        requested_by=by,
-        requested_by_name=_actor_name(by, operator),
+        requested_by=_user_or_none(by),
+        requested_by_name=by.username,
         requested_at=now,
     )
 
@@ -177,7 +179,7 @@ def _fail(job: ImportJob, reason: str, now: datetime) -> None:
     progress_path(job.pk).unlink(missing_ok=True)
 
 
-def annex_a_export(*, year: str, output: Path, by, now: datetime, operator: str = "") -> Path:
+def annex_a_export(*, year: str, output: Path, by, now: datetime) -> Path:
     """Write the Annex A workbook for a financial year (events dated 1 April to 31 March)."""
     _require(by, "exchange.annex_a")
     try:
@@ -192,7 +194,7 @@ def annex_a_export(*, year: str, output: Path, by, now: datetime, operator: str 
         object_type="exchange.AnnexA",
         object_id=year,
         at=now,
-        details={"rows": {n: len(r) - 1 for n, r in lists.items()}, "username": _actor_name(by, operator)},
+        details={"rows": {n: len(r) - 1 for n, r in lists.items()}},
     )
     return output
 
@@ -322,7 +324,7 @@ def submission_job_create(
         stored_path=str(path),
         sha256=file_sha256(path),
         size_bytes=size,
-        requested_by=by,
+        requested_by=_user_or_none(by),
         requested_by_name=by.username,
         requested_at=now,
         parameters={"agency_id": agency.pk, "return_code": return_code, "period_start": period_start.isoformat()},
@@ -373,7 +375,7 @@ def expected_returns(*, agencies=None) -> list[tuple[Agency, returns.ReturnSpec]
 
 @transaction.atomic
 def submission_reminders_create(
-    *, now: datetime, by=None, quarters: int = 4, due_soon_days: int = 14
+    *, now: datetime, by, quarters: int = 4, due_soon_days: int = 14
 ) -> list[SubmissionReminder]:
     """Make a reminder for each return now overdue (MISSING) or due within two weeks (DUE_SOON).
 
@@ -407,7 +409,7 @@ def submission_reminders_create(
                 due_date=due,
                 kind=kind,
                 created_at=now,
-                created_by=by,
+                created_by=_user_or_none(by),
             )
             audit.record(actor=by, action=AuditAction.CREATE, subject=reminder, at=now, details={"kind": kind})
             made.append(reminder)

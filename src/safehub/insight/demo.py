@@ -6,6 +6,7 @@ an illustrative age-band table); comparator values are made up and labelled "ill
 
 from __future__ import annotations
 
+from safehub.core.actors import DEMO_GENERATOR
 from safehub.core.demo import DemoContext
 from safehub.insight import reference
 from safehub.insight.models import Comparator, Population, ReportSection, ReportSectionKey
@@ -38,12 +39,12 @@ def seed(ctx: DemoContext) -> str:
     if not Population.objects.exists():
         rows, _ = population_parse(reference.PUBLISHED / "population.csv")
         bands, _ = population_parse(reference.DATA / "population_age_bands_illustrative.csv")
-        population_load(rows=rows, source="Published yearly report 2024-25", by=None, now=ctx.now)
-        population_load(rows=bands, source="illustrative age bands (0-5 published)", by=None, now=ctx.now)
+        population_load(rows=rows, source="Published yearly report 2024-25", by=DEMO_GENERATOR, now=ctx.now)
+        population_load(rows=bands, source="illustrative age bands (0-5 published)", by=DEMO_GENERATOR, now=ctx.now)
         done.append(f"{len(rows) + len(bands)} population figures")
     if not Comparator.objects.exists():
         rows, _ = comparators_parse(reference.DATA / "comparators_illustrative.csv")
-        comparators_load(rows=rows, source="illustrative", by=None, now=ctx.now)
+        comparators_load(rows=rows, source="illustrative", by=DEMO_GENERATOR, now=ctx.now)
         done.append(f"{len(rows)} illustrative comparator values")
     last_year = year_before(year_of(ctx.today))
     created = 0

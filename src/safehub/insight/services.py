@@ -49,9 +49,8 @@ class LoadResult:
 
 
 def _require(by, permission: str) -> None:
-    """Check a user's permission; ``by=None`` is the command line (the operator of the server)."""
-    if by is not None:
-        policy.require(by, permission)
+    """Check the actor's permission: a user by role, a ``SystemActor`` (command line) by its own."""
+    policy.require(by, permission)
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:

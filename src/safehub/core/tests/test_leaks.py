@@ -11,6 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from safehub.core import policy
+from safehub.core.actors import command_line
 from safehub.core.models import AuditAction, AuditEvent
 from safehub.frontdoor import selectors as frontdoor_selectors
 from safehub.frontdoor import services as frontdoor_services
@@ -205,7 +206,7 @@ def _api(user, scopes):
     from safehub.exchange import services
 
     agency = Membership.objects.get(user=user).agency
-    _, key = services.api_token_create(agency=agency, user=user, scopes=scopes, by=None, now=timezone.now())
+    _, key = services.api_token_create(agency=agency, user=user, scopes=scopes, by=command_line(), now=timezone.now())
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     return client

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from safehub.core.actors import command_line
 from safehub.core.models import AuditAction, AuditEvent
 from safehub.exchange import services
 from safehub.exchange.annex_a.exporter import build_lists, read_workbook_lists
@@ -15,6 +16,8 @@ from safehub.exchange.models import AnnexALink, ExternalIdentifier, ImportJob, I
 from safehub.exchange.tests.helpers import LIST1, LIST3, write_folder, write_workbook
 from safehub.frontdoor.models import Contact, Referral
 from safehub.people.models import Person
+
+COMMAND_LINE = command_line("tests")
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2025, 5, 1, 10, 0, tzinfo=timezone.UTC) if hasattr(timezone, "UTC") else None
@@ -24,7 +27,7 @@ def _now():
     return timezone.make_aware(datetime(2025, 5, 1, 10, 0))
 
 
-def run_import(path: Path, by=None, errors: Path | None = None):
+def run_import(path: Path, by=COMMAND_LINE, errors: Path | None = None):
     job = services.annex_a_job_create(path=path, file_name=path.name, by=by, now=_now())
     result = services.annex_a_import(job=job, by=by, now=_now(), errors_path=errors)
     job.refresh_from_db()
@@ -153,10 +156,10 @@ def test_crash_leaves_nothing_half_imported(tmp_path, monkeypatch):
 
     monkeypatch.setattr(bindings.ReferralsBinding, "after_import", boom)
     path = write_workbook(tmp_path / "annex.xlsx", _lists())
-    job = services.annex_a_job_create(path=path, file_name=path.name, by=None, now=_now())
+    job = services.annex_a_job_create(path=path, file_name=path.name, by=COMMAND_LINE, now=_now())
 
     with pytest.raises(RuntimeError):
-        services.annex_a_import(job=job, by=None, now=_now())
+        services.annex_a_import(job=job, by=COMMAND_LINE, now=_now())
 
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED and "disk full" in job.failure
@@ -165,7 +168,7 @@ def test_crash_leaves_nothing_half_imported(tmp_path, monkeypatch):
 
 def test_export_then_import_into_an_empty_database_gives_identical_lists(tmp_path, front_door):
     run_import(write_workbook(tmp_path / "annex.xlsx", _lists()))
-    first = services.annex_a_export(year="2024-25", output=tmp_path / "first.xlsx", by=None, now=_now())
+    first = services.annex_a_export(year="2024-25", output=tmp_path / "first.xlsx", by=COMMAND_LINE, now=_now())
     first_lists = read_workbook_lists(first)
     assert len(first_lists) == 11 and len(first_lists[1]) == 4 and len(first_lists[3]) == 3
 
@@ -175,7 +178,7 @@ def test_export_then_import_into_an_empty_database_gives_identical_lists(tmp_pat
     ImportJob.objects.all().delete()
     run_import(first)
     second = read_workbook_lists(
-        services.annex_a_export(year="2024-25", output=tmp_path / "second.xlsx", by=None, now=_now())
+        services.annex_a_export(year="2024-25", output=tmp_path / "second.xlsx", by=COMMAND_LINE, now=_now())
     )
 
     assert second == first_lists
@@ -276,7 +279,7 @@ def test_casework_lists_import_and_round_trip(tmp_path):
     assert LookedAfterEpisode.objects.get().legal_status == "C2"
 
     first = read_workbook_lists(
-        services.annex_a_export(year="2024-25", output=tmp_path / "a.xlsx", by=None, now=_now())
+        services.annex_a_export(year="2024-25", output=tmp_path / "a.xlsx", by=COMMAND_LINE, now=_now())
     )
     _, again = run_import(tmp_path / "a.xlsx")
     assert again.total("imported") == 0 and again.total("updated") == 0

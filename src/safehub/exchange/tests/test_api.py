@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from safehub.core.actors import command_line
 from safehub.exchange import services
 from safehub.frontdoor.models import Contact, EducationNotification, OutcomeShare
 from safehub.testing.factories import AgencyFactory, PersonFactory, make_user
@@ -28,7 +29,9 @@ def client_for(user, scopes):
     from safehub.agencies.models import Membership
 
     agency = Membership.objects.get(user=user).agency
-    token, key = services.api_token_create(agency=agency, user=user, scopes=scopes, by=None, now=timezone.now())
+    token, key = services.api_token_create(
+        agency=agency, user=user, scopes=scopes, by=command_line(), now=timezone.now()
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     return client, token
@@ -93,7 +96,7 @@ def test_revoked_token_is_refused(police_system):
     client, token = client_for(police_system, ["outcomes:read"])
     assert client.get("/api/outcomes/").status_code == 200
 
-    services.api_token_revoke(token=token, by=None, now=timezone.now())
+    services.api_token_revoke(token=token, by=command_line(), now=timezone.now())
 
     assert client.get("/api/outcomes/").status_code == 401
 
@@ -186,7 +189,7 @@ def test_token_user_must_belong_to_the_agency(police_system, school):
 
     with pytest.raises(ValidationError):
         services.api_token_create(
-            agency=school, user=police_system, scopes=["outcomes:read"], by=None, now=timezone.now()
+            agency=school, user=police_system, scopes=["outcomes:read"], by=command_line(), now=timezone.now()
         )
 
 

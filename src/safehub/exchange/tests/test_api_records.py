@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from safehub.casework import services as casework
 from safehub.casework.models import RecordShare
+from safehub.core.actors import command_line
 from safehub.exchange import services
 from safehub.people.models import Involvement
 from safehub.testing.factories import AgencyFactory, make_user
@@ -15,7 +16,7 @@ from safehub.testing.factories import AgencyFactory, make_user
 
 def api_for(agency, username, scopes):
     user = make_user(username, "AGENCY_PRACTITIONER", agency)
-    _, key = services.api_token_create(agency=agency, user=user, scopes=scopes, by=None, now=timezone.now())
+    _, key = services.api_token_create(agency=agency, user=user, scopes=scopes, by=command_line(), now=timezone.now())
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     return client

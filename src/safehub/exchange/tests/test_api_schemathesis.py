@@ -9,6 +9,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
+from safehub.core.actors import command_line
 from safehub.exchange import services
 from safehub.exchange.models import Scope
 from safehub.testing.factories import make_user
@@ -17,7 +18,9 @@ from safehub.testing.factories import make_user
 @pytest.fixture
 def bearer(police):
     user = make_user("police.fuzz", "POLICE_SAFEGUARDING_OFFICER", police)
-    _, key = services.api_token_create(agency=police, user=user, scopes=list(Scope.values), by=None, now=timezone.now())
+    _, key = services.api_token_create(
+        agency=police, user=user, scopes=list(Scope.values), by=command_line(), now=timezone.now()
+    )
     return f"Bearer {key}"
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from safehub.core.actors import command_line
 from safehub.exchange import services
 from safehub.exchange.annex_a import cells
 from safehub.exchange.annex_a.spec import LISTS
@@ -77,8 +78,8 @@ def test_malformed_rows_never_crash_and_never_lose_good_rows(tmp_path_factory, b
         else write_folder(folder / "lists", {1: [[cells.to_text(c) for c in r] for r in rows]})
     )
 
-    job = services.annex_a_job_create(path=path, file_name=path.name, by=None, now=NOW)
-    result = services.annex_a_import(job=job, by=None, now=NOW)
+    job = services.annex_a_job_create(path=path, file_name=path.name, by=command_line(), now=NOW)
+    result = services.annex_a_import(job=job, by=command_line(), now=NOW)
 
     assert result is not None
     counts = result.counts["List 1"]

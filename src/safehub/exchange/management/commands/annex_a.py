@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from safehub.core.actors import command_line
 from safehub.exchange import services
 from safehub.exchange.models import ImportStatus
 
@@ -45,7 +46,7 @@ class Command(BaseCommand):
 
     def _user(self, username: str | None):
         if not username:
-            return None
+            return command_line()
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user called {username}")

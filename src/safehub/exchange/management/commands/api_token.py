@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from safehub.agencies.models import Agency
+from safehub.core.actors import command_line
 from safehub.exchange import services
 from safehub.exchange.models import ApiToken
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             scopes = [s.strip() for s in options["scopes"].split(",") if s.strip()]
             try:
                 token, key = services.api_token_create(
-                    agency=agency, user=user, scopes=scopes, by=None, now=now, name=options["name"]
+                    agency=agency, user=user, scopes=scopes, by=command_line(), now=now, name=options["name"]
                 )
             except ValidationError as exc:
                 raise CommandError("; ".join(exc.messages)) from exc
@@ -51,7 +52,7 @@ class Command(BaseCommand):
             found = ApiToken.objects.filter(prefix=options["prefix"]).first()
             if found is None:
                 raise CommandError(f"No token with prefix {options['prefix']}")
-            services.api_token_revoke(token=found, by=None, now=now)
+            services.api_token_revoke(token=found, by=command_line(), now=now)
             self.stdout.write(f"Revoked {found.prefix}")
         else:
             for t in ApiToken.objects.select_related("agency", "user").order_by("created_at"):

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from safehub.core.actors import command_line
 from safehub.insight.services import comparators_load, comparators_parse
 
 
@@ -29,5 +30,5 @@ class Command(BaseCommand):
             self.stderr.write(str(error))
         if not rows:
             raise CommandError(f"no comparator values loaded from {csv_path} ({len(errors)} problems)")
-        result = comparators_load(rows=rows, source=source or csv_path.name, by=None, now=timezone.now())
+        result = comparators_load(rows=rows, source=source or csv_path.name, by=command_line(), now=timezone.now())
         self.stdout.write(f"{result.created} values added, {result.updated} updated, {len(errors)} rows rejected")

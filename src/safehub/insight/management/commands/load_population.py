@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from safehub.core.actors import command_line
 from safehub.insight.services import population_load, population_parse
 
 
@@ -29,5 +30,5 @@ class Command(BaseCommand):
             self.stderr.write(str(error))
         if not rows:
             raise CommandError(f"no population figures loaded from {csv_path} ({len(errors)} problems)")
-        result = population_load(rows=rows, source=source or csv_path.name, by=None, now=timezone.now())
+        result = population_load(rows=rows, source=source or csv_path.name, by=command_line(), now=timezone.now())
         self.stdout.write(f"{result.created} figures added, {result.updated} updated, {len(errors)} rows rejected")
