@@ -142,6 +142,18 @@ ROLE_RULES: dict[str, frozenset[str]] = {
     Perm.GOVERNANCE_MANAGE: frozenset({R.ADMINISTRATOR}),
 }
 
+# The children's front door's own work: the adults' front door (a FRONT_DOOR_* role in adult social
+# care) runs its own queue of adult concerns and has no standing in the children's MASH.
+CHILDREN_FRONT_DOOR_ONLY = frozenset(
+    {
+        Perm.FRONTDOOR_QUEUE,
+        Perm.FRONTDOOR_TRIAGE,
+        Perm.FRONTDOOR_DECIDE,
+        Perm.FRONTDOOR_SIGN_OFF,
+        Perm.FRONTDOOR_HEALTH_REQUEST_CREATE,
+    }
+)
+
 # Refinements that need the object: (user, membership, obj) -> bool
 OBJECT_RULES: dict[str, Callable[[object, Membership, object], bool]] = {}
 
@@ -166,6 +178,8 @@ def can(user, permission: str, obj: object | None = None) -> bool:
         return False
     roles = ROLE_RULES.get(permission)
     if roles is None or membership.role not in roles:
+        return False
+    if permission in CHILDREN_FRONT_DOOR_ONLY and membership.agency.kind == AgencyKind.LA_ADULTS:
         return False
     refine = OBJECT_RULES.get(permission)
     return refine(user, membership, obj) if (refine and obj is not None) else True

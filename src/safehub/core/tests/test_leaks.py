@@ -302,3 +302,12 @@ def test_lockout_stops_an_address_spraying_usernames(client, mash_manager):
         client.post("/sign-in/", {"username": f"nobody{i}", "password": "wrong"}, REMOTE_ADDR="10.9.9.9")
     sprayed = client.post("/sign-in/", {"username": "mash.manager", "password": TEST_PASSWORD}, REMOTE_ADDR="10.9.9.9")
     assert sprayed.status_code == 429
+
+
+def test_the_adults_front_door_has_no_children_s_mash_queue(client, db):
+    adults = AgencyFactory(kind="LA_ADULTS", code="ASC2", name="Adult Social Care")
+    manager = make_user("adult.mash2", "FRONT_DOOR_MANAGER", adults)
+    _contact(None)  # an unmatched child's contact: names a child but no record
+    assert not policy.can(manager, "frontdoor.queue")
+    client.force_login(manager)
+    assert client.get("/front-door/").status_code == 403
