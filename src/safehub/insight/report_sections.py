@@ -29,8 +29,9 @@ from safehub.insight import selectors as insight_selectors
 from safehub.insight.report_cells import SOURCE_PART, SOURCE_PUBLISHED, SOURCE_RECORDS, Cell, Table
 from safehub.partnership import yearly
 
-# An independent return interview is offered within 72 hours of the child's return: statutory
-# guidance on children who run away or go missing from home or care (DfE, January 2014), para 47.
+# An independent return interview is offered within 72 hours of the child's return: DfE statutory
+# guidance "Children who run away or go missing from home or care" (January 2014), the section
+# "When a child is found: independent return interview".
 RETURN_INTERVIEW_HOURS = 72
 
 
