@@ -87,7 +87,9 @@ def two_factor(request):
     device = pending or TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None:
         # No authenticator and no enrolment link: knowing the password is not enough to enrol one.
-        return render(request, "core/two_factor.html", {"needs_link": True})
+        return render(
+            request, "core/two_factor.html", {"needs_link": True, "link_hours": settings.SAFEHUB_ENROLMENT_LINK_HOURS}
+        )
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["token"]
