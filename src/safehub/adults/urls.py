@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safehub.adults import views
+from safehub.adults import views, views_pathways
 
 app_name = "adults"
 urlpatterns = [
@@ -14,4 +14,16 @@ urlpatterns = [
     path("enquiries/<int:enquiry_id>/conclude/", views.enquiry_conclude, name="enquiry_conclude"),
     path("measures/", views.measures, name="measures"),
     path("measures.csv", views.measures_csv, name="measures_csv"),
+    path("dols/", views_pathways.dols, name="dols"),
+    path("self-neglect/", views_pathways.self_neglect_list, name="self_neglect_list"),
+    path("self-neglect/new/", views_pathways.self_neglect_open, name="self_neglect_open"),
+    path("self-neglect/<int:case_id>/", views_pathways.self_neglect_detail, name="self_neglect"),
+    path("self-neglect/<int:case_id>/<str:step>/", views_pathways.self_neglect_step, name="self_neglect_step"),
+    path(
+        "self-neglect/<int:case_id>/actions/<int:action_id>/done/",
+        views_pathways.self_neglect_action_done,
+        name="self_neglect_action_done",
+    ),
+    path("providers/", views_pathways.providers, name="providers"),
+    path("positions-of-trust/", views_pathways.pipot, name="pipot"),
 ]

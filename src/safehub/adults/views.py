@@ -24,6 +24,7 @@ from safehub.adults.forms import (
     YearForm,
 )
 from safehub.adults.models import Enquiry, SafeguardingConcern
+from safehub.adults.services_pathways import PIPOT_ROLES
 from safehub.core import calendar, csv_safety, policy
 from safehub.core.errors import BreakGlassRequired, StaleEdit
 from safehub.core.viewutils import add_service_errors
@@ -66,6 +67,8 @@ def home(request):
     ):
         raise PermissionDenied
     queue = selectors.concerns_awaiting_decision(user=user, now=now) if can_decide else []
+    council = services.council_for(user)
+    is_council = can_decide and council is not None and services.is_council_staff(user, council.pk)
     return render(
         request,
         "adults/home.html",
@@ -77,6 +80,8 @@ def home(request):
             "can_enquire": can_enquire,
             "can_create": policy.can(user, "adults.concern_create"),
             "can_measures": policy.can(user, "adults.measures"),
+            "is_council": is_council,
+            "can_pipot": is_council and policy.role_of(user) in PIPOT_ROLES,
         },
     )
 

@@ -1,0 +1,98 @@
+"""Pages for the self-neglect pathway (concern to closure), DoLS, providers and PiPoT, for each role."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from safehub.adults.models_pathways import SelfNeglectCase
+
+from .helpers import decide, raise_concern
+
+pytestmark = pytest.mark.django_db
+
+
+def fmt(day) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def test_self_neglect_pathway_from_concern_to_closure_through_the_pages(
+    client, adult_mash_manager, adult_social_worker, adult, care_provider
+):
+    now = timezone.now()
+    today = timezone.localdate()
+    concern = raise_concern(adult, adult_mash_manager, now - timedelta(days=3))
+    decide(concern, adult_social_worker, now - timedelta(days=2), decision="NFA")
+    client.force_login(adult_social_worker)
+    assert "Self-neglect and hoarding cases" in client.get(reverse("adults:home")).content.decode()
+    url = reverse("adults:self_neglect_open") + f"?person={adult.pk}"
+    response = client.post(url, {"opened_on": fmt(today), "reason": "", "hoarding": "yes", "clutter_rating": "8",
+                                 "engagement": "NOT_ENGAGING", "adult_view": "=Leave me be"})  # fmt: skip
+    assert response.status_code == 200 and "govuk-error-summary" in response.content.decode()
+    assert "=Leave me be" in response.content.decode()  # what was typed is kept
+    assert not SelfNeglectCase.objects.exists()
+    response = client.post(url, {"opened_on": fmt(today), "reason": "Papers to the ceiling; cooker blocked",
+                                 "hoarding": "yes", "clutter_rating": "8", "engagement": "NOT_ENGAGING",
+                                 "adult_view": "=Leave me be", "next_review_date": fmt(today + timedelta(days=14))})  # fmt: skip
+    case = SelfNeglectCase.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("adults:self_neglect", args=[case.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "Papers to the ceiling" in page and "consider escalating" in page
+    listing = client.get(reverse("adults:self_neglect_list")).content.decode()
+    assert adult.display_name in listing and "Without s42" in listing
+    step = lambda name, data: client.post(reverse("adults:self_neglect_step", args=[case.pk, name]), data)  # noqa: E731
+    assert step("meeting", {"held_on": fmt(today), "attendees": "ASC, fire, housing", "summary": "Fire visit agreed",
+                            "next_review_date": fmt(today + timedelta(days=28))}).status_code == 302  # fmt: skip
+    assert step("action", {"agency": care_provider.pk, "description": "Clear the cooker", "due_date": fmt(today)}
+                ).status_code == 302  # fmt: skip
+    case.refresh_from_db()
+    assert step("escalate", {"escalated_on": fmt(today), "reason": "To the high-risk panel", "version": case.version}
+                ).status_code == 302  # fmt: skip
+    case.refresh_from_db()
+    refused = step("close", {"closed_on": fmt(today), "outcome": "RISK_REDUCED", "summary": "Done",
+                             "version": case.version})  # fmt: skip
+    assert refused.status_code == 200 and "Complete (or record as done)" in refused.content.decode()
+    action = case.actions.get()
+    assert client.post(reverse("adults:self_neglect_action_done", args=[case.pk, action.pk])).status_code == 302
+    closed = step("close", {"closed_on": fmt(today), "outcome": "RISK_REDUCED", "summary": "Cooker clear; she agreed",
+                            "version": case.version})  # fmt: skip
+    assert closed.status_code == 302
+    case.refresh_from_db()
+    assert (case.closed_on, case.closure_outcome, case.meetings.count()) == (today, "RISK_REDUCED", 1)
+    assert "Closed" in client.get(reverse("adults:self_neglect", args=[case.pk])).content.decode()
+
+
+@pytest.mark.parametrize("name", ["adults:dols", "adults:self_neglect_list", "adults:providers"])
+def test_council_pages_render_and_others_are_refused(client, adult_social_worker, provider_practitioner, name):
+    client.force_login(adult_social_worker)
+    assert client.get(reverse(name)).status_code == 200
+    client.force_login(provider_practitioner)
+    assert client.get(reverse(name)).status_code == 403
+
+
+def test_pipot_page_only_for_safeguarding_managers_and_the_link_only_for_them(
+    client, adult_mash_manager, adult_social_worker
+):
+    client.force_login(adult_social_worker)
+    assert client.get(reverse("adults:pipot")).status_code == 403
+    assert reverse("adults:pipot") not in client.get(reverse("adults:home")).content.decode()
+    client.force_login(adult_mash_manager)
+    assert client.get(reverse("adults:pipot")).status_code == 200
+    assert reverse("adults:pipot") in client.get(reverse("adults:home")).content.decode()
+
+
+def test_another_councils_case_is_refused(client, adult_social_worker, adult, adult_mash_manager):
+    from safehub.adults import services_pathways
+    from safehub.testing.factories import AgencyFactory, make_user
+
+    raise_concern(adult, adult_mash_manager, timezone.now())
+    case = services_pathways.self_neglect_open(
+        person=adult, by=adult_social_worker, now=timezone.now(), opened_on=timezone.localdate(),
+        reason="Hoarding", engagement="PARTLY", adult_view="Fine",
+    )  # fmt: skip
+    elsewhere = make_user("other.council", "SOCIAL_WORKER", AgencyFactory(kind="LA_ADULTS", code="ASC2"))
+    client.force_login(elsewhere)
+    assert client.get(reverse("adults:self_neglect", args=[case.pk])).status_code == 403
+    response = client.post(reverse("adults:self_neglect_step", args=[case.pk, "close"]), {})
+    assert response.status_code == 403
