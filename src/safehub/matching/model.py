@@ -65,9 +65,11 @@ _NHS = FIELDS.index("nhs_number")
 HOLD_PROBABILITY = 0.9
 _HOLD_WEIGHT = math.log2(HOLD_PROBABILITY / (1 - HOLD_PROBABILITY))
 
-# Share of people born a twin (or triplet).  ONS, Births in England and Wales: 2022, put the
-# multiple maternity rate at 14.0 per 1,000 maternities; each multiple maternity gives at least
-# two children, so about 2 x 14 / 1,014 = 2.8% of children have a co-twin.
+# Share of people born a twin (or triplet).  ONS, Births in England and Wales: characteristics
+# of birth, puts the multiple maternity rate between 13.7 (2021) and 16.1 (2011, 2015) per 1,000
+# maternities over the years today's children were born; each multiple maternity gives at least
+# two children, so at 14 per 1,000 about 2 x 14 / 1,014 = 2.8% of children have a co-twin (the
+# lower end: a smaller share makes the rule a little less strict).
 TWIN_SHARE = 0.028
 # Twin pairs are boy/girl about a third of the time: two-thirds of twins are non-identical
 # (Weinberg's rule on UK twin births), and half of those differ in sex.
