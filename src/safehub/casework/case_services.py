@@ -441,3 +441,32 @@ def refresh_open_episode(person_id: int, *, by, now: datetime) -> None:
     episode = open_episode_for(person_id)
     if episode is not None:
         episode_refresh_stage(episode=episode, by=by, now=now)
+
+
+@transaction.atomic
+def cp_plan_change_category(*, plan: ChildProtectionPlan, category: str, changed_date: date, by, now: datetime):
+    """Change a child protection plan's latest category of abuse; the initial stays and the change is kept."""
+    from safehub.casework.models import AbuseCategory, CPCategoryChange
+
+    _require(by, plan.person, now)
+    if category not in AbuseCategory.values:
+        raise ValidationError({"category": f"{category} is not a category of abuse"})
+    if plan.end_date is not None:
+        raise ValidationError("This plan has ended")
+    if category == plan.latest_category:
+        raise ValidationError({"category": "The plan is already in this category"})
+    if changed_date < plan.start_date or changed_date > uk_date(now):
+        raise ValidationError({"changed_date": "The change is between the plan's start and today"})
+    change = CPCategoryChange.objects.create(
+        plan=plan, from_category=plan.latest_category, to_category=category, changed_date=changed_date, decided_by=by
+    )
+    plan.latest_category = category
+    plan.save(update_fields=["latest_category"])
+    audit.record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        subject=plan,
+        at=now,
+        details={"category": [change.from_category, category]},
+    )
+    return change

@@ -27,7 +27,7 @@ from safehub.casework.models import (
     StrategyMeeting,
     TransitionPlan,
 )
-from safehub.core.calendar import UK, add_working_days, due_after_working_days
+from safehub.core.calendar import UK, add_working_days, due_after_working_days, is_working_day
 from safehub.core.demo import DemoContext
 from safehub.frontdoor.models import Decision, Referral
 from safehub.people.models import EducationPlacement, Involvement, Person
@@ -227,7 +227,11 @@ def seed(ctx: DemoContext) -> str:
             )
             involvements.append(Involvement(person=baby, agency=csc, kind="CASE_HOLDER", started_at=_at(start)))
             # A pre-birth plan follows a section 47 enquiry and a pre-birth initial conference.
+            while not is_working_day(start):  # a conference sits on a working day (DfE rule 8875)
+                start -= timedelta(days=1)
             strategy = start - timedelta(days=rng.randint(14, 20))
+            while not is_working_day(strategy):
+                strategy -= timedelta(days=1)
             prebirth = Section47.objects.create(
                 person=baby,
                 strategy_date=strategy,

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from safehub.agencies.models import AgencyKind
+from safehub.casework import rules
 from safehub.casework.models import (
     Assessment,
     CaseOutcomeShare,
@@ -77,7 +78,22 @@ def meeting_page(*, view: MeetingView, now: datetime) -> dict:
         and meeting.record_share_due_at is not None
         and meeting.record_approved_at > meeting.record_share_due_at,
         "section47": getattr(meeting, "section47", None),
+        # Working Together 2023: the police, health and children's social care take part; the chair is warned.
+        "missing_agencies": rules.missing_strategy_agencies({i.agency.kind for i in invites} | _convener_kind(meeting))
+        if view.full
+        else [],
+        "days_from_referral": working_days_between(
+            meeting.referral.referral_date, meeting.held_at or meeting.scheduled_at
+        )
+        if view.full and meeting.referral_id and meeting.referral
+        else None,
     }
+
+
+def _convener_kind(meeting: StrategyMeeting) -> set[str]:
+    """The convener's own agency takes part in the discussion it convened."""
+    membership = policy.membership_for_user(meeting.convened_by)
+    return {membership.agency.kind} if membership else set()
 
 
 def records_needing_attention(*, user, now: datetime) -> dict:

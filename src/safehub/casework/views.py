@@ -371,7 +371,10 @@ def case_view(request, person_id: int):
 @require_POST
 def case_action(request, person_id: int, action: str):
     """Run one case action; the action's service checks role and access, this view only routes the form."""
-    person = _person(request, person_id)
+    try:
+        person = _person(request, person_id)
+    except BreakGlassRequired:
+        return redirect("people:break_glass", person_id=person_id)
     form_class = CASE_FORMS.get(action)
     if form_class is None:
         raise Http404

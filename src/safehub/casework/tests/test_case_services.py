@@ -173,3 +173,27 @@ def test_caseload_shows_visits_due_and_overdue(case_child, social_worker):
                                    text="Seen.", child_seen=True, by=social_worker, now=NOW)  # fmt: skip
     (row,) = case_selectors.caseload(user=social_worker, now=NOW)["rows"]
     assert row["overdue"] == [] and row["next_due"].due == date(2025, 6, 16)
+
+
+@pytest.mark.django_db
+def test_cp_category_changes_keep_the_initial_and_a_history(case_child, social_worker):
+    plan = services.cp_plan_start(person=case_child, start_date=date(2025, 4, 1), category="NEGLECT", by=social_worker,
+                                  now=NOW)  # fmt: skip
+    case_services.cp_plan_change_category(plan=plan, category="EMOTIONAL", changed_date=date(2025, 5, 1),
+                                          by=social_worker, now=NOW)  # fmt: skip
+    plan.refresh_from_db()
+    assert (plan.initial_category, plan.latest_category) == ("NEGLECT", "EMOTIONAL")
+    assert [(c.from_category, c.to_category) for c in plan.category_changes.all()] == [("NEGLECT", "EMOTIONAL")]
+    with pytest.raises(ValidationError):
+        case_services.cp_plan_change_category(plan=plan, category="EMOTIONAL", changed_date=date(2025, 5, 2),
+                                              by=social_worker, now=NOW)  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_strategy_meeting_warns_the_chair_when_health_is_not_invited(case_child, social_worker, mash_manager, police):
+    from safehub.casework import selectors
+
+    meeting = services.meeting_convene(person=case_child, by=social_worker, now=NOW, scheduled_at=NOW,
+                                       chair=mash_manager, agencies=[police])  # fmt: skip
+    view = selectors.meeting_get_for_user(user=mash_manager, meeting_id=meeting.pk, now=NOW)
+    assert selectors.meeting_page(view=view, now=NOW)["missing_agencies"] == ["health"]
