@@ -17,10 +17,11 @@ from django.core.management import call_command
 from safehub.testing import role_matrix
 
 TABLE = Path(__file__).with_name("role_matrix_table.py")
+CRAWL_PAGES = 60  # per demo user here; `safehub crawl --max-pages 600` goes further on a full demo
 
 
 @pytest.mark.django_db
-def test_every_page_answers_every_role_as_the_table_says(settings, tmp_path):
+def test_every_page_answers_every_role_as_the_table_says_and_a_crawl_finds_nothing(settings, tmp_path):
     settings.DATA_DIR = tmp_path / "var"
     settings.SAFEHUB_BULK_READ_ALERT = {"records": 10**9, "minutes": 10}
     call_command("seed_demo", scale=0.01, seed=20251, years=2, stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -47,3 +48,19 @@ def test_every_page_answers_every_role_as_the_table_says(settings, tmp_path):
         if observed[page][user] != want
     ]
     assert changed == []
+
+    # The crawl: follow links from each user's home page; no 5xx, no link to a page refused to
+    # them, no person linked from a list who would need break-glass (CONVENTIONS 18).
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from safehub.testing.crawl import crawl
+
+    findings = []
+    for user in get_user_model().objects.filter(username__in=usernames):
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        report = crawl(client, username=user.username, max_pages=CRAWL_PAGES)
+        assert report.pages > 5, f"the crawl as {user.username} found almost nothing to follow"
+        findings += [f"{user.username}: {f}" for f in report.findings]
+    assert findings == []
