@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from safehub.casework.models import CaseOutcomeShare, RecordShare
 from safehub.casework.services import case_outcome_read, record_read
+from safehub.core import policy
 from safehub.exchange.api import SINCE, AgencyView, _since
 from safehub.exchange.models import Scope
 
@@ -34,8 +35,17 @@ class SharedRecordListView(AgencyView):
 
     def get_queryset(self):
         since = _since(self.request)
-        meetings = RecordShare.objects.filter(agency_id=self.agency_id).select_related("meeting__person")
-        outcomes = CaseOutcomeShare.objects.filter(agency_id=self.agency_id).select_related("person")
+        user = self.request.user
+        meetings = (
+            RecordShare.objects.filter(agency_id=self.agency_id)
+            .filter(policy.sealed_hidden_q(user, field="meeting__person"))
+            .select_related("meeting__person")
+        )
+        outcomes = (
+            CaseOutcomeShare.objects.filter(agency_id=self.agency_id)
+            .filter(policy.sealed_hidden_q(user))
+            .select_related("person")
+        )
         if since:
             meetings, outcomes = meetings.filter(shared_at__gte=since), outcomes.filter(shared_at__gte=since)
         rows = [("strategy_record", s) for s in meetings] + [(o.kind.lower(), o) for o in outcomes]
