@@ -280,6 +280,10 @@ def seed(ctx: DemoContext) -> str:
                         answered = asked + (due - asked) * rng.uniform(0.1, 0.95)
                     elif roll < 0.95:
                         answered = due + timedelta(hours=rng.uniform(1, 40))
+                    elif now - asked > timedelta(days=3):
+                        # The last few are chased and answered days late: a navigator's queue holds
+                        # this week's requests, not two years of unanswered ones.
+                        answered = due + timedelta(hours=rng.uniform(40, 120))
                     if answered and answered > now:
                         answered = None
                     requests.append(
