@@ -1,0 +1,461 @@
+"""SSDA903 episodes, placement providers, reviews and health for the casework demo's periods of care.
+
+Runs after the casework stage and reads its periods of care (``LookedAfterEpisode``) and missing
+episodes. For each period it builds a realistic 903 history: a start (RNE S) under section 20 or an
+interim care order, a full care order some months later, a few placement moves with their reasons,
+and an end matched to the child's age. Reviews, health assessments and dental checks follow
+``lookedafter.rules`` (the same functions the services use), mostly on time. Postcodes are real
+postcodes of Southampton and south Hampshire (ONS Postcode Directory, via the DfE validator's
+reference package), so the return's distance checks work; URNs are in Ofsted's SC format.
+
+A period the 903 cannot describe (starting before the child was born or after their 18th
+birthday, or overlapping another period) gets no episodes: the return lists it as a problem.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+
+from safehub.casework.models import LookedAfterEpisode, MissingEpisode
+from safehub.core.calendar import UK, uk_date
+from safehub.core.demo import DemoContext
+from safehub.lookedafter import rules
+from safehub.lookedafter.models import (
+    AwayFromPlacement,
+    CareEpisode,
+    CareLeaverContact,
+    HealthKind,
+    ItemStatus,
+    LAHealthCheck,
+    LAReview,
+    PlacementProvider,
+    ProviderKind,
+    UPNUnknown,
+    YearOutcome,
+)
+from safehub.people.models import EducationPlacement, Person
+
+DATA = Path(__file__).parent / "data"
+
+
+def _postcodes(name: str) -> list[str]:
+    return [line.strip() for line in (DATA / name).read_text().splitlines() if line.strip()]
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=UK)
+
+
+def _providers(rng: random.Random, scale: float) -> dict[str, list[PlacementProvider]]:
+    city, county = _postcodes("postcodes_southampton.txt"), _postcodes("postcodes_hampshire.txt")
+    own_fostering_urn = "SC058592"  # the council's own fostering service (one URN, Ofsted SC format)
+    agencies = ["SC413076", "SC390281", "SC477319"]  # independent fostering agencies
+    made: list[PlacementProvider] = []
+    for i in range(max(12, int(140 * scale))):
+        made.append(
+            PlacementProvider(
+                name=f"Foster carers {i + 1:03d} (council)",
+                kind=ProviderKind.FOSTER_CARER,
+                place_provider="PR1",
+                postcode=rng.choice(city),
+                urn=own_fostering_urn,
+            )
+        )
+    for i in range(max(8, int(70 * scale))):
+        made.append(
+            PlacementProvider(
+                name=f"Foster carers {i + 1:03d} (agency)",
+                kind=ProviderKind.FOSTER_CARER,
+                place_provider="PR4",
+                postcode=rng.choice(city + county),
+                urn=rng.choice(agencies),
+            )
+        )
+    for i in range(max(4, int(20 * scale))):
+        made.append(
+            PlacementProvider(
+                name=f"Children's home {i + 1:02d}",
+                kind=ProviderKind.CHILDRENS_HOME,
+                place_provider=rng.choice(["PR4", "PR4", "PR4", "PR5"]),
+                postcode=rng.choice(city + county),
+                urn=f"SC{2_000_000 + rng.randrange(800_000):07d}"[:8],
+            )
+        )
+    for i in range(max(3, int(10 * scale))):
+        made.append(
+            PlacementProvider(
+                name=f"Supported accommodation {i + 1:02d}",
+                kind=ProviderKind.OTHER,
+                place_provider=rng.choice(["PR4", "PR5"]),
+                postcode=rng.choice(city),
+                urn=f"SC{2_900_000 + rng.randrange(90_000):07d}"[:8],
+            )
+        )
+    PlacementProvider.objects.bulk_create(made)
+    out: dict[str, list[PlacementProvider]] = defaultdict(list)
+    for p in PlacementProvider.objects.all():
+        if p.kind == ProviderKind.FOSTER_CARER:
+            out["foster_own" if p.place_provider == "PR1" else "foster_agency"].append(p)
+        elif p.kind == ProviderKind.CHILDRENS_HOME:
+            out["home"].append(p)
+        else:
+            out["supported"].append(p)
+    return out
+
+
+def _placement(rng: random.Random, providers, *, age: int, home_post: str) -> tuple[str, PlacementProvider | None, str]:
+    """Return (PLACE, provider, PL_POST) for a child of this age."""
+    if age >= 16 and rng.random() < 0.35:
+        p = rng.choice(providers["supported"])
+        return "K3", p, p.postcode
+    if age >= 11 and rng.random() < 0.22:
+        p = rng.choice(providers["home"])
+        return "K2", p, p.postcode
+    if rng.random() < 0.05:
+        return "P1", None, home_post
+    kinship = rng.random() < 0.2
+    p = rng.choice(providers["foster_own"] if kinship or rng.random() < 0.65 else providers["foster_agency"])
+    long_term = rng.random() < 0.4
+    if kinship:
+        return ("U1" if long_term else "U3"), p, p.postcode
+    return ("U4" if long_term else "U6"), p, p.postcode
+
+
+def _end_reason(rng: random.Random, *, age_at_end: int, place: str, ls: str) -> str:
+    if age_at_end >= 18:
+        return "E17" if place.startswith("U") and rng.random() < 0.3 else rng.choice(["E5", "E5", "E6", "E8"])
+    if ls == "V2":
+        return rng.choice(["E4A", "E4A", "E13", "E8"])
+    if place in ("U1", "U3") and rng.random() < 0.5:
+        return rng.choice(["E47", "E41"])
+    if place in ("U4", "U6") and rng.random() < 0.15:
+        return "E45"
+    return rng.choice(["E4A", "E4A", "E41", "E13", "E8"])
+
+
+def seed(ctx: DemoContext) -> str:
+    if CareEpisode.objects.exists():
+        return "already loaded"
+    rng = ctx.rng("lookedafter")
+    today, now = ctx.today, ctx.now
+    city = _postcodes("postcodes_southampton.txt")
+    with transaction.atomic():
+        providers = _providers(rng, ctx.scale)
+        periods = list(LookedAfterEpisode.objects.order_by("person_id", "start_date", "pk"))
+        dobs = dict(Person.objects.filter(pk__in={p.person_id for p in periods}).values_list("pk", "date_of_birth"))
+        episodes: list[CareEpisode] = []
+        reviews: list[LAReview] = []
+        checks: list[LAHealthCheck] = []
+        changed_periods: list[LookedAfterEpisode] = []
+        spans: dict[int, list[tuple[date, date | None, int]]] = defaultdict(list)
+        skipped = 0
+        last_end: dict[int, date | None] = {}
+        for period in periods:
+            dob = dobs.get(period.person_id)
+            start, end = period.start_date, period.end_date
+            eighteen = dob + relativedelta(years=18) if dob else None
+            prior = spans[period.person_id]
+            overlaps = any(s <= (end or date.max) and (e is None or e >= start) for s, e, _ in prior)
+            if dob is None or start <= dob or eighteen is None or start >= eighteen - timedelta(days=30) or overlaps:
+                skipped += 1
+                continue
+            if end is None and eighteen <= today:
+                end = eighteen  # care ends at 18 at the latest (Children Act 1989 s.105(1))
+            if end is not None and end > eighteen:
+                end = eighteen
+            if end is not None and (end - start).days < 14:
+                skipped += 1
+                continue
+            spans[period.person_id].append((start, end, period.pk))
+            last_end[period.person_id] = end
+            home_post = rng.choice(city)
+            cin = rng.choices(["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"], weights=[64, 7, 4, 8, 12, 2, 0.5, 2.5])[
+                0
+            ]
+            age0 = rules.age_on(start, dob)
+            ls = "V2" if (period.legal_status == "V2" or age0 >= 16) else "C1"
+            place, prov, pl_post = _placement(rng, providers, age=age0, home_post=home_post)
+            stop = end or today
+            # Events: C1 -> C2 after 4-9 months; 0-3 placement moves at least 60 days apart.
+            events: list[tuple[date, str]] = []
+            if ls == "C1":
+                events.append((start + timedelta(days=rng.randint(120, 270)), "LS"))
+            moves = rng.choices([0, 1, 2, 3], weights=[50, 30, 14, 6])[0]
+            for _ in range(moves):
+                events.append((start + timedelta(days=rng.randint(60, max(61, (stop - start).days))), "PLACE"))
+            events = sorted({d: k for d, k in events if start + timedelta(days=30) < d < stop}.items())
+            cur = CareEpisode(
+                person_id=period.person_id,
+                period=period,
+                decom=start,
+                rne="S",
+                ls=ls,
+                cin=cin,
+                place=place,
+                provider=prov,
+                place_provider=(prov.place_provider if prov else "PR0"),
+                pl_post=pl_post,
+                urn=prov.urn if prov and rules.place_needs_urn(place) else "",
+                home_post=home_post,
+                recorded_at=_at(start),
+            )
+            chain = [cur]
+            for day, kind in events:
+                if kind == "LS" and cur.ls == "C1":
+                    new_ls, new_place, new_prov, new_post = "C2", cur.place, cur.provider, cur.pl_post
+                elif kind == "PLACE":
+                    new_ls = cur.ls
+                    new_place, new_prov, new_post = _placement(
+                        rng, providers, age=rules.age_on(day, dob), home_post=home_post
+                    )
+                    if (new_place, new_prov, new_post) == (cur.place, cur.provider, cur.pl_post):
+                        continue
+                else:
+                    continue
+                placement_changed = new_prov != cur.provider or new_place != cur.place or new_post != cur.pl_post
+                rne = rules.reason_new_episode(
+                    legal_status_changed=new_ls != cur.ls,
+                    placement_changed=placement_changed,
+                    carer_changed=new_prov != cur.provider,
+                )
+                cur.dec, cur.rec = day, "X1"
+                if placement_changed:
+                    cur.reason_place_change = rng.choice(
+                        ["CARPL", "CARPL", "CARPL", "CREQB", "CREQO", "CHILD", "LAREQ", "STAND"]
+                    )
+                nxt = CareEpisode(
+                    person_id=period.person_id,
+                    period=period,
+                    decom=day,
+                    rne=rne,
+                    ls=new_ls,
+                    cin=cin,
+                    place=new_place,
+                    provider=new_prov,
+                    place_provider=(new_prov.place_provider if new_prov else "PR0"),
+                    pl_post=new_post,
+                    urn=new_prov.urn if new_prov and rules.place_needs_urn(new_place) else "",
+                    home_post=home_post,
+                    recorded_at=_at(day),
+                )
+                chain.append(nxt)
+                cur = nxt
+            if end is not None:
+                cur.dec = end
+                cur.rec = _end_reason(rng, age_at_end=rules.age_on(end, dob), place=cur.place, ls=cur.ls)
+            episodes.extend(chain)
+            if end != period.end_date or period.legal_status != cur.ls:
+                period.end_date, period.legal_status = end, cur.ls
+                period.placement = rules.PLACE[cur.place][:120]
+                changed_periods.append(period)
+            _reviews_and_health(rng, period, dob, start, end, today, reviews, checks)
+        CareEpisode.objects.bulk_create(episodes, batch_size=2000)
+        LookedAfterEpisode.objects.bulk_update(
+            changed_periods, ["end_date", "legal_status", "placement"], batch_size=2000
+        )
+        LAReview.objects.bulk_create(reviews, batch_size=5000)
+        LAHealthCheck.objects.bulk_create(checks, batch_size=5000)
+        outcomes = _year_outcomes(rng, spans, dobs, today, now)
+        leavers = _care_leavers(rng, spans, dobs, today, now)
+        away = _missing(rng, spans)
+        upns = _unknown_upns(spans, dobs, now)
+    return (
+        f"{len(episodes)} episodes for {len(periods) - skipped} periods of care ({skipped} left without), "
+        f"{len(reviews)} reviews, {len(checks)} health checks, {outcomes} OC2, {leavers} OC3, {away} missing/away, "
+        f"{upns} unknown-UPN reasons"
+    )
+
+
+def _reviews_and_health(rng, period, dob, start, end, today, reviews, checks) -> None:
+    stop = end or today
+    held: list[date] = []
+    number = 1
+    while True:
+        due = rules.next_review_due(start=start, held=held)
+        on = (
+            due - timedelta(days=rng.randint(0, 12)) if rng.random() < 0.9 else due + timedelta(days=rng.randint(3, 30))
+        )
+        on = max(on, start + timedelta(days=3))
+        if on > stop or (held and on <= held[-1]):
+            open_ = end is None
+            reviews.append(
+                LAReview(
+                    person_id=period.person_id,
+                    period=period,
+                    number=number,
+                    due_date=due,
+                    status=ItemStatus.DUE if open_ else ItemStatus.CLOSED,
+                )
+            )
+            break
+        age = rules.age_on(on, dob)
+        code = (
+            "PN0"
+            if age < 4
+            else rng.choices(["PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"], [60, 8, 3, 4, 8, 12, 5])[0]
+        )
+        reviews.append(
+            LAReview(
+                person_id=period.person_id,
+                period=period,
+                number=number,
+                due_date=due,
+                held_date=on,
+                participation=code,
+                status=ItemStatus.DONE,
+            )
+        )
+        held.append(on)
+        number += 1
+    # Health: the IHA by the first review, then review assessments; a dental check each year.
+    due, kind = rules.initial_health_due(start), HealthKind.INITIAL
+    while True:
+        done = (
+            due - timedelta(days=rng.randint(0, 15))
+            if rng.random() < 0.88
+            else due + timedelta(days=rng.randint(5, 50))
+        )
+        done = max(done, start + timedelta(days=2))
+        if done > stop:
+            checks.append(
+                LAHealthCheck(
+                    person_id=period.person_id,
+                    period=period,
+                    kind=kind,
+                    due_date=due,
+                    status=ItemStatus.DUE if end is None else ItemStatus.CLOSED,
+                )
+            )
+            break
+        checks.append(
+            LAHealthCheck(
+                person_id=period.person_id,
+                period=period,
+                kind=kind,
+                due_date=due,
+                done_date=done,
+                status=ItemStatus.DONE,
+            )
+        )
+        due, kind = rules.review_health_due(last_assessment=done, date_of_birth=dob), HealthKind.REVIEW
+    due = start + timedelta(days=60)
+    while due <= stop + timedelta(days=30):
+        done = due - timedelta(days=rng.randint(0, 30))
+        if done > stop or rng.random() < 0.12:
+            checks.append(
+                LAHealthCheck(
+                    person_id=period.person_id,
+                    period=period,
+                    kind=HealthKind.DENTAL,
+                    due_date=due,
+                    status=ItemStatus.DUE if end is None and done > stop else ItemStatus.CLOSED,
+                )
+            )
+            break
+        checks.append(
+            LAHealthCheck(
+                person_id=period.person_id,
+                period=period,
+                kind=HealthKind.DENTAL,
+                due_date=due,
+                done_date=done,
+                status=ItemStatus.DONE,
+            )
+        )
+        due = rules.dental_check_due(done)
+
+
+def _year_outcomes(rng, spans, dobs, today: date, now: datetime) -> int:
+    rows = []
+    year_ends = [date(y, 3, 31) for y in range(today.year - 3, today.year + 1) if date(y, 3, 31) <= today]
+    for pid, ps in spans.items():
+        dob = dobs[pid]
+        for year_end in year_ends:
+            if not rules.looked_after_continuously([(s, e) for s, e, _ in ps], year_end=year_end):
+                continue
+            year_start = date(year_end.year - 1, 4, 1)
+            sdq_due = rules.sdq_applies(date_of_birth=dob, year_start=year_start, year_end=year_end)
+            age = rules.age_on(year_end, dob)
+            score = rng.randint(2, 32) if sdq_due and rng.random() < 0.85 else None
+            misuse = age >= 12 and rng.random() < 0.05
+            received = rng.random() < 0.6 if misuse else None
+            rows.append(
+                YearOutcome(
+                    person_id=pid,
+                    year_end=year_end,
+                    immunisations=rng.random() < 0.87,
+                    health_promotion=(rng.random() < 0.9)
+                    if rules.health_promotion_applies(date_of_birth=dob, year_end=year_end)
+                    else None,
+                    sdq_score=score,
+                    sdq_reason="" if score is not None or not sdq_due else rng.choice(["SDQ2", "SDQ4", "SDQ5"]),
+                    convicted=rules.convictions_apply(age_at_year_end=age) and rng.random() < 0.03,
+                    substance_misuse=misuse,
+                    intervention_received=received,
+                    intervention_offered=(True if received else rng.random() < 0.7) if misuse else None,
+                    recorded_at=now,
+                )
+            )
+    YearOutcome.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def _care_leavers(rng, spans, dobs, today: date, now: datetime) -> int:
+    rows = []
+    for pid, ps in spans.items():
+        dob = dobs[pid]
+        s, e, _ = ps[-1]
+        if e is None:
+            continue
+        fourteen, sixteen = dob + relativedelta(years=14), dob + relativedelta(years=16)
+        days_after_14 = sum(((ee or today) - max(ss, fourteen)).days for ss, ee, _ in ps if (ee or today) > fourteen)
+        if not rules.oc3_eligible(looked_after_days_after_14=days_after_14, looked_after_on_16th_or_later=e >= sixteen):
+            continue
+        for age in range(17, 22):
+            birthday = dob + relativedelta(years=age)
+            if birthday <= e or birthday > today:
+                continue
+            in_touch = rng.choices(["YES", "NO", "REFU"], weights=[90, 6, 4])[0]
+            activ = accom = ""
+            if in_touch == "YES":
+                activ = rng.choices(["F2", "F1", "F4", "F5", "P5", "G5", "G4", "G6"], [22, 6, 6, 10, 6, 35, 8, 7])[0]
+                accom = rng.choices(
+                    ["Z1", "D1", "E1", "U1", "B1", "T1", "Z2", "D2", "B2"], [25, 20, 10, 10, 10, 5, 8, 7, 5]
+                )[0]
+            rows.append(
+                CareLeaverContact(
+                    person_id=pid, birthday=birthday, in_touch=in_touch, activ=activ, accom=accom, recorded_at=now
+                )
+            )
+    CareLeaverContact.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def _missing(rng, spans) -> int:
+    rows = []
+    for m in MissingEpisode.objects.filter(person_id__in=list(spans)).only("pk", "person_id", "started_at"):
+        day = uk_date(m.started_at)
+        if any(s <= day and (e is None or day <= e) for s, e, _ in spans[m.person_id]):
+            rows.append(
+                AwayFromPlacement(missing_episode=m, person_id=m.person_id, kind="M" if rng.random() < 0.7 else "A")
+            )
+    AwayFromPlacement.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def _unknown_upns(spans, dobs, now: datetime) -> int:
+    """The demo's people have no UPNs: record why, as a virtual school would (UN1 is derived, not stored)."""
+    in_school = set(EducationPlacement.objects.filter(person_id__in=list(spans)).values_list("person_id", flat=True))
+    rows = [
+        UPNUnknown(person_id=pid, code="UN5" if pid in in_school else "UN2", recorded_at=now)
+        for pid, upn in Person.objects.filter(pk__in=list(spans)).values_list("pk", "upn")
+        if not upn and rules.age_on(now.date(), dobs[pid]) >= 5
+    ]
+    UPNUnknown.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)

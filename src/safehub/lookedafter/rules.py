@@ -1,0 +1,429 @@
+"""Children looked after: the SSDA903 codes and the statutory timescales, as pure functions.
+
+Sources (the law and guidance of the year):
+- DfE, *Children looked after return 2025 to 2026: guide* (SSDA903), and its validation rules as the
+  DfE's rules are implemented by csc-validator-be-903 (ruleset ``lac2025_26``): rule numbers are
+  cited where a function mirrors one.
+- The Care Planning, Placement and Case Review (England) Regulations 2010: regulation 33 (review
+  timetable) and regulation 7 with Schedule 1 (health assessments), and the statutory guidance
+  *Promoting the health and wellbeing of looked-after children* (2015).
+
+Everything here is Django-free: services, the demo, the 903 writer and the tests call the same
+functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from safehub.core.calendar import add_working_days
+
+# --- 903 codes (guide 2025-26; validator rules 143, 144, 145, 146, 149, 178, 1009) -------------
+
+RNE = {
+    "S": "Started to be looked after",
+    "L": "Change of legal status only",
+    "P": "Change of placement and carer(s) only",
+    "T": "Change of placement but same carer(s)",
+    "U": "Change of both legal status and placement and carer(s) at the same time",
+    "B": "Change of legal status and placement but same carer(s)",
+}
+LEGAL_STATUS = {
+    "C1": "Interim care order",
+    "C2": "Full care order",
+    "D1": "Freeing order granted",
+    "E1": "Placement order granted",
+    "V2": "Single period of accommodation under section 20",
+    "V3": "Short-term breaks, individual episodes recorded",
+    "V4": "Short-term breaks, agreements recorded",
+    "J1": "Remanded to local authority or youth detention accommodation",
+    "J2": "Placed in local authority accommodation under PACE",
+    "J3": "Sentenced to a youth rehabilitation order with residence requirement",
+    "L1": "Under police protection and in local authority accommodation",
+    "L2": "Emergency protection order",
+    "L3": "Under a child assessment order and in local authority accommodation",
+}
+CATEGORY_OF_NEED = {
+    "N1": "Abuse or neglect",
+    "N2": "Child's disability",
+    "N3": "Parental illness or disability",
+    "N4": "Family in acute stress",
+    "N5": "Family dysfunction",
+    "N6": "Socially unacceptable behaviour",
+    "N7": "Low income",
+    "N8": "Absent parenting",
+}
+PLACE = {
+    "A3": "Placed for adoption with consent, with current foster carer(s)",
+    "A4": "Placed for adoption with consent, not with current foster carer(s)",
+    "A5": "Placed for adoption with a placement order, with current foster carer(s)",
+    "A6": "Placed for adoption with a placement order, not with current foster carer(s)",
+    "K1": "Secure children's home",
+    "K2": "Children's home",
+    "K3": "Supported accommodation (registered with Ofsted)",
+    "P1": "Placed with parent(s) or other person(s) with parental responsibility",
+    "P3": "Residential employment",
+    "R1": "Residential care home",
+    "R2": "NHS or health trust establishment",
+    "R3": "Family centre or mother and baby unit",
+    "R5": "Young offender institution or prison",
+    "S1": "Independent living, not registered supported accommodation",
+    "T0": "Temporary: all types of temporary move",
+    "T1": "Temporary periods in hospital",
+    "T2": "Temporary absences on holiday",
+    "T3": "Temporary accommodation whilst normal carer is not available",
+    "T4": "Temporary accommodation of seven days or less",
+    "U1": "Foster placement with relative or friend, long term fostering",
+    "U2": "Foster placement with relative or friend who is an approved adopter (fostering for adoption)",
+    "U3": "Foster placement with relative or friend, not long term or fostering for adoption",
+    "U4": "Foster placement with other foster carer, long term fostering",
+    "U5": "Foster placement with other foster carer who is an approved adopter (fostering for adoption)",
+    "U6": "Foster placement with other foster carer, not long term or fostering for adoption",
+    "Z11": "Other placements: unregistered (Ofsted) children's home",
+    "Z12": "Other placements: unregistered supported accommodation",
+    "Z13": "Other placements: unregistered setting with a deprivation of liberty order",
+    "Z14": "Other placements: other",
+}
+PLACE_PROVIDER = {
+    "PR0": "Parent(s) or other person(s) with parental responsibility",
+    "PR1": "Own provision (by the local authority)",
+    "PR2": "Other local authority provision",
+    "PR3": "Other public provision",
+    "PR4": "Private provision",
+    "PR5": "Voluntary or third sector provision",
+}
+REC = {
+    "E11": "Adopted: application unopposed",
+    "E12": "Adopted: consent dispensed with",
+    "E2": "Died",
+    "E3": "Care taken over by another local authority in the UK",
+    "E4A": "Returned home to live with parent(s) as part of the care plan",
+    "E4B": "Returned home to live with parent(s) not as part of the care plan",
+    "E13": "Left care to live with parent(s), relative(s) or others with no parental responsibility",
+    "E41": "Child arrangements order granted",
+    "E45": "Special guardianship order made to former foster carer(s), not relatives or friends",
+    "E46": "Special guardianship order made to carer(s) other than former foster carer(s)",
+    "E47": "Special guardianship order made to former foster carer(s) who are relatives or friends",
+    "E48": "Special guardianship order made to relatives or friends who were not foster carers",
+    "E5": "Moved into independent living with supportive accommodation",
+    "E6": "Moved into independent living with no formalised support",
+    "E7": "Transferred to residential care funded by adult social care",
+    "E8": "Period of being looked after ceased for any other reason",
+    "E9": "Sentenced to custody",
+    "E14": "Accommodation on remand ended",
+    "E15": "Age assessment determined child is aged 18 or over",
+    "E16": "Child moved abroad",
+    "E17": "Aged 18 or over and remained with current carers (staying put)",
+    "X1": "Episode ceases and a new episode begins on the same day",
+}
+REASON_PLACE_CHANGE = {
+    "CARPL": "Change to or implementation of the care plan",
+    "CLOSE": "Resignation or closure of the provider",
+    "ALLEG": "Allegation (section 47 enquiry)",
+    "STAND": "Standards of care concern",
+    "APPRR": "Approval removed",
+    "CREQB": "Carer request: the child's behaviour",
+    "CREQO": "Carer request: other reasons",
+    "CHILD": "Child's request",
+    "LAREQ": "Local authority request",
+    "PLACE": "Change in the status of the placement only",
+    "CUSTOD": "Custody arrangement",
+    "OTHER": "Other",
+}
+PARTICIPATION = {
+    "PN0": "Child aged under 4 at the time of the review",
+    "PN1": "Child attends and speaks for themselves",
+    "PN2": "Child attends and an advocate speaks for them",
+    "PN3": "Child attends and conveys their view symbolically (non-verbally)",
+    "PN4": "Child attends but does not speak or convey a view, and no advocate speaks for them",
+    "PN5": "Child does not attend but briefs an advocate to speak for them",
+    "PN6": "Child does not attend but conveys their feelings by a facilitative medium",
+    "PN7": "Child does not attend and their views are not conveyed",
+}
+SDQ_REASON = {
+    "SDQ1": "No form returned as child was aged under 4 or over 17 at the date of the latest assessment",
+    "SDQ2": "Carer(s) refused to complete and return the questionnaire",
+    "SDQ3": "Not possible to complete the questionnaire due to the severity of the child's disability",
+    "SDQ4": "Other",
+    "SDQ5": "Child or young person refuses to allow an SDQ to be completed",
+}
+IN_TOUCH = {
+    "YES": "In touch",
+    "NO": "Not in touch",
+    "DIED": "Died",
+    "REFU": "Young person refuses contact",
+    "NREQ": "Local authority no longer required to be in touch",
+    "RHOM": "Returned home to parents for 6 months or more",
+}
+ACTIVITY = {
+    "F1": "Full-time higher education",
+    "P1": "Part-time higher education",
+    "F2": "Full-time education other than higher education",
+    "P2": "Part-time education other than higher education",
+    "F4": "Full-time apprenticeship or training",
+    "P4": "Part-time apprenticeship or training",
+    "F5": "Full-time employment",
+    "P5": "Part-time employment",
+    "G4": "Not in education, employment or training: illness or disability",
+    "G5": "Not in education, employment or training: other",
+    "G6": "Not in education, employment or training: pregnancy or parenting",
+}
+# OC3 accommodation: a letter for the kind and 1 (suitable) or 2 (not suitable); "0" when the young
+# person is not in touch, has died or has returned home (903 guide, OC3; validator rules 133, 344, 345).
+ACCOMMODATION_KINDS = {
+    "B": "With parents or relatives",
+    "C": "Community home or other form of residential care",
+    "D": "Semi-independent, transitional accommodation",
+    "E": "Supported lodgings",
+    "G": "Gone abroad",
+    "H": "Deported",
+    "K": "Ordinary lodgings, without formal support",
+    "R": "Residence not known",
+    "S": "No fixed abode or homeless",
+    "T": "Foyers and similar supported accommodation",
+    "U": "With former foster carers",
+    "V": "Emergency accommodation",
+    "W": "Bed and breakfast",
+    "X": "In custody",
+    "Y": "Other accommodation",
+    "Z": "Independent living",
+}
+# No fixed abode and custody are never suitable (rule 133 lists no S1 or X1).
+ACCOMMODATION = {
+    f"{kind}{n}": f"{label}, {'suitable' if n == 1 else 'not suitable'}"
+    for kind, label in ACCOMMODATION_KINDS.items()
+    for n in (1, 2)
+    if not (n == 1 and kind in ("S", "X"))
+}
+OC3_NOT_APPLICABLE = "0"
+UPN_UNKNOWN = {
+    "UN1": "Child is not yet of school age and has no UPN",
+    "UN2": "Child has never attended a school in England where a UPN would have been given",
+    "UN3": "Child is educated outside England",
+    "UN4": "Child is newly looked after and the UPN has not yet been obtained",
+    "UN5": "Sources collating UPNs disagree, or the UPN is not yet known",
+}
+
+# Placements that are temporary (rules 213, 226, 380): no provider code, no reason for change.
+TEMPORARY_PLACES = frozenset({"T0", "T1", "T2", "T3", "T4"})
+# Placements with no provider code (rule 213) and no Ofsted URN (rules 218, 222).
+NO_PROVIDER_PLACES = TEMPORARY_PLACES | {"Z11", "Z12", "Z13", "Z14"}
+NO_URN_PLACES = NO_PROVIDER_PLACES | {"P1", "P3", "R1", "R2", "R5"}
+SHORT_BREAK_STATUSES = frozenset({"V3", "V4"})
+
+
+def place_needs_urn(place: str) -> bool:
+    """Whether the placement must carry the provider's Ofsted URN (903 guide; validator rules 218, 222)."""
+    return place not in NO_URN_PLACES
+
+
+def place_takes_provider(place: str) -> bool:
+    """Whether the placement has a PLACE_PROVIDER code (rules 213, 526): not temporary or 'other'."""
+    return place not in NO_PROVIDER_PLACES
+
+
+def reason_new_episode(*, legal_status_changed: bool, placement_changed: bool, carer_changed: bool) -> str:
+    """Return the RNE of a continuation episode (903 guide, RNE; validator rules 434, 435, 436).
+
+    L when only the legal status changes; P or T when only the placement changes (with or without a
+    change of carer); U or B when both change. Nothing changing is not a new episode.
+    """
+    if legal_status_changed and placement_changed:
+        return "U" if carer_changed else "B"
+    if placement_changed:
+        return "P" if carer_changed else "T"
+    if legal_status_changed:
+        return "L"
+    raise ValueError("a new episode needs a change of placement or legal status")
+
+
+class EpisodeRuleError(ValueError):
+    """An episode that the 903 rules refuse; the message says which rule and why."""
+
+
+@dataclass(frozen=True)
+class EpisodeFacts:
+    decom: date
+    rne: str
+    ls: str
+    place: str
+    place_provider: str
+    urn: str
+    pl_post: str
+    dec: date | None = None
+    rec: str = ""
+
+
+def check_episode(facts: EpisodeFacts, *, date_of_birth: date | None) -> None:
+    """Refuse an episode the 903 rules reject on its own (rules 143-149, 178, 213, 218, 222, 352)."""
+    if facts.rne not in RNE:
+        raise EpisodeRuleError(f"reason for new episode {facts.rne!r} is not a 903 code")
+    if facts.ls not in LEGAL_STATUS:
+        raise EpisodeRuleError(f"legal status {facts.ls!r} is not a 903 code")
+    if facts.place not in PLACE:
+        raise EpisodeRuleError(f"placement type {facts.place!r} is not a 903 code")
+    if facts.rec and facts.rec not in REC:
+        raise EpisodeRuleError(f"reason episode ceased {facts.rec!r} is not a 903 code")
+    if place_takes_provider(facts.place):
+        if facts.place_provider not in PLACE_PROVIDER:
+            raise EpisodeRuleError(f"placement type {facts.place} needs a placement provider code (PR0-PR5)")
+    elif facts.place_provider:
+        raise EpisodeRuleError(f"placement type {facts.place} takes no placement provider code")
+    if place_needs_urn(facts.place) and not facts.urn:
+        raise EpisodeRuleError(f"placement type {facts.place} needs the provider's Ofsted URN")
+    if not place_needs_urn(facts.place) and facts.urn:
+        raise EpisodeRuleError(f"placement type {facts.place} takes no Ofsted URN")
+    if facts.rne == "S" and facts.place in TEMPORARY_PLACES:
+        raise EpisodeRuleError("a period of care cannot start with a temporary placement (rule 380)")
+    if date_of_birth is not None:
+        if facts.decom < date_of_birth:
+            raise EpisodeRuleError("the episode cannot start before the child's date of birth")
+        if facts.rne == "S" and facts.decom >= date_of_birth + relativedelta(years=18):
+            raise EpisodeRuleError("a child who starts to be looked after must be under 18 (rule 352)")
+    if facts.dec is not None and facts.dec < facts.decom:
+        raise EpisodeRuleError("the episode cannot end before it started")
+
+
+def check_continuation(previous: EpisodeFacts, nxt: EpisodeFacts) -> None:
+    """Refuse a next episode that does not follow the previous one (rules 142, 433, 434-436, 501)."""
+    if previous.dec is None or previous.rec != "X1":
+        raise EpisodeRuleError("the previous episode must end with X1 for a new episode to begin")
+    if nxt.decom != previous.dec:
+        raise EpisodeRuleError("a continuation episode starts the day the previous one ended (rule 433)")
+    placement_changed = (nxt.place, nxt.place_provider, nxt.urn, nxt.pl_post) != (
+        previous.place,
+        previous.place_provider,
+        previous.urn,
+        previous.pl_post,
+    )
+    ls_changed = nxt.ls != previous.ls
+    if nxt.rne in ("P", "T") and (ls_changed or not placement_changed):
+        raise EpisodeRuleError("RNE P/T means the placement changed and the legal status did not (rule 435)")
+    if nxt.rne in ("U", "B") and (not ls_changed or not placement_changed):
+        raise EpisodeRuleError("RNE U/B means both the placement and the legal status changed (rule 436)")
+    if nxt.rne == "L" and (not ls_changed or placement_changed):
+        raise EpisodeRuleError("RNE L means only the legal status changed (rule 434)")
+    if nxt.rne == "S":
+        raise EpisodeRuleError("a continuation episode cannot be 'started to be looked after' (rule 432)")
+
+
+# --- Reviews (2010 Regulations, regulation 33) ---------------------------------------------------
+
+
+def first_review_due(start: date) -> date:
+    """The first review is due within 20 working days of the date the child became looked after (reg 33(1)(a))."""
+    return add_working_days(start, 20)
+
+
+def second_review_due(first_review: date) -> date:
+    """The second review is due not more than 3 months after the first (reg 33(1)(b))."""
+    return first_review + relativedelta(months=3)
+
+
+def later_review_due(previous_review: date) -> date:
+    """Each later review is due not more than 6 months after the previous one (reg 33(1)(c))."""
+    return previous_review + relativedelta(months=6)
+
+
+def next_review_due(*, start: date, held: list[date]) -> date:
+    """Return the due date of the next review given the start of care and the reviews held so far."""
+    if not held:
+        return first_review_due(start)
+    if len(held) == 1:
+        return second_review_due(held[0])
+    return later_review_due(held[-1])
+
+
+def participation_allowed(code: str, *, age_at_review: int) -> bool:
+    """PN0 is for a child under 4 at the review and only for them (903 guide, REVIEW_CODE)."""
+    if code not in PARTICIPATION:
+        return False
+    return (code == "PN0") == (age_at_review < 4)
+
+
+# --- Health (2010 Regulations, reg 7 and Schedule 1; statutory guidance 2015) --------------------
+
+
+def initial_health_due(start: date) -> date:
+    """The initial health assessment is due before the first review, so by the same day (reg 7(1))."""
+    return first_review_due(start)
+
+
+def review_health_due(*, last_assessment: date, date_of_birth: date) -> date:
+    """Review health assessments: every 6 months under 5, then at least once every 12 months (Sch 1, para 2)."""
+    under_five = last_assessment < date_of_birth + relativedelta(years=5)
+    return last_assessment + relativedelta(months=6 if under_five else 12)
+
+
+def dental_check_due(last_check: date) -> date:
+    """Dental checks: at least once a year (statutory guidance 2015; 903 guide, OC2 TEETH_CHECK)."""
+    return last_check + relativedelta(years=1)
+
+
+def age_on(day: date, date_of_birth: date) -> int:
+    """Whole years of age on a day."""
+    return relativedelta(day, date_of_birth).years
+
+
+def sdq_applies(*, date_of_birth: date, year_start: date, year_end: date) -> bool:
+    """An SDQ score (or the reason for none) is due for a child aged 4 to 16 at some point in the year.
+
+    903 guide, OC2 SDQ_SCORE; validator rules 186 and 197B (children who turn 4 or 17 in the year
+    are in), 188 (under 4 at the year end: out) and 189 (17 or over at its start: out).
+    """
+    return age_on(year_end, date_of_birth) >= 4 and age_on(year_start, date_of_birth) < 17
+
+
+def health_promotion_applies(*, date_of_birth: date, year_end: date) -> bool:
+    """Health promotion (development checks) is collected for children under 5 at 31 March (rules 545, 546)."""
+    return age_on(year_end, date_of_birth) < 5
+
+
+def unknown_upn_code(*, date_of_birth: date, year_start: date) -> str:
+    """UN1 (not yet of school age) when the child was under 4 on 31 August before the year's start.
+
+    903 guide, UPN unknown codes; validator rule 209. Any other child without a UPN has no code
+    that the records can honestly give, so the return reports it instead (blank).
+    """
+    reference = date(year_start.year - 1, 8, 31)
+    return "UN1" if reference < date_of_birth + relativedelta(years=4) else ""
+
+
+def convictions_apply(*, age_at_year_end: int) -> bool:
+    """Convictions are asked about for children aged 10 or over at 31 March (903 guide, OC2 CONVICTED)."""
+    return age_at_year_end >= 10
+
+
+def looked_after_continuously(periods: list[tuple[date, date | None]], *, year_end: date) -> bool:
+    """OC2 applies to a child looked after continuously for at least 12 months at 31 March (903 guide, OC2)."""
+    year_ago = year_end - relativedelta(years=1) + timedelta(days=1)
+    return any(start <= year_ago and (end is None or end > year_end) for start, end in periods)
+
+
+# --- Care leavers (OC3) ----------------------------------------------------------------------------
+
+
+def oc3_birthdays(date_of_birth: date, *, year_start: date, year_end: date) -> list[tuple[int, date]]:
+    """The 17th to 21st birthdays falling in the collection year (903 guide, OC3)."""
+    out = []
+    for age in range(17, 22):
+        birthday = date_of_birth + relativedelta(years=age)
+        if year_start <= birthday <= year_end:
+            out.append((age, birthday))
+    return out
+
+
+def oc3_eligible(*, looked_after_days_after_14: int, looked_after_on_16th_or_later: bool) -> bool:
+    """OC3 covers former relevant children: 13 weeks looked after from 14, some of it at 16 or later.
+
+    Children (Leaving Care) Act 2000 and the 903 guide's OC3 definition (13 weeks = 91 days).
+    """
+    return looked_after_days_after_14 >= 91 and looked_after_on_16th_or_later
+
+
+def accommodation_suitable(code: str) -> bool:
+    """Whether an OC3 accommodation code is the 'suitable' one of its pair (ends in 1)."""
+    return code in ACCOMMODATION and code.endswith("1")

@@ -1,0 +1,461 @@
+"""Looked-after children: start care, change placement or legal status, review, health, end care.
+
+Every action names its actor, checks the role (``casework.record``) and the actor's access to the
+child, validates with ``rules``, and writes its audit row in the same transaction. Timescales come
+from ``lookedafter.rules``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from safehub.casework.models import LookedAfterEpisode, MissingEpisode
+from safehub.core import audit, policy
+from safehub.core.models import AuditAction
+from safehub.lookedafter import rules
+from safehub.lookedafter.models import (
+    AwayFromPlacement,
+    CareEpisode,
+    CareLeaverContact,
+    HealthKind,
+    ItemStatus,
+    LAHealthCheck,
+    LAReview,
+    PlacementProvider,
+    ProviderKind,
+    UASCStatus,
+    UPNUnknown,
+    YearOutcome,
+)
+from safehub.people.models import Person
+
+RECORD = "casework.record"
+
+
+def _require(by, person: Person, now: datetime) -> None:
+    """The actor needs the role and access to the child's record."""
+    policy.require(by, RECORD)
+    if not policy.person_access(by, person, now=now).allowed:
+        raise PermissionDenied("You do not have access to this child's record")
+
+
+def _facts(ep: CareEpisode) -> rules.EpisodeFacts:
+    return rules.EpisodeFacts(
+        decom=ep.decom,
+        rne=ep.rne,
+        ls=ep.ls,
+        place=ep.place,
+        place_provider=ep.place_provider,
+        urn=ep.urn,
+        pl_post=ep.pl_post,
+        dec=ep.dec,
+        rec=ep.rec,
+    )
+
+
+def _check(ep: CareEpisode, person: Person) -> None:
+    try:
+        rules.check_episode(_facts(ep), date_of_birth=person.date_of_birth)
+    except rules.EpisodeRuleError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the child lives in an episode: a type, and a provider from the register (or none for P1/T/Z)."""
+
+    place: str
+    provider: PlacementProvider | None = None
+    # Placed with parents (P1) or in a temporary/other setting: the postcode is the placement's own.
+    postcode: str = ""
+
+    def resolve(self) -> tuple[str, PlacementProvider | None, str, str, str]:
+        """Return (PLACE, provider, PLACE_PROVIDER, PL_POST, URN) as the 903 rules want them."""
+        prov = self.provider
+        needs_provider = rules.place_takes_provider(self.place)
+        if prov is None and self.place != "P1" and needs_provider:
+            raise ValidationError(f"placement type {self.place} needs a provider from the register")
+        place_provider = ""
+        if needs_provider:
+            place_provider = prov.place_provider if prov else "PR0"  # P1: with parents (PR0 by definition)
+        pl_post = (prov.postcode if prov else self.postcode).strip().upper()
+        urn = prov.urn if (prov and rules.place_needs_urn(self.place)) else ""
+        return self.place, prov, place_provider, pl_post, urn
+
+    def fields(self) -> dict:
+        place, prov, place_provider, pl_post, urn = self.resolve()
+        return {"place": place, "provider": prov, "place_provider": place_provider, "pl_post": pl_post, "urn": urn}
+
+
+@transaction.atomic
+def provider_register(
+    *, name: str, kind: str, place_provider: str, postcode: str, urn: str = "", by, now: datetime
+) -> PlacementProvider:
+    """Add a foster carer, children's home or other setting to the register of placement providers."""
+    policy.require(by, RECORD)
+    if kind not in ProviderKind.values:
+        raise ValidationError(f"unknown provider kind {kind!r}")
+    provider = PlacementProvider(
+        name=name.strip(), kind=kind, place_provider=place_provider, postcode=postcode.strip().upper(), urn=urn.strip()
+    )
+    provider.full_clean()
+    provider.save()
+    audit.record(actor=by, action=AuditAction.CREATE, subject=provider, at=now)
+    return provider
+
+
+def _schedule_first_items(period: LookedAfterEpisode, start: date) -> None:
+    LAReview.objects.create(person_id=period.person_id, period=period, number=1, due_date=rules.first_review_due(start))
+    LAHealthCheck.objects.create(
+        person_id=period.person_id, period=period, kind=HealthKind.INITIAL, due_date=rules.initial_health_due(start)
+    )
+
+
+@transaction.atomic
+def care_start(
+    *,
+    period: LookedAfterEpisode,
+    legal_status: str,
+    category_of_need: str,
+    placement: Placement,
+    home_postcode: str,
+    by,
+    now: datetime,
+) -> CareEpisode:
+    """Open the first 903 episode (RNE S) of a period of care, and set the first review and the IHA due."""
+    person = Person.objects.get(pk=period.person_id)
+    _require(by, person, now)
+    if period.ssda903_episodes.exists():
+        raise ValidationError("this period of care already has its first episode")
+    if period.end_date is not None:
+        raise ValidationError("this period of care has ended")
+    ep = CareEpisode(
+        person=person,
+        period=period,
+        decom=period.start_date,
+        rne="S",
+        ls=legal_status,
+        cin=category_of_need,
+        home_post=home_postcode.strip().upper(),
+        recorded_at=now,
+        **placement.fields(),
+    )
+    _check(ep, person)
+    ep.full_clean()
+    ep.save()
+    if period.legal_status != legal_status or period.placement != rules.PLACE[ep.place][:120]:
+        period.legal_status, period.placement = legal_status, rules.PLACE[ep.place][:120]
+        period.save(update_fields=["legal_status", "placement"])
+    _schedule_first_items(period, period.start_date)
+    audit.record(actor=by, action=AuditAction.CREATE, subject=ep, at=now, details={"rne": "S"})
+    return ep
+
+
+def open_episode(period: LookedAfterEpisode) -> CareEpisode:
+    ep = period.ssda903_episodes.filter(dec__isnull=True).first()
+    if ep is None:
+        raise ValidationError("this period of care has no open episode")
+    return ep
+
+
+@transaction.atomic
+def care_change(
+    *,
+    period: LookedAfterEpisode,
+    on: date,
+    by,
+    now: datetime,
+    legal_status: str | None = None,
+    placement: Placement | None = None,
+    carer_changed: bool = True,
+    reason_place_change: str = "",
+) -> CareEpisode:
+    """Change placement and/or legal status: close the open episode (X1) and open the next, in one action.
+
+    The reason for the placement change goes on the episode that ends, as the 2025-26 guide has it
+    (validator rule 233: no reason on an episode that has not ceased).
+    """
+    person = Person.objects.get(pk=period.person_id)
+    _require(by, person, now)
+    current = open_episode(period)
+    if on < current.decom:
+        raise ValidationError("a change cannot be dated before the current episode started")
+    if on == current.decom:
+        raise ValidationError("the current episode started that day: correct it rather than add another")
+    if placement is not None:
+        place, prov, place_provider, pl_post, urn = placement.resolve()
+    else:
+        place, prov, place_provider, pl_post, urn = (
+            current.place,
+            current.provider,
+            current.place_provider,
+            current.pl_post,
+            current.urn,
+        )
+    new_ls = legal_status or current.ls
+    nxt = CareEpisode(
+        person=person,
+        period=period,
+        decom=on,
+        ls=new_ls,
+        cin=current.cin,
+        home_post=current.home_post,
+        recorded_at=now,
+        place=place,
+        provider=prov,
+        place_provider=place_provider,
+        pl_post=pl_post,
+        urn=urn,
+    )
+    placement_changed = (nxt.place, nxt.place_provider, nxt.urn, nxt.pl_post) != (
+        current.place,
+        current.place_provider,
+        current.urn,
+        current.pl_post,
+    )
+    try:
+        nxt.rne = rules.reason_new_episode(
+            legal_status_changed=new_ls != current.ls, placement_changed=placement_changed, carer_changed=carer_changed
+        )
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    if placement_changed and nxt.place not in rules.TEMPORARY_PLACES and current.place not in rules.TEMPORARY_PLACES:
+        if reason_place_change not in rules.REASON_PLACE_CHANGE:
+            raise ValidationError("a change of placement needs the reason for it (REASON_PLACE_CHANGE)")
+        current.reason_place_change = reason_place_change
+    current.dec, current.rec = on, "X1"
+    try:
+        rules.check_continuation(_facts(current), _facts(nxt))
+    except rules.EpisodeRuleError as exc:
+        raise ValidationError(str(exc)) from exc
+    _check(nxt, person)
+    current.full_clean()
+    current.save(update_fields=["dec", "rec", "reason_place_change"])
+    nxt.full_clean()
+    nxt.save()
+    period.legal_status, period.placement = new_ls, rules.PLACE[nxt.place][:120]
+    period.save(update_fields=["legal_status", "placement"])
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=current, at=now, details={"rec": "X1"})
+    audit.record(actor=by, action=AuditAction.CREATE, subject=nxt, at=now, details={"rne": nxt.rne})
+    return nxt
+
+
+def close_pending(period: LookedAfterEpisode) -> int:
+    """Close the reviews and health checks still due when care ends; return how many were closed."""
+    n = LAReview.objects.filter(period=period, status=ItemStatus.DUE).update(status=ItemStatus.CLOSED)
+    n += LAHealthCheck.objects.filter(period=period, status=ItemStatus.DUE).update(status=ItemStatus.CLOSED)
+    return n
+
+
+@transaction.atomic
+def care_end(
+    *, period: LookedAfterEpisode, on: date, reason: str, by, now: datetime, reason_place_change: str = ""
+) -> CareEpisode:
+    """End the period of care: the open episode ceases with its REC, and pending reviews and health close."""
+    person = Person.objects.get(pk=period.person_id)
+    _require(by, person, now)
+    if reason not in rules.REC or reason == "X1":
+        raise ValidationError("ending care needs a reason episode ceased (REC) other than X1")
+    if reason_place_change and reason_place_change not in rules.REASON_PLACE_CHANGE:
+        raise ValidationError(f"{reason_place_change!r} is not a reason for placement change")
+    current = open_episode(period)
+    if on < current.decom:
+        raise ValidationError("care cannot end before the current episode started")
+    current.dec, current.rec, current.reason_place_change = on, reason, reason_place_change
+    current.full_clean()
+    current.save(update_fields=["dec", "rec", "reason_place_change"])
+    period.end_date = on
+    period.full_clean()
+    period.save(update_fields=["end_date"])
+    closed = close_pending(period)
+    audit.record(
+        actor=by, action=AuditAction.UPDATE, subject=current, at=now, details={"rec": reason, "closed": closed}
+    )
+    return current
+
+
+@transaction.atomic
+def review_record(*, review: LAReview, held_date: date, participation: str, by, now: datetime) -> LAReview | None:
+    """Record a review as held with the child's participation code, and set the next one due."""
+    person = Person.objects.get(pk=review.person_id)
+    _require(by, person, now)
+    if review.status != ItemStatus.DUE:
+        raise ValidationError("this review is not due")
+    if held_date > now.date():
+        raise ValidationError("a review cannot be recorded as held in the future")
+    period = review.period
+    if held_date < period.start_date or (period.end_date and held_date > period.end_date):
+        raise ValidationError("the review must be held while the child is looked after")
+    if person.date_of_birth and not rules.participation_allowed(
+        participation, age_at_review=rules.age_on(held_date, person.date_of_birth)
+    ):
+        raise ValidationError("PN0 is for a child under 4 at the review, and only for them")
+    review.held_date, review.participation, review.status = held_date, participation, ItemStatus.DONE
+    review.full_clean()
+    review.save(update_fields=["held_date", "participation", "status"])
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=review, at=now, details={"participation": participation})
+    if period.end_date is not None:
+        return None
+    held = list(
+        LAReview.objects.filter(period=period, status=ItemStatus.DONE)
+        .order_by("held_date")
+        .values_list("held_date", flat=True)
+    )
+    nxt = LAReview.objects.create(
+        person_id=review.person_id,
+        period=period,
+        number=review.number + 1,
+        due_date=rules.next_review_due(start=period.start_date, held=[d for d in held if d]),
+    )
+    return nxt
+
+
+@transaction.atomic
+def health_record(*, check: LAHealthCheck, done_date: date, by, now: datetime) -> LAHealthCheck | None:
+    """Record a health assessment or dental check as done, and set the next one due."""
+    person = Person.objects.get(pk=check.person_id)
+    _require(by, person, now)
+    if check.status != ItemStatus.DUE:
+        raise ValidationError("this check is not due")
+    if done_date > now.date():
+        raise ValidationError("a check cannot be recorded as done in the future")
+    check.done_date, check.status = done_date, ItemStatus.DONE
+    check.full_clean()
+    check.save(update_fields=["done_date", "status"])
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=check, at=now, details={"kind": check.kind})
+    if check.period.end_date is not None or person.date_of_birth is None:
+        return None
+    if check.kind == HealthKind.DENTAL:
+        due = rules.dental_check_due(done_date)
+        kind = HealthKind.DENTAL
+    else:
+        due = rules.review_health_due(last_assessment=done_date, date_of_birth=person.date_of_birth)
+        kind = HealthKind.REVIEW
+    return LAHealthCheck.objects.create(person_id=person.pk, period=check.period, kind=kind, due_date=due)
+
+
+@transaction.atomic
+def dental_due(*, period: LookedAfterEpisode, due_date: date, by, now: datetime) -> LAHealthCheck:
+    """Set a dental check due for a looked-after child."""
+    person = Person.objects.get(pk=period.person_id)
+    _require(by, person, now)
+    check = LAHealthCheck.objects.create(person=person, period=period, kind=HealthKind.DENTAL, due_date=due_date)
+    audit.record(actor=by, action=AuditAction.CREATE, subject=check, at=now)
+    return check
+
+
+@transaction.atomic
+def year_outcome_record(
+    *,
+    person: Person,
+    year_end: date,
+    immunisations: bool,
+    health_promotion: bool | None,
+    convicted: bool,
+    substance_misuse: bool,
+    sdq_score: int | None,
+    sdq_reason: str = "",
+    intervention_received: bool | None = None,
+    intervention_offered: bool | None = None,
+    by,
+    now: datetime,
+) -> YearOutcome:
+    """Record the OC2 outcomes of a child looked after for 12 months at 31 March."""
+    _require(by, person, now)
+    if person.date_of_birth is None:
+        raise ValidationError("the child's date of birth is needed for OC2")
+    dob = person.date_of_birth
+    sdq_due = rules.sdq_applies(date_of_birth=dob, year_start=date(year_end.year - 1, 4, 1), year_end=year_end)
+    if sdq_score is not None and not sdq_due:
+        raise ValidationError("an SDQ score is only collected for children aged 4 to 16 in the year")
+    if sdq_score is None and sdq_due and sdq_reason not in rules.SDQ_REASON:
+        raise ValidationError("without an SDQ score, give the reason (SDQ1-SDQ5)")
+    under_five = rules.health_promotion_applies(date_of_birth=dob, year_end=year_end)
+    if under_five != (health_promotion is not None):
+        raise ValidationError("development checks (health promotion) are recorded for children under 5, only")
+    if convicted and not rules.convictions_apply(age_at_year_end=rules.age_on(year_end, dob)):
+        raise ValidationError("convictions are recorded for children aged 10 or over")
+    if substance_misuse and (intervention_received is None or intervention_offered is None):
+        raise ValidationError("with substance misuse, say whether an intervention was offered and received")
+    outcome = YearOutcome(
+        person=person,
+        year_end=year_end,
+        immunisations=immunisations,
+        health_promotion=health_promotion,
+        convicted=convicted,
+        substance_misuse=substance_misuse,
+        sdq_score=sdq_score,
+        sdq_reason="" if sdq_score is not None else sdq_reason,
+        intervention_received=intervention_received if substance_misuse else None,
+        intervention_offered=intervention_offered if substance_misuse else None,
+        recorded_at=now,
+    )
+    outcome.full_clean()
+    outcome.save()
+    audit.record(actor=by, action=AuditAction.CREATE, subject=outcome, at=now)
+    return outcome
+
+
+@transaction.atomic
+def leaver_contact_record(
+    *, person: Person, birthday: date, in_touch: str, activity: str, accommodation: str, by, now: datetime
+) -> CareLeaverContact:
+    """Record a care leaver's OC3 contact around a 17th-21st birthday: in touch, activity, accommodation."""
+    _require(by, person, now)
+    if in_touch not in rules.IN_TOUCH:
+        raise ValidationError(f"{in_touch!r} is not an OC3 'in touch' code")
+    in_touch_now = in_touch == "YES"
+    if in_touch_now and (activity not in rules.ACTIVITY or accommodation not in rules.ACCOMMODATION):
+        raise ValidationError("a care leaver in touch needs an activity and an accommodation code")
+    contact = CareLeaverContact(
+        person=person,
+        birthday=birthday,
+        in_touch=in_touch,
+        activ=activity if in_touch_now else "",
+        accom=accommodation if in_touch_now else "",
+        recorded_at=now,
+    )
+    contact.full_clean()
+    contact.save()
+    audit.record(actor=by, action=AuditAction.CREATE, subject=contact, at=now)
+    return contact
+
+
+@transaction.atomic
+def uasc_record(*, person: Person, ceased_date: date | None, by, now: datetime) -> UASCStatus:
+    """Record that a child is (or was) an unaccompanied asylum-seeking child, and when that ceased."""
+    _require(by, person, now)
+    status, _ = UASCStatus.objects.update_or_create(person=person, defaults={"ceased_date": ceased_date})
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=status, at=now)
+    return status
+
+
+@transaction.atomic
+def away_classify(*, missing: MissingEpisode, kind: str, by, now: datetime) -> AwayFromPlacement:
+    """Say whether a missing episode of a looked-after child was 'missing' (M) or 'away' (A)."""
+    person = Person.objects.get(pk=missing.person_id)
+    _require(by, person, now)
+    row, _ = AwayFromPlacement.objects.update_or_create(
+        missing_episode=missing, defaults={"person": person, "kind": kind}
+    )
+    row.full_clean()
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=row, at=now, details={"kind": kind})
+    return row
+
+
+@transaction.atomic
+def upn_unknown_record(*, person: Person, code: str, by, now: datetime) -> UPNUnknown:
+    """Record why a looked-after child's UPN is not known (UN1-UN5), for the 903 header."""
+    _require(by, person, now)
+    if person.upn:
+        raise ValidationError("this child has a UPN on their record")
+    if code not in rules.UPN_UNKNOWN:
+        raise ValidationError(f"{code!r} is not a 903 unknown-UPN code")
+    row, _ = UPNUnknown.objects.update_or_create(person=person, defaults={"code": code, "recorded_at": now})
+    row.full_clean()
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=row, at=now, details={"code": code})
+    return row
