@@ -300,8 +300,7 @@ def seed_cases(ctx: DemoContext) -> str:
             CaseAllocation(episode=episode, team=episode.team, worker=episode.worker, started_at=start_at,
                            decided_by=opener, reason="Allocated on opening")
         )  # fmt: skip
-        if episode.worker is None:
-            continue
+        visitor = episode.worker or opener  # an unallocated case is visited by the duty team manager
         # Visits to open plans, on time (a few planted late ones are counted in the output).
         interval = 10 if episode.stage == CaseStage.CHILD_PROTECTION else 20
         if episode.stage in (CaseStage.CHILD_PROTECTION, CaseStage.CHILD_IN_NEED):
@@ -319,7 +318,7 @@ def seed_cases(ctx: DemoContext) -> str:
                     CaseNote(episode=episode, kind="HOME_VISIT", occurred_at=_at(day, rng.uniform(9, 17)),
                              present="Child and parent", child_seen=seen, child_seen_alone=seen and rng.random() < 0.6,
                              child_words="I like it when my nan picks me up from school." if seen else "",
-                             text="Statutory visit. Home conditions and the plan discussed.", written_by=episode.worker,
+                             text="Statutory visit. Home conditions and the plan discussed.", written_by=visitor,
                              written_at=_at(day, 18), locks_at=_at(day + timedelta(days=1), 18))
                 )  # fmt: skip
     for unit_kind, objs in links.items():
@@ -366,11 +365,13 @@ def seed_cases(ctx: DemoContext) -> str:
                      source="casework.CaseEpisode") for pid, eps in episodes.items() if pid not in holding and eps]
     )  # fmt: skip
     open_count = sum(1 for e in rows if e.closure_date is None)
+    unallocated = sum(1 for e in rows if e.closure_date is None and e.worker is None)
     return (
         f"{len(rows):,} case episodes ({open_count:,} open, {len(new_referrals):,} referrals for work begun before "
         f"the records), {len(notes):,} visits, {len(cin_plans):,} child-in-need plans, "
         f"{len(dropped_plans):,} overlapping plans, {len(dropped['assessment']):,} assessments and "
-        f"{len(dropped['s47']):,} enquiries overlapping open ones not kept, {moved:,} records moved after birth; planted exceptions: {planted} cases with a visit overdue"
+        f"{len(dropped['s47']):,} enquiries overlapping open ones not kept, {moved:,} records moved after birth; planted exceptions: {planted} cases with a visit overdue, "
+        f"{unallocated} open cases unallocated"
     )
 
 
