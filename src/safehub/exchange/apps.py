@@ -8,5 +8,4 @@ class ExchangeConfig(AppConfig):
     def ready(self) -> None:
         from safehub.exchange import signals
 
-        signals.connect()
         signals.connect_events()

@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from safehub.agencies.models import Agency
-from safehub.core import audit, policy
+from safehub.core import audit, events, policy
+from safehub.core.actors import SystemActor
 from safehub.core.calendar import (
     UK,
     due_after_working_days,
@@ -40,6 +41,9 @@ from safehub.frontdoor.models import (
 )
 from safehub.people.models import Ethnicity, Person
 from safehub.people.services import involvement_record
+
+# Operation Encompass notifications are sent by Safehub itself when a police contact is matched.
+ENCOMPASS = SystemActor("Operation Encompass", frozenset())
 
 
 @dataclass
@@ -274,12 +278,19 @@ def education_notifications_send(*, contact: Contact, now: datetime) -> list[Edu
         )
         if created:
             audit.record(
-                actor=None,
+                actor=ENCOMPASS,
                 action=AuditAction.SHARE,
                 subject=notification,
                 at=now,
                 details={"setting": placement.setting_id},
                 reason="Operation Encompass notification",
+            )
+            events.publish(
+                "notification.created",
+                agency_id=placement.setting_id,
+                kind="education_notification",
+                id=notification.pk,
+                url=f"/api/notifications/?id={notification.pk}",
             )
             made.append(notification)
     return made
@@ -458,6 +469,9 @@ def decision_sign_off(*, decision: Decision, by, now: datetime) -> Decision:
                 person_id=contact.person_id,
                 at=now,
                 details={"agency": agency_id, "what": "outcome"},
+            )
+            events.publish(
+                "record.shared", agency_id=agency_id, kind="outcome", id=share.pk, url=f"/api/outcomes/?id={share.pk}"
             )
     return decision
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from safehub.exchange import services
 from safehub.exchange.models import DeliveryStatus, WebhookDelivery
-from safehub.frontdoor.models import Contact, OutcomeShare
+from safehub.frontdoor.models import OutcomeShare
 
 pytestmark = pytest.mark.django_db
 
@@ -56,24 +56,43 @@ def receiver():
     server.shutdown()
 
 
+def _signed_off_police_contact(police_officer, mash_worker, mash_manager) -> OutcomeShare:
+    """A police contact through the front door to a signed-off decision: the service shares the outcome."""
+    from datetime import timedelta
+
+    from safehub.frontdoor import services as frontdoor
+    from safehub.testing.factories import PersonFactory
+
+    now = timezone.now()
+    [contact] = frontdoor.contact_record(
+        by=police_officer,
+        now=now,
+        children=[frontdoor.ChildEntry(family_name="Jones", given_name="Ava", child_voice="Scared")],
+        source="6",
+        received_at=now - timedelta(hours=1),
+        incident_recorded_at=now - timedelta(hours=2),
+        summary="Domestic abuse incident",
+        consent="NOT_SOUGHT",
+        lawful_basis="SAFEGUARDING",
+    )
+    frontdoor.contact_match_person(contact=contact, person=PersonFactory(), by=mash_worker, now=now)
+    decision = frontdoor.decision_record(
+        contact=contact, outcome="NFA", rationale="Advice given", by=mash_worker, now=now
+    )
+    frontdoor.decision_sign_off(decision=decision, by=mash_manager, now=now)
+    return OutcomeShare.objects.get(contact=contact)
+
+
 def test_outcome_share_is_delivered_signed_after_a_retry(
-    receiver, police, police_officer, django_capture_on_commit_callbacks
+    receiver, police, police_officer, mash_worker, mash_manager, django_capture_on_commit_callbacks
 ):
     url, received = receiver
     subscription, secret = services.webhook_subscribe(
         agency=police, url=url, events=["record.shared"], by=police_officer, now=timezone.now()
     )
-    contact = Contact.objects.create(
-        child_family_name="Jones",
-        source="6",
-        received_at=timezone.now(),
-        summary="x",
-        consent="GIVEN",
-        decision_due_at=timezone.now(),
-    )
 
     with django_capture_on_commit_callbacks(execute=True):
-        share = OutcomeShare.objects.create(contact=contact, agency=police, shared_at=timezone.now())
+        share = _signed_off_police_contact(police_officer, mash_worker, mash_manager)
 
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == DeliveryStatus.PENDING and delivery.attempts == 1 and delivery.last_response_code == 503
@@ -90,24 +109,32 @@ def test_outcome_share_is_delivered_signed_after_a_retry(
     assert payload["data"] == {"kind": "outcome", "id": share.pk, "url": f"/api/outcomes/?id={share.pk}"}
 
 
-def test_other_agencies_and_other_events_get_nothing(receiver, police, police_officer, school):
+def test_other_agencies_and_other_events_get_nothing(
+    receiver, police, police_officer, school, dsl, mash_worker, mash_manager
+):
     url, _ = receiver
     services.webhook_subscribe(
         agency=police, url=url, events=["notification.created"], by=police_officer, now=timezone.now()
     )
-    contact = Contact.objects.create(
-        child_family_name="Jones",
-        source="6",
-        received_at=timezone.now(),
-        summary="x",
-        consent="GIVEN",
-        decision_due_at=timezone.now(),
-    )
+    services.webhook_subscribe(agency=school, url=url, events=["record.shared"], by=dsl, now=timezone.now())
 
-    OutcomeShare.objects.create(contact=contact, agency=police, shared_at=timezone.now())
-    OutcomeShare.objects.create(contact=contact, agency=school, shared_at=timezone.now())
+    _signed_off_police_contact(police_officer, mash_worker, mash_manager)  # shared with the police only
 
     assert WebhookDelivery.objects.count() == 0
+
+
+def test_a_failing_subscriber_fails_the_action_instead_of_being_swallowed(
+    police_officer, mash_worker, mash_manager, monkeypatch
+):
+    from safehub.core import events
+
+    def broken(event):
+        raise RuntimeError("outbox unavailable")
+
+    monkeypatch.setitem(events._handlers, "record.shared", [broken])
+    with pytest.raises(RuntimeError):
+        _signed_off_police_contact(police_officer, mash_worker, mash_manager)
+    assert not OutcomeShare.objects.exists()
 
 
 def test_gives_up_after_max_attempts(police, police_officer):
