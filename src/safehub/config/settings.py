@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "safehub.frontdoor",
     "safehub.casework",
     "safehub.lookedafter",
+    "safehub.pathways",
     "safehub.adults",
     "safehub.partnership",
     "safehub.insight",

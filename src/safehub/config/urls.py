@@ -10,6 +10,7 @@ urlpatterns = [
     path("front-door/", include("safehub.frontdoor.urls")),
     path("casework/", include("safehub.casework.urls")),
     path("looked-after/", include("safehub.lookedafter.urls")),
+    path("pathways/", include("safehub.pathways.urls")),
     path("adults/", include("safehub.adults.urls")),
     path("partnership/", include("safehub.partnership.urls")),
     path("insight/", include("safehub.insight.urls")),

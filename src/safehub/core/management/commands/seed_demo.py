@@ -18,6 +18,7 @@ STAGES = [
     "safehub.frontdoor.demo",
     "safehub.casework.demo",
     "safehub.lookedafter.demo",
+    "safehub.pathways.demo",
     "safehub.adults.demo",
     "safehub.partnership.demo",
     "safehub.exchange.demo",

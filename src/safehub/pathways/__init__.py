@@ -1,0 +1,1 @@
+"""Pathways around the front door: LADO allegations, private fostering, children missing education, MARAC."""

@@ -1,0 +1,1 @@
+"""Pathway records (LADO, private fostering, CME, MARAC)."""
