@@ -22,6 +22,7 @@ CORE_AGENCIES = [
             "Children looked after team",
             "Care leavers team",
             "Early help",
+            "LADO",
         ],
     ),
     (
@@ -220,6 +221,7 @@ USERS = [
     ("demo.provider", "Lena", "Novak", Role.AGENCY_PRACTITIONER, "CARE-OAK", "Oakfield House", "Registered manager"),
     ("demo.nurse", "Joanne", "Pike", Role.AGENCY_PRACTITIONER, "HCH", "Health visiting", "Named nurse"),
     ("demo.probation", "Kieran", "Doyle", Role.AGENCY_PRACTITIONER, "PROB", "Offender management", "Probation officer"),
+    ("demo.lado", "Nadia", "Rahman", Role.SOCIAL_WORKER, "HCC-CSC", "LADO", "Local authority designated officer"),
 ]
 
 

@@ -73,6 +73,10 @@ class Perm(StrEnum):
     EXCHANGE_TRACKER = "exchange.tracker"
     EXCHANGE_TOKENS = "exchange.tokens"
     GOVERNANCE_MANAGE = "governance.manage"
+    PATHWAYS_RECORD = "pathways.record"
+    PATHWAYS_LADO_REFER = "pathways.lado_refer"
+    PATHWAYS_LADO_MANAGE = "pathways.lado_manage"
+    PATHWAYS_MEASURES = "pathways.measures"
 
 
 # permission -> roles allowed (a callable may refine it with the object).
@@ -140,6 +144,23 @@ ROLE_RULES: dict[str, frozenset[str]] = {
     Perm.EXCHANGE_TOKENS: frozenset({R.ADMINISTRATOR}),
     # information governance (retention, legal holds, subject access)
     Perm.GOVERNANCE_MANAGE: frozenset({R.ADMINISTRATOR}),
+    # pathways around the front door (LADO, private fostering, children missing education, MARAC)
+    Perm.PATHWAYS_RECORD: frozenset(
+        {
+            R.FRONT_DOOR_PRACTITIONER,
+            R.FRONT_DOOR_MANAGER,
+            R.SOCIAL_WORKER,
+            R.DESIGNATED_SAFEGUARDING_LEAD,
+            R.AGENCY_PRACTITIONER,
+            R.POLICE_SAFEGUARDING_OFFICER,
+            R.HEALTH_NAVIGATOR,
+        }
+    ),  # fmt: skip
+    # Anyone who works with children may refer an allegation; only the LADO team (a social worker or
+    # manager in the team named "LADO", refined in the pathways app) manages the cases.
+    Perm.PATHWAYS_LADO_REFER: frozenset(R.values) - {R.ANALYST, R.ADMINISTRATOR},
+    Perm.PATHWAYS_LADO_MANAGE: frozenset({R.SOCIAL_WORKER, R.FRONT_DOOR_MANAGER}),
+    Perm.PATHWAYS_MEASURES: frozenset({R.ANALYST, R.PARTNERSHIP_MANAGER, R.FRONT_DOOR_MANAGER}),
 }
 
 # The children's front door's own work: the adults' front door (a FRONT_DOOR_* role in adult social
