@@ -84,7 +84,7 @@ def _providers(rng: random.Random, scale: float) -> dict[str, list[PlacementProv
                 kind=ProviderKind.CHILDRENS_HOME,
                 place_provider=rng.choice(["PR4", "PR4", "PR4", "PR5"]),
                 postcode=rng.choice(city + county),
-                urn=f"SC{2_000_000 + rng.randrange(800_000):07d}"[:8],
+                urn=f"SC{rng.randrange(400_000, 500_000)}",
             )
         )
     for i in range(max(3, int(10 * scale))):
@@ -94,7 +94,7 @@ def _providers(rng: random.Random, scale: float) -> dict[str, list[PlacementProv
                 kind=ProviderKind.OTHER,
                 place_provider=rng.choice(["PR4", "PR5"]),
                 postcode=rng.choice(city),
-                urn=f"SC{2_900_000 + rng.randrange(90_000):07d}"[:8],
+                urn=f"SC{rng.randrange(500_000, 520_000)}",
             )
         )
     PlacementProvider.objects.bulk_create(made)
