@@ -22,6 +22,7 @@ from safehub.casework.models import (
     CaseStage,
     ChildProtectionPlan,
     CINPlan,
+    CoreGroupMeeting,
     CPReview,
     Section47,
 )
@@ -61,6 +62,13 @@ def _annotated(qs):
             .annotate(m=Min("due_date"))
             .values("m")[:1]
         ),
+        last_core_group=Subquery(
+            CoreGroupMeeting.objects.filter(plan__person=OuterRef("person"), plan__end_date__isnull=True)
+            .order_by()
+            .values("plan__person")
+            .annotate(m=Max("held_date"))
+            .values("m")[:1]
+        ),
         assessment_due=Subquery(
             Assessment.objects.filter(person=OuterRef("person"), authorised_date__isnull=True)
             .order_by()
@@ -95,6 +103,13 @@ def _dues(row, today: date) -> list[Due]:
             dues.append(Due("Visit", visit, visit < today))
     if row.assessment_due:
         dues.append(Due("Assessment", row.assessment_due, row.assessment_due < today))
+    if row.stage == CaseStage.CHILD_PROTECTION and row.cp_start:
+        core = (
+            rules.next_core_group_due(row.last_core_group)
+            if row.last_core_group
+            else rules.first_core_group_due(row.cp_start)
+        )
+        dues.append(Due("Core group", core, core < today))
     if row.stage == CaseStage.CHILD_PROTECTION and row.cp_review:
         dues.append(Due("Child protection review", row.cp_review, row.cp_review < today))
     if row.cin_review:
@@ -261,7 +276,7 @@ def case_actions(
     if open_s47:
         actions.append("s47")
     if open_cp_plan:
-        actions.append("cp_review")
+        actions += ["core_group", "cp_review"]
     if not (open_cin_plan or open_cp_plan or open_assessment or open_s47) and episode.stage != CaseStage.LOOKED_AFTER:
         actions.append("close")
     return actions

@@ -470,3 +470,32 @@ def cp_plan_change_category(*, plan: ChildProtectionPlan, category: str, changed
         details={"category": [change.from_category, category]},
     )
     return change
+
+
+@transaction.atomic
+def core_group_record(*, plan: ChildProtectionPlan, held_date: date, by, now: datetime):
+    """Record a core group meeting; the next falls due 6 weeks later (the first was due 10 working days after the ICPC)."""
+    from safehub.casework.models import CoreGroupMeeting
+
+    _require(by, plan.person, now)
+    if plan.end_date is not None:
+        raise ValidationError("This plan has ended")
+    if held_date < plan.start_date or held_date > uk_date(now):
+        raise ValidationError({"held_date": "The core group meets between the plan's start and today"})
+    last = plan.core_groups.order_by("-held_date").first()
+    due = (
+        rules.first_core_group_due(plan.start_date)
+        if last is None
+        else rules.next_core_group_due(
+            last.held_date, weeks=_timescale("core_group_interval_weeks", rules.CORE_GROUP_INTERVAL_WEEKS)
+        )
+    )
+    meeting = CoreGroupMeeting.objects.create(plan=plan, held_date=held_date, recorded_by=by)
+    audit.record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        subject=plan,
+        at=now,
+        details={"core_group": str(held_date), "due": str(due), "in_time": held_date <= due},
+    )
+    return meeting

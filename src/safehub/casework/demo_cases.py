@@ -29,6 +29,7 @@ from safehub.casework.models import (
     ChildProtectionPlan,
     CINPlan,
     CINPlanReview,
+    CoreGroupMeeting,
     CPReview,
     LookedAfterEpisode,
     Section47,
@@ -281,7 +282,7 @@ def seed_cases(ctx: DemoContext) -> str:
     CaseEpisode.objects.bulk_create(rows, batch_size=5000)
 
     links: dict[str, list] = defaultdict(list)
-    allocations, notes, cin_reviews, cp_reviews = [], [], [], []
+    allocations, notes, cin_reviews, cp_reviews, core_groups = [], [], [], [], []
     planted = 0
     for episode, ep in zip(rows, meta, strict=True):
         for u in ep.units:
@@ -352,10 +353,15 @@ def seed_cases(ctx: DemoContext) -> str:
                     cp_reviews.append(CPReview(plan=plan, due_date=due, held_date=last))
                     due = rules.cp_review_due(plan.start_date, last)
                 cp_reviews.append(CPReview(plan=plan, due_date=due))
+                held_on = rules.first_core_group_due(plan.start_date) - timedelta(days=rng.randint(0, 4))
+                while held_on <= today:
+                    core_groups.append(CoreGroupMeeting(plan=plan, held_date=held_on, recorded_by=opener))
+                    held_on = rules.next_core_group_due(held_on) - timedelta(days=rng.randint(0, 6))
     CaseAllocation.objects.bulk_create(allocations, batch_size=5000)
     CaseNote.objects.bulk_create(notes, batch_size=5000)
     CINPlanReview.objects.bulk_create(cin_reviews, batch_size=5000)
     CPReview.objects.bulk_create(cp_reviews, batch_size=5000)
+    CoreGroupMeeting.objects.bulk_create(core_groups, batch_size=5000)
     # Children's social care holds every child with a case, so the allocated worker can open it.
     holding = set(
         Involvement.objects.filter(agency=csc).filter(Q(ended_at__isnull=True)).values_list("person_id", flat=True)

@@ -252,3 +252,7 @@ class CINPlanEndForm(GovForm):
 class CaseCloseForm(GovForm):
     closure_date = GovDateField(label="Closure date")
     reason = forms.ChoiceField(choices=ClosureReason.choices, label="Reason for closure (CIN census)")
+
+
+class CoreGroupForm(GovForm):
+    held_date = GovDateField(label="Core group held on")

@@ -587,3 +587,14 @@ class CPCategoryChange(models.Model):
 
     class Meta:
         ordering = ["changed_date", "pk"]
+
+
+class CoreGroupMeeting(models.Model):
+    """A core group meeting of a child protection plan (first within 10 working days of the ICPC, then 6-weekly)."""
+
+    plan = models.ForeignKey(ChildProtectionPlan, on_delete=models.CASCADE, related_name="core_groups")
+    held_date = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-held_date", "-pk"]

@@ -30,7 +30,7 @@ from safehub.casework.models import (
     TransitionPlan,
 )
 from safehub.core import audit, events, policy
-from safehub.core.calendar import add_working_days, due_after_working_days, uk_date
+from safehub.core.calendar import due_after_working_days, uk_date
 from safehub.core.codes import AssessmentFactor
 from safehub.core.errors import StaleEdit
 from safehub.core.models import AuditAction
@@ -259,7 +259,7 @@ def section47_start(*, meeting: StrategyMeeting, by, now: datetime) -> Section47
         person=meeting.person,
         strategy_meeting=meeting,
         strategy_date=strategy_date,
-        icpc_due_date=add_working_days(strategy_date, TS["icpc_working_days"]),
+        icpc_due_date=rules.icpc_due(strategy_date, working_days=TS["icpc_working_days"]),
         worker=by,
     )
     audit.record(actor=by, action=AuditAction.CREATE, subject=s47, at=now)
@@ -355,7 +355,7 @@ def assessment_start(*, person: Person, start_date: date, by, now: datetime, ref
         referral=referral,
         start_date=start_date,
         worker=by,
-        due_date=add_working_days(base, TS["assessment_working_days"]),
+        due_date=rules.assessment_due(base, working_days=TS["assessment_working_days"]),
     )
     assessment.full_clean()
     assessment.save()

@@ -17,6 +17,7 @@ from safehub.casework import forms as f
 from safehub.casework.models import (
     Assessment,
     CaseOutcomeShare,
+    ChildProtectionPlan,
     Section47,
     StrategyMeeting,
 )
@@ -326,6 +327,7 @@ CASE_FORMS = {
     "authorise": f.AssessmentAuthoriseForm,
     "s47": f.S47CompleteForm,
     "cp_review": f.CPReviewForm,
+    "core_group": f.CoreGroupForm,
 }
 CASE_ACTION_LABELS = {
     "open": "Open a case with a new referral",
@@ -339,6 +341,7 @@ CASE_ACTION_LABELS = {
     "authorise": "Authorise the assessment (with the primary need)",
     "s47": "Record the section 47 outcome",
     "cp_review": "Record a child protection review conference",
+    "core_group": "Record a core group meeting",
 }
 
 
@@ -428,6 +431,11 @@ def case_action(request, person_id: int, action: str):
             services.section47_complete(s47=s47, by=user, now=now, **data)
         elif action == "cp_review":
             services.cp_review_held(person=person, by=user, now=now, **data)
+        elif action == "core_group":
+            cp_plan = ChildProtectionPlan.objects.filter(person=person, end_date__isnull=True).first()
+            if cp_plan is None:
+                raise ValidationError("This child has no open child protection plan")
+            case_services.core_group_record(plan=cp_plan, by=user, now=now, **data)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

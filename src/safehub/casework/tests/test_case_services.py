@@ -168,11 +168,19 @@ def test_caseload_shows_visits_due_and_overdue(case_child, social_worker):
     (row,) = data["rows"]
     assert row["stage"] == "Child protection"
     # 10 working days from 1 May 2025 (5 May is a bank holiday): due 16 May, overdue on 2 June.
-    assert [(d.what, d.due) for d in row["overdue"]] == [("Visit", date(2025, 5, 16))]
+    # The first core group is due 10 working days after the conference too.
+    assert [(d.what, d.due) for d in row["overdue"]] == [
+        ("Visit", date(2025, 5, 16)),
+        ("Core group", date(2025, 5, 16)),
+    ]
     case_services.case_note_record(episode=episode, kind="HOME_VISIT", occurred_at=NOW - timedelta(hours=1),
                                    text="Seen.", child_seen=True, by=social_worker, now=NOW)  # fmt: skip
+    plan = episode.person.cp_plans.get()
+    case_services.core_group_record(plan=plan, held_date=date(2025, 5, 30), by=social_worker, now=NOW)
     (row,) = case_selectors.caseload(user=social_worker, now=NOW)["rows"]
     assert row["overdue"] == [] and row["next_due"].due == date(2025, 6, 16)
+    assert ("Core group", date(2025, 7, 11)) in [(d.what, d.due) for d in case_selectors._dues(
+        case_selectors._annotated(CaseEpisode.objects.filter(pk=episode.pk)).get(), date(2025, 6, 2))]  # fmt: skip
 
 
 @pytest.mark.django_db

@@ -28,6 +28,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from safehub.casework.rules import icpc_due
 from safehub.core.calendar import add_working_days, financial_year
 from safehub.insight.engine.compute import Snapshot
 from safehub.insight.engine.datasets import snapshot_conform, snapshot_read
@@ -483,7 +484,7 @@ def _case_details(
         block = ET.SubElement(details, "Section47")
         icpc = _before(enquiry["icpc_date"], end)
         _text(block, "S47ActualStartDate", enquiry["strategy_date"])
-        _text(block, "InitialCPCtarget", add_working_days(enquiry["strategy_date"], 15))
+        _text(block, "InitialCPCtarget", icpc_due(enquiry["strategy_date"]))
         _text(block, "DateOfInitialCPC", icpc)
         # Recorded only when the enquiry's outcome says no conference is needed.
         _text(block, "ICPCnotRequired", bool(enquiry["icpc_not_required"] and _before(enquiry["completed_date"], end)))
