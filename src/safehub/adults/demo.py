@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from safehub.adults.demo_pathways import seed_pathways
 from safehub.adults.models import (
     Enquiry,
     EnquiryRiskLocation,
@@ -263,9 +264,13 @@ def seed(ctx: DemoContext) -> str:
         EnquiryRiskSource.objects.bulk_create(source_rows, batch_size=BATCH)
         RiskAction.objects.bulk_create(actions, batch_size=BATCH)
         Involvement.objects.bulk_create(_involvements(concerns, enquiries, council), batch_size=BATCH)
+        social_worker = get_user_model().objects.filter(username="demo.adults").first() or decider
+        pathways = seed_pathways(
+            ctx.rng("adults-mca"), today=today, now=ctx.now, council=council, enquiries=enquiries, user=social_worker
+        )
     return (
         f"{len(concerns):,} adult concerns, {len(enquiries):,} enquiries "
-        f"({sum(e.kind == 'S42' for e in enquiries):,} s42), {len(risk_rows):,} risk types"
+        f"({sum(e.kind == 'S42' for e in enquiries):,} s42), {len(risk_rows):,} risk types; {pathways}"
     )
 
 

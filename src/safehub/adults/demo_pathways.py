@@ -1,0 +1,210 @@
+"""Demo Mental Capacity Act records and pathways, built on the demo's adult enquiries.
+
+Volumes (scale 1): a capacity assessment for most enquiries where capacity was in question,
+best-interests decisions for about half of those lacking capacity, a few hundred DoLS requests a
+year (a third with an urgent authorisation; many waiting past 21 days, as in most councils),
+Care Act s68 advocates and IMCAs, a handful of self-neglect cases, one large-scale enquiry at a
+care home, and three position-of-trust referrals. Dates follow ``adults/rules.py``.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta
+
+from safehub.adults import rules
+from safehub.adults.models import Enquiry
+from safehub.adults.models_mca import (
+    Advocacy,
+    BestInterestsDecision,
+    CapacityAssessment,
+    DolsApplication,
+    DolsKind,
+    DolsOutcome,
+)
+from safehub.adults.models_pathways import (
+    PositionOfTrustCase,
+    ProviderCase,
+    ProviderQualityAction,
+    SelfNeglectAction,
+    SelfNeglectCase,
+    SelfNeglectMeeting,
+)
+from safehub.agencies.models import Agency, AgencyKind
+
+DECISIONS = ("Where to live", "Accepting care at home", "Managing money", "Contact with a family member",
+             "Medical treatment for a leg ulcer")  # fmt: skip
+
+
+def seed_pathways(rng, *, today: date, now: datetime, council: Agency, enquiries: list[Enquiry], user) -> str:
+    """Create the MCA records and pathways for the demo's enquiries; return what was made."""
+    if user is None or not enquiries:
+        return "no MCA records (no adult social care user or enquiries)"
+    homes = list(Agency.objects.filter(kind__in=[AgencyKind.CARE_PROVIDER, AgencyKind.HEALTH_TRUST]).order_by("pk"))
+    if not homes:
+        return "no MCA records (no care homes or hospitals)"
+    assessments, decisions = [], []
+    for e in enquiries:
+        if e.lacked_capacity not in ("YES", "NO") or rng.random() > 0.8:
+            continue
+        lacks = e.lacked_capacity == "YES"
+        functional = rules.FunctionalTest(True, not lacks or rng.random() < 0.5, not lacks, True)
+        assessments.append(
+            CapacityAssessment(
+                person_id=e.person_id, enquiry=e, agency=council, decision=rng.choice(DECISIONS),
+                impairment=lacks or rng.random() < 0.3, impairment_detail="Dementia" if lacks else "",
+                can_understand=functional.understand, can_retain=functional.retain,
+                can_use_or_weigh=functional.use_or_weigh, can_communicate=functional.communicate,
+                because_of_impairment=lacks, outcome="LACKS_CAPACITY" if lacks else "HAS_CAPACITY",
+                support_given="Seen at home in the morning, with large-print information and a family member",
+                assessed_on=e.planning_date or e.started_date, assessor=user, assessor_role="Social worker",
+                recorded_at=now,
+            )
+        )  # fmt: skip
+    CapacityAssessment.objects.bulk_create(assessments, batch_size=2000)
+    for a in assessments:
+        if a.outcome == "LACKS_CAPACITY" and rng.random() < 0.5:
+            decisions.append(
+                BestInterestsDecision(
+                    assessment=a, decision="Care and support at home increased; trial respite stay offered",
+                    persons_views="Wants to stay at home with her cat", consulted="Daughter (LPA), GP, care provider",
+                    least_restrictive_option="More home care before any move", decided_on=a.assessed_on,
+                    decided_by=user, recorded_at=now,
+                )
+            )  # fmt: skip
+    BestInterestsDecision.objects.bulk_create(decisions, batch_size=2000)
+
+    dols = _dols(rng, today=today, now=now, council=council, enquiries=enquiries, homes=homes, user=user)
+    advocacy = []
+    for e in enquiries:
+        if e.kind == "S42" and rng.random() < 0.18:
+            advocacy.append(Advocacy(
+                person_id=e.person_id, enquiry=e, council=council, kind="CARE_ACT_S68", substantial_difficulty=True,
+                appropriate_individual=False, referred_on=e.started_date,
+                started_on=min(e.started_date + timedelta(days=rng.randint(2, 10)), today),
+                advocate="Solent Advocacy", recorded_by=user, recorded_at=now,
+            ))  # fmt: skip
+        elif e.lacked_capacity == "YES" and rng.random() < 0.1:
+            advocacy.append(Advocacy(
+                person_id=e.person_id, enquiry=e, council=council, kind="IMCA", lacks_capacity=True,
+                anyone_to_consult=False, referred_on=e.started_date, advocate="Solent Advocacy (IMCA)",
+                recorded_by=user, recorded_at=now,
+            ))  # fmt: skip
+    Advocacy.objects.bulk_create(advocacy, batch_size=2000)
+    neglect = _self_neglect(rng, today=today, council=council, enquiries=enquiries, user=user)
+    large = _large_scale(rng, today=today, council=council, enquiries=enquiries, homes=homes, user=user)
+    pipot = _pipot(today=today, council=council, homes=homes, user=user)
+    return (
+        f"{len(assessments):,} capacity assessments, {len(decisions):,} best-interests decisions, {dols:,} DoLS "
+        f"requests, {len(advocacy):,} advocates, {neglect} self-neglect cases, {large}, {pipot} PiPoT referrals"
+    )
+
+
+def _dols(rng, *, today, now, council, enquiries, homes, user) -> int:
+    older = [e for e in enquiries if e.lacked_capacity == "YES"]
+    if not older:
+        return 0
+    first = min(e.started_date for e in enquiries)
+    years = max(1.0, (today - first).days / 365)
+    n = min(len(older), math.ceil(150 * years))
+    rows = []
+    for e in rng.sample(older, n):
+        requested = e.started_date + timedelta(days=rng.randint(0, 30))
+        if requested > today:
+            continue
+        urgent = requested if rng.random() < 0.33 else None
+        wait = int(rng.lognormvariate(math.log(45), 0.8))
+        decided = requested + timedelta(days=wait)
+        app = DolsApplication(
+            person_id=e.person_id, supervisory_body=council, managing_authority=rng.choice(homes),
+            kind=DolsKind.URGENT if urgent else DolsKind.STANDARD, requested_on=requested,
+            decision_due=rules.standard_decision_due(requested), urgent_granted_on=urgent,
+            urgent_last_day=rules.urgent_last_day(urgent) if urgent else None, recorded_by=user, recorded_at=now,
+        )  # fmt: skip
+        if urgent and rng.random() < 0.4:
+            app.urgent_extended_on = urgent + timedelta(days=5)
+            app.urgent_last_day = rules.urgent_last_day(urgent, extended=True)
+        if decided <= today:
+            app.decided_on = decided
+            app.outcome = rng.choices([DolsOutcome.GRANTED, DolsOutcome.NOT_GRANTED, DolsOutcome.WITHDRAWN],
+                                      weights=[70, 10, 20])[0]  # fmt: skip
+            if app.outcome == DolsOutcome.GRANTED:
+                app.authorised_from = decided
+                app.authorised_until = decided + timedelta(days=rng.choice([89, 179, 364]))
+                app.conditions = rng.choice(["", "Supported walks outside twice a week", "Review sensor mat use"])
+                app.review_due = rules.dols_review_due(start=decided, until=app.authorised_until, review_every_days=90)
+        rows.append(app)
+    DolsApplication.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def _self_neglect(rng, *, today, council, enquiries, user) -> int:
+    neglect = [e for e in enquiries if e.kind == "S42"][:4] + [e for e in enquiries if e.kind == "OTHER"][:3]
+    made = 0
+    for i, e in enumerate(neglect):
+        opened = min(e.started_date + timedelta(days=3), today)
+        closed = i % 3 == 2 and opened + timedelta(days=60) <= today
+        case = SelfNeglectCase.objects.create(
+            person_id=e.person_id, council=council, concern_id=e.concern_id, enquiry=e if e.kind == "S42" else None,
+            opened_on=opened, reason="Hoarding in every room; rotten food; not taking insulin", hoarding=i % 2 == 0,
+            clutter_rating=rng.randint(4, 9), engagement=rng.choice(["ENGAGING", "PARTLY", "NOT_ENGAGING"]),
+            adult_view="I know it's a mess. I don't want strangers moving my things.",
+            next_review_date=opened + timedelta(days=28), opened_by=user,
+            closed_on=opened + timedelta(days=60) if closed else None,
+            closure_outcome="RISK_REDUCED" if closed else "",
+            closure_summary="Kitchen and stairs clear; she has a cleaner she chose" if closed else "",
+        )  # fmt: skip
+        SelfNeglectMeeting.objects.create(
+            case=case, held_on=opened + timedelta(days=1), attendees="ASC, fire service, housing, GP",
+            summary="Fire safety visit; GP diabetes review; small steps the adult agrees", recorded_by=user,
+            next_review_date=case.next_review_date,
+        )  # fmt: skip
+        SelfNeglectAction.objects.create(
+            case=case, agency=council, description="Weekly visit by the same worker",
+            due_date=opened + timedelta(days=14), completed_on=opened + timedelta(days=14) if closed else None,
+        )  # fmt: skip
+        made += 1
+    return made
+
+
+def _large_scale(rng, *, today, council, enquiries, homes, user) -> str:
+    home = next((h for h in homes if h.code == "CARE-OAK"), homes[0])
+    residents = [e for e in enquiries if e.carried_out_by_id == home.pk or e.concern.where_happened == "Care home"]
+    residents = sorted(residents, key=lambda e: e.started_date)[-10:]
+    if not residents:
+        return "no large-scale enquiry"
+    opened = residents[0].started_date
+    case = ProviderCase.objects.create(
+        provider=home, council=council, opened_on=opened, large_scale=True, opened_by=user,
+        summary="Missed medication and night checks reported across two floors", cqc_notified_on=opened,
+        cqc_reference="CQC-DEMO-0001",
+    )  # fmt: skip
+    Enquiry.objects.filter(pk__in=[e.pk for e in residents]).update(provider_case=case)
+    ProviderQualityAction.objects.create(
+        case=case, description="Weekly medication audit shared with the council", due_date=opened + timedelta(days=30)
+    )
+    return f"one large-scale enquiry ({len(residents)} adults)"
+
+
+def _pipot(*, today, council, homes, user) -> int:
+    rows = [
+        PositionOfTrustCase(
+            council=council, subject_name="Demo Carer One", employer=homes[0], role="Night care assistant",
+            received_on=today - timedelta(days=40), allegation="Residents describe rough handling at night",
+            works_with_children=False, recorded_by=user,
+        ),
+        PositionOfTrustCase(
+            council=council, subject_name="Demo Driver Two", employer_name="Community transport scheme",
+            role="Volunteer driver", works_with_children=True, lado_reference="LADO-DEMO-17",
+            lado_referred_on=today - timedelta(days=20), received_on=today - timedelta(days=21),
+            allegation="Asked an adult for money; also drives for a school run", recorded_by=user,
+        ),
+        PositionOfTrustCase(
+            council=council, subject_name="Demo Nurse Three", employer=homes[-1], role="Agency nurse",
+            received_on=today - timedelta(days=120), allegation="Medication not given and records altered",
+            outcome="SUBSTANTIATED", actions="Removed from the agency's list; NMC referral", recorded_by=user,
+            closed_on=today - timedelta(days=30),
+        ),
+    ]  # fmt: skip
+    PositionOfTrustCase.objects.bulk_create(rows)
+    return len(rows)
