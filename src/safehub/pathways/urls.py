@@ -1,4 +1,25 @@
-from django.urls import path  # noqa: F401 - the app's pages are added here
+from django.urls import path
+
+from safehub.pathways import views
 
 app_name = "pathways"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("measures/", views.measures, name="measures"),
+    path("lado/", views.lado_list, name="lado_list"),
+    path("lado/new/", views.lado_new, name="lado_new"),
+    path("lado/<int:case_id>/", views.lado_case, name="lado_case"),
+    path("lado/<int:case_id>/<str:action>/", views.lado_action, name="lado_action"),
+    path("private-fostering/", views.pf_list, name="pf_list"),
+    path("private-fostering/new/", views.pf_new, name="pf_new"),
+    path("private-fostering/<int:arrangement_id>/", views.pf_detail, name="pf"),
+    path("private-fostering/<int:arrangement_id>/<str:action>/", views.pf_action, name="pf_action"),
+    path("education/", views.edu_list, name="edu_list"),
+    path("education/new/", views.edu_new, name="edu_new"),
+    path("education/<int:entry_id>/", views.edu_detail, name="edu"),
+    path("education/<int:entry_id>/<str:action>/", views.edu_action, name="edu_action"),
+    path("marac/", views.marac_list, name="marac_list"),
+    path("marac/new/", views.marac_new, name="marac_new"),
+    path("marac/<int:link_id>/", views.marac_detail, name="marac"),
+    path("marac/<int:link_id>/<str:action>/", views.marac_action, name="marac_action"),
+]
