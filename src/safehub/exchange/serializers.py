@@ -46,6 +46,15 @@ class ContactInSerializer(serializers.Serializer):
     incident_recorded_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     high_risk = serializers.BooleanField(required=False, default=False)
     domestic_abuse_incident = serializers.BooleanField(required=False, default=False)
+    police_grade = serializers.ChoiceField(
+        choices=["BLUE", "GREEN", "AMBER", "RED"],
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The officer's BRAG risk grade on the Public Protection Notice",
+    )
+    police_grade_rationale = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    police_unit = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
 class ContactOutSerializer(serializers.Serializer):

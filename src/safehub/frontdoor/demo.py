@@ -111,6 +111,7 @@ def seed(ctx: DemoContext) -> str:
     if Contact.objects.exists():
         return "already loaded"
     rng = ctx.rng("frontdoor")
+    grade_rng = ctx.rng("frontdoor-ppn-grades")  # its own stream: the rest of the city is unchanged
     today = ctx.today
     start = ctx.start
     days = (today - start).days
@@ -262,6 +263,8 @@ def seed(ctx: DemoContext) -> str:
                         )
                     )
                     c.current_rag = rating
+                if c.source == "6":
+                    _grade_ppn(c, rating if age_hours > 2 else "", grade_rng)
                 if rng.random() < 0.24 and age_hours > 1:
                     asked = c.received_at + timedelta(hours=rng.uniform(0.5, 3))
                     urgent = rating == "RED"
@@ -436,3 +439,38 @@ def seed(ctx: DemoContext) -> str:
         f"{totals['requests']:,} information requests, {totals['notifications']:,} education notifications, "
         f"{len(consultations):,} consultations"
     )
+
+
+# Police units raising PPNs, and how often each grades a notice one step below what the MASH finds
+# (response officers at a domestic incident under-grade most often; the public protection unit least).
+PPN_UNITS = {
+    "Response and patrol": 0.22,
+    "Neighbourhood policing": 0.16,
+    "Public protection unit": 0.06,
+    "Missing and exploitation team": 0.09,
+    "CID": 0.12,
+}
+_LOWER = {"RED": "AMBER", "AMBER": "GREEN", "GREEN": "BLUE"}
+_RATIONALES = {
+    "RED": "Children present during a serious assault; suspect not in custody.",
+    "AMBER": "Repeat incident at the address; children upstairs, not spoken to.",
+    "GREEN": "Verbal argument only; children asleep and safe; parents cooperative.",
+    "BLUE": "Information only: no safeguarding concern identified by the officer.",
+}
+
+
+def _grade_ppn(contact, mash_rating: str, rng) -> None:
+    """Give a police contact its officer's BRAG grade, the unit, and a rationale."""
+    unit = rng.choices(list(PPN_UNITS), weights=[40, 20, 20, 10, 10])[0]
+    basis = mash_rating or ("RED" if contact.high_risk else rng.choice(["AMBER", "GREEN"]))
+    grade = basis
+    roll = rng.random()
+    if roll < PPN_UNITS[unit] and basis in _LOWER:
+        grade = _LOWER[basis]  # the risk the officer did not see
+    elif roll > 0.95 and basis == "AMBER":
+        grade = "RED"  # over-graded: the MASH found it less serious
+    if contact.high_risk:
+        grade = "RED" if grade != "AMBER" or roll >= PPN_UNITS[unit] else grade
+    contact.police_grade = grade
+    contact.police_unit = unit
+    contact.police_grade_rationale = _RATIONALES[grade]

@@ -6,7 +6,7 @@ from django import forms
 from django.forms import formset_factory
 
 from safehub.core.codes import AssessmentFactor, ReferralSource
-from safehub.frontdoor.models import Consent, InformationRequest, LawfulBasis, Outcome, RagRating, Urgency
+from safehub.frontdoor.models import Consent, InformationRequest, LawfulBasis, Outcome, PoliceGrade, RagRating, Urgency
 from safehub.people.forms import GovDateField, GovForm, govuk_widgets
 from safehub.people.models import Ethnicity, Sex
 
@@ -49,6 +49,15 @@ class ContactForm(GovForm):
     police_reference = forms.CharField(required=False, max_length=40, label="Police reference (police contacts)")
     incident_recorded_at = GovDateTimeField(required=False, label="When the police incident was recorded")
     high_risk = forms.BooleanField(required=False, label="High risk")
+    police_grade = forms.ChoiceField(
+        choices=[("", "Not graded (not a PPN)")] + PoliceGrade.choices,
+        required=False,
+        label="Police risk grade on the PPN (BRAG)",
+    )
+    police_grade_rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="The officer's rationale for the grade"
+    )
+    police_unit = forms.CharField(required=False, max_length=100, label="Police unit or team")
     domestic_abuse_incident = forms.BooleanField(
         required=False, label="Domestic abuse incident (notify school and early years)"
     )

@@ -34,6 +34,15 @@ class LawfulBasis(models.TextChoices):
     PUBLIC_TASK = "PUBLIC_TASK", "UK GDPR article 6(1)(e) public task"
 
 
+class PoliceGrade(models.TextChoices):
+    """The police's BRAG risk grade on a Public Protection Notice (frontdoor/rules.py)."""
+
+    BLUE = "BLUE", "Blue: information only"
+    GREEN = "GREEN", "Green: standard"
+    AMBER = "AMBER", "Amber: medium risk"
+    RED = "RED", "Red: high risk"
+
+
 class ContactStatus(models.TextChoices):
     DRAFT_MATCH = "NEW", "New: to be triaged"
     TRIAGE = "TRIAGE", "Being triaged"
@@ -80,6 +89,14 @@ class Contact(models.Model):
     high_risk = models.BooleanField(default=False)
     domestic_abuse_incident = models.BooleanField(default=False)
     police_limit_hours = models.FloatField(null=True, blank=True, help_text="Agreed limit in force when received")
+    police_grade = models.CharField(
+        max_length=5,
+        choices=PoliceGrade.choices,
+        blank=True,
+        help_text="The officer's own BRAG grade on the PPN (blue, green, amber, red)",
+    )
+    police_grade_rationale = models.TextField(blank=True, help_text="Why the officer graded the risk so")
+    police_unit = models.CharField(max_length=100, blank=True, help_text="The police unit or team that raised the PPN")
 
     status = models.CharField(max_length=20, choices=ContactStatus.choices, default=ContactStatus.DRAFT_MATCH)
     decision_due_at = models.DateTimeField()
@@ -116,6 +133,12 @@ class Contact(models.Model):
     @property
     def audit_person_id(self) -> int | None:
         return self.person_id
+
+    @property
+    def police_grade_tag(self) -> str:
+        """The GOV.UK tag colour for the police grade (blue, green, orange for amber, red)."""
+        return {"BLUE": "govuk-tag--blue", "GREEN": "govuk-tag--green", "AMBER": "govuk-tag--orange",
+                "RED": "govuk-tag--red"}.get(self.police_grade, "govuk-tag--grey")  # fmt: skip
 
     @property
     def child_display_name(self) -> str:

@@ -28,6 +28,7 @@ from safehub.frontdoor.models import (
     OutcomeShare,
     Urgency,
 )
+from safehub.frontdoor.rules import police_limit_applies, police_under_graded
 from safehub.people.models import Person
 
 THRESHOLD_CONTACTS = 2
@@ -305,11 +306,12 @@ def police_timeliness(*, user, start: date, end: date) -> dict:
         assert c.incident_recorded_at is not None  # filtered on incident_recorded_at__isnull=False
         hours = (c.received_at - c.incident_recorded_at).total_seconds() / 3600
         limit = c.police_limit_hours
-        within = None if not c.high_risk else hours <= (limit or 24)
+        red = police_limit_applies(high_risk=c.high_risk, police_grade=c.police_grade, mash_rag=c.current_rag)
+        within = None if not red else hours <= (limit or 24)
         flags = list(c.late_flags.all())
         week = _week_start(uk_date(c.received_at))
         weeks[week]["all"] += 1
-        if c.high_risk:
+        if red:
             weeks[week]["high_risk"] += 1
             weeks[week]["within"] += 1 if within else 0
         weeks[week]["flagged"] += 1 if flags else 0
@@ -321,7 +323,9 @@ def police_timeliness(*, user, start: date, end: date) -> dict:
                 "incident_at": c.incident_recorded_at,
                 "received_at": c.received_at,
                 "hours": round(hours, 1),
-                "high_risk": c.high_risk,
+                "high_risk": red,
+                "police_grade": c.police_grade,
+                "mash_rag": c.current_rag,
                 "limit": limit,
                 "within": within,
                 "flags": [
@@ -542,3 +546,70 @@ def late_flags_for_police(*, user) -> list[LateFlag]:
 
 def uk_now_date(now: datetime) -> date:
     return now.astimezone(UK).date()
+
+
+def ppn_grading(*, user, start: date, end: date, now: datetime, page_number=None) -> dict:
+    """PPNs the police graded below the MASH's grade, by month and by police unit (JTAI recommendation 1).
+
+    Counts every graded police contact received in the period: how many the MASH graded higher
+    than the police did (the risk the police did not recognise), by month and by the unit that
+    raised them, with the contacts themselves (paged; child names only for the front door).
+    """
+    policy.require(user, "frontdoor.police_timeliness")
+    qs = (
+        Contact.objects.filter(source=ReferralSource.POLICE, received_at__date__gte=start, received_at__date__lte=end)
+        .exclude(police_grade="")
+        .exclude(current_rag="")
+        .filter(policy.sealed_hidden_q(user))
+        .order_by("-received_at", "-pk")
+    )
+    months: dict[str, dict[str, int]] = defaultdict(lambda: {"graded": 0, "under": 0})
+    units: dict[str, dict[str, int]] = defaultdict(lambda: {"graded": 0, "under": 0})
+    under_ids: list[int] = []
+    for pk, received, grade, rag, unit in qs.values_list(
+        "pk", "received_at", "police_grade", "current_rag", "police_unit"
+    ):
+        month = uk_date(received).strftime("%Y-%m")
+        low = police_under_graded(police_grade=grade, mash_rag=rag)
+        for bucket in (months[month], units[unit or "Not recorded"]):
+            bucket["graded"] += 1
+            bucket["under"] += 1 if low else 0
+        if low:
+            under_ids.append(pk)
+    page = Paginator(under_ids, QUEUE_PAGE_SIZE).get_page(page_number)
+    contacts = {c.pk: c for c in Contact.objects.filter(pk__in=list(page.object_list))}
+    names = policy.can(user, "frontdoor.queue")  # those who may open the contact see who it is about
+    rows = []
+    for pk in page.object_list:
+        c = contacts[pk]
+        rows.append(
+            {
+                "id": c.pk,
+                "person_id": c.person_id,
+                "police_reference": c.police_reference,
+                "received_at": c.received_at,
+                "unit": c.police_unit,
+                "police_grade": c.police_grade,
+                "mash_rag": c.current_rag,
+                "rationale": c.police_grade_rationale,
+                "child": c.child_display_name if names else "",
+            }
+        )
+    with transaction.atomic():
+        audit.record_list(actor=user, person_ids=[r["person_id"] for r in rows], at=now, view="ppn grading")
+
+    def pct(b):
+        return round(100 * b["under"] / b["graded"], 1) if b["graded"] else None
+
+    graded = sum(m["graded"] for m in months.values())
+    under = sum(m["under"] for m in months.values())
+    return {
+        "graded": graded,
+        "under": under,
+        "under_pct": round(100 * under / graded, 1) if graded else None,
+        "months": [{"month": k, **v, "pct": pct(v)} for k, v in sorted(months.items())],
+        "units": sorted(({"unit": k, **v, "pct": pct(v)} for k, v in units.items()), key=lambda u: -u["under"]),
+        "rows": rows,
+        "page": page,
+        "show_names": names,
+    }

@@ -35,6 +35,7 @@ from safehub.frontdoor.models import (
     InformationRequest,
     LateFlag,
     OutcomeShare,
+    PoliceGrade,
     RagRating,
     Referral,
     Urgency,
@@ -116,6 +117,9 @@ def contact_record(
     incident_recorded_at: datetime | None = None,
     high_risk: bool = False,
     domestic_abuse_incident: bool = False,
+    police_grade: str = "",
+    police_grade_rationale: str = "",
+    police_unit: str = "",
     idempotency_key: str = "",
 ) -> list[Contact]:
     """Record a contact about one or more children (siblings together), from any agency or the public."""
@@ -142,8 +146,14 @@ def contact_record(
             errors["incident_recorded_at"] = ["Police contacts need the time the incident was recorded"]
         elif incident_recorded_at > received_at:
             errors["incident_recorded_at"] = ["The incident cannot be recorded after the contact was received"]
+        if police_grade and police_grade not in PoliceGrade.values:
+            errors["police_grade"] = ["The police grade is blue, green, amber or red"]
+        if police_grade and not police_grade_rationale.strip():
+            errors["police_grade_rationale"] = ["Give the officer's rationale for the grade"]
     elif high_risk or domestic_abuse_incident:
         errors["high_risk"] = ["High-risk and domestic-abuse incident flags are for police contacts"]
+    elif police_grade:
+        errors["police_grade"] = ["A police grade is for police contacts (PPNs)"]
     if errors:
         raise ValidationError(errors)
     referrer_agency = membership.agency if membership.agency.kind not in ("LA_CHILDREN",) or source != "5A" else None
@@ -173,8 +183,13 @@ def contact_record(
                     "incident_recorded_at": incident_recorded_at,
                     "high_risk": high_risk,
                     "domestic_abuse_incident": domestic_abuse_incident,
+                    "police_grade": police_grade,
+                    "police_grade_rationale": police_grade_rationale.strip(),
+                    "police_unit": police_unit.strip(),
+                    # The limit in force when received; it also applies if the MASH later grades the
+                    # contact red (rules.police_limit_applies), when 24 hours is the default.
                     "police_limit_hours": settings.SAFEHUB_TIMESCALES["police_high_risk_limit_hours"]
-                    if high_risk
+                    if high_risk or police_grade == PoliceGrade.RED
                     else None,
                     "decision_due_at": decision_due(received_at, urgency),
                     "idempotency_key": idempotency_key,

@@ -367,6 +367,17 @@ def police_timeliness(request):
 
 
 @login_required
+def ppn_grading(request):
+    """PPNs the police graded below the MASH, by month and police unit (JTAI recommendation 1)."""
+    form, start, end = _period(request)
+    data = selectors.ppn_grading(
+        user=request.user, start=start, end=end, now=timezone.now(), page_number=request.GET.get("page")
+    )
+    return render(request, "frontdoor/ppn_grading.html", {"form": form, "data": data, "page": data["page"],
+                                                          "start": start, "end": end})  # fmt: skip
+
+
+@login_required
 @require_POST
 def late_flag_respond(request, flag_id: int):
     flag = LateFlag.objects.filter(pk=flag_id).first()

@@ -215,16 +215,21 @@ def _contacts(*, raw_sources: bool) -> pa.Table:
     qs = Contact.objects.order_by("id").annotate(
         voice=ExpressionWrapper(~Q(child_voice=""), output_field=BooleanField()),
         late=Exists(LateFlag.objects.filter(contact_id=OuterRef("pk"))),
+        # The receipt limit applies to a PPN the police flagged high risk or graded red, and to one
+        # the MASH graded red (frontdoor/rules.police_limit_applies).
+        red=ExpressionWrapper(
+            Q(high_risk=True) | Q(police_grade="RED") | Q(current_rag="RED"), output_field=BooleanField()
+        ),
     )
     t = read_columns(qs, {
-        "id": "int", "person_id": "int", "received_at": "moment", "source": "text", "high_risk": "bool",
+        "id": "int", "person_id": "int", "received_at": "moment", "source": "text", "red": "bool",
         "incident_recorded_at": "moment", "police_limit_hours": "float", "ethnicity": "text", "voice": "bool",
         "late": "bool",
     })  # fmt: skip
     return _dataset("contacts", {
         "contact_id": t["id"], "person_id": t["person_id"], "contact_date": uk_dates(t["received_at"]),
         "received_at": t["received_at"], "source": _sources(t["source"], raw_sources=raw_sources),
-        "from_police": pc.equal(t["source"], ReferralSource.POLICE.value), "police_high_risk": t["high_risk"],
+        "from_police": pc.equal(t["source"], ReferralSource.POLICE.value), "police_high_risk": t["red"],
         "incident_recorded_at": t["incident_recorded_at"], "police_limit_hours": t["police_limit_hours"],
         "ethnicity_recorded": pc.not_equal(t["ethnicity"], Ethnicity.NOBT.value),
         "voice_recorded": pc.fill_null(t["voice"], False), "late_flagged": pc.fill_null(t["late"], False),
