@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401 - the app's pages are added here
+from django.urls import path
+
+from safehub.lookedafter import views
 
 app_name = "lookedafter"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.children, name="list"),
+    path("providers/", views.providers, name="providers"),
+    path("children/<int:person_id>/", views.child, name="child"),
+    path("children/<int:person_id>/<str:action>/", views.child_action, name="child_action"),
+]

@@ -1,0 +1,151 @@
+"""Pages for children looked after: the list, a child's 903 record and its actions, the provider register."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from safehub.casework.models import LookedAfterEpisode
+from safehub.core import policy
+from safehub.core.errors import BreakGlassRequired
+from safehub.lookedafter import forms as f
+from safehub.lookedafter import selectors, services
+from safehub.lookedafter.models import ItemStatus, LAHealthCheck, LAReview
+from safehub.people.models import Person
+from safehub.people.selectors import person_get_for_user
+
+OVERVIEW, RECORD = "casework.overview", "casework.record"
+ACTION_FORMS = {
+    "start": f.StartForm,
+    "change": f.ChangeForm,
+    "review": f.ReviewForm,
+    "health": f.HealthForm,
+    "end": f.EndForm,
+}
+
+
+def _person(request, person_id: int) -> Person:
+    try:
+        return person_get_for_user(user=request.user, person_id=person_id, now=timezone.now())
+    except Person.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def children(request):
+    policy.require(request.user, OVERVIEW)
+    return render(request, "lookedafter/list.html", selectors.looked_after_list(user=request.user, now=timezone.now()))
+
+
+@login_required
+def child(request, person_id: int):
+    policy.require(request.user, OVERVIEW)
+    try:
+        person = _person(request, person_id)
+    except BreakGlassRequired:
+        return redirect("people:break_glass", person_id=person_id)
+    context = selectors.child_record(person=person, today=timezone.localdate())
+    context.update(
+        {
+            "person": {"pk": person.pk, "name": f"{person.given_name} {person.family_name}".strip(),
+                       "date_of_birth": person.date_of_birth},
+            "can_record": policy.can(request.user, RECORD),
+            "forms": {name: form(prefix=name) for name, form in ACTION_FORMS.items()},
+        }
+    )  # fmt: skip
+    return render(request, "lookedafter/child.html", context)
+
+
+def _open_period(person: Person) -> LookedAfterEpisode:
+    period = LookedAfterEpisode.objects.filter(person=person, end_date__isnull=True).order_by("-start_date").first()
+    if period is None:
+        raise ValidationError("this child is not looked after")
+    return period
+
+
+@login_required
+@require_POST
+def child_action(request, person_id: int, action: str):
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404
+    policy.require(request.user, RECORD)
+    person = _person(request, person_id)
+    form = form_class(request.POST, prefix=action)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}" if label else " ".join(errors))
+        return redirect("lookedafter:child", person_id=person_id)
+    data, user, now = form.cleaned_data, request.user, timezone.now()
+    try:
+        period = _open_period(person)
+        if action == "start":
+            services.care_start(
+                period=period,
+                legal_status=data["legal_status"],
+                category_of_need=data["category_of_need"],
+                placement=services.Placement(data["place"], data["provider"], postcode=data["home_postcode"]),
+                home_postcode=data["home_postcode"],
+                by=user,
+                now=now,
+            )
+            done = "The first episode of care is recorded"
+        elif action == "change":
+            current = services.open_episode(period)
+            placement = None
+            if data["place"] or data["provider"]:
+                place = data["place"] or current.place
+                provider = data["provider"] if data["provider"] else current.provider
+                placement = services.Placement(place, provider, postcode=current.home_post)
+            services.care_change(
+                period=period,
+                on=data["on"],
+                legal_status=data["legal_status"] or None,
+                placement=placement,
+                carer_changed=not data["same_carer"],
+                reason_place_change=data["reason_place_change"],
+                by=user,
+                now=now,
+            )
+            done = "The change is recorded: one episode closed and the next opened"
+        elif action == "review":
+            review = LAReview.objects.filter(period=period, status=ItemStatus.DUE).order_by("number").first()
+            if review is None:
+                raise ValidationError("no review is due")
+            services.review_record(
+                review=review, held_date=data["held_date"], participation=data["participation"], by=user, now=now
+            )
+            done = "The review is recorded and the next one set"
+        elif action == "health":
+            check = LAHealthCheck.objects.filter(period=period, status=ItemStatus.DUE).order_by("due_date").first()
+            if check is None:
+                raise ValidationError("no health assessment or dental check is due")
+            services.health_record(check=check, done_date=data["done_date"], by=user, now=now)
+            done = "The health check is recorded"
+        else:
+            services.care_end(
+                period=period,
+                on=data["on"],
+                reason=data["reason"],
+                reason_place_change=data["reason_place_change"],
+                by=user,
+                now=now,
+            )
+            done = "Care has ended; reviews and health checks still due are closed"
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("lookedafter:child", person_id=person_id)
+    messages.success(request, done)
+    return redirect("lookedafter:child", person_id=person_id)
+
+
+@login_required
+def providers(request):
+    policy.require(request.user, OVERVIEW)
+    return render(request, "lookedafter/providers.html", {"rows": selectors.provider_rows()})
