@@ -80,7 +80,8 @@ def child_action(request, person_id: int, action: str):
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}" if label else " ".join(errors))
+            text = " ".join(str(e) for e in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
         return redirect("lookedafter:child", person_id=person_id)
     data, user, now = form.cleaned_data, request.user, timezone.now()
     try:
