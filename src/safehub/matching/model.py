@@ -63,6 +63,9 @@ _NHS = FIELDS.index("nhs_number")
 # is capped at HOLD_PROBABILITY, below the automatic-merge threshold (0.95 by default), so it
 # can at most go to clerical review.
 HOLD_PROBABILITY = 0.9
+# A surname level read as a first-name level, and back (for names recorded in each other's fields).
+_AS_GIVEN = {MISSING: MISSING, 0: 0, 1: 3, 2: 2, 3: 3, 4: 5, 5: 6}
+_AS_SURNAME = {MISSING: MISSING, 0: 0, 1: 1, 2: 2, 3: 3, 4: 4, 5: 4, 6: 5}
 _HOLD_WEIGHT = math.log2(HOLD_PROBABILITY / (1 - HOLD_PROBABILITY))
 
 # Share of people born a twin (or triplet).  ONS, Births in England and Wales: characteristics
@@ -84,6 +87,9 @@ M_NHS_CHANGED = 1e-4
 M_GENERATIONS = 1e-3
 GENERATION_YEARS = 12
 
+# Rules that are evidence of two people, not only doubt: besides capping the pair's probability,
+# clustering never puts the two records into one person, even through other records.
+APART_RULES = frozenset({"nhs_conflict", "twins", "twins_similar", "generations"})
 # Plain words for each rule, for the practitioner (explanations) and the CLI's --explain.
 RULE_TEXT = {
     "nhs_conflict": "different NHS numbers: almost certainly two people",
@@ -91,6 +97,7 @@ RULE_TEXT = {
     "twins_similar": "same date of birth and family name, first names only alike: could be twins, a person must decide",
     "sex_and_name": "different sex and a different first name: strong evidence of two people",
     "generations": "born 12 or more years apart: a parent and child, not one person",
+    "siblings": "same family name and home, different first name and date of birth: brothers or sisters",
 }
 
 
@@ -246,14 +253,15 @@ class MatchModel:
         return out
 
     def rules(
-        self, levels: Sequence[int], weights: Sequence[float], a: Features, b: Features
+        self, levels: Sequence[int], weights: Sequence[float], a: Features, b: Features, *, swapped: bool = False
     ) -> list[tuple[str, float]]:
         """Return the evidence-against rules that apply to a pair, with each one's weight adjustment.
 
         * ``nhs_conflict``: two different *valid* NHS numbers (neither temporary, neither listed as
           the other's previous number).  Its weight is log2(M_NHS_CHANGED / u) for the NHS field,
           and the pair is held from automatic merging.
-        * ``twins``: same date of birth and surname, NHS numbers not the same, and first names that
+        * ``twins``: same date of birth and surname, NHS numbers not the same (nor one keying error
+          apart), and first names that
           are neither the same, a direct nickname, a middle name, nor alike.  Under independence
           those agreements add up to near-certainty, but among people who are *not* the same person
           they go together: they describe twins, a share TWIN_SHARE of records.  The rule replaces
@@ -269,7 +277,11 @@ class MatchModel:
           middle name recorded on both records and the same lifts the hold (twins who share a
           middle name *and* have similar first names would then merge: the hard-case set has none).
         * ``generations``: dates of birth 12 or more years apart in the year and different in day
-          or month: the date of birth's weight becomes log2(M_GENERATIONS / u), and the pair is held.
+          or month, NHS numbers not the same (nor one keying error apart): the date of birth's weight becomes log2(M_GENERATIONS / u), and the pair is held.
+        * ``siblings``: same family name and home, different first names (not variants) and dates
+          of birth that differ: brothers or sisters.  The fields keep their weights (the home's is
+          already weighed against families sharing a surname); the pair is held, because a date
+          of birth one keying error apart can otherwise carry it past the threshold.
         * ``sex_and_name``: both sexes recorded and different, and first names that are not a
           nickname or transliteration of each other.  The two fields' learned weights stand (each
           is already strongly negative); the pair is held.
@@ -278,26 +290,38 @@ class MatchModel:
         if levels[_NHS] == 2 and a.nhs_valid and b.nhs_valid:
             conflict = math.log2(M_NHS_CHANGED / max(_MIN_PROB, self.u["nhs_number"][2]))
             out.append(("nhs_conflict", min(0.0, conflict - weights[_NHS])))
+        # A parent and child, or twins, never share an NHS number: when the numbers agree (or are
+        # one keying error apart) the generations and twin rules do not apply.
+        nhs_agrees = levels[_NHS] in (0, 1)
         if (
-            levels[_DOB] == 4
+            not nhs_agrees
+            and levels[_DOB] == 4
             and a.dob is not None
             and b.dob is not None
             and abs(a.dob[0] - b.dob[0]) >= GENERATION_YEARS
         ):
             generations = math.log2(M_GENERATIONS / max(_MIN_PROB, self.u["date_of_birth"][4]))
             out.append(("generations", min(0.0, generations - weights[_DOB])))
-        given = levels[_GIVEN]
+        given, surname = levels[_GIVEN], levels[_SURNAME]
+        if swapped:
+            # Names read crosswise: the given-name slot compared one's first name with the other's
+            # surname, so the first names themselves are in the surname slot, and vice versa.
+            given, surname = _AS_GIVEN[surname], _AS_SURNAME[given]
         if given == MISSING or a.baby or b.baby:
             return out
-        direct = given == 1 and nickname_direct(a, b)
+        direct = given == 1 and not swapped and nickname_direct(a, b)
         if levels[_SEX] == 1 and given not in (0, 1, 2, 4):
             out.append(("sex_and_name", 0.0))
-        if given in (0, 4) or direct or levels[_DOB] != 0 or not 0 <= levels[_SURNAME] <= 2 or levels[_NHS] == 0:
+        if given in (0, 4) or direct or not 0 <= surname <= 2 or nhs_agrees:
+            return out
+        if levels[_DOB] != 0:
+            if given >= 5 and levels[_DOB] != MISSING and 0 <= levels[_LOCATION] <= 2:
+                out.append(("siblings", 0.0))
             return out
         if given >= 5:
             m = self.m
             at_home = 0 <= levels[_LOCATION] <= 2
-            joint_m = m["given_name"][given] * m["surname"][levels[_SURNAME]] * m["date_of_birth"][0]
+            joint_m = m["given_name"][given] * m["surname"][surname] * m["date_of_birth"][0]
             replaced = weights[_GIVEN] + weights[_SURNAME] + weights[_DOB]
             if at_home:
                 joint_m *= m["location"][levels[_LOCATION]]
@@ -315,9 +339,9 @@ class MatchModel:
 
     def assess(self, a: Features, b: Features) -> tuple[list[int], list[float], list[tuple[str, float]], float, bool]:
         """Return (levels, field weights, rules with their weights, total weight, held) for a pair."""
-        levels, _override = self._levels(a, b)
+        levels, override = self._levels(a, b)
         weights = self.field_weights(levels, a)
-        rules = self.rules(levels, weights, a, b)
+        rules = self.rules(levels, weights, a, b, swapped=bool(override))
         total = self._prior_weight + sum(weights) + sum(w for _r, w in rules)
         held = bool(rules)
         if held:
@@ -333,7 +357,8 @@ class MatchModel:
         levels, reasons_override = self._levels(a, b)
         weights = self.field_weights(levels, a)
         weight = self._prior_weight + sum(weights)
-        rules = self.rules(levels, weights, a, b) if self._may_hold(levels) else []
+        swapped = bool(reasons_override)
+        rules = self.rules(levels, weights, a, b, swapped=swapped) if swapped or self._may_hold(levels) else []
         if rules:
             weight = min(weight + sum(w for _r, w in rules), _HOLD_WEIGHT)
         reasons = []
@@ -349,21 +374,33 @@ class MatchModel:
         return weight, probability(weight), reasons
 
     def probability_held(self, a: Features, b: Features) -> tuple[float, bool]:
-        """Return (probability, held by an evidence-against rule) without building reasons."""
-        levels, _override = self._levels(a, b)
+        """Return (probability, kept apart) without building reasons.
+
+        Every rule caps the probability; only the rules in :data:`APART_RULES` (evidence of two
+        people, not only doubt) also keep the two records out of one cluster.
+        """
+        levels, override = self._levels(a, b)
         weights = self.field_weights(levels, a)
         weight = self._prior_weight + sum(weights)
-        if self._may_hold(levels):
-            rules = self.rules(levels, weights, a, b)
+        if override or self._may_hold(levels):
+            rules = self.rules(levels, weights, a, b, swapped=bool(override))
             if rules:
-                return probability(min(weight + sum(w for _r, w in rules), _HOLD_WEIGHT)), True
+                apart = any(r in APART_RULES for r, _w in rules)
+                return probability(min(weight + sum(w for _r, w in rules), _HOLD_WEIGHT)), apart
         return probability(weight), False
 
     @staticmethod
     def _may_hold(levels: Sequence[int]) -> bool:
-        # Cheap pre-check on the hot path: a rule needs an NHS disagreement, a sex disagreement
-        # or the same date of birth with first names that differ.
-        return levels[_NHS] == 2 or levels[_SEX] == 1 or levels[_DOB] == 4 or (levels[_DOB] == 0 and levels[_GIVEN] > 0)
+        # Cheap pre-check on the hot path: a rule needs an NHS disagreement, a sex disagreement,
+        # dates of birth far apart, the same date of birth with first names that differ, or
+        # different first names at one home.
+        return (
+            levels[_NHS] == 2
+            or levels[_SEX] == 1
+            or levels[_DOB] == 4
+            or (levels[_DOB] == 0 and levels[_GIVEN] > 0)
+            or (levels[_GIVEN] >= 5 and 0 <= levels[_LOCATION] <= 2)
+        )
 
     def evidence(self, a: Features, b: Features) -> dict:
         """Return each piece of evidence on a pair with its weight (bits), for a person to read.
@@ -372,9 +409,9 @@ class MatchModel:
         one item per field, then one per evidence-against rule.
         """
         weight, prob, reasons = self.score(a, b)
-        levels, _ = self._levels(a, b)
+        levels, override = self._levels(a, b)
         weights = self.field_weights(levels, a)
-        rules = dict(self.rules(levels, weights, a, b))
+        rules = dict(self.rules(levels, weights, a, b, swapped=bool(override)))
         items = [
             {"field": f, "how": how, "weight": round(weights[i], 2), "rule": False}
             for i, (f, how) in enumerate(reasons[: len(FIELDS)])

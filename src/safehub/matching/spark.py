@@ -20,7 +20,7 @@ import numpy as np
 
 from safehub.matching.blocking import NO_DOB_KEY, blocking_keys
 from safehub.matching.engine import assign_person_ids, constrained_components, train_model_from_features
-from safehub.matching.model import MatchModel
+from safehub.matching.model import APART_RULES, MatchModel
 from safehub.matching.records import DedupeResult, MatchRecord
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -85,7 +85,7 @@ def dedupe_spark(
         scorer = MatchModel.from_json(model_json.value)
         for (_i, ((i, j), rec_i)), rec_j in rows:
             _w, p, reasons = scorer.score(rec_i.features(), rec_j.features())
-            held = any(how == "against" for _f, how in reasons)
+            held = any(how == "against" and f in APART_RULES for f, how in reasons)
             if p >= lower or held:
                 yield i, j, p, reasons, held
 

@@ -148,6 +148,7 @@ RULE_LABELS = {
     "twins_similar": ("Could be twins", "same date of birth and home, first names only alike: a person must decide"),
     "sex_and_name": ("Different sex and first name", "strong evidence of two people"),
     "generations": ("Born a generation apart", "12 or more years between the dates of birth: a parent and child"),
+    "siblings": ("Brothers or sisters", "same family name and home, different first name and date of birth"),
 }
 
 

@@ -61,7 +61,7 @@ SIMILAR_TWIN_NAMES: dict[str, tuple[tuple[str, str], ...]] = {
         ("Ella", "Emma"),
         ("Mia", "Maya"),
         ("Ruby", "Rosie"),
-        ("Hannah", "Anna"),
+        ("Layla", "Lola"),
         ("Chloe", "Zoe"),
         ("Holly", "Molly"),
         ("Maisie", "Daisy"),
@@ -127,6 +127,7 @@ class _Maker:
         self.next_key = _KEY_OFFSET
         self.group = 0
         self.records: list[HardRecord] = []
+        self.names: dict[int, set[str]] = {}  # household -> first names already in it
 
     def new_key(self) -> int:
         self.next_key += 1
@@ -179,26 +180,32 @@ class _Maker:
         self.group += 1
 
     def fresh(self, base: P.SynthPerson, **changes: object) -> P.SynthPerson:
-        """A new person of the base's household: own first name, date of birth and NHS number."""
+        """A new person of the base's household: own first name, date of birth and NHS number.
+
+        The first name is one nobody in that household already has (as in real families).
+        """
         sex = str(changes.pop("sex", self.rng.choice("MF")))
         dob = base.date_of_birth + timedelta(days=self.rng.randint(-500, 500))
         if dob >= self.as_of:
             dob = self.as_of - timedelta(days=self.rng.randint(100, 900))
         middle = self.given(base, sex) if self.rng.random() < 0.4 else ""
         fields: dict[str, object] = {
-            "given_name": self.given(base, sex),
+            "given_name": self.given(base, sex, avoid=self.names.setdefault(base.household_key, set())),
             "sex": sex,
             "date_of_birth": dob,
             "middle_names": middle,
             **changes,
         }
-        return self.person(base, **fields)
+        person = self.person(base, **fields)
+        self.names.setdefault(base.household_key, set()).add(person.given_name.lower())
+        return person
 
-    def given(self, base: P.SynthPerson, sex: str) -> str:
+    def given(self, base: P.SynthPerson, sex: str, avoid: set[str] | None = None) -> str:
         community = P._community(self.rng, base.ethnicity) if base.ethnicity not in P.N.MIXED_PARENTS else "english"
-        for _ in range(10):
+        taken = {base.given_name.lower()} | (avoid or set())
+        for _ in range(20):
             name = P._given(self.rng, community, sex, base.date_of_birth.year)
-            if name.lower() != base.given_name.lower():
+            if name.lower() not in taken:
                 return name
         return "Jordan"
 
@@ -234,6 +241,7 @@ def hard_case_records(
     children: list[P.SynthPerson] = []
     adults: list[P.SynthPerson] = []
     for person in people:
+        maker.names.setdefault(person.household_key, set()).add(person.given_name.lower())
         age = (as_of - person.date_of_birth).days // 365
         if 1 <= age < 17 and person.nhs_number:
             children.append(person)
@@ -251,7 +259,9 @@ def hard_case_records(
         base = child()
         one = maker.fresh(base)
         sex_b = one.sex if rng.random() < 2 / 3 else ("F" if one.sex == "M" else "M")
-        two = maker.person(one, given_name=maker.given(one, sex_b), sex=sex_b, middle_names="")
+        two = maker.person(
+            one, given_name=maker.given(one, sex_b, avoid=maker.names[one.household_key]), sex=sex_b, middle_names=""
+        )
         maker.people_group("twins", [one, two])
 
     for _ in range(per_kind):
@@ -271,7 +281,13 @@ def hard_case_records(
                 dob_b = one.date_of_birth - timedelta(days=365)
         else:
             dob_b = one.date_of_birth - timedelta(days=rng.randint(300, 800))
-        two = maker.person(one, given_name=maker.given(one, sex_b), sex=sex_b, date_of_birth=dob_b, middle_names="")
+        two = maker.person(
+            one,
+            given_name=maker.given(one, sex_b, avoid=maker.names[one.household_key]),
+            sex=sex_b,
+            date_of_birth=dob_b,
+            middle_names="",
+        )
         maker.people_group("siblings", [one, two])
 
     for _ in range(per_kind):
@@ -279,7 +295,7 @@ def hard_case_records(
         son_dob = father_base.date_of_birth + timedelta(days=rng.randint(20 * 365, 38 * 365))
         if son_dob >= as_of:
             son_dob = as_of - timedelta(days=rng.randint(200, 5000))
-        father = maker.fresh(father_base, sex="M", date_of_birth=father_base.date_of_birth)
+        father = maker.fresh(father_base, sex="M")
         son = maker.person(
             father,
             date_of_birth=son_dob,
