@@ -36,6 +36,7 @@ from safehub.lookedafter.models import (
     LAReview,
     PlacementProvider,
     ProviderKind,
+    UASCStatus,
     UPNUnknown,
     YearOutcome,
 )
@@ -149,6 +150,8 @@ def seed(ctx: DemoContext) -> str:
         providers = _providers(rng, ctx.scale)
         periods = list(LookedAfterEpisode.objects.order_by("person_id", "start_date", "pk"))
         dobs = dict(Person.objects.filter(pk__in={p.person_id for p in periods}).values_list("pk", "date_of_birth"))
+        sexes = dict(Person.objects.filter(pk__in=list(dobs)).values_list("pk", "sex"))
+        uascs: list[UASCStatus] = []
         episodes: list[CareEpisode] = []
         reviews: list[LAReview] = []
         checks: list[LAHealthCheck] = []
@@ -174,11 +177,22 @@ def seed(ctx: DemoContext) -> str:
                 continue
             spans[period.person_id].append((start, end, period.pk))
             last_end[period.person_id] = end
-            home_post = rng.choice(city)
+            age0 = rules.age_on(start, dob)
+            # A few older boys accommodated under section 20 arrived unaccompanied: no UK home postcode.
+            uasc = (
+                period.legal_status == "V2"
+                and 14 <= age0 <= 17
+                and sexes.get(period.person_id) == "M"
+                and rng.random() < 0.4
+            )
+            home_post = "" if uasc else rng.choice(city)
+            if uasc:
+                uascs.append(
+                    UASCStatus(person_id=period.person_id, ceased_date=eighteen if eighteen <= today else None)
+                )
             cin = rng.choices(["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"], weights=[64, 7, 4, 8, 12, 2, 0.5, 2.5])[
                 0
             ]
-            age0 = rules.age_on(start, dob)
             ls = "V2" if (period.legal_status == "V2" or age0 >= 16) else "C1"
             place, prov, pl_post = _placement(rng, providers, age=age0, home_post=home_post)
             stop = end or today
@@ -260,6 +274,7 @@ def seed(ctx: DemoContext) -> str:
             changed_periods, ["end_date", "legal_status", "placement"], batch_size=2000
         )
         LAReview.objects.bulk_create(reviews, batch_size=5000)
+        UASCStatus.objects.bulk_create(uascs, batch_size=5000)
         LAHealthCheck.objects.bulk_create(checks, batch_size=5000)
         outcomes = _year_outcomes(rng, spans, dobs, today, now)
         leavers = _care_leavers(rng, spans, dobs, today, now)
@@ -268,7 +283,7 @@ def seed(ctx: DemoContext) -> str:
     return (
         f"{len(episodes)} episodes for {len(periods) - skipped} periods of care ({skipped} left without), "
         f"{len(reviews)} reviews, {len(checks)} health checks, {outcomes} OC2, {leavers} OC3, {away} missing/away, "
-        f"{upns} unknown-UPN reasons"
+        f"{upns} unknown-UPN reasons, {len(uascs)} UASC"
     )
 
 

@@ -140,6 +140,8 @@ def build(year: str, *, person_ids: list[int] | None = None) -> Return903:
     everyone = children | leavers
     people = {p.pk: p for p in Person.objects.filter(pk__in=everyone)}
 
+    # An unaccompanied asylum-seeking child has no UK home postcode (validator rule 406).
+    uasc_ids = set(UASCStatus.objects.filter(person_id__in=children).values_list("person_id", flat=True))
     for ep in episodes:
         if ep.dec is not None and ep.dec > end:
             # Still open at 31 March from the return's point of view (903 guide: DEC after the year is blank).
@@ -163,7 +165,7 @@ def build(year: str, *, person_ids: list[int] | None = None) -> Return903:
                 "URN": ep.urn,
             }
         )
-        if not ep.home_post:
+        if not ep.home_post and ep.person_id not in uasc_ids:
             problems.append(Problem(str(ep.person_id), "episodes", "HOME_POST", "home postcode not recorded"))
 
     mothers = _mothers(children)
@@ -210,7 +212,8 @@ def build(year: str, *, person_ids: list[int] | None = None) -> Return903:
             }
         )
 
-    for u in UASCStatus.objects.filter(person_id__in=everyone).order_by("person_id"):
+    # UASC rows are for children looked after in the year, not care leavers (validator rule 1014).
+    for u in UASCStatus.objects.filter(person_id__in=children).order_by("person_id"):
         p = people[u.person_id]
         out.tables["uasc"].append(
             {
