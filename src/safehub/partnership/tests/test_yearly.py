@@ -262,3 +262,43 @@ def test_priorities_count_the_work_recorded_against_each(manager, police_officer
     exploitation = rows["Child sexual abuse and exploitation"]
     assert (exploitation["referrals"], exploitation["events"], exploitation["trained"]) == (1, 1, 1)  # counted once
     assert rows["Neglect and self-neglect"]["referrals"] == 0
+
+
+def test_audits_of_the_year_with_their_grades_and_findings(manager, police, hospital, child):
+    from safehub.partnership.models import AuditAgencyReturn, AuditCase
+
+    item = services.audit_plan(title="Neglect audit", tool="NEGLECT", planned_date=date(2026, 1, 12), by=manager,
+                               now=IN_YEAR, agencies=[police, hospital])  # fmt: skip
+    services.audit_plan(title="Next year's", tool="CSA", planned_date=date(2026, 5, 1), by=manager, now=IN_YEAR)
+    case = AuditCase.objects.create(audit=item, person=child, number=1)
+    for agency, grade in [(police, "GOOD"), (hospital, "INADEQUATE")]:
+        AuditAgencyReturn.objects.create(case=case, agency=agency, grade=grade, submitted_at=IN_YEAR)
+    services.audit_finding_add(audit_item=item, kind="STRENGTH", theme="NEGLECT", text="Good planning.", by=manager,
+                               now=IN_YEAR)  # fmt: skip
+    services.audit_finding_add(audit_item=item, kind="IMPROVEMENT", theme="VOICE", text="Dominant voices.",
+                               by=manager, now=IN_YEAR)  # fmt: skip
+    services.audit_complete(audit_item=item, findings="Mixed.", learning="Briefing issued.", by=manager, now=IN_YEAR)
+
+    figures = yearly.audits(year=YEAR)
+
+    (row,) = figures["audits"]
+    assert (row["title"], row["month"], row["cases"], row["agencies"], row["returns"]) == (
+        "Neglect audit", "January 2026", 1, 2, 2)  # fmt: skip
+    assert row["strengths"] == ["Good planning."] and row["improvements"] == ["Dominant voices."]
+    assert figures["grades"] == [("Outstanding", 0), ("Good", 1), ("Requires improvement", 0), ("Inadequate", 1)]
+    assert figures["completed"] == 1
+
+
+def test_sub_group_activity_moves_with_the_work_each_group_owns(manager, police_officer):
+    def groups() -> dict[str, dict[str, int]]:
+        return {g["name"]: dict(g["items"]) for g in yearly.subgroups(year=YEAR, as_of=AS_OF)}
+
+    assert groups()["Practice review group"]["Referrals considered"] == 0
+    services.review_refer(by=police_officer, now=IN_YEAR, title="Jean", subject="ADULT", summary="Self-neglect.",
+                          learned_at=IN_YEAR)  # fmt: skip
+    services.audit_plan(title="MSP audit", tool="MSP", planned_date=date(2025, 6, 1), by=manager, now=IN_YEAR)
+
+    after = groups()
+    assert after["Practice review group"]["Referrals considered"] == 1
+    assert after["Practice and performance improvement group"]["Multi-agency audits"] == 1
+    assert after["Practice and performance improvement group"]["Audits completed"] == 0
