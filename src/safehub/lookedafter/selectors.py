@@ -100,6 +100,7 @@ def child_record(*, person: Person, today: date) -> dict:
                         "rec": e.rec,
                         "rec_label": rules.REC.get(e.rec, ""),
                         "reason_place_change": e.reason_place_change,
+                        "reason_place_change_label": rules.REASON_PLACE_CHANGE.get(e.reason_place_change, ""),
                     }
                     for e in eps
                 ],
