@@ -171,6 +171,33 @@ SELECT DISTINCT person_id FROM cla_episodes
 WHERE person_id IS NOT NULL AND start_date <= $end AND (end_date IS NULL OR end_date >= $end)
 """
 
+CLA_CEASED = f"""
+SELECT episode_id, person_id, start_date, end_date FROM cla_episodes WHERE end_date {IN_YEAR}
+"""
+
+# A child in need on 31 March: an episode started on or before and not closed before it, as for
+# CP plans; a child on a plan or looked after on that day counts too, as the CIN census counts them.
+CIN_OPEN_AT_END = """
+SELECT DISTINCT person_id FROM (
+    SELECT person_id FROM cin_episodes
+    WHERE referral_date <= $end AND (closure_date IS NULL OR closure_date >= $end)
+    UNION ALL
+    SELECT person_id FROM cp_plans WHERE start_date <= $end AND (end_date IS NULL OR end_date >= $end)
+    UNION ALL
+    SELECT person_id FROM cla_episodes WHERE start_date <= $end AND (end_date IS NULL OR end_date >= $end)
+) WHERE person_id IS NOT NULL
+"""
+
+CIN_CLOSED = f"""
+SELECT episode_id, person_id, referral_date, closure_date, closure_reason FROM cin_episodes
+WHERE closure_date {IN_YEAR}
+"""
+
+EARLY_HELP_COMPLETED = f"""
+SELECT assessment_id, person_id, start_date, completed_date FROM early_help_assessments
+WHERE completed_date {IN_YEAR}
+"""
+
 CHILDREN_OPEN = f"""
 SELECT DISTINCT person_id FROM (
     SELECT person_id FROM referrals WHERE referral_date {IN_YEAR}
@@ -472,6 +499,35 @@ FROM referrals WHERE referral_date {IN_YEAR}
             "distinct children with a period started on or before 31 March and not ended before it",
             ("cla_episodes",),
             CLA_OPEN_AT_END,
+        ),
+        _count(
+            "cla_ceased_total",
+            "Periods of being looked after ended",
+            "periods of being looked after ending in the year",
+            ("cla_episodes",),
+            CLA_CEASED,
+        ),
+        _count(
+            "cin_open_31_march",
+            "Children in need at 31 March",
+            "distinct children with a child-in-need episode started on or before 31 March and not closed before "
+            "it, or on a child protection plan or looked after that day (as the CIN census counts them)",
+            ("cin_episodes", "cp_plans", "cla_episodes"),
+            CIN_OPEN_AT_END,
+        ),
+        _count(
+            "cin_episodes_closed_total",
+            "Child-in-need episodes closed",
+            "child-in-need episodes with a closure date in the year",
+            ("cin_episodes",),
+            CIN_CLOSED,
+        ),
+        _count(
+            "early_help_assessments_completed_total",
+            "Early help assessments completed",
+            "early help assessments with a completion date in the year",
+            ("early_help_assessments",),
+            EARLY_HELP_COMPLETED,
         ),
         MeasureDefinition(
             id="cla_rate_per_10k",

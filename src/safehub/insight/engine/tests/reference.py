@@ -131,6 +131,23 @@ def reference_measures(
         if e.get("person_id") is not None and _open_at(e.get("start_date"), e.get("end_date"), end)
     }
     out["cla_open_31_march"] = len(looked_after)
+    out["cla_ceased_total"] = sum(1 for e in episodes if _in(e.get("end_date"), start, end))
+    cin = get("cin_episodes")
+    in_need = {
+        c["person_id"]
+        for c in cin
+        if c.get("person_id") is not None and _open_at(c.get("referral_date"), c.get("closure_date"), end)
+    }
+    on_plan = {
+        p["person_id"]
+        for p in plans_all
+        if p.get("person_id") is not None and _open_at(p.get("start_date"), p.get("end_date"), end)
+    }
+    out["cin_open_31_march"] = len(in_need | on_plan | looked_after)
+    out["cin_episodes_closed_total"] = sum(1 for c in cin if _in(c.get("closure_date"), start, end))
+    out["early_help_assessments_completed_total"] = sum(
+        1 for a in get("early_help_assessments") if _in(a.get("completed_date"), start, end)
+    )
     base = (population or {}).get("children_0_17")
     out["cla_rate_per_10k"] = float(round_half_up(_fraction(len(looked_after) * 10000, base), 1)) if base else None
     involved = set()

@@ -67,6 +67,12 @@ def snapshots(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
         "cla_episodes": _rows(draw, 4, lambda i: {
             "episode_id": i, "person_id": draw(people), "start_date": draw(optional_dates),
             "end_date": draw(optional_dates)}),
+        "cin_episodes": _rows(draw, 4, lambda i: {
+            "episode_id": i, "person_id": draw(people), "referral_date": draw(optional_dates),
+            "closure_date": draw(optional_dates), "closure_reason": draw(st.sampled_from([None, "RC1", "RC8"]))}),
+        "early_help_assessments": _rows(draw, 3, lambda i: {
+            "assessment_id": i, "person_id": draw(people), "start_date": draw(optional_dates),
+            "completed_date": draw(optional_dates)}),
         "cla_reviews": _rows(draw, 3, lambda i: {
             "review_id": i, "person_id": draw(people), "due_date": draw(optional_dates),
             "held_date": draw(optional_dates)}),
