@@ -206,7 +206,11 @@ def case_page(*, user, person: Person, now: datetime) -> dict:
     notes = list(episode.notes.select_related("written_by").prefetch_related("corrections__written_by")[:50])
     cin_plans = list(episode.cin_plans.prefetch_related("reviews"))
     open_cin = next((p for p in cin_plans if p.end_date is None), None)
-    cp_plans = list(ChildProtectionPlan.objects.filter(person=person, start_date__gte=episode.referral_date))
+    cp_plans = list(
+        ChildProtectionPlan.objects.filter(
+            Q(episode=episode) | Q(episode__isnull=True, start_date__gte=episode.referral_date), person=person
+        )
+    )
     open_cp = next((p for p in cp_plans if p.end_date is None), None)
     open_assessment = Assessment.objects.filter(person=person, authorised_date__isnull=True).first()
     open_s47 = Section47.objects.filter(person=person, completed_date__isnull=True).first()
