@@ -393,8 +393,8 @@ def _seed_marac(ctx: DemoContext, users: dict[int, list]) -> int:
         referred = _day_between(rng, ctx.start, ctx.today)
         code = _pick(rng, referring)
         agency = agencies[code]
-        judgement = rng.random() < 0.2
-        score = rng.randrange(6, 14) if judgement and rng.random() < 0.7 else rng.randrange(14, 24)
+        judgement = i % 6 == 5  # one in six on professional judgement, half of those below 14
+        score = rng.randrange(6, 14) if judgement and i % 12 == 5 else rng.randrange(14, 25)
         earlier = history.setdefault(victim.pk, [])
         meeting = referred + timedelta(days=rng.randrange(7, 22))
         links.append(
