@@ -54,7 +54,7 @@ def _at(day: date) -> datetime:
 
 
 def _providers(rng: random.Random, scale: float) -> dict[str, list[PlacementProvider]]:
-    city, county = _postcodes("postcodes_southampton.txt"), _postcodes("postcodes_hampshire.txt")
+    city, county = _postcodes("postcodes_southampton.txt")[::2], _postcodes("postcodes_hampshire.txt")
     own_fostering_urn = "SC058592"  # the council's own fostering service (one URN, Ofsted SC format)
     agencies = ["SC413076", "SC390281", "SC477319"]  # independent fostering agencies
     made: list[PlacementProvider] = []
@@ -110,16 +110,18 @@ def _providers(rng: random.Random, scale: float) -> dict[str, list[PlacementProv
     return out
 
 
-def _placement(rng: random.Random, providers, *, age: int, home_post: str) -> tuple[str, PlacementProvider | None, str]:
-    """Return (PLACE, provider, PL_POST) for a child of this age."""
+def _placement(
+    rng: random.Random, providers, *, age: int, home_post: str, ls: str
+) -> tuple[str, PlacementProvider | None, str]:
+    """Return (PLACE, provider, PL_POST) for a child of this age and legal status."""
     if age >= 16 and rng.random() < 0.35:
         p = rng.choice(providers["supported"])
         return "K3", p, p.postcode
     if age >= 11 and rng.random() < 0.22:
         p = rng.choice(providers["home"])
         return "K2", p, p.postcode
-    if rng.random() < 0.05:
-        return "P1", None, home_post
+    if ls in ("C1", "C2") and home_post and rng.random() < 0.05:
+        return "P1", None, home_post  # placed with parents: only under a care order (rule 378)
     kinship = rng.random() < 0.2
     p = rng.choice(providers["foster_own"] if kinship or rng.random() < 0.65 else providers["foster_agency"])
     long_term = rng.random() < 0.4
@@ -145,7 +147,7 @@ def seed(ctx: DemoContext) -> str:
         return "already loaded"
     rng = ctx.rng("lookedafter")
     today, now = ctx.today, ctx.now
-    city = _postcodes("postcodes_southampton.txt")
+    homes = _postcodes("postcodes_southampton.txt")[1::2]  # the providers' postcodes are the other half
     with transaction.atomic():
         providers = _providers(rng, ctx.scale)
         periods = list(LookedAfterEpisode.objects.order_by("person_id", "start_date", "pk"))
@@ -163,7 +165,7 @@ def seed(ctx: DemoContext) -> str:
             dob = dobs.get(period.person_id)
             start, end = period.start_date, period.end_date
             eighteen = dob + relativedelta(years=18) if dob else None
-            prior = spans[period.person_id]
+            prior = spans.get(period.person_id, [])
             overlaps = any(s <= (end or date.max) and (e is None or e >= start) for s, e, _ in prior)
             if dob is None or start <= dob or eighteen is None or start >= eighteen - timedelta(days=30) or overlaps:
                 skipped += 1
@@ -178,23 +180,19 @@ def seed(ctx: DemoContext) -> str:
             spans[period.person_id].append((start, end, period.pk))
             last_end[period.person_id] = end
             age0 = rules.age_on(start, dob)
-            # A few older boys accommodated under section 20 arrived unaccompanied: no UK home postcode.
-            uasc = (
-                period.legal_status == "V2"
-                and 14 <= age0 <= 17
-                and sexes.get(period.person_id) == "M"
-                and rng.random() < 0.4
-            )
-            home_post = "" if uasc else rng.choice(city)
-            if uasc:
-                uascs.append(
-                    UASCStatus(person_id=period.person_id, ceased_date=eighteen if eighteen <= today else None)
-                )
             cin = rng.choices(["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"], weights=[64, 7, 4, 8, 12, 2, 0.5, 2.5])[
                 0
             ]
             ls = "V2" if (period.legal_status == "V2" or age0 >= 16) else "C1"
-            place, prov, pl_post = _placement(rng, providers, age=age0, home_post=home_post)
+            # A few older boys accommodated under section 20 arrived unaccompanied: no UK home postcode.
+            uasc = ls == "V2" and 14 <= age0 <= 17 and sexes.get(period.person_id) == "M" and rng.random() < 0.4
+            home_post = "" if uasc else rng.choice(homes)
+            if uasc:
+                cin = "N8"  # absent parenting
+                uascs.append(
+                    UASCStatus(person_id=period.person_id, ceased_date=eighteen if eighteen <= today else None)
+                )
+            place, prov, pl_post = _placement(rng, providers, age=age0, home_post=home_post, ls=ls)
             stop = end or today
             # Events: C1 -> C2 after 4-9 months; 0-3 placement moves at least 60 days apart.
             events: list[tuple[date, str]] = []
@@ -226,7 +224,7 @@ def seed(ctx: DemoContext) -> str:
                 elif kind == "PLACE":
                     new_ls = cur.ls
                     new_place, new_prov, new_post = _placement(
-                        rng, providers, age=rules.age_on(day, dob), home_post=home_post
+                        rng, providers, age=rules.age_on(day, dob), home_post=home_post, ls=new_ls
                     )
                     if (new_place, new_prov, new_post) == (cur.place, cur.provider, cur.pl_post):
                         continue
@@ -413,7 +411,7 @@ def _year_outcomes(rng, spans, dobs, today: date, now: datetime) -> int:
                     convicted=rules.convictions_apply(age_at_year_end=age) and rng.random() < 0.03,
                     substance_misuse=misuse,
                     intervention_received=received,
-                    intervention_offered=(True if received else rng.random() < 0.7) if misuse else None,
+                    intervention_offered=(rng.random() < 0.7) if misuse and not received else None,
                     recorded_at=now,
                 )
             )

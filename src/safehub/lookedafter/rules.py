@@ -276,6 +276,8 @@ def check_episode(facts: EpisodeFacts, *, date_of_birth: date | None) -> None:
         raise EpisodeRuleError(f"placement type {facts.place} needs the provider's Ofsted URN")
     if not place_needs_urn(facts.place) and facts.urn:
         raise EpisodeRuleError(f"placement type {facts.place} takes no Ofsted URN")
+    if facts.place == "P1" and facts.ls == "V2":
+        raise EpisodeRuleError("a child placed with parents cannot be accommodated under section 20 (rule 378)")
     if facts.rne == "S" and facts.place in TEMPORARY_PLACES:
         raise EpisodeRuleError("a period of care cannot start with a temporary placement (rule 380)")
     if date_of_birth is not None:
@@ -400,7 +402,9 @@ def convictions_apply(*, age_at_year_end: int) -> bool:
 def looked_after_continuously(periods: list[tuple[date, date | None]], *, year_end: date) -> bool:
     """OC2 applies to a child looked after continuously for at least 12 months at 31 March (903 guide, OC2)."""
     year_ago = year_end - relativedelta(years=1) + timedelta(days=1)
-    return any(start <= year_ago and (end is None or end > year_end) for start, end in periods)
+    # A period ending on 31 March itself still counts, as the DfE's rules count it (validator
+    # CONTINUOUSLY_LOOKED_AFTER: only a cessation before 31 March breaks the 12 months).
+    return any(start <= year_ago and (end is None or end >= year_end) for start, end in periods)
 
 
 # --- Care leavers (OC3) ----------------------------------------------------------------------------

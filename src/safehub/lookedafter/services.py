@@ -379,8 +379,14 @@ def year_outcome_record(
         raise ValidationError("development checks (health promotion) are recorded for children under 5, only")
     if convicted and not rules.convictions_apply(age_at_year_end=rules.age_on(year_end, dob)):
         raise ValidationError("convictions are recorded for children aged 10 or over")
-    if substance_misuse and (intervention_received is None or intervention_offered is None):
-        raise ValidationError("with substance misuse, say whether an intervention was offered and received")
+    # Rules 158, 159, 192: received is asked for every substance misuse problem; offered only when
+    # no intervention was received.
+    if substance_misuse and intervention_received is None:
+        raise ValidationError("with substance misuse, say whether an intervention was received")
+    if substance_misuse and intervention_received is False and intervention_offered is None:
+        raise ValidationError("when no intervention was received, say whether one was offered")
+    if intervention_received:
+        intervention_offered = None
     outcome = YearOutcome(
         person=person,
         year_end=year_end,

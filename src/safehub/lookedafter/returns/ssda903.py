@@ -304,7 +304,8 @@ def _oc2(out: Return903, episodes: list[CareEpisode], people: dict[int, Person],
                 "HEALTH_ASSESSMENT": _b(up_to_date),
                 "SUBSTANCE_MISUSE": _b(o.substance_misuse),
                 "INTERVENTION_RECEIVED": _b(o.intervention_received),
-                "INTERVENTION_OFFERED": _b(o.intervention_offered),
+                # Offered is asked only when no intervention was received (rules 158, 159).
+                "INTERVENTION_OFFERED": _b(o.intervention_offered) if o.intervention_received is False else "",
             }
         )
 

@@ -95,7 +95,9 @@ def test_oc2_twelve_months_continuous_at_31_march():
     year_end = date(2026, 3, 31)
     assert rules.looked_after_continuously([(date(2025, 4, 1), None)], year_end=year_end)
     assert not rules.looked_after_continuously([(date(2025, 4, 2), None)], year_end=year_end)
-    assert not rules.looked_after_continuously([(date(2024, 4, 1), date(2026, 3, 31))], year_end=year_end)
+    assert not rules.looked_after_continuously([(date(2024, 4, 1), date(2026, 3, 30))], year_end=year_end)
+    # Ceasing on 31 March itself still counts, as the DfE rules count it.
+    assert rules.looked_after_continuously([(date(2024, 4, 1), date(2026, 3, 31))], year_end=year_end)
 
 
 def test_sdq_for_children_aged_4_to_16_in_the_year():
