@@ -77,6 +77,15 @@ class ReportSectionKey(models.TextChoices):
     PRIORITIES = "PRIORITIES", "Our priorities"
     SUBGROUPS = "SUBGROUPS", "Sub-group activity"
     FINANCE = "FINANCE", "Finance commentary"
+    REVIEWS = "REVIEWS", "Practice reviews"
+    AUDITS = "AUDITS", "Multi-agency audits"
+    LEARNING = "LEARNING", "Learning and development"
+    SECTION_11 = "SECTION_11", "Section 11 and 175"
+    ESCALATIONS = "ESCALATIONS", "Escalations"
+    MASH = "MASH", "MASH and front door"
+    EDUCATION = "EDUCATION", "Education attendance"
+    ADOLESCENTS = "ADOLESCENTS", "Vulnerable adolescents"
+    LOOKING_FORWARD = "LOOKING_FORWARD", "Looking forward"
 
 
 class ReportSection(models.Model):
