@@ -12,6 +12,14 @@ class TokenForm(forms.Form):
         label="Security code",
         max_length=6,
         error_messages={"invalid": "Enter the 6-digit code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input govuk-input--width-5",
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+            }
+        ),
     )
 
 

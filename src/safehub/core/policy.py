@@ -73,6 +73,7 @@ class Perm(StrEnum):
     EXCHANGE_TRACKER = "exchange.tracker"
     EXCHANGE_TOKENS = "exchange.tokens"
     GOVERNANCE_MANAGE = "governance.manage"
+    SECURITY_ENROLMENT_ISSUE = "security.enrolment_issue"
     PATHWAYS_RECORD = "pathways.record"
     PATHWAYS_LADO_REFER = "pathways.lado_refer"
     PATHWAYS_LADO_MANAGE = "pathways.lado_manage"
@@ -144,6 +145,8 @@ ROLE_RULES: dict[str, frozenset[str]] = {
     Perm.EXCHANGE_TOKENS: frozenset({R.ADMINISTRATOR}),
     # information governance (retention, legal holds, subject access)
     Perm.GOVERNANCE_MANAGE: frozenset({R.ADMINISTRATOR}),
+    # two-factor enrolment links (core/identity/enrolment.py): administrators only
+    Perm.SECURITY_ENROLMENT_ISSUE: frozenset({R.ADMINISTRATOR}),
     # pathways around the front door (LADO, private fostering, children missing education, MARAC)
     Perm.PATHWAYS_RECORD: frozenset(
         {

@@ -58,4 +58,12 @@ def home_panels(user, *, now: datetime) -> list[dict]:
                 "text": "Access without a recorded relationship, and bulk-reading alerts.",
             }
         )
+    if policy.can(user, "security.enrolment_issue"):
+        panels.append(
+            {
+                "title": "Two-factor enrolment links",
+                "url_name": "core:enrolment_links",
+                "text": "Issue a one-time link so a new colleague can set up their authenticator app.",
+            }
+        )
     return panels

@@ -11,9 +11,14 @@ def _ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
+def _oidc_details(request) -> dict:
+    """What the identity provider said (provider, claimed user, MFA), when the sign-in came through it."""
+    return dict(getattr(request, "safehub_oidc", None) or {}) if request is not None else {}
+
+
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs):
-    audit.record(actor=user, action=AuditAction.SIGN_IN, ip_address=_ip(request))
+    audit.record(actor=user, action=AuditAction.SIGN_IN, ip_address=_ip(request), details=_oidc_details(request))
 
 
 @receiver(user_logged_out)
@@ -29,6 +34,6 @@ def _sign_in_failed(sender, credentials, request=None, **kwargs):
     audit.record(
         actor=None,
         action=AuditAction.SIGN_IN_FAILED,
-        details={"username": str(credentials.get("username", ""))[:150]},
+        details={"username": str(credentials.get("username", ""))[:150], **_oidc_details(request)},
         ip_address=_ip(request),
     )

@@ -25,7 +25,7 @@ from safehub.core.models import AuditAction, EnrolmentLink, EnrolmentLinkChannel
 
 # Administrators only. Issuing a way in to an account is account administration, which the rules
 # table gives to administrators under information governance (core/policy.py ROLE_RULES).
-ISSUE_PERMISSION = policy.Perm.GOVERNANCE_MANAGE
+ISSUE_PERMISSION = policy.Perm.SECURITY_ENROLMENT_ISSUE
 
 # The session key naming the authenticator being set up through a redeemed link: {"device": pk, "link": pk}.
 PENDING_SESSION_KEY = "safehub_totp_enrolment"
