@@ -9,7 +9,7 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv if argv is None else ["safehub", *argv])
     # `safehub match file` / `match dedupe-file` need no configuration: run them before Django
     # is set up, so no secret key or database is asked for.
-    if len(args) > 2 and args[1] == "match" and args[2] in ("file", "dedupe-file", "-h", "--help"):
+    if len(args) > 2 and args[1] == "match" and args[2] in ("file", "dedupe-file"):
         from safehub.matching.cli import main as match_main
 
         raise SystemExit(match_main(args[2:]))
