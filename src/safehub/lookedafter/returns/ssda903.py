@@ -133,6 +133,20 @@ def build(year: str, *, person_ids: list[int] | None = None) -> Return903:
             Problem(str(pid), "episodes", "DECOM", f"period of care {period_id} has no SSDA903 episodes recorded")
         )
 
+    # A period ended elsewhere (casework's own "stops being looked after") with its 903 episode still open.
+    ended = dict(periods.filter(pk__in=period_ids, end_date__isnull=False).values_list("pk", "end_date"))
+    for ep in episodes:
+        if ep.dec is None and ep.period_id in ended:
+            problems.append(
+                Problem(
+                    str(ep.person_id),
+                    "episodes",
+                    "DEC",
+                    f"period of care {ep.period_id} ended on {_d(ended[ep.period_id])} but its last episode is open: "
+                    "end care on the looked-after page to record why (REC)",
+                )
+            )
+
     contacts = list(CareLeaverContact.objects.filter(birthday__gte=start, birthday__lte=end).order_by("person_id"))
     if person_ids is not None:
         contacts = [c for c in contacts if c.person_id in person_ids]

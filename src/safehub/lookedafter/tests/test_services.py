@@ -218,3 +218,14 @@ def test_the_return_writes_the_history_and_reports_what_it_cannot_say(period, pr
     assert ret.tables["header"][0]["UPN"] == "UN5"
     assert ret.problems == []
     assert rules.LEGAL_STATUS[eps[1]["LS"]] == "Full care order"
+
+
+@pytest.mark.django_db
+def test_a_period_ended_outside_this_app_is_reported_not_guessed(period, providers, social_worker):
+    start(period, providers, social_worker)
+    LookedAfterEpisode.objects.filter(pk=period.pk).update(end_date=date(2025, 10, 1))
+
+    ret = ssda903.build("2025-26")
+
+    assert ret.tables["episodes"][0]["DEC"] == "" and ret.tables["episodes"][0]["REC"] == ""
+    assert any(p.column == "DEC" and "end care" in p.message for p in ret.problems)
