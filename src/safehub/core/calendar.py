@@ -110,6 +110,25 @@ def same_date_one_year_earlier(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
+def financial_year_start(day: date) -> int:
+    """The calendar year in which the financial year holding ``day`` began (1 April to 31 March).
+
+    The one definition of "which financial year is this date in": statutory returns (CIN census,
+    SSDA903, SAC), Annex A and the yearly report all count 1 April to 31 March.
+    """
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def financial_year_label(start_year: int) -> str:
+    """'2024-25' for the year starting 1 April 2024."""
+    return f"{start_year}-{(start_year + 1) % 100:02d}"
+
+
+def financial_year_of(day: date) -> str:
+    """The label of the financial year holding ``day`` ('2024-25' for 31 March 2025)."""
+    return financial_year_label(financial_year_start(day))
+
+
 def financial_year(label: str) -> tuple[date, date]:
     """Return (1 April, 31 March) of a year label such as '2024-25'."""
     start = int(label[:4])

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from safehub.core.calendar import financial_year_start
 from safehub.exchange.annex_a.reader import decode_csv
 from safehub.exchange.safety import MAX_RETURN_CELLS, MAX_RETURN_ROWS, UploadTooLarge, xlsx_rows
 
@@ -107,7 +108,7 @@ def quarter_of(day: date) -> tuple[date, date]:
 
 
 def quarter_label(start: date) -> str:
-    fy = start.year if start.month >= 4 else start.year - 1
+    fy = financial_year_start(start)
     number = ((start.month - 4) % 12) // 3 + 1
     return f"{fy}/{(fy + 1) % 100:02d} Q{number}"
 

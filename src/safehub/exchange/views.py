@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from safehub.agencies.models import Agency
 from safehub.core import policy
+from safehub.core.calendar import financial_year_of
 from safehub.core.viewutils import add_service_errors
 from safehub.exchange import returns, selectors, services
 from safehub.exchange.forms import AnnexAExportForm, AnnexAImportForm, SubmissionForm, TokenForm
@@ -186,9 +187,7 @@ def annex_a(request):
 
 
 def _current_year() -> str:
-    today = timezone.localdate()
-    start = today.year if today.month >= 4 else today.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
+    return financial_year_of(timezone.localdate())
 
 
 def _job_context(request, job_id: int) -> dict:

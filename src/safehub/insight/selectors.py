@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 from django.db import transaction
 
 from safehub.core import audit, policy
-from safehub.core.calendar import financial_year
+from safehub.core.calendar import financial_year, financial_year_label, financial_year_of
 from safehub.insight import reference
 from safehub.insight.engine import compute_measures, compute_trend, measure_definitions, measure_records
 from safehub.insight.engine.compute import session_open
@@ -78,12 +78,12 @@ LOWER_IS_BETTER = {"re_referrals_12m_pct", "cp_plans_second_or_subsequent_pct"}
 
 
 def year_label(start_year: int) -> str:
-    return f"{start_year}-{(start_year + 1) % 100:02d}"
+    return financial_year_label(start_year)
 
 
 def year_of(day: date) -> str:
     """Return the financial year (1 April to 31 March) containing a day."""
-    return year_label(day.year if day.month >= 4 else day.year - 1)
+    return financial_year_of(day)
 
 
 def year_before(year: str) -> str:

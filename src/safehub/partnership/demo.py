@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from safehub.agencies.models import Agency, AgencyKind, Membership
-from safehub.core.calendar import UK, add_working_days, due_after_working_days
+from safehub.core.calendar import UK, add_working_days, due_after_working_days, financial_year_start
 from safehub.core.demo import DemoContext
 from safehub.partnership.models import (
     AUDIT_QUESTIONS,
@@ -775,7 +775,7 @@ def _training(ctx: DemoContext, agencies) -> int:
 def _self_assessments(ctx: DemoContext, agencies) -> int:
     rng = ctx.rng("partnership.self_assessment")
     _, manager = _users_by_agency()
-    first = ctx.start.year if ctx.start.month >= 4 else ctx.start.year - 1
+    first = financial_year_start(ctx.start)
     made = 0
     schools = list(Agency.objects.filter(kind__in=[AgencyKind.SCHOOL], is_active=True))
     s11_agencies = [agencies[c] for c in CORE if c in agencies]

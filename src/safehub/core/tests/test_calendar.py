@@ -97,3 +97,14 @@ def test_next_school_day_is_always_a_later_working_day_morning(moment):
     assert is_working_day(start.date())
     assert (start.hour, start.minute) == (8, 30)
     assert start - moment < timedelta(days=6)
+
+
+def test_the_financial_year_of_a_day_is_defined_once():
+    from datetime import date
+
+    from safehub.core.calendar import financial_year, financial_year_of, financial_year_start
+
+    assert financial_year_of(date(2025, 3, 31)) == "2024-25"
+    assert financial_year_of(date(2025, 4, 1)) == "2025-26"
+    assert financial_year_start(date(2000, 1, 1)) == 1999 and financial_year_of(date(2099, 12, 31)) == "2099-00"
+    assert financial_year(financial_year_of(date(2026, 2, 28))) == (date(2025, 4, 1), date(2026, 3, 31))
