@@ -21,6 +21,7 @@ from django.db.models import F
 
 from safehub.agencies.models import Agency, AgencyKind
 from safehub.core import audit, policy
+from safehub.core.actors import SCHEDULER
 from safehub.core.calendar import due_after_working_days, uk_date
 from safehub.core.errors import StaleEdit
 from safehub.core.models import AuditAction
@@ -369,9 +370,12 @@ def assurance_checks_fall_due(*, now: datetime, check_ids: Iterable[int] | None 
     for check in qs:
         with transaction.atomic():
             review = check.review
-            _move(review, ReviewStage.ASSURANCE_DUE, by=None, now=now, note="Six months since publication")
+            # The move is the scheduler's, a named system actor: the audit row says so.
+            _move(review, ReviewStage.ASSURANCE_DUE, by=None, now=now, note="Six months since publication (scheduler)")
             _save_review(review)
-            audit.record(actor=None, action=AuditAction.UPDATE, subject=review, at=now, details={"stage": review.stage})
+            audit.record(
+                actor=SCHEDULER, action=AuditAction.UPDATE, subject=review, at=now, details={"stage": review.stage}
+            )
             for agency in partnership_agencies:
                 _notify(
                     agency,
