@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from safehub.core import audit, policy
 from safehub.core.calendar import uk_date
@@ -44,9 +44,16 @@ def _audit_page(user, person_ids: list[int], now: datetime, view: str) -> None:
 
 
 # --- LADO ------------------------------------------------------------------------------------------
-def lado_case_list(*, user, now: datetime, page_number=None, status: str = "open") -> dict:
-    """The LADO cases the user may see (the team: all; others: those they are named on)."""
+def lado_case_list(*, user, now: datetime, page_number=None, status: str = "open", query: str = "") -> dict:
+    """The LADO cases the user may see (the team: all; others: those they are named on).
+
+    ``query`` searches the name of the person the allegation is about and the employer, so the
+    team sees earlier allegations against the same person; it searches only the visible cases.
+    """
     qs = LadoCase.objects.filter(lado_visible_q(user))
+    if query.strip():
+        words = query.strip()[:100]
+        qs = qs.filter(Q(subject_name__icontains=words) | Q(employer_name__icontains=words))
     if status == "open":
         qs = qs.filter(closed_at__isnull=True)
     elif status == "closed":

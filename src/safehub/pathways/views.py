@@ -78,10 +78,11 @@ def home(request):
 @login_required
 def lado_list(request):
     status = request.GET.get("status", "open")
+    query = request.GET.get("q", "")
     data = selectors.lado_case_list(
-        user=request.user, now=timezone.now(), page_number=request.GET.get("page"), status=status
+        user=request.user, now=timezone.now(), page_number=request.GET.get("page"), status=status, query=query
     )
-    data.update({"status": status, "can_refer": policy.can(request.user, "pathways.lado_refer")})
+    data.update({"status": status, "q": query, "can_refer": policy.can(request.user, "pathways.lado_refer")})
     return render(request, "pathways/lado_list.html", data)
 
 

@@ -362,3 +362,12 @@ def test_marac_list_is_filtered_and_audited(mash_worker, dsl, fostered_child, no
     assert selectors.marac_list(user=mash_worker, now=now)["total"] == 1
     assert AuditEvent.objects.filter(person_id=fostered_child.pk, details__list="pathways.marac").exists()
     assert selectors.marac_list(user=dsl, now=now)["total"] == 0
+
+
+def test_lado_search_finds_earlier_allegations_for_the_team_only(dsl, nurse, lado_officer, social_worker, now):
+    _refer(dsl, now)
+    _refer(nurse, now, subject_name="Sam Teacher", sector="HEALTH", employer_name="City Hospital")
+    _refer(nurse, now, subject_name="Pat Other", sector="HEALTH", employer_name="City Hospital")
+    assert selectors.lado_case_list(user=lado_officer, now=now, query="sam teacher")["total"] == 2
+    assert selectors.lado_case_list(user=dsl, now=now, query="sam teacher")["total"] == 1  # only the one they made
+    assert selectors.lado_case_list(user=social_worker, now=now, query="sam")["total"] == 0
