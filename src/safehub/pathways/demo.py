@@ -434,6 +434,15 @@ def _seed_marac(ctx: DemoContext, users: dict[int, list]) -> int:
                     recorded_at=_moment(rng, meeting_day),
                 )
             )
+            involvements.append(  # as marac_action_add does: the agency may open the record
+                Involvement(
+                    person_id=link.person_id,
+                    agency=agencies[code],
+                    kind="MEETING_INVITEE",
+                    started_at=_moment(rng, meeting_day),
+                    source=f"pathways.MaracLink:{link.pk}",
+                )
+            )
     for link in MaracLink.objects.all():
         involvements.append(
             Involvement(

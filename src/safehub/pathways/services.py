@@ -35,7 +35,8 @@ from safehub.pathways.models import (
     PrivateFostering,
     PrivateFosteringVisit,
 )
-from safehub.people.models import Person
+from safehub.people.models import InvolvementKind, Person
+from safehub.people.services import involvement_record
 
 
 def _require_person(by, person: Person, now: datetime) -> None:
@@ -500,6 +501,16 @@ def marac_action_add(
         link=link, agency=agency, action=action.strip(), due_date=due_date, recorded_by=by, recorded_at=now
     )
     audit.record(actor=by, action=AuditAction.CREATE, subject=item, at=now)
+    # An agency given an action at the MARAC about this person has a legitimate relationship with
+    # the record (as an agency invited to a meeting about them does): it can open it to do the work.
+    involvement_record(
+        person=link.person,
+        agency_id=agency.pk,
+        kind=InvolvementKind.MEETING_INVITEE,
+        now=now,
+        source=f"pathways.MaracLink:{link.pk}",
+        by=by,
+    )
     return item
 
 

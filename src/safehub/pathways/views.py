@@ -14,7 +14,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safehub.core import policy
-from safehub.core.calendar import financial_year, uk_date
+from safehub.core.calendar import (
+    financial_year,
+    financial_year_label,
+    financial_year_of,
+    financial_year_start,
+    uk_date,
+)
 from safehub.core.errors import BreakGlassRequired
 from safehub.core.viewutils import add_service_errors
 from safehub.pathways import forms as f
@@ -395,7 +401,7 @@ def measures(request):
     policy.require(request.user, "pathways.measures")
     now = timezone.now()
     today = uk_date(now)
-    default = f"{today.year - 1 if today.month < 4 else today.year}-{(today.year if today.month < 4 else today.year + 1) % 100:02d}"
+    default = financial_year_of(today)
     label = request.GET.get("year", default)
     try:
         start, end = financial_year(label)
@@ -422,5 +428,5 @@ def measures(request):
 
 
 def _years(today: date) -> list[str]:
-    first = today.year - 1 if today.month < 4 else today.year
-    return [f"{y}-{(y + 1) % 100:02d}" for y in range(first, first - 3, -1)]
+    first = financial_year_start(today)
+    return [financial_year_label(y) for y in range(first, first - 3, -1)]
