@@ -57,6 +57,12 @@ def test_a_large_file_imports_twice_with_the_same_result(council, adult_social_w
     assert len(after_first["kept"]) == len(rows)
     assert first.created + len(first.errors) == len(rows)
     assert first.errors and first.flagged  # the file's broken dates and odd values were found
-    # Each source person became one Safehub person, misspelt or not (the person id carries them).
+    # Every source person id is mapped once, misspelt or not (the person id carries them). Each
+    # became a new person unless the matching engine linked it, above the upper threshold, to a
+    # person already made from another id: the synthetic file has namesakes sharing a date of
+    # birth and postcode (measured at 10,000 rows: 1,221 people for 1,224 ids).
     ids = {r["person_record_id"] for r in rows}
-    assert after_first["people"] == len(ids) and len(after_first["mapped"]) == len(ids)
+    mapped = after_first["mapped"]
+    assert {source_id for source_id, _, _ in mapped} == ids
+    linked = sum(how == "LINKED" for _, _, how in mapped)
+    assert after_first["people"] == len(ids) - linked == len({person for _, person, _ in mapped})
