@@ -131,6 +131,8 @@ def private_fostering_list(*, user, now: datetime, page_number=None, status: str
     qs = PrivateFostering.objects.filter(person__in=_visible_people(user, now)).select_related("person")
     if status == "open":
         qs = qs.filter(ended_date__isnull=True)
+    elif status == "closed":
+        qs = qs.filter(ended_date__isnull=False)
     page = _page(qs.prefetch_related("visits").order_by("-notified_date", "-id"), page_number)
     today = uk_date(now)
     rows = []
@@ -214,6 +216,8 @@ def education_register_list(*, user, now: datetime, kind: str = "", page_number=
         qs = qs.filter(kind=kind)
     if status == "open":
         qs = qs.filter(education_restarted_date__isnull=True)
+    elif status == "closed":
+        qs = qs.filter(education_restarted_date__isnull=False)
     page = _page(qs.order_by("-reported_date", "-id"), page_number)
     today = uk_date(now)
     rows = [

@@ -56,9 +56,10 @@ def _require_lado_visible(by, case: LadoCase) -> None:
 
 
 def _require_lado_team(by, case: LadoCase) -> None:
+    # Visibility first: someone not named learns "not found", never that the case exists.
+    _require_lado_visible(by, case)
     policy.require(by, "pathways.lado_manage", case)
     if not is_lado_team(by):
-        _require_lado_visible(by, case)  # a named user learns nothing more than "not allowed"
         raise PermissionDenied("Only the LADO team manages allegations")
 
 

@@ -369,3 +369,12 @@ def test_lado_search_finds_earlier_allegations_for_the_team_only(dsl, nurse, lad
     assert selectors.lado_case_list(user=lado_officer, now=now, query="sam teacher")["total"] == 2
     assert selectors.lado_case_list(user=dsl, now=now, query="sam teacher")["total"] == 1  # only the one they made
     assert selectors.lado_case_list(user=social_worker, now=now, query="sam")["total"] == 0
+
+
+def test_a_dsl_not_named_is_told_not_found_even_when_calling_the_service(dsl, nurse, now):
+    case = _refer(nurse, now, sector="HEALTH", employer_name="City Hospital")
+    with pytest.raises(LadoCaseHidden):
+        services.lado_outcome_record(
+            case=case, by=dsl, now=now, outcome="FALSE", outcome_date=date(2025, 3, 12), employer_actions=["NONE"],
+            note="",
+        )  # fmt: skip
