@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from safehub.agencies.models import Agency
+from safehub.casework.case_services import episode_open_from_referral
 from safehub.core import audit, events, policy
 from safehub.core.actors import SystemActor
 from safehub.core.calendar import (
@@ -530,6 +531,8 @@ def referral_create(
     audit.record(
         actor=by, action=AuditAction.CREATE, subject=referral, at=now, details={"re_referral": referral.is_re_referral}
     )
+    # The referral opens the child's case (or joins the one already open), in the same transaction.
+    episode_open_from_referral(referral=referral, by=by, now=now)
     return referral
 
 
