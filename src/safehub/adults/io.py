@@ -485,19 +485,24 @@ def _row_key(row: dict) -> str:
     return "sha256:" + hashlib.sha256(raw.encode()).hexdigest()[:64]
 
 
+def _storable(text: str) -> str:
+    """Spell a NUL as ``\\x00``: PostgreSQL's JSON cannot hold one, and the row must still be kept."""
+    return text.replace("\x00", "\\x00")
+
+
 def _keep_row(row: dict, *, status: str, flags: list[Flag], obj, now: datetime) -> None:
     """Keep the row as read with its flags (ImportedRow); rewritten only when something differs."""
-    raw = {k: v for k, v in row.items() if k is not None and isinstance(v, str)}
+    raw = {k: _storable(v) for k, v in row.items() if k is not None and isinstance(v, str)}
     extras = row.get(None)  # cells beyond the header: kept too
     if extras:
-        raw["_extra_cells"] = ";".join(str(e) for e in extras)
-    flag_rows = [{"column": f.column, "value": f.value[:200], "message": f.message} for f in flags]
+        raw["_extra_cells"] = _storable(";".join(str(e) for e in extras))
+    flag_rows = [{"column": f.column, "value": _storable(f.value[:200]), "message": f.message} for f in flags]
     concern = obj if isinstance(obj, SafeguardingConcern) else None
     enquiry = obj if isinstance(obj, Enquiry) else None
     key = {
-        "source_system": _cell(row, "source_system")[:40],
-        "record_type": _cell(row, "record_type").upper()[:10],
-        "row_key": _row_key(row),
+        "source_system": _storable(_cell(row, "source_system"))[:40],
+        "record_type": _storable(_cell(row, "record_type").upper())[:10],
+        "row_key": _storable(_row_key(row))[:100],
     }
     kept = ImportedRow.objects.filter(**key).first()
     if kept is None:

@@ -313,3 +313,12 @@ def test_import_without_a_person_is_kept_and_reported(setting, adult_social_work
     result = adults_io.adults_csv_import(text=to_csv(rows), by=adult_social_worker, now=NOW)
     assert [e["column"] for e in result.errors] == ["person_family_name"]
     assert ImportedRow.objects.get().status == "REJECTED"
+
+
+def test_a_row_with_a_nul_is_kept_with_the_nul_spelt_out(setting, adult_social_worker):
+    """PostgreSQL's JSON cannot store a NUL: the row must still be kept, not crash the import."""
+    rows = [concern_row("Z1", what_happened="Bruises\x00"), concern_row("Z2")]
+    result = adults_io.adults_csv_import(text=to_csv(rows), by=adult_social_worker, now=NOW)
+    assert (result.created, [e["column"] for e in result.errors]) == (1, ["what_happened"])
+    kept = ImportedRow.objects.get(row_key="Z1")
+    assert (kept.status, kept.raw["what_happened"]) == ("REJECTED", "Bruises\\x00")
