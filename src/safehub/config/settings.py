@@ -297,6 +297,12 @@ SAFEHUB_TIMESCALES = {
     "serious_incident_notification_working_days": 5,
     "health_request_working_days": 1,
     "health_request_urgent_hours": 4,
+    # Casework (casework/rules.py cites Working Together 2023 for each)
+    "cp_visit_working_days": 10,
+    "cin_visit_working_days": 20,
+    "cin_plan_review_months": 3,
+    "core_group_interval_weeks": 6,
+    "case_note_lock_hours": 24,
 }
 # The local authority's DfE code (CIN census returns).
 SAFEHUB_LA_CODE = env.str("SAFEHUB_LA_CODE", default="852")
