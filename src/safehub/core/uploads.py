@@ -42,4 +42,4 @@ class SizeLimitUploadHandler(FileUploadHandler):
 
     def _mark_too_large(self) -> None:
         if self.request is not None:
-            self.request.upload_too_large = True
+            self.request.upload_too_large = True  # type: ignore[attr-defined]  # read by the upload views

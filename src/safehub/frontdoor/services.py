@@ -125,11 +125,11 @@ def contact_record(
 ) -> list[Contact]:
     """Record a contact about one or more children (siblings together), from any agency or the public."""
     membership = policy.require(by, "frontdoor.contact_create")
-    request = {"children": children, "source": source, "received_at": received_at, "summary": summary}
+    request = _Request(children=children, source=source, received_at=received_at, summary=summary)
     if idempotency_key:
         existing = list(Contact.objects.filter(idempotency_key=idempotency_key, created_by=by).order_by("pk"))
         if existing:
-            return _repeat_of(existing, **request)
+            return _repeat_of(existing, request)
     errors = _validate_children(children, by, now)
     if source not in ReferralSource.values:
         errors["source"] = ["Choose who the contact is from"]
@@ -199,13 +199,21 @@ def contact_record(
     except IntegrityError:
         existing = list(Contact.objects.filter(idempotency_key=idempotency_key, created_by=by).order_by("pk"))
         if idempotency_key and existing:
-            return _repeat_of(existing, **request)
+            return _repeat_of(existing, request)
         raise
 
 
-def _repeat_of(
-    existing: list[Contact], *, children: list[ChildEntry], source: str, received_at: datetime, summary: str
-) -> list[Contact]:
+@dataclass(frozen=True)
+class _Request:
+    """What an idempotency key names: the children, the source, the time received and the concern."""
+
+    children: list[ChildEntry]
+    source: str
+    received_at: datetime
+    summary: str
+
+
+def _repeat_of(existing: list[Contact], request: _Request) -> list[Contact]:
     """Return the contacts first made under an idempotency key, if this request is the same one.
 
     A key names one request: reused with a different body (other children, source, time or
@@ -213,13 +221,15 @@ def _repeat_of(
     refused (``IdempotencyConflict``; the API answers 422).
     """
     first = existing[0]
-    asked = sorted((c.given_name.strip().lower(), c.family_name.strip().lower(), c.date_of_birth) for c in children)
+    asked = sorted(
+        (c.given_name.strip().lower(), c.family_name.strip().lower(), c.date_of_birth) for c in request.children
+    )
     made = sorted((c.child_given_name.lower(), c.child_family_name.lower(), c.child_date_of_birth) for c in existing)
     same = (
         asked == made
-        and first.source == source
-        and first.summary == summary.strip()
-        and abs((first.received_at - received_at).total_seconds()) < 1
+        and first.source == request.source
+        and first.summary == request.summary.strip()
+        and abs((first.received_at - request.received_at).total_seconds()) < 1
     )
     if not same:
         raise IdempotencyConflict()
