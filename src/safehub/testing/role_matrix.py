@@ -84,6 +84,8 @@ def sample_kwargs(page: Page, ids: dict[str, str]) -> dict[str, object]:
             out[kwarg] = "2025-26"
         elif kwarg == "key":
             out[kwarg] = ReportSectionKey.values[0]
+        elif f"{page.name.split(':')[0]}:{kwarg}" in ids:  # an argument name another app also uses
+            out[kwarg] = ids[f"{page.name.split(':')[0]}:{kwarg}"]
         elif kwarg in ids:
             out[kwarg] = ids[kwarg]
         else:
@@ -161,6 +163,10 @@ def demo_ids() -> dict[str, str]:
         "meeting_id": "casework.StrategyMeeting",
         "concern_id": "adults.SafeguardingConcern",
         "case_id": "casework.CaseEpisode",
+        "pathways:case_id": "pathways.LadoCase",
+        "pathways:arrangement_id": "pathways.PrivateFostering",
+        "pathways:entry_id": "pathways.EducationRegisterEntry",
+        "pathways:link_id": "pathways.MaracLink",
         "enquiry_id": "adults.Enquiry",
         "submission_id": "exchange.Submission",
         "token_id": "exchange.ApiToken",
