@@ -22,6 +22,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
 	$(VENV)/bin/uv pip install -q -p $(PY) -r requirements-dev.lock
 	PYTHON=$(PYTHON) bash tools/cin_validator/setup.sh  # the DfE CIN validator, in its own venv (pandas 1.5)
+	PYTHON=$(PYTHON) bash tools/ssda903_validator/setup.sh  # the DfE SSDA903 validator, in its own venv (pandas < 2)
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -306,6 +306,7 @@ SAFEHUB_TIMESCALES = {
 }
 # The local authority's DfE code (CIN census returns).
 SAFEHUB_LA_CODE = env.str("SAFEHUB_LA_CODE", default="852")
+SAFEHUB_LA_ONS_CODE = env.str("SAFEHUB_LA_ONS_CODE", default="E06000045")  # SSDA903 header
 
 # Person matching: pairs above "upper" are merged automatically, between the two go to clerical review.
 SAFEHUB_MATCH_THRESHOLDS = {

@@ -16,6 +16,7 @@ NAVIGATION = [
     ("Notifications", "frontdoor:notifications", "frontdoor.notification_acknowledge"),
     ("Timeliness", "frontdoor:police_timeliness", "frontdoor.police_timeliness"),
     ("Casework", "casework:overview", "casework.overview"),
+    ("Looked after", "lookedafter:list", "casework.overview"),
     ("Pathways", "pathways:home", "pathways.lado_refer"),
     ("Adults", "adults:home", "adults.decide"),
     ("Partnership", "partnership:home", "partnership.view"),
