@@ -149,10 +149,12 @@ def concern_record(
     concern.save()
     audit.record(actor=by, action=AuditAction.CREATE, subject=concern, at=now)
     source = f"adults.SafeguardingConcern:{concern.pk}"
-    involvement_record(person=person, agency_id=council.pk, kind=InvolvementKind.CASE_HOLDER, now=now, source=source)
+    involvement_record(
+        person=person, agency_id=council.pk, kind=InvolvementKind.CASE_HOLDER, now=now, source=source, by=by
+    )
     if source_agency is not None and source_agency.pk != council.pk:
         involvement_record(
-            person=person, agency_id=source_agency.pk, kind=InvolvementKind.REFERRER, now=now, source=source
+            person=person, agency_id=source_agency.pk, kind=InvolvementKind.REFERRER, now=now, source=source, by=by
         )
     return concern
 

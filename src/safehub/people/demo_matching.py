@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from safehub.core.actors import MATCHING_ENGINE
 from safehub.core.demo import DemoContext
 from safehub.people.merging import person_merge, register_dedupe
 from safehub.people.models import Address, DuplicateCandidate, Merge, Person
@@ -94,7 +95,7 @@ def seed(ctx: DemoContext) -> str:
         person_merge(
             survivor=child,
             merged=twin,
-            by=None,
+            by=MATCHING_ENGINE,
             now=ctx.now - timedelta(days=rng.randint(30, 300)),
             probability=0.97,
             reason=LEGACY_REASON,

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from safehub.core import audit, policy
+from safehub.core.actors import MATCHING_ENGINE, is_system
 from safehub.core.models import AuditAction
 from safehub.people.models import DuplicateCandidate, DuplicateStatus, Merge, Person
 
@@ -34,9 +35,8 @@ def _root(person: Person) -> Person:
 def person_merge(
     *, survivor: Person, merged: Person, by, now: datetime, probability: float | None = None, reason: str = ""
 ) -> Merge:
-    """Merge ``merged`` into ``survivor`` (by=None: an automatic merge by the engine, still audited)."""
-    if by is not None:
-        policy.require(by, "people.merge")
+    """Merge ``merged`` into ``survivor``; an automatic merge is the engine's (``actors.MATCHING_ENGINE``)."""
+    policy.require(by, "people.merge")
     survivor, merged = _root(survivor), _root(merged)
     if survivor.pk == merged.pk:
         raise ValidationError("These records are already the same person")
@@ -44,7 +44,12 @@ def person_merge(
         raise ValidationError("Sealed records are merged only by their named users, outside the queue")
     Person.objects.filter(pk=merged.pk).update(merged_into=survivor)
     record = Merge.objects.create(
-        survivor=survivor, merged=merged, merged_at=now, merged_by=by, probability=probability, reason=reason
+        survivor=survivor,
+        merged=merged,
+        merged_at=now,
+        merged_by=None if is_system(by) else by,
+        probability=probability,
+        reason=reason,
     )
     audit.record(
         actor=by,
@@ -174,7 +179,7 @@ def register_dedupe(*, now: datetime, auto_merge: bool = True, records=None) -> 
                             person_merge(
                                 survivor=survivor,
                                 merged=Person.objects.get(pk=other),
-                                by=None,
+                                by=MATCHING_ENGINE,
                                 now=now,
                                 probability=upper,
                                 reason="Automatic: above the match threshold",

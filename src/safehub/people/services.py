@@ -170,9 +170,13 @@ def relationship_add(
 
 @transaction.atomic
 def involvement_record(
-    *, person: Person, agency_id: int, kind: str, now: datetime, source: str, by=None
+    *, person: Person, agency_id: int, kind: str, now: datetime, source: str, by
 ) -> Involvement:
-    """Record that an agency is involved (this is what gives it access); idempotent per source."""
+    """Record that an agency is involved (this is what gives it access); idempotent per source.
+
+    Called by the service whose action makes the involvement (a referral, a concern, an invitation),
+    after that service has checked its actor; ``by`` is that actor, named in the audit row.
+    """
     involvement, created = Involvement.objects.get_or_create(
         person=person, agency_id=agency_id, kind=kind, source=source, defaults={"started_at": now}
     )

@@ -7,11 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from safehub.adults import selectors_mca, services_mca
 from safehub.adults.models_mca import CapacityOutcome, DolsOutcome
+from safehub.core.actors import SystemActor
 from safehub.core.models import AuditEvent
 from safehub.people.services import involvement_record
 from safehub.testing.factories import AgencyFactory, PersonFactory
 
 from .helpers import decide, raise_concern
+
+TEST_ACTOR = SystemActor("test set-up")
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2025, 3, 20, 12, tzinfo=UTC)
@@ -19,7 +22,7 @@ NOW = datetime(2025, 3, 20, 12, tzinfo=UTC)
 
 @pytest.fixture
 def known_adult(adult, council):
-    involvement_record(person=adult, agency_id=council.pk, kind="CASE_HOLDER", now=NOW, source="test")
+    involvement_record(person=adult, agency_id=council.pk, kind="CASE_HOLDER", now=NOW, source="test", by=TEST_ACTOR)
     return adult
 
 

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from safehub.adults import services
 from safehub.adults.models import Enquiry, SafeguardingConcern
+from safehub.core.actors import SystemActor
 from safehub.core.errors import StaleEdit
 from safehub.core.models import AuditAction, AuditEvent
 from safehub.people.models import Involvement
@@ -13,6 +14,8 @@ from safehub.people.services import involvement_record
 from safehub.testing.factories import PersonFactory
 
 from .helpers import complete_enquiry, decide, raise_concern
+
+TEST_ACTOR = SystemActor("test set-up")
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +57,7 @@ def test_concern_about_a_child_is_refused(adult_mash_manager, adult_social_worke
     with pytest.raises(PermissionDenied):
         raise_concern(child, adult_mash_manager, now)
     # A school that knows the child is told to use the children's front door.
-    involvement_record(person=child, agency_id=school.pk, kind="EDUCATION", now=now, source="test")
+    involvement_record(person=child, agency_id=school.pk, kind="EDUCATION", now=now, source="test", by=TEST_ACTOR)
     with pytest.raises(ValidationError) as excinfo:
         raise_concern(child, dsl, now)
     assert "person" in excinfo.value.message_dict

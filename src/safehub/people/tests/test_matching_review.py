@@ -14,6 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from safehub.core.actors import MATCHING_ENGINE
 from safehub.core.models import AuditAction, AuditEvent
 from safehub.people import merging
 from safehub.people.matching_service import explain
@@ -118,8 +119,8 @@ def test_recheck_lists_merged_twins_and_undoes_them_with_audit_rows(mash_manager
     for i in range(3):
         _person(["Oliver", "Noah", "Jack"][i], "Grant", date(2010, 2, 2 + i), postcode=f"SO1{7 + i} 1AA", sex="M")
     # Merges an earlier model made automatically: the twins, and one right merge.
-    twins = merging.person_merge(survivor=amelia, merged=scarlett, by=None, now=NOW, probability=0.97)
-    merging.person_merge(survivor=bill, merged=will, by=None, now=NOW, probability=0.99)
+    twins = merging.person_merge(survivor=amelia, merged=scarlett, by=MATCHING_ENGINE, now=NOW, probability=0.97)
+    merging.person_merge(survivor=bill, merged=will, by=MATCHING_ENGINE, now=NOW, probability=0.99)
     rows = merging.merges_to_recheck(by=mash_manager, now=NOW)
     assert [r["merge_id"] for r in rows] == [twins.pk]
     assert "twins or siblings" in rows[0]["why"] and "different NHS numbers" in rows[0]["why"]
