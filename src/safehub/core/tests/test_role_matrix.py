@@ -20,7 +20,7 @@ TABLE = Path(__file__).with_name("role_matrix_table.py")
 CRAWL_PAGES = 60  # per demo user here; `safehub crawl --max-pages 600` goes further on a full demo
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True, reset_sequences=True)  # ids from 1 on every database
 def test_every_page_answers_every_role_as_the_table_says_and_a_crawl_finds_nothing(settings, tmp_path):
     settings.DATA_DIR = tmp_path / "var"
     settings.SAFEHUB_BULK_READ_ALERT = {"records": 10**9, "minutes": 10}
