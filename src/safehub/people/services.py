@@ -169,9 +169,7 @@ def relationship_add(
 
 
 @transaction.atomic
-def involvement_record(
-    *, person: Person, agency_id: int, kind: str, now: datetime, source: str, by
-) -> Involvement:
+def involvement_record(*, person: Person, agency_id: int, kind: str, now: datetime, source: str, by) -> Involvement:
     """Record that an agency is involved (this is what gives it access); idempotent per source.
 
     Called by the service whose action makes the involvement (a referral, a concern, an invitation),
