@@ -52,3 +52,15 @@ SCHEDULER = SystemActor("scheduler", frozenset({"partnership.manage", "exchange.
 
 def is_system(actor) -> bool:
     return isinstance(actor, SystemActor)
+
+
+def user_or_none(actor):
+    """The user to store on a row's ``*_by`` foreign key: None for a system actor (named in the audit)."""
+    return None if is_system(actor) else actor
+
+
+def actor_username(actor) -> str:
+    """The name an audit row keeps: a signed-in user's username, or a system actor's name."""
+    if is_system(actor):
+        return actor.username
+    return getattr(actor, "username", "") if getattr(actor, "is_authenticated", False) else ""

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from safehub.core.actors import is_system
+from safehub.core.actors import actor_username
 from safehub.core.models import AuditAction, AuditEvent
 
 
@@ -43,9 +43,7 @@ def record(
     event = AuditEvent(
         at=at or timezone.now(),
         actor=actor_obj,
-        actor_username=getattr(actor_obj, "username", "")
-        or (actor.username if is_system(actor) else "")
-        or (details or {}).get("username", ""),
+        actor_username=actor_username(actor) or (details or {}).get("username", ""),
         agency_id=_agency_id(actor_obj),
         action=action,
         object_type=object_type,
@@ -89,7 +87,7 @@ def record_list(
     if not ids:
         return 0
     agency_id = _agency_id(actor_obj)
-    username = getattr(actor_obj, "username", "") or (actor.username if is_system(actor) else "")
+    username = actor_username(actor)
     rows = [
         AuditEvent(
             at=at,

@@ -25,7 +25,7 @@ from django.db.models import Q
 
 from safehub.agencies.models import Agency, Membership
 from safehub.core import audit, policy
-from safehub.core.actors import is_system
+from safehub.core.actors import user_or_none
 from safehub.core.calendar import financial_year, uk_date
 from safehub.core.models import AuditAction
 from safehub.exchange import returns
@@ -59,11 +59,6 @@ WEBHOOK_TIMEOUT_SECONDS = 10
 def _require(by, permission: str) -> None:
     """Every action has an actor: a user, or a ``SystemActor`` such as the command line."""
     policy.require(by, permission)
-
-
-def _user_or_none(by):
-    """The user to store on a row's ``*_by`` foreign key (None for a system actor, named in the audit)."""
-    return None if is_system(by) else by
 
 
 def file_sha256(path: Path) -> str:
@@ -102,7 +97,7 @@ def annex_a_job_create(*, path: Path, file_name: str, by, now: datetime) -> Impo
         stored_path=str(path),
         sha256=file_sha256(path),
         size_bytes=size,
-        requested_by=_user_or_none(by),
+        requested_by=user_or_none(by),
         requested_by_name=by.username,
         requested_at=now,
     )
@@ -202,17 +197,37 @@ def annex_a_export(*, year: str, output: Path, by, now: datetime) -> Path:
 # ---------------------------------------------------------------- data returns
 
 
-def _check_upload(file_name: str, data: bytes) -> str:
-    if len(data) > settings.SAFEHUB_MAX_UPLOAD_BYTES:
+def _is_workbook_name(file_name: str) -> bool:
+    return file_name.lower().endswith(".xlsx")
+
+
+def _check_upload(file_name: str, size: int, content: bytes) -> str:
+    """Refuse a file by size, emptiness and sniffed type; return 'csv' or 'xlsx'.
+
+    ``content`` is the whole file for a workbook (its zip directory is read) and at least its first
+    megabyte otherwise.
+    """
+    if size > settings.SAFEHUB_MAX_UPLOAD_BYTES:
         raise ValidationError(
             {"file": f"The file is larger than {settings.SAFEHUB_MAX_UPLOAD_BYTES // (1024 * 1024)} MB"}
         )
-    if not data:
+    if not size:
         raise ValidationError({"file": "The file is empty"})
-    kind = sniff_upload(file_name, data[: 1 << 20] if not file_name.lower().endswith(".xlsx") else data)
+    kind = sniff_upload(file_name, content if _is_workbook_name(file_name) else content[: 1 << 20])
     if kind is None:
         raise ValidationError({"file": "Upload a .csv or .xlsx file (the content must match the name)"})
     return kind
+
+
+def _submission_spec(*, agency: Agency, return_code: str, by) -> returns.ReturnSpec:
+    """Who may submit which return for which agency: the same check at upload and at validation."""
+    membership = policy.require(by, "exchange.submit")
+    if membership.agency_id != agency.pk and membership.role != "PARTNERSHIP_MANAGER":
+        raise PermissionDenied("You can submit returns for your own agency only")
+    spec = returns.return_spec(return_code)
+    if agency.kind not in spec.submitted_by:
+        raise ValidationError({"return_code": f"{agency.name} does not submit the {spec.title} return"})
+    return spec
 
 
 @transaction.atomic
@@ -224,13 +239,8 @@ def submission_upload(
     A return with any problem is rejected as a whole (a partial return would skew the figures) and
     its validation report is kept for the agency to correct and upload again.
     """
-    membership = policy.require(by, "exchange.submit")
-    if membership.agency_id != agency.pk and membership.role != "PARTNERSHIP_MANAGER":
-        raise PermissionDenied("You can submit returns for your own agency only")
-    spec = returns.return_spec(return_code)
-    if agency.kind not in spec.submitted_by:
-        raise ValidationError({"return_code": f"{agency.name} does not submit the {spec.title} return"})
-    kind = _check_upload(file_name, data)
+    spec = _submission_spec(agency=agency, return_code=return_code, by=by)
+    kind = _check_upload(file_name, len(data), data)
     start, end = returns.quarter_of(period_start)
     if start != period_start:
         raise ValidationError({"period_start": "Choose a quarter"})
@@ -295,27 +305,16 @@ def submission_job_create(
     submit, the size, that the content is what the name says, and (for a workbook) that its archive
     would not unpack too far. Parsing and validation run in ``run_submission_validation``.
     """
-    membership = policy.require(by, "exchange.submit")
-    if membership.agency_id != agency.pk and membership.role != "PARTNERSHIP_MANAGER":
-        raise PermissionDenied("You can submit returns for your own agency only")
-    spec = returns.return_spec(return_code)
-    if agency.kind not in spec.submitted_by:
-        raise ValidationError({"return_code": f"{agency.name} does not submit the {spec.title} return"})
+    _submission_spec(agency=agency, return_code=return_code, by=by)
     size = path.stat().st_size
-    if size > settings.SAFEHUB_MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            {"file": f"The file is larger than {settings.SAFEHUB_MAX_UPLOAD_BYTES // (1024 * 1024)} MB"}
-        )
-    with path.open("rb") as handle:
-        head = handle.read(1 << 20)
-    if size == 0:
-        raise ValidationError({"file": "The file is empty"})
-    kind = sniff_upload(file_name, head if not file_name.lower().endswith(".xlsx") else path.read_bytes())
-    if kind is None:
-        raise ValidationError({"file": "Upload a .csv or .xlsx file (the content must match the name)"})
+    content = b""
+    if 0 < size <= settings.SAFEHUB_MAX_UPLOAD_BYTES:  # an oversized file is refused unread
+        with path.open("rb") as handle:
+            content = handle.read() if _is_workbook_name(file_name) else handle.read(1 << 20)
+    kind = _check_upload(file_name, size, content)
     if kind == "xlsx":
         try:
-            xlsx_archive_check(path.read_bytes())
+            xlsx_archive_check(content)
         except UploadTooLarge as exc:
             raise ValidationError({"file": str(exc)}) from exc
     job = ImportJob.objects.create(
@@ -324,7 +323,7 @@ def submission_job_create(
         stored_path=str(path),
         sha256=file_sha256(path),
         size_bytes=size,
-        requested_by=_user_or_none(by),
+        requested_by=user_or_none(by),
         requested_by_name=by.username,
         requested_at=now,
         parameters={"agency_id": agency.pk, "return_code": return_code, "period_start": period_start.isoformat()},
@@ -409,7 +408,7 @@ def submission_reminders_create(
                 due_date=due,
                 kind=kind,
                 created_at=now,
-                created_by=_user_or_none(by),
+                created_by=user_or_none(by),
             )
             audit.record(actor=by, action=AuditAction.CREATE, subject=reminder, at=now, details={"kind": kind})
             made.append(reminder)

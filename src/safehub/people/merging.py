@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from safehub.core import audit, policy
-from safehub.core.actors import MATCHING_ENGINE, is_system
+from safehub.core.actors import MATCHING_ENGINE, user_or_none
 from safehub.core.models import AuditAction
 from safehub.people.models import DuplicateCandidate, DuplicateStatus, Merge, Person
 
@@ -47,7 +47,7 @@ def person_merge(
         survivor=survivor,
         merged=merged,
         merged_at=now,
-        merged_by=None if is_system(by) else by,
+        merged_by=user_or_none(by),
         probability=probability,
         reason=reason,
     )
