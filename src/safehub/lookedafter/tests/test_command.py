@@ -22,3 +22,15 @@ def test_a_missing_validator_is_one_line(tmp_path: Path, monkeypatch) -> None:
     with pytest.raises(CommandError, match="run tools/ssda903_validator/setup.sh"):
         call_command("ssda903", "--year", "2025-26", "--output", str(tmp_path / "out"))
     assert (tmp_path / "out" / "episodes.csv").read_text().startswith("CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER")
+
+
+@pytest.mark.django_db
+def test_returns_ssda903_writes_the_same_tables(tmp_path: Path) -> None:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("returns", "ssda903", "--year", "2025-26", "--output", str(tmp_path), "--no-validate", stdout=out)
+    assert "SSDA903 2025-26 written to" in out.getvalue()
+    assert (tmp_path / "reviews.csv").read_text().startswith("CHILD,DOB,REVIEW,REVIEW_CODE")
+    with pytest.raises(CommandError, match="financial year such as 2024-25"):
+        call_command("returns", "ssda903", "--year", "26", "--output", str(tmp_path))

@@ -9,11 +9,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from safehub.adults.selectors import sac_details
 from safehub.core.calendar import financial_year
 from safehub.insight import selectors
 from safehub.insight.management.commands._common import check_year, one_line, progress_done, progress_printer
 from safehub.insight.returns.cin_census import build_cin_xml
-from safehub.insight.returns.sac import build_sac_tables, write_sac_csv, write_sac_xlsx
+from safehub.insight.returns.sac import build_sac_return, write_sac_csv, write_sac_xlsx
 from safehub.insight.snapshot import build_snapshot
 
 DEFAULT_LA_CODE = "852"  # the demo city's DfE local authority code; set SAFEHUB_LA_CODE in settings
@@ -23,7 +24,7 @@ class Command(BaseCommand):
     help = "Write a statutory return: the DfE CIN census XML (cin) or the Safeguarding Adults Collection (sac)."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=["cin", "sac"])
+        parser.add_argument("kind", choices=["cin", "sac", "ssda903"])
         parser.add_argument("--year", required=True, help="Collection year such as 2024-25")
         parser.add_argument("--output", required=True, help="FILE.xml (cin), FILE.xlsx or a folder for CSVs (sac)")
         parser.add_argument("--la-code", default=None, help="DfE local authority code (cin)")
@@ -43,6 +44,12 @@ class Command(BaseCommand):
     def handle(self, *args, kind: str, year: str, output: str, la_code: str | None, child_id: str, **options):
         self._validate, self._strict = not options.get("no_validate"), bool(options.get("strict"))
         check_year(year)
+        if kind == "ssda903":  # children looked after: lookedafter's writer, a folder of the DfE's CSV tables
+            from safehub.lookedafter.returns.command import run as ssda903
+
+            ssda903(year=year, output=output, check=self._validate, strict=self._strict, stdout=self.stdout,
+                    stderr=self.stderr)  # fmt: skip
+            return
         out = Path(output)
         say = progress_printer(self.stderr._out)
         try:
@@ -113,14 +120,15 @@ class Command(BaseCommand):
         return verdict
 
     def _sac(self, year, out: Path, say) -> str:
+        """The SAC in the year's template layout (SG1a-e, SG2a-d, SG3, SG4), as ``safehub adults_sac``."""
+        if out.suffix and out.suffix.lower() != ".xlsx":
+            raise CommandError("--output for the SAC must be a .xlsx file or a folder for CSV files")
         snapshot = build_snapshot(progress=say)
         if say:
             say("Counting the SAC tables")
-        tables = build_sac_tables(snapshot, year=year)
-        if out.suffix.lower() == ".xlsx":
+        tables = build_sac_return(snapshot, year=year, details=sac_details())
+        if out.suffix:
             write_sac_xlsx(tables, out)
-        elif out.suffix:
-            raise CommandError("--output for the SAC must be a .xlsx file or a folder for CSV files")
         else:
             write_sac_csv(tables, out)
         return f"Safeguarding Adults Collection {year} written to {out} ({', '.join(tables)})"
