@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "safehub.casework",
     "safehub.lookedafter",
     "safehub.pathways",
+    "safehub.earlyhelp",
     "safehub.adults",
     "safehub.partnership",
     "safehub.insight",

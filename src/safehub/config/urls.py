@@ -11,6 +11,7 @@ urlpatterns = [
     path("casework/", include("safehub.casework.urls")),
     path("looked-after/", include("safehub.lookedafter.urls")),
     path("pathways/", include("safehub.pathways.urls")),
+    path("early-help/", include("safehub.earlyhelp.urls")),
     path("adults/", include("safehub.adults.urls")),
     path("partnership/", include("safehub.partnership.urls")),
     path("insight/", include("safehub.insight.urls")),

@@ -18,6 +18,7 @@ NAVIGATION = [
     ("Casework", "casework:overview", "casework.overview"),
     ("Looked after", "lookedafter:list", "casework.overview"),
     ("Pathways", "pathways:home", "pathways.lado_refer"),
+    ("Early help", "earlyhelp:home", "pathways.record"),
     ("Adults", "adults:home", "adults.decide"),
     ("Partnership", "partnership:home", "partnership.view"),
     ("Insight", "insight:home", "insight.view"),
