@@ -21,7 +21,9 @@ from functools import lru_cache
 from django.apps import apps
 from django.db import models
 
+from safehub.casework import rules as casework_rules
 from safehub.core.calendar import UK, same_date_one_year_earlier
+from safehub.core.timescales import timescale
 from safehub.exchange.annex_a.fastwrite import any_of
 
 SUMMARY = "Recorded in the local authority's case system; imported from Ofsted Annex A list {n}."
@@ -78,6 +80,11 @@ class Binding:
 
     def match_unlinked(self, person_ids: set[int], keys: set[str]) -> dict[str, int]:
         """Map natural keys to the oldest record of these people with that key."""
+        return {}
+
+    def check_rows(self, rows: list[tuple[int, int, dict]]) -> dict[int, list[tuple[str, object, str, bool]]]:
+        """Checks needing the database, for a chunk of (row, person id, values): by row, the notes
+        (column heading, value, message, refused). A refused row is not imported."""
         return {}
 
     def after_import(self, person_ids: set[int]) -> None:
@@ -296,12 +303,13 @@ class AssessmentsBinding(CaseworkBinding):
         return {"authorised_date": values.get("authorised_date")}
 
     def build(self, person_id, values, ctx):
-        from safehub.core.calendar import add_working_days
-
         return {
             "person_id": person_id,
             "start_date": values["start_date"],
-            "due_date": add_working_days(values["start_date"], 45),
+            "due_date": casework_rules.assessment_due(
+                values["start_date"],
+                working_days=timescale("assessment_working_days", casework_rules.ASSESSMENT_WORKING_DAYS),
+            ),
             **self.fields_of(values),
         }
 
@@ -329,12 +337,12 @@ class Section47Binding(CaseworkBinding):
         return {"icpc_date": values.get("icpc_date")}
 
     def build(self, person_id, values, ctx):
-        from safehub.core.calendar import add_working_days
-
         return {
             "person_id": person_id,
             "strategy_date": values["strategy_date"],
-            "icpc_due_date": add_working_days(values["strategy_date"], 15),
+            "icpc_due_date": casework_rules.icpc_due(
+                values["strategy_date"], working_days=timescale("icpc_working_days", casework_rules.ICPC_WORKING_DAYS)
+            ),
             **self.fields_of(values),
         }
 
@@ -445,3 +453,9 @@ def binding_for(name: str) -> Binding | None:
     if cls is None or not cls.available():
         return None
     return cls()
+
+
+# Lists 6 and 7 from the case spine (every episode or plan open in the period): the last line of the registry.
+from safehub.exchange.annex_a.bindings_casework import CINEpisodesBinding, CPPlansOpenBinding  # noqa: E402
+
+BINDINGS.update({"cin": CINEpisodesBinding, "cp_plans": CPPlansOpenBinding})

@@ -20,7 +20,7 @@ from safehub.exchange.annex_a import cells
 from safehub.exchange.annex_a.bindings import Binding, binding_for
 from safehub.exchange.annex_a.fastwrite import any_of, bulk_session, fast_insert, indexes_deferred
 from safehub.exchange.annex_a.reader import Sheet, open_lists
-from safehub.exchange.annex_a.spec import LISTS, ListSpec
+from safehub.exchange.annex_a.spec import KEPT, LISTS, ListSpec
 
 if TYPE_CHECKING:
     from safehub.exchange.models import ImportJob
@@ -172,8 +172,10 @@ def _check_row(spec: ListSpec, values: dict, problems: list, today: date) -> boo
     bad = False
     dob = values.get("date_of_birth")
     if dob and dob > today:
-        problems.append((spec.column("date_of_birth"), dob, "Date of birth is in the future"))
-        bad = True
+        if spec.keep_odd_rows:
+            del values["date_of_birth"]
+        problems.append((spec.column("date_of_birth"), dob, "Date of birth is in the future" + _kept(spec)))
+        bad = not spec.keep_odd_rows
     for field_name in spec.key:
         value = values.get(field_name)
         if isinstance(value, date) and value > today:
@@ -182,9 +184,14 @@ def _check_row(spec: ListSpec, values: dict, problems: list, today: date) -> boo
     for earlier, later in spec.ordered:
         if values.get(earlier) and values.get(later) and values[later] < values[earlier]:
             column = spec.column(later)
-            problems.append((column, values[later], f"{column.heading} is before {spec.column(earlier).heading}"))
-            bad = True
+            message = f"{column.heading} is before {spec.column(earlier).heading}" + _kept(spec)
+            problems.append((column, values.pop(later) if spec.keep_odd_rows else values[later], message))
+            bad = bad or not spec.keep_odd_rows
     return bad
+
+
+def _kept(spec: ListSpec) -> str:
+    return KEPT if spec.keep_odd_rows else ""
 
 
 CHILD_FIELDS = frozenset({"child_id", "gender", "ethnicity", "date_of_birth", "age"})
@@ -222,9 +229,17 @@ def _write_chunk(
 
     name = spec.sheet_name
     person_of = _resolve_persons(chunk, ctx)
+    notes = binding.check_rows([(number, person_of[values["child_id"]], values) for number, values in chunk])
     keyed: dict[str, tuple[int, dict]] = {}
     for number, values in chunk:
         person_id = person_of[values["child_id"]]
+        refused = False
+        for heading, value, message, refuse in notes.get(number, ()):
+            result.errors.append(RowError(name, number, heading, cells.to_text(value), message))
+            refused = refused or refuse
+        if refused:
+            result.count(name, "rejected")
+            continue
         key = binding.key(person_id, values)
         fingerprint = _fingerprint(values)
         if key in seen:

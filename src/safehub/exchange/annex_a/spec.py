@@ -17,6 +17,7 @@ from datetime import date
 from safehub.exchange.annex_a import cells
 from safehub.exchange.annex_a.codes import (
     CATEGORY_OF_ABUSE,
+    CLOSURE_REASON,
     ETHNICITY,
     GENDER,
     LEGAL_STATUS,
@@ -29,6 +30,7 @@ from safehub.exchange.annex_a.codes import (
 )
 
 _CACHE_LIMIT = 250_000
+KEPT = " (a warning to resolve: the row was imported without this value)"
 
 
 @dataclass(eq=False)
@@ -101,6 +103,8 @@ class ListSpec:
     key: tuple[str, ...] = ()
     binding: str = ""
     ordered: tuple[tuple[str, str], ...] = ()  # (earlier, later) dates that must not be reversed
+    # Keep a row whose odd cell is not its child or key: the cell is dropped and reported as a warning.
+    keep_odd_rows: bool = False
 
     @property
     def sheet_name(self) -> str:
@@ -148,8 +152,9 @@ class ListSpec:
             raw = row[index] if index < width else None
             value, problem = column.parse(raw)
             if problem:
-                problems.append((column, raw, problem))
-                rejected = rejected or not column.derived
+                kept = self.keep_odd_rows and not column.derived and column.field not in ("child_id", *self.key)
+                problems.append((column, raw, f"{problem}{KEPT}" if kept else problem))
+                rejected = rejected or not (column.derived or kept)
             elif not column.derived:
                 values[column.field] = value
         return values, problems, rejected
@@ -346,15 +351,20 @@ LISTS: dict[int, ListSpec] = {
             "Children in need",
             [
                 *_child_columns(disability=True),
-                _date("CIN Start Date", "start_date", False, ("cin", "start")),
+                _date("CIN Start Date", "start_date", True, ("cin", "start")),
                 Column("Primary Need Code", "need", "code", codes=NEED_CODE, words=(("primary", "need"),)),
                 _date("Date Child Was Last Seen", "last_seen_date", False, ("last", "seen")),
                 _date("CIN Closure Date", "closure_date", False, ("cin", "closure")),
-                _text("Reason for Closure", "closure_reason"),
+                Column(
+                    "Reason for Closure", "closure_reason", "code", codes=CLOSURE_REASON, words=(("reason", "closure"),)
+                ),
                 _text("Case Status", "case_status"),
                 *_team(),
             ],
             key=("child_id", "start_date"),
+            binding="cin",
+            ordered=(("start_date", "closure_date"),),
+            keep_odd_rows=True,
         ),
         ListSpec(
             7,
@@ -393,6 +403,7 @@ LISTS: dict[int, ListSpec] = {
             key=("child_id", "start_date"),
             binding="cp_plans",
             ordered=(("start_date", "end_date"),),
+            keep_odd_rows=True,
         ),
         ListSpec(
             8,
