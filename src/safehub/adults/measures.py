@@ -392,7 +392,7 @@ def year_label_slash(year: str) -> str:
 class MeasureRow:
     measure_id: str
     label: str
-    value: int
+    value: int | float | None
     published: dict[str, int | None]
 
 
@@ -483,10 +483,10 @@ def measure_sections(year: str) -> tuple[list[str], list[tuple[str, list[Measure
     return years, sections
 
 
-def measures_csv_rows(year: str) -> list[list[str | int]]:
+def measures_csv_rows(year: str) -> list[list[str | int | float]]:
     """Return the measures as CSV rows: id, section, label, this year's value, then each published year."""
     years, sections = measure_sections(year)
-    out: list[list[str | int]] = [["measure_id", "section", "label", year, *(f"published {y}" for y in years)]]
+    out: list[list[str | int | float]] = [["measure_id", "section", "label", year, *(f"published {y}" for y in years)]]
     for title, rows in sections:
         for row in rows:
             out.append(
@@ -494,7 +494,7 @@ def measures_csv_rows(year: str) -> list[list[str | int]]:
                     row.measure_id,
                     title,
                     row.label,
-                    row.value,
+                    "" if row.value is None else row.value,
                     *("" if (figure := row.published[y]) is None else figure for y in years),
                 ]
             )

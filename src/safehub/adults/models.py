@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from safehub.adults.rules import SAC_SUPPORT_REASONS
+
 
 class SourceKind(models.TextChoices):
     AGENCY = "AGENCY", "An agency or professional"
@@ -133,6 +135,12 @@ class SafeguardingConcern(models.Model):
     adult_views = models.TextField(blank=True, help_text="The adult's own words")
     adult_wishes = models.TextField(blank=True, help_text="What the adult wants to happen")
     consent = models.CharField(max_length=12, choices=Consent.choices)
+    primary_support_reason = models.CharField(
+        max_length=24,
+        choices=SAC_SUPPORT_REASONS,
+        blank=True,
+        help_text="The adult's primary support reason (SAC SG1d); blank if not known",
+    )
     lawful_basis = models.TextField(blank=True, help_text="Why we proceed without consent")
     # The Care Act 2014 section 42(1) test; None means not yet answered.
     has_care_and_support_needs = models.BooleanField(null=True, blank=True)

@@ -73,6 +73,31 @@ def sac_age_band(age: int | None) -> str:
     return SAC_AGE_UNKNOWN
 
 
+# SG1d primary support reason: the adult social care PSR categories (as in the short and long
+# term support collection). SG1d counts *cases* (concerns, section 42 and other enquiries), so an
+# adult appears once per case ("Mr X ... can appear multiple times in Tables SG1d and SG1e").
+SAC_SUPPORT_REASONS: tuple[tuple[str, str], ...] = (
+    ("PHYSICAL_ACCESS_MOBILITY", "Physical support: access and mobility only"),
+    ("PHYSICAL_PERSONAL_CARE", "Physical support: personal care support"),
+    ("SENSORY_VISUAL", "Sensory support: support for visual impairment"),
+    ("SENSORY_HEARING", "Sensory support: support for hearing impairment"),
+    ("SENSORY_DUAL", "Sensory support: support for dual impairment"),
+    ("MEMORY_COGNITION", "Support with memory and cognition"),
+    ("LEARNING_DISABILITY", "Learning disability support"),
+    ("MENTAL_HEALTH", "Mental health support"),
+    ("SOCIAL_SUBSTANCE_MISUSE", "Social support: substance misuse support"),
+    ("SOCIAL_ASYLUM_SEEKER", "Social support: asylum seeker support"),
+    ("SOCIAL_ISOLATION_OTHER", "Social support: support for social isolation or other"),
+    ("NO_SUPPORT_REASON", "No support reason"),
+)
+SAC_SUPPORT_REASON_UNKNOWN = "Not known"
+
+
+def sac_support_reason_label(code: str | None) -> str:
+    """Return the SG1d row a case counts in (blank or an unknown code: ``Not known``)."""
+    return dict(SAC_SUPPORT_REASONS).get((code or "").upper(), SAC_SUPPORT_REASON_UNKNOWN)
+
+
 def once_per_category(codes: Iterable[str]) -> frozenset[str]:
     """Return the categories an enquiry counts under: each different one once (SAC SG2 notes).
 

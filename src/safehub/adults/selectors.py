@@ -325,12 +325,47 @@ def _years_before(day: date, years: int) -> date:
 # ---------------------------------------------------------------------------------------------
 
 
-def adult_measures_for_user(*, user, year: str):
-    """Return (published years, sections) of the adult measures for the year (aggregates only)."""
-    from safehub.adults.measures import measure_sections
+def adult_measures_for_user(*, user, year: str, now: datetime | None = None):
+    """Return (published years, sections) of the adult measures for the year (aggregates only).
+
+    With ``now``, the DoLS (applications, authorisations, waiting time) and advocacy sections follow.
+    """
+    from safehub.adults.measures import MeasureRow, measure_sections
+    from safehub.adults.selectors_mca import advocacy_measures, dols_measures
 
     policy.require(user, "adults.measures")
-    return measure_sections(year)
+    years, sections = measure_sections(year)
+    if now is not None:
+        blank = dict.fromkeys(years)
+        for title, values in (
+            ("Deprivation of Liberty Safeguards: applications, authorisations and waiting time",
+             dols_measures(user=user, year=year, now=now)),
+            ("Advocacy referrals (Care Act s67 and s68, IMCA)", advocacy_measures(user=user, year=year)),
+        ):  # fmt: skip
+            rows = [MeasureRow(key, DOLS_LABELS.get(key, key.replace("_", " ").capitalize()), value, blank)
+                    for key, value in values.items()]  # fmt: skip
+            sections.append((title, rows))
+    return years, sections
+
+
+DOLS_LABELS = {
+    "dols_applications_received": "DoLS standard requests received",
+    "dols_urgent_authorisations": "With an urgent authorisation",
+    "dols_urgent_extended": "Urgent authorisations extended",
+    "dols_granted": "Standard authorisations granted",
+    "dols_not_granted": "Not granted",
+    "dols_withdrawn": "Withdrawn",
+    "dols_decided_within_21_days": "Decided within 21 days",
+    "dols_waiting_at_year_end_or_now": "Waiting for a decision (at the year end, or now)",
+    "dols_waiting_over_21_days": "Waiting more than 21 days",
+    "dols_median_days_to_decision": "Median days from request to decision",
+    "dols_mean_days_to_decision": "Mean days from request to decision",
+    "advocacy_referred_care_act_s68": "Care Act s68 advocate (safeguarding enquiry)",
+    "advocacy_referred_care_act_s67": "Care Act s67 advocate (assessment, planning, review)",
+    "advocacy_referred_imca": "Independent mental capacity advocate (IMCA)",
+    "advocacy_referred_total": "All advocacy referrals",
+    "advocacy_started_total": "Advocacy started",
+}
 
 
 def adult_measures_csv_for_user(*, user, year: str, now: datetime) -> list[list]:
@@ -356,7 +391,7 @@ def adult_measures_csv_for_user(*, user, year: str, now: datetime) -> list[list]
 
 
 def sac_details() -> dict:
-    """Return the SAC detail tables from the records: locations, sources and advocacy per enquiry.
+    """Return the SAC detail tables: locations, sources, advocacy per enquiry; support reason per concern.
 
     Aggregate input for ``insight.returns.sac`` (no one's record is shown, so nothing is audited).
     """
@@ -382,5 +417,9 @@ def sac_details() -> dict:
         "sac_enquiry_advocacy": table(
             "sac_enquiry_advocacy",
             list(Enquiry.objects.order_by("pk").values_list("pk", "advocate_support")),
+        ),
+        "sac_concern_support": table(
+            "sac_concern_support",
+            list(SafeguardingConcern.objects.order_by("pk").values_list("pk", "primary_support_reason")),
         ),
     }

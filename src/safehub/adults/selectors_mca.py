@@ -13,9 +13,17 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied
 
 from safehub.adults import rules
-from safehub.adults.models_mca import Advocacy, AdvocacyKind, CapacityAssessment, DolsApplication, DolsOutcome
+from safehub.adults.models_mca import (
+    Advocacy,
+    AdvocacyKind,
+    CapacityAssessment,
+    CapacityOutcome,
+    DolsApplication,
+    DolsOutcome,
+)
 from safehub.core import audit, calendar, policy
 from safehub.people.models import Person
+from safehub.people.selectors import person_get_for_user
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,9 @@ def capacity_record(*, user, person: Person, now: datetime) -> dict:
     return {
         "assessments": [
             {
+                "id": a.pk,
+                "lacks_capacity": a.outcome == CapacityOutcome.LACKS_CAPACITY,
+                "enquiry_id": a.enquiry_id,
                 "decision": a.decision,
                 "outcome": a.get_outcome_display(),
                 "assessed_on": a.assessed_on,
@@ -105,7 +116,13 @@ def capacity_record(*, user, person: Person, now: datetime) -> dict:
                 "agency": a.agency.name,
                 "support_given": a.support_given,
                 "best_interests": [
-                    {"decision": b.decision, "consulted": b.consulted, "least_restrictive": b.least_restrictive_option}
+                    {
+                        "decision": b.decision,
+                        "consulted": b.consulted,
+                        "least_restrictive": b.least_restrictive_option,
+                        "decided_on": b.decided_on,
+                        "persons_views": b.persons_views,
+                    }
                     for b in a.best_interests.all()
                 ],
             }
@@ -114,7 +131,9 @@ def capacity_record(*, user, person: Person, now: datetime) -> dict:
         "advocacy": [
             {
                 "kind": a.get_kind_display(),
+                "enquiry_id": a.enquiry_id,
                 "referred_on": a.referred_on,
+                "ended_on": a.ended_on,
                 "started_on": a.started_on,
                 "advocate": a.advocate,
             }
@@ -122,12 +141,17 @@ def capacity_record(*, user, person: Person, now: datetime) -> dict:
         ],  # fmt: skip
         "dols": [
             {
+                "id": a.pk,
+                "held_by_user": a.supervisory_body_id == policy.agency_id_of(user),
+                "managing_authority": a.managing_authority.name,
                 "requested_on": a.requested_on,
                 "status": dols_status(a, today)[0],
+                "due": dols_status(a, today)[1],
+                "overdue": dols_status(a, today)[2],
                 "conditions": a.conditions,
                 "authorised_until": a.authorised_until,
             }
-            for a in DolsApplication.objects.filter(person=person)
+            for a in DolsApplication.objects.filter(person=person).select_related("managing_authority")
         ],  # fmt: skip
     }
 
@@ -169,3 +193,57 @@ def advocacy_measures(*, user, year: str) -> dict[str, int]:
     out["advocacy_referred_total"] = len(referred)
     out["advocacy_started_total"] = sum(a.started_on is not None for a in referred)
     return out
+
+
+def _require_mca_reader(user) -> None:
+    if not (policy.can(user, "adults.enquiry") or policy.can(user, "adults.decide")):
+        raise PermissionDenied("not allowed: adults")
+
+
+def capacity_assessment_get_for_user(*, user, assessment_id: int, now: datetime) -> CapacityAssessment:
+    """Return the assessment if the user may work on the adult's record, auditing the read of the adult."""
+    assessment = CapacityAssessment.objects.select_related("agency", "assessor").filter(pk=assessment_id).first()
+    if assessment is None:
+        raise CapacityAssessment.DoesNotExist(assessment_id)
+    _require_mca_reader(user)
+    assessment.person = person_get_for_user(
+        user=user, person_id=assessment.person_id, now=now, reason="capacity assessment"
+    )
+    return assessment
+
+
+def dols_get_for_user(*, user, application_id: int, now: datetime) -> DolsApplication:
+    """Return the DoLS application if the user's council is its supervisory body, auditing the read."""
+    application = (
+        DolsApplication.objects.select_related("managing_authority", "supervisory_body", "recorded_by")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise DolsApplication.DoesNotExist(application_id)
+    policy.require(user, "adults.decide")
+    if policy.agency_id_of(user) != application.supervisory_body_id:
+        raise PermissionDenied("Only the supervisory body can open a DoLS application")
+    application.person = person_get_for_user(user=user, person_id=application.person_id, now=now, reason="DoLS")
+    return application
+
+
+def dols_detail(*, application: DolsApplication, now: datetime) -> dict:
+    """Return what the DoLS page shows: dates from the rules, what is due, and which steps are open."""
+    today = calendar.uk_date(now)
+    status, due, overdue = dols_status(application, today)
+    pending = application.outcome == DolsOutcome.PENDING
+    urgent_running = bool(application.urgent_last_day and today <= application.urgent_last_day)
+    return {
+        "application": application,
+        "person": application.person,
+        "status": status,
+        "due": due,
+        "overdue": overdue,
+        "waiting_days": rules.waiting_days(application.requested_on, application.decided_on, today=today),
+        "can_extend": pending and urgent_running and application.urgent_extended_on is None,
+        "can_decide": pending,
+        "can_review": application.outcome == DolsOutcome.GRANTED
+        and application.authorised_until is not None
+        and today <= application.authorised_until,
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safehub.adults import views, views_pathways
+from safehub.adults import views, views_mca, views_pathways
 
 app_name = "adults"
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
     path("measures/", views.measures, name="measures"),
     path("measures.csv", views.measures_csv, name="measures_csv"),
     path("dols/", views_pathways.dols, name="dols"),
+    path("dols/<int:application_id>/", views_mca.dols_detail, name="dols_detail"),
+    path("dols/<int:application_id>/<str:step>/", views_mca.dols_step, name="dols_step"),
+    path("people/<int:person_id>/capacity/", views_mca.mca_person, name="mca_person"),
+    path("people/<int:person_id>/capacity/<str:step>/", views_mca.mca_step, name="mca_step"),
+    path("capacity/<int:assessment_id>/best-interests/", views_mca.best_interests, name="best_interests"),
     path("self-neglect/", views_pathways.self_neglect_list, name="self_neglect_list"),
     path("self-neglect/new/", views_pathways.self_neglect_open, name="self_neglect_open"),
     path("self-neglect/<int:case_id>/", views_pathways.self_neglect_detail, name="self_neglect"),

@@ -245,7 +245,7 @@ def _year_form(request) -> tuple[YearForm, str]:
 @login_required
 def measures(request):
     form, year = _year_form(request)
-    years, sections = selectors.adult_measures_for_user(user=request.user, year=year)
+    years, sections = selectors.adult_measures_for_user(user=request.user, year=year, now=timezone.now())
     return render(
         request,
         "adults/measures.html",

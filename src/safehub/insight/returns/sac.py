@@ -1,11 +1,11 @@
 """Build the NHS England Safeguarding Adults Collection (SAC) tables and write them as XLSX or CSV.
 
-Two builds over one snapshot:
-
 ``build_sac_return`` is the return as the 2025-26 guidance lays it out (rules and sources in
 ``safehub/adults/rules.py``):
 - SG1a-c individuals involved in concerns, section 42 and other enquiries, by age band (age on
   the last day of the year), sex and ethnicity, each adult once per row however many cases;
+- SG1d cases by the adult's primary support reason (as recorded on the concern; an enquiry takes
+  its concern's), concerns and other enquiries voluntary;
 - SG1e cases: concerns, section 42 and other enquiries (each case; a large-scale enquiry counts
   each adult at risk, as each adult has an enquiry);
 - SG2a-d concluded section 42 enquiries by type, location and source of risk (once per different
@@ -14,9 +14,7 @@ Two builds over one snapshot:
   did, whether they were supported by an advocate, family or friend;
 - SG4 Making Safeguarding Personal: desired outcomes asked and expressed, and achieved.
 
-``build_sac_tables`` is the earlier summary layout (SG1-SG4 of this project's first version),
-kept for ``safehub returns sac``; it takes the same fixes (age on 31 March where the snapshot has
-the date of birth, many locations and sources, advocacy whatever the capacity).
+Both ``safehub returns sac`` and ``safehub adults_sac`` write it: one computation.
 
 The snapshot's ``s42_enquiries`` does not carry locations, sources or advocacy yet; they come in
 ``details`` (``sac_details_from_rows`` for fixtures, ``safehub.adults.selectors.sac_details`` from
@@ -36,21 +34,23 @@ import pyarrow as pa
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from safehub.adults.rules import SAC_AGE_BANDS, SAC_AGE_UNKNOWN
+from safehub.adults.rules import (
+    SAC_AGE_BANDS,
+    SAC_AGE_UNKNOWN,
+    SAC_SUPPORT_REASON_UNKNOWN,
+    SAC_SUPPORT_REASONS,
+    sac_support_reason_label,
+)
 from safehub.core.calendar import financial_year
 from safehub.insight.engine.compute import Snapshot, session_open
 from safehub.insight.engine.measures import (
-    AGE_BANDS,
     CAPACITY,
-    INDIVIDUALS_CONCERNS,
     MSP,
     RISK_OUTCOMES,
     RISK_TYPES,
     S42_CONCLUDED,
 )
 
-SEX_LABELS = {"M": "Male", "F": "Female"}
-AGE_LABELS = {"18_64": "18-64", "65_74": "65-74", "75_84": "75-84", "85_plus": "85+"}
 RISK_LOCATIONS = ("own_home", "community", "community_service", "care_home", "hospital", "other")
 RISK_SOURCES = ("service_provider", "known", "unknown")
 ADVOCACY = ("yes", "no", "not_recorded")
@@ -63,6 +63,7 @@ DETAIL_SCHEMAS: dict[str, pa.Schema] = {
     "sac_enquiry_locations": pa.schema([("enquiry_id", pa.int64()), ("location", pa.string())]),
     "sac_enquiry_sources": pa.schema([("enquiry_id", pa.int64()), ("source", pa.string())]),
     "sac_enquiry_advocacy": pa.schema([("enquiry_id", pa.int64()), ("advocate_support", pa.bool_())]),
+    "sac_concern_support": pa.schema([("concern_id", pa.int64()), ("support_reason", pa.string())]),
 }
 
 
@@ -112,11 +113,6 @@ def _band_sql(age: str, bands: Iterable[tuple[str, int, int | None]], unknown: s
         for label, low, high in bands
     ]
     return "CASE " + " ".join(parts) + f" ELSE '{unknown}' END"
-
-
-def _age_band_case() -> str:
-    bands = [(AGE_LABELS[band], low, high) for band, (low, high) in AGE_BANDS.items()]
-    return _band_sql("age_sac", bands, "Unknown")
 
 
 def _label(code: str) -> str:
@@ -177,6 +173,18 @@ def build_sac_return(
             f"SELECT r, count(DISTINCT enquiry_id) FROM ({S42_CONCLUDED}), "
             "unnest(coalesce(risk_types, [])) AS u(r) GROUP BY r", params,
         ).fetchall())  # fmt: skip
+        support = None
+        if "sac_concern_support" in extra:
+            # Each case once, described by the primary support reason recorded on its concern.
+            support = [(sac_support_reason_label(code), a, int(n)) for code, a, n in sql(
+                "WITH cases AS (SELECT concern_id, 'concern' AS activity FROM adult_concerns "
+                "WHERE received_date BETWEEN $start AND $end UNION ALL "
+                "SELECT concern_id, CASE kind WHEN 'S42' THEN 's42' ELSE 'other' END FROM s42_enquiries "
+                "WHERE started_date BETWEEN $start AND $end) "
+                "SELECT coalesce(s.support_reason, ''), c.activity, count(*) FROM cases c "
+                "LEFT JOIN (SELECT concern_id, any_value(support_reason) AS support_reason FROM sac_concern_support "
+                "GROUP BY concern_id) s USING (concern_id) GROUP BY ALL", params,
+            ).fetchall()]  # fmt: skip
         locations = sources = advocacy = None
         if "sac_enquiry_locations" in extra:
             locations = dict(sql(
@@ -218,6 +226,18 @@ def build_sac_return(
                          tuple(people_rows(by_sex, ("Male", "Female", "Unknown"))), voluntary),
         "SG1c": SACTable("SG1c", "Individuals involved in safeguarding activity by ethnicity", ("Ethnicity", *heads),
                          tuple(people_rows(ethnic, ethnic_labels)), voluntary),
+    }  # fmt: skip
+    if support is not None:
+        merged: dict[tuple[str, str], int] = {}
+        for label, activity, n in support:
+            merged[(label, activity)] = merged.get((label, activity), 0) + n
+        tables["SG1d"] = SACTable(
+            "SG1d", "Safeguarding cases by primary support reason",
+            ("Primary support reason", "Concerns", "Section 42 enquiries", "Other enquiries"),
+            tuple(people_rows(merged, [label for _, label in SAC_SUPPORT_REASONS] + [SAC_SUPPORT_REASON_UNKNOWN])),
+            ("Concerns", "Other enquiries"),
+        )  # fmt: skip
+    tables |= {
         "SG1e": SACTable("SG1e", f"Safeguarding cases, {year}", ("Activity", "Cases"),
                          tuple((words, cases.get(key, 0)) for key, words in activities), ("Cases",)),
         "SG2a": SACTable("SG2a", "Concluded section 42 enquiries by type of risk", ("Type of risk", "Enquiries"),
@@ -245,119 +265,6 @@ def build_sac_return(
                              (("All concluded section 42 enquiries", "Total", concluded_total),
                               *(("Asked about desired outcomes", _label(m), int(msp.get(m, 0))) for m in MSP)))  # fmt: skip
     return tables
-
-
-def build_sac_tables(
-    snapshot: Snapshot, *, year: str, details: Mapping[str, pa.Table] | None = None
-) -> dict[str, SACTable]:
-    """Compute the summary tables SG1 to SG4 for a financial year such as ``"2024-25"``.
-
-    Ages are on the last day of the year from the person's date of birth (SAC SG1a); an adult the
-    snapshot has no person row for keeps the age recorded at their first concern.
-    """
-    start, end = financial_year(year)
-    params = {"start": start, "end": end}
-    extra = _details(snapshot, details)
-    with session_open(snapshot, [(start, end)]) as session:
-        con = session.connection
-        for name, table in extra.items():
-            con.register(name, table)
-        sql = con.execute
-
-        def scalar(query: str) -> int:
-            row = sql(query, params).fetchone()
-            return int(row[0]) if row else 0
-
-        concerns = scalar("SELECT count(*) FROM adult_concerns WHERE received_date BETWEEN $start AND $end")
-        year_end_age = _age_sql("$end::DATE")
-        individuals = (
-            f"SELECT i.*, CASE WHEN p.person_id IS NULL THEN i.age_at_concern ELSE {year_end_age} END AS age_sac "
-            f"FROM ({INDIVIDUALS_CONCERNS}) i LEFT JOIN persons p USING (person_id)"
-        )
-        by_age_sex = sql(
-            f"""
-            SELECT {_age_band_case()} AS age_band,
-                   CASE sex WHEN 'M' THEN 'Male' WHEN 'F' THEN 'Female' ELSE 'Unknown' END AS sex_label,
-                   count(*) FROM ({individuals}) GROUP BY ALL
-            """,
-            params,
-        ).fetchall()
-        by_ethnicity = sql(
-            f"SELECT coalesce(ethnicity, 'Not known'), count(*) FROM ({INDIVIDUALS_CONCERNS}) GROUP BY ALL ORDER BY 1",
-            params,
-        ).fetchall()
-        started = sql(
-            """
-            SELECT kind, count(*), count(DISTINCT person_id) FROM s42_enquiries
-            WHERE started_date BETWEEN $start AND $end GROUP BY kind
-            """,
-            params,
-        ).fetchall()
-        risks = dict(
-            sql(
-                f"SELECT r, count(DISTINCT enquiry_id) FROM ({S42_CONCLUDED}), "
-                "unnest(coalesce(risk_types, [])) AS u(r) GROUP BY r",
-                params,
-            ).fetchall()
-        )
-        concluded = sql(f"SELECT count(*), count(DISTINCT person_id) FROM ({S42_CONCLUDED})", params).fetchone() or (
-            0,
-            0,
-        )
-        capacity = dict(sql(f"SELECT lacked_capacity, count(*) FROM ({S42_CONCLUDED}) GROUP BY 1", params).fetchall())
-        msp = dict(sql(f"SELECT msp, count(*) FROM ({S42_CONCLUDED}) GROUP BY 1", params).fetchall())
-        outcomes = dict(sql(f"SELECT risk_outcome, count(*) FROM ({S42_CONCLUDED}) GROUP BY 1", params).fetchall())
-        per_category = {}
-        for table, column in (("sac_enquiry_locations", "location"), ("sac_enquiry_sources", "source")):
-            if table in extra:
-                per_category[column] = dict(sql(
-                    f"SELECT lower(t.{column}), count(DISTINCT c.enquiry_id) FROM ({S42_CONCLUDED}) c "
-                    f"JOIN {table} t USING (enquiry_id) GROUP BY 1", params,
-                ).fetchall())  # fmt: skip
-        advocacy = None
-        if "sac_enquiry_advocacy" in extra:
-            advocacy = dict(sql(
-                f"SELECT CASE a.advocate_support WHEN true THEN 'yes' WHEN false THEN 'no' ELSE 'not_recorded' END, "
-                f"count(*) FROM ({S42_CONCLUDED}) c LEFT JOIN sac_enquiry_advocacy a USING (enquiry_id) "
-                "WHERE c.lacked_capacity = 'yes' GROUP BY 1", params,
-            ).fetchall())  # fmt: skip
-
-    counts = {(a, s): n for a, s, n in by_age_sex}
-    sexes = ("Male", "Female", "Unknown")
-    ages = (*AGE_LABELS.values(), "Unknown")
-    sg2_rows = [(age, *(counts.get((age, s), 0) for s in sexes), sum(counts.get((age, s), 0) for s in sexes))
-                for age in ages]  # fmt: skip
-    sg2_rows.append(("Total", *(sum(r[i + 1] for r in sg2_rows) for i in range(len(sexes) + 1))))
-    by_kind = {kind: (cases, people) for kind, cases, people in started}
-    s42_cases, s42_people = by_kind.get("S42", (0, 0))
-    other_cases, other_people = by_kind.get("OTHER", (0, 0))
-
-    sg4_rows: list[tuple[str | int, ...]] = [("Total", "All concluded section 42 enquiries", int(concluded[0]))]
-    sg4_rows += [("Type of risk", _label(r), int(risks.get(r, 0))) for r in RISK_TYPES]
-    if "location" in per_category:
-        sg4_rows += [("Location of risk", _label(c), int(per_category["location"].get(c, 0))) for c in RISK_LOCATIONS]
-    if "source" in per_category:
-        sg4_rows += [("Source of risk", _label(c), int(per_category["source"].get(c, 0))) for c in RISK_SOURCES]
-    sg4_rows += [("Risk outcome", _label(o), int(outcomes.get(o, 0))) for o in RISK_OUTCOMES]
-    sg4_rows += [("Lacked capacity", _label(c), int(capacity.get(c, 0))) for c in CAPACITY]
-    if advocacy is not None:
-        sg4_rows += [("Lacked capacity: supported by an advocate, family or friend", _label(a),
-                      int(advocacy.get(a, 0))) for a in ADVOCACY]  # fmt: skip
-    sg4_rows += [("Making Safeguarding Personal", _label(m), int(msp.get(m, 0))) for m in MSP]
-
-    return {
-        "SG1": SACTable("SG1", f"Safeguarding concerns received, {year}", ("Measure", "Cases"),
-                        (("Concerns received", concerns),)),
-        "SG2": SACTable("SG2", f"Individuals with a safeguarding concern by age band (age on {end:%d %B %Y}) and sex",
-                        ("Age band", *sexes, "Total"), tuple(sg2_rows)),
-        "SG2e": SACTable("SG2e", f"Individuals with a safeguarding concern by ethnicity, {year}",
-                         ("Ethnicity", "Individuals"), tuple((e, int(n)) for e, n in by_ethnicity)),
-        "SG3": SACTable("SG3", f"Enquiries started, {year}", ("Enquiry", "Cases", "Individuals"),
-                        (("Section 42", int(s42_cases), int(s42_people)),
-                         ("Other enquiry", int(other_cases), int(other_people)))),
-        "SG4": SACTable("SG4", f"Section 42 enquiries concluded, {year}", ("Breakdown", "Category", "Cases"),
-                        tuple(sg4_rows)),
-    }  # fmt: skip
 
 
 VOLUNTARY_FILL = PatternFill("solid", fgColor="DDEBF7")  # the template's blue cells

@@ -117,8 +117,13 @@ def test_sac_workbook_has_the_collection_tables(tmp_path: Path) -> None:
     call_command("returns", "sac", "--year", "2024-25", "--output", str(out), stdout=StringIO())
 
     workbook = load_workbook(out)
-    assert workbook.sheetnames == ["SG1", "SG2", "SG2e", "SG3", "SG4"]
-    assert workbook["SG1"]["B3"].value == 0
+    assert workbook.sheetnames == ["SG1a", "SG1b", "SG1c", "SG1d", "SG1e", "SG2a", "SG2b", "SG2c", "SG2d", "SG3", "SG4"]
+    assert workbook["SG1e"]["A3"].value == "Concerns"
+
+
+def test_sac_output_must_be_xlsx_or_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match=r"\.xlsx"):
+        call_command("returns", "sac", "--year", "2024-25", "--output", str(tmp_path / "sac.ods"), stdout=StringIO())
 
 
 def test_command_validates_the_return_and_lists_errors_per_child(tmp_path: Path) -> None:

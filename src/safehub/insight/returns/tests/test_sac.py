@@ -9,7 +9,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from safehub.insight.engine import compute_measures, snapshot_from_rows
-from safehub.insight.returns.sac import build_sac_tables, write_sac_csv, write_sac_xlsx
+from safehub.insight.returns.sac import build_sac_return, write_sac_csv, write_sac_xlsx
 
 ROWS = {
     "adult_concerns": [
@@ -36,45 +36,40 @@ ROWS = {
 
 
 def tables() -> dict:
-    return build_sac_tables(snapshot_from_rows(ROWS), year="2024-25")
+    return build_sac_return(snapshot_from_rows(ROWS), year="2024-25")
 
 
-def test_sg1_and_sg2_count_concerns_and_individuals_once() -> None:
+def cells(table) -> dict:
+    return {row[0]: row[1:] for row in table.rows}
+
+
+def test_sg1_counts_cases_and_each_adult_once() -> None:
     built = tables()
 
-    sg2 = {row[0]: row[1:] for row in built["SG2"].rows}
-
-    assert built["SG1"].rows == (("Concerns received", 4),)
-    assert built["SG2"].columns == ("Age band", "Male", "Female", "Unknown", "Total")
-    assert sg2["65-74"] == (0, 1, 0, 1)
-    assert sg2["75-84"] == (0, 0, 0, 0)
-    assert sg2["85+"] == (1, 0, 0, 1)
-    assert sg2["18-64"] == (1, 0, 0, 1)
-    assert sg2["Total"] == (2, 1, 0, 3)
-    assert dict(built["SG2e"].rows) == {"BAFR": 1, "Not known": 1, "WBRI": 1}
+    assert dict(built["SG1e"].rows) == {"Concerns": 4, "Section 42 enquiries": 2, "Other enquiries": 1}
+    assert cells(built["SG1a"])["Total"] == (3, 1, 1)  # adult 1: two concerns, two enquiries, counted once
+    assert cells(built["SG1b"])["Unknown"] == (3, 1, 1)  # no person rows in this fixture: sex from the register
+    assert "SG1d" not in built  # no support reasons given: left out, not written as zeros
 
 
-def test_sg2_total_agrees_with_the_measure() -> None:
+def test_sg1a_total_agrees_with_the_measure() -> None:
     measures = compute_measures(snapshot_from_rows(ROWS), year="2024-25")
 
-    total = {row[0]: row[-1] for row in tables()["SG2"].rows}["Total"]
-
-    assert total == measures["adult_individuals_concerns"]
+    assert cells(tables()["SG1a"])["Total"][0] == measures["adult_individuals_concerns"]
 
 
-def test_sg3_and_sg4_enquiries() -> None:
+def test_sg2_to_sg4_describe_the_concluded_enquiries() -> None:
     built = tables()
 
-    sg4 = {(row[0], row[1]): row[2] for row in built["SG4"].rows}
-
-    assert built["SG3"].rows == (("Section 42", 2, 1), ("Other enquiry", 1, 1))
-    assert sg4[("Total", "All concluded section 42 enquiries")] == 2
-    assert sg4[("Type of risk", "Neglect")] == 1
-    assert sg4[("Type of risk", "Financial")] == 1
-    assert sg4[("Type of risk", "Physical")] == 1
-    assert sg4[("Risk outcome", "Reduced")] == 1
-    assert sg4[("Lacked capacity", "Not recorded")] == 1
-    assert sg4[("Making Safeguarding Personal", "Expressed")] == 1
+    sg2a = dict(built["SG2a"].rows)
+    assert (sg2a["Neglect"], sg2a["Financial"], sg2a["Physical"]) == (1, 1, 1)  # neglect twice: counted once
+    assert dict(built["SG2d"].rows)["Reduced"] == 1
+    sg3 = {(q, a): n for q, a, n in built["SG3"].rows}
+    assert sg3[("Lacked capacity", "Yes")] == 1
+    assert sg3[("Lacked capacity", "Not recorded")] == 1
+    sg4 = {(q, a): n for q, a, n in built["SG4"].rows}
+    assert sg4[("All concluded section 42 enquiries", "Total")] == 2
+    assert sg4[("Asked about desired outcomes", "Expressed")] == 1
 
 
 def test_written_as_xlsx_sheets_and_csv_files(tmp_path: Path) -> None:
@@ -84,11 +79,11 @@ def test_written_as_xlsx_sheets_and_csv_files(tmp_path: Path) -> None:
     paths = write_sac_csv(built, tmp_path / "csv")
 
     workbook = load_workbook(tmp_path / "sac.xlsx")
-    assert workbook.sheetnames == ["SG1", "SG2", "SG2e", "SG3", "SG4"]
-    assert workbook["SG1"]["A2"].value == "Measure"
-    assert workbook["SG1"]["B3"].value == 4
-    assert [p.name for p in paths] == ["SG1.csv", "SG2.csv", "SG2e.csv", "SG3.csv", "SG4.csv"]
-    with (tmp_path / "csv" / "SG3.csv").open(newline="") as handle:
+    assert workbook.sheetnames == ["SG1a", "SG1b", "SG1c", "SG1e", "SG2a", "SG2d", "SG3", "SG4"]
+    assert workbook["SG1e"]["A2"].value == "Activity"
+    assert workbook["SG1e"]["B3"].value == 4
+    assert [p.name for p in paths] == [f"{name}.csv" for name in workbook.sheetnames]
+    with (tmp_path / "csv" / "SG1e.csv").open(newline="") as handle:
         assert list(csv.reader(handle)) == [
-            ["Enquiry", "Cases", "Individuals"], ["Section 42", "2", "1"], ["Other enquiry", "1", "1"],
+            ["Activity", "Cases"], ["Concerns", "4"], ["Section 42 enquiries", "2"], ["Other enquiries", "1"],
         ]  # fmt: skip

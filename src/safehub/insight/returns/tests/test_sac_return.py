@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from safehub.adults.rules import sac_age, sac_age_band
+from safehub.adults.rules import sac_age, sac_age_band, sac_support_reason_label
 from safehub.insight.engine import snapshot_from_rows
 from safehub.insight.engine.measures import RISK_TYPES
 from safehub.insight.returns.sac import (
@@ -19,7 +19,6 @@ from safehub.insight.returns.sac import (
     RISK_SOURCES,
     VOLUNTARY_FILL,
     build_sac_return,
-    build_sac_tables,
     sac_details_from_rows,
     write_sac_xlsx,
 )
@@ -53,6 +52,12 @@ ROWS = {
     ],
 }  # fmt: skip
 DETAILS = {
+    "sac_concern_support": [
+        {"concern_id": 1, "support_reason": "MEMORY_COGNITION"},
+        {"concern_id": 2, "support_reason": "MEMORY_COGNITION"},
+        {"concern_id": 3, "support_reason": "PHYSICAL_PERSONAL_CARE"},
+        {"concern_id": 4, "support_reason": ""},
+    ],
     "sac_enquiry_locations": [
         {"enquiry_id": 1, "location": "OWN_HOME"},
         {"enquiry_id": 1, "location": "COMMUNITY"},
@@ -98,9 +103,12 @@ def test_sg1_counts_each_adult_once_with_the_age_on_31_march() -> None:
     assert dict(tables["SG1e"].rows) == {"Concerns": 4, "Section 42 enquiries": 3, "Other enquiries": 1}
 
 
-def test_the_summary_tables_take_the_age_on_31_march_too() -> None:
-    sg2 = cells(build_sac_tables(snapshot_from_rows(ROWS), year=YEAR)["SG2"])
-    assert (sg2["65-74"], sg2["75-84"]) == ((0, 0, 0, 0), (0, 1, 0, 1))
+def test_sg1d_counts_each_case_by_the_support_reason_on_its_concern() -> None:
+    sg1d = cells(built()["SG1d"])
+    assert sg1d["Support with memory and cognition"] == (2, 2, 0)  # adult 1: two concerns, two enquiries
+    assert sg1d["Physical support: personal care support"] == (1, 1, 1)
+    assert sg1d["Not known"] == (1, 0, 0)  # concern 4: no reason recorded
+    assert sg1d["Total"] == tuple(dict(built()["SG1e"].rows).values())  # the same cases as SG1e
 
 
 def test_sg2_counts_each_different_location_and_source_once_per_enquiry() -> None:
@@ -129,7 +137,7 @@ def test_without_details_the_location_source_and_advocacy_cells_are_left_out_not
 def test_xlsx_laid_out_table_by_table_with_voluntary_cells_shaded(tmp_path: Path) -> None:
     write_sac_xlsx(built(), tmp_path / "sac.xlsx")
     book = load_workbook(tmp_path / "sac.xlsx")
-    assert book.sheetnames == ["SG1a", "SG1b", "SG1c", "SG1e", "SG2a", "SG2b", "SG2c", "SG2d", "SG3", "SG4"]
+    assert book.sheetnames == ["SG1a", "SG1b", "SG1c", "SG1d", "SG1e", "SG2a", "SG2b", "SG2c", "SG2d", "SG3", "SG4"]
     sheet = book["SG1a"]
     assert [c.value for c in sheet[2]][:2] == ["Age band", "Individuals involved in concerns"]
     assert sheet["B3"].fill.fgColor.rgb.endswith(VOLUNTARY_FILL.fgColor.rgb[-6:])  # concerns: voluntary
@@ -151,11 +159,17 @@ def records(draw):
                 "ethnicity": draw(st.sampled_from(["WBRI", "BAFR", "ACHN", "NOBT", "REFU", "MWBC"]))}
                for i in range(1, n_people + 1)]  # fmt: skip
     concerns, enquiries = [], []
-    locations, sources, advocacy = [], [], []
+    locations, sources, advocacy, support = [], [], [], []
     for cid in range(1, draw(st.integers(min_value=0, max_value=12)) + 1):
         pid = draw(st.integers(min_value=1, max_value=n_people))
         received = draw(days)
         concerns.append({"concern_id": cid, "person_id": pid, "received_date": received})
+        support.append(
+            {
+                "concern_id": cid,
+                "support_reason": draw(st.sampled_from(["", "MENTAL_HEALTH", "LEARNING_DISABILITY", "ODD"])),
+            }
+        )
         for _ in range(draw(st.integers(min_value=0, max_value=2))):
             eid = len(enquiries) + 1
             started = received + timedelta(days=draw(st.integers(min_value=0, max_value=5)))
@@ -173,7 +187,8 @@ def records(draw):
                         for c in draw(st.sets(st.sampled_from(RISK_SOURCES), max_size=3))]  # fmt: skip
             advocacy.append({"enquiry_id": eid, "advocate_support": draw(st.sampled_from([True, False, None]))})
     rows = {"persons": persons, "adult_concerns": concerns, "s42_enquiries": enquiries}
-    details = {"sac_enquiry_locations": locations, "sac_enquiry_sources": sources, "sac_enquiry_advocacy": advocacy}
+    details = {"sac_enquiry_locations": locations, "sac_enquiry_sources": sources, "sac_enquiry_advocacy": advocacy,
+               "sac_concern_support": support}  # fmt: skip
     return rows, details
 
 
@@ -201,7 +216,16 @@ def reference(rows: dict, details: dict) -> dict:
     support = {r["enquiry_id"]: r["advocate_support"] for r in details["sac_enquiry_advocacy"]}
     lacking = [e for e in concluded if e["lacked_capacity"] == "yes"]
     answer = {True: "yes", False: "no", None: "not_recorded"}
+    reason = {r["concern_id"]: sac_support_reason_label(r["support_reason"]) for r in details["sac_concern_support"]}
+    cases_by_reason: Counter = Counter()
+    for c in rows["adult_concerns"]:
+        if in_year(c["received_date"]):
+            cases_by_reason[(reason[c["concern_id"]], "concern")] += 1
+    for e in rows["s42_enquiries"]:
+        if in_year(e["started_date"]):
+            cases_by_reason[(reason[e["concern_id"]], "s42" if e["kind"] == "S42" else "other")] += 1
     return {
+        "support": cases_by_reason,
         "bands": bands,
         "cases": sum(in_year(c["received_date"]) for c in rows["adult_concerns"]),
         "risk": {r: sum(r in set(e["risk_types"]) for e in concluded) for r in RISK_TYPES},
@@ -223,6 +247,9 @@ def test_engine_tables_equal_the_slow_reference(data) -> None:
             if band != "Total":
                 assert values[index] == expected["bands"][activity][band], (activity, band)
     assert dict(tables["SG1e"].rows)["Concerns"] == expected["cases"]
+    for label, *counts in tables["SG1d"].rows:
+        if label != "Total":
+            assert tuple(counts) == tuple(expected["support"][(label, a)] for a in ("concern", "s42", "other")), label
     label = lambda code: code.replace("_", " ").capitalize()  # noqa: E731
     assert dict(tables["SG2a"].rows) == {label(k): v for k, v in expected["risk"].items()}
     assert dict(tables["SG2b"].rows) == {label(k): v for k, v in expected["location"].items()}
