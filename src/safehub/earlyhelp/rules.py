@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.conf import settings
-
-from safehub.core.calendar import add_working_days
+from safehub.core.calendar import add_working_days, same_date_one_year_earlier
+from safehub.core.timescales import timescale as core_timescale
 
 ASSESSMENT_WORKING_DAYS = 30  # six weeks
 FIRST_TAF_WORKING_DAYS = 20  # four weeks
@@ -33,8 +32,8 @@ DEFAULTS = {
 
 
 def timescale(name: str) -> int:
-    """Return a timescale from the one settings table, or this module's default."""
-    return int(getattr(settings, "SAFEHUB_TIMESCALES", {}).get(name, DEFAULTS[name]))
+    """Return a timescale from the one settings table (core.timescales), or this module's default."""
+    return core_timescale(name, DEFAULTS[name])
 
 
 def assessment_due(start_date: date, *, working_days: int = ASSESSMENT_WORKING_DAYS) -> date:
@@ -78,18 +77,17 @@ def assessment_on_time(start_date: date, completed_date: date | None, *, as_of: 
 def re_referral_window_end(closed_date: date) -> date:
     """Return the last day of the 12 months after an early help closure (inclusive).
 
-    The counterpart of the CIN census re-referral rule (shared/formats/measures.md, "within 12
-    months"): a referral to children's social care after the closure date and on or before the
-    same calendar date a year later counts as a re-referral of the closed early help.
+    The mirror of shared/formats/measures.md's "within 12 months before R": a referral R to
+    children's social care re-refers a closed early help when the closure is within the 12 months
+    before R (on or after the same date a year earlier, 29 February mapped to 28 February, and
+    strictly before R).
     """
-    # The same date a year later: the inverse of same_date_one_year_earlier (29 February -> 28 February).
     try:
         return closed_date.replace(year=closed_date.year + 1)
-    except ValueError:
+    except ValueError:  # 29 February: the same date a year later is 28 February
         return closed_date.replace(year=closed_date.year + 1, day=28)
 
 
 def re_referred_within_12_months(closed_date: date, referral_dates: list[date]) -> bool:
-    """Return whether any referral falls strictly after the closure and within the 12 months after it."""
-    end = re_referral_window_end(closed_date)
-    return any(closed_date < d <= end for d in referral_dates)
+    """Return whether a referral follows the closure within 12 months (the measure's rule)."""
+    return any(same_date_one_year_earlier(d) <= closed_date < d for d in referral_dates)

@@ -307,6 +307,29 @@ def _cin_episodes() -> pa.Table:
     })  # fmt: skip
 
 
+def _early_help() -> dict[str, pa.Table]:
+    """Early help assessments (every episode, imported List 2 rows included) and the episodes kept in Safehub."""
+    from safehub.earlyhelp.models import EarlyHelpEpisode
+
+    t = read_columns(EarlyHelpEpisode.objects.order_by("id"), {
+        "id": "int", "person_id": "int", "origin": "text", "assessment_start_date": "date",
+        "assessment_completed_date": "date", "closed_date": "date", "closure_reason": "text",
+    })  # fmt: skip
+    kept = pc.not_equal(t["origin"], "ANNEX_A")
+    episodes = t.filter(kept)
+    return {
+        "early_help_assessments": _dataset("early_help_assessments", {
+            "assessment_id": t["id"], "person_id": t["person_id"], "start_date": t["assessment_start_date"],
+            "completed_date": t["assessment_completed_date"],
+        }),
+        "early_help_episodes": _dataset("early_help_episodes", {
+            "episode_id": episodes["id"], "person_id": episodes["person_id"], "origin": episodes["origin"],
+            "start_date": episodes["assessment_start_date"], "completed_date": episodes["assessment_completed_date"],
+            "closed_date": episodes["closed_date"], "closure_reason": blank_to_null(episodes["closure_reason"]),
+        }),
+    }  # fmt: skip
+
+
 def _care_leavers() -> pa.Table:
     from safehub.casework.models import CareLeaverStatus
 
@@ -485,10 +508,7 @@ def build_snapshot(*, raw_sources: bool = False, progress: Progress = None) -> S
             ),
         }),
         ("child-in-need episodes", lambda: {"cin_episodes": _cin_episodes()}),
-        # Safehub keeps no early help assessments yet (issue 21.2): the dataset is empty, so the
-        # measure is a true 0 from the records held, never an invented figure.
-        ("early help", lambda: {"early_help_assessments": _dataset("early_help_assessments", {
-            "assessment_id": [], "person_id": [], "start_date": [], "completed_date": []})}),
+        ("early help", _early_help),
         ("care leavers", lambda: {"care_leavers": _care_leavers()}),
         ("health requests", lambda: {"health_requests": _health_requests()}),
         ("strategy meetings", _strategy),

@@ -164,6 +164,18 @@ DATASETS: dict[str, Dataset] = {
             C("completed_date", DATE),
         ),
         _dataset(
+            "early_help_episodes",
+            ("episode_id",),
+            "Early help episodes recorded in Safehub (imported List 2 rows carry no closure and are left out).",
+            C("episode_id", ID),
+            C("person_id", ID),
+            C("origin", TEXT, "FRONT_DOOR, STEP_DOWN or AGENCY"),
+            C("start_date", DATE, "the early help assessment start: the episode opens"),
+            C("completed_date", DATE),
+            C("closed_date", DATE, "empty while open"),
+            C("closure_reason", TEXT, "STEP_UP when stepped up to children's social care"),
+        ),
+        _dataset(
             "cla_reviews",
             ("review_id",),
             "Reviews of children looked after.",

@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from safehub.insight.engine import measures_earlyhelp
+
 Unit = Literal["count", "percent", "rate", "hours"]
 Aggregate = Literal["count", "percent", "median", "rate_per_10k"]
 
@@ -798,6 +800,7 @@ FROM referrals WHERE referral_date {IN_YEAR}
                 f"SELECT * FROM ({S42_CONCLUDED}) WHERE risk_outcome = '{value}'",
             )
         )
+    m += measures_earlyhelp.definitions(_count, _percent)
     return m
 
 
