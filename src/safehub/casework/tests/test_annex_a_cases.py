@@ -197,3 +197,34 @@ def test_imported_list_6_rows_count_in_the_measures(tmp_path):
 
     assert values["cin_open_31_march"] == 2
     assert values["cin_episodes_closed_total"] == 2
+
+
+HEAD7 = [c.heading for c in LISTS[7].columns]
+
+
+def test_a_foreign_list_7_keeps_odd_rows_and_refuses_only_a_row_without_a_child(tmp_path):
+    def row(child, start, category, end=None, dob="01/02/2015"):
+        cells = dict.fromkeys(HEAD7)
+        cells.update({
+            "Child Unique ID": child, "Gender": "b) Female", "Ethnicity": "", "Date of Birth": dob,
+            "Child Protection Plan Start Date": start, "Initial Category of Abuse": category,
+            "Child Protection Plan End Date": end, "Was the Child Seen Alone?": "maybe",
+        })  # fmt: skip
+        return [cells[h] for h in HEAD7]
+
+    rows = [
+        HEAD7,
+        row("P1", "03/04/2024", "Neglect"),
+        row("P2", "04/04/2024", "Bullying", end="01/01/2024"),  # outside the list; ends before it starts
+        row("P3", "05/04/2024", "a) Neglect", dob="01/01/2099"),  # a future birth date (unborn): dropped
+        row("", "05/04/2024", "a) Neglect"),
+    ]
+    result = _import(write_folder(tmp_path / "cp", {7: rows}))
+
+    assert result.counts["List 7"]["imported"] == 3 and result.counts["List 7"]["rejected"] == 1
+    p2 = ChildProtectionPlan.objects.get(person__external_identifiers__value="P2")
+    assert (p2.initial_category, p2.end_date) == ("", None)
+    assert Person.objects.get(external_identifiers__value="P3").date_of_birth is None
+    warned = {(e.row, e.column) for e in result.errors if "a warning to resolve" in e.message}
+    assert {(3, "Initial Category of Abuse"), (3, "Child Protection Plan End Date"), (4, "Date of Birth")} <= warned
+    assert (2, "Was the Child Seen Alone?") in warned

@@ -295,9 +295,10 @@ class CPPlansOpenBinding(CaseworkBinding):
         return ("initial_category", "latest_category", "end_date")
 
     def fields_of(self, values):
+        initial = values.get("initial_category") or ""  # blank or odd in the file: kept as a warning to resolve
         return {
-            "initial_category": values["initial_category"],
-            "latest_category": values.get("latest_category") or values["initial_category"],
+            "initial_category": initial,
+            "latest_category": values.get("latest_category") or initial,
             "end_date": values.get("end_date"),
         }
 
