@@ -14,6 +14,7 @@ from safehub.adults.models import (
     RiskType,
     SourceKind,
 )
+from safehub.adults.rules import SAC_SUPPORT_REASONS
 from safehub.agencies.models import Agency, AgencyKind
 from safehub.people.forms import GovDateField, GovForm
 
@@ -68,6 +69,12 @@ class ConcernForm(GovForm):
     adult_views = forms.CharField(required=False, widget=forms.Textarea, label="The adult's own words")
     adult_wishes = forms.CharField(required=False, widget=forms.Textarea, label="What does the adult want to happen?")
     consent = forms.ChoiceField(choices=Consent.choices, widget=Radios, label="Consent")
+    primary_support_reason = forms.ChoiceField(
+        choices=[("", "Not known"), *SAC_SUPPORT_REASONS],
+        required=False,
+        label="The adult's primary support reason",
+        help_text="As on their care record, if they have one",
+    )
     lawful_basis = forms.CharField(
         required=False,
         widget=forms.Textarea,

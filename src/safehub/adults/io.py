@@ -25,6 +25,7 @@ CONCERN rows
 ``what_happened``       required text.  ``where_happened``, ``alleged_source_of_risk``,
                         ``immediate_actions``, ``adult_views``, ``adult_wishes``: optional text.
 ``consent``             required: GIVEN, REFUSED, UNABLE, NOT_SOUGHT.
+``primary_support_reason`` optional: a SAC SG1d code (``rules.SAC_SUPPORT_REASONS``); odd values flagged.
 ``lawful_basis``        required unless consent is GIVEN.
 ``care_and_support_needs``, ``experiencing_or_at_risk``, ``unable_to_protect_self``: the s42(1)
                         test, ``Y``/``N``/blank (blank = not answered).
@@ -99,6 +100,7 @@ from safehub.adults.models import (
     SafeguardingConcern,
     SourceKind,
 )
+from safehub.adults.rules import SAC_SUPPORT_REASONS
 from safehub.adults.services import DECISION_WORKING_DAYS, set_enquiry_categories
 from safehub.agencies.models import Agency, AgencyKind
 from safehub.core import audit, calendar, csv_safety, policy
@@ -120,6 +122,7 @@ CONCERN_COLUMNS = [
     "adult_wishes",
     "consent",
     "lawful_basis",
+    "primary_support_reason",
     "care_and_support_needs",
     "experiencing_or_at_risk",
     "unable_to_protect_self",
@@ -240,6 +243,15 @@ def _code(row: dict, column: str, choices, *, required: bool = False, default: s
     code = value.upper().replace(" ", "_").replace("-", "_")
     if code not in choices.values:
         raise RowError(column, value, f"Not a valid code: use one of {', '.join(choices.values)}")
+    return code
+
+
+def _support_reason(row: dict, column: str) -> str:
+    """Return the SAC primary support reason code (SG1d), blank when not known."""
+    value = _cell(row, column)
+    code = value.upper().replace(" ", "_").replace("-", "_")
+    if code and code not in dict(SAC_SUPPORT_REASONS):
+        raise RowError(column, value, "Unknown primary support reason")
     return code
 
 
@@ -375,6 +387,7 @@ def _concern_fields(row: dict, lookups: _Lookups, flags: list[Flag], person: Per
         "source_kind": source_kind,
         "source_agency": source_agency if source_kind == SourceKind.AGENCY else None,
         "consent": _code(row, "consent", Consent, required=True),
+        "primary_support_reason": _soft(flags, _support_reason, row, "primary_support_reason", default=""),
         "has_care_and_support_needs": _soft(flags, _yes_no, row, "care_and_support_needs"),
         "experiencing_or_at_risk": _soft(flags, _yes_no, row, "experiencing_or_at_risk"),
         "unable_to_protect_self": _soft(flags, _yes_no, row, "unable_to_protect_self"),
@@ -680,6 +693,7 @@ def _concern_row(c: SafeguardingConcern) -> dict[str, Any]:
         "source_agency_code": c.source_agency.code if c.source_agency else "",
         **{name: getattr(c, name) for name in CONCERN_TEXT},
         "consent": c.consent,
+        "primary_support_reason": c.primary_support_reason,
         "care_and_support_needs": _yn(c.has_care_and_support_needs),
         "experiencing_or_at_risk": _yn(c.experiencing_or_at_risk),
         "unable_to_protect_self": _yn(c.unable_to_protect_self),

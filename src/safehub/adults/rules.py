@@ -238,6 +238,17 @@ def dols_review_due(*, start: date, until: date, review_every_days: int | None =
     return max(start, until - timedelta(days=28))
 
 
+def dols_authorised_on(authorised_from: date | None, authorised_until: date | None, day: date) -> bool:
+    """Return whether a standard authorisation is in force on ``day``: from its first to its last day inclusive.
+
+    It "comes into force at the time specified in it" and "ceases to be in force at the end of the
+    period specified" (MCA Sch A1 paras 51-52, 62-63); the day after the last day it has expired.
+    """
+    if authorised_from is None or authorised_until is None:
+        return False
+    return authorised_from <= day <= authorised_until
+
+
 def waiting_days(requested_on: date, decided_on: date | None, *, today: date) -> int:
     """Return the days a standard request waited: to its decision, or to ``today`` while undecided."""
     return ((decided_on or today) - requested_on).days

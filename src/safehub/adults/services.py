@@ -51,6 +51,7 @@ CONCERN_FIELDS = (
     "adult_wishes",
     "consent",
     "lawful_basis",
+    "primary_support_reason",
     "has_care_and_support_needs",
     "experiencing_or_at_risk",
     "unable_to_protect_self",

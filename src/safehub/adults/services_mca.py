@@ -402,6 +402,13 @@ def dols_review(
         raise ValidationError({"reviewed_on": "Only a granted authorisation is reviewed"})
     errors: dict[str, str] = {}
     _not_future(reviewed_on, now, "reviewed_on", errors)
+    if not rules.dols_authorised_on(application.authorised_from, application.authorised_until, reviewed_on):
+        errors["reviewed_on"] = (
+            f"The authorisation was not in force that day (it runs to the end of "
+            f"{application.authorised_until:%d/%m/%Y}): a new request is needed"
+        )
+    if next_review_due and next_review_due < reviewed_on:
+        errors["next_review_due"] = "The next review cannot come before this one"
     if next_review_due and next_review_due > application.authorised_until:
         errors["next_review_due"] = "The next review must be before the authorisation expires"
     if errors:

@@ -208,3 +208,42 @@ def test_dols_measures_count_applications_outcomes_and_waiting(known_adult, adul
     assert (figures["dols_waiting_at_year_end_or_now"], figures["dols_waiting_over_21_days"]) == (1, 0)
     with pytest.raises(PermissionDenied):
         selectors_mca.dols_measures(user=adult_social_worker, year="2024-25", now=NOW)
+
+
+def test_dols_expiry_at_the_boundary_days(known_adult, adult_social_worker, care_home):
+    application = services_mca.dols_request(
+        person=known_adult, by=adult_social_worker, now=NOW, managing_authority=care_home, requested_on=date(2024, 3, 1)
+    )
+    application = services_mca.dols_decide(
+        application=application, by=adult_social_worker, now=NOW, expected_version=1, outcome="GRANTED",
+        decided_on=date(2024, 3, 10), authorised_from=date(2024, 3, 10), authorised_until=date(2025, 3, 9),
+    )  # fmt: skip
+    last_day, day_after = date(2025, 3, 9), date(2025, 3, 10)
+    assert selectors_mca.dols_status(application, last_day)[0] != "Authorisation expired"
+    assert selectors_mca.dols_status(application, day_after) == ("Authorisation expired", last_day, True)
+    on_last_day = datetime(2025, 3, 9, 12, tzinfo=UTC)
+    assert [r.application_id for r in selectors_mca.dols_worklist(user=adult_social_worker, now=on_last_day)] == [
+        application.pk
+    ]
+    assert selectors_mca.dols_worklist(user=adult_social_worker, now=datetime(2025, 3, 10, 12, tzinfo=UTC)) == []
+    with pytest.raises(ValidationError) as excinfo:  # the day after expiry: no review, a new request
+        services_mca.dols_review(
+            application=application, by=adult_social_worker, now=NOW, expected_version=2, reviewed_on=day_after
+        )
+    assert "a new request is needed" in excinfo.value.message_dict["reviewed_on"][0]
+    reviewed = services_mca.dols_review(
+        application=application, by=adult_social_worker, now=NOW, expected_version=2, reviewed_on=last_day
+    )
+    assert reviewed.reviewed_on == last_day
+
+
+def test_care_act_advocate_recorded_for_an_adult_with_capacity(known_adult, adult_social_worker):
+    assessment = assess(known_adult, adult_social_worker, can_retain=True, can_use_or_weigh=True)
+    assert assessment.outcome == CapacityOutcome.HAS_CAPACITY
+    concern = raise_concern(known_adult, adult_social_worker, NOW)
+    enquiry = decide(concern, adult_social_worker, NOW).enquiries.get()
+    advocacy = services_mca.advocacy_refer(
+        person=known_adult, by=adult_social_worker, now=NOW, kind="CARE_ACT_S68", referred_on=date(2025, 3, 20),
+        substantial_difficulty=True, appropriate_individual=False, enquiry=enquiry,
+    )  # fmt: skip
+    assert (advocacy.kind, advocacy.enquiry_id) == ("CARE_ACT_S68", enquiry.pk)

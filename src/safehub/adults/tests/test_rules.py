@@ -90,3 +90,12 @@ def test_clutter_rating_and_escalation():
     assert rules.self_neglect_escalation_suggested(clutter_rating=7, engagement="NOT_ENGAGING")
     assert not rules.self_neglect_escalation_suggested(clutter_rating=6, engagement="NOT_ENGAGING")
     assert not rules.self_neglect_escalation_suggested(clutter_rating=9, engagement="ENGAGING")
+
+
+@pytest.mark.parametrize(
+    ("day", "in_force"),
+    [(date(2025, 1, 9), False), (date(2025, 1, 10), True), (date(2026, 1, 9), True), (date(2026, 1, 10), False)],
+)
+def test_a_standard_authorisation_is_in_force_to_the_end_of_its_last_day(day, in_force):
+    assert rules.dols_authorised_on(date(2025, 1, 10), date(2026, 1, 9), day) is in_force
+    assert rules.dols_authorised_on(None, None, day) is False
