@@ -311,6 +311,30 @@ class EducationNotification(models.Model):
         return self.person_id
 
 
+class HealthVisitingNotice(models.Model):
+    """Operation Encompass for a child under 5 with no known setting: told to their health visiting team."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="health_visiting_notices")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey("agencies.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    incident_at = models.DateTimeField()
+    delivered_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    summary = models.TextField()
+
+    class Meta:
+        ordering = ["-incident_at"]
+        constraints = [models.UniqueConstraint(fields=["contact", "agency"], name="hv_notice_once_per_agency")]
+
+    @property
+    def audit_person_id(self) -> int:
+        return self.person_id
+
+
 class OutcomeShare(models.Model):
     """The decision on a contact, shared with the referrer and involved agencies, with a read receipt."""
 

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.urls import reverse
 
 from safehub.core import audit, policy
@@ -612,4 +612,95 @@ def ppn_grading(*, user, start: date, end: date, now: datetime, page_number=None
         "rows": rows,
         "page": page,
         "show_names": names,
+    }
+
+
+HV_PAGE_SIZE = 50
+
+
+def health_visiting_notices(*, user, now: datetime, page_number=None) -> dict:
+    """Domestic abuse notices for the user's health visiting service: children under 5 with no setting.
+
+    Addressed to the agency (its own legitimate relationship with the notice), so not narrowed to
+    records the user may open; a sealed child never appears but to those named. Audited as a list.
+    """
+    from safehub.frontdoor.models import HealthVisitingNotice
+
+    membership = policy.require(user, "pathways.record")
+    qs = (
+        HealthVisitingNotice.objects.filter(agency_id=membership.agency_id)
+        .filter(policy.sealed_hidden_q(user))
+        .select_related("person", "contact")
+        .order_by(F("acknowledged_at").asc(nulls_first=True), "-incident_at", "-pk")
+    )
+    page = Paginator(qs, HV_PAGE_SIZE).get_page(page_number)
+    notices = list(page.object_list)
+    with transaction.atomic():
+        audit.record_list(actor=user, person_ids=[n.person_id for n in notices], at=now, view="health visiting notices")
+    rows = [
+        {
+            "id": n.pk,
+            "person_id": n.person_id,
+            "child": n.person.display_name,
+            "dob": n.person.date_of_birth,
+            "incident_at": n.incident_at,
+            "delivered_at": n.delivered_at,
+            "acknowledged_at": n.acknowledged_at,
+            "summary": n.summary,
+        }
+        for n in notices
+    ]
+    return {"rows": rows, "page": page, "total": page.paginator.count}
+
+
+def ppn_strategy_timeliness(*, user, start: date, end: date, now: datetime) -> dict:
+    """PPNs received in the period that a strategy discussion followed, and how soon (aggregate only).
+
+    Measured from the PPN's receipt to the first strategy discussion held about the child
+    (pathways.rules: the partnership's standard in working days).
+    """
+    from safehub.casework.models import StrategyMeeting
+    from safehub.pathways import rules as pathway_rules
+
+    policy.require(user, "frontdoor.police_timeliness")
+    ppns = list(
+        Contact.objects.filter(
+            source=ReferralSource.POLICE,
+            person__isnull=False,
+            received_at__date__gte=start,
+            received_at__date__lte=end,
+        ).values_list("person_id", "received_at", "police_grade")
+    )
+    meetings: dict[int, list[tuple[datetime, datetime | None]]] = defaultdict(list)
+    for person_id, convened, held in StrategyMeeting.objects.filter(
+        person_id__in={p for p, _, _ in ppns}, convened_at__date__gte=start
+    ).values_list("person_id", "convened_at", "held_at"):
+        meetings[person_id].append((convened, held))
+    followed = on_time = late = pending = 0
+    hours: list[float] = []
+    for person_id, received, _grade in ppns:
+        first = pathway_rules.ppn_first_strategy(received, meetings.get(person_id, []))
+        if first is None:
+            continue
+        followed += 1
+        held = first[1]
+        verdict = pathway_rules.ppn_strategy_on_time(received, held, as_of=now)
+        if held is not None:
+            hours.append((held - received).total_seconds() / 3600)
+        if verdict is None:
+            pending += 1
+        elif verdict:
+            on_time += 1
+        else:
+            late += 1
+    decided = on_time + late
+    return {
+        "ppns": len(ppns),
+        "followed": followed,
+        "on_time": on_time,
+        "late": late,
+        "pending": pending,
+        "on_time_pct": round(100 * on_time / decided, 1) if decided else None,
+        "median_hours": round(statistics.median(hours), 1) if hours else None,
+        "standard_days": pathway_rules.ppn_strategy_working_days(),
     }

@@ -25,6 +25,12 @@ urlpatterns = [
         views.notification_acknowledge,
         name="notification_acknowledge",
     ),
+    path("health-visiting/", views.health_visiting, name="health_visiting"),
+    path(
+        "health-visiting/<int:notice_id>/acknowledge/",
+        views.health_visiting_acknowledge,
+        name="health_visiting_acknowledge",
+    ),
     path("outcomes/", views.outcomes, name="outcomes"),
     path("outcomes/<int:share_id>/", views.outcome_detail, name="outcome"),
     path("consultations/", views.consultations, name="consultations"),

@@ -29,7 +29,14 @@ from safehub.frontdoor.forms import (
     PeriodForm,
     RagForm,
 )
-from safehub.frontdoor.models import Consultation, Contact, EducationNotification, InformationRequest, LateFlag
+from safehub.frontdoor.models import (
+    Consultation,
+    Contact,
+    EducationNotification,
+    HealthVisitingNotice,
+    InformationRequest,
+    LateFlag,
+)
 from safehub.people.models import Person
 
 
@@ -373,8 +380,27 @@ def ppn_grading(request):
     data = selectors.ppn_grading(
         user=request.user, start=start, end=end, now=timezone.now(), page_number=request.GET.get("page")
     )
+    strategy = selectors.ppn_strategy_timeliness(user=request.user, start=start, end=end, now=timezone.now())
     return render(request, "frontdoor/ppn_grading.html", {"form": form, "data": data, "page": data["page"],
-                                                          "start": start, "end": end})  # fmt: skip
+                                                          "start": start, "end": end, "strategy": strategy})  # fmt: skip
+
+
+@login_required
+def health_visiting(request):
+    """Domestic abuse notices for children under 5 with no setting, for their health visiting team."""
+    data = selectors.health_visiting_notices(user=request.user, now=timezone.now(), page_number=request.GET.get("page"))
+    return render(request, "frontdoor/health_visiting.html", data)
+
+
+@login_required
+@require_POST
+def health_visiting_acknowledge(request, notice_id: int):
+    notice = HealthVisitingNotice.objects.filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404
+    services.health_visiting_notice_acknowledge(notice=notice, by=request.user, now=timezone.now())
+    messages.success(request, "Notice acknowledged")
+    return redirect("frontdoor:health_visiting")
 
 
 @login_required

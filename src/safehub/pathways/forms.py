@@ -14,6 +14,7 @@ from safehub.pathways.models import (
     LadoOutcome,
     LadoSector,
     PfNotifier,
+    UnscheduledCareSetting,
 )
 from safehub.people.forms import GovDateField, GovForm
 
@@ -151,3 +152,30 @@ class MaracActionForm(GovForm):
 class MaracCompleteForm(GovForm):
     action_id = forms.IntegerField(widget=forms.HiddenInput)
     completed_date = GovDateField(label="Date done")
+
+
+# --- Operation Encompass rolls, CP-IS, missing episodes ---------------------------------------------
+class RollUploadForm(GovForm):
+    file = forms.FileField(
+        label="Your roll (CSV)",
+        help_text="Columns: name (or forename and surname), date of birth, postcode, UPN where you have one",
+    )
+
+
+class CpisLookupForm(GovForm):
+    nhs_number = forms.CharField(max_length=12, label="NHS number", help_text="10 digits, for example 943 476 5919")
+    date_of_birth = GovDateField(required=False, label="Date of birth (or expected date of birth)")
+
+
+class CpisAttendanceForm(GovForm):
+    nhs_number = forms.CharField(max_length=12, widget=forms.HiddenInput)
+    date_of_birth = GovDateField(required=False, widget=forms.HiddenInput)
+    setting_kind = forms.ChoiceField(
+        choices=_choose(UnscheduledCareSetting.choices, "Choose the setting"), label="Where the child attended"
+    )
+    attended_at = GovDateTimeField(label="When they attended")
+    reason = forms.CharField(max_length=300, label="Reason for attending, in brief")
+
+
+class MissingLinkForm(GovForm):
+    meeting = forms.IntegerField(min_value=1, label="Strategy discussion")

@@ -291,3 +291,138 @@ class MaracAction(models.Model):
     @property
     def audit_person_id(self) -> int:
         return self.link.person_id
+
+
+# --- Operation Encompass: the rolls of schools and early-years settings ----------------------------
+class RollUpload(models.Model):
+    """One roll file a school or early-years setting uploaded, with what its rows came to."""
+
+    setting = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+    file_name = models.CharField(max_length=200)
+    rows_total = models.PositiveIntegerField(default=0)
+    linked = models.PositiveIntegerField(default=0, help_text="Confident matches linked to the setting")
+    already = models.PositiveIntegerField(default=0, help_text="Already on this setting's roll")
+    review = models.PositiveIntegerField(default=0, help_text="Uncertain matches sent to review")
+    not_found = models.PositiveIntegerField(default=0, help_text="Not known to the register (nothing created)")
+    errors = models.JSONField(default=list, blank=True, help_text="[{row, column, message}] for the setting to fix")
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        indexes = [models.Index(fields=["setting", "uploaded_at"], name="roll_upload_setting")]
+
+
+class RollRowStatus(models.TextChoices):
+    LINKED = "LINKED", "Matched and linked to the setting"
+    ALREADY = "ALREADY", "Already on this setting's roll"
+    REVIEW = "REVIEW", "Uncertain match: waiting for review"
+    CONFIRMED = "CONFIRMED", "Confirmed at review and linked"
+    REJECTED = "REJECTED", "Reviewed: not any of the people suggested"
+    NOT_FOUND = "NOT_FOUND", "Not known to the register"
+
+
+class RollRow(models.Model):
+    """One pupil row of a roll, as the setting gave it, and what the matching engine made of it.
+
+    Nobody is created from a roll: a child the register does not know stays a row here.
+    """
+
+    upload = models.ForeignKey(RollUpload, on_delete=models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField()
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    upn = models.CharField(max_length=13, blank=True)
+    status = models.CharField(max_length=10, choices=RollRowStatus.choices)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    best_probability = models.FloatField(null=True, blank=True, help_text="The engine's best match, in per cent")
+    candidates = models.JSONField(default=list, blank=True, help_text="[{person_id, probability}] for review")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["upload", "row_number"]
+        indexes = [models.Index(fields=["status", "id"], name="roll_row_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=["LINKED", "ALREADY", "CONFIRMED"]) | Q(person__isnull=False),
+                name="roll_row_linked_has_person",
+            )
+        ]
+
+    @property
+    def audit_person_id(self) -> int | None:
+        return self.person_id
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+
+# --- CP-IS style flags for unscheduled care ----------------------------------------------------------
+class CpisFlagKind(models.TextChoices):
+    CPP = "CPP", "Child protection plan"
+    UNBORN_CPP = "UNBORN_CPP", "Unborn child: pre-birth child protection plan"
+    LAC = "LAC", "Looked after child"
+
+
+class UnscheduledCareSetting(models.TextChoices):
+    EMERGENCY_DEPARTMENT = "ED", "Emergency department (A&E)"
+    URGENT_TREATMENT = "UTC", "Walk-in or urgent treatment centre"
+    MINOR_INJURIES = "MIU", "Minor injuries unit"
+    AMBULANCE = "AMB", "Ambulance service"
+    OUT_OF_HOURS = "OOH", "GP out of hours"
+    MATERNITY = "MAT", "Maternity unit (unscheduled)"
+
+
+class CpisAttendance(models.Model):
+    """A flagged child's attendance at an unscheduled care setting, notified to their social worker."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cpis_attendances")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    setting_kind = models.CharField(max_length=3, choices=UnscheduledCareSetting.choices)
+    attended_at = models.DateTimeField()
+    reason = models.CharField(max_length=300, help_text="Presenting complaint, in brief")
+    flag_kind = models.CharField(max_length=10, choices=CpisFlagKind.choices, help_text="The flag when it was seen")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    notified_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    notified_team = models.ForeignKey(
+        "agencies.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    notified_at = models.DateTimeField(null=True, blank=True)
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-attended_at", "-id"]
+        indexes = [
+            models.Index(fields=["notified_worker", "seen_at"], name="cpis_worker_unseen"),
+            models.Index(fields=["agency", "attended_at"], name="cpis_agency_time"),
+        ]
+
+    @property
+    def audit_person_id(self) -> int:
+        return self.person_id
+
+
+# --- Missing episodes and the strategy discussion they prompt ---------------------------------------
+class MissingStrategyLink(models.Model):
+    """The strategy discussion held about a high-risk missing episode (the link casework does not hold)."""
+
+    missing_episode = models.OneToOneField("casework.MissingEpisode", on_delete=models.PROTECT, related_name="+")
+    meeting = models.ForeignKey("casework.StrategyMeeting", on_delete=models.PROTECT, related_name="+")
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField()
+
+    @property
+    def audit_person_id(self) -> int:
+        return self.meeting.person_id

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
+
 from safehub.core.calendar import add_working_days, due_after_working_days, uk_date, working_days_between
 
 # ---------------------------------------------------------------------------------------------
@@ -191,6 +193,141 @@ def marac_is_repeat(referral_date: date, earlier_referral_dates: list[date]) -> 
     """
     window_start = _add_years(referral_date, -1)
     return any(window_start <= d < referral_date for d in earlier_referral_dates)
+
+
+# ---------------------------------------------------------------------------------------------
+# Operation Encompass: setting rolls and children under 5 with no setting
+# ---------------------------------------------------------------------------------------------
+ROLL_LINK = "LINK"
+ROLL_REVIEW = "REVIEW"
+ROLL_NOT_FOUND = "NOT_FOUND"
+HEALTH_VISITING_UPPER_AGE = 5
+
+
+def roll_match_outcome(*, probabilities: list[float], upn_agrees: bool = False, exact_agrees: bool = False) -> str:
+    """Decide what a roll row's match candidates come to: link, review, or not known.
+
+    The thresholds are the matching engine's own (``SAFEHUB_MATCH_THRESHOLDS``, the same ones the
+    register's deduplication uses): a best match at or above the upper threshold, with no rival
+    above the lower one, is confident and linked; a best match between the two, or two rivals
+    (twins, namesakes), goes to a person to review; below the lower threshold the child is not
+    known to the register and nothing is created (Operation Encompass notifies only known
+    children). A unique pupil number agreeing with the record's, with the date of birth, is
+    confident whatever the name says (the DfE issues one UPN per pupil for life). So is a best
+    match that agrees exactly on both names and the date of birth (and the postcode, when the
+    roll gives one) with no rival: a small or untrained register scores even an exact match
+    below the upper threshold, which is set for merging two records, not for finding one.
+    ``probabilities`` are the candidates' match probabilities in per cent, best first.
+    """
+    if upn_agrees:
+        return ROLL_LINK
+    ranked = sorted(probabilities, reverse=True)
+    upper = 100 * settings.SAFEHUB_MATCH_THRESHOLDS["upper"]
+    lower = 100 * settings.SAFEHUB_MATCH_THRESHOLDS["lower"]
+    if not ranked or ranked[0] < lower:
+        return ROLL_NOT_FOUND
+    alone = len(ranked) < 2 or ranked[1] < lower
+    if alone and (ranked[0] >= upper or exact_agrees):
+        return ROLL_LINK
+    return ROLL_REVIEW
+
+
+def encompass_health_visiting_needed(*, date_of_birth: date | None, incident_date: date, has_setting: bool) -> bool:
+    """Return whether a domestic abuse incident goes to the child's health visiting team.
+
+    Operation Encompass tells the child's school or early-years setting before the next school
+    day; a child under 5 who attends no setting would hear from nobody. The health visiting
+    service leads the Healthy Child Programme for every child from birth to 5 (Department of
+    Health, Healthy Child Programme 0 to 5, 2009; OHID, Universal health visiting service, 2021),
+    so it is the service that knows the youngest children: they are told instead. An unknown date
+    of birth is not assumed to be under 5.
+    """
+    if has_setting or date_of_birth is None:
+        return False
+    return _add_years(date_of_birth, HEALTH_VISITING_UPPER_AGE) > incident_date
+
+
+# ---------------------------------------------------------------------------------------------
+# CP-IS style flags for unscheduled care settings
+# ---------------------------------------------------------------------------------------------
+def cpis_flag(*, on_cp_plan: bool, unborn: bool, looked_after: bool) -> str | None:
+    """Return the child's CP-IS flag, or None when there is none.
+
+    NHS England, Child Protection - Information Sharing (CP-IS): local authorities share the
+    details of children subject to a child protection plan, of unborn children subject to a
+    pre-birth child protection plan, and of looked after children (including those with foster
+    carers); unscheduled care settings (emergency departments, urgent treatment and walk-in
+    centres, minor injuries units, ambulance services, out-of-hours GPs and unscheduled maternity)
+    see the flag when the child attends. A plan takes precedence over looked after status, as it
+    names the risk.
+    """
+    if on_cp_plan:
+        return "UNBORN_CPP" if unborn else "CPP"
+    return "LAC" if looked_after else None
+
+
+# ---------------------------------------------------------------------------------------------
+# PPN to strategy discussion, and missing episodes that prompt one
+# ---------------------------------------------------------------------------------------------
+PPN_STRATEGY_WORKING_DAYS_DEFAULT = 3
+
+
+def ppn_strategy_working_days() -> int:
+    """The partnership's standard for a strategy discussion after a PPN, in working days.
+
+    Read from the one settings table (``SAFEHUB_TIMESCALES["ppn_strategy_working_days"]``);
+    3 when not set, the common local standard.
+    """
+    return int(settings.SAFEHUB_TIMESCALES.get("ppn_strategy_working_days", PPN_STRATEGY_WORKING_DAYS_DEFAULT))
+
+
+def ppn_strategy_due(received_at: datetime) -> datetime:
+    """Return when the first strategy discussion after a PPN is due.
+
+    Working Together to Safeguard Children 2023, paragraphs 209 to 214: whenever there is reason
+    to suspect significant harm a strategy discussion is held, "as soon as possible"; the guidance
+    sets no number of days, so local procedures do (commonly within 3 working days of the
+    referral, the same day where the child's immediate safety is at issue). Measured from the
+    PPN's receipt at the front door to the end of the working day the standard allows.
+    """
+    return due_after_working_days(received_at, ppn_strategy_working_days())
+
+
+def ppn_strategy_on_time(received_at: datetime, first_held_at: datetime | None, *, as_of: datetime) -> bool | None:
+    """True/False once the first strategy discussion is held (or the time has passed), else None."""
+    due = ppn_strategy_due(received_at)
+    if first_held_at is not None:
+        return first_held_at <= due
+    return False if as_of > due else None
+
+
+PPN_STRATEGY_WINDOW = timedelta(days=30)
+
+
+def ppn_first_strategy(
+    received_at: datetime, meetings: list[tuple[datetime, datetime | None]]
+) -> tuple[datetime, datetime | None] | None:
+    """Return the first strategy discussion that followed a PPN: ``(convened_at, held_at)`` or None.
+
+    The child's first strategy discussion convened at or after the PPN's receipt and within 30
+    days of it (a later one answers a later concern). Most PPNs need none: only those followed by
+    one are measured.
+    """
+    following = sorted(
+        (m for m in meetings if received_at <= m[0] <= received_at + PPN_STRATEGY_WINDOW), key=lambda m: m[0]
+    )
+    return following[0] if following else None
+
+
+def missing_prompts_strategy(risk_level: str) -> bool:
+    """Return whether a missing episode prompts a strategy discussion.
+
+    Statutory guidance on children who run away or go missing from home or care (DfE, 2014),
+    and the police's risk grading of missing people (College of Policing APP, 2021): a child
+    graded high risk when missing is at risk of serious harm, so the local authority and the
+    police hold a strategy discussion. Lower grades are kept under review but do not prompt one.
+    """
+    return risk_level == "HIGH"
 
 
 def uk_day(moment: datetime) -> date:

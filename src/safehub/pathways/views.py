@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from safehub.casework.models import MissingEpisode, StrategyMeeting
 from safehub.core import policy
 from safehub.core.calendar import (
     financial_year,
@@ -22,11 +24,20 @@ from safehub.core.calendar import (
     uk_date,
 )
 from safehub.core.errors import BreakGlassRequired
+from safehub.core.uploads import upload_limit
 from safehub.core.viewutils import add_service_errors
+from safehub.pathways import (
+    cpis_selectors,
+    cpis_services,
+    missing_strategy,
+    roll_selectors,
+    roll_services,
+    selectors,
+    services,
+)
 from safehub.pathways import forms as f
-from safehub.pathways import selectors, services
 from safehub.pathways.access import is_lado_team
-from safehub.pathways.models import EducationRegisterEntry, MaracAction, MaracLink, PrivateFostering
+from safehub.pathways.models import CpisAttendance, EducationRegisterEntry, MaracAction, MaracLink, PrivateFostering
 from safehub.people.models import Person
 from safehub.people.selectors import person_get_for_user
 
@@ -76,6 +87,13 @@ def home(request):
             "can_record": policy.can(user, "pathways.record"),
             "can_measures": policy.can(user, "pathways.measures"),
             "is_lado_team": is_lado_team(user),
+            "can_upload_roll": roll_selectors.may_upload_roll(user),
+            "can_review_rolls": policy.can(user, "frontdoor.triage"),
+            "can_cpis": cpis_selectors.may_use_cpis(user),
+            "can_casework": policy.can(user, "casework.record"),
+            "can_convene": policy.can(user, "casework.convene"),
+            "can_export_cpis": policy.can(user, "frontdoor.sign_off"),
+            "can_health_visiting": policy.can(user, "pathways.record") and cpis_selectors.may_use_cpis(user),
         },
     )
 
@@ -430,3 +448,184 @@ def measures(request):
 def _years(today: date) -> list[str]:
     first = financial_year_start(today)
     return [financial_year_label(y) for y in range(first, first - 3, -1)]
+
+
+# --- Operation Encompass: setting rolls --------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def roll_list(request):
+    """A setting's safeguarding lead uploads the roll and sees what earlier uploads came to."""
+    now = timezone.now()
+    data = roll_selectors.roll_uploads_for_setting(user=request.user, page_number=request.GET.get("page"))
+    form = f.RollUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if getattr(request, "upload_too_large", False):
+            form.add_error(None, f"The file is larger than {settings.SAFEHUB_MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+        elif form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                made = roll_services.roll_upload(
+                    by=request.user, now=now, file_name=upload.name, content=upload.read(upload_limit() + 1)
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"Roll read: {made.rows_total} pupil{'s' if made.rows_total != 1 else ''}")
+                return redirect("pathways:roll", upload_id=made.pk)
+    data["form"] = form
+    return render(request, "pathways/roll_list.html", data)
+
+
+@login_required
+def roll_detail(request, upload_id: int):
+    data = roll_selectors.roll_upload_get(
+        user=request.user, upload_id=upload_id, now=timezone.now(), page_number=request.GET.get("page")
+    )
+    return render(request, "pathways/roll_detail.html", data)
+
+
+@login_required
+def roll_review(request):
+    """The front door settles uncertain roll matches."""
+    data = roll_selectors.roll_review_list(user=request.user, now=timezone.now(), page_number=request.GET.get("page"))
+    return render(request, "pathways/roll_review.html", data)
+
+
+@login_required
+@require_POST
+def roll_resolve(request, row_id: int):
+    row = roll_selectors.roll_row_for_review(user=request.user, row_id=row_id)
+    choice = request.POST.get("person_id", "")
+    try:
+        person_id = None if choice == "none" else int(choice)
+    except ValueError:
+        messages.error(request, "Choose one of the people suggested, or none of them")
+        return redirect("pathways:roll_review")
+    try:
+        roll_services.roll_row_resolve(row=row, by=request.user, now=timezone.now(), person_id=person_id)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, "Linked to the setting" if person_id else "Recorded: none of the people suggested")
+    return redirect("pathways:roll_review")
+
+
+# --- CP-IS --------------------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def cpis_lookup(request):
+    """An unscheduled care setting looks up a child's flag by NHS number (POSTed: no number in a URL)."""
+    now = timezone.now()
+    cpis_selectors.require_cpis(request.user)
+    form = f.CpisLookupForm(request.POST or None)
+    result, attendance_form = None, None
+    if request.method == "POST" and form.is_valid():
+        result = cpis_selectors.cpis_lookup(
+            user=request.user,
+            nhs_number=form.cleaned_data["nhs_number"],
+            date_of_birth=form.cleaned_data["date_of_birth"],
+            now=now,
+        )
+        if result["state"] == "flagged":
+            attendance_form = f.CpisAttendanceForm(
+                initial={
+                    "nhs_number": result["nhs_number"],
+                    "date_of_birth": form.cleaned_data["date_of_birth"],
+                    "attended_at": timezone.localtime(now).strftime("%d/%m/%Y %H:%M"),
+                }
+            )
+    return render(
+        request, "pathways/cpis_lookup.html", {"form": form, "result": result, "attendance_form": attendance_form}
+    )
+
+
+@login_required
+@require_POST
+def cpis_attendance(request):
+    now = timezone.now()
+    cpis_selectors.require_cpis(request.user)
+    form = f.CpisAttendanceForm(request.POST)
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}" if label else " ".join(errors))
+        return redirect("pathways:cpis_lookup")
+    try:
+        made = cpis_services.cpis_attendance_record(by=request.user, now=now, **form.cleaned_data)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+        return redirect("pathways:cpis_lookup")
+    if made.notified_worker_id or made.notified_team_id:
+        messages.success(request, "Attendance recorded: the allocated social worker has been notified")
+    else:
+        messages.warning(request, "Attendance recorded, but no worker is allocated: call the duty team")
+    return redirect("pathways:cpis_recorded")
+
+
+@login_required
+def cpis_recorded(request):
+    data = cpis_selectors.cpis_attendances_for_setting(
+        user=request.user, now=timezone.now(), page_number=request.GET.get("page")
+    )
+    return render(request, "pathways/cpis_recorded.html", data)
+
+
+@login_required
+def cpis_attendances(request):
+    """The social worker's list of flagged children's unscheduled care attendances, unseen first."""
+    scope = "team" if request.GET.get("scope") == "team" else "mine"
+    data = cpis_selectors.cpis_attendances_for_worker(
+        user=request.user, now=timezone.now(), page_number=request.GET.get("page"), scope=scope
+    )
+    data["scope"] = scope
+    return render(request, "pathways/cpis_attendances.html", data)
+
+
+@login_required
+@require_POST
+def cpis_seen(request, attendance_id: int):
+    attendance = _record_or_404(CpisAttendance, attendance_id)
+    cpis_services.cpis_attendance_seen(attendance=attendance, by=request.user, now=timezone.now())
+    messages.success(request, "Marked as seen")
+    return redirect("pathways:cpis_attendances")
+
+
+@login_required
+def cpis_export(request):
+    """The CP-IS file for the NHS national system (CSV, formula-safe)."""
+    now = timezone.now()
+    text, written, missing = cpis_selectors.cpis_export_csv(user=request.user, now=now)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cp-is-{uk_date(now):%Y%m%d}.csv"'
+    response["X-Safehub-Rows"] = str(written)
+    response["X-Safehub-Left-Out-No-NHS-Number"] = str(missing)
+    return response
+
+
+# --- Missing episodes to strategy discussions ---------------------------------------------------------
+@login_required
+def missing_list(request):
+    status = "linked" if request.GET.get("status") == "linked" else "waiting"
+    data = missing_strategy.missing_strategy_prompts(
+        user=request.user, now=timezone.now(), page_number=request.GET.get("page"), status=status
+    )
+    return render(request, "pathways/missing_list.html", data)
+
+
+@login_required
+@require_POST
+def missing_link(request, episode_id: int):
+    now = timezone.now()
+    episode = _record_or_404(MissingEpisode, episode_id)
+    form = f.MissingLinkForm(request.POST)
+    meeting = StrategyMeeting.objects.filter(pk=form.cleaned_data["meeting"]).first() if form.is_valid() else None
+    if meeting is None:
+        messages.error(request, "Choose the strategy discussion")
+        return redirect("pathways:missing_list")
+    try:
+        missing_strategy.missing_strategy_link(episode=episode, meeting=meeting, by=request.user, now=now)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, "Linked: the strategy discussion is recorded against the missing episode")
+    return redirect("pathways:missing_list")

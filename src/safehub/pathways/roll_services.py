@@ -1,0 +1,320 @@
+"""Operation Encompass for every setting: a school's or nursery's roll matched to the register.
+
+A designated safeguarding lead uploads the roll (CSV: name, date of birth, postcode, UPN where
+the setting has one). Each row goes through the matching engine's online lookup, the same one the
+front door uses for a contact: a confident match links the child to the setting (so a domestic
+abuse notification reaches it), an uncertain one goes to the front door's review list, and a
+child the register does not know stays a row of the upload. Nobody is created from a roll.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from safehub.agencies.models import EDUCATION_KINDS, Agency
+from safehub.core import audit, policy
+from safehub.core.calendar import uk_date
+from safehub.core.models import AuditAction
+from safehub.core.uploads import upload_limit
+from safehub.pathways import rules
+from safehub.pathways.models import RollRow, RollRowStatus, RollUpload
+from safehub.people.models import EducationPlacement, InvolvementKind, Person
+from safehub.people.services import involvement_record
+
+ROLL_MAX_ROWS = 5000  # the largest secondary schools have about 2,500 pupils
+CANDIDATES_KEPT = 5
+
+_HEADERS = {
+    "name": "name",
+    "fullname": "name",
+    "pupilname": "name",
+    "childname": "name",
+    "givenname": "given_name",
+    "forename": "given_name",
+    "firstname": "given_name",
+    "legalforename": "given_name",
+    "familyname": "family_name",
+    "surname": "family_name",
+    "lastname": "family_name",
+    "legalsurname": "family_name",
+    "dateofbirth": "date_of_birth",
+    "dob": "date_of_birth",
+    "postcode": "postcode",
+    "upn": "upn",
+    "uniquepupilnumber": "upn",
+}
+_UPN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
+_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+
+
+@dataclass
+class RollEntry:
+    row_number: int
+    given_name: str
+    family_name: str
+    date_of_birth: date | None
+    postcode: str
+    upn: str
+
+
+def _parse_date(text: str) -> date:
+    text = text.strip()
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date, no time
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    """'Family, Given' (the order MIS exports use) or 'Given Middle Family'."""
+    name = " ".join(name.split())
+    if "," in name:
+        family, _, given = name.partition(",")
+        return given.strip(), family.strip()
+    parts = name.rsplit(" ", 1)
+    return (parts[0], parts[1]) if len(parts) == 2 else ("", parts[0])
+
+
+def roll_parse(content: bytes, *, today: date) -> tuple[list[RollEntry], list[dict]]:
+    """Read a roll CSV into entries and a list of problems (row, column, message) to fix.
+
+    A row with a problem is left out and reported, never guessed; the rest go ahead.
+    """
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252", errors="replace")
+    text = text.replace("\x00", "")
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if not header:
+        return [], [{"row": 0, "column": "", "message": "The file is empty"}]
+    columns = [_HEADERS.get(re.sub(r"[^a-z]", "", h.lower())) for h in header]
+    has_name = "name" in columns or "family_name" in columns
+    if not has_name or "date_of_birth" not in columns:
+        return [], [
+            {
+                "row": 1,
+                "column": "",
+                "message": "The first row must name the columns: name (or forename and surname), "
+                "date of birth, postcode, UPN",
+            }
+        ]
+    entries: list[RollEntry] = []
+    problems: list[dict] = []
+    for number, raw in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in raw):
+            continue
+        if len(entries) + len(problems) >= ROLL_MAX_ROWS:
+            problems.append({"row": number, "column": "", "message": f"Only the first {ROLL_MAX_ROWS} rows are read"})
+            break
+        values = {c: raw[i].strip() for i, c in enumerate(columns) if c and i < len(raw)}
+        given, family = values.get("given_name", ""), values.get("family_name", "")
+        if not family and values.get("name"):
+            given, family = _split_name(values["name"])
+        row_problems = []
+        if not family:
+            row_problems.append(("name", "The child's name is missing"))
+        born = None
+        if values.get("date_of_birth"):
+            try:
+                parsed = _parse_date(values["date_of_birth"])
+            except ValueError:
+                row_problems.append(("date of birth", "Not a date (use DD/MM/YYYY)"))
+            else:
+                born = parsed
+                if parsed > today or parsed.year < today.year - 25:
+                    row_problems.append(("date of birth", "The date of birth is not a pupil's"))
+        else:
+            row_problems.append(("date of birth", "The date of birth is missing"))
+        postcode = " ".join(values.get("postcode", "").upper().split())
+        if postcode and not _POSTCODE.match(postcode):
+            row_problems.append(("postcode", "Not a UK postcode"))
+        upn = values.get("upn", "").upper().replace(" ", "")
+        if upn and not _UPN.match(upn):
+            row_problems.append(("UPN", "A UPN is a letter, 11 digits and a final digit or letter"))
+        if row_problems:
+            problems += [{"row": number, "column": col, "message": msg} for col, msg in row_problems]
+            continue
+        entries.append(RollEntry(number, given[:100], family[:100], born, postcode[:10], upn))
+    return entries, problems
+
+
+def _require_setting_lead(by) -> Agency:
+    """Only a designated safeguarding lead of a school or early-years setting uploads its roll."""
+    membership = policy.require(by, "frontdoor.notification_acknowledge")
+    if membership.agency.kind not in EDUCATION_KINDS:
+        raise PermissionDenied("Only a school or early-years setting uploads a roll")
+    return membership.agency
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.lower().replace("-", " ").split())
+
+
+def _agrees_exactly(entry: RollEntry, person: Person, postcode: str) -> bool:
+    return (
+        _fold(entry.family_name) == _fold(person.family_name)
+        and _fold(entry.given_name) in {_fold(person.given_name), _fold(f"{person.given_name} {person.middle_names}")}
+        and entry.date_of_birth == person.date_of_birth
+        and (not entry.postcode or entry.postcode.replace(" ", "") == postcode.replace(" ", ""))
+    )
+
+
+def _match(entry: RollEntry) -> tuple[str, Person | None, list[dict], float | None]:
+    from safehub.people.matching_service import lookup_candidates
+
+    found = lookup_candidates(
+        given_name=entry.given_name,
+        family_name=entry.family_name,
+        date_of_birth=entry.date_of_birth,
+        postcode=entry.postcode,
+        limit=CANDIDATES_KEPT,
+    )
+    by_upn = None
+    if entry.upn:
+        by_upn = Person.objects.filter(
+            upn=entry.upn, date_of_birth=entry.date_of_birth, merged_into__isnull=True, sealed=False
+        ).first()
+    best_person = Person.objects.filter(pk=found[0]["person_id"]).first() if found else None
+    outcome = rules.roll_match_outcome(
+        probabilities=[c["probability"] for c in found],
+        upn_agrees=by_upn is not None,
+        exact_agrees=best_person is not None and _agrees_exactly(entry, best_person, found[0]["postcode"]),
+    )
+    best = found[0]["probability"] if found else None
+    kept = [{"person_id": c["person_id"], "probability": c["probability"], "reasons": c["reasons"]} for c in found]
+    if outcome == rules.ROLL_LINK:
+        person = by_upn or best_person
+        # A sealed record is never linked by a machine: a person at the front door decides.
+        if person is not None and not person.sealed:
+            return outcome, person, kept, best
+        outcome = rules.ROLL_REVIEW
+    return outcome, None, kept, best
+
+
+def _link(*, person: Person, setting: Agency, by, now: datetime, source: str) -> EducationPlacement:
+    """Put the child on the setting's roll (ending a placement elsewhere: the child has moved)."""
+    today = uk_date(now)
+    EducationPlacement.objects.filter(person=person, ended_date__isnull=True).exclude(setting=setting).update(
+        ended_date=today
+    )
+    placement = EducationPlacement.objects.create(person=person, setting=setting, started_date=today)
+    involvement_record(
+        person=person, agency_id=setting.pk, kind=InvolvementKind.EDUCATION, now=now, source=source, by=by
+    )
+    audit.record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        subject=person,
+        at=now,
+        details={"added": "education", "setting": setting.pk, "via": source},
+        reason="Operation Encompass roll",
+    )
+    return placement
+
+
+@transaction.atomic
+def roll_upload(*, by, now: datetime, file_name: str, content: bytes) -> RollUpload:
+    """Match a setting's roll to the register; link confident matches, send uncertain ones to review."""
+    setting = _require_setting_lead(by)
+    if len(content) > upload_limit():
+        raise ValidationError({"file": ["The file is too large"]})
+    entries, problems = roll_parse(content, today=uk_date(now))
+    if not entries and problems and problems[0]["row"] <= 1:
+        raise ValidationError({"file": [problems[0]["message"]]})
+    if not entries and not problems:
+        raise ValidationError({"file": ["The file has no pupils in it"]})
+    upload = RollUpload.objects.create(
+        setting=setting, uploaded_by=by, uploaded_at=now, file_name=file_name[:200], errors=problems
+    )
+    on_roll = set(
+        EducationPlacement.objects.filter(setting=setting, ended_date__isnull=True).values_list("person_id", flat=True)
+    )
+    source = f"pathways.RollUpload:{upload.pk}"
+    rows = []
+    counts = dict.fromkeys(("linked", "already", "review", "not_found"), 0)
+    for entry in entries:
+        outcome, person, candidates, best = _match(entry)
+        status = {
+            rules.ROLL_LINK: RollRowStatus.LINKED,
+            rules.ROLL_REVIEW: RollRowStatus.REVIEW,
+            rules.ROLL_NOT_FOUND: RollRowStatus.NOT_FOUND,
+        }[outcome]
+        if person is not None and person.pk in on_roll:
+            status = RollRowStatus.ALREADY
+        elif person is not None:
+            _link(person=person, setting=setting, by=by, now=now, source=source)
+            on_roll.add(person.pk)
+        counts[status.lower()] += 1
+        rows.append(
+            RollRow(
+                upload=upload,
+                row_number=entry.row_number,
+                given_name=entry.given_name,
+                family_name=entry.family_name,
+                date_of_birth=entry.date_of_birth,
+                postcode=entry.postcode,
+                upn=entry.upn,
+                status=status,
+                person=person,
+                best_probability=best,
+                candidates=candidates if status == RollRowStatus.REVIEW else [],
+            )
+        )
+    RollRow.objects.bulk_create(rows)
+    upload.rows_total = len(entries)
+    for field, value in counts.items():
+        setattr(upload, field, value)
+    upload.save(update_fields=["rows_total", *counts])
+    audit.record(
+        actor=by,
+        action=AuditAction.CREATE,
+        subject=upload,
+        at=now,
+        details={**counts, "errors": len(problems)},
+        reason="Operation Encompass roll",
+    )
+    return upload
+
+
+@transaction.atomic
+def roll_row_resolve(*, row: RollRow, by, now: datetime, person_id: int | None) -> RollRow:
+    """Settle an uncertain roll match at the front door: one of the people suggested, or none."""
+    policy.require(by, "frontdoor.triage")
+    row = RollRow.objects.select_for_update().select_related("upload__setting").get(pk=row.pk)
+    if row.status != RollRowStatus.REVIEW:
+        raise ValidationError({"person_id": ["This row has already been reviewed"]})
+    if person_id is None:
+        row.status = RollRowStatus.REJECTED
+    else:
+        if person_id not in {c["person_id"] for c in row.candidates}:
+            raise ValidationError({"person_id": ["Choose one of the people suggested"]})
+        person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
+        if person is None or not policy.person_access(by, person, now=now).allowed:
+            raise PermissionDenied("You do not have access to this record")
+        setting = row.upload.setting
+        if not EducationPlacement.objects.filter(person=person, setting=setting, ended_date__isnull=True).exists():
+            _link(person=person, setting=setting, by=by, now=now, source=f"pathways.RollRow:{row.pk}")
+        row.status, row.person = RollRowStatus.CONFIRMED, person
+    row.resolved_by, row.resolved_at = by, now
+    row.full_clean(exclude=["upload", "person", "resolved_by"])
+    row.save(update_fields=["status", "person", "resolved_by", "resolved_at"])
+    audit.record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        subject=row,
+        at=now,
+        details={"status": row.status},
+        reason="Operation Encompass roll review",
+    )
+    return row
