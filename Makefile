@@ -51,6 +51,7 @@ test-pg: setup-dev browser
 lint: setup-dev
 	$(VENV)/bin/ruff check src benchmarks
 	$(VENV)/bin/ruff format --check src benchmarks conftest.py
+	PYTHONPATH=src $(VENV)/bin/lint-imports --no-cache
 
 security: setup-dev
 	$(VENV)/bin/bandit -c pyproject.toml -q -r src

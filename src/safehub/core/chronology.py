@@ -1,22 +1,17 @@
 """The person's chronology: every app contributes its events; the person page merges them.
 
-Each app may offer ``chronology(person, user) -> list[ChronologyEvent]`` in ``<app>/chronology.py``.
-Apps apply their own sharing rules (a partner sees what was shared with it).
+Each app may offer ``chronology(person, user) -> list[ChronologyEvent]`` in ``<app>/chronology.py``
+(found by ``core.registry``). Apps apply their own sharing rules (a partner sees what was shared
+with it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import import_module
 
-CHRONOLOGY_MODULES = [
-    "safehub.people.chronology",
-    "safehub.frontdoor.chronology",
-    "safehub.casework.chronology",
-    "safehub.adults.chronology",
-    "safehub.partnership.chronology",
-]
+from safehub.core.registry import app_modules
 
 
 @dataclass(frozen=True)
@@ -29,28 +24,18 @@ class ChronologyEvent:
     url: str = ""
 
 
-def person_chronology(*, person, user, categories: set[str] | None = None) -> list[ChronologyEvent]:
+def person_chronology(
+    *, person, user, categories: set[str] | None = None, merged: Sequence = ()
+) -> list[ChronologyEvent]:
+    """Return the person's events from every app, newest first.
+
+    ``merged`` are the records merged into this person (``people.selectors.person_merged_records``):
+    their records were never moved, so they belong to the survivor's chronology.
+    """
     events: list[ChronologyEvent] = []
-    # A merged person's records belong to the survivor's chronology (they were never moved).
-    records_of = [person, *_merged_into(person)]
-    for name in CHRONOLOGY_MODULES:
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError:
-            continue
-        for someone in records_of:
+    for module in app_modules("chronology"):
+        for someone in (person, *merged):
             events.extend(module.chronology(someone, user))
     if categories:
         events = [e for e in events if e.category in categories]
     return sorted(events, key=lambda e: e.at, reverse=True)
-
-
-def _merged_into(person) -> list:
-    from safehub.people.models import Person
-
-    found, frontier = [], [person.pk]
-    while frontier:
-        batch = list(Person.objects.filter(merged_into_id__in=frontier))
-        found += batch
-        frontier = [p.pk for p in batch]
-    return found

@@ -1,51 +1,22 @@
-"""What each role sees first on the home page: links to its daily work, with live counts."""
+"""What each role sees first on the home page: links to its daily work, with live counts.
+
+Each app may offer ``home_panels(user, now) -> list[dict]`` in ``<app>/home.py`` (found by
+``core.registry``, in settings order); the audit and security panels are core's own.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from importlib import import_module
 
 from safehub.core import policy
-
-# Each app may offer ``home_panels(user, now) -> list[dict]`` in ``<app>/home.py``.
-PANEL_MODULES = [
-    "safehub.frontdoor.home",
-    "safehub.casework.home",
-    "safehub.adults.home",
-    "safehub.partnership.home",
-    "safehub.insight.home",
-    "safehub.exchange.home",
-]
+from safehub.core.registry import app_modules
 
 
 def home_panels(user, *, now: datetime) -> list[dict]:
+    """Return the home page's panels: each app's own (``<app>/home.py``), then core's."""
     panels: list[dict] = []
-    if policy.can(user, "people.search"):
-        panels.append(
-            {
-                "title": "Find a person",
-                "url_name": "people:search",
-                "text": "Search by name, date of birth or NHS number.",
-            }
-        )
-    for module_name in PANEL_MODULES:
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError:
-            continue
+    for module in app_modules("home"):
         panels.extend(module.home_panels(user, now=now))
-    if policy.can(user, "people.merge"):
-        from safehub.people.models import DuplicateCandidate
-
-        pending = DuplicateCandidate.objects.filter(status="PENDING").count()
-        panels.append(
-            {
-                "title": "Possible duplicate records",
-                "url_name": "people:duplicates",
-                "figure": pending,
-                "text": "Pairs the matching engine could not decide: same person or not?",
-            }
-        )
     if policy.can(user, "audit.search"):
         panels.append(
             {"title": "Audit trail", "url_name": "core:audit_search", "text": "Who read or changed what, when and why."}

@@ -221,6 +221,17 @@ def person_detail(*, user, person: Person, now: datetime) -> dict:
     }
 
 
+def person_merged_records(person: Person) -> list[Person]:
+    """Return every record merged into ``person``, directly or through another merged record."""
+    found: list[Person] = []
+    frontier = [person.pk]
+    while frontier:
+        batch = list(Person.objects.filter(merged_into_id__in=frontier))
+        found += batch
+        frontier = [p.pk for p in batch]
+    return found
+
+
 def person_access_log(*, user, person: Person, now: datetime) -> list[AuditEvent]:
     """Return who viewed or changed the record (managers only); looking is itself audited."""
     policy.require(user, "people.view_access_log")
