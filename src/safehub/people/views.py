@@ -62,7 +62,7 @@ def detail(request, person_id: int):
         return redirect("people:break_glass", person_id=person_id)
     categories = set(request.GET.getlist("category"))
     context = selectors.person_detail(user=request.user, person=person, now=timezone.now())
-    all_events = person_chronology(person=person, user=request.user)
+    all_events = person_chronology(person=person, user=request.user, merged=selectors.person_merged_records(person))
     context["chronology"] = [e for e in all_events if not categories or e.category in categories]
     context["categories"] = sorted({e.category for e in all_events})
     context["selected_categories"] = categories
