@@ -136,7 +136,9 @@ class Person(models.Model):
 
         self.nhs_number = normalise_nhs_number(self.nhs_number)
         self.upn = (self.upn or "").strip().upper()
-        if self.date_of_birth and self.date_of_birth > date.today():
+        from django.utils import timezone
+
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():  # today in the UK, not the server's zone
             raise ValidationError({"date_of_birth": "Date of birth must be today or in the past"})
         if self.date_of_birth and self.expected_date_of_birth:
             raise ValidationError(
