@@ -27,15 +27,23 @@ from safehub.core.calendar import UK, uk_date
 from safehub.core.demo import DemoContext
 from safehub.lookedafter import rules
 from safehub.lookedafter.models import (
+    Adopter,
+    AdopterFamily,
+    AdoptionPlan,
     AwayFromPlacement,
     CareEpisode,
+    CareLeaver,
     CareLeaverContact,
     HealthKind,
     ItemStatus,
     LAHealthCheck,
     LAReview,
+    PathwayPlan,
+    PathwayReview,
     PlacementProvider,
+    PreviousPermanence,
     ProviderKind,
+    StayingPut,
     UASCStatus,
     UPNUnknown,
     YearOutcome,
@@ -88,6 +96,16 @@ def _providers(rng: random.Random, scale: float) -> dict[str, list[PlacementProv
                 urn=f"SC{rng.randrange(400_000, 500_000)}",
             )
         )
+    for i in range(max(3, int(30 * scale))):
+        made.append(
+            PlacementProvider(
+                name=f"Adopters {i + 1:03d} (regional adoption agency)",
+                kind=ProviderKind.OTHER,
+                place_provider="PR1",
+                postcode=rng.choice(city + county),
+                urn="SC476330",  # the regional adoption agency (Ofsted SC format)
+            )
+        )
     for i in range(max(3, int(10 * scale))):
         made.append(
             PlacementProvider(
@@ -103,6 +121,8 @@ def _providers(rng: random.Random, scale: float) -> dict[str, list[PlacementProv
     for p in PlacementProvider.objects.all():
         if p.kind == ProviderKind.FOSTER_CARER:
             out["foster_own" if p.place_provider == "PR1" else "foster_agency"].append(p)
+        elif p.name.startswith("Adopters"):
+            out["adopters"].append(p)
         elif p.kind == ProviderKind.CHILDRENS_HOME:
             out["home"].append(p)
         else:
@@ -161,6 +181,10 @@ def seed(ctx: DemoContext) -> str:
         spans: dict[int, list[tuple[date, date | None, int]]] = defaultdict(list)
         skipped = 0
         last_end: dict[int, date | None] = {}
+        last_period = {p.person_id: p.pk for p in periods}  # ordered by start: the last one wins
+        plans: list[AdoptionPlan] = []
+        prev_perms: list[PreviousPermanence] = []
+        families = _families(rng, providers, ctx.scale, today, now)
         for period in periods:
             dob = dobs.get(period.person_id)
             start, end = period.start_date, period.end_date
@@ -198,10 +222,29 @@ def seed(ctx: DemoContext) -> str:
             events: list[tuple[date, str]] = []
             if ls == "C1":
                 events.append((start + timedelta(days=rng.randint(120, 270)), "LS"))
-            moves = rng.choices([0, 1, 2, 3], weights=[50, 30, 14, 6])[0]
-            for _ in range(moves):
-                events.append((start + timedelta(days=rng.randint(60, max(61, (stop - start).days))), "PLACE"))
+            adopt = None
+            if ls == "C1" and age0 <= 3 and last_period.get(period.person_id) == period.pk and rng.random() < 0.3:
+                adopt = _adoption_path(rng, start, stop)
+            if adopt is not None and adopt["reversed"] is None:
+                events = [(d, k) for d, k in ((adopt["c2"], "LS"), (adopt["po"], "E1"), (adopt["placed"], "ADOPT"))]
+                end = adopt["order"] if adopt["order"] <= today else None
+                stop = end or today
+            else:
+                moves = rng.choices([0, 1, 2, 3], weights=[50, 30, 14, 6])[0]
+                for _ in range(moves):
+                    events.append((start + timedelta(days=rng.randint(60, max(61, (stop - start).days))), "PLACE"))
             events = sorted({d: k for d, k in events if start + timedelta(days=30) < d < stop}.items())
+            if rng.random() < 0.04 and start - timedelta(days=400) > dob:
+                prev_perms.append(
+                    PreviousPermanence(
+                        person_id=period.person_id,
+                        period=period,
+                        prev_perm=rng.choice(["P2", "P2", "P4"]),
+                        la_code="852",
+                        order_date=start - timedelta(days=rng.randint(200, min(1500, (start - dob).days - 1))),
+                        recorded_at=_at(start),
+                    )
+                )
             cur = CareEpisode(
                 person_id=period.person_id,
                 period=period,
@@ -221,6 +264,14 @@ def seed(ctx: DemoContext) -> str:
             for day, kind in events:
                 if kind == "LS" and cur.ls == "C1":
                     new_ls, new_place, new_prov, new_post = "C2", cur.place, cur.provider, cur.pl_post
+                elif kind == "E1":
+                    new_ls, new_place, new_prov, new_post = "E1", cur.place, cur.provider, cur.pl_post
+                elif kind == "ADOPT":
+                    new_ls = cur.ls
+                    with_carers = rng.random() < 0.2 and cur.place in ("U4", "U6", "U1", "U3")
+                    new_prov = cur.provider if with_carers else rng.choice(providers["adopters"])
+                    new_place = ("A5" if with_carers else "A6") if cur.ls == "E1" else ("A3" if with_carers else "A4")
+                    new_post = new_prov.postcode if new_prov else cur.pl_post
                 elif kind == "PLACE":
                     new_ls = cur.ls
                     new_place, new_prov, new_post = _placement(
@@ -237,7 +288,9 @@ def seed(ctx: DemoContext) -> str:
                     carer_changed=new_prov != cur.provider,
                 )
                 cur.dec, cur.rec = day, "X1"
-                if placement_changed:
+                if kind == "ADOPT":
+                    cur.reason_place_change = "CARPL"
+                elif placement_changed:
                     cur.reason_place_change = rng.choice(
                         ["CARPL", "CARPL", "CARPL", "CREQB", "CREQO", "CHILD", "LAREQ", "STAND"]
                     )
@@ -260,7 +313,14 @@ def seed(ctx: DemoContext) -> str:
                 cur = nxt
             if end is not None:
                 cur.dec = end
-                cur.rec = _end_reason(rng, age_at_end=rules.age_on(end, dob), place=cur.place, ls=cur.ls)
+                if adopt is not None and adopt["reversed"] is None:
+                    cur.rec = "E12" if rng.random() < 0.3 else "E11"
+                else:
+                    cur.rec = _end_reason(rng, age_at_end=rules.age_on(end, dob), place=cur.place, ls=cur.ls)
+            if adopt is not None:
+                plan = _adoption_plan(rng, adopt, period, stop, end, families, now)
+                if plan is not None:
+                    plans.append(plan)
             episodes.extend(chain)
             if end != period.end_date or period.legal_status != cur.ls:
                 period.end_date, period.legal_status = end, cur.ls
@@ -268,6 +328,8 @@ def seed(ctx: DemoContext) -> str:
                 changed_periods.append(period)
             _reviews_and_health(rng, period, dob, start, end, today, reviews, checks)
         CareEpisode.objects.bulk_create(episodes, batch_size=2000)
+        AdoptionPlan.objects.bulk_create(plans, batch_size=2000)
+        PreviousPermanence.objects.bulk_create(prev_perms, batch_size=2000)
         LookedAfterEpisode.objects.bulk_update(
             changed_periods, ["end_date", "legal_status", "placement"], batch_size=2000
         )
@@ -276,12 +338,14 @@ def seed(ctx: DemoContext) -> str:
         LAHealthCheck.objects.bulk_create(checks, batch_size=5000)
         outcomes = _year_outcomes(rng, spans, dobs, today, now)
         leavers = _care_leavers(rng, spans, dobs, today, now)
+        pathway = _leaving_care(rng, spans, dobs, today, now)
         away = _missing(rng, spans)
         upns = _unknown_upns(spans, dobs, now)
     return (
         f"{len(episodes)} episodes for {len(periods) - skipped} periods of care ({skipped} left without), "
         f"{len(reviews)} reviews, {len(checks)} health checks, {outcomes} OC2, {leavers} OC3, {away} missing/away, "
-        f"{upns} unknown-UPN reasons, {len(uascs)} UASC"
+        f"{upns} unknown-UPN reasons, {len(uascs)} UASC, {len(plans)} adoption plans "
+        f"({sum(1 for p in plans if p.adoption_order_date)} adopted), {len(prev_perms)} previous permanence, {pathway}"
     )
 
 
@@ -472,3 +536,146 @@ def _unknown_upns(spans, dobs, now: datetime) -> int:
     ]
     UPNUnknown.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
+
+
+def _adoption_path(rng: random.Random, start: date, stop: date) -> dict:
+    """Dates for a young child's adoption: full care order, decision, placement order, match, placed, order.
+
+    About one in six decisions is reversed before a placement order (RD1 or RD3) and the child's
+    care goes on as before.
+    """
+    c2 = start + timedelta(days=rng.randint(120, 200))
+    decision = c2 + timedelta(days=rng.randint(20, 60))
+    po = decision + timedelta(days=rng.randint(40, 120))
+    match = po + timedelta(days=rng.randint(60, 160))
+    placed = match + timedelta(days=rng.randint(7, 28))
+    order = placed + timedelta(days=rng.randint(100, 280))
+    if (order.month, order.day) == (3, 31):
+        order += timedelta(days=1)  # adopted on 31 March would still count as looked after that day
+    reversed_on = decision + timedelta(days=rng.randint(30, 90)) if rng.random() < 0.17 else None
+    return {"c2": c2, "decision": decision, "po": po, "match": match, "placed": placed, "order": order,
+            "reversed": reversed_on}  # fmt: skip
+
+
+def _families(rng: random.Random, providers, scale: float, today: date, now: datetime) -> list[AdopterFamily]:
+    made = []
+    adopters = []
+    for i in range(max(6, int(60 * scale))):
+        kind = rng.choices(["MF", "FF", "MM", "F1"], [70, 12, 6, 12])[0]
+        legal = {"MF": rng.choice(["L11", "L11", "L3"]), "FF": rng.choice(["L12", "L2"]), "MM": "L12", "F1": "L0"}[kind]
+        enquiry = today - timedelta(days=rng.randint(200, 1400))
+        family = AdopterFamily(
+            reference=f"ADF{i + 1:04d}",
+            number_of_adopters=1 if kind == "F1" else 2,
+            sex_code=kind,
+            legal_status=legal,
+            enquiry_date=enquiry,
+            stage1_start=enquiry + timedelta(days=14),
+            stage1_end=enquiry + timedelta(days=70),
+            stage2_start=enquiry + timedelta(days=75),
+            stage2_end=enquiry + timedelta(days=190),
+            submitted_date=enquiry + timedelta(days=75),
+            approved_date=enquiry + timedelta(days=200),
+            recorded_at=now,
+        )
+        made.append(family)
+    AdopterFamily.objects.bulk_create(made)
+    for family in made:
+        sexes = {"MF": "MF", "FF": "FF", "MM": "MM", "F1": "F"}[family.sex_code]
+        for n, sex in enumerate(sexes, start=1):
+            adopters.append(
+                Adopter(family=family, reference=f"{family.reference}-{n}", sex=sex,
+                        ethnicity=rng.choices(["WBRI", "WOTH", "MWBC", "ABAN", "BAFR"], [80, 6, 5, 5, 4])[0],
+                        disability=rng.random() < 0.05)
+            )  # fmt: skip
+    Adopter.objects.bulk_create(adopters)
+    return made
+
+
+def _adoption_plan(rng, adopt, period, stop: date, end: date | None, families, now) -> AdoptionPlan | None:
+    if adopt["decision"] >= stop:
+        return None
+    plan = AdoptionPlan(person_id=period.person_id, period=period, decision_date=adopt["decision"], recorded_at=now)
+    if adopt["reversed"] is not None:
+        if adopt["reversed"] < stop and (end is None or adopt["reversed"] <= end):
+            plan.ceased_date, plan.ceased_reason = adopt["reversed"], rng.choice(["RD1", "RD3", "RD4"])
+        elif end is not None:
+            return None  # care ended before the decision could be revisited: leave it out
+        return plan
+    if adopt["po"] < stop:
+        plan.placement_order_date = adopt["po"]
+    if adopt["match"] < stop:
+        plan.matched_date = adopt["match"]
+        plan.family = families[period.person_id % len(families)]
+    if adopt["placed"] < stop:
+        plan.placed_date = adopt["placed"]
+    if end is not None and end == adopt["order"]:
+        plan.adoption_order_date = end
+    return plan
+
+
+def _leaving_care(rng, spans, dobs, today: date, now: datetime) -> str:
+    """Care leavers' category, personal adviser, pathway plan with reviews, and staying put."""
+    from django.contrib.auth import get_user_model
+
+    advisers = list(get_user_model().objects.filter(username__startswith="demo.sw.").order_by("pk")[:12])
+    leavers, plans, reviews, staying = [], [], [], []
+    for pid, ps in spans.items():
+        dob = dobs[pid]
+        periods = [(s, e) for s, e, _ in ps]
+        fourteen, sixteen = dob + relativedelta(years=14), dob + relativedelta(years=16)
+        days = sum(((e or today) - max(s, fourteen)).days for s, e in periods if (e or today) > max(s, fourteen))
+        now_in = any(e is None for _, e in periods)
+        at_16 = any((e is None or e >= sixteen) for _, e in periods)
+        category = rules.leaver_category(
+            date_of_birth=dob, on=today, looked_after_now=now_in, looked_after_days_after_14=days,
+            looked_after_at_16=at_16,
+        )  # fmt: skip
+        if category not in ("ELIGIBLE", "RELEVANT", "FORMER_RELEVANT"):
+            continue
+        eligible = rules.became_eligible_on(date_of_birth=dob, periods=periods)
+        if eligible is None or eligible > today:
+            continue
+        adviser = rng.choice(advisers) if advisers and rules.age_on(today, dob) >= 16 else None
+        leavers.append(
+            CareLeaver(person_id=pid, category=category, eligible_from=eligible, personal_adviser=adviser,
+                       adviser_from=eligible if adviser else None, recorded_at=now)
+        )  # fmt: skip
+        due = rules.pathway_plan_due(eligible)
+        done = (
+            due - timedelta(days=rng.randint(0, 40))
+            if rng.random() < 0.85
+            else due + timedelta(days=rng.randint(5, 40))
+        )
+        plan = PathwayPlan(person_id=pid, due_date=due, completed_date=done if done <= today else None, recorded_at=now)
+        plans.append(plan)
+        if plan.completed_date:
+            last = plan.completed_date
+            while True:
+                rdue = rules.pathway_review_due(last)
+                held = (
+                    rdue - timedelta(days=rng.randint(0, 30))
+                    if rng.random() < 0.85
+                    else rdue + timedelta(days=rng.randint(3, 45))
+                )
+                if held > today or rules.age_on(held, dob) >= 21:
+                    reviews.append(PathwayReview(plan=plan, person_id=pid, due_date=rdue))
+                    break
+                reviews.append(
+                    PathwayReview(plan=plan, person_id=pid, due_date=rdue, held_date=held, status=ItemStatus.DONE)
+                )
+                last = held
+    PathwayPlan.objects.bulk_create(plans, batch_size=2000)
+    for r in reviews:
+        r.plan_id = r.plan.pk
+    PathwayReview.objects.bulk_create(reviews, batch_size=5000)
+    CareLeaver.objects.bulk_create(leavers, batch_size=2000)
+    ended_e17 = CareEpisode.objects.filter(person_id__in=[c.person_id for c in leavers], rec="E17")
+    for ep in ended_e17.select_related("provider"):
+        if ep.dec is None:
+            continue
+        stop = ep.dec + timedelta(days=rng.randint(120, 900))
+        staying.append(StayingPut(person_id=ep.person_id, provider=ep.provider, start_date=ep.dec,
+                                  end_date=stop if stop <= today else None, recorded_at=now))  # fmt: skip
+    StayingPut.objects.bulk_create(staying, batch_size=2000)
+    return f"{len(leavers)} care leavers, {len(plans)} pathway plans, {len(reviews)} pathway reviews, {len(staying)} staying put"

@@ -9,6 +9,7 @@ Codes are the DfE's, listed once in ``rules.py``.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -234,6 +235,192 @@ class AwayFromPlacement(models.Model):
     )
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=1, choices=MissingKind.choices)
+
+    @property
+    def audit_person_id(self) -> int:
+        return self.person_id
+
+
+# --- Adoption and permanence ------------------------------------------------------------------
+
+
+class AdopterFamily(models.Model):
+    """Prospective adopters, one or a couple (Annex A List 11; 903 AD1 NB/SEX/LS_ADOPTR)."""
+
+    reference = models.CharField(max_length=40, unique=True, help_text="Family identifier")
+    number_of_adopters = models.PositiveSmallIntegerField(choices=[(1, "One"), (2, "Two")])
+    sex_code = models.CharField(max_length=2, choices=_choices(rules.ADOPTER_SEX), help_text="903 SEX_ADOPTR")
+    legal_status = models.CharField(
+        max_length=3, choices=_choices(rules.ADOPTER_LEGAL_STATUS), help_text="903 LS_ADOPTR"
+    )
+    fostering_for_adoption = models.BooleanField(default=False)
+    enquiry_date = models.DateField()
+    stage1_start = models.DateField(null=True, blank=True)
+    stage1_end = models.DateField(null=True, blank=True)
+    stage2_start = models.DateField(null=True, blank=True)
+    stage2_end = models.DateField(null=True, blank=True)
+    submitted_date = models.DateField(null=True, blank=True)
+    approved_date = models.DateField(null=True, blank=True)
+    left_date = models.DateField(null=True, blank=True, help_text="Left the adoption process")
+    left_reason = models.CharField(max_length=200, blank=True)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["reference"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Adopter(models.Model):
+    """One (prospective) adopter in a family (an Annex A List 11 row)."""
+
+    family = models.ForeignKey(AdopterFamily, on_delete=models.CASCADE, related_name="adopters")
+    reference = models.CharField(max_length=40, unique=True, help_text="Individual adopter identifier")
+    sex = models.CharField(max_length=1, choices=[("M", "Male"), ("F", "Female"), ("U", "Unknown")])
+    ethnicity = models.CharField(max_length=4, blank=True)
+    disability = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["reference"]
+
+
+class AdoptionPlan(models.Model):
+    """A decision that the child should be placed for adoption, and what followed (903 PlacedAdoption, AD1)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="la_adoption_plans")
+    # Null only for a decision imported from an Annex A List 10 row with no period of care held.
+    period = models.ForeignKey(
+        "casework.LookedAfterEpisode", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision_date = models.DateField(help_text="Should be placed for adoption (903 DATE_PLACED, DATE_INT)")
+    placement_order_date = models.DateField(null=True, blank=True)
+    ffa_date = models.DateField(null=True, blank=True, help_text="Placed in a fostering for adoption placement")
+    matched_date = models.DateField(null=True, blank=True, help_text="Matched with adopters (903 DATE_MATCH)")
+    family = models.ForeignKey(AdopterFamily, on_delete=models.PROTECT, null=True, blank=True, related_name="plans")
+    placed_date = models.DateField(null=True, blank=True, help_text="Placed for adoption")
+    adoption_order_date = models.DateField(null=True, blank=True)
+    ceased_date = models.DateField(null=True, blank=True, help_text="Should no longer be placed for adoption")
+    ceased_reason = models.CharField(max_length=3, choices=_choices(rules.REASON_PLACED_CEASED), blank=True)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["person_id", "decision_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "decision_date"], name="la_adoption_decision_once"),
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(ceased_date__isnull=True, adoption_order_date__isnull=True),
+                name="la_one_open_adoption_plan",
+            ),
+            models.CheckConstraint(
+                condition=(Q(ceased_date__isnull=True) & Q(ceased_reason=""))
+                | (Q(ceased_date__isnull=False) & ~Q(ceased_reason="")),
+                name="la_adoption_ceased_with_reason",
+            ),
+        ]  # fmt: skip
+
+    @property
+    def audit_person_id(self) -> int:
+        return self.person_id
+
+
+class PreviousPermanence(models.Model):
+    """Before this period of care, was the child adopted or under an SGO or CAO? (903 PrevPerm)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="la_previous_permanence")
+    period = models.OneToOneField("casework.LookedAfterEpisode", on_delete=models.PROTECT, related_name="+")
+    prev_perm = models.CharField(max_length=2, choices=_choices(rules.PREV_PERM))
+    la_code = models.CharField(max_length=3, blank=True, help_text="DfE code of the LA that arranged it (LA_PERM)")
+    order_date = models.DateField(null=True, blank=True)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(prev_perm="Z1", la_code="", order_date__isnull=True)
+                | (~Q(prev_perm="Z1") & ~Q(la_code="") & Q(order_date__isnull=False)),
+                name="la_prev_perm_complete",
+            ),
+        ]
+
+    @property
+    def audit_person_id(self) -> int:
+        return self.person_id
+
+
+# --- Care leavers -------------------------------------------------------------------------------
+
+
+class CareLeaver(models.Model):
+    """A care leaver's category and personal adviser (Children (Leaving Care) Act 2000)."""
+
+    person = models.OneToOneField("people.Person", on_delete=models.PROTECT, related_name="la_care_leaver")
+    category = models.CharField(max_length=16, choices=_choices(rules.LEAVER_CATEGORY))
+    eligible_from = models.DateField(null=True, blank=True)
+    personal_adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    adviser_from = models.DateField(null=True, blank=True)
+    recorded_at = models.DateTimeField()
+
+    @property
+    def audit_person_id(self) -> int:
+        return self.person_id
+
+
+class PathwayPlan(models.Model):
+    """A pathway plan and its review timetable (Care Leavers (England) Regulations 2010)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="la_pathway_plans")
+    due_date = models.DateField(help_text="Within 3 months of becoming eligible")
+    completed_date = models.DateField(null=True, blank=True)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["person_id", "due_date"]
+
+    @property
+    def audit_person_id(self) -> int:
+        return self.person_id
+
+
+class PathwayReview(models.Model):
+    plan = models.ForeignKey(PathwayPlan, on_delete=models.CASCADE, related_name="reviews")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    due_date = models.DateField()
+    held_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=ItemStatus.choices, default=ItemStatus.DUE)
+
+    class Meta:
+        ordering = ["plan_id", "due_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="DONE") | Q(held_date__isnull=False), name="la_pathway_review_held_date"
+            ),
+        ]
+
+    @property
+    def audit_person_id(self) -> int:
+        return self.person_id
+
+
+class StayingPut(models.Model):
+    """A young person staying with their former foster carers after 18 (Children Act 1989 s.23CZA)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="la_staying_put")
+    provider = models.ForeignKey(PlacementProvider, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["person_id", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="la_staying_put_dates",
+            ),
+        ]
 
     @property
     def audit_person_id(self) -> int:

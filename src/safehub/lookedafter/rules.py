@@ -431,3 +431,156 @@ def oc3_eligible(*, looked_after_days_after_14: int, looked_after_on_16th_or_lat
 def accommodation_suitable(code: str) -> bool:
     """Whether an OC3 accommodation code is the 'suitable' one of its pair (ends in 1)."""
     return code in ACCOMMODATION and code.endswith("1")
+
+
+# --- Adoption and permanence (903 guide 2025-26: AD1, PlacedAdoption, PrevPerm) --------------------
+
+PLACED_FOR_ADOPTION = frozenset({"A3", "A4", "A5", "A6"})
+# A3 and A5 are with the child's current foster carers (903 AD1 FOSTER_CARE; validator rule 335).
+ADOPTION_WITH_FOSTER_CARERS = frozenset({"A3", "A5"})
+ADOPTED = frozenset({"E11", "E12"})
+PLACEMENT_ORDER = "E1"
+REASON_PLACED_CEASED = {
+    "RD1": "The child's needs changed after the decision",
+    "RD2": "The court did not make a placement order",
+    "RD3": "Prospective adopters could not be found",
+    "RD4": "Any other reason",
+}
+ADOPTER_SEX = {
+    "M1": "Single male adopter",
+    "F1": "Single female adopter",
+    "MM": "Couple, both male",
+    "FF": "Couple, both female",
+    "MF": "Couple, male and female",
+}
+ADOPTER_LEGAL_STATUS = {
+    "L0": "Single adopter",
+    "L11": "Married couple of different genders",
+    "L12": "Married couple of the same gender",
+    "L2": "Civil partners",
+    "L3": "Unmarried couple of different genders",
+    "L4": "Unmarried couple of the same gender",
+}
+PREV_PERM = {
+    "P1": "Adoption",
+    "P2": "Special guardianship order",
+    "P3": "Residence order",
+    "P4": "Child arrangements order (with whom the child lives)",
+    "Z1": "No previous permanence option, or not known",
+}
+# LA_PERM for an order made outside England (validator rule 633); otherwise a DfE LA code.
+LA_PERM_OUTSIDE_ENGLAND = {"WAL": "Wales", "SCO": "Scotland", "NIR": "Northern Ireland", "NUK": "Outside the UK"}
+
+
+class AdoptionRuleError(ValueError):
+    """An adoption record the 903 rules refuse; the message names the rule."""
+
+
+def check_adopters(*, number: int, sex: str, legal_status: str) -> None:
+    """The adopters' number, genders and legal status must agree (rules 175-177, 511, 514, 517-520, 524)."""
+    if number not in (1, 2):
+        raise AdoptionRuleError("the number of adopters is 1 or 2 (rule 175)")
+    if sex not in ADOPTER_SEX or legal_status not in ADOPTER_LEGAL_STATUS:
+        raise AdoptionRuleError("the adopters' genders and legal status must be 903 codes (rules 176, 177)")
+    couple = sex in ("MM", "FF", "MF")
+    if couple != (number == 2):
+        raise AdoptionRuleError("two adopters are a couple (MM, FF or MF), one is M1 or F1 (rule 511)")
+    if (legal_status == "L0") == couple:
+        raise AdoptionRuleError("a single adopter has legal status L0, and only a single adopter (rules 514, 519)")
+    if legal_status in ("L3", "L11") and sex != "MF":
+        raise AdoptionRuleError("a couple of different genders is MF (rules 517, 520)")
+    if legal_status in ("L4", "L12") and sex not in ("MM", "FF"):
+        raise AdoptionRuleError("a couple of the same gender is MM or FF (rules 518, 524)")
+
+
+def check_adoption_dates(
+    *,
+    care_started: date,
+    decision: date,
+    placement_order: date | None = None,
+    matched: date | None = None,
+    placed: date | None = None,
+    adopted: date | None = None,
+    ceased: date | None = None,
+) -> None:
+    """The adoption dates must come in order (903 rules 1003, 333, 334, 331, 521, 522, 552, 554, 582)."""
+    if decision < care_started:
+        raise AdoptionRuleError("the decision cannot be before the child started to be looked after (rules 334, 1003)")
+    if placement_order is not None and placement_order < decision:
+        raise AdoptionRuleError("the placement order cannot come before the decision (rule 554)")
+    if matched is not None and matched < decision:
+        raise AdoptionRuleError("matching cannot come before the decision (rule 333)")
+    if placed is not None:
+        if placed < decision:
+            raise AdoptionRuleError("the child cannot be placed before the decision (rules 521, 552)")
+        if matched is None or matched > placed:
+            raise AdoptionRuleError("the child is matched with adopters on or before being placed (rule 331)")
+    if adopted is not None:
+        if placed is None or adopted <= placed:
+            raise AdoptionRuleError("the adoption order comes after the child was placed for adoption")
+        if matched is not None and adopted == matched:
+            raise AdoptionRuleError("the adoption order cannot be the day of matching (rule 582)")
+    if ceased is not None and ceased < decision:
+        raise AdoptionRuleError("the decision cannot be reversed before it was made (rule 522)")
+
+
+# --- Care leavers (Children (Leaving Care) Act 2000; Care Leavers (England) Regulations 2010) ----
+
+LEAVER_CATEGORY = {
+    "ELIGIBLE": "Eligible: aged 16 or 17 and still looked after",
+    "RELEVANT": "Relevant: aged 16 or 17, was eligible and has left care",
+    "FORMER_RELEVANT": "Former relevant: aged 18 to 25, was eligible or relevant",
+    "QUALIFYING": "Qualifying: looked after at or after 16 but not eligible (section 24)",
+}
+
+
+def leaver_category(
+    *, date_of_birth: date, on: date, looked_after_now: bool, looked_after_days_after_14: int, looked_after_at_16: bool
+) -> str:
+    """The leaving-care category on a day (Children Act 1989 s.23A-24 and Sch 2 para 19B).
+
+    Eligible and relevant children were looked after for 13 weeks (91 days) since 14, some of it
+    at 16 or later; former relevant young people were, and are 18 to 25. Anyone else who was looked
+    after at 16 or later is qualifying. Returns "" for a child outside all of these.
+    """
+    age = age_on(on, date_of_birth)
+    was_eligible = looked_after_days_after_14 >= 91 and looked_after_at_16
+    if age < 16 or age >= 25 or not looked_after_at_16:
+        return ""
+    if not was_eligible:
+        return "QUALIFYING" if age < 21 else ""
+    if age < 18:
+        return "ELIGIBLE" if looked_after_now else "RELEVANT"
+    return "FORMER_RELEVANT"
+
+
+def pathway_plan_due(became_eligible: date) -> date:
+    """The needs assessment and pathway plan: within 3 months of becoming eligible (2010 Regs, reg 42(1))."""
+    return became_eligible + relativedelta(months=3)
+
+
+def pathway_review_due(last: date) -> date:
+    """A pathway plan is reviewed at least every 6 months (2010 Regulations, reg 44 and Care Leavers reg 7)."""
+    return last + relativedelta(months=6)
+
+
+def became_eligible_on(*, date_of_birth: date, periods: list[tuple[date, date | None]]) -> date | None:
+    """The day a child first met the 13 weeks since 14 test with some of it at 16 or later, or None."""
+    fourteen, sixteen = date_of_birth + relativedelta(years=14), date_of_birth + relativedelta(years=16)
+    counted = 0
+    for start, end in sorted(periods):
+        begin = max(start, fourteen)
+        stop = end or date.max
+        if stop <= begin:
+            continue
+        day = begin + timedelta(days=max(0, 91 - counted))
+        candidate = max(day, sixteen)
+        if candidate <= stop:
+            return candidate
+        counted += (stop - begin).days
+    return None
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day ``years`` later (29 February becomes 28 February)."""
+    return day + relativedelta(years=years)

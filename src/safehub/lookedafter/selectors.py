@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q
 
 from safehub.casework.models import LookedAfterEpisode
 from safehub.core import audit, policy
+from safehub.core.calendar import uk_date
 from safehub.lookedafter import rules
 from safehub.lookedafter.models import (
     CareEpisode,
@@ -157,3 +159,69 @@ def provider_rows() -> list[dict]:
         }
         for p in qs
     ]
+
+
+SW_FIRST, SW_TRANSFER, SW_OTHER = "FCONTA", "TSPROC", "OTHERS"
+
+
+def social_worker_episodes(
+    *, person_ids: list[int], start: date, end: date
+) -> dict[int, list[tuple[str, date, date | None, str]]]:
+    """The 903 social worker episodes of the return's children, from casework's allocations.
+
+    Reads casework's allocation history (``CaseAllocation``: worker, from, to) read-only; casework
+    has no selector for it yet. Every child in the return's episodes is in it (rules SW01, SW12:
+    those who left care in the year too). Each allocation that touches the year (from a
+    year before its start, rule SW07) becomes an episode; spells of the same worker in a row join.
+    Spells start no earlier than the period of care open on 31 March (rule SW12).
+    Safehub holds no Social Work England numbers, so SW_ID is 'XX' and Safehub's own worker id
+    (the 903 allows 'XX' ids, rule SW02), six digits; a team with no named worker is 'XX000000'. A spell's end is the next spell's start, so the chain has
+    no gaps (rules SW10a, SW11a); the latest spell has no end, as the 903 counts an episode as
+    ending only when the next worker takes over, not when the case closes (rules SW08, SW17). Reasons: the
+    first is first contact (FCONTA); a change of team is a transfer (TSPROC); others are OTHERS,
+    because the allocation's free-text reason cannot say more.
+    """
+    from safehub.casework.models import CaseAllocation
+
+    open_periods: dict[int, date] = {}
+    for pid, began in (
+        CareEpisode.objects.filter(person_id__in=person_ids, decom__lte=end)
+        .order_by("decom")
+        .values_list("person_id", "period__start_date")
+    ):
+        open_periods[pid] = began  # the latest period of care of each child
+    in_care = set(open_periods)
+    window_start = start - relativedelta(years=1)
+    rows = (
+        CaseAllocation.objects.filter(episode__person_id__in=in_care)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__date__gte=window_start))
+        .filter(started_at__date__lte=end)
+        .order_by("episode__person_id", "started_at", "pk")
+        .values_list("episode__person_id", "worker_id", "team_id", "started_at", "ended_at")
+    )
+    spells: dict[int, list[list]] = {}
+    for pid, worker, team, began_at, ended_at in rows.iterator():
+        began = uk_date(began_at)
+        ended = uk_date(ended_at) if ended_at else None
+        mine = spells.setdefault(pid, [])
+        if mine and mine[-1][0] == worker:
+            mine[-1][2] = ended
+            continue
+        mine.append([worker, began, ended, team])
+    out: dict[int, list[tuple[str, date, date | None, str]]] = {}
+    for pid, mine in spells.items():
+        chain: list[tuple[str, date, date | None, str]] = []
+        care_began = open_periods[pid]
+        for i, (worker, began, _ended, team) in enumerate(mine):
+            nxt = mine[i + 1][1] if i + 1 < len(mine) else None
+            stop = nxt  # an episode ends when the next worker takes over (rules SW08, SW17)
+            # From the start of this period of care: the validator's rule SW12 refuses an episode
+            # before it, whatever its text says about earlier ones.
+            began = max(began, care_began)
+            if stop is not None and stop <= began:
+                continue  # before care began, or less than a day (rule SW09)
+            reason = SW_FIRST if not chain else (SW_TRANSFER if team != mine[i - 1][3] else SW_OTHER)
+            chain.append((f"XX{worker or 0:06d}", began, stop, reason))
+        if chain:
+            out[pid] = chain
+    return out

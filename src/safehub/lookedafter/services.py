@@ -18,6 +18,7 @@ from safehub.core import audit, policy
 from safehub.core.models import AuditAction
 from safehub.lookedafter import rules
 from safehub.lookedafter.models import (
+    AdoptionPlan,
     AwayFromPlacement,
     CareEpisode,
     CareLeaverContact,
@@ -265,6 +266,15 @@ def care_end(
     current = open_episode(period)
     if on < current.decom:
         raise ValidationError("care cannot end before the current episode started")
+    if (
+        reason not in rules.ADOPTED
+        and AdoptionPlan.objects.filter(
+            period=period, ceased_date__isnull=True, adoption_order_date__isnull=True
+        ).exists()
+    ):
+        raise ValidationError(
+            "the child has an open adoption plan: record that they should no longer be placed for adoption first"
+        )
     current.dec, current.rec, current.reason_place_change = on, reason, reason_place_change
     current.full_clean()
     current.save(update_fields=["dec", "rec", "reason_place_change"])

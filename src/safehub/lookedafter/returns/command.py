@@ -8,7 +8,7 @@ failure is a ``CommandError`` with one plain line (CONVENTIONS: no tracebacks fo
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol
 
 from django.conf import settings
 from django.core.management.base import CommandError
@@ -26,6 +26,10 @@ from safehub.lookedafter.returns.validator import ValidatorUnavailable, validate
 DEMO_ONS_CODE = "E06000045"
 
 
+class Writer(Protocol):
+    def write(self, msg: str, /) -> object: ...
+
+
 def one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text[:300] or type(exc).__name__
@@ -39,8 +43,8 @@ def run(
     *,
     year: str,
     output: str,
-    stdout: TextIO,
-    stderr: TextIO,
+    stdout: Writer,
+    stderr: Writer,
     la_code: str | None = None,
     check: bool = True,
     strict: bool = False,

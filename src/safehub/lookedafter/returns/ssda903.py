@@ -30,6 +30,7 @@ from safehub.casework.models import LookedAfterEpisode, MissingEpisode
 from safehub.core.calendar import financial_year, uk_date
 from safehub.lookedafter import rules
 from safehub.lookedafter.models import (
+    AdoptionPlan,
     AwayFromPlacement,
     CareEpisode,
     CareLeaverContact,
@@ -37,6 +38,7 @@ from safehub.lookedafter.models import (
     ItemStatus,
     LAHealthCheck,
     LAReview,
+    PreviousPermanence,
     UASCStatus,
     UPNUnknown,
     YearOutcome,
@@ -78,6 +80,10 @@ COLUMNS: dict[str, list[str]] = {
     ],
     "oc3": ["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"],
     "missing": ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"],
+    "ad1": ["CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"],
+    "placed_for_adoption": ["CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"],
+    "previous_permanence": ["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"],
+    "social_worker_episodes": ["CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"],
 }
 SEX_CODES = {"M": "M", "F": "F", "U": "U"}  # 903 SEX from 2024-25 (validator rule 101)
 
@@ -254,7 +260,102 @@ def build(year: str, *, person_ids: list[int] | None = None) -> Return903:
         )
 
     _missing(out, children, people, start=start, end=end)
+    _adoption(out, episodes, people, start=start, end=end)
+    _previous_permanence(out, episodes, people, start=start, end=end)
+    _social_workers(out, episodes, people, start=start, end=end)
     return out
+
+
+def _adoption(
+    out: Return903, episodes: list[CareEpisode], people: dict[int, Person], *, start: date, end: date
+) -> None:
+    """PlacedAdoption: decisions open in the year; AD1: children adopted in the year (903 guide 2025-26)."""
+    children = {e.person_id for e in episodes}
+    last_ceased: dict[int, CareEpisode] = {}
+    for ep in episodes:
+        if ep.dec is not None and ep.dec <= end and ep.rec != "X1":
+            last_ceased[ep.person_id] = ep
+    plans = (
+        AdoptionPlan.objects.filter(person_id__in=children, decision_date__lte=end)
+        .filter(Q(ceased_date__isnull=True) | Q(ceased_date__gte=start))
+        .filter(Q(adoption_order_date__isnull=True) | Q(adoption_order_date__gte=start))
+        .select_related("family")
+        .order_by("person_id", "decision_date")
+    )
+    for plan in plans:
+        p = people[plan.person_id]
+        ceased = plan.ceased_date if plan.ceased_date and plan.ceased_date <= end else None
+        out.tables["placed_for_adoption"].append(
+            {
+                "CHILD": str(plan.person_id),
+                "DOB": _d(p.date_of_birth),
+                "DATE_PLACED": _d(plan.decision_date),
+                "DATE_PLACED_CEASED": _d(ceased),
+                "REASON_PLACED_CEASED": plan.ceased_reason if ceased else "",
+            }
+        )
+        ended = last_ceased.get(plan.person_id)
+        if ended is None or ended.dec is None or ended.rec not in rules.ADOPTED or not start <= ended.dec <= end:
+            continue
+        if plan.adoption_order_date != ended.dec:
+            continue
+        family = plan.family
+        if family is None or plan.matched_date is None:
+            out.problems.append(Problem(str(plan.person_id), "ad1", "DATE_MATCH", "adopted but no match recorded"))
+            continue
+        placed = [e for e in episodes if e.person_id == plan.person_id and e.place in rules.PLACED_FOR_ADOPTION]
+        out.tables["ad1"].append(
+            {
+                "CHILD": str(plan.person_id),
+                "DOB": _d(p.date_of_birth),
+                "DATE_INT": _d(plan.decision_date),
+                "DATE_MATCH": _d(plan.matched_date),
+                "FOSTER_CARE": _b(bool(placed) and placed[-1].place in rules.ADOPTION_WITH_FOSTER_CARERS),
+                "NB_ADOPTR": str(family.number_of_adopters),
+                "SEX_ADOPTR": family.sex_code,
+                "LS_ADOPTR": family.legal_status,
+            }
+        )
+
+
+def _previous_permanence(
+    out: Return903, episodes: list[CareEpisode], people: dict[int, Person], *, start: date, end: date
+) -> None:
+    """PrevPerm: every child who started to be looked after in the year (rule 630); Z1 when none is recorded."""
+    started = {e.person_id: e.period_id for e in episodes if e.rne == "S" and start <= e.decom <= end}
+    recorded = {r.period_id: r for r in PreviousPermanence.objects.filter(period_id__in=list(started.values()))}
+    for pid in sorted(started):
+        row = recorded.get(started[pid])
+        out.tables["previous_permanence"].append(
+            {
+                "CHILD": str(pid),
+                "DOB": _d(people[pid].date_of_birth),
+                "PREV_PERM": row.prev_perm if row else "Z1",
+                "LA_PERM": row.la_code if row else "",
+                "DATE_PERM": _d(row.order_date) if row else "",
+            }
+        )
+
+
+def _social_workers(
+    out: Return903, episodes: list[CareEpisode], people: dict[int, Person], *, start: date, end: date
+) -> None:
+    """SWEpisodes: each child's allocated social workers, from casework's allocation history."""
+    from safehub.lookedafter.selectors import social_worker_episodes
+
+    children = sorted({e.person_id for e in episodes})
+    for pid, spells in social_worker_episodes(person_ids=children, start=start, end=end).items():
+        for sw_id, began, ended, reason in spells:
+            out.tables["social_worker_episodes"].append(
+                {
+                    "CHILD": str(pid),
+                    "DOB": _d(people[pid].date_of_birth),
+                    "SW_ID": sw_id,
+                    "SW_DECOM": _d(began),
+                    "SW_DEC": _d(ended),
+                    "SW_REASON": reason,
+                }
+            )
 
 
 def _mothers(children: set[int]) -> dict[int, date]:
