@@ -29,6 +29,7 @@ urlpatterns = [
         views_pathways.self_neglect_action_done,
         name="self_neglect_action_done",
     ),
+    path("transitions/", views_mca.transitions, name="transitions"),
     path("providers/", views_pathways.providers, name="providers"),
     path("positions-of-trust/", views_pathways.pipot, name="pipot"),
 ]

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safehub.adults import selectors, selectors_mca, services, services_mca
+from safehub.adults import selectors, selectors_mca, selectors_transitions, services, services_mca
 from safehub.adults.forms_mca import (
     AdvocacyForm,
     BestInterestsForm,
@@ -219,3 +219,16 @@ def dols_step(request, application_id: int, step: str):
             messages.success(request, done)
             return redirect("adults:dols_detail", application_id=application.pk)
     return _dols_page(request, application, {step: form})
+
+
+@login_required
+def transitions(request):
+    attention = request.GET.get("attention") == "1"
+    rows = selectors_transitions.transitions_adult_side(
+        user=request.user, as_of=timezone.localdate(), now=timezone.now(), needs_attention_only=attention
+    )
+    return render(
+        request,
+        "adults/transitions.html",
+        {"rows": rows, "attention": attention, "needing": sum(r.needs_attention for r in rows)},
+    )

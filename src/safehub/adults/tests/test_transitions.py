@@ -46,3 +46,62 @@ def test_a_concern_after_the_date_does_not_count(front_door, adult_mash_manager,
 def test_transitions_need_casework_or_adult_decision_rights(nurse, front_door):
     with pytest.raises(PermissionDenied):
         young_people_in_transition(user=nurse, as_of=AS_OF)
+
+
+# ---------------------------------------------------------------------------------------------
+# The adult side of the 16-25 view: needs, concerns and enquiries, the handover
+# ---------------------------------------------------------------------------------------------
+
+
+def test_adult_side_lists_needs_concerns_enquiries_and_the_handover(
+    client, front_door, adult_mash_manager, adult_social_worker, council
+):
+    from safehub.adults.selectors_transitions import handover_status, transitions_adult_side
+    from safehub.casework.models import TransitionPlan
+    from safehub.core.models import AuditEvent
+
+    from .helpers import decide
+
+    today = timezone.localdate()
+    now = timezone.now()
+    care_leaver = PersonFactory(given_name="Jade", date_of_birth=today.replace(year=today.year - 19))
+    sixteen = PersonFactory(given_name="Ola", date_of_birth=today.replace(year=today.year - 16))
+    young_adult = PersonFactory(given_name="Rui", date_of_birth=today.replace(year=today.year - 22))  # not CSC
+    too_young = PersonFactory(given_name="Tia", date_of_birth=today.replace(year=today.year - 15))
+    too_old = PersonFactory(given_name="Uma", date_of_birth=today.replace(year=today.year - 26))
+    for person in (care_leaver, sixteen, too_young, too_old):
+        _known_to_csc(person, front_door)
+    concern = raise_concern(care_leaver, adult_mash_manager, now, has_care_and_support_needs=True)
+    decide(concern, adult_social_worker, now)
+    raise_concern(young_adult, adult_mash_manager, now)
+    raise_concern(too_old, adult_mash_manager, now)
+    TransitionPlan.objects.create(person=care_leaver, owner=adult_mash_manager, started_date=today,
+                                  review_date=today, needs="Autism; exploitation risk", plan="Joint visits")  # fmt: skip
+
+    rows = {r.person_id: r for r in transitions_adult_side(user=adult_social_worker, as_of=today, now=now)}
+
+    # The 16-year-old is known only to children's services: adult social care cannot open her record.
+    assert set(rows) == {care_leaver.pk, young_adult.pk}
+    jade = rows[care_leaver.pk]
+    assert (jade.care_and_support_needs, jade.open_enquiries, jade.known_to_childrens) == (True, 1, True)
+    assert jade.concerns[0].enquiry_id == concern.enquiries.get().pk and jade.concerns[0].can_open
+    assert (jade.handover, jade.needs_attention) == ("Plan agreed; no adult service named", True)
+    assert handover_status(age=16, has_plan=False, adult_service=False, adult_concern=False) == (
+        "No transition plan",
+        False,
+    )  # 16, no adult concern: a plan is not due yet
+    assert handover_status(age=18, has_plan=True, adult_service=True, adult_concern=True)[1] is False
+    assert rows[young_adult.pk].known_to_childrens is False and rows[young_adult.pk].needs_attention
+    assert AuditEvent.objects.filter(details__list="adults.transitions", person_id=care_leaver.pk).exists()
+    only = transitions_adult_side(user=adult_social_worker, as_of=today, now=now, needs_attention_only=True)
+    assert {r.person_id for r in only} == {care_leaver.pk, young_adult.pk}
+
+    client.force_login(adult_social_worker)
+    page = client.get("/adults/transitions/").content.decode()
+    assert "Jade" in page and f"/adults/enquiries/{concern.enquiries.get().pk}/" in page
+    assert "Uma" not in page and "Tia" not in page
+
+
+def test_adult_side_page_refused_without_rights(client, nurse):
+    client.force_login(nurse)
+    assert client.get("/adults/transitions/").status_code == 403

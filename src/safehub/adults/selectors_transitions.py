@@ -1,0 +1,175 @@
+"""Transitional safeguarding, the adult side: 16-25 year olds, their adult concerns and enquiries, the handover.
+
+Children's services list the same ages (``casework`` transitions page); this view adds what the
+adult side holds: whether the young adult has care and support needs, their safeguarding concerns
+and enquiries, capacity or DoLS work, and the handover from the child's worker (the transition
+plan, read only here, and the children's worker on the latest case).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+
+from safehub.adults.models import Enquiry, SafeguardingConcern
+from safehub.adults.models_mca import CapacityAssessment, DolsApplication
+from safehub.adults.models_pathways import SelfNeglectCase
+from safehub.agencies.models import AgencyKind
+from safehub.casework.models import CaseEpisode, TransitionPlan
+from safehub.core import audit, calendar, policy
+from safehub.people.models import Involvement, Person
+
+MAX_ROWS = 500
+YOUNGEST, OLDEST = 16, 25  # transitional safeguarding: 16 to 25 (the partnership's priority)
+
+
+@dataclass(frozen=True)
+class ConcernLine:
+    concern_id: int
+    received: date
+    decision: str
+    enquiry_id: int | None
+    enquiry_open: bool
+    can_open: bool  # the user's council received it: the concern page opens for them
+
+
+@dataclass(frozen=True)
+class TransitionRow:
+    person_id: int
+    name: str
+    age: int
+    known_to_childrens: bool
+    care_and_support_needs: bool | None
+    concerns: tuple[ConcernLine, ...]
+    open_enquiries: int
+    other_work: tuple[str, ...]
+    childrens_worker: str
+    plan_owner: str
+    adult_service: str
+    plan_review: date | None
+    handover: str
+    needs_attention: bool
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def handover_status(*, age: int, has_plan: bool, adult_service: bool, adult_concern: bool) -> tuple[str, bool]:
+    """Return (the handover in words, whether it needs attention).
+
+    Attention: 17 or over (or with an adult safeguarding concern) and no transition plan, or a
+    plan at 18 or over that names no adult service to hand over to.
+    """
+    if not has_plan:
+        return "No transition plan", age >= 17 or adult_concern
+    if not adult_service:
+        return "Plan agreed; no adult service named", age >= 18
+    return "Handed over to the adult service", False
+
+
+def transitions_adult_side(*, user, as_of: date, now: datetime, needs_attention_only: bool = False):
+    """List 16-25 year olds known to children's services or with an adult concern, with the adult side.
+
+    Only people the user may open are listed, each audited; a concern links only for the council
+    that received it. Needs ``adults.decide`` or ``casework.overview``.
+    """
+    if not (policy.can(user, "adults.decide") or policy.can(user, "casework.overview")):
+        raise PermissionDenied("not allowed: transitions")
+    oldest, youngest = _years_before(as_of, OLDEST + 1), _years_before(as_of, YOUNGEST)
+    end_of_day = datetime.combine(as_of, datetime.max.time(), tzinfo=calendar.UK)
+    known = Involvement.objects.filter(person_id=OuterRef("pk"), agency__kind=AgencyKind.LA_CHILDREN)
+    concerned = SafeguardingConcern.objects.filter(person_id=OuterRef("pk"), received_at__lte=end_of_day)
+    qs = Person.objects.filter(
+        merged_into__isnull=True, date_of_birth__gt=oldest, date_of_birth__lte=youngest, date_of_death__isnull=True
+    ).filter(Q(Exists(known)) | Q(Exists(concerned)))
+    people = list(
+        policy.persons_visible_to(user, qs, now=now)
+        .annotate(known_to_childrens=Exists(known))
+        .order_by("date_of_birth", "pk")[:MAX_ROWS]
+    )
+    ids = [p.pk for p in people]
+    my_agency = policy.agency_id_of(user)
+    concerns: dict[int, list[ConcernLine]] = {}
+    needs: dict[int, bool | None] = {}
+    open_enquiries: dict[int, int] = {}
+    enquiries = {e.concern_id: e for e in Enquiry.objects.filter(person_id__in=ids).order_by("pk")}
+    for c in SafeguardingConcern.objects.filter(person_id__in=ids, received_at__lte=end_of_day).order_by(
+        "-received_at"
+    ):
+        enquiry = enquiries.get(c.pk)
+        concerns.setdefault(c.person_id, []).append(
+            ConcernLine(
+                c.pk,
+                calendar.uk_date(c.received_at),
+                c.get_decision_display() or "Awaiting decision",
+                enquiry.pk if enquiry else None,
+                bool(enquiry and enquiry.concluded_date is None),
+                c.council_id == my_agency,
+            )  # fmt: skip
+        )
+        if c.has_care_and_support_needs is not None:
+            needs[c.person_id] = needs.get(c.person_id) or c.has_care_and_support_needs
+        if enquiry and enquiry.concluded_date is None:
+            open_enquiries[c.person_id] = open_enquiries.get(c.person_id, 0) + 1
+    other: dict[int, list[str]] = {}
+    for pid in CapacityAssessment.objects.filter(person_id__in=ids).values_list("person_id", flat=True).distinct():
+        other.setdefault(pid, []).append("Capacity assessment")
+    for pid in DolsApplication.objects.filter(person_id__in=ids).values_list("person_id", flat=True).distinct():
+        other.setdefault(pid, []).append("DoLS")
+    for pid in SelfNeglectCase.objects.filter(person_id__in=ids, closed_on__isnull=True).values_list(
+        "person_id", flat=True
+    ):
+        other.setdefault(pid, []).append("Self-neglect case")
+    plans = {
+        tp.person_id: tp
+        for tp in TransitionPlan.objects.filter(person_id__in=ids, closed_date__isnull=True)
+        .select_related("owner", "adult_service")
+        .order_by("started_date", "pk")
+    }
+    workers = {
+        e.person_id: e.worker
+        for e in CaseEpisode.objects.filter(person_id__in=ids, worker__isnull=False)
+        .select_related("worker")
+        .order_by("referral_date", "pk")
+    }
+    rows = []
+    for p in people:
+        assert p.date_of_birth is not None  # chosen by date of birth
+        age = p.age_on(as_of)
+        assert age is not None
+        plan = plans.get(p.pk)
+        worker = workers.get(p.pk)
+        lines = tuple(concerns.get(p.pk, ()))
+        handover, attention = handover_status(
+            age=age, has_plan=plan is not None, adult_service=bool(plan and plan.adult_service_id),
+            adult_concern=bool(lines),
+        )  # fmt: skip
+        if needs_attention_only and not attention:
+            continue
+        rows.append(
+            TransitionRow(
+                p.pk,
+                p.display_name,
+                age,
+                p.known_to_childrens,
+                needs.get(p.pk),
+                lines,
+                open_enquiries.get(p.pk, 0),
+                tuple(other.get(p.pk, ())),
+                (worker.get_full_name() or worker.username) if worker else "",
+                (plan.owner.get_full_name() or plan.owner.username) if plan else "",
+                plan.adult_service.name if plan and plan.adult_service else "",
+                plan.review_date if plan else None,
+                handover,
+                attention,
+            )  # fmt: skip
+        )
+    audit.record_list(actor=user, person_ids=[r.person_id for r in rows], at=now, view="adults.transitions")
+    return rows
