@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -88,14 +88,19 @@ def test_refer_form_creates_a_case(dsl):
 def test_pages_render_for_a_front_door_worker(mash_worker, fostered_child):
     now = timezone.now()
     arrangement = services.private_fostering_notify(
-        person=fostered_child, by=mash_worker, now=now, notified_date=date.today(), notified_by_kind="CARER",
+        person=fostered_child, by=mash_worker, now=now, notified_date=timezone.localdate(), notified_by_kind="CARER",
         carer_name="Grace", carer_relationship="Friend",
     )  # fmt: skip
     entry = services.education_register_add(
-        person=fostered_child, by=mash_worker, now=now, kind="CME", reason="NOT_ON_ROLL", reported_date=date.today()
+        person=fostered_child,
+        by=mash_worker,
+        now=now,
+        kind="CME",
+        reason="NOT_ON_ROLL",
+        reported_date=timezone.localdate(),
     )
     link = services.marac_link_record(
-        person=fostered_child, by=mash_worker, now=now, referred_date=date.today(), dash_score=15,
+        person=fostered_child, by=mash_worker, now=now, referred_date=timezone.localdate(), dash_score=15,
         professional_judgement=False,
     )  # fmt: skip
     client = _client(mash_worker)
@@ -117,7 +122,7 @@ def test_pages_render_for_a_front_door_worker(mash_worker, fostered_child):
 
 def test_a_record_about_a_child_the_user_cannot_open_is_refused(mash_worker, dsl, fostered_child):
     arrangement = services.private_fostering_notify(
-        person=fostered_child, by=mash_worker, now=timezone.now(), notified_date=date.today(),
+        person=fostered_child, by=mash_worker, now=timezone.now(), notified_date=timezone.localdate(),
         notified_by_kind="CARER", carer_name="Grace", carer_relationship="Friend",
     )  # fmt: skip
     response = _client(dsl).get(reverse("pathways:pf", args=[arrangement.pk]))
