@@ -152,3 +152,55 @@ def pipot_cases(*, user, now: datetime) -> list[PositionOfTrustCase]:
         audit.record(actor=user, action=AuditAction.VIEW, object_type="adults.PositionOfTrustCase",
                      object_id=str(case.pk), at=now, details={"list": "pipot"})  # fmt: skip
     return cases
+
+
+@dataclass(frozen=True)
+class LadoMatch:
+    case_id: int
+    reference: str
+    subject: str
+    role: str
+    employer: str
+    referred_on: date
+    outcome: str
+    linked: bool
+
+
+def pipot_lado_matches(*, user, case: PositionOfTrustCase, now: datetime) -> list[LadoMatch]:
+    """Return the children's LADO cases about the same person that the user may open (pathways' own filter).
+
+    For someone who also works with children; matched on their name through the LADO search (the
+    LADO team sees all cases, anyone else only those they are named on or referred), so the page
+    never links to a LADO case the user cannot open.
+    """
+    from safehub.pathways.selectors import lado_case_list
+
+    if not (case.works_with_children or case.lado_reference):
+        return []
+    found = lado_case_list(user=user, now=now, status="all", query=case.subject_name)
+    return [
+        LadoMatch(r["id"], r["reference"], r["subject"], r["role"], r["employer"], calendar.uk_date(r["referred_at"]),
+                  r["outcome"], r["reference"] == case.lado_reference)
+        for r in found["rows"]
+    ]  # fmt: skip
+
+
+def pipot_page(*, user, now: datetime) -> list[dict]:
+    """Return the PiPoT cases with, for each, the LADO cases about the same person the user may open."""
+    return [
+        {"case": case, "lado": pipot_lado_matches(user=user, case=case, now=now)}
+        for case in pipot_cases(user=user, now=now)
+    ]
+
+
+def pipot_get_for_user(*, user, case_id: int, now: datetime) -> PositionOfTrustCase:
+    """Return one PiPoT case of the user's council (restricted), auditing the read."""
+    from safehub.core.models import AuditAction
+
+    council = require_pipot(user)
+    case = PositionOfTrustCase.objects.filter(council=council, pk=case_id).first()
+    if case is None:
+        raise PositionOfTrustCase.DoesNotExist(case_id)
+    audit.record(actor=user, action=AuditAction.VIEW, object_type="adults.PositionOfTrustCase",
+                 object_id=str(case.pk), at=now)  # fmt: skip
+    return case

@@ -32,4 +32,5 @@ urlpatterns = [
     path("transitions/", views_mca.transitions, name="transitions"),
     path("providers/", views_pathways.providers, name="providers"),
     path("positions-of-trust/", views_pathways.pipot, name="pipot"),
+    path("positions-of-trust/<int:case_id>/lado/", views_pathways.pipot_link_lado, name="pipot_link_lado"),
 ]

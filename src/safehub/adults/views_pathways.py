@@ -22,7 +22,7 @@ from safehub.adults.forms_pathways import (
     SelfNeglectOpenForm,
     SelfNeglectUpdateForm,
 )
-from safehub.adults.models_pathways import SelfNeglectAction, SelfNeglectCase
+from safehub.adults.models_pathways import PositionOfTrustCase, SelfNeglectAction, SelfNeglectCase
 from safehub.core import policy
 from safehub.core.errors import BreakGlassRequired, StaleEdit
 from safehub.core.viewutils import add_service_errors
@@ -159,5 +159,32 @@ def providers(request):
 
 @login_required
 def pipot(request):
-    cases = selectors_pathways.pipot_cases(user=request.user, now=timezone.now())
-    return render(request, "adults/pipot.html", {"cases": cases})
+    rows = selectors_pathways.pipot_page(user=request.user, now=timezone.now())
+    return render(
+        request, "adults/pipot.html", {"rows": rows, "can_refer": policy.can(request.user, "pathways.lado_refer")}
+    )
+
+
+@login_required
+@require_POST
+def pipot_link_lado(request, case_id: int):
+    """Link a PiPoT case to the children's LADO case about the same person (one the user may open)."""
+    now = timezone.now()
+    try:
+        case = selectors_pathways.pipot_get_for_user(user=request.user, case_id=case_id, now=now)
+    except PositionOfTrustCase.DoesNotExist as exc:
+        raise Http404 from exc
+    matches = {m.case_id: m for m in selectors_pathways.pipot_lado_matches(user=request.user, case=case, now=now)}
+    raw = request.POST.get("lado_case", "")
+    chosen = matches.get(int(raw)) if raw.isdigit() else None
+    if chosen is None:  # not a LADO case about this person that the user may open
+        raise Http404
+    try:
+        services_pathways.pipot_refer_to_lado(
+            case=case, by=request.user, now=now, referred_on=chosen.referred_on, reference=chosen.reference
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Linked to {chosen.reference}")
+    return redirect("adults:pipot")

@@ -96,3 +96,34 @@ def test_another_councils_case_is_refused(client, adult_social_worker, adult, ad
     assert client.get(reverse("adults:self_neglect", args=[case.pk])).status_code == 403
     response = client.post(reverse("adults:self_neglect_step", args=[case.pk, "close"]), {})
     assert response.status_code == 403
+
+
+def test_pipot_shows_and_links_the_lado_case_about_the_same_person_only_when_it_may_be_opened(
+    client, adult_mash_manager, care_provider, front_door
+):
+    from safehub.adults import services_pathways
+    from safehub.pathways.services import lado_refer
+    from safehub.testing.factories import make_user
+
+    now = timezone.now()
+    case = services_pathways.pipot_record(
+        by=adult_mash_manager, now=now, subject_name="Dan Brook", role="Support worker", employer=care_provider,
+        received_on=timezone.localdate(), allegation="Took money from a resident", works_with_children=True,
+    )  # fmt: skip
+    fields = {"subject_role": "Youth football coach", "employer": None, "employer_name": "Northside Juniors FC",
+              "sector": "SOCIAL_CARE", "category": "PHYSICAL", "summary": "Rough handling"}  # fmt: skip
+    mine = lado_refer(by=adult_mash_manager, now=now, referred_at=now, subject_name="Dan Brook", **fields)
+    someone_elses = lado_refer(by=make_user("csc.sw", "SOCIAL_WORKER", front_door), now=now, referred_at=now,
+                               subject_name="Dan Brook", **fields)  # fmt: skip
+    unrelated = lado_refer(by=adult_mash_manager, now=now, referred_at=now, subject_name="Eve Stone", **fields)
+    client.force_login(adult_mash_manager)
+    page = client.get(reverse("adults:pipot")).content.decode()
+    assert reverse("pathways:lado_case", args=[mine.pk]) in page  # referred it: may open it
+    assert reverse("pathways:lado_case", args=[someone_elses.pk]) not in page  # not named on it: not listed
+    assert reverse("pathways:lado_case", args=[unrelated.pk]) not in page  # another person
+    link = reverse("adults:pipot_link_lado", args=[case.pk])
+    assert client.post(link, {"lado_case": someone_elses.pk}).status_code == 404
+    assert client.post(link, {"lado_case": mine.pk}).status_code == 302
+    case.refresh_from_db()
+    assert case.lado_reference == mine.reference
+    assert "Linked" in client.get(reverse("adults:pipot")).content.decode()
