@@ -19,6 +19,7 @@ STAGES = [
     "safehub.casework.demo",
     "safehub.lookedafter.demo",
     "safehub.pathways.demo",
+    "safehub.earlyhelp.demo",
     "safehub.adults.demo",
     "safehub.partnership.demo",
     "safehub.exchange.demo",
