@@ -459,3 +459,6 @@ def binding_for(name: str) -> Binding | None:
 from safehub.exchange.annex_a.bindings_casework import CINEpisodesBinding, CPPlansOpenBinding  # noqa: E402
 
 BINDINGS.update({"cin": CINEpisodesBinding, "cp_plans": CPPlansOpenBinding})
+from safehub.exchange.annex_a.bindings_earlyhelp import EarlyHelpBinding  # noqa: E402, I001
+
+BINDINGS.update({"early_help": EarlyHelpBinding})

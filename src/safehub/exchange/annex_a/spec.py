@@ -254,6 +254,9 @@ LISTS: dict[int, ListSpec] = {
                 _text("Organisation completing assessment", "organisation"),
             ],
             key=("child_id", "start_date"),
+            binding="early_help",
+            keep_odd_rows=True,
+            ordered=(("start_date", "completion_date"),),
         ),
         ListSpec(
             3,
