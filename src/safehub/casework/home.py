@@ -27,6 +27,14 @@ def home_panels(user, *, now: datetime) -> list[dict]:
                 "text": "Young people aged 16 to 25 moving from children's to adults' services.",
             }
         )
+    if policy.can(user, "insight.returns"):
+        panels.append(
+            {
+                "title": "CIN census check",
+                "url_name": "casework:census_check",
+                "text": "Run the DfE rules on the child in need census before you submit it; errors listed per child.",
+            }
+        )
     if membership is not None and membership.agency.kind != "LA_CHILDREN":
         unread = (
             RecordShare.objects.filter(agency_id=membership.agency_id, read_at__isnull=True).count()

@@ -173,6 +173,8 @@ class Assessment(PersonRecord):
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Not stored: what the authorised outcome started (casework.next_steps.NextStep), for the page's message.
+    next_step: object = None
 
     class Meta:
         ordering = ["-start_date"]
@@ -605,3 +607,41 @@ class CoreGroupMeeting(models.Model):
 
     class Meta:
         ordering = ["-held_date", "-pk"]
+
+
+class CensusCheckStatus(models.TextChoices):
+    QUEUED = "QUEUED", "Waiting to start"
+    RUNNING = "RUNNING", "Running"
+    DONE = "DONE", "Done"
+    FAILED = "FAILED", "Failed"
+
+
+class CensusCheck(models.Model):
+    """A pre-submission run of the DfE CIN census rules on the return Safehub would send for a year.
+
+    ``issues`` holds what the rules found, one dict per issue: child_id (LAchildID), person_id,
+    rule_code, rule_type (ERROR or QUERY), message, column.
+    """
+
+    year = models.CharField(max_length=7)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=CensusCheckStatus.choices, default=CensusCheckStatus.QUEUED)
+    message = models.CharField(max_length=300, blank=True)
+    ruleset = models.CharField(max_length=20, blank=True)
+    children = models.PositiveIntegerField(null=True, blank=True, help_text="Children in the return")
+    left_out = models.PositiveIntegerField(null=True, blank=True, help_text="Records the writer left out")
+    error_count = models.PositiveIntegerField(null=True, blank=True)
+    query_count = models.PositiveIntegerField(null=True, blank=True)
+    issues = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (CensusCheckStatus.DONE, CensusCheckStatus.FAILED)

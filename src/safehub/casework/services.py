@@ -375,10 +375,13 @@ def assessment_authorise(
     by,
     now: datetime,
     primary_need: str = "",
+    start_next_step: bool = True,
 ) -> Assessment:
     """Complete the assessment, record the case's primary need, and share the outcome with the partners involved.
 
-    On a case (episode) the primary need N1-N9 is required here (CIN census guide 2025-26).
+    On a case (episode) the primary need N1-N9 is required here (CIN census guide 2025-26). The
+    outcome then starts its next step (``next_steps.assessment_next_step``: a CIN plan, a strategy
+    discussion or closure) in the same transaction; ``assessment.next_step`` says what it did.
     """
     _require_person(by, assessment.person, now, "casework.record")
     unknown = [f for f in factors if f not in AssessmentFactor.values]
@@ -413,6 +416,10 @@ def assessment_authorise(
         now=now,
         agency_ids=agencies,
     )
+    if start_next_step and assessment.outcome:
+        from safehub.casework.next_steps import assessment_next_step
+
+        assessment.next_step = assessment_next_step(assessment=assessment, by=by, now=now)
     return assessment
 
 

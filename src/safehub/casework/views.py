@@ -21,6 +21,7 @@ from safehub.casework.models import (
     Section47,
     StrategyMeeting,
 )
+from safehub.casework.next_steps import NextStep
 from safehub.core import audit, policy
 from safehub.core.errors import BreakGlassRequired, StaleEdit
 from safehub.core.models import AuditAction
@@ -131,7 +132,7 @@ def child_action(request, person_id: int, action: str):
             assessment = Assessment.objects.filter(person=person, authorised_date__isnull=True).first()
             if assessment is None:
                 raise ValidationError("There is no open assessment")
-            services.assessment_authorise(assessment=assessment, by=user, now=now, **data)
+            _say_next_step(request, services.assessment_authorise(assessment=assessment, by=user, now=now, **data))
         elif action == "s47":
             s47 = Section47.objects.filter(person=person, completed_date__isnull=True).first()
             if s47 is None:
@@ -423,7 +424,8 @@ def case_action(request, person_id: int, action: str):
             assessment = Assessment.objects.filter(person=person, authorised_date__isnull=True).first()
             if assessment is None:
                 raise ValidationError("There is no open assessment")
-            services.assessment_authorise(assessment=assessment, by=user, now=now, **data)
+            authorised = services.assessment_authorise(assessment=assessment, by=user, now=now, **data)
+            _say_next_step(request, authorised)
         elif action == "s47":
             s47 = Section47.objects.filter(person=person, completed_date__isnull=True).first()
             if s47 is None:
@@ -442,3 +444,41 @@ def case_action(request, person_id: int, action: str):
     else:
         messages.success(request, "Saved")
     return redirect("casework:case", person_id=person_id)
+
+
+def _say_next_step(request, assessment: Assessment) -> None:
+    """Tell the person what the assessment's outcome started (a plan, a strategy discussion, closure)."""
+    step = assessment.next_step
+    if isinstance(step, NextStep):
+        messages.info(request, step.message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def census_check_view(request):
+    """The analyst's CIN census pre-submission check: run the DfE rules, list the errors per child."""
+    from safehub.casework import census_check
+    from safehub.core.calendar import financial_year_label, financial_year_start, uk_date
+
+    now = timezone.now()
+    policy.require(request.user, census_check.PERMISSION)
+    last_whole_year = financial_year_label(financial_year_start(uk_date(now)) - 1)
+    if request.method == "POST":
+        year = (request.POST.get("year") or "").strip()
+        try:
+            census_check.census_check_request(year=year, by=request.user, now=now)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"The check of the {year} census has started: this page shows it when done")
+        return redirect("casework:census_check")
+    try:
+        check_id = int(request.GET["check"]) if request.GET.get("check") else None
+        page = int(request.GET.get("page") or 1)
+    except ValueError:
+        raise Http404 from None
+    context = census_check.census_check_page(
+        user=request.user, now=now, check_id=check_id, show=request.GET.get("show", "errors"), page=page
+    )
+    return render(request, "casework/census_check.html", {**context, "default_year": last_whole_year})

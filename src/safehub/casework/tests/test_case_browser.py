@@ -32,7 +32,7 @@ def test_allocated_worker_visits_reviews_and_closes_the_case(live_server, client
     )
     services.assessment_authorise(assessment=assessment, authorised_date=today - timedelta(days=50), factors=["21"],
                                   outcome="CIN_PLAN", summary="", primary_need="N5", by=mash_manager, now=now)  # fmt: skip
-    case_services.cin_plan_start(episode=episode, start_date=today - timedelta(days=49), by=mash_manager, now=now)
+    assert episode.cin_plans.get().start_date == today - timedelta(days=50)  # the outcome opened the plan
     case_services.episode_allocate(episode=episode, team=None, worker=worker, by=mash_manager, now=now,
                                    reason="Allocated by the team manager")  # fmt: skip
 

@@ -72,12 +72,12 @@ def test_closure_is_refused_while_work_is_open_and_says_which(case_child, social
     with pytest.raises(ValidationError, match="primary need"):
         services.assessment_authorise(assessment=assessment, authorised_date=date(2025, 4, 20), factors=["21"],
                                       outcome="CIN_PLAN", summary="", by=social_worker, now=NOW)  # fmt: skip
-    services.assessment_authorise(assessment=assessment, authorised_date=date(2025, 4, 20), factors=["21"],
+    services.assessment_authorise(assessment=assessment, authorised_date=date(2025, 4, 22), factors=["21"],
                                   outcome="CIN_PLAN", summary="", by=social_worker, now=NOW, primary_need="N4")  # fmt: skip
-    plan = case_services.cin_plan_start(episode=episode, start_date=date(2025, 4, 22), by=social_worker, now=NOW)
+    plan = episode.cin_plans.get()  # the outcome opened the plan on the authorisation date
     episode.refresh_from_db()
     assert episode.stage == CaseStage.CHILD_IN_NEED and episode.primary_need == "N4"
-    assert plan.next_review_date == date(2025, 7, 22)
+    assert plan.start_date == date(2025, 4, 22) and plan.next_review_date == date(2025, 7, 22)
     with pytest.raises(ValidationError, match="while a child-in-need plan is open"):
         case_services.episode_close(episode=episode, closure_date=date(2025, 5, 30), reason="RC7", by=social_worker,
                                     now=NOW)  # fmt: skip
