@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import math
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -336,6 +337,169 @@ def constrained_components(
     return np.array([find(x) for x in range(n)])
 
 
+def _named_for(a: Features, z: Features) -> bool:
+    """Return whether z accounts for a's first name: the same name, a's is a short form of z's, or
+    the two records carry the same valid NHS number (one person, whatever a was called)."""
+    return a.given == z.given or z.given in a.given_forms or (a.nhs_valid and a.nhs == z.nhs)
+
+
+def _names_one_child(z: Features, x: Features, y: Features) -> bool:
+    """Return whether record z shows x's and y's first names to be one child's.
+
+    Maddy and Mattie born the same day to one family could be twins; beside a Madison of that
+    family they are two short forms of her name.  Daiy (Daisy's NHS number) and Daisy are one
+    Daisy.  Beside Isabella and Isabelle, a "Bella" accounts for Isabella (its short form) but not
+    for Isabelle, so the twins stay apart.
+    """
+    return bool(z.given) and _named_for(x, z) and _named_for(y, z)
+
+
+def _strong_neighbours(
+    nodes: np.ndarray, pairs_i: np.ndarray, pairs_j: np.ndarray, strong: np.ndarray
+) -> dict[int, set[int]]:
+    """Return the strong-pair neighbours of each of ``nodes``."""
+    near: dict[int, set[int]] = defaultdict(set)
+    touch = strong & (np.isin(pairs_i, nodes) | np.isin(pairs_j, nodes))
+    for a, b in zip(pairs_i[touch].tolist(), pairs_j[touch].tolist(), strict=True):
+        near[a].add(b)
+        near[b].add(a)
+    return near
+
+
+def lift_name_holds(
+    feats: Sequence[Features],
+    model: MatchModel,
+    pairs_i: np.ndarray,
+    pairs_j: np.ndarray,
+    strong: np.ndarray,
+    apart_i: np.ndarray,
+    apart_j: np.ndarray,
+    *,
+    firm: Iterable[tuple[int, int]] = (),
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the held-apart pairs less those a third record shows are one child's two names.
+
+    Two records held only because their first names are alike (``twins_similar``: Maddy and
+    Mattie, same birthday and family), both strongly matching a third record that accounts for
+    both names (:func:`_names_one_child`: Madison, the full name both are short forms of), are one
+    child: the hold is lifted so they can join through the third record.  ``firm`` pairs (a person's decision) are never lifted.
+    """
+    if not len(apart_i) or not strong.any():
+        return apart_i, apart_j
+    near = _strong_neighbours(np.union1d(apart_i, apart_j), pairs_i, pairs_j, strong)
+    firm_set = {(min(a, b), max(a, b)) for a, b in firm}
+    keep = np.ones(len(apart_i), dtype=bool)
+    for k, (x, y) in enumerate(zip(apart_i.tolist(), apart_j.tolist(), strict=True)):
+        bridges = near.get(x, set()) & near.get(y, set())
+        if not bridges or (min(x, y), max(x, y)) in firm_set:
+            continue
+        if any(_names_one_child(feats[z], feats[x], feats[y]) for z in bridges) and {
+            r for r, _w in model.assess(feats[x], feats[y])[2]
+        } == {"twins_similar"}:
+            keep[k] = False
+    return apart_i[keep], apart_j[keep]
+
+
+def contested_holds(
+    feats: Sequence[Features],
+    model: MatchModel,
+    pairs_i: np.ndarray,
+    pairs_j: np.ndarray,
+    strong: np.ndarray,
+    apart_i: np.ndarray,
+    apart_j: np.ndarray,
+    labels: np.ndarray,
+    *,
+    upper: float,
+) -> set[tuple[int, int]]:
+    """Return new pairs to hold apart, for records whose person a first clustering chose by chance.
+
+    Clustering joins the most probable pairs first, so a record z strongly matching two people
+    held apart (twins with different NHS numbers; "Nib" beside Isabella and Isabelle) lands with
+    whichever pair came first.  For each strong pair the clustering left split, each end z that
+    could have joined the other side (no hold against anyone there) compares its best match
+    weight on its own side with its best on the other:
+
+    * its own side better by at least log2(upper / (1 - upper)) bits (so that, given it is one
+      of the two, its own side has the automatic-merge probability): it stays;
+    * the other side better by that margin: it is held apart from its own side, to move over;
+    * neither: it is held apart from both and goes to review, matched to no one.
+    """
+    si, sj = pairs_i[strong], pairs_j[strong]
+    split = labels[si] != labels[sj]
+    if not split.any():
+        return set()
+    ends = np.union1d(si[split], sj[split])
+    near = _strong_neighbours(ends, pairs_i, pairs_j, strong)
+    held: dict[int, set[int]] = defaultdict(set)
+    for a, b in zip(apart_i.tolist(), apart_j.tolist(), strict=True):
+        held[a].add(b)
+        held[b].add(a)
+    involved = set(labels[ends].tolist()) | {int(labels[x]) for z in ends.tolist() for x in near.get(z, ())}
+    members: dict[int, list[int]] = defaultdict(list)
+    for idx in np.nonzero(np.isin(labels, np.fromiter(involved, dtype=labels.dtype)))[0].tolist():
+        members[int(labels[idx])].append(idx)
+    margin = float(np.log2(upper / (1 - upper))) if 0 < upper < 1 else 0.0
+    weights: dict[tuple[int, int], float] = {}
+
+    def weight(a: int, b: int) -> float:
+        key = (a, b) if a < b else (b, a)
+        if key not in weights:
+            weights[key] = model.assess(feats[a], feats[b])[3]
+        return weights[key]
+
+    def best(z: int, label: int) -> float:
+        return max((weight(z, x) for x in near.get(z, ()) if x != z and labels[x] == label), default=-math.inf)
+
+    out: set[tuple[int, int]] = set()
+    for u, v in zip(si[split].tolist(), sj[split].tolist(), strict=True):
+        for z, other in ((u, v), (v, u)):
+            own, theirs = int(labels[z]), int(labels[other])
+            if held.get(z, set()).intersection(members[theirs]):
+                continue  # z itself is held apart from that side: no doubt where it belongs
+            w_own, w_theirs = best(z, own), best(z, theirs)
+            if w_own - w_theirs >= margin:
+                continue
+            out.update((min(z, x), max(z, x)) for x in members[own] if x != z)
+            if w_theirs - w_own < margin:
+                out.update((min(z, x), max(z, x)) for x in members[theirs])
+    return out
+
+
+def cluster_strong_pairs(
+    feats: Sequence[Features],
+    model: MatchModel,
+    pairs_i: np.ndarray,
+    pairs_j: np.ndarray,
+    probs: np.ndarray,
+    strong: np.ndarray,
+    apart_i: np.ndarray,
+    apart_j: np.ndarray,
+    *,
+    upper: float,
+    firm: Iterable[tuple[int, int]] = (),
+    rounds: int = 3,
+) -> np.ndarray:
+    """Cluster records along the strong pairs, never joining records held apart; return labels.
+
+    Holds a third record shows to be one child's two names are lifted (:func:`lift_name_holds`);
+    records a first clustering placed by the order of the pairs alone are settled by
+    :func:`contested_holds` and the clustering is repeated (at most ``rounds`` times).
+    """
+    firm = list(firm)
+    apart_i, apart_j = lift_name_holds(feats, model, pairs_i, pairs_j, strong, apart_i, apart_j, firm=firm)
+    si, sj, sp = pairs_i[strong], pairs_j[strong], probs[strong]
+    labels = constrained_components(len(feats), si, sj, sp, apart_i, apart_j)
+    for _ in range(rounds):
+        extra = contested_holds(feats, model, pairs_i, pairs_j, strong, apart_i, apart_j, labels, upper=upper)
+        if not extra:
+            break
+        more = np.array(sorted(extra), dtype=apart_i.dtype).reshape(-1, 2)
+        apart_i, apart_j = np.concatenate([apart_i, more[:, 0]]), np.concatenate([apart_j, more[:, 1]])
+        labels = constrained_components(len(feats), si, sj, sp, apart_i, apart_j)
+    return labels
+
+
 def new_person_id(record_ids: Iterable[str]) -> str:
     """Derive a person id from a cluster's earliest record, so reruns give the same id."""
     anchor = min(record_ids)
@@ -415,7 +579,9 @@ def dedupe_features(
         decided = {(min(a, b), max(a, b)) for a, b in known}
         keep = np.array([(int(i), int(j)) not in decided for i, j in zip(pairs_i, pairs_j, strict=True)], dtype=bool)
         strong &= keep
-    labels = constrained_components(len(feats), pairs_i[strong], pairs_j[strong], probs[strong], apart_i, apart_j)
+    labels = cluster_strong_pairs(
+        feats, model, pairs_i, pairs_j, probs, strong, apart_i, apart_j, upper=upper, firm=known
+    )
     clusters = assign_person_ids(record_ids, labels, existing_ids)
     review = []
     for k in np.nonzero(probs >= lower)[0].tolist():

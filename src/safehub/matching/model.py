@@ -272,7 +272,8 @@ class MatchModel:
         * ``twins_similar``: the same, but the first names are only alike (a spelling variant,
           one letter apart, or two short forms of one name, as Jack/Jake): one child mis-spelt, or
           twins with similar names (Isabella/Isabelle sound the same).  Held for a person to
-          decide; the fields keep their weights.  Only the same name, a direct nickname
+          decide; the fields keep their weights.  So are a direct nickname (Alex/Alexander) whose
+          recorded sexes differ.  Only the same name, a direct nickname
           (Bill/William) or a middle name count as the same child without an NHS number; a
           middle name recorded on both records and the same lifts the hold (twins who share a
           middle name *and* have similar first names would then merge: the hard-case set has none).
@@ -312,7 +313,10 @@ class MatchModel:
         direct = given == 1 and not swapped and nickname_direct(a, b)
         if levels[_SEX] == 1 and given not in (0, 1, 2, 4):
             out.append(("sex_and_name", 0.0))
-        if given in (0, 4) or direct or not 0 <= surname <= 2 or nhs_agrees:
+        # A direct nickname is one child's two names (Bill/William), unless the sexes differ: Alex (F)
+        # and Alexander (M) born the same day to one family are boy/girl twins as often as a keying error.
+        one_name = direct and levels[_SEX] != 1
+        if given in (0, 4) or one_name or not 0 <= surname <= 2 or nhs_agrees:
             return out
         if levels[_DOB] != 0:
             if given >= 5 and levels[_DOB] != MISSING and 0 <= levels[_LOCATION] <= 2:
