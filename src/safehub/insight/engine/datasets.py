@@ -274,6 +274,30 @@ DATASETS: dict[str, Dataset] = {
             C("delivered_at", MOMENT),
             C("setting_kind", TEXT, "school or early_years"),
         ),
+        # Issue 21 points 1 and 6, built by safehub.pathways.snapshot_tables (the rules live there).
+        _dataset(
+            "ppn_strategy",
+            ("contact_id",),
+            "Police contacts (PPNs) about a known child and the first strategy discussion that followed.",
+            C("contact_id", ID),
+            C("person_id", ID),
+            C("received_at", MOMENT),
+            C("received_date", DATE, "UK date the front door received the PPN"),
+            C("followed", FLAG, "a strategy discussion was convened within 30 days of the PPN"),
+            C("first_strategy_held_at", MOMENT),
+            C("on_time", FLAG, "held by the partnership's standard; empty while within time and not held"),
+        ),
+        _dataset(
+            "encompass_incidents",
+            ("contact_id",),
+            "Domestic abuse incidents the police notified for a known child (Operation Encompass).",
+            C("contact_id", ID),
+            C("person_id", ID),
+            C("incident_date", DATE, "UK date of the incident (of receipt when not recorded)"),
+            C("setting_known", FLAG, "the child attended a school or early-years setting known to Safehub"),
+            C("under_five", FLAG),
+            C("health_visiting_notified", FLAG),
+        ),
     )
 }
 
