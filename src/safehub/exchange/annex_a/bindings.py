@@ -459,6 +459,9 @@ def binding_for(name: str) -> Binding | None:
 from safehub.exchange.annex_a.bindings_casework import CINEpisodesBinding, CPPlansOpenBinding  # noqa: E402
 
 BINDINGS.update({"cin": CINEpisodesBinding, "cp_plans": CPPlansOpenBinding})
+from safehub.exchange.annex_a.bindings_lookedafter import AdoptionBinding, CareLeaversBinding, LookedAfterPeriodsBinding  # noqa: E402, I001, E501
+
+BINDINGS.update({"cla": LookedAfterPeriodsBinding, "care_leavers": CareLeaversBinding, "adoption": AdoptionBinding})
 from safehub.exchange.annex_a.bindings_earlyhelp import EarlyHelpBinding  # noqa: E402, I001
 
 BINDINGS.update({"early_help": EarlyHelpBinding})

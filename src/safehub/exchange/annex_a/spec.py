@@ -475,6 +475,7 @@ LISTS: dict[int, ListSpec] = {
             ],
             key=("child_id", "start_date"),
             binding="cla",
+            keep_odd_rows=True,
             ordered=(("start_date", "end_date"), ("start_date", "legal_status_date")),
         ),
         ListSpec(
@@ -496,6 +497,8 @@ LISTS: dict[int, ListSpec] = {
                 _text("Activity Status", "activity"),
             ],
             key=("child_id",),
+            binding="care_leavers",
+            keep_odd_rows=True,
         ),
         ListSpec(
             10,
@@ -515,6 +518,8 @@ LISTS: dict[int, ListSpec] = {
                 _date("Date the child was placed for fostering in FFA or concurrent planning placement", "ffa_date"),
             ],
             key=("child_id", "decision_date"),
+            binding="adoption",
+            keep_odd_rows=True,
         ),
         ListSpec(
             11,
