@@ -1,4 +1,41 @@
+"""Forms shared by every app: the GOV.UK look (``GovForm``, ``GovDateField``) and core's own forms."""
+
+from __future__ import annotations
+
 from django import forms
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d %m %Y"]
+
+
+class GovDateField(forms.DateField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", DATE_FORMATS)
+        kwargs.setdefault("help_text", "For example, 27/03/2019")
+        kwargs.setdefault("error_messages", {"invalid": "Enter a real date, like 27/03/2019"})
+        super().__init__(**kwargs)
+
+
+def govuk_widgets(form: forms.BaseForm) -> None:
+    """Give every widget its GOV.UK class (the template stays plain)."""
+    for field in form.fields.values():
+        w = field.widget
+        if isinstance(w, forms.Select) and not isinstance(w, forms.SelectMultiple):
+            w.attrs.setdefault("class", "govuk-select")
+        elif isinstance(w, forms.Textarea):
+            w.attrs.setdefault("class", "govuk-textarea")
+            w.attrs.setdefault("rows", 4)
+        elif isinstance(w, forms.CheckboxInput):
+            w.attrs.setdefault("class", "govuk-checkboxes__input")
+        elif isinstance(w, forms.SelectMultiple):
+            w.attrs.setdefault("class", "govuk-select safehub-multi")
+        else:
+            w.attrs.setdefault("class", "govuk-input")
+
+
+class GovForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_widgets(self)
 
 
 class SignInForm(forms.Form):
