@@ -40,6 +40,7 @@ class UsernameField(forms.CharField):
 class OpenForm(GovForm):
     person_id = forms.IntegerField(min_value=1, label="Child's person ID",
                                    help_text="The ID on the child's record (find them with the people search)")  # fmt: skip
+    contact_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     origin = forms.ChoiceField(
         choices=_choose([c for c in EpisodeOrigin.choices if c[0] not in ("ANNEX_A", "STEP_DOWN")], "Choose one"),
         label="How the family came to early help",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -102,6 +102,49 @@ def caseload(*, user, now: datetime, scope: str = "mine", status: str = "open", 
     with transaction.atomic():
         audit.record_list(actor=user, person_ids=[r["person_id"] for r in rows], at=now, view="earlyhelp.caseload")
     return {"rows": rows, "page": page, "total": page.paginator.count, "scope": scope, "status": status}
+
+
+QUEUE_DAYS = 21  # three weeks: older requests have been taken up, declined or re-routed
+
+
+def front_door_requests(*, user, now: datetime, page_number=None) -> dict:
+    """The front door's signed-off 'early help' decisions of the last three weeks not yet started.
+
+    The early help team's incoming work: each is a child the user may open (the one policy), with
+    no early help open and none started from that contact. Read audited like any list.
+    """
+    from safehub.frontdoor.models import Decision
+
+    policy.require(user, "pathways.record")
+    open_children = (
+        EarlyHelpEpisode.objects.filter(closed_date__isnull=True)
+        .exclude(origin=EpisodeOrigin.ANNEX_A)
+        .values("person_id")
+    )
+    started = EarlyHelpEpisode.objects.filter(contact__isnull=False).values("contact_id")
+    qs = (
+        Decision.objects.filter(outcome="EARLY_HELP", signed_off_at__isnull=False, contact__person__isnull=False)
+        .filter(signed_off_at__gte=now - timedelta(days=QUEUE_DAYS))
+        .filter(policy.person_visible_q(user, now=now, field="contact__person", unlinked=False))
+        .exclude(contact__person_id__in=open_children)
+        .exclude(contact_id__in=started)
+        .select_related("contact__person")
+        .order_by("signed_off_at", "pk")
+    )
+    page = _page(qs, page_number)
+    rows = [
+        {
+            "contact_id": d.contact_id,
+            "person_id": d.contact.person_id,
+            "name": d.contact.person.display_name if d.contact.person else "",
+            "signed_off": d.signed_off_at,
+            "source": d.contact.get_source_display(),
+        }
+        for d in page.object_list
+    ]
+    with transaction.atomic():
+        audit.record_list(actor=user, person_ids=[r["person_id"] for r in rows], at=now, view="earlyhelp.requests")
+    return {"requests": rows, "requests_page": page, "requests_total": page.paginator.count}
 
 
 def _next_due(e: EarlyHelpEpisode, last_meeting, *, today, assess_days: int, review_weeks: int):

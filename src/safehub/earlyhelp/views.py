@@ -58,7 +58,20 @@ def home(request):
         user=request.user, now=timezone.now(), scope=scope, status=status, page_number=request.GET.get("page")
     )
     data["can_step"] = policy.can(request.user, "casework.record")
+    if scope in ("team", "all") and status == "open":
+        data.update(
+            selectors.front_door_requests(user=request.user, now=timezone.now(), page_number=request.GET.get("rpage"))
+        )
     return render(request, "earlyhelp/home.html", data)
+
+
+def _front_door_contact(raw, person: Person | None):
+    """The front-door contact whose 'early help' decision this starts (only the child's own)."""
+    from safehub.frontdoor.models import Contact
+
+    if person is None or not raw or not str(raw).isdigit():
+        return None
+    return Contact.objects.filter(pk=int(raw), person=person, decision__outcome="EARLY_HELP").first()
 
 
 def _family_choices(person: Person):
@@ -78,9 +91,14 @@ def new(request):
             person = None
     candidates = services.family_candidates(person) if person is not None else []
     roles = {str(p.pk): (p, role) for p, role in candidates}
+    contact = _front_door_contact(request.POST.get("contact_id") or request.GET.get("contact"), person)
     form = f.OpenForm(
         request.POST or None,
-        initial={"person_id": person.pk if person else None},
+        initial={
+            "person_id": person.pk if person else None,
+            "contact_id": contact.pk if contact else None,
+            "origin": "FRONT_DOOR" if contact else "",
+        },
         family_choices=_family_choices(person) if person is not None else [],
     )
     if request.method == "POST" and form.is_valid():
@@ -93,7 +111,7 @@ def new(request):
                     child=person, by=request.user, now=timezone.now(), origin=data["origin"],
                     assessment_start_date=data["assessment_start_date"], origin_reason=data["origin_reason"],
                     lead_professional=data["lead_professional"] or request.user,
-                    family=[roles[k] for k in data["family"] if k in roles],
+                    family=[roles[k] for k in data["family"] if k in roles], contact=contact,
                 )  # fmt: skip
             except ValidationError as exc:
                 add_service_errors(form, exc)
