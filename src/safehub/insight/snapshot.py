@@ -25,6 +25,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 
 from safehub.core.codes import SOURCE_GROUP
 from safehub.insight.engine.datasets import DATASETS, snapshot_conform, snapshot_write
+from safehub.lookedafter import snapshot_tables as la_tables
 from safehub.pathways import snapshot_tables as pathways_tables
 
 CHUNK = 20_000
@@ -515,6 +516,7 @@ def build_snapshot(*, raw_sources: bool = False, progress: Progress = None) -> S
         ("strategy meetings", _strategy),
         ("education notifications", lambda: {"education_notifications": _education_notifications()}),
         ("front-door pathways", pathways_tables.tables),
+        ("looked-after 903 records", la_tables.tables),
         ("adults", _adults),
     ]  # fmt: skip
     tables: Snapshot = {}
