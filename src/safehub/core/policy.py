@@ -65,6 +65,7 @@ class Perm(StrEnum):
     PARTNERSHIP_MANAGE = "partnership.manage"
     PARTNERSHIP_VIEW = "partnership.view"
     PARTNERSHIP_CONTRIBUTE = "partnership.contribute"
+    PARTNERSHIP_REPORT_APPROVE = "partnership.report_approve"
     INSIGHT_VIEW = "insight.view"
     INSIGHT_RETURNS = "insight.returns"
     INSIGHT_REPORT_EDIT = "insight.report_edit"
@@ -135,6 +136,9 @@ ROLE_RULES: dict[str, frozenset[str]] = {
     Perm.PARTNERSHIP_MANAGE: frozenset({R.PARTNERSHIP_MANAGER}),
     Perm.PARTNERSHIP_VIEW: frozenset(R.values),
     Perm.PARTNERSHIP_CONTRIBUTE: frozenset(R.values) - {R.ADMINISTRATOR},
+    # The independent scrutineer approves the yearly report: no role of its own, so a partnership-team
+    # member named on the draft (never the one who started it; see partnership.services).
+    Perm.PARTNERSHIP_REPORT_APPROVE: frozenset({R.PARTNERSHIP_MANAGER}),
     # insight and exchange
     Perm.INSIGHT_VIEW: frozenset({R.ANALYST, R.PARTNERSHIP_MANAGER, R.FRONT_DOOR_MANAGER}),
     Perm.INSIGHT_RETURNS: frozenset({R.ANALYST}),

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safehub.core import selectors
+from safehub.core import selectors, viewutils
 from safehub.core.forms import AuditSearchForm, SignInForm, TokenForm
 from safehub.core.identity import enrolment, oidc
 from safehub.core.identity.forms import EnrolmentLinkForm
@@ -192,7 +191,11 @@ def audit_search_view(request):
     form = AuditSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.audit_search(user=request.user, **{k: v for k, v in filters.items() if v not in (None, "")})
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    listing = viewutils.listing(request, qs, sorts={
+        "at": ("When", "at"), "user": ("User", ["actor_username", "-at"]), "agency": ("Agency", ["agency__name", "-at"]),
+        "action": ("Action", ["action", "-at"]), "record": ("Record", ["object_type", "object_id"]),
+    }, default="at", descending=True)  # fmt: skip
+    page = listing.page
     rows = [
         {
             "at": e.at,
@@ -207,7 +210,9 @@ def audit_search_view(request):
         for e in page.object_list
     ]
     return render(
-        request, "core/audit_search.html", {"form": form, "rows": rows, "page": page, "actions": AuditAction.choices}
+        request,
+        "core/audit_search.html",
+        {"form": form, "rows": rows, "page": page, "listing": listing, "actions": AuditAction.choices},
     )
 
 

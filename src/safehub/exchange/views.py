@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safehub.agencies.models import Agency
-from safehub.core import policy
+from safehub.core import policy, viewutils
 from safehub.core.calendar import financial_year_of
 from safehub.core.viewutils import add_service_errors
 from safehub.exchange import returns, selectors, services
@@ -132,7 +132,30 @@ def submission_detail(request, submission_id: int):
 @login_required
 def tracker(request):
     data = selectors.tracker(user=request.user, now=timezone.now())
-    return render(request, "exchange/tracker.html", data)
+    rows = data["rows"]
+    for row in rows:
+        row["outstanding"] = sum(c["status"] in ("missing", "rejected") for c in row["cells"])
+        row["late"] = sum(c["status"] == "late" for c in row["cells"])
+    q = request.GET.get("q", "").strip().casefold()
+    if q:
+        rows = [r for r in rows if q in r["agency"].casefold() or q in r["agency_code"].casefold()]
+    returns_offered = sorted({(r["return_code"], r["return"]) for r in data["rows"]})
+    chosen = request.GET.get("return", "")
+    if chosen in {code for code, _ in returns_offered}:
+        rows = [r for r in rows if r["return_code"] == chosen]
+    state = request.GET.get("state", "")
+    if state == "outstanding":
+        rows = [r for r in rows if r["outstanding"]]
+    elif state == "late":
+        rows = [r for r in rows if r["late"] or r["outstanding"]]
+    listing = viewutils.listing(request, rows, sorts={
+        "agency": ("Agency", "agency"), "return": ("Return", "return"),
+        "outstanding": ("Missing or rejected", "outstanding"), "late": ("Late", "late"),
+    }, default="agency")  # fmt: skip
+    return render(request, "exchange/tracker.html", {
+        **data, "listing": listing, "page": listing.page, "q": request.GET.get("q", ""), "returns": returns_offered,
+        "chosen": chosen, "state": state,
+    })  # fmt: skip
 
 
 @login_required

@@ -21,6 +21,7 @@ from django.utils import timezone
 from safehub.insight import charts, reference, report_sections, selectors
 from safehub.insight.engine.measures import MEASURES_BY_ID
 from safehub.insight.report_cells import (  # noqa: F401 - names the report's callers and tests use
+    PUBLISHED_YEAR,
     SOURCE_MARKS,
     SOURCE_NOTES,
     SOURCE_PART,
@@ -30,6 +31,7 @@ from safehub.insight.report_cells import (  # noqa: F401 - names the report's ca
     Chart,
     Table,
 )
+from safehub.partnership import selectors as partnership_selectors
 from safehub.partnership import yearly
 from safehub.partnership.models import ReviewStage
 
@@ -103,6 +105,7 @@ def report_years(year: str) -> list[str]:
 
 def children_tables(values: YearValues, years: list[str]) -> list[Table]:
     tables: dict[str, Table] = {}
+    published: dict[str, dict[str, float | None]] = {}
     for row in reference.children_social_care():
         table = tables.setdefault(row["section"], Table(caption=reference.CSC_SECTIONS.get(row["section"],
                                                                                            row["section"]), years=years))  # fmt: skip
@@ -111,6 +114,9 @@ def children_tables(values: YearValues, years: list[str]) -> list[Table]:
             "label": row["label"],
             "cells": [values.cell(y, row["measure_id"], row["values"].get(y), unit) for y in years],
         })  # fmt: skip
+        published.setdefault(table.caption, {})[row["label"]] = row["values"].get(PUBLISHED_YEAR)
+    for table in tables.values():
+        table.add_published(published.get(table.caption, {}))
     return list(tables.values())
 
 
@@ -118,10 +124,12 @@ def adults_tables(values: YearValues, years: list[str]) -> list[Table]:
     out = []
     for name, (caption, _) in reference.SAC_TABLES.items():
         table = Table(caption=caption, years=years, first_column="Category")
-        for row in reference.sac_table(name):
+        rows = reference.sac_table(name)
+        for row in rows:
             table.rows.append({"label": row["label"],
                                "cells": [values.cell(y, row["measure_id"], row["values"].get(y), "count", "adults")
                                          for y in years]})  # fmt: skip
+        table.add_published({row["label"]: row["values"].get(PUBLISHED_YEAR) for row in rows})
         out.append(table)
     return out
 
@@ -225,6 +233,8 @@ def report_context(*, year: str, now: datetime, progress: Progress = None) -> di
         "education": report_sections.education(year=year, years=years),
         "finance": report_sections.finance(year=year, years=years),
         "priorities": yearly.priorities(year=year),
+        "subgroup_decisions": yearly.meeting_decisions(year=year),
+        "signoff": partnership_selectors.report_draft_summary(year=year) or {},
     }
     chart_list += section_charts(parts)
     sections = {s["key"]: s for s in selectors.report_sections(year=year)}
@@ -318,9 +328,13 @@ def _write_table_csv(out: Path, table: Table) -> None:
     slug = "".join(c if c.isalnum() else "-" for c in table.caption.lower()).strip("-")[:60]
     with (out / f"table-{slug}.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow([table.first_column, *(f"{y}" for y in table.years), *(f"{y} source" for y in table.years)])
+        extra = [table.published_label] if table.published_label else []
+        writer.writerow([table.first_column, *(f"{y}" for y in table.years), *(f"{y} source" for y in table.years),
+                         *extra])  # fmt: skip
         for row in table.rows:
-            writer.writerow([row["label"], *(c.value for c in row["cells"]), *(c.source for c in row["cells"])])
+            shown = [row["published"].value if "published" in row else None] if extra else []
+            writer.writerow([row["label"], *(c.value for c in row["cells"]), *(c.source for c in row["cells"]),
+                             *shown])  # fmt: skip
 
 
 def report_tables(context: dict) -> list[Table]:
@@ -342,5 +356,6 @@ def report_tables(context: dict) -> list[Table]:
         *context["subgroups"],
         context["adolescents"]["missing"],
         context["adolescents"]["exploitation"],
+        context["education"]["table"],
         *context["finance"]["tables"],
     ]

@@ -13,6 +13,9 @@ SOURCE_NOTES = {
     SOURCE_PUBLISHED: "From the partnership's published yearly report (records do not cover this year).",
 }
 SOURCE_MARKS = {SOURCE_RECORDS: "R", SOURCE_PART: "P", SOURCE_PUBLISHED: "Pub"}
+# The last published report: every section sets its figures beside this report's own.
+PUBLISHED_YEAR = "2024-25"
+PUBLISHED_COLUMN = f"Published {PUBLISHED_YEAR} report"
 
 
 @dataclass
@@ -42,6 +45,17 @@ class Table:
     rows: list[dict] = field(default_factory=list)  # {"label", "cells": [Cell]}
     first_column: str = "Measure"
     note: str = ""
+    # When set, each row may carry "published": the published 2024-25 figure, shown in its own column.
+    published_label: str = ""
+
+    def add_published(self, figures: dict[str, float | None]) -> None:
+        """Show the published 2024-25 figure for each row label found in ``figures`` (others show a dash)."""
+        if not any(figures.get(r["label"]) is not None for r in self.rows):
+            return
+        self.published_label = PUBLISHED_COLUMN
+        for row in self.rows:
+            row["published"] = Cell(figures.get(row["label"]), SOURCE_PUBLISHED if figures.get(row["label"])
+                                    is not None else "", row["cells"][0].unit if row["cells"] else "count")  # fmt: skip
 
 
 @dataclass

@@ -26,7 +26,14 @@ from django.db.models import Count
 from safehub.core.calendar import UK, financial_year
 from safehub.insight import reference
 from safehub.insight import selectors as insight_selectors
-from safehub.insight.report_cells import SOURCE_PART, SOURCE_PUBLISHED, SOURCE_RECORDS, Cell, Table
+from safehub.insight.report_cells import (
+    PUBLISHED_YEAR,
+    SOURCE_PART,
+    SOURCE_PUBLISHED,
+    SOURCE_RECORDS,
+    Cell,
+    Table,
+)
 from safehub.partnership import yearly
 
 # An independent return interview is offered within 72 hours of the child's return: DfE statutory
@@ -90,6 +97,8 @@ def year_table(
             value = get(summary) if summary is not None else None
             cells.append(pick(cover.get(y, "none"), value, (published or {}).get(y, {}).get(label), unit))
         table.rows.append({"label": label, "cells": cells})
+    if published:
+        table.add_published(dict(published.get(PUBLISHED_YEAR, {})))
     return table
 
 
@@ -350,7 +359,9 @@ def subgroups(*, year: str, years: list[str], as_of: date, since: Mapping[str, d
             years=years,
             data=data,
             cover=cover,
-            rows=[(label, at(group["name"], label), "count") for label, _ in group["items"]],
+            rows=[
+                (label, at(group["name"], label), "percent" if "%" in label else "count") for label, _ in group["items"]
+            ],
             first_column="Activity",
         )
         for group in template
@@ -545,6 +556,20 @@ ATTENDANCE_MEASURES = {
 }
 
 
+# The rows of the published report's attendance table, in its order: (phase, kind, label).
+EDUCATION_ROWS = [
+    ("all", "overall", "Total overall absence: primary, secondary and special schools"),
+    ("all", "persistent", "Total persistent absence (over 10%): primary, secondary and special schools"),
+    ("primary", "overall", "Overall absence: primary"),
+    ("primary", "persistent", "Persistent absence: primary"),
+    ("secondary", "overall", "Overall absence: secondary"),
+    ("secondary", "persistent", "Persistent absence: secondary"),
+    ("special", "overall", "Overall absence: special schools"),
+    ("special", "persistent", "Persistent absence: special schools"),
+]
+PUBLISHED_ACADEMIC_YEAR = "2024-2025"  # the academic year the published 2024-25 report gives
+
+
 def academic_year(year: str) -> str:
     """The academic year that ends in a financial year: 2025-26 -> 2025-2026."""
     start = int(year[:4])
@@ -589,34 +614,44 @@ def education(*, year: str, years: list[str]) -> dict:
         [comparator_id(p, k) for p, _ in PHASES for k in ("overall", "persistent")], years
     )
     names = sorted({name for per in comparators.values() for name in per})
-    rows = []
+    table = Table(caption="School absence (% of the school population)", years=academic, first_column="Measure",
+                  note="Overall absence: sessions missed as a share of possible sessions. Persistent absence: pupils "
+                       "missing 10% or more of their sessions.")  # fmt: skip
     sources: set[str] = set()
-    for phase, label in PHASES:
+    comparator_sources: set[str] = set()
+    published_column: dict[str, float | None] = {}
+    for phase, kind, label in EDUCATION_ROWS:
+        slot_key = f"{phase}:{kind}"
         cells = []
         for a in academic:
-            for kind in ("overall", "persistent"):
-                slot = (a, f"{phase}:{kind}")
-                if slot in latest:
-                    cells.append(Cell(float(latest[slot][2]), SOURCE_RECORDS, "percent"))
-                    sources.add("returns")
-                elif slot in published:
-                    cells.append(Cell(published[slot], SOURCE_PUBLISHED, "percent"))
-                    sources.add("published")
-                else:
-                    cells.append(Cell(None, "", "percent"))
+            slot = (a, slot_key)
+            if slot in latest:
+                cells.append(Cell(float(latest[slot][2]), SOURCE_RECORDS, "percent"))
+                sources.add("returns")
+            elif slot in published:
+                cells.append(Cell(published[slot], SOURCE_PUBLISHED, "percent"))
+                sources.add("published")
+            else:
+                cells.append(Cell(None, "", "percent"))
+        published_column[label] = published.get((PUBLISHED_ACADEMIC_YEAR, slot_key))
         comparator_cells = []
         for name in names:
-            for kind in ("overall", "persistent"):
-                found = comparators.get(comparator_id(phase, kind), {}).get(name, {}).get(years[-1])
-                comparator_cells.append(Cell(found["value"] if found else None, "comparator", "percent"))
-        rows.append({"label": label, "cells": cells, "comparators": comparator_cells})
+            found = comparators.get(comparator_id(phase, kind), {}).get(name, {}).get(years[-1])
+            source = "illustrative" if found and found["illustrative"] else "comparator"
+            comparator_cells.append(Cell(found["value"] if found else None, source if found else "", "percent"))
+            if found:
+                comparator_sources.add(source)
+        table.rows.append({"label": label, "cells": cells, "comparators": comparator_cells})
+    table.add_published(published_column)
     return {
         "academic_years": academic,
-        "rows": rows,
+        "table": table,
+        "rows": table.rows,
         "comparator_names": names,
         "comparator_year": years[-1],
+        "comparators_illustrative": "illustrative" in comparator_sources,
         "has_records": "returns" in sources,
-        "has_published": "published" in sources,
+        "has_published": "published" in sources or table.published_label != "",
     }
 
 
@@ -633,12 +668,13 @@ def finance(*, year: str, years: list[str]) -> dict:
     recorded_years = {y for per in recorded.values() for y in per}
     published: dict[tuple[str, str], dict[str, int]] = {}
     names = {"children_partnership": Budget.CHILDREN_PARTNERSHIP, "adults_board": Budget.ADULTS_BOARD}
-    if "2024-25" in years and "2024-25" not in recorded_years:
-        _, rows = reference.read("finance_contributions_2024_25.csv")
-        for row in rows:
-            published.setdefault((names[row["budget"]], row["organisation"]), {})["2024-25"] = int(
-                row["contribution_gbp"]
-            )
+    as_published: dict[tuple[str, str], int] = {}
+    _, rows = reference.read("finance_contributions_2024_25.csv")
+    for row in rows:
+        as_published[(names[row["budget"]], row["organisation"])] = int(row["contribution_gbp"])
+    if PUBLISHED_YEAR in years and PUBLISHED_YEAR not in recorded_years:
+        for key, amount in as_published.items():
+            published.setdefault(key, {})[PUBLISHED_YEAR] = amount
     tables = []
     for code, label in Budget.choices:
         keys = sorted(
@@ -670,6 +706,10 @@ def finance(*, year: str, years: list[str]) -> dict:
                 "cells": [Cell(totals[y][0], totals[y][1]) if y in totals else Cell(None, "") for y in years],
             }
         )
+        figures: dict[str, float | None] = {k[1]: v for k, v in as_published.items() if k[0] == code}
+        if figures:
+            figures["Total"] = sum(v for v in figures.values() if v is not None)
+        table.add_published(figures)
         tables.append(table)
     in_kind = [
         f"{r['organisation']}: {r['in_kind']}"

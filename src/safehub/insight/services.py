@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -26,6 +26,7 @@ from safehub.insight.models import (
     ReportSection,
     ReportSectionKey,
 )
+from safehub.partnership import selectors as partnership_selectors
 
 
 @dataclass(frozen=True)
@@ -174,8 +175,13 @@ def comparators_load(*, rows: list[dict], source: str, by, now: datetime) -> Loa
 
 @transaction.atomic
 def report_section_save(*, year: str, key: str, text: str, version: int, by, now: datetime) -> ReportSection:
-    """Save a written section of the yearly report; refuse an edit made on a stale copy."""
-    _require(by, "insight.report_edit")
+    """Save a written section of the yearly report; refuse an edit made on a stale copy.
+
+    The report's editors, or the partner lead the section is given to, while the report is being
+    drafted (once it goes to the scrutineer the text is fixed; see partnership's sign-off).
+    """
+    if not partnership_selectors.report_section_may_write(user=by, year=year, key=key):
+        raise PermissionDenied("This section cannot be edited now")
     if key not in ReportSectionKey.values:
         raise ValidationError({"key": "Unknown section"})
     section = ReportSection.objects.select_for_update().filter(year=year, key=key).first()

@@ -20,6 +20,7 @@ from safehub.core.viewutils import add_service_errors
 from safehub.insight import charts, selectors, services
 from safehub.insight.forms import ReportSectionForm
 from safehub.insight.models import ReportBuild, ReportSectionKey
+from safehub.partnership import selectors as partnership_selectors
 
 REPORT_FILES = {"report.html": "text/html", "report.css": "text/css", "report.pdf": "application/pdf"}
 
@@ -150,10 +151,14 @@ def chart(request, name: str, fmt: str):
 def report(request):
     year = _year(request, default_previous=True)
     builds = selectors.report_builds(year=year)
+    sections = [{**s, "editable": partnership_selectors.report_section_may_write(user=request.user, year=year,
+                                                                                 key=s["key"])}
+                for s in selectors.report_sections(year=year)]  # fmt: skip
     return render(request, "insight/report.html", {
-        "year": year, "years": _year_choices(year), "sections": selectors.report_sections(year=year),
+        "year": year, "years": _year_choices(year), "sections": sections,
         "builds": builds, "latest": builds[0] if builds else None,
         "can_edit": policy.can(request.user, "insight.report_edit"),
+        "draft": partnership_selectors.report_draft_summary(year=year),
     })  # fmt: skip
 
 
@@ -202,12 +207,16 @@ def report_file(request, build_id: int, filename: str):
 
 
 @require_http_methods(["GET", "POST"])
-@permission("insight.report_edit")
+@login_required
 def section_edit(request, year: str, key: str):
     if not selectors.is_year(year) or key not in ReportSectionKey.values:
         raise Http404
+    if not partnership_selectors.report_section_may_write(user=request.user, year=year, key=key):
+        raise PermissionDenied
     section = selectors.report_section_get(year=year, key=key)
     title = ReportSectionKey(key).label
+    back = (f"{_url('insight:report')}?year={year}" if policy.can(request.user, "insight.view")
+            else _url("partnership:report_draft", year))  # fmt: skip
     if request.method == "POST":
         form = ReportSectionForm(request.POST)
         if form.is_valid():
@@ -224,9 +233,9 @@ def section_edit(request, year: str, key: str):
                 raise
             else:
                 messages.success(request, f"{title} saved")
-                return redirect(f"{_url('insight:report')}?year={year}")
+                return redirect(back)
     else:
         form = ReportSectionForm(initial={"text": section.text if section else "",
                                           "version": section.version if section else 0})  # fmt: skip
-    return render(request, "insight/section_edit.html", {"form": form, "year": year, "title": title,
+    return render(request, "insight/section_edit.html", {"form": form, "year": year, "title": title, "back": back,
                                                          "is_placeholder": bool(section and section.is_placeholder)})  # fmt: skip

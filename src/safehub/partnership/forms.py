@@ -23,6 +23,7 @@ from safehub.partnership.models import (
     ReviewDecision,
     ReviewSubject,
     SelfAssessmentKind,
+    SubGroup,
     Theme,
     TrainingCourse,
 )
@@ -505,3 +506,89 @@ class ContributionForm(ManagerForm):
         if not re.fullmatch(r"\d{4}-\d{2}", year) or (int(year[:4]) + 1) % 100 != int(year[5:]):
             raise forms.ValidationError("Enter a financial year such as 2025-26")
         return year
+
+
+# ---------------------------------------------------------------------------------------------
+# Sub-group meetings
+# ---------------------------------------------------------------------------------------------
+
+
+class MeetingForm(ManagerForm):
+    required: ClassVar[dict[str, str]] = {
+        "group": "Choose the sub-group",
+        "held_on": "Enter the date of the meeting",
+        "present": "Choose the agencies that were present",
+    }
+
+    group = forms.ChoiceField(choices=[("", "Choose")] + SubGroup.choices, label="Sub-group")
+    held_on = GovDateField(label="Date of the meeting")
+    chair_name = forms.CharField(max_length=120, required=False, label="Chair")
+    present = forms.ModelMultipleChoiceField(queryset=Agency.objects.none(), label="Agencies present",
+                                             widget=forms.SelectMultiple)  # fmt: skip
+    apologies = forms.ModelMultipleChoiceField(queryset=Agency.objects.none(), required=False,
+                                               label="Agencies that sent apologies", widget=forms.SelectMultiple)  # fmt: skip
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, label="What was discussed")
+    decisions = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                                label="Decisions", help_text="One decision a line")  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        core = _agencies().exclude(kind__in=["SCHOOL", "EARLY_YEARS"])
+        self.fields["present"].queryset = core
+        self.fields["apologies"].queryset = core
+
+
+class MeetingActionForm(ManagerForm):
+    required: ClassVar[dict[str, str]] = {
+        "description": "Describe the action",
+        "agency": "Choose the agency",
+        "owner_name": "Enter who is responsible",
+        "due_date": "Enter the date it is due",
+    }
+
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Action")
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Agency")
+    owner_name = forms.CharField(max_length=120, label="Named person responsible")
+    due_date = GovDateField(label="Due")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = _agencies()
+
+
+# ---------------------------------------------------------------------------------------------
+# The yearly report's sign-off
+# ---------------------------------------------------------------------------------------------
+
+
+class ReportDraftForm(ManagerForm):
+    required: ClassVar[dict[str, str]] = {"year": "Enter the year", "scrutineer": "Choose the scrutineer"}
+
+    year = forms.RegexField(regex=r"^\d{4}-\d{2}$", max_length=7, label="Financial year",
+                            help_text="For example, 2025-26",
+                            error_messages={"invalid": "Give a financial year such as 2025-26"})  # fmt: skip
+    scrutineer = forms.ChoiceField(label="Independent scrutineer", help_text="Who will approve the report")
+
+    def __init__(self, *args, scrutineers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scrutineer"].choices = [("", "Choose")] + [
+            (str(u.pk), u.get_full_name() or u.username) for u in scrutineers
+        ]
+
+
+class SectionAssignForm(GovForm):
+    key = forms.ChoiceField(label="Section")
+    lead = forms.ChoiceField(label="Partner lead")
+
+    def __init__(self, *args, keys=(), leads=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = list(keys)
+        self.fields["lead"].choices = [("", "Choose")] + [
+            (str(m.user_id), f"{m.user.get_full_name() or m.user.username} ({m.agency.name})") for m in leads
+        ]
+
+
+class ReportCommentForm(GovForm):
+    key = forms.CharField(required=False, widget=forms.HiddenInput)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Comment",
+                           error_messages={"required": "Write a comment"})  # fmt: skip

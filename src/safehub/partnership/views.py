@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safehub.core import policy
+from safehub.core import policy, viewutils
 from safehub.core.calendar import UK
 from safehub.core.errors import BreakGlassRequired, StaleEdit
 from safehub.core.viewutils import add_service_errors
@@ -22,9 +22,11 @@ from safehub.partnership import forms, selectors, services, yearly
 from safehub.partnership.models import (
     AssuranceCheck,
     AuditCase,
+    MeetingAction,
     Recommendation,
     ReviewStage,
     SelfAssessmentReturn,
+    SubGroup,
 )
 from safehub.people.models import Person
 from safehub.people.selectors import person_get_for_user
@@ -89,6 +91,29 @@ def _manager_form(request, form, *, act, done: str, title: str, **page):
     return _form_page(request, form, title=title, **page)
 
 
+def _matching(rows: list[dict], q: str, *fields: str) -> list[dict]:
+    """The rows whose named fields contain every word typed (any case)."""
+    words = q.casefold().split()
+    if not words:
+        return rows
+    return [r for r in rows if all(any(w in str(r.get(f) or "").casefold() for f in fields) for w in words)]
+
+
+def _listed(request, rows: list[dict], *fields: str, sorts, default: str, descending: bool = False) -> dict:
+    """Filter by ``?q=`` over the fields, then sort and page: the context every partnership list shares."""
+    q = request.GET.get("q", "").strip()
+    listing = viewutils.listing(request, _matching(rows, q, *fields), sorts=sorts, default=default,
+                                descending=descending)  # fmt: skip
+    return {"listing": listing, "page": listing.page, "q": q}
+
+
+def _open_filter(request, rows: list[dict]) -> list[dict]:
+    state = request.GET.get("state", "")
+    if state in ("open", "resolved"):
+        return [r for r in rows if r["open"] == (state == "open")]
+    return rows
+
+
 # ---------------------------------------------------------------------------------------------
 # Dashboard
 # ---------------------------------------------------------------------------------------------
@@ -108,16 +133,24 @@ def home(request):
 def review_list(request):
     stage = request.GET.get("stage", "")
     stage = stage if stage in ReviewStage.values else ""
-    rows = selectors.review_list(
-        user=request.user, now=timezone.now(), stage=stage, late_only=request.GET.get("late") == "1"
-    )
+    late = request.GET.get("late") == "1"
+    q = request.GET.get("q", "").strip()
+    rows = _matching(selectors.review_list(user=request.user, now=timezone.now(), stage=stage, late_only=late),
+                     q, "reference", "title", "agency")  # fmt: skip
+    listing = viewutils.listing(request, rows, sorts={
+        "reference": ("Reference", "reference"), "title": ("About", "title"), "agency": ("Referred by", "agency"),
+        "decision": ("Decision", "decision"), "stage": ("Stage", "stage"), "referred": ("Referred", "referred"),
+    }, default="referred", descending=True)  # fmt: skip
     return render(
         request,
         "partnership/review_list.html",
         {
-            "reviews": rows,
+            "listing": listing,
+            "page": listing.page,
             "stages": ReviewStage.choices,
             "stage": stage,
+            "late": late,
+            "q": q,
             "can_refer": policy.can(request.user, "partnership.contribute"),
         },
     )
@@ -486,10 +519,17 @@ def action_list(request):
     agency = request.GET.get("agency", "")
     mine = request.GET.get("mine") == "1"
     agency_id = policy.agency_id_of(request.user) if mine else (int(agency) if agency.isdigit() else None)
-    rows = selectors.action_plan(
-        user=request.user, now=timezone.now(), agency_id=agency_id, overdue_only=request.GET.get("overdue") == "1"
-    )
-    return render(request, "partnership/action_list.html", {"actions": rows, "mine": mine})
+    overdue = request.GET.get("overdue") == "1"
+    q = request.GET.get("q", "").strip()
+    rows = _matching(selectors.action_plan(user=request.user, now=timezone.now(), agency_id=agency_id,
+                                           overdue_only=overdue), q, "description", "agency", "owner", "source")  # fmt: skip
+    listing = viewutils.listing(request, rows, sorts={
+        "description": ("Action", "description"), "source": ("From", "source"), "agency": ("Agency and owner", "agency"),
+        "due": ("Due", "due"), "status": ("Status", "status"),
+    }, default="due")  # fmt: skip
+    return render(request, "partnership/action_list.html", {
+        "listing": listing, "page": listing.page, "mine": mine, "overdue": overdue, "q": q,
+    })  # fmt: skip
 
 
 @login_required
@@ -604,9 +644,26 @@ def audit_list(request):
         request,
         "partnership/audit_list.html",
         {
-            "audits": selectors.audit_list(user=request.user),
+            **_listed(
+                request,
+                selectors.audit_list(user=request.user),
+                "title",
+                "tool",
+                "status",
+                "priority",
+                sorts={
+                    "title": ("Audit", "title"),
+                    "tool": ("Tool", "tool"),
+                    "planned": ("Planned", "planned"),
+                    "cases": ("Cases", "cases"),
+                    "returns": ("Agency returns", "returns"),
+                    "status": ("Status", "status"),
+                },
+                default="planned",
+                descending=True,
+            ),
             "can_manage": policy.can(request.user, "partnership.manage"),
-        },
+        },  # fmt: skip
     )
 
 
@@ -705,9 +762,12 @@ def audit_answer(request, audit_id: int, case_id: int):
 
 @login_required
 def training(request):
-    return render(
-        request, "partnership/training.html", selectors.training_overview(user=request.user, now=timezone.now())
-    )
+    overview = selectors.training_overview(user=request.user, now=timezone.now())
+    overview.update(_listed(request, overview["events"], "title", "venue", sorts={
+        "starts": ("Date", "starts"), "title": ("Course", "title"), "venue": ("Where", "venue"),
+        "attended": ("Attended", "attended"), "useful": ("Found it useful", "useful_pct"),
+    }, default="starts", descending=True))  # fmt: skip
+    return render(request, "partnership/training.html", overview)
 
 
 @login_required
@@ -866,9 +926,22 @@ def cycle_list(request):
         request,
         "partnership/cycles.html",
         {
-            "cycles": selectors.cycle_list(user=request.user),
+            **_listed(
+                request,
+                selectors.cycle_list(user=request.user),
+                "kind",
+                "year",
+                sorts={
+                    "kind": ("Self-assessment", "kind"),
+                    "cycle_year": ("Year", "cycle_year"),
+                    "due": ("Due", "due"),
+                    "submitted": ("Returned", "submitted"),
+                },
+                default="due",
+                descending=True,
+            ),
             "can_manage": policy.can(request.user, "partnership.manage"),
-        },
+        },  # fmt: skip
     )
 
 
@@ -944,9 +1017,26 @@ def escalation_list(request):
         request,
         "partnership/escalations.html",
         {
-            "escalations": selectors.escalation_list(user=request.user, now=timezone.now()),
+            **_listed(
+                request,
+                _open_filter(request, selectors.escalation_list(user=request.user, now=timezone.now())),
+                "raised_by",
+                "raised_with",
+                "concern",
+                sorts={
+                    "raised": ("Raised", "raised"),
+                    "raised_by": ("By", "raised_by"),
+                    "raised_with": ("With", "raised_with"),
+                    "stage": ("Stage", "stage"),
+                    "outcome": ("Outcome", "outcome"),
+                    "days": ("Working days", "working_days"),
+                },
+                default="raised",
+                descending=True,
+            ),
+            "state": request.GET.get("state", ""),
             "can_raise": policy.can(request.user, "partnership.contribute"),
-        },
+        },  # fmt: skip
     )
 
 
@@ -1050,3 +1140,211 @@ def contribution_record(request, contribution_id: int | None = None):
         back_url=reverse("partnership:finance"),
         back_label="Finance",
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Sub-group meetings
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def meeting_list(request):
+    policy.require(request.user, "partnership.view")
+    group = request.GET.get("group", "")
+    group = group if group in SubGroup.values else ""
+    listing = viewutils.listing(request, selectors.meeting_rows(group=group),
+                                sorts={"held": ("Held", "held_at"), "group": ("Sub-group", "group"),
+                                       "present": ("Agencies present", "present"),
+                                       "actions": ("Actions", "action_count")},
+                                default="held", descending=True)  # fmt: skip
+    return render(request, "partnership/meetings.html", {
+        "listing": listing, "page": listing.page, "groups": SubGroup.choices, "group": group,
+        "can_manage": policy.can(request.user, "partnership.manage"),
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_record(request):
+    form = forms.MeetingForm(request.POST or None)
+
+    def act(data, now):
+        meeting = services.meeting_record(
+            group=data["group"], held_at=_moment(data["held_on"], now), chair_name=data["chair_name"],
+            summary=data["summary"], decisions=data["decisions"], present=data["present"],
+            apologies=[a for a in data["apologies"] if a not in data["present"]], by=request.user, now=now,
+        )  # fmt: skip
+        return reverse("partnership:meeting_detail", args=[meeting.pk])
+
+    return _manager_form(request, form, act=act, done="Meeting recorded", title="Record a sub-group meeting",
+                         back_url=reverse("partnership:meetings"), back_label="Back to meetings")  # fmt: skip
+
+
+@login_required
+def meeting_detail(request, meeting_id: int):
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    return render(request, "partnership/meeting_detail.html",
+                  selectors.meeting_detail(user=request.user, meeting=meeting, today=timezone.localdate()))  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_action_add(request, meeting_id: int):
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    form = forms.MeetingActionForm(request.POST or None)
+    back = reverse("partnership:meeting_detail", args=[meeting.pk])
+
+    def act(data, now):
+        services.meeting_action_add(meeting=meeting, description=data["description"], agency=data["agency"],
+                                    owner_name=data["owner_name"], due_date=data["due_date"], by=request.user,
+                                    now=now)  # fmt: skip
+        return back
+
+    return _manager_form(request, form, act=act, done="Action added", title=f"Add an action: {meeting}",
+                         back_url=back, back_label="Back to the meeting")  # fmt: skip
+
+
+@login_required
+@require_POST
+def meeting_action_complete(request, action_id: int):
+    action = MeetingAction.objects.select_related("meeting").filter(pk=action_id).first()
+    if action is None:
+        raise Http404
+    selectors.meeting_get(user=request.user, meeting_id=action.meeting_id)
+    try:
+        services.meeting_action_complete(action=action, by=request.user, now=timezone.now())
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, "Action marked complete")
+    return redirect("partnership:meeting_detail", action.meeting_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# The yearly report's sign-off
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_drafts(request):
+    drafts = selectors.report_drafts(user=request.user)
+    manage = policy.can(request.user, "partnership.manage")
+    form = None
+    if manage:
+        scrutineers = selectors.report_scrutineer_choices(user=request.user)
+        form = forms.ReportDraftForm(request.POST or None, scrutineers=scrutineers)
+        if request.method == "POST" and form.is_valid():
+            chosen = next((u for u in scrutineers if str(u.pk) == form.cleaned_data["scrutineer"]), None)
+            try:
+                if chosen is None:
+                    raise ValidationError({"scrutineer": "Choose the scrutineer"})
+                draft = services.report_draft_start(year=form.cleaned_data["year"], scrutineer=chosen,
+                                                    by=request.user, now=timezone.now())  # fmt: skip
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"Sign-off of the {draft.year} report started")
+                return redirect("partnership:report_draft", draft.year)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(request, "partnership/report_drafts.html", {"drafts": drafts, "form": form})
+
+
+@login_required
+def report_draft(request, year: str):
+    draft = selectors.report_draft_get(user=request.user, year=year)
+    page = selectors.report_draft_page(user=request.user, draft=draft)
+    if page["can_manage"]:
+        page["assign_form"] = forms.SectionAssignForm(keys=page["keys"], leads=selectors.report_lead_choices())
+    return render(request, "partnership/report_draft.html", page)
+
+
+def _draft_action(request, year: str, act, done: str):
+    """Run one sign-off step from a POST; show the service's refusal as an error message."""
+    draft = selectors.report_draft_get(user=request.user, year=year)
+    try:
+        act(draft, timezone.now())
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect("partnership:report_draft", draft.year)
+
+
+def _user(user_id: str):
+    from django.contrib.auth import get_user_model
+
+    found = get_user_model().objects.filter(pk=user_id).first() if user_id.isdigit() else None
+    if found is None:
+        raise ValidationError({"lead": "Choose the partner lead"})
+    return found
+
+
+@login_required
+@require_POST
+def report_assign(request, year: str):
+    key, lead = request.POST.get("key", ""), request.POST.get("lead", "")
+    return _draft_action(request, year, lambda d, now: services.report_section_assign(
+        draft=d, key=key, lead=_user(lead), by=request.user, now=now), "Section given to its lead")  # fmt: skip
+
+
+@login_required
+@require_POST
+def report_ready(request, year: str, key: str):
+    return _draft_action(request, year, lambda d, now: services.report_section_ready(
+        draft=d, key=key, by=request.user, now=now), "Section marked ready for scrutiny")  # fmt: skip
+
+
+@login_required
+@require_POST
+def report_comment(request, year: str):
+    form = forms.ReportCommentForm(request.POST)
+    key = request.POST.get("key", "")
+    text = request.POST.get("text", "")
+    if not form.is_valid():
+        text = ""
+    return _draft_action(request, year, lambda d, now: services.report_comment_add(
+        draft=d, key=key, text=text, by=request.user, now=now), "Comment added")  # fmt: skip
+
+
+@login_required
+@require_POST
+def report_submit(request, year: str):
+    return _draft_action(request, year, lambda d, now: services.report_submit(draft=d, by=request.user, now=now),
+                         "Sent to the independent scrutineer")  # fmt: skip
+
+
+@login_required
+@require_POST
+def report_decide(request, year: str):
+    if request.POST.get("decision") == "approve":
+        return _draft_action(request, year, lambda d, now: services.report_approve(draft=d, by=request.user, now=now),
+                             "Report approved for publication")  # fmt: skip
+    reason = request.POST.get("reason", "")
+    return _draft_action(request, year, lambda d, now: services.report_return(
+        draft=d, reason=reason, by=request.user, now=now), "Report sent back for more work")  # fmt: skip
+
+
+@login_required
+@require_POST
+def report_publish(request, year: str):
+    return _draft_action(request, year, lambda d, now: services.report_publish(draft=d, by=request.user, now=now),
+                         "Report published: this version is now fixed")  # fmt: skip
+
+
+PUBLISHED_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css", ".pdf": "application/pdf",
+                   ".svg": "image/svg+xml"}  # fmt: skip
+
+
+@login_required
+def report_published(request, year: str, name: str):
+    from django.http import HttpResponse
+
+    content, digest = selectors.published_report_file(user=request.user, year=year, name=name)
+    kind = PUBLISHED_TYPES.get(name[name.rfind(".") :], "application/octet-stream")
+    response = HttpResponse(content, content_type=kind)
+    response["ETag"] = f'"{digest}"'
+    if name.endswith(".pdf"):
+        response["Content-Disposition"] = f'attachment; filename="yearly-report-{year}.pdf"'
+    return response

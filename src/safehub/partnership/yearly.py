@@ -23,6 +23,7 @@ from safehub.partnership.models import (
     Action,
     ActionStatus,
     AssuranceCheck,
+    Attendance,
     AuditAgencyReturn,
     AuditFinding,
     AuditStatus,
@@ -33,6 +34,7 @@ from safehub.partnership.models import (
     CaseReviewStageChange,
     Escalation,
     Grade,
+    MeetingAction,
     MultiAgencyAudit,
     PartnerContribution,
     Rating,
@@ -43,6 +45,8 @@ from safehub.partnership.models import (
     SelfAssessmentKind,
     SelfAssessmentRating,
     SelfAssessmentReturn,
+    SubGroup,
+    SubGroupMeeting,
     Theme,
     TrainingAttendance,
     TrainingEvent,
@@ -122,6 +126,7 @@ def records_since() -> dict[str, date | None]:
         "training": first(TrainingEvent.objects.aggregate(m=Min("starts_at"))["m"]),
         "self_assessments": first(SelfAssessmentCycle.objects.aggregate(m=Min("opens_date"))["m"]),
         "escalations": first(Escalation.objects.aggregate(m=Min("raised_at"))["m"]),
+        "meetings": first(SubGroupMeeting.objects.aggregate(m=Min("held_at"))["m"]),
         "finance": None,  # a contribution is recorded for a year; see finance_years()
     }
 
@@ -435,10 +440,12 @@ def escalations(*, year: str, as_of: date) -> dict:
 def subgroups(*, year: str, as_of: date) -> list[dict]:
     """What each sub-group did in the year, counted from the records of the work it owns.
 
-    Safehub holds no minutes of sub-group meetings; each group's activity is the work recorded in
-    its part of the partnership app (the practice review group's reviews, the practice and
-    performance improvement group's audits, the learning and development group's training).
+    Each group's meetings (held, attendance, decisions, actions) come from its meeting records;
+    its other activity is the work recorded in its part of the partnership app (the practice
+    review group's reviews, the practice and performance improvement group's audits, the learning
+    and development group's training).
     """
+    met = meetings_summary(year=year, as_of=as_of)
     reviews = practice_reviews(year=year, as_of=as_of)
     counts = reviews["counts"]
     audit = audits(year=year)
@@ -455,6 +462,7 @@ def subgroups(*, year: str, as_of: date) -> list[dict]:
         {
             "name": "Practice review group",
             "items": [
+                *met[SubGroup.PRACTICE_REVIEW],
                 ("Referrals considered", both("referrals")),
                 ("Decisions made", decided),
                 ("Rapid reviews held", both("rapid_reviews")),
@@ -466,6 +474,7 @@ def subgroups(*, year: str, as_of: date) -> list[dict]:
         {
             "name": "Practice and performance improvement group",
             "items": [
+                *met[SubGroup.PERFORMANCE],
                 ("Multi-agency audits", len(audit["audits"])),
                 ("Audits completed", audit["completed"]),
                 ("Cases audited", audit["cases"]),
@@ -476,6 +485,7 @@ def subgroups(*, year: str, as_of: date) -> list[dict]:
         {
             "name": "Learning and development group",
             "items": [
+                *met[SubGroup.LEARNING],
                 ("Training events held", train["events"]),
                 ("Practitioners trained", train["attended"]),
                 ("Briefings published", train["briefings"]),
@@ -485,10 +495,12 @@ def subgroups(*, year: str, as_of: date) -> list[dict]:
         {
             "name": "Education sub-group",
             "items": [
+                *met[SubGroup.EDUCATION],
                 ("Section 175 returns received", sum(c["submitted"] for c in s175)),
                 ("Schools asked for a return", sum(c["invited"] for c in s175)),
             ],
         },
+        {"name": "Partnership executive", "items": met[SubGroup.EXECUTIVE]},
         {
             "name": "Section 11 (all partners)",
             "items": [
@@ -501,6 +513,59 @@ def subgroups(*, year: str, as_of: date) -> list[dict]:
             ],
         },
     ]
+
+
+def meetings_summary(*, year: str, as_of: date) -> dict[str, list[tuple[str, float | None]]]:
+    """Per sub-group, the year's meetings: how many, attendance, decisions and the actions they set.
+
+    Attendance is the share of member agencies present across the year's meetings; an action is
+    completed when done by the year's end (``as_of`` for a year not yet over).
+    """
+    end = year_end(year, as_of)
+    out: dict[str, list[tuple[str, float | None]]] = {}
+    meetings = SubGroupMeeting.objects.filter(_in(year, "held_at"))
+    rows = {
+        g: (n, present, invited)
+        for g, n, present, invited in meetings.values_list("group").annotate(
+            n=Count("pk", distinct=True),
+            present=Count("attendance", filter=Q(attendance__status=Attendance.PRESENT)),
+            invited=Count("attendance"),
+        )
+    }
+    decisions: Counter = Counter()
+    for group, text in meetings.values_list("group", "decisions"):
+        decisions[group] += sum(1 for line in text.splitlines() if line.strip())
+    actions = MeetingAction.objects.filter(meeting__in=meetings)
+    agreed = dict(actions.values_list("meeting__group").annotate(n=Count("pk")))
+    done = dict(
+        actions.filter(completed_date__isnull=False, completed_date__lte=end)
+        .values_list("meeting__group")
+        .annotate(n=Count("pk"))
+    )
+    for code in SubGroup.values:
+        n, present, invited = rows.get(code, (0, 0, 0))
+        out[code] = [
+            ("Meetings held", n),
+            ("% of member agencies present", round(100 * present / invited, 1) if invited else None),
+            ("Decisions recorded", decisions[code]),
+            ("Meeting actions agreed", agreed.get(code, 0)),
+            ("Meeting actions completed", done.get(code, 0)),
+        ]
+    return out
+
+
+def meeting_decisions(*, year: str, per_group: int = 4) -> dict[str, list[str]]:
+    """The latest decisions each sub-group recorded in the year (newest first), for the report's text."""
+    out: dict[str, list[str]] = defaultdict(list)
+    labels = dict(SubGroup.choices)
+    for group, text in (
+        SubGroupMeeting.objects.filter(_in(year, "held_at")).order_by("-held_at").values_list("group", "decisions")
+    ):
+        for line in text.splitlines():
+            line = line.strip()
+            if line and line not in out[labels[group]] and len(out[labels[group]]) < per_group:
+                out[labels[group]].append(line)
+    return dict(out)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safehub.core import audit, policy
+from safehub.core import audit, policy, viewutils
 from safehub.core.chronology import person_chronology
 from safehub.core.errors import BreakGlassRequired, StaleEdit
 from safehub.core.viewutils import add_service_errors
@@ -24,7 +24,7 @@ from safehub.people.forms import (
     SealChangeForm,
     SealForm,
 )
-from safehub.people.models import BreakGlassGrant, Person
+from safehub.people.models import Address, BreakGlassGrant, Person
 
 
 def _open(request, person_id: int, reason: str = "") -> Person:
@@ -276,6 +276,11 @@ def break_glass_review(request, grant_id: int):
     return redirect("core:security_review")
 
 
+DUPLICATES_PAGE_SIZE = 10  # each pair shows its evidence: ten make a long page already
+# Likelihood bands for the filter: key -> (label, lowest, below).
+DUPLICATE_BANDS = {"high": ("80% or more", 0.8, 1.01), "medium": ("50% to 80%", 0.5, 0.8), "low": ("Under 50%", 0, 0.5)}
+
+
 @login_required
 def duplicates(request):
     from safehub.people.matching_service import explain
@@ -285,16 +290,32 @@ def duplicates(request):
     now = timezone.now()
     # Only pairs whose two records the reviewer may open: the queue is a list like any other, so a
     # sealed or unreachable record never appears in it (and never sends the page to break-glass).
-    visible = policy.persons_visible_to(request.user, Person.objects.all(), now=now).values("pk")
     pending = DuplicateCandidate.objects.filter(status=DuplicateStatus.PENDING)
-    reviewable = pending.filter(person_a__in=visible, person_b__in=visible)
-    pairs = list(reviewable.select_related("person_a", "person_b")[:25])
+    reviewable = pending.filter(
+        policy.person_visible_q(request.user, now=now, field="person_a", unlinked=False),
+        policy.person_visible_q(request.user, now=now, field="person_b", unlinked=False),
+    )
+    band = request.GET.get("band", "")
+    if band in DUPLICATE_BANDS:
+        low, high = DUPLICATE_BANDS[band][1:]
+        reviewable = reviewable.filter(probability__gte=low, probability__lt=high)
+    listing = viewutils.listing(request, reviewable.select_related("person_a", "person_b"), sorts={
+        "probability": ("Likelihood", "probability"), "found": ("Found", "found_at"),
+    }, default="probability", descending=True, per_page=DUPLICATES_PAGE_SIZE)  # fmt: skip
+    pairs = listing.rows
+    open_addresses: dict[int, str] = {}
+    person_ids = [p for pair in pairs for p in (pair.person_a_id, pair.person_b_id)]
+    for person_id, postcode in (
+        Address.objects.filter(person_id__in=person_ids, ended_date__isnull=True)
+        .order_by("person_id", "pk")
+        .values_list("person_id", "postcode")
+    ):
+        open_addresses.setdefault(person_id, postcode)
     rows = []
     for pair in pairs:
         people = []
         for person in (pair.person_a, pair.person_b):
             selectors.person_get_for_user(user=request.user, person_id=person.pk, now=now, reason="duplicate review")
-            address = person.addresses.filter(ended_date__isnull=True).first()
             people.append(
                 {
                     "id": person.pk,
@@ -302,17 +323,19 @@ def duplicates(request):
                     "dob": person.date_of_birth,
                     "sex": person.get_sex_display(),
                     "nhs": person.nhs_number,
-                    "postcode": address.postcode if address else "",
+                    "postcode": open_addresses.get(person.pk, ""),
                 }
             )
         rows.append(
             {
                 "id": pair.pk,
                 "probability": round(100 * pair.probability, 1),
+                "found": pair.found_at,
                 "people": people,
                 "reasons": explain(pair.reasons),
             }
         )
+    visible = policy.persons_visible_to(request.user, Person.objects.all(), now=now).values("pk")
     merges = list(
         Merge.objects.filter(undone_at__isnull=True, survivor__in=visible).select_related("survivor", "merged")[:25]
     )
@@ -324,8 +347,11 @@ def duplicates(request):
         {
             "rows": rows,
             "merges": merges,
-            "pending": reviewable.count(),
-            "not_reviewable": pending.count() - reviewable.count(),
+            "listing": listing,
+            "page": listing.page,
+            "pending": listing.total,
+            "band": band,
+            "bands": [(k, v[0]) for k, v in DUPLICATE_BANDS.items()],
         },
     )
 

@@ -203,14 +203,22 @@ def test_education_attendance_is_one_row_per_phase_with_each_academic_year_once(
 
     found = report_sections.education(year=YEAR, years=YEARS)
 
-    assert found["academic_years"] == ["2023-2024", "2024-2025", "2025-2026"]
-    assert [r["label"] for r in found["rows"]] == ["All schools", "Primary", "Secondary", "Special"]
-    primary = next(r for r in found["rows"] if r["label"] == "Primary")
-    shown = [(c.value, c.source) for c in primary["cells"]]
-    assert shown == [(6.3, SOURCE_PUBLISHED), (18.3, SOURCE_PUBLISHED), (5.5, SOURCE_PUBLISHED),
-                     (15.9, SOURCE_PUBLISHED), (5.2, SOURCE_RECORDS), (14.8, SOURCE_RECORDS)]  # fmt: skip
-    secondary = next(r for r in found["rows"] if r["label"] == "Secondary")
-    assert secondary["cells"][4].value is None and secondary["cells"][4].shown == "–"
+    table = found["table"]
+    assert found["academic_years"] == table.years == ["2023-2024", "2024-2025", "2025-2026"]
+    # Shaped like the published report's table: its eight rows, in its order.
+    assert [r["label"] for r in table.rows] == [label for _, _, label in report_sections.EDUCATION_ROWS]
+    overall = _row(table, "Overall absence: primary")
+    assert overall == {"2023-2024": (6.3, SOURCE_PUBLISHED), "2024-2025": (5.5, SOURCE_PUBLISHED),
+                       "2025-2026": (5.2, SOURCE_RECORDS)}  # fmt: skip
+    assert _row(table, "Persistent absence: primary")["2025-2026"] == (14.8, SOURCE_RECORDS)
+    secondary = _row(table, "Overall absence: secondary")
+    assert secondary["2025-2026"] == (None, "")
+    # Every row also sets the year beside the published 2024-25 figure, labelled as published.
+    assert table.published_label == "Published 2024-25 report"
+    published = {r["label"]: (r["published"].value, r["published"].source) for r in table.rows}
+    assert published["Overall absence: special schools"] == (12.0, SOURCE_PUBLISHED)
+    assert published["Total persistent absence (over 10%): primary, secondary and special schools"] == (
+        20.3, SOURCE_PUBLISHED)  # fmt: skip
 
 
 def test_a_report_built_twice_from_the_same_records_is_identical_apart_from_its_date(db):
