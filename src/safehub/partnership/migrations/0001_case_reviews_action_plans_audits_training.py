@@ -7,1146 +7,436 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("agencies", "0001_initial"),
-        ("people", "0001_initial"),
+        ('agencies', '0001_initial'),
+        ('people', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="TrainingCourse",
+            name='TrainingCourse',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("title", models.CharField(max_length=200)),
-                (
-                    "theme",
-                    models.CharField(
-                        choices=[
-                            ("NEGLECT", "Neglect"),
-                            ("SELF_NEGLECT", "Self-neglect and hoarding"),
-                            ("EXPLOITATION", "Exploitation"),
-                            ("SEXUAL_ABUSE", "Sexual abuse"),
-                            ("PHYSICAL_ABUSE", "Physical abuse"),
-                            ("SUBSTANCE_USE", "Substance use"),
-                            ("MENTAL_HEALTH", "Mental health"),
-                            ("DOMESTIC_ABUSE", "Domestic abuse"),
-                            ("CULTURALLY_INCLUSIVE", "Culturally inclusive practice"),
-                            ("TRANSITIONS", "Transitions to adulthood"),
-                            ("HOMELESSNESS", "Severe and multiple disadvantage, homelessness"),
-                            ("MENTAL_CAPACITY", "Mental capacity"),
-                            ("PROFESSIONAL_CURIOSITY", "Professional curiosity"),
-                            ("INFORMATION_SHARING", "Information sharing"),
-                            ("VOICE", "Voice of the child or adult"),
-                            ("ESCALATION", "Escalation and challenge"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                (
-                    "priority",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("NEGLECT_SELF_NEGLECT", "Neglect and self-neglect"),
-                            ("TRANSITIONAL_SAFEGUARDING", "Transitional safeguarding"),
-                            ("SEVERE_MULTIPLE_DISADVANTAGE", "Severe and multiple disadvantage"),
-                            ("CSA_EXPLOITATION", "Child sexual abuse and exploitation"),
-                        ],
-                        max_length=40,
-                    ),
-                ),
-                ("description", models.TextField(blank=True)),
-                ("provider", models.CharField(blank=True, max_length=120)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200)),
+                ('theme', models.CharField(choices=[('NEGLECT', 'Neglect'), ('SELF_NEGLECT', 'Self-neglect and hoarding'), ('EXPLOITATION', 'Exploitation'), ('SEXUAL_ABUSE', 'Sexual abuse'), ('PHYSICAL_ABUSE', 'Physical abuse'), ('SUBSTANCE_USE', 'Substance use'), ('MENTAL_HEALTH', 'Mental health'), ('DOMESTIC_ABUSE', 'Domestic abuse'), ('CULTURALLY_INCLUSIVE', 'Culturally inclusive practice'), ('TRANSITIONS', 'Transitions to adulthood'), ('HOMELESSNESS', 'Severe and multiple disadvantage, homelessness'), ('MENTAL_CAPACITY', 'Mental capacity'), ('PROFESSIONAL_CURIOSITY', 'Professional curiosity'), ('INFORMATION_SHARING', 'Information sharing'), ('VOICE', 'Voice of the child or adult'), ('ESCALATION', 'Escalation and challenge')], max_length=30)),
+                ('priority', models.CharField(blank=True, choices=[('NEGLECT_SELF_NEGLECT', 'Neglect and self-neglect'), ('TRANSITIONAL_SAFEGUARDING', 'Transitional safeguarding'), ('SEVERE_MULTIPLE_DISADVANTAGE', 'Severe and multiple disadvantage'), ('CSA_EXPLOITATION', 'Child sexual abuse and exploitation')], max_length=40)),
+                ('description', models.TextField(blank=True)),
+                ('provider', models.CharField(blank=True, max_length=120)),
             ],
             options={
-                "ordering": ["title"],
+                'ordering': ['title'],
             },
         ),
         migrations.CreateModel(
-            name="CaseReview",
+            name='CaseReview',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("reference", models.CharField(help_text="For example PRG-2025-07", max_length=20, unique=True)),
-                ("title", models.CharField(help_text="The name the review is known by, e.g. 'Lily'", max_length=120)),
-                (
-                    "subject",
-                    models.CharField(
-                        choices=[
-                            ("CHILD", "Child"),
-                            ("ADULT", "Adult at risk"),
-                            ("DEATH", "Death (domestic abuse related)"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("summary", models.TextField(help_text="What happened, in brief")),
-                ("referred_at", models.DateTimeField()),
-                ("incident_date", models.DateField(blank=True, null=True)),
-                ("learned_at", models.DateTimeField(help_text="When the partnership learned of the serious incident")),
-                (
-                    "notifiable",
-                    models.BooleanField(
-                        default=False, help_text="A serious child safeguarding incident to notify to the national panel"
-                    ),
-                ),
-                ("notification_due_at", models.DateTimeField(blank=True, null=True)),
-                ("notified_at", models.DateTimeField(blank=True, null=True)),
-                ("rapid_review_due_at", models.DateTimeField(blank=True, null=True)),
-                ("rapid_review_completed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "decision",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("RAPID_REVIEW", "Rapid review"),
-                            ("CSPR", "Child safeguarding practice review"),
-                            ("SAR", "Safeguarding adult review"),
-                            ("DARDR", "Domestic abuse related death review"),
-                            ("LOCAL_LEARNING", "Local learning review"),
-                            ("SINGLE_AGENCY", "Single-agency learning"),
-                            ("THEMATIC", "Part of a thematic review"),
-                            ("NO_REVIEW", "No review"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("decision_rationale", models.TextField(blank=True)),
-                ("decided_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "stage",
-                    models.CharField(
-                        choices=[
-                            ("REFERRED", "Referred"),
-                            ("DECIDED", "Decided"),
-                            ("RAPID_REVIEW", "Rapid review"),
-                            ("COMMISSIONED", "Commissioned"),
-                            ("IN_PROGRESS", "In progress"),
-                            ("DRAFT", "Draft report"),
-                            ("APPROVED", "Approved"),
-                            ("PUBLISHED", "Published"),
-                            ("ASSURANCE_DUE", "Assurance due"),
-                            ("CLOSED", "Closed"),
-                        ],
-                        default="REFERRED",
-                        max_length=20,
-                    ),
-                ),
-                ("stage_changed_at", models.DateTimeField()),
-                ("themes", models.JSONField(blank=True, default=list, help_text="Theme codes")),
-                (
-                    "family_involvement",
-                    models.CharField(
-                        choices=[
-                            ("NOT_YET", "Not yet approached"),
-                            ("INVITED", "Invited to contribute"),
-                            ("CONTRIBUTED", "Contributed"),
-                            ("DECLINED", "Declined"),
-                            ("NOT_APPROPRIATE", "Not appropriate"),
-                        ],
-                        default="NOT_YET",
-                        max_length=20,
-                    ),
-                ),
-                ("family_involvement_note", models.TextField(blank=True)),
-                ("reviewer", models.CharField(blank=True, help_text="Independent reviewer or author", max_length=120)),
-                ("commissioned_at", models.DateTimeField(blank=True, null=True)),
-                ("published_at", models.DateTimeField(blank=True, null=True)),
-                ("publication_url", models.URLField(blank=True)),
-                ("closed_at", models.DateTimeField(blank=True, null=True)),
-                ("version", models.PositiveIntegerField(default=1)),
-                (
-                    "decided_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "referred_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
-                (
-                    "referring_agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="agencies.agency"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('reference', models.CharField(help_text='For example PRG-2025-07', max_length=20, unique=True)),
+                ('title', models.CharField(help_text="The name the review is known by, e.g. 'Lily'", max_length=120)),
+                ('subject', models.CharField(choices=[('CHILD', 'Child'), ('ADULT', 'Adult at risk'), ('DEATH', 'Death (domestic abuse related)')], max_length=10)),
+                ('summary', models.TextField(help_text='What happened, in brief')),
+                ('referred_at', models.DateTimeField()),
+                ('incident_date', models.DateField(blank=True, null=True)),
+                ('learned_at', models.DateTimeField(help_text='When the partnership learned of the serious incident')),
+                ('notifiable', models.BooleanField(default=False, help_text='A serious child safeguarding incident to notify to the national panel')),
+                ('notification_due_at', models.DateTimeField(blank=True, null=True)),
+                ('notified_at', models.DateTimeField(blank=True, null=True)),
+                ('rapid_review_due_at', models.DateTimeField(blank=True, null=True)),
+                ('rapid_review_completed_at', models.DateTimeField(blank=True, null=True)),
+                ('decision', models.CharField(blank=True, choices=[('RAPID_REVIEW', 'Rapid review'), ('CSPR', 'Child safeguarding practice review'), ('SAR', 'Safeguarding adult review'), ('DARDR', 'Domestic abuse related death review'), ('LOCAL_LEARNING', 'Local learning review'), ('SINGLE_AGENCY', 'Single-agency learning'), ('THEMATIC', 'Part of a thematic review'), ('NO_REVIEW', 'No review')], max_length=20)),
+                ('decision_rationale', models.TextField(blank=True)),
+                ('decided_at', models.DateTimeField(blank=True, null=True)),
+                ('stage', models.CharField(choices=[('REFERRED', 'Referred'), ('DECIDED', 'Decided'), ('RAPID_REVIEW', 'Rapid review'), ('COMMISSIONED', 'Commissioned'), ('IN_PROGRESS', 'In progress'), ('DRAFT', 'Draft report'), ('APPROVED', 'Approved'), ('PUBLISHED', 'Published'), ('ASSURANCE_DUE', 'Assurance due'), ('CLOSED', 'Closed')], default='REFERRED', max_length=20)),
+                ('stage_changed_at', models.DateTimeField()),
+                ('themes', models.JSONField(blank=True, default=list, help_text='Theme codes')),
+                ('family_involvement', models.CharField(choices=[('NOT_YET', 'Not yet approached'), ('INVITED', 'Invited to contribute'), ('CONTRIBUTED', 'Contributed'), ('DECLINED', 'Declined'), ('NOT_APPROPRIATE', 'Not appropriate')], default='NOT_YET', max_length=20)),
+                ('family_involvement_note', models.TextField(blank=True)),
+                ('reviewer', models.CharField(blank=True, help_text='Independent reviewer or author', max_length=120)),
+                ('commissioned_at', models.DateTimeField(blank=True, null=True)),
+                ('published_at', models.DateTimeField(blank=True, null=True)),
+                ('publication_url', models.URLField(blank=True)),
+                ('closed_at', models.DateTimeField(blank=True, null=True)),
+                ('version', models.PositiveIntegerField(default=1)),
+                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('referred_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('referring_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
             ],
             options={
-                "ordering": ["-referred_at"],
+                'ordering': ['-referred_at'],
             },
         ),
         migrations.CreateModel(
-            name="Briefing",
+            name='Briefing',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("title", models.CharField(max_length=200)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("SEVEN_MINUTE", "7-minute briefing"),
-                            ("ONE_MINUTE", "One-minute guide"),
-                            ("LEARNING", "Learning briefing"),
-                        ],
-                        default="SEVEN_MINUTE",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "theme",
-                    models.CharField(
-                        choices=[
-                            ("NEGLECT", "Neglect"),
-                            ("SELF_NEGLECT", "Self-neglect and hoarding"),
-                            ("EXPLOITATION", "Exploitation"),
-                            ("SEXUAL_ABUSE", "Sexual abuse"),
-                            ("PHYSICAL_ABUSE", "Physical abuse"),
-                            ("SUBSTANCE_USE", "Substance use"),
-                            ("MENTAL_HEALTH", "Mental health"),
-                            ("DOMESTIC_ABUSE", "Domestic abuse"),
-                            ("CULTURALLY_INCLUSIVE", "Culturally inclusive practice"),
-                            ("TRANSITIONS", "Transitions to adulthood"),
-                            ("HOMELESSNESS", "Severe and multiple disadvantage, homelessness"),
-                            ("MENTAL_CAPACITY", "Mental capacity"),
-                            ("PROFESSIONAL_CURIOSITY", "Professional curiosity"),
-                            ("INFORMATION_SHARING", "Information sharing"),
-                            ("VOICE", "Voice of the child or adult"),
-                            ("ESCALATION", "Escalation and challenge"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                ("body", models.TextField()),
-                ("published_at", models.DateTimeField()),
-                (
-                    "review",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="briefings",
-                        to="partnership.casereview",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200)),
+                ('kind', models.CharField(choices=[('SEVEN_MINUTE', '7-minute briefing'), ('ONE_MINUTE', 'One-minute guide'), ('LEARNING', 'Learning briefing')], default='SEVEN_MINUTE', max_length=20)),
+                ('theme', models.CharField(choices=[('NEGLECT', 'Neglect'), ('SELF_NEGLECT', 'Self-neglect and hoarding'), ('EXPLOITATION', 'Exploitation'), ('SEXUAL_ABUSE', 'Sexual abuse'), ('PHYSICAL_ABUSE', 'Physical abuse'), ('SUBSTANCE_USE', 'Substance use'), ('MENTAL_HEALTH', 'Mental health'), ('DOMESTIC_ABUSE', 'Domestic abuse'), ('CULTURALLY_INCLUSIVE', 'Culturally inclusive practice'), ('TRANSITIONS', 'Transitions to adulthood'), ('HOMELESSNESS', 'Severe and multiple disadvantage, homelessness'), ('MENTAL_CAPACITY', 'Mental capacity'), ('PROFESSIONAL_CURIOSITY', 'Professional curiosity'), ('INFORMATION_SHARING', 'Information sharing'), ('VOICE', 'Voice of the child or adult'), ('ESCALATION', 'Escalation and challenge')], max_length=30)),
+                ('body', models.TextField()),
+                ('published_at', models.DateTimeField()),
+                ('review', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='briefings', to='partnership.casereview')),
             ],
             options={
-                "ordering": ["-published_at"],
+                'ordering': ['-published_at'],
             },
         ),
         migrations.CreateModel(
-            name="AssuranceCheck",
+            name='AssuranceCheck',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("due_date", models.DateField()),
-                ("completed_at", models.DateTimeField(blank=True, null=True)),
-                ("learning_embedded", models.BooleanField(blank=True, null=True)),
-                ("outcome", models.TextField(blank=True)),
-                (
-                    "completed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "review",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="assurance_check",
-                        to="partnership.casereview",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('due_date', models.DateField()),
+                ('completed_at', models.DateTimeField(blank=True, null=True)),
+                ('learning_embedded', models.BooleanField(blank=True, null=True)),
+                ('outcome', models.TextField(blank=True)),
+                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('review', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='assurance_check', to='partnership.casereview')),
             ],
             options={
-                "ordering": ["due_date"],
+                'ordering': ['due_date'],
             },
         ),
         migrations.CreateModel(
-            name="CaseReviewPerson",
+            name='CaseReviewPerson',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("SUBJECT", "Subject of the review"),
-                            ("SIBLING", "Sibling"),
-                            ("PARENT_CARER", "Parent or carer"),
-                            ("OTHER", "Other"),
-                        ],
-                        default="SUBJECT",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.person"
-                    ),
-                ),
-                (
-                    "review",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="people", to="partnership.casereview"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('SUBJECT', 'Subject of the review'), ('SIBLING', 'Sibling'), ('PARENT_CARER', 'Parent or carer'), ('OTHER', 'Other')], default='SUBJECT', max_length=20)),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
+                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='people', to='partnership.casereview')),
             ],
         ),
         migrations.CreateModel(
-            name="CaseReviewStageChange",
+            name='CaseReviewStageChange',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "from_stage",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("REFERRED", "Referred"),
-                            ("DECIDED", "Decided"),
-                            ("RAPID_REVIEW", "Rapid review"),
-                            ("COMMISSIONED", "Commissioned"),
-                            ("IN_PROGRESS", "In progress"),
-                            ("DRAFT", "Draft report"),
-                            ("APPROVED", "Approved"),
-                            ("PUBLISHED", "Published"),
-                            ("ASSURANCE_DUE", "Assurance due"),
-                            ("CLOSED", "Closed"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "to_stage",
-                    models.CharField(
-                        choices=[
-                            ("REFERRED", "Referred"),
-                            ("DECIDED", "Decided"),
-                            ("RAPID_REVIEW", "Rapid review"),
-                            ("COMMISSIONED", "Commissioned"),
-                            ("IN_PROGRESS", "In progress"),
-                            ("DRAFT", "Draft report"),
-                            ("APPROVED", "Approved"),
-                            ("PUBLISHED", "Published"),
-                            ("ASSURANCE_DUE", "Assurance due"),
-                            ("CLOSED", "Closed"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("changed_at", models.DateTimeField()),
-                ("note", models.TextField(blank=True)),
-                (
-                    "changed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "review",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="stage_changes",
-                        to="partnership.casereview",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('from_stage', models.CharField(blank=True, choices=[('REFERRED', 'Referred'), ('DECIDED', 'Decided'), ('RAPID_REVIEW', 'Rapid review'), ('COMMISSIONED', 'Commissioned'), ('IN_PROGRESS', 'In progress'), ('DRAFT', 'Draft report'), ('APPROVED', 'Approved'), ('PUBLISHED', 'Published'), ('ASSURANCE_DUE', 'Assurance due'), ('CLOSED', 'Closed')], max_length=20)),
+                ('to_stage', models.CharField(choices=[('REFERRED', 'Referred'), ('DECIDED', 'Decided'), ('RAPID_REVIEW', 'Rapid review'), ('COMMISSIONED', 'Commissioned'), ('IN_PROGRESS', 'In progress'), ('DRAFT', 'Draft report'), ('APPROVED', 'Approved'), ('PUBLISHED', 'Published'), ('ASSURANCE_DUE', 'Assurance due'), ('CLOSED', 'Closed')], max_length=20)),
+                ('changed_at', models.DateTimeField()),
+                ('note', models.TextField(blank=True)),
+                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stage_changes', to='partnership.casereview')),
             ],
             options={
-                "ordering": ["changed_at", "pk"],
+                'ordering': ['changed_at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Escalation",
+            name='Escalation',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("raised_by_name", models.CharField(max_length=120)),
-                ("raised_with_name", models.CharField(blank=True, max_length=120)),
-                ("concern", models.TextField()),
-                (
-                    "theme",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("NEGLECT", "Neglect"),
-                            ("SELF_NEGLECT", "Self-neglect and hoarding"),
-                            ("EXPLOITATION", "Exploitation"),
-                            ("SEXUAL_ABUSE", "Sexual abuse"),
-                            ("PHYSICAL_ABUSE", "Physical abuse"),
-                            ("SUBSTANCE_USE", "Substance use"),
-                            ("MENTAL_HEALTH", "Mental health"),
-                            ("DOMESTIC_ABUSE", "Domestic abuse"),
-                            ("CULTURALLY_INCLUSIVE", "Culturally inclusive practice"),
-                            ("TRANSITIONS", "Transitions to adulthood"),
-                            ("HOMELESSNESS", "Severe and multiple disadvantage, homelessness"),
-                            ("MENTAL_CAPACITY", "Mental capacity"),
-                            ("PROFESSIONAL_CURIOSITY", "Professional curiosity"),
-                            ("INFORMATION_SHARING", "Information sharing"),
-                            ("VOICE", "Voice of the child or adult"),
-                            ("ESCALATION", "Escalation and challenge"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                ("raised_at", models.DateTimeField()),
-                ("stage", models.PositiveSmallIntegerField(default=1)),
-                (
-                    "outcome",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("AGREED", "Agreed: plan changed"),
-                            ("UPHELD", "Original decision upheld, explained"),
-                            ("WITHDRAWN", "Withdrawn"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("outcome_note", models.TextField(blank=True)),
-                ("resolved_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "raised_by_agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="agencies.agency"
-                    ),
-                ),
-                (
-                    "raised_with_agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="agencies.agency"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('raised_by_name', models.CharField(max_length=120)),
+                ('raised_with_name', models.CharField(blank=True, max_length=120)),
+                ('concern', models.TextField()),
+                ('theme', models.CharField(blank=True, choices=[('NEGLECT', 'Neglect'), ('SELF_NEGLECT', 'Self-neglect and hoarding'), ('EXPLOITATION', 'Exploitation'), ('SEXUAL_ABUSE', 'Sexual abuse'), ('PHYSICAL_ABUSE', 'Physical abuse'), ('SUBSTANCE_USE', 'Substance use'), ('MENTAL_HEALTH', 'Mental health'), ('DOMESTIC_ABUSE', 'Domestic abuse'), ('CULTURALLY_INCLUSIVE', 'Culturally inclusive practice'), ('TRANSITIONS', 'Transitions to adulthood'), ('HOMELESSNESS', 'Severe and multiple disadvantage, homelessness'), ('MENTAL_CAPACITY', 'Mental capacity'), ('PROFESSIONAL_CURIOSITY', 'Professional curiosity'), ('INFORMATION_SHARING', 'Information sharing'), ('VOICE', 'Voice of the child or adult'), ('ESCALATION', 'Escalation and challenge')], max_length=30)),
+                ('raised_at', models.DateTimeField()),
+                ('stage', models.PositiveSmallIntegerField(default=1)),
+                ('outcome', models.CharField(blank=True, choices=[('AGREED', 'Agreed: plan changed'), ('UPHELD', 'Original decision upheld, explained'), ('WITHDRAWN', 'Withdrawn')], max_length=20)),
+                ('outcome_note', models.TextField(blank=True)),
+                ('resolved_at', models.DateTimeField(blank=True, null=True)),
+                ('raised_by_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
+                ('raised_with_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
             ],
             options={
-                "ordering": ["-raised_at"],
+                'ordering': ['-raised_at'],
             },
         ),
         migrations.CreateModel(
-            name="Inspection",
+            name='Inspection',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("title", models.CharField(max_length=200)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("JTAI", "Joint targeted area inspection"),
-                            ("ILACS", "Inspection of local authority children's services"),
-                            ("CQC_ASC", "CQC assessment of adult social care"),
-                            ("HMICFRS", "HMICFRS inspection"),
-                            ("OTHER", "Other"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("inspectorates", models.CharField(help_text="e.g. Ofsted, CQC, HMICFRS", max_length=120)),
-                ("started_date", models.DateField()),
-                ("ended_date", models.DateField()),
-                ("letter_published_date", models.DateField(blank=True, null=True)),
-                ("action_plan_due_date", models.DateField(blank=True, null=True)),
-                ("summary", models.TextField(blank=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200)),
+                ('kind', models.CharField(choices=[('JTAI', 'Joint targeted area inspection'), ('ILACS', "Inspection of local authority children's services"), ('CQC_ASC', 'CQC assessment of adult social care'), ('HMICFRS', 'HMICFRS inspection'), ('OTHER', 'Other')], max_length=10)),
+                ('inspectorates', models.CharField(help_text='e.g. Ofsted, CQC, HMICFRS', max_length=120)),
+                ('started_date', models.DateField()),
+                ('ended_date', models.DateField()),
+                ('letter_published_date', models.DateField(blank=True, null=True)),
+                ('action_plan_due_date', models.DateField(blank=True, null=True)),
+                ('summary', models.TextField(blank=True)),
             ],
             options={
-                "ordering": ["-started_date"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("ended_date__gte", models.F("started_date"))), name="inspection_ordered"
-                    )
-                ],
+                'ordering': ['-started_date'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ended_date__gte', models.F('started_date'))), name='inspection_ordered')],
             },
         ),
         migrations.CreateModel(
-            name="MultiAgencyAudit",
+            name='MultiAgencyAudit',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("title", models.CharField(max_length=200)),
-                (
-                    "tool",
-                    models.CharField(
-                        choices=[
-                            ("MSP", "Making Safeguarding Personal"),
-                            ("CSA", "Child sexual abuse"),
-                            ("CERAF", "Exploitation risk assessments (CERAF)"),
-                            ("REFERRALS", "Getting referrals right"),
-                            ("NEGLECT", "Neglect and self-neglect"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "priority",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("NEGLECT_SELF_NEGLECT", "Neglect and self-neglect"),
-                            ("TRANSITIONAL_SAFEGUARDING", "Transitional safeguarding"),
-                            ("SEVERE_MULTIPLE_DISADVANTAGE", "Severe and multiple disadvantage"),
-                            ("CSA_EXPLOITATION", "Child sexual abuse and exploitation"),
-                        ],
-                        max_length=40,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("PLANNED", "Planned"),
-                            ("SAMPLED", "Sample drawn"),
-                            ("IN_PROGRESS", "Agencies answering"),
-                            ("COMPLETE", "Complete"),
-                        ],
-                        default="PLANNED",
-                        max_length=20,
-                    ),
-                ),
-                ("planned_date", models.DateField()),
-                ("sample_criteria", models.JSONField(blank=True, default=dict)),
-                ("findings", models.TextField(blank=True)),
-                ("learning", models.TextField(blank=True)),
-                ("completed_at", models.DateTimeField(blank=True, null=True)),
-                ("created_at", models.DateTimeField()),
-                ("agencies", models.ManyToManyField(blank=True, related_name="+", to="agencies.agency")),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200)),
+                ('tool', models.CharField(choices=[('MSP', 'Making Safeguarding Personal'), ('CSA', 'Child sexual abuse'), ('CERAF', 'Exploitation risk assessments (CERAF)'), ('REFERRALS', 'Getting referrals right'), ('NEGLECT', 'Neglect and self-neglect')], max_length=10)),
+                ('priority', models.CharField(blank=True, choices=[('NEGLECT_SELF_NEGLECT', 'Neglect and self-neglect'), ('TRANSITIONAL_SAFEGUARDING', 'Transitional safeguarding'), ('SEVERE_MULTIPLE_DISADVANTAGE', 'Severe and multiple disadvantage'), ('CSA_EXPLOITATION', 'Child sexual abuse and exploitation')], max_length=40)),
+                ('status', models.CharField(choices=[('PLANNED', 'Planned'), ('SAMPLED', 'Sample drawn'), ('IN_PROGRESS', 'Agencies answering'), ('COMPLETE', 'Complete')], default='PLANNED', max_length=20)),
+                ('planned_date', models.DateField()),
+                ('sample_criteria', models.JSONField(blank=True, default=dict)),
+                ('findings', models.TextField(blank=True)),
+                ('learning', models.TextField(blank=True)),
+                ('completed_at', models.DateTimeField(blank=True, null=True)),
+                ('created_at', models.DateTimeField()),
+                ('agencies', models.ManyToManyField(blank=True, related_name='+', to='agencies.agency')),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-planned_date"],
+                'ordering': ['-planned_date'],
             },
         ),
         migrations.CreateModel(
-            name="AuditFinding",
+            name='AuditFinding',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("STRENGTH", "Strength"), ("IMPROVEMENT", "Area for improvement")], max_length=20
-                    ),
-                ),
-                (
-                    "theme",
-                    models.CharField(
-                        choices=[
-                            ("NEGLECT", "Neglect"),
-                            ("SELF_NEGLECT", "Self-neglect and hoarding"),
-                            ("EXPLOITATION", "Exploitation"),
-                            ("SEXUAL_ABUSE", "Sexual abuse"),
-                            ("PHYSICAL_ABUSE", "Physical abuse"),
-                            ("SUBSTANCE_USE", "Substance use"),
-                            ("MENTAL_HEALTH", "Mental health"),
-                            ("DOMESTIC_ABUSE", "Domestic abuse"),
-                            ("CULTURALLY_INCLUSIVE", "Culturally inclusive practice"),
-                            ("TRANSITIONS", "Transitions to adulthood"),
-                            ("HOMELESSNESS", "Severe and multiple disadvantage, homelessness"),
-                            ("MENTAL_CAPACITY", "Mental capacity"),
-                            ("PROFESSIONAL_CURIOSITY", "Professional curiosity"),
-                            ("INFORMATION_SHARING", "Information sharing"),
-                            ("VOICE", "Voice of the child or adult"),
-                            ("ESCALATION", "Escalation and challenge"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                ("text", models.TextField()),
-                (
-                    "audit",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="finding_items",
-                        to="partnership.multiagencyaudit",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('STRENGTH', 'Strength'), ('IMPROVEMENT', 'Area for improvement')], max_length=20)),
+                ('theme', models.CharField(choices=[('NEGLECT', 'Neglect'), ('SELF_NEGLECT', 'Self-neglect and hoarding'), ('EXPLOITATION', 'Exploitation'), ('SEXUAL_ABUSE', 'Sexual abuse'), ('PHYSICAL_ABUSE', 'Physical abuse'), ('SUBSTANCE_USE', 'Substance use'), ('MENTAL_HEALTH', 'Mental health'), ('DOMESTIC_ABUSE', 'Domestic abuse'), ('CULTURALLY_INCLUSIVE', 'Culturally inclusive practice'), ('TRANSITIONS', 'Transitions to adulthood'), ('HOMELESSNESS', 'Severe and multiple disadvantage, homelessness'), ('MENTAL_CAPACITY', 'Mental capacity'), ('PROFESSIONAL_CURIOSITY', 'Professional curiosity'), ('INFORMATION_SHARING', 'Information sharing'), ('VOICE', 'Voice of the child or adult'), ('ESCALATION', 'Escalation and challenge')], max_length=30)),
+                ('text', models.TextField()),
+                ('audit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='finding_items', to='partnership.multiagencyaudit')),
             ],
         ),
         migrations.CreateModel(
-            name="AuditCase",
+            name='AuditCase',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("number", models.PositiveSmallIntegerField()),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.person"
-                    ),
-                ),
-                (
-                    "audit",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="cases",
-                        to="partnership.multiagencyaudit",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.PositiveSmallIntegerField()),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
+                ('audit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cases', to='partnership.multiagencyaudit')),
             ],
             options={
-                "ordering": ["number"],
+                'ordering': ['number'],
             },
         ),
         migrations.CreateModel(
-            name="Notification",
+            name='Notification',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("message", models.CharField(max_length=300)),
-                ("url", models.CharField(blank=True, max_length=200)),
-                ("dedupe_key", models.CharField(max_length=100, unique=True)),
-                ("created_at", models.DateTimeField()),
-                ("read_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "recipient_agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="agencies.agency"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('message', models.CharField(max_length=300)),
+                ('url', models.CharField(blank=True, max_length=200)),
+                ('dedupe_key', models.CharField(max_length=100, unique=True)),
+                ('created_at', models.DateTimeField()),
+                ('read_at', models.DateTimeField(blank=True, null=True)),
+                ('recipient_agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='agencies.agency')),
             ],
             options={
-                "ordering": ["-created_at", "-pk"],
+                'ordering': ['-created_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="Recommendation",
+            name='Recommendation',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("number", models.PositiveSmallIntegerField()),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("RECOMMENDATION", "Recommendation"),
-                            ("AREA_FOR_IMPROVEMENT", "Area for improvement"),
-                            ("LEARNING", "Learning point"),
-                        ],
-                        default="RECOMMENDATION",
-                        max_length=30,
-                    ),
-                ),
-                ("text", models.TextField()),
-                (
-                    "made_by",
-                    models.CharField(blank=True, help_text="e.g. inspection letter, PCC response", max_length=120),
-                ),
-                ("created_at", models.DateTimeField()),
-                (
-                    "audit",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="recommendations",
-                        to="partnership.multiagencyaudit",
-                    ),
-                ),
-                (
-                    "inspection",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="recommendations",
-                        to="partnership.inspection",
-                    ),
-                ),
-                (
-                    "lead_agency",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="agencies.agency",
-                    ),
-                ),
-                (
-                    "review",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="recommendations",
-                        to="partnership.casereview",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.PositiveSmallIntegerField()),
+                ('kind', models.CharField(choices=[('RECOMMENDATION', 'Recommendation'), ('AREA_FOR_IMPROVEMENT', 'Area for improvement'), ('LEARNING', 'Learning point')], default='RECOMMENDATION', max_length=30)),
+                ('text', models.TextField()),
+                ('made_by', models.CharField(blank=True, help_text='e.g. inspection letter, PCC response', max_length=120)),
+                ('created_at', models.DateTimeField()),
+                ('audit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='partnership.multiagencyaudit')),
+                ('inspection', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='partnership.inspection')),
+                ('lead_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
+                ('review', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='partnership.casereview')),
             ],
             options={
-                "ordering": ["number", "pk"],
+                'ordering': ['number', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Action",
+            name='Action',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("description", models.TextField()),
-                ("owner_name", models.CharField(help_text="The named person responsible", max_length=120)),
-                ("due_date", models.DateField()),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("NOT_STARTED", "Not started"),
-                            ("IN_PROGRESS", "In progress"),
-                            ("COMPLETE", "Complete"),
-                        ],
-                        default="NOT_STARTED",
-                        max_length=20,
-                    ),
-                ),
-                ("completed_date", models.DateField(blank=True, null=True)),
-                ("evidence", models.TextField(blank=True)),
-                ("updated_at", models.DateTimeField()),
-                ("version", models.PositiveIntegerField(default=1)),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="agencies.agency"
-                    ),
-                ),
-                (
-                    "recommendation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="actions",
-                        to="partnership.recommendation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('description', models.TextField()),
+                ('owner_name', models.CharField(help_text='The named person responsible', max_length=120)),
+                ('due_date', models.DateField()),
+                ('status', models.CharField(choices=[('NOT_STARTED', 'Not started'), ('IN_PROGRESS', 'In progress'), ('COMPLETE', 'Complete')], default='NOT_STARTED', max_length=20)),
+                ('completed_date', models.DateField(blank=True, null=True)),
+                ('evidence', models.TextField(blank=True)),
+                ('updated_at', models.DateTimeField()),
+                ('version', models.PositiveIntegerField(default=1)),
+                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
+                ('recommendation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='partnership.recommendation')),
             ],
             options={
-                "ordering": ["due_date", "pk"],
+                'ordering': ['due_date', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="SelfAssessmentCycle",
+            name='SelfAssessmentCycle',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("SECTION_11", "Section 11 (Children Act 2004)"),
-                            ("SECTION_175", "Section 175 (Education Act 2002) schools"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("year", models.CharField(help_text="Financial year, e.g. 2024-25", max_length=7)),
-                (
-                    "cycle_year",
-                    models.PositiveSmallIntegerField(
-                        choices=[(1, "Year 1: full self-assessment"), (2, "Year 2: action-plan review")]
-                    ),
-                ),
-                ("opens_date", models.DateField()),
-                ("due_date", models.DateField()),
-                (
-                    "themes_summary",
-                    models.TextField(blank=True, help_text="Themes across agencies, written after review"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('SECTION_11', 'Section 11 (Children Act 2004)'), ('SECTION_175', 'Section 175 (Education Act 2002) schools')], max_length=20)),
+                ('year', models.CharField(help_text='Financial year, e.g. 2024-25', max_length=7)),
+                ('cycle_year', models.PositiveSmallIntegerField(choices=[(1, 'Year 1: full self-assessment'), (2, 'Year 2: action-plan review')])),
+                ('opens_date', models.DateField()),
+                ('due_date', models.DateField()),
+                ('themes_summary', models.TextField(blank=True, help_text='Themes across agencies, written after review')),
             ],
             options={
-                "ordering": ["-opens_date"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("kind", "year"), name="self_assessment_cycle_unique"),
-                    models.CheckConstraint(
-                        condition=models.Q(("cycle_year__in", [1, 2])), name="self_assessment_cycle_year"
-                    ),
-                ],
+                'ordering': ['-opens_date'],
+                'constraints': [models.UniqueConstraint(fields=('kind', 'year'), name='self_assessment_cycle_unique'), models.CheckConstraint(condition=models.Q(('cycle_year__in', [1, 2])), name='self_assessment_cycle_year')],
             },
         ),
         migrations.CreateModel(
-            name="SelfAssessmentReturn",
+            name='SelfAssessmentReturn',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("submitted_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="agencies.agency"
-                    ),
-                ),
-                (
-                    "cycle",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="returns",
-                        to="partnership.selfassessmentcycle",
-                    ),
-                ),
-                (
-                    "submitted_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('submitted_at', models.DateTimeField(blank=True, null=True)),
+                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
+                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='returns', to='partnership.selfassessmentcycle')),
+                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
         ),
         migrations.CreateModel(
-            name="SelfAssessmentRating",
+            name='SelfAssessmentRating',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("standard", models.CharField(max_length=10)),
-                (
-                    "rating",
-                    models.CharField(
-                        choices=[("MET", "Met"), ("PARTLY_MET", "Partly met"), ("NOT_MET", "Not met")], max_length=20
-                    ),
-                ),
-                ("evidence", models.TextField(blank=True)),
-                (
-                    "self_assessment",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="ratings",
-                        to="partnership.selfassessmentreturn",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('standard', models.CharField(max_length=10)),
+                ('rating', models.CharField(choices=[('MET', 'Met'), ('PARTLY_MET', 'Partly met'), ('NOT_MET', 'Not met')], max_length=20)),
+                ('evidence', models.TextField(blank=True)),
+                ('self_assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='partnership.selfassessmentreturn')),
             ],
             options={
-                "ordering": ["pk"],
+                'ordering': ['pk'],
             },
         ),
         migrations.AddField(
-            model_name="recommendation",
-            name="self_assessment",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="recommendations",
-                to="partnership.selfassessmentreturn",
-            ),
+            model_name='recommendation',
+            name='self_assessment',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='partnership.selfassessmentreturn'),
         ),
         migrations.CreateModel(
-            name="TrainingEvent",
+            name='TrainingEvent',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("starts_at", models.DateTimeField()),
-                ("venue", models.CharField(blank=True, help_text="Blank for online", max_length=120)),
-                ("capacity", models.PositiveSmallIntegerField(default=30)),
-                (
-                    "course",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="events",
-                        to="partnership.trainingcourse",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('starts_at', models.DateTimeField()),
+                ('venue', models.CharField(blank=True, help_text='Blank for online', max_length=120)),
+                ('capacity', models.PositiveSmallIntegerField(default=30)),
+                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='partnership.trainingcourse')),
             ],
             options={
-                "ordering": ["-starts_at"],
+                'ordering': ['-starts_at'],
             },
         ),
         migrations.CreateModel(
-            name="TrainingAttendance",
+            name='TrainingAttendance',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("job_role", models.CharField(max_length=80)),
-                ("attendee_name", models.CharField(max_length=120)),
-                ("attended", models.BooleanField(default=True)),
-                (
-                    "usefulness",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="1 to 5",
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(5),
-                        ],
-                    ),
-                ),
-                ("comment", models.TextField(blank=True)),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="agencies.agency"
-                    ),
-                ),
-                (
-                    "event",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="attendances",
-                        to="partnership.trainingevent",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('job_role', models.CharField(max_length=80)),
+                ('attendee_name', models.CharField(max_length=120)),
+                ('attended', models.BooleanField(default=True)),
+                ('usefulness', models.PositiveSmallIntegerField(blank=True, help_text='1 to 5', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
+                ('comment', models.TextField(blank=True)),
+                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
+                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to='partnership.trainingevent')),
             ],
         ),
         migrations.CreateModel(
-            name="TrainingQualityCheck",
+            name='TrainingQualityCheck',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("checked_date", models.DateField()),
-                ("reflects_legislation", models.BooleanField()),
-                ("reflects_local_policy", models.BooleanField()),
-                ("includes_review_learning", models.BooleanField()),
-                ("note", models.TextField(blank=True)),
-                (
-                    "checked_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "course",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="quality_checks",
-                        to="partnership.trainingcourse",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('checked_date', models.DateField()),
+                ('reflects_legislation', models.BooleanField()),
+                ('reflects_local_policy', models.BooleanField()),
+                ('includes_review_learning', models.BooleanField()),
+                ('note', models.TextField(blank=True)),
+                ('checked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quality_checks', to='partnership.trainingcourse')),
             ],
             options={
-                "ordering": ["-checked_date"],
+                'ordering': ['-checked_date'],
             },
         ),
         migrations.CreateModel(
-            name="AuditAgencyReturn",
+            name='AuditAgencyReturn',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("answers", models.JSONField(default=dict)),
-                (
-                    "grade",
-                    models.CharField(
-                        choices=[
-                            ("OUTSTANDING", "Outstanding"),
-                            ("GOOD", "Good"),
-                            ("REQUIRES_IMPROVEMENT", "Requires improvement"),
-                            ("INADEQUATE", "Inadequate"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                ("comments", models.TextField(blank=True)),
-                ("submitted_at", models.DateTimeField()),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="agencies.agency"
-                    ),
-                ),
-                (
-                    "submitted_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "case",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="returns", to="partnership.auditcase"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('answers', models.JSONField(default=dict)),
+                ('grade', models.CharField(choices=[('OUTSTANDING', 'Outstanding'), ('GOOD', 'Good'), ('REQUIRES_IMPROVEMENT', 'Requires improvement'), ('INADEQUATE', 'Inadequate')], max_length=30)),
+                ('comments', models.TextField(blank=True)),
+                ('submitted_at', models.DateTimeField()),
+                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
+                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='returns', to='partnership.auditcase')),
             ],
             options={
-                "constraints": [models.UniqueConstraint(fields=("case", "agency"), name="audit_return_unique")],
+                'constraints': [models.UniqueConstraint(fields=('case', 'agency'), name='audit_return_unique')],
             },
         ),
         migrations.CreateModel(
-            name="BriefingRead",
+            name='BriefingRead',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("read_at", models.DateTimeField()),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="agencies.agency"
-                    ),
-                ),
-                (
-                    "briefing",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="reads", to="partnership.briefing"
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('read_at', models.DateTimeField()),
+                ('agency', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
+                ('briefing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reads', to='partnership.briefing')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "constraints": [models.UniqueConstraint(fields=("briefing", "user"), name="briefing_read_once")],
+                'constraints': [models.UniqueConstraint(fields=('briefing', 'user'), name='briefing_read_once')],
             },
         ),
         migrations.AddConstraint(
-            model_name="casereview",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("decided_at__isnull", True), models.Q(("decision", ""), _negated=True), _connector="OR"
-                ),
-                name="review_decided_has_decision",
-            ),
+            model_name='casereview',
+            constraint=models.CheckConstraint(condition=models.Q(('decided_at__isnull', True), models.Q(('decision', ''), _negated=True), _connector='OR'), name='review_decided_has_decision'),
         ),
         migrations.AddConstraint(
-            model_name="casereview",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("decision", ""), models.Q(("decision_rationale", ""), _negated=True), _connector="OR"
-                ),
-                name="review_decision_has_rationale",
-            ),
+            model_name='casereview',
+            constraint=models.CheckConstraint(condition=models.Q(('decision', ''), models.Q(('decision_rationale', ''), _negated=True), _connector='OR'), name='review_decision_has_rationale'),
         ),
         migrations.AddConstraint(
-            model_name="casereview",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("published_at__isnull", True), ("published_at__gte", models.F("referred_at")), _connector="OR"
-                ),
-                name="review_published_after_referral",
-            ),
+            model_name='casereview',
+            constraint=models.CheckConstraint(condition=models.Q(('published_at__isnull', True), ('published_at__gte', models.F('referred_at')), _connector='OR'), name='review_published_after_referral'),
         ),
         migrations.AddConstraint(
-            model_name="assurancecheck",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("completed_at__isnull", True), models.Q(("outcome", ""), _negated=True), _connector="OR"
-                ),
-                name="assurance_completed_has_outcome",
-            ),
+            model_name='assurancecheck',
+            constraint=models.CheckConstraint(condition=models.Q(('completed_at__isnull', True), models.Q(('outcome', ''), _negated=True), _connector='OR'), name='assurance_completed_has_outcome'),
         ),
         migrations.AddConstraint(
-            model_name="casereviewperson",
-            constraint=models.UniqueConstraint(fields=("review", "person"), name="review_person_unique"),
+            model_name='casereviewperson',
+            constraint=models.UniqueConstraint(fields=('review', 'person'), name='review_person_unique'),
         ),
         migrations.AddConstraint(
-            model_name="escalation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("stage__gte", 1), ("stage__lte", 4)), name="escalation_stage_1_to_4"
-            ),
+            model_name='escalation',
+            constraint=models.CheckConstraint(condition=models.Q(('stage__gte', 1), ('stage__lte', 4)), name='escalation_stage_1_to_4'),
         ),
         migrations.AddConstraint(
-            model_name="escalation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("outcome", ""), ("resolved_at__isnull", True)),
-                    models.Q(("resolved_at__isnull", False), models.Q(("outcome", ""), _negated=True)),
-                    _connector="OR",
-                ),
-                name="escalation_resolved_has_outcome",
-            ),
+            model_name='escalation',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('outcome', ''), ('resolved_at__isnull', True)), models.Q(('resolved_at__isnull', False), models.Q(('outcome', ''), _negated=True)), _connector='OR'), name='escalation_resolved_has_outcome'),
         ),
         migrations.AddConstraint(
-            model_name="escalation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("raised_by_agency", models.F("raised_with_agency")), _negated=True),
-                name="escalation_between_agencies",
-            ),
+            model_name='escalation',
+            constraint=models.CheckConstraint(condition=models.Q(('raised_by_agency', models.F('raised_with_agency')), _negated=True), name='escalation_between_agencies'),
         ),
         migrations.AddConstraint(
-            model_name="auditcase",
-            constraint=models.UniqueConstraint(fields=("audit", "person"), name="audit_case_person_unique"),
+            model_name='auditcase',
+            constraint=models.UniqueConstraint(fields=('audit', 'person'), name='audit_case_person_unique'),
         ),
         migrations.AddConstraint(
-            model_name="auditcase",
-            constraint=models.UniqueConstraint(fields=("audit", "number"), name="audit_case_number_unique"),
+            model_name='auditcase',
+            constraint=models.UniqueConstraint(fields=('audit', 'number'), name='audit_case_number_unique'),
         ),
         migrations.AddIndex(
-            model_name="notification",
-            index=models.Index(fields=["recipient_agency", "read_at"], name="pship_notification_unread"),
+            model_name='notification',
+            index=models.Index(fields=['recipient_agency', 'read_at'], name='pship_notification_unread'),
         ),
         migrations.AddConstraint(
-            model_name="action",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("completed_date__isnull", False), ("status", "COMPLETE")),
-                    models.Q(models.Q(("status", "COMPLETE"), _negated=True), ("completed_date__isnull", True)),
-                    _connector="OR",
-                ),
-                name="action_completed_has_date",
-            ),
+            model_name='action',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('completed_date__isnull', False), ('status', 'COMPLETE')), models.Q(models.Q(('status', 'COMPLETE'), _negated=True), ('completed_date__isnull', True)), _connector='OR'), name='action_completed_has_date'),
         ),
         migrations.AddConstraint(
-            model_name="action",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "COMPLETE"), _negated=True),
-                    models.Q(("evidence", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="action_complete_has_evidence",
-            ),
+            model_name='action',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'COMPLETE'), _negated=True), models.Q(('evidence', ''), _negated=True), _connector='OR'), name='action_complete_has_evidence'),
         ),
         migrations.AddConstraint(
-            model_name="selfassessmentreturn",
-            constraint=models.UniqueConstraint(fields=("cycle", "agency"), name="self_assessment_return_unique"),
+            model_name='selfassessmentreturn',
+            constraint=models.UniqueConstraint(fields=('cycle', 'agency'), name='self_assessment_return_unique'),
         ),
         migrations.AddConstraint(
-            model_name="selfassessmentrating",
-            constraint=models.UniqueConstraint(
-                fields=("self_assessment", "standard"), name="self_assessment_rating_unique"
-            ),
+            model_name='selfassessmentrating',
+            constraint=models.UniqueConstraint(fields=('self_assessment', 'standard'), name='self_assessment_rating_unique'),
         ),
         migrations.AddConstraint(
-            model_name="recommendation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(
-                        ("audit__isnull", True),
-                        ("inspection__isnull", True),
-                        ("review__isnull", False),
-                        ("self_assessment__isnull", True),
-                    ),
-                    models.Q(
-                        ("audit__isnull", False),
-                        ("inspection__isnull", True),
-                        ("review__isnull", True),
-                        ("self_assessment__isnull", True),
-                    ),
-                    models.Q(
-                        ("audit__isnull", True),
-                        ("inspection__isnull", False),
-                        ("review__isnull", True),
-                        ("self_assessment__isnull", True),
-                    ),
-                    models.Q(
-                        ("audit__isnull", True),
-                        ("inspection__isnull", True),
-                        ("review__isnull", True),
-                        ("self_assessment__isnull", False),
-                    ),
-                    _connector="OR",
-                ),
-                name="recommendation_one_source",
-            ),
+            model_name='recommendation',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('audit__isnull', True), ('inspection__isnull', True), ('review__isnull', False), ('self_assessment__isnull', True)), models.Q(('audit__isnull', False), ('inspection__isnull', True), ('review__isnull', True), ('self_assessment__isnull', True)), models.Q(('audit__isnull', True), ('inspection__isnull', False), ('review__isnull', True), ('self_assessment__isnull', True)), models.Q(('audit__isnull', True), ('inspection__isnull', True), ('review__isnull', True), ('self_assessment__isnull', False)), _connector='OR'), name='recommendation_one_source'),
         ),
         migrations.AddConstraint(
-            model_name="trainingattendance",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("usefulness__isnull", True),
-                    models.Q(("usefulness__gte", 1), ("usefulness__lte", 5)),
-                    _connector="OR",
-                ),
-                name="attendance_usefulness_1_to_5",
-            ),
+            model_name='trainingattendance',
+            constraint=models.CheckConstraint(condition=models.Q(('usefulness__isnull', True), models.Q(('usefulness__gte', 1), ('usefulness__lte', 5)), _connector='OR'), name='attendance_usefulness_1_to_5'),
         ),
     ]

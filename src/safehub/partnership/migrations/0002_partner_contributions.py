@@ -6,71 +6,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("partnership", "0001_case_reviews_action_plans_audits_training"),
+        ('partnership', '0001_case_reviews_action_plans_audits_training'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="PartnerContribution",
+            name='PartnerContribution',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("year", models.CharField(help_text="Financial year, e.g. 2025-26", max_length=7)),
-                (
-                    "budget",
-                    models.CharField(
-                        choices=[
-                            ("CHILDREN_PARTNERSHIP", "Children's safeguarding partnership"),
-                            ("ADULTS_BOARD", "Safeguarding adults board"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                (
-                    "partner",
-                    models.CharField(
-                        choices=[
-                            ("LOCAL_AUTHORITY", "Local authority"),
-                            ("ICB", "Integrated care board"),
-                            ("POLICE", "Police"),
-                            ("PROBATION", "Probation service"),
-                            ("OTHER", "Other contributor"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "organisation_name",
-                    models.CharField(help_text="As the report names it, e.g. 'City council'", max_length=120),
-                ),
-                ("amount_gbp", models.PositiveIntegerField(help_text="Whole pounds")),
-                (
-                    "in_kind",
-                    models.TextField(blank=True, help_text="Contributions in kind (staff time, venues), in words"),
-                ),
-                ("recorded_at", models.DateTimeField()),
-                ("version", models.PositiveIntegerField(default=1)),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.CharField(help_text='Financial year, e.g. 2025-26', max_length=7)),
+                ('budget', models.CharField(choices=[('CHILDREN_PARTNERSHIP', "Children's safeguarding partnership"), ('ADULTS_BOARD', 'Safeguarding adults board')], max_length=30)),
+                ('partner', models.CharField(choices=[('LOCAL_AUTHORITY', 'Local authority'), ('ICB', 'Integrated care board'), ('POLICE', 'Police'), ('PROBATION', 'Probation service'), ('OTHER', 'Other contributor')], max_length=20)),
+                ('organisation_name', models.CharField(help_text="As the report names it, e.g. 'City council'", max_length=120)),
+                ('amount_gbp', models.PositiveIntegerField(help_text='Whole pounds')),
+                ('in_kind', models.TextField(blank=True, help_text='Contributions in kind (staff time, venues), in words')),
+                ('recorded_at', models.DateTimeField()),
+                ('version', models.PositiveIntegerField(default=1)),
+                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-year", "budget", "-amount_gbp", "organisation_name"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("year", "budget", "organisation_name"), name="partner_contribution_once_per_budget_year"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("year__regex", "^\\d{4}-\\d{2}$")), name="partner_contribution_year_format"
-                    ),
-                ],
+                'ordering': ['-year', 'budget', '-amount_gbp', 'organisation_name'],
+                'constraints': [models.UniqueConstraint(fields=('year', 'budget', 'organisation_name'), name='partner_contribution_once_per_budget_year'), models.CheckConstraint(condition=models.Q(('year__regex', '^\\d{4}-\\d{2}$')), name='partner_contribution_year_format')],
             },
         ),
     ]
