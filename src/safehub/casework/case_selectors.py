@@ -242,6 +242,13 @@ def case_page(*, user, person: Person, now: datetime) -> dict:
         "dues": dues,
         "key_dates": key_dates,
         "last_visit": row.last_visit_at,
+        # A pre-birth assessment due after the expected date of birth: the page warns.
+        "pre_birth_late": bool(
+            person.is_unborn
+            and open_assessment is not None
+            and person.expected_date_of_birth is not None
+            and open_assessment.due_date > person.expected_date_of_birth
+        ),
         "actions": case_actions(
             user=user,
             episode=episode,
@@ -249,6 +256,7 @@ def case_page(*, user, person: Person, now: datetime) -> dict:
             open_cp_plan=open_cp is not None,
             open_assessment=open_assessment is not None,
             open_s47=open_s47 is not None,
+            unborn=person.is_unborn,
         ),
         "blockers": rules.closure_blockers(
             open_assessments=int(open_assessment is not None),
@@ -261,16 +269,26 @@ def case_page(*, user, person: Person, now: datetime) -> dict:
 
 
 def case_actions(
-    *, user, episode: CaseEpisode, open_cin_plan: bool, open_cp_plan: bool, open_assessment: bool, open_s47: bool
+    *,
+    user,
+    episode: CaseEpisode,
+    open_cin_plan: bool,
+    open_cp_plan: bool,
+    open_assessment: bool,
+    open_s47: bool,
+    unborn: bool = False,
 ) -> list[str]:
-    """The actions that fit the case's stage (never a fixed list of every action)."""
+    """The actions that fit the case's stage (never a fixed list of every action); an unborn child's
+    case offers the pre-birth assessment, the expected date and the birth."""
     if not policy.can(user, "casework.record"):
         return []
     if episode.closure_date is not None:
         return ["open"]
     actions = ["allocate", "note"]
     if episode.stage in (CaseStage.REFERRAL,) and not open_assessment:
-        actions.append("assessment")
+        actions.append("pre_birth_assessment" if unborn else "assessment")
+    if unborn:
+        actions += ["expected_date", "birth"]
     if open_assessment:
         actions.append("authorise")
     if episode.stage in (CaseStage.ASSESSMENT, CaseStage.CHILD_IN_NEED) and not open_cin_plan and not open_assessment:

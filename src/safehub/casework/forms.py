@@ -256,3 +256,19 @@ class CaseCloseForm(GovForm):
 
 class CoreGroupForm(GovForm):
     held_date = GovDateField(label="Core group held on")
+
+
+class ExpectedDateForm(GovForm):
+    expected_date_of_birth = GovDateField(label="Expected date of birth")
+
+
+class BirthForm(GovForm):
+    date_of_birth = GovDateField(label="Date of birth")
+    given_name = forms.CharField(required=False, max_length=100, label="Given name (if known)")
+    sex = forms.ChoiceField(required=False, choices=[("", "Not recorded"), ("F", "Female"), ("M", "Male")], label="Sex")
+    born_person_id = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="The baby's own record number, if the hospital or the front door made one",
+        help_text="Leave blank to record the birth on this record. Joining two records needs a front-door manager.",
+    )

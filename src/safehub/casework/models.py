@@ -173,6 +173,7 @@ class Assessment(PersonRecord):
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    pre_birth = models.BooleanField(default=False, help_text="A pre-birth assessment of an unborn child")
     # Not stored: what the authorised outcome started (casework.next_steps.NextStep), for the page's message.
     next_step: object = None
 

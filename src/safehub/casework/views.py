@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safehub.agencies.models import Agency
-from safehub.casework import case_selectors, case_services, selectors, services
+from safehub.casework import case_selectors, case_services, selectors, services, unborn
 from safehub.casework import forms as f
 from safehub.casework.models import (
     Assessment,
@@ -329,6 +329,9 @@ CASE_FORMS = {
     "s47": f.S47CompleteForm,
     "cp_review": f.CPReviewForm,
     "core_group": f.CoreGroupForm,
+    "pre_birth_assessment": f.AssessmentStartForm,
+    "expected_date": f.ExpectedDateForm,
+    "birth": f.BirthForm,
 }
 CASE_ACTION_LABELS = {
     "open": "Open a case with a new referral",
@@ -343,6 +346,9 @@ CASE_ACTION_LABELS = {
     "s47": "Record the section 47 outcome",
     "cp_review": "Record a child protection review conference",
     "core_group": "Record a core group meeting",
+    "pre_birth_assessment": "Start a pre-birth assessment",
+    "expected_date": "Change the expected date of birth",
+    "birth": "Record the birth",
 }
 
 
@@ -433,6 +439,25 @@ def case_action(request, person_id: int, action: str):
             services.section47_complete(s47=s47, by=user, now=now, **data)
         elif action == "cp_review":
             services.cp_review_held(person=person, by=user, now=now, **data)
+        elif action == "pre_birth_assessment":
+            unborn.pre_birth_assessment_start(
+                person=person, start_date=data["start_date"], referral=episode.referral, by=user, now=now
+            )
+        elif action == "expected_date":
+            unborn.expected_date_record(person=person, by=user, now=now, **data)
+        elif action == "birth":
+            born = None
+            if data["born_person_id"]:
+                try:
+                    born = person_get_for_user(user=user, person_id=data["born_person_id"], now=now)
+                except (Person.DoesNotExist, BreakGlassRequired, PermissionDenied):
+                    raise ValidationError("There is no record with that number that you may open") from None
+            child = unborn.birth_record(
+                unborn=person, born=born, date_of_birth=data["date_of_birth"], given_name=data["given_name"],
+                sex=data["sex"], by=user, now=now,
+            )  # fmt: skip
+            messages.success(request, "Birth recorded: the case is now the child's")
+            return redirect("casework:case", person_id=child.pk)
         elif action == "core_group":
             cp_plan = ChildProtectionPlan.objects.filter(person=person, end_date__isnull=True).first()
             if cp_plan is None:
