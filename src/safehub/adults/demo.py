@@ -69,6 +69,15 @@ MSP_WEIGHTS = {"EXPRESSED": 246, "ASKED_NOT_EXPRESSED": 65, "NOT_ASKED": 55, "DO
 ACHIEVED_WEIGHTS = {"FULLY": 60, "PARTIALLY": 32, "NOT_ACHIEVED": 8}
 LOCATION_WEIGHTS = {"OWN_HOME": 45, "CARE_HOME": 30, "COMMUNITY_SERVICE": 8, "COMMUNITY": 7, "HOSPITAL": 6, "OTHER": 4}
 OUTCOME_WEIGHTS = {"REDUCED": 55, "REMOVED": 20, "REMAINS": 8, "NO_ACTION": 5, "NONE_IDENTIFIED": 7, "INCONCLUSIVE": 5}
+# Primary support reason (SG1d) by age: older adults mostly physical support and memory and
+# cognition; younger adults more often mental health and learning disability. "" = not known.
+PSR_WEIGHTS_OLDER = {"PHYSICAL_PERSONAL_CARE": 45, "PHYSICAL_ACCESS_MOBILITY": 10, "MEMORY_COGNITION": 20,
+                     "SENSORY_VISUAL": 2, "SENSORY_HEARING": 1, "MENTAL_HEALTH": 6, "LEARNING_DISABILITY": 1,
+                     "SOCIAL_ISOLATION_OTHER": 3, "NO_SUPPORT_REASON": 6, "": 6}  # fmt: skip
+PSR_WEIGHTS_YOUNGER = {"PHYSICAL_PERSONAL_CARE": 18, "PHYSICAL_ACCESS_MOBILITY": 6, "MEMORY_COGNITION": 3,
+                       "SENSORY_VISUAL": 1, "SENSORY_DUAL": 1, "MENTAL_HEALTH": 28, "LEARNING_DISABILITY": 18,
+                       "SOCIAL_SUBSTANCE_MISUSE": 6, "SOCIAL_ASYLUM_SEEKER": 1, "SOCIAL_ISOLATION_OTHER": 5,
+                       "NO_SUPPORT_REASON": 8, "": 5}  # fmt: skip
 DECISION_WEIGHTS = {"S42": 36, "OTHER": 16, "NFA": 48}
 CONSENT_WEIGHTS = {"GIVEN": 60, "UNABLE": 25, "REFUSED": 8, "NOT_SOUGHT": 7}
 LAWFUL_BASES = {
@@ -167,6 +176,7 @@ def seed(ctx: DemoContext) -> str:
     source_kinds, source_codes, source_weights = zip(*SOURCES, strict=True)
     concerns: list[SafeguardingConcern] = []
     plans: list[dict] = []
+    psr_of: dict[int, str] = {}  # one primary support reason per adult
     recent = today - timedelta(days=4)  # concerns of the last few days are still awaiting a decision
     latest = ctx.now - timedelta(hours=1)
     for i, index in enumerate(people):
@@ -192,6 +202,10 @@ def seed(ctx: DemoContext) -> str:
         elif decision == "NFA":
             needs, at_risk, unable = rng.random() < 0.6, rng.random() < 0.4, rng.random() < 0.3
         consent = _pick(rng, CONSENT_WEIGHTS)
+        psr = psr_of.get(person_id)
+        if psr is None:
+            dob = pool[index][1] if index >= 0 else today
+            psr = psr_of[person_id] = _pick(rng, PSR_WEIGHTS_OLDER if _age(dob, today) >= 65 else PSR_WEIGHTS_YOUNGER)
         concerns.append(
             SafeguardingConcern(
                 person_id=person_id,
@@ -208,6 +222,7 @@ def seed(ctx: DemoContext) -> str:
                 adult_views=rng.choice(["I just want it to stop", "I don't want any fuss", "I am frightened", ""]),
                 adult_wishes=rng.choice(["To stay at home", "To see my family", "To feel safe", ""]),
                 consent=consent,
+                primary_support_reason=psr,
                 lawful_basis=LAWFUL_BASES.get(consent, ""),
                 has_care_and_support_needs=needs if decision else None,
                 experiencing_or_at_risk=at_risk if decision else None,
@@ -265,9 +280,11 @@ def seed(ctx: DemoContext) -> str:
         RiskAction.objects.bulk_create(actions, batch_size=BATCH)
         Involvement.objects.bulk_create(_involvements(concerns, enquiries, council), batch_size=BATCH)
         social_worker = get_user_model().objects.filter(username="demo.adults").first() or decider
+        older_people = [pk for pk, dob in pool if _age(dob, today) >= 75]
         pathways = seed_pathways(
-            ctx.rng("adults-mca"), today=today, now=ctx.now, council=council, enquiries=enquiries, user=social_worker
-        )
+            ctx.rng("adults-mca"), today=today, now=ctx.now, council=council, enquiries=enquiries, user=social_worker,
+            older_people=older_people, scale=ctx.scale,
+        )  # fmt: skip
     return (
         f"{len(concerns):,} adult concerns, {len(enquiries):,} enquiries "
         f"({sum(e.kind == 'S42' for e in enquiries):,} s42), {len(risk_rows):,} risk types; {pathways}"

@@ -194,6 +194,7 @@ def concern_detail(*, user, concern: SafeguardingConcern) -> dict:
         "enquiries": enquiries if is_council else [],
         "is_council": is_council,
         "can_decide": is_council and policy.can(user, "adults.decide") and not concern.is_decided,
+        "can_open_self_neglect": is_council and policy.can(user, "adults.decide"),
         "can_add_risk_action": is_council and policy.can(user, "adults.decide"),
     }
 

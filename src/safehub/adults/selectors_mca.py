@@ -71,9 +71,11 @@ def dols_worklist(*, user, now: datetime) -> list[DolsRow]:
         .select_related("person", "managing_authority")
         .order_by("decision_due", "pk")
     )
+    # The work in the order it falls due: an undecided request by its 21-day date (or its urgent
+    # authorisation's last day), a running authorisation by its review date.
+    found = sorted(((dols_status(a, today), a) for a in qs), key=lambda sa: (sa[0][1] or today, sa[1].pk))
     rows = []
-    for a in qs[:500]:
-        status, due, overdue = dols_status(a, today)
+    for (status, due, overdue), a in found[:500]:
         rows.append(
             DolsRow(
                 a.pk,

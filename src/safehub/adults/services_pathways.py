@@ -195,7 +195,10 @@ def self_neglect_meeting_add(
         next_review_date=next_review_date,
         recorded_by=by,
     )
-    SelfNeglectCase.objects.filter(pk=case.pk).update(next_review_date=next_review_date, version=F("version") + 1)
+    # A meeting that sets no new review date leaves the one already set (it does not clear it).
+    SelfNeglectCase.objects.filter(pk=case.pk).update(
+        next_review_date=next_review_date or case.next_review_date, version=F("version") + 1
+    )
     case.refresh_from_db()
     audit.record(actor=by, action=AuditAction.CREATE, subject=meeting, at=now)
     return meeting

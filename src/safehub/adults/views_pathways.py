@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safehub.adults import selectors_mca, selectors_pathways, services_pathways
+from safehub.adults import selectors, selectors_mca, selectors_pathways, services_pathways
 from safehub.adults.forms import PersonPickForm
 from safehub.adults.forms_pathways import (
     ActionForm,
@@ -22,6 +22,7 @@ from safehub.adults.forms_pathways import (
     SelfNeglectOpenForm,
     SelfNeglectUpdateForm,
 )
+from safehub.adults.models import SafeguardingConcern
 from safehub.adults.models_pathways import PositionOfTrustCase, SelfNeglectAction, SelfNeglectCase
 from safehub.core import policy
 from safehub.core.errors import BreakGlassRequired, StaleEdit
@@ -62,10 +63,20 @@ def self_neglect_open(request):
         raise Http404 from exc
     except BreakGlassRequired:
         return redirect("people:break_glass", person_id=int(person_id))
+    concern = None
+    if request.GET.get("concern", "").isdigit():  # opened from a concern: the case is linked to it
+        try:
+            concern = selectors.concern_get_for_user(user=request.user, concern_id=int(request.GET["concern"]), now=now)
+        except (SafeguardingConcern.DoesNotExist, PermissionDenied, BreakGlassRequired) as exc:
+            raise Http404 from exc
+        if concern.person_id != person.pk:
+            raise Http404
     form = SelfNeglectOpenForm(request.POST or None, initial={"opened_on": timezone.localdate(), "hoarding": "no"})
     if request.method == "POST" and form.is_valid():
         try:
-            case = services_pathways.self_neglect_open(person=person, by=request.user, now=now, **form.service_fields())
+            case = services_pathways.self_neglect_open(
+                person=person, by=request.user, now=now, concern=concern, **form.service_fields()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -72,3 +72,88 @@ def test_measures_page_is_accessible(live_server, client, analyst):
         assert "Adult safeguarding measures, 2024-25" in page.inner_text("h1")
         assert axe_violations(page) == []
         screenshot(page, "adults_measures")
+
+
+def _shot(page, name: str) -> None:
+    """Save the screenshot with the others, and a copy under /tmp to look at."""
+    import shutil
+
+    shutil.copy(screenshot(page, name), f"/tmp/{name}.png")  # noqa: S108 - a copy for a person to look at
+
+
+def test_self_neglect_pathway_from_concern_to_closure(
+    live_server, client, adult_mash_manager, adult_social_worker, adult, care_provider
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from safehub.adults.models_pathways import SelfNeglectCase
+
+    from .helpers import raise_concern
+
+    url = live_server.url
+    concern = raise_concern(adult, adult_mash_manager, timezone.now() - timedelta(hours=3),
+                            what_happened="Neighbours report a smell; post piled at the door; she will not answer")  # fmt: skip
+    today = timezone.localdate()
+    with browser_page(url, session_for(client, adult_social_worker)) as page:
+        page.goto(f"{url}/adults/concerns/{concern.pk}/")
+        # No section 42 duty (she can protect herself): other safeguarding, and the self-neglect route.
+        page.check("#id_has_care_and_support_needs_0")
+        page.check("#id_experiencing_or_at_risk_0")
+        page.check("#id_unable_to_protect_self_1")
+        page.check("input[name=decision][value=NFA]")
+        page.fill("#id_decision_rationale", "She has capacity and can protect herself; self-neglect route instead")
+        page.fill("#id_signposting", "Fire service home safety visit")
+        page.click("button:has-text('Record the decision')")
+        page.wait_for_selector("a:has-text('Open a self-neglect and hoarding case from this concern')")
+        page.click("a:has-text('Open a self-neglect and hoarding case from this concern')")
+        page.wait_for_selector("h1:has-text('Open a self-neglect case')")
+        page.click("button:has-text('Open the case')")  # nothing filled in: refused, with the errors listed
+        page.wait_for_selector(".govuk-error-summary")
+        assert axe_violations(page) == []
+        _shot(page, "adults_self_neglect_open_refused")
+        page.fill("#id_reason", "Papers to the ceiling in the hall; cooker blocked; no heating")
+        page.check("input[name=hoarding][value=yes]")
+        page.select_option("#id_clutter_rating", "8")
+        page.check("input[name=engagement][value=NOT_ENGAGING]")
+        page.fill("#id_adult_view", "It is my home and my things. I know where everything is.")
+        page.fill("#id_next_review_date", (today + timedelta(days=14)).strftime("%d/%m/%Y"))
+        page.click("button:has-text('Open the case')")
+        page.wait_for_selector("text=consider escalating")
+        case = SelfNeglectCase.objects.get()
+        assert case.concern_id == concern.pk and case.enquiry_id is None
+        assert axe_violations(page) == []
+        _shot(page, "adults_self_neglect_opened")
+        page.fill("form[action$='/meeting/'] #id_attendees", "ASC, fire service, housing; she joined by phone")
+        page.fill("form[action$='/meeting/'] #id_summary", "Fire visit and a clear route to the cooker agreed")
+        page.click("button:has-text('Record the meeting')")
+        page.wait_for_selector("text=Fire visit and a clear route")
+        page.select_option("form[action$='/action/'] #id_agency", str(care_provider.pk))
+        page.fill("form[action$='/action/'] #id_description", "Clear a route to the cooker with her")
+        page.fill("form[action$='/action/'] #id_due_date", today.strftime("%d/%m/%Y"))
+        page.click("button:has-text('Add the action')")
+        page.wait_for_selector("td:has-text('Clear a route to the cooker')")
+        page.fill("form[action$='/escalate/'] #id_reason", "To the high-risk panel: fire risk, not engaging")
+        page.click("button:has-text('Escalate the case')")
+        page.wait_for_selector("dt:has-text('Escalated')")
+        # Closing with an action still open is refused, and says why.
+        page.check("form[action$='/close/'] input[name=outcome][value=RISK_REDUCED]")
+        page.fill("form[action$='/close/'] #id_summary", "Route cleared; she accepts a monthly visit")
+        page.click("button:has-text('Close the case')")
+        page.wait_for_selector(".govuk-error-summary")
+        assert "Complete (or record as done)" in page.inner_text(".govuk-error-summary")
+        _shot(page, "adults_self_neglect_close_refused")
+        page.click("button:has-text('Record as done')")
+        page.wait_for_selector("text=Action recorded as done")
+        page.check("form[action$='/close/'] input[name=outcome][value=RISK_REDUCED]")
+        page.fill("form[action$='/close/'] #id_summary", "Route cleared; she accepts a monthly visit")
+        page.click("button:has-text('Close the case')")
+        page.wait_for_selector("dt:has-text('Closed')")
+        assert axe_violations(page) == []
+        _shot(page, "adults_self_neglect_closed")
+        page.goto(f"{url}/adults/self-neglect/")
+        assert "No open self-neglect cases" in page.inner_text("main")
+    case.refresh_from_db()
+    assert (case.closure_outcome, case.escalated_on, case.meetings.count()) == ("RISK_REDUCED", today, 1)
+    assert case.next_review_date == today + timedelta(days=14)  # the meeting set none: the review date stays
