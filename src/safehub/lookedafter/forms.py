@@ -65,3 +65,7 @@ class EndForm(GovForm):
     reason_place_change = forms.ChoiceField(
         choices=_codes(rules.REASON_PLACE_CHANGE, blank="None"), required=False, label="Reason the placement ended"
     )
+
+
+class PathwayForm(GovForm):
+    held_date = GovDateField(label="Date the pathway plan was completed or reviewed")

@@ -136,6 +136,7 @@ def child_record(*, person: Person, today: date) -> dict:
         )
     return {
         "periods": periods,
+        "leaving_care": leaving_care(person=person, today=today),
         "in_care": any(p["open"] and not p["needs_first_episode"] for p in periods),
         "needs_start": any(p["needs_first_episode"] for p in periods),
     }
@@ -225,3 +226,114 @@ def social_worker_episodes(
         if chain:
             out[pid] = chain
     return out
+
+
+def care_leavers_list(*, user, now: datetime) -> dict:
+    """Care leavers the user may see: category, personal adviser, pathway plan, latest OC3, staying put."""
+    from safehub.lookedafter.models import CareLeaver, CareLeaverContact, PathwayPlan, PathwayReview, StayingPut
+
+    today = now.date()
+    people = policy.persons_visible_to(
+        user, Person.objects.filter(pk__in=CareLeaver.objects.values("person_id")), now=now
+    )
+    people_list = list(people.order_by("family_name", "given_name", "pk")[:LIST_CAP])
+    ids = [p.pk for p in people_list]
+    leavers = {c.person_id: c for c in CareLeaver.objects.filter(person_id__in=ids).select_related("personal_adviser")}
+    due: dict[int, date] = {}
+    for r in PathwayReview.objects.filter(person_id__in=ids, status=ItemStatus.DUE).order_by("due_date"):
+        due.setdefault(r.person_id, r.due_date)
+    for plan in PathwayPlan.objects.filter(person_id__in=ids, completed_date__isnull=True):
+        due.setdefault(plan.person_id, plan.due_date)
+    contacts: dict[int, CareLeaverContact] = {}
+    for c in CareLeaverContact.objects.filter(person_id__in=ids).order_by("birthday"):
+        contacts[c.person_id] = c
+    staying = set(
+        StayingPut.objects.filter(person_id__in=ids, end_date__isnull=True).values_list("person_id", flat=True)
+    )
+    rows = []
+    for p in people_list:
+        leaver = leavers[p.pk]
+        adviser = leaver.personal_adviser
+        contact = contacts.get(p.pk)
+        rows.append(
+            {
+                "person_id": p.pk,
+                "name": _name(p),
+                "date_of_birth": p.date_of_birth,
+                "category": rules.LEAVER_CATEGORY.get(leaver.category, "Not known").split(":")[0],
+                "adviser": (adviser.get_full_name() or adviser.get_username()) if adviser else "",
+                "pathway_due": due.get(p.pk),
+                "pathway_overdue": bool(due.get(p.pk) and due[p.pk] < today),
+                "in_touch": rules.IN_TOUCH.get(contact.in_touch, "") if contact else "",
+                "accommodation": rules.ACCOMMODATION.get(contact.accom, "") if contact and contact.accom else "",
+                "activity": rules.ACTIVITY.get(contact.activ, "") if contact and contact.activ else "",
+                "contact_birthday": contact.birthday if contact else None,
+                "staying_put": p.pk in staying,
+            }
+        )
+    audit.record_list(actor=user, person_ids=ids, at=now, view="care leavers")
+    return {"rows": rows, "total": people.count(), "shown": len(rows)}
+
+
+def leaving_care(*, person: Person, today: date) -> dict | None:
+    """One young person's leaving-care records for their page (the person is access-checked)."""
+    from safehub.lookedafter.models import CareLeaver, CareLeaverContact, PathwayPlan, PathwayReview, StayingPut
+
+    leaver = CareLeaver.objects.filter(person=person).select_related("personal_adviser").first()
+    if leaver is None:
+        return None
+    adviser = leaver.personal_adviser
+    plans = []
+    for plan in PathwayPlan.objects.filter(person=person).order_by("due_date"):
+        plans.append(
+            {
+                "due_date": plan.due_date,
+                "completed_date": plan.completed_date,
+                "late": bool(plan.completed_date and plan.completed_date > plan.due_date),
+                "overdue": plan.completed_date is None and plan.due_date < today,
+                "reviews": [
+                    {
+                        "due_date": r.due_date,
+                        "held_date": r.held_date,
+                        "status": ItemStatus(r.status).label,
+                        "overdue": r.status == ItemStatus.DUE and r.due_date < today,
+                        "late": bool(r.held_date and r.held_date > r.due_date),
+                    }
+                    for r in PathwayReview.objects.filter(plan=plan).order_by("due_date")
+                ],
+            }
+        )
+    return {
+        "category": rules.LEAVER_CATEGORY.get(leaver.category, "Not known"),
+        "eligible_from": leaver.eligible_from,
+        "adviser": (adviser.get_full_name() or adviser.get_username()) if adviser else "",
+        "adviser_from": leaver.adviser_from,
+        "plans": plans,
+        "contacts": [
+            {
+                "birthday": c.birthday,
+                "in_touch": rules.IN_TOUCH.get(c.in_touch, c.in_touch),
+                "activity": rules.ACTIVITY.get(c.activ, ""),
+                "accommodation": rules.ACCOMMODATION.get(c.accom, ""),
+            }
+            for c in CareLeaverContact.objects.filter(person=person).order_by("birthday")
+        ],
+        "staying_put": [
+            {"start_date": s.start_date, "end_date": s.end_date, "provider": s.provider.name if s.provider else ""}
+            for s in StayingPut.objects.filter(person=person).select_related("provider").order_by("start_date")
+        ],
+    }
+
+
+def presubmission_rows(*, user, data: dict, now: datetime) -> list[dict]:
+    """The check's findings per child, with a link only to a child the user may open (list read audited)."""
+    from safehub.lookedafter.returns.check import by_child
+
+    rows = by_child(data)
+    ids = [int(r["child"]) for r in rows if r["child"].isdigit()]
+    visible = set(
+        policy.persons_visible_to(user, Person.objects.filter(pk__in=ids), now=now).values_list("pk", flat=True)
+    )
+    for r in rows:
+        r["person_id"] = int(r["child"]) if r["child"].isdigit() and int(r["child"]) in visible else None
+    return rows

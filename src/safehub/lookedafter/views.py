@@ -27,6 +27,7 @@ ACTION_FORMS = {
     "health": f.HealthForm,
     "end": f.EndForm,
 }
+LEAVER_FORMS = {"pathway": f.PathwayForm}
 
 
 def _person(request, person_id: int) -> Person:
@@ -39,7 +40,9 @@ def _person(request, person_id: int) -> Person:
 @login_required
 def children(request):
     policy.require(request.user, OVERVIEW)
-    return render(request, "lookedafter/list.html", selectors.looked_after_list(user=request.user, now=timezone.now()))
+    context = selectors.looked_after_list(user=request.user, now=timezone.now())
+    context["can_check_return"] = policy.can(request.user, "insight.returns")
+    return render(request, "lookedafter/list.html", context)
 
 
 @login_required
@@ -56,6 +59,7 @@ def child(request, person_id: int):
                        "date_of_birth": person.date_of_birth},
             "can_record": policy.can(request.user, RECORD),
             "forms": {name: form(prefix=name) for name, form in ACTION_FORMS.items()},
+            "leaver_forms": {name: form(prefix=name) for name, form in LEAVER_FORMS.items()},
         }
     )  # fmt: skip
     return render(request, "lookedafter/child.html", context)
@@ -71,7 +75,7 @@ def _open_period(person: Person) -> LookedAfterEpisode:
 @login_required
 @require_POST
 def child_action(request, person_id: int, action: str):
-    form_class = ACTION_FORMS.get(action)
+    form_class = ACTION_FORMS.get(action) or LEAVER_FORMS.get(action)
     if form_class is None:
         raise Http404
     policy.require(request.user, RECORD)
@@ -85,6 +89,10 @@ def child_action(request, person_id: int, action: str):
         return redirect("lookedafter:child", person_id=person_id)
     data, user, now = form.cleaned_data, request.user, timezone.now()
     try:
+        if action == "pathway":
+            done = _pathway(person, data["held_date"], user, now)
+            messages.success(request, done)
+            return redirect("lookedafter:child", person_id=person_id)
         period = _open_period(person)
         if action == "start":
             services.care_start(
@@ -150,3 +158,69 @@ def child_action(request, person_id: int, action: str):
 def providers(request):
     policy.require(request.user, OVERVIEW)
     return render(request, "lookedafter/providers.html", {"rows": selectors.provider_rows()})
+
+
+@login_required
+def care_leavers(request):
+    policy.require(request.user, OVERVIEW)
+    context = selectors.care_leavers_list(user=request.user, now=timezone.now())
+    return render(request, "lookedafter/care_leavers.html", context)
+
+
+RETURNS = "insight.returns"
+PAGE_SIZE = 50
+
+
+@login_required
+def ssda903_check(request):
+    """The analyst's pre-submission page: the last check's findings per child, paged; POST checks again."""
+    from django.core.paginator import Paginator
+
+    from safehub.core import audit
+    from safehub.core.calendar import financial_year
+    from safehub.lookedafter.returns import check
+    from safehub.lookedafter.returns.command import la_ons_code
+    from safehub.lookedafter.returns.ssda903 import last_whole_year
+    from safehub.lookedafter.returns.validator import ValidatorUnavailable
+
+    policy.require(request.user, RETURNS)
+    now = timezone.now()
+    year = request.POST.get("year") or request.GET.get("year") or last_whole_year(now)
+    try:
+        financial_year(year)
+    except (ValueError, IndexError):
+        messages.error(request, f"{year!r} is not a collection year such as 2025-26")
+        year = last_whole_year(now)
+    if request.method == "POST":
+        try:
+            check.check_now(year, la_code=la_ons_code(), now=now)
+            messages.success(request, f"The SSDA903 return for {year} has been checked")
+        except ValidatorUnavailable as exc:
+            messages.error(request, str(exc))
+        return redirect(f"{request.path}?year={year}")
+    data = check.load(year)
+    rows = selectors.presubmission_rows(user=request.user, data=data, now=now) if data else []
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = [r["person_id"] for r in page.object_list if r["person_id"]]
+    audit.record_list(actor=request.user, person_ids=shown, at=now, view="SSDA903 pre-submission check")
+    return render(
+        request,
+        "lookedafter/ssda903_check.html",
+        {"year": year, "data": data, "page": page, "children": len(rows), "request": request},
+    )
+
+
+def _pathway(person: Person, held, user, now) -> str:
+    """Complete the pathway plan that is due, or else record the pathway review that is due."""
+    from safehub.lookedafter import permanence
+    from safehub.lookedafter.models import PathwayPlan, PathwayReview
+
+    plan = PathwayPlan.objects.filter(person=person, completed_date__isnull=True).order_by("due_date").first()
+    if plan is not None:
+        permanence.pathway_plan_complete(plan=plan, on=held, by=user, now=now)
+        return "The pathway plan is recorded as complete and its first review set"
+    review = PathwayReview.objects.filter(person=person, status=ItemStatus.DUE).order_by("due_date").first()
+    if review is None:
+        raise ValidationError("no pathway plan or review is due")
+    permanence.pathway_review_record(review=review, held_date=held, by=user, now=now)
+    return "The pathway plan review is recorded and the next one set"

@@ -94,6 +94,10 @@ def run(
         f"DfE 903 rules ({report.rules_run} run, {len(report.failed_rules)} could not run): "
         f"{len(report.errors)} errors\n"
     )
+    try:
+        check.save(year, ret, report, la_code=code, now=timezone.now())  # for the pre-submission page
+    except OSError as exc:
+        stderr.write(f"note: the check was not kept for the pre-submission page: {one_line(exc)}\n")
     if strict and report.errors:
         raise CommandError(f"the DfE 903 rules found {len(report.errors)} errors")
     return ret
