@@ -19,6 +19,7 @@ from safehub.core import audit
 from safehub.core.actors import command_line
 from safehub.core.calendar import financial_year
 from safehub.core.models import AuditAction
+from safehub.lookedafter.returns import check as presubmission
 from safehub.lookedafter.returns import ssda903
 from safehub.lookedafter.returns.validator import ValidatorUnavailable, validate
 
@@ -95,7 +96,7 @@ def run(
         f"{len(report.errors)} errors\n"
     )
     try:
-        check.save(year, ret, report, la_code=code, now=timezone.now())  # for the pre-submission page
+        presubmission.save(year, ret, report, la_code=code, now=timezone.now())  # for the pre-submission page
     except OSError as exc:
         stderr.write(f"note: the check was not kept for the pre-submission page: {one_line(exc)}\n")
     if strict and report.errors:
