@@ -138,8 +138,11 @@ def _users_by_agency() -> dict[int, list]:
 
 
 def seed(ctx: DemoContext) -> str:
+    from safehub.pathways import demo_links
+
+    links = demo_links.seed(ctx)
     if LadoCase.objects.exists():
-        return "already loaded"
+        return f"already loaded; {links}"
     User = get_user_model()
     lado = User.objects.filter(username="demo.lado").first()
     csc = Agency.objects.filter(code="HCC-CSC").first()
@@ -153,7 +156,7 @@ def seed(ctx: DemoContext) -> str:
         n_marac = _seed_marac(ctx, users)
     return (
         f"{n_lado} LADO referrals, {n_pf} private fostering arrangements, {n_cme} children missing education, "
-        f"{n_ehe} home educated, {n_marac} MARAC referrals"
+        f"{n_ehe} home educated, {n_marac} MARAC referrals; {links}"
     )
 
 
