@@ -338,9 +338,15 @@ def constrained_components(
 
 
 def _named_for(a: Features, z: Features) -> bool:
-    """Return whether z accounts for a's first name: the same name, a's is a short form of z's, or
-    the two records carry the same valid NHS number (one person, whatever a was called)."""
-    return a.given == z.given or z.given in a.given_forms or (a.nhs_valid and a.nhs == z.nhs)
+    """Return whether z accounts for a's first name: the same name, a's is a short form of z's, the
+    same middle name (as the twin rules take it), or the same valid NHS number (one person,
+    whatever a was called)."""
+    return (
+        a.given == z.given
+        or z.given in a.given_forms
+        or bool(a.middles and z.middles and a.middles[0] == z.middles[0])
+        or (a.nhs_valid and a.nhs == z.nhs)
+    )
 
 
 def _names_one_child(z: Features, x: Features, y: Features) -> bool:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from safehub.matching import MatchModel, MatchRecord, dedupe, train_model
@@ -82,6 +82,95 @@ def test_disagreeing_valid_nhs_numbers_never_merge_automatically(model: MatchMod
     result = dedupe([one, other], model=model, upper=0.95, lower=0.6)
     assert result.clusters["a"] != result.clusters["b"]
     assert [(a, b) for a, b, _p, _r in result.review_pairs] == [("a", "b")]
+
+
+def _in_review(result, a: str, b: str) -> bool:
+    return any({x, y} == {a, b} for x, y, _p, _r in result.review_pairs)
+
+
+def test_a_record_matching_both_twins_goes_to_review_not_to_either(model: MatchModel) -> None:
+    # Twins Isabella and Isabelle, each with an NHS number; a "Bella" record with none is a short
+    # form of both names: it could be either child, so it joins neither automatically.
+    isabella = _child("t1", "Isabella", nhs=TWIN_NHS[0])
+    isabelle = _child("t2", "Isabelle", nhs=TWIN_NHS[1])
+    bella = _child("x", "Bella")
+    result = dedupe([isabella, isabelle, bella], model=model)
+    clusters = result.clusters
+    assert len({clusters["t1"], clusters["t2"], clusters["x"]}) == 3
+    assert _in_review(result, "x", "t1") and _in_review(result, "x", "t2")
+
+
+def test_nickname_twins_a_record_with_no_nhs_number_never_joins_the_other_twin(model: MatchModel) -> None:
+    # Twins Harry and Henry (Harry is a short form of Henry), each with an NHS number.  A second
+    # Harry record with no NHS number: the model weighs "Harry" against Harry barely above "Harry"
+    # against Henry, so it is Harry's only if decisively so; otherwise a person decides.
+    harry = _child("h1", "Harry", nhs=TWIN_NHS[0], sex="M")
+    henry = _child("h2", "Henry", nhs=TWIN_NHS[1], sex="M")
+    harry_again = _child("h3", "Harry", sex="M")
+    result = dedupe([harry, henry, harry_again], model=model)
+    clusters = result.clusters
+    assert clusters["h1"] != clusters["h2"]
+    assert clusters["h3"] != clusters["h2"]
+    if clusters["h3"] != clusters["h1"]:
+        assert _in_review(result, "h3", "h1") and _in_review(result, "h3", "h2")
+
+
+def test_one_nickname_at_one_birthday_and_home_is_one_child(model: MatchModel) -> None:
+    # Without any NHS number, Alex and Alexander of one family born the same day are one child.
+    alexander = _child("a", "Alexander", sex="M")
+    alex = _child("b", "Alex", sex="M")
+    _w, probability, reasons = model.score(alexander.features(), alex.features())
+    assert not [r for r in reasons if r[1] == "against"]
+    assert probability > 0.95
+    assert dedupe([alexander, alex], model=model).clusters["a"] == dedupe([alexander, alex], model=model).clusters["b"]
+
+
+def test_a_nickname_with_a_different_sex_at_one_birthday_is_held(model: MatchModel) -> None:
+    # Alexander (M) and Alex (F) born the same day to one family: boy/girl twins as likely as a
+    # keying error in the sex, so a person decides.
+    alexander = _child("a", "Alexander", sex="M")
+    alex = _child("b", "Alex", sex="F")
+    _w, probability, reasons = model.score(alexander.features(), alex.features())
+    assert ("twins_similar", "against") in reasons
+    assert probability <= HOLD_PROBABILITY
+    result = dedupe([alexander, alex], model=model)
+    assert result.clusters["a"] != result.clusters["b"]
+    assert _in_review(result, "a", "b")
+
+
+def test_a_third_record_that_names_both_short_forms_joins_them(model: MatchModel) -> None:
+    # Maddy (Madison's NHS number) and Mattie could be twins on their own; beside Madison they are
+    # two short forms of her name.  Regression: the property test found Madison's pair split.
+    madison = _child("m1", "Madison", nhs=TWIN_NHS[0], middle_names="Sienna")
+    mattie = _child("m2", "Mattie", middle_names="Sienna", surname="Jnes", postcode="SO40 5NX", address="9 Hazel Lane")
+    maddy = _child("m3", "Maddy", nhs=TWIN_NHS[0])
+    clusters = dedupe([madison, mattie, maddy], model=model).clusters
+    assert clusters["m1"] == clusters["m2"] == clusters["m3"]
+
+
+def test_a_typo_with_the_same_nhs_number_does_not_split_a_pair(model: MatchModel) -> None:
+    # Regression from the property test: "Daiy" carries Daisy's NHS number, and alone would be held
+    # apart from the other Daisy record (similar names, same birthday) as a possible twin.
+    daisy = _child("d1", "Daisy", nhs=TWIN_NHS[0])
+    daisy_again = _child("d2", "Daisy")
+    daiy = _child("d3", "Daiy", nhs=TWIN_NHS[0])
+    clusters = dedupe([daisy, daisy_again, daiy], model=model).clusters
+    assert clusters["d1"] == clusters["d2"] == clusters["d3"]
+
+
+def test_a_record_matching_a_child_and_a_possible_twin_equally_goes_to_review(model: MatchModel) -> None:
+    # The "Heather Fenley" case the random property test found: Heather Tina (NHS number), a record
+    # under her middle name Tina, then a twin "Jake Tina" with no NHS number.  "Tina" now fits both
+    # children equally: it is held for a person, never put with the twin.
+    heather = _child("f1", "Heather", nhs=TWIN_NHS[0], middle_names="Tina", surname="Fenley")
+    tina = _child("f2", "Tina", surname="Fenley", postcode="")
+    before = dedupe([heather, tina], model=model)
+    assert before.clusters["f1"] == before.clusters["f2"]
+    jake = _child("f3", "Jake", middle_names="Tina", surname="Fenley")
+    after = dedupe([heather, tina, jake], model=model)
+    assert after.clusters["f3"] not in (after.clusters["f1"], after.clusters["f2"])
+    if after.clusters["f1"] != after.clusters["f2"]:
+        assert _in_review(after, "f1", "f2")
 
 
 def test_a_known_nhs_number_change_still_matches(model: MatchModel) -> None:
@@ -186,30 +275,68 @@ def _correct_clusters(clusters: dict[str, str], truth: dict[str, int]) -> list[s
     return [ids for ids in by_cluster.values() if ids == by_person[truth[next(iter(ids))]] and len(ids) > 1]
 
 
-# Derandomised: the same 25 cases in every run, so CI is repeatable. A random run once found a
-# counterexample (a "Heather Fenley" record with no NHS number splitting pair 270): kept as an open
-# finding in issue 20, not hidden; widen max_examples locally to hunt for it.
-@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(kind=st.sampled_from(["variant", "twin", "stranger"]), pick=st.integers(0, 699), seed=st.integers(0, 10_000))
-def test_adding_a_record_never_splits_a_correct_cluster(small_register, kind: str, pick: int, seed: int) -> None:
-    records, truth, people, model = small_register
-    before = dedupe(records, model=model)
-    correct = _correct_clusters(before.clusters, truth)
-    assert len(correct) > 100  # the register really has clusters to keep
+def _added_record(people: list, kind: str, pick: int, seed: int) -> MatchRecord:
     rng = random.Random(seed)
     person = people[pick]
     if kind == "variant":
-        added = record_of("new", make_variant(person, rng, as_of=AS_OF))
-    elif kind == "twin":
+        return record_of("new", make_variant(person, rng, as_of=AS_OF))
+    if kind == "twin":
         added = record_of("new", person)
         added.given_name = rng.choice(
             ["Amelia", "Scarlett", "Noah", "Jack", "Jake", "Isabelle", person.given_name + "a"]
         )
         added.nhs_number = ""
-    else:
-        stranger = people[(pick + 1 + seed) % len(people)]
-        added = record_of("new", stranger)
-        added.surname = person.family_name
+        return added
+    stranger = people[(pick + 1 + seed) % len(people)]
+    added = record_of("new", stranger)
+    added.surname = person.family_name
+    return added
+
+
+_KINDS = st.sampled_from(["variant", "twin", "stranger"])
+
+
+# Random examples on every run.  The guarantee: adding a record never splits a correct cluster
+# silently.  A record it splits off is one the new record makes ambiguous (it now matches two
+# people held apart, say a child and a possible twin, about equally): it goes to clerical review
+# with its own person, never automatically anywhere.
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kind=_KINDS, pick=st.integers(0, 699), seed=st.integers(0, 10_000))
+def test_adding_a_record_never_splits_a_correct_cluster_silently(
+    small_register, kind: str, pick: int, seed: int
+) -> None:
+    records, truth, people, model = small_register
+    correct = _correct_clusters(dedupe(records, model=model).clusters, truth)
+    added = _added_record(people, kind, pick, seed)
+    after = dedupe([*records, added], model=model)
+    reviewed = {frozenset((a, b)) for a, b, _p, _r in after.review_pairs}
+    for ids in correct:
+        parts: dict[str, set[str]] = defaultdict(set)
+        for rid in ids:
+            parts[after.clusters[rid]].add(rid)
+        main = max(parts.values(), key=len)
+        for rid in ids - main:
+            assert after.clusters[rid] != after.clusters["new"], f"adding {added} moved {rid} to it"
+            assert any(frozenset((rid, other)) in reviewed for other in main), f"adding {added} split {sorted(ids)}"
+
+
+# The strict form (no split at all) holds on these fixed cases, the same every run; the last four
+# are the counterexamples random runs found, fixed by the clustering (a third record accounting
+# for both names, or carrying the same NHS number, lifts a similar-names hold).  The cases where a
+# split is right, because the added record makes one of the pair ambiguous, are tested above and
+# by name (Heather Fenley).
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kind=_KINDS, pick=st.integers(0, 699), seed=st.integers(0, 10_000))
+@example(kind="variant", pick=315, seed=9718)  # Maddy beside Madison and Mattie
+@example(kind="variant", pick=203, seed=359)  # Danny beside Daniel and Dann
+@example(kind="variant", pick=318, seed=5665)  # Daiy (Daisy's NHS number) beside two Daisy records
+@example(kind="variant", pick=2, seed=2311)  # Clive beside Clive Andrew and Clve Andrew
+def test_adding_a_record_never_splits_a_correct_cluster(small_register, kind: str, pick: int, seed: int) -> None:
+    records, truth, people, model = small_register
+    before = dedupe(records, model=model)
+    correct = _correct_clusters(before.clusters, truth)
+    assert len(correct) > 100  # the register really has clusters to keep
+    added = _added_record(people, kind, pick, seed)
     after = dedupe([*records, added], model=model)
     for ids in correct:
         assert len({after.clusters[r] for r in ids}) == 1, f"adding {added} split {sorted(ids)}"
