@@ -70,3 +70,38 @@ def test_into_care_move_review_and_leave(live_server, client, front_door):
         ("S", "U6", "X1"),
         ("P", "K2", "E4A"),
     ]
+
+
+def test_a_care_leaver_pathway_plan_and_the_care_leavers_page(live_server, client, front_door):
+    from safehub.lookedafter import permanence
+    from safehub.lookedafter.models import PathwayPlan
+
+    url, now = live_server.url, timezone.now()
+    today = timezone.localdate()
+    worker = make_user("pat.pa", "SOCIAL_WORKER", front_door)
+    young = PersonFactory(given_name="Alex", family_name="Leaving", date_of_birth=today - timedelta(days=365 * 17 + 40))
+    Involvement.objects.create(
+        person=young, agency=front_door, kind="CASE_HOLDER", started_at=now - timedelta(days=900)
+    )
+    carer = services.provider_register(name="Carers A (council)", kind="FOSTER_CARER", place_provider="PR1",
+                                       postcode="SO14 0BE", urn="SC058592", by=worker, now=now)  # fmt: skip
+    period = LookedAfterEpisode.objects.create(person=young, start_date=today - timedelta(days=700))
+    services.care_start(period=period, legal_status="V2", category_of_need="N4", placement=services.Placement("U6", carer),
+                        home_postcode="SO14 0HU", by=worker, now=now)  # fmt: skip
+    services.care_end(period=period, on=today - timedelta(days=20), reason="E13", by=worker, now=now)
+    permanence.care_leaver_update(person=young, personal_adviser=worker, by=worker, now=now)
+
+    with browser_page(url, session_for(client, worker)) as page:
+        page.goto(f"{url}/looked-after/care-leavers/")
+        page.wait_for_selector("h1:has-text('Care leavers')")
+        assert "Relevant" in page.content()
+        page.click("a:has-text('Alex Leaving')")
+        page.wait_for_selector("h2:has-text('Leaving care')")
+        page.click("summary:has-text('Record the pathway plan or review that is due')")
+        page.fill("#id_pathway-held_date", today.strftime("%d/%m/%Y"))
+        page.locator("form[action$='/pathway/'] button").click()
+        page.wait_for_selector("text=The pathway plan is recorded as complete")
+        assert axe_violations(page) == []
+        screenshot(page, "lookedafter-care-leaver")
+
+    assert PathwayPlan.objects.get(person=young).completed_date == today
