@@ -219,7 +219,6 @@ def episode_detail(*, user, episode: EarlyHelpEpisode, now: datetime) -> dict:
     )
     with transaction.atomic():
         audit.record_list(actor=user, person_ids=sorted(people_ids & visible), at=now, view="earlyhelp.episode")
-    membership = membership_for_user(user)
     first_taf = rules.first_taf_due(
         episode.assessment_start_date, working_days=rules.timescale("early_help_first_taf_working_days")
     )
@@ -269,25 +268,61 @@ def episode_detail(*, user, episode: EarlyHelpEpisode, now: datetime) -> dict:
             }
             for s in episode.steps.all()
         ],
-        "specialists": [
-            {
-                "id": s.pk,
-                "kind": s.get_kind_display(),
-                "name": s.specialist.get_full_name() or s.specialist.username,
-                "agency": s.agency.name,
-                "adult": _adult_name(s.adult, visible),
-                "started": s.started_date,
-                "ended": s.ended_date,
-                "may_record": s.ended_date is None
-                and (user.pk == s.specialist_id or (membership is not None and membership.agency_id == s.agency_id)),
-                "entries": [
-                    {"kind": x.get_kind_display(), "date": x.entry_date, "summary": x.summary} for x in s.entries.all()
-                ],
-            }
-            for s in specialists
-        ],
+        "specialists": _specialist_rows(user, specialists, visible),
         "can_record": policy.can(user, "pathways.record"),
         "can_step": policy.can(user, "casework.record"),
+    }
+
+
+def _specialist_rows(user, specialists: list[SpecialistAttachment], visible: set[int]) -> list[dict]:
+    membership = membership_for_user(user)
+    return [
+        {
+            "id": s.pk,
+            "kind": s.get_kind_display(),
+            "name": s.specialist.get_full_name() or s.specialist.username,
+            "agency": s.agency.name,
+            "adult": _adult_name(s.adult, visible),
+            "started": s.started_date,
+            "ended": s.ended_date,
+            "case": "Social care case" if s.case_episode_id else "Early help",
+            "may_record": s.ended_date is None
+            and (user.pk == s.specialist_id or (membership is not None and membership.agency_id == s.agency_id)),
+            "entries": [
+                {"kind": x.get_kind_display(), "date": x.entry_date, "summary": x.summary} for x in s.entries.all()
+            ],
+        }
+        for s in specialists
+    ]
+
+
+def family_safeguarding(*, user, person: Person, now: datetime) -> dict:
+    """The Family Safeguarding page for a child the user has opened: every specialist on either case."""
+    from safehub.casework.case_services import open_episode_for
+
+    specialists = list(
+        SpecialistAttachment.objects.filter(person=person)
+        .select_related("specialist", "agency", "adult")
+        .prefetch_related("entries")
+        .order_by("-started_date", "-pk")
+    )
+    adults = {s.adult_id for s in specialists if s.adult_id}
+    visible = set(
+        policy.persons_visible_to(user, Person.objects.filter(pk__in=adults), now=now).values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        audit.record_list(actor=user, person_ids=sorted(adults & visible), at=now, view="earlyhelp.family_safeguarding")
+    early_help = (
+        EarlyHelpEpisode.objects.filter(person=person, closed_date__isnull=True)
+        .exclude(origin=EpisodeOrigin.ANNEX_A)
+        .first()
+    )
+    return {
+        "person": person,
+        "specialists": _specialist_rows(user, specialists, visible),
+        "case_episode": open_episode_for(person.pk),
+        "early_help": early_help,
+        "can_record": policy.can(user, "pathways.record"),
     }
 
 

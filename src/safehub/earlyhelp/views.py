@@ -229,9 +229,41 @@ def specialist_action(request, attachment_id: int, name: str):
         )  # fmt: skip
     else:
         raise Http404
-    if attachment.early_help_id:
+    if attachment.early_help_id and request.POST.get("back") != "family":
         return redirect("earlyhelp:episode", episode_id=attachment.early_help_id)
-    return redirect("earlyhelp:home")
+    return redirect("earlyhelp:family_safeguarding", person_id=attachment.person_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def family_safeguarding(request, person_id: int):
+    """Family Safeguarding for a child: the specialists on the social care case or the early help."""
+    now = timezone.now()
+    try:
+        person = _open_person(request, person_id)
+    except BreakGlassRequired as exc:
+        return redirect("people:break_glass", person_id=exc.person_id)
+    context = selectors.family_safeguarding(user=request.user, person=person, now=now)
+    case, early_help = context["case_episode"], context["early_help"]
+    form = f.SpecialistForm(request.POST or None, prefix="specialist") if (case or early_help) else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404("The child has no open case to attach a specialist to")
+
+        def attach(d: dict) -> object:
+            adult = Person.objects.filter(pk=d["adult_id"]).first() if d["adult_id"] else None
+            if d["adult_id"] and adult is None:
+                raise ValidationError("No person with that ID")
+            return services.specialist_attach(
+                child=person, by=request.user, now=now, kind=d["kind"], specialist=d["specialist"], adult=adult,
+                started_date=d["started_date"], case_episode=case, early_help=early_help,
+            )  # fmt: skip
+
+        _post_action(request, form, attach, "Specialist attached")
+        return redirect("earlyhelp:family_safeguarding", person_id=person.pk)
+    context["form"], context["back"] = form, "family"
+    context["entry_form"], context["end_form"] = f.EntryForm(prefix="entry"), f.EndForm(prefix="end")
+    return render(request, "earlyhelp/family_safeguarding.html", context)
 
 
 @login_required

@@ -79,3 +79,31 @@ def test_every_demo_role_page_answers_without_error(episode, mash_manager, polic
                     reverse("earlyhelp:episode", args=[episode.pk])):  # fmt: skip
             assert client.get(url).status_code in {200, 302, 403, 404}
     assert EarlyHelpEpisode.objects.count() == 1
+
+
+def test_a_specialist_joins_the_social_care_case_and_records_their_work(family, mash_worker, eh_manager, da_specialist):
+    from safehub.casework.models import CaseEpisode
+    from safehub.earlyhelp.models import SpecialistAttachment, SpecialistEntry
+    from safehub.frontdoor.services import referral_create
+
+    today = timezone.localdate()
+    referral_create(contact=None, person=family["child"], referral_date=today, source="6", by=mash_worker,
+                    now=timezone.now())  # fmt: skip
+    case = CaseEpisode.objects.get(person=family["child"])
+    url = reverse("earlyhelp:family_safeguarding", args=[family["child"].pk])
+    response = _client(eh_manager).post(url, {
+        "specialist-kind": "SUBSTANCE_MISUSE", "specialist-specialist": "da.specialist",
+        "specialist-adult_id": family["mother"].pk, "specialist-started_date": today.strftime("%d/%m/%Y"),
+    })  # fmt: skip
+    assert response.status_code == 302
+    attachment = SpecialistAttachment.objects.get()
+    assert attachment.case_episode == case and attachment.early_help is None
+
+    specialist = _client(da_specialist)
+    assert specialist.get(url).status_code == 200  # the attachment gave their service the record
+    done = specialist.post(reverse("earlyhelp:specialist_action", args=[attachment.pk, "entry"]), {
+        "back": "family", "entry-kind": "TESTING", "entry-entry_date": today.strftime("%d/%m/%Y"),
+        "entry-summary": "Hair strand test agreed with mum",
+    })  # fmt: skip
+    assert done.status_code == 302 and done.url == url
+    assert SpecialistEntry.objects.get().kind == "TESTING"
