@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -40,6 +41,8 @@ def _parse_date(text: str) -> date | None:
 def read_records(path: Path) -> list[MatchRecord]:
     """Read match records from a CSV with the documented columns (extra columns ignored)."""
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{path}: a folder, not a CSV file")
     if not path.is_file():
         raise ValueError(f"{path}: no such file")
     try:
@@ -119,6 +122,17 @@ def write_explanations(
     return rows
 
 
+def _check_writable(path: Path) -> None:
+    """Refuse an output path that cannot be written, before any matching work is done."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ValueError(f"{path}: a folder; give a file name to write")
+    if not folder.is_dir():
+        raise ValueError(f"{path}: cannot write, no folder {folder}")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise ValueError(f"{path}: cannot write, permission denied")
+
+
 def dedupe_file(
     input_csv: Path,
     output_csv: Path,
@@ -130,6 +144,9 @@ def dedupe_file(
     progress: Callable[[int, int], None] | None = None,
 ) -> DedupeResult:
     """De-duplicate a CSV; write record_id,person_id and optionally the review pairs and the evidence."""
+    for target in (output_csv, review_csv, explain_csv):
+        if target is not None:
+            _check_writable(Path(target))
     records = read_records(input_csv)
     upper = 0.95 if upper is None else upper
     if not 0 < upper <= 1:

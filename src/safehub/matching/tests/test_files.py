@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 from safehub.matching import match_file
@@ -88,3 +90,55 @@ def test_cli_dedupe_file_writes_output_and_review(tmp_path: Path) -> None:
     with review.open() as handle:
         assert next(csv.reader(handle)) == ["record_id_a", "record_id_b", "probability", "reasons"]
     assert main(["file", str(tmp_path / "absent.csv"), "--output", str(out)]) == 2
+
+
+def test_cli_names_a_missing_file_a_folder_and_an_unwritable_output(tmp_path: Path, capsys) -> None:
+    good = tmp_path / "in.csv"
+    good.write_text("record_id,given_name,surname\n1,Amelia,Whitfield\n")
+    assert main(["file", str(tmp_path / "missing.csv"), "--output", str(tmp_path / "o.csv")]) == 2
+    assert main(["file", str(tmp_path), "--output", str(tmp_path / "o.csv")]) == 2
+    assert main(["file", str(good), "--output", str(tmp_path / "no" / "o.csv")]) == 2
+    assert main(["file", str(good), "--output", str(tmp_path / "o.csv"), "--explain", str(tmp_path)]) == 2
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 4
+    assert "no such file" in errors[0]
+    assert "a folder, not a CSV file" in errors[1]
+    assert "cannot write, no folder" in errors[2]
+    assert "a folder; give a file name" in errors[3]
+    assert not (tmp_path / "o.csv").exists()
+
+
+_SAFEHUB = str(Path(sys.executable).with_name("safehub"))  # the console script, as a user runs it
+
+
+def test_match_file_runs_with_no_configuration_at_all(tmp_path: Path) -> None:
+    # No DJANGO_SECRET_KEY, no database, nothing but PATH: the command must still work.
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "record_id,given_name,surname,date_of_birth,sex,postcode,nhs_number\n"
+        "1,Amelia,Whitfield,2016-04-25,F,SO14 1SF,9434765919\n"
+        "2,Amelia,Whitfield,2016-04-25,F,SO14 1SF,9434765919\n"
+    )
+    clean = {"PATH": "/usr/bin:/bin"}
+    run = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
+        [_SAFEHUB, "match", "file", str(source), "--output", str(tmp_path / "out.csv")],
+        env=clean,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "people written" in run.stdout
+    rows = list(csv.DictReader((tmp_path / "out.csv").open()))
+    assert rows[0]["person_id"] == rows[1]["person_id"]
+    missing = subprocess.run(  # noqa: S603
+        [_SAFEHUB, "match", "file", "nope.csv", "--output", "o.csv"],
+        env=clean,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == "match: nope.csv: no such file"
