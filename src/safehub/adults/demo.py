@@ -106,7 +106,8 @@ WHERE = {
     "HOSPITAL": "General hospital ward",
     "OTHER": "Supported housing",
 }
-AGE_WEIGHTS = ((18, 1.0), (65, 4.0), (75, 9.0), (85, 16.0))
+# The synthetic register has more centenarians than a real city: 95+ weighted down (SAC: about 4% of adults).
+AGE_WEIGHTS = ((18, 1.0), (65, 4.0), (75, 9.0), (85, 22.0), (95, 8.0), (100, 1.0))
 
 
 def _pick(rng, weights: dict[str, int]) -> str:

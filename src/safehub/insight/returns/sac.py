@@ -115,8 +115,13 @@ def _band_sql(age: str, bands: Iterable[tuple[str, int, int | None]], unknown: s
     return "CASE " + " ".join(parts) + f" ELSE '{unknown}' END"
 
 
-def _label(code: str) -> str:
-    return code.replace("_", " ").capitalize()
+LABELS = {"dont_know": "Don't know", "self_neglect": "Self-neglect",
+          "asked_not_expressed": "Asked, but no outcomes expressed"}  # fmt: skip
+
+
+def sac_label(code: str) -> str:
+    """Return a code's row label as the template words it (``dont_know`` -> ``Don't know``)."""
+    return LABELS.get(code, code.replace("_", " ").capitalize())
 
 
 # Individuals in the year with the SAC's age (31 March of the year), sex and ethnicity from the
@@ -241,29 +246,29 @@ def build_sac_return(
         "SG1e": SACTable("SG1e", f"Safeguarding cases, {year}", ("Activity", "Cases"),
                          tuple((words, cases.get(key, 0)) for key, words in activities), ("Cases",)),
         "SG2a": SACTable("SG2a", "Concluded section 42 enquiries by type of risk", ("Type of risk", "Enquiries"),
-                         tuple((_label(r), int(risks.get(r, 0))) for r in RISK_TYPES)),
+                         tuple((sac_label(r), int(risks.get(r, 0))) for r in RISK_TYPES)),
     }  # fmt: skip
     if locations is not None:
         tables["SG2b"] = SACTable("SG2b", "Concluded section 42 enquiries by location of risk",
                                   ("Location of risk", "Enquiries"),
-                                  tuple((_label(c), int(locations.get(c, 0))) for c in RISK_LOCATIONS))  # fmt: skip
+                                  tuple((sac_label(c), int(locations.get(c, 0))) for c in RISK_LOCATIONS))  # fmt: skip
     if sources is not None:
         tables["SG2c"] = SACTable("SG2c", "Concluded section 42 enquiries by source of risk",
                                   ("Source of risk", "Enquiries"),
-                                  tuple((_label(c), int(sources.get(c, 0))) for c in RISK_SOURCES))  # fmt: skip
+                                  tuple((sac_label(c), int(sources.get(c, 0))) for c in RISK_SOURCES))  # fmt: skip
     tables["SG2d"] = SACTable("SG2d", "Concluded section 42 enquiries by action and risk outcome",
                               ("Risk outcome", "Enquiries"),
-                              tuple((_label(o), int(outcomes.get(o, 0))) for o in RISK_OUTCOMES))  # fmt: skip
-    sg3: list[tuple[str | int, ...]] = [("Lacked capacity", _label(c), int(capacity.get(c, 0))) for c in CAPACITY]
+                              tuple((sac_label(o), int(outcomes.get(o, 0))) for o in RISK_OUTCOMES))  # fmt: skip
+    sg3: list[tuple[str | int, ...]] = [("Lacked capacity", sac_label(c), int(capacity.get(c, 0))) for c in CAPACITY]
     if advocacy is not None:
-        sg3 += [("Lacked capacity: supported by an advocate, family or friend", _label(a), int(advocacy.get(a, 0)))
+        sg3 += [("Lacked capacity: supported by an advocate, family or friend", sac_label(a), int(advocacy.get(a, 0)))
                 for a in ADVOCACY]  # fmt: skip
     tables["SG3"] = SACTable("SG3", "Concluded section 42 enquiries: mental capacity",
                              ("Question", "Answer", "Enquiries"), tuple(sg3))  # fmt: skip
     tables["SG4"] = SACTable("SG4", "Concluded section 42 enquiries: Making Safeguarding Personal",
                              ("Question", "Answer", "Enquiries"),
                              (("All concluded section 42 enquiries", "Total", concluded_total),
-                              *(("Asked about desired outcomes", _label(m), int(msp.get(m, 0))) for m in MSP)))  # fmt: skip
+                              *(("Asked about desired outcomes", sac_label(m), int(msp.get(m, 0))) for m in MSP)))  # fmt: skip
     return tables
 
 

@@ -20,6 +20,7 @@ from safehub.insight.returns.sac import (
     VOLUNTARY_FILL,
     build_sac_return,
     sac_details_from_rows,
+    sac_label,
     write_sac_xlsx,
 )
 
@@ -250,7 +251,7 @@ def test_engine_tables_equal_the_slow_reference(data) -> None:
     for label, *counts in tables["SG1d"].rows:
         if label != "Total":
             assert tuple(counts) == tuple(expected["support"][(label, a)] for a in ("concern", "s42", "other")), label
-    label = lambda code: code.replace("_", " ").capitalize()  # noqa: E731
+    label = sac_label
     assert dict(tables["SG2a"].rows) == {label(k): v for k, v in expected["risk"].items()}
     assert dict(tables["SG2b"].rows) == {label(k): v for k, v in expected["location"].items()}
     assert dict(tables["SG2c"].rows) == {label(k): v for k, v in expected["source"].items()}
