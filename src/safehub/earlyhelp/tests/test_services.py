@@ -180,3 +180,14 @@ def test_re_referral_window_is_twelve_months_after_closure():
     assert rules.re_referred_within_12_months(closed, [date(2025, 2, 28)])
     assert not rules.re_referred_within_12_months(closed, [closed, date(2025, 3, 1)])
     assert not rules.re_referred_within_12_months(closed, [closed - timedelta(days=1)])
+
+
+def test_the_chronology_and_the_home_tile_show_the_early_help(family, mash_worker, dsl, now):
+    from safehub.earlyhelp import chronology, home
+
+    episode = _open(family, mash_worker, now, lead_professional=dsl)
+    titles = [e.title for e in chronology.chronology(family["child"], dsl)]
+    assert any(t.startswith("Early help assessment started") for t in titles)
+    assert [e.title for e in chronology.chronology(family["mother"], dsl)] == ["Part of a family's early help (parent)"]
+    [tile] = home.home_panels(dsl, now=now)
+    assert tile["figure"] == 1 and episode.lead_professional == dsl
