@@ -170,7 +170,8 @@ def dols_measures(*, user, year: str, now: datetime) -> dict[str, int | float | 
     received = list(DolsApplication.objects.filter(requested_on__gte=first, requested_on__lte=last))
     decided = [a for a in received if a.decided_on]
     waits = [rules.waiting_days(a.requested_on, a.decided_on, today=today) for a in decided]
-    waiting = [a for a in received if a.outcome == DolsOutcome.PENDING]
+    # Waiting on the year's last day (or today, during the year): not decided by then.
+    waiting = [a for a in received if a.decided_on is None or a.decided_on > today]
     return {
         "dols_applications_received": len(received),
         "dols_urgent_authorisations": sum(a.urgent_granted_on is not None for a in received),

@@ -247,3 +247,17 @@ def test_care_act_advocate_recorded_for_an_adult_with_capacity(known_adult, adul
         substantial_difficulty=True, appropriate_individual=False, enquiry=enquiry,
     )  # fmt: skip
     assert (advocacy.kind, advocacy.enquiry_id) == ("CARE_ACT_S68", enquiry.pk)
+
+
+def test_dols_waiting_is_counted_on_the_last_day_of_the_year(known_adult, adult_social_worker, care_home, analyst):
+    application = services_mca.dols_request(
+        person=known_adult, by=adult_social_worker, now=NOW, managing_authority=care_home, requested_on=date(2024, 3, 1)
+    )
+    services_mca.dols_decide(
+        application=application, by=adult_social_worker, now=NOW, expected_version=1, outcome="NOT_GRANTED",
+        decided_on=date(2024, 4, 5),
+    )  # fmt: skip
+    later = datetime(2024, 6, 1, 12, tzinfo=UTC)
+    figures = selectors_mca.dols_measures(user=analyst, year="2023-24", now=later)
+    # Decided on 5 April 2024: still waiting on 31 March 2024, 31 days after the request.
+    assert (figures["dols_waiting_at_year_end_or_now"], figures["dols_waiting_over_21_days"]) == (1, 1)
