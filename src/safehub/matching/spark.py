@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from safehub.matching.blocking import NO_DOB_KEY, blocking_keys
-from safehub.matching.engine import assign_person_ids, constrained_components, train_model_from_features
+from safehub.matching.engine import assign_person_ids, cluster_strong_pairs, train_model_from_features
 from safehub.matching.model import APART_RULES, MatchModel
 from safehub.matching.records import DedupeResult, MatchRecord
 
@@ -98,13 +98,18 @@ def dedupe_spark(
     ids = [r.record_id for r in records]
     strong = [(i, j, p) for i, j, p, _r, _h in scored if p >= upper]
     apart = [(i, j) for i, j, _p, _r, held in scored if held]
-    labels = constrained_components(
-        len(records),
+    # The same clustering as the DuckDB path (holds lifted, contested records settled), on the
+    # strong pairs only: they are all it reads.
+    labels = cluster_strong_pairs(
+        [r.features() for r in records],
+        model,
         np.array([s[0] for s in strong], dtype=np.int64),
         np.array([s[1] for s in strong], dtype=np.int64),
         np.array([s[2] for s in strong], dtype=np.float64),
+        np.ones(len(strong), dtype=bool),
         np.array([a[0] for a in apart], dtype=np.int64),
         np.array([a[1] for a in apart], dtype=np.int64),
+        upper=upper,
     )
     clusters = assign_person_ids(ids, labels, existing_ids)
     review = sorted(
