@@ -265,12 +265,13 @@ def _seed(ctx: DemoContext, csc: Agency, team: Team, staff: dict) -> tuple[int, 
         closed = start + length if start + length <= today - timedelta(days=7) else None
         reason = _pick(rng, CLOSURES) if closed else ""
         stepped_referral = None
-        if closed is not None and reason == ClosureReason.STEP_UP:
-            later = [r for r in referrals.get(person_id, []) if start < r[0] <= today]
-            if later:
-                closed, stepped_referral = min(later)
-            else:
-                reason = ClosureReason.OUTCOMES_MET
+        # A referral to social care while the family has early help is a step up (most of the time;
+        # otherwise the early help carries on alongside the assessment or closed earlier).
+        later = [r for r in referrals.get(person_id, []) if start < r[0] <= (closed or today)]
+        if later and rng.random() < 0.85:
+            (closed, stepped_referral), reason = min(later), ClosureReason.STEP_UP
+        elif reason == ClosureReason.STEP_UP:
+            reason = ClosureReason.OUTCOMES_MET
         if closed is not None and completed is not None and completed > closed:
             completed = closed
         if closed is not None and completed is None:
