@@ -501,7 +501,9 @@ def _care_leavers(rng, spans, dobs, today: date, now: datetime) -> int:
             in_touch = rng.choices(["YES", "NO", "REFU"], weights=[90, 6, 4])[0]
             activ = accom = ""
             if in_touch == "YES":
-                activ = rng.choices(["F2", "F1", "F4", "F5", "P5", "G5", "G4", "G6"], [22, 6, 6, 10, 6, 35, 8, 7])[0]
+                # Roughly the national picture: most 17-18s and over half of 19-21s in EET.
+                weights = [40, 2, 10, 6, 6, 24, 6, 6] if age <= 18 else [12, 8, 8, 18, 10, 30, 7, 7]
+                activ = rng.choices(["F2", "F1", "F4", "F5", "P5", "G5", "G4", "G6"], weights)[0]
                 accom = rng.choices(
                     ["Z1", "D1", "E1", "U1", "B1", "T1", "Z2", "D2", "B2"], [25, 20, 10, 10, 10, 5, 8, 7, 5]
                 )[0]
