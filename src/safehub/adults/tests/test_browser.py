@@ -157,3 +157,50 @@ def test_self_neglect_pathway_from_concern_to_closure(
     case.refresh_from_db()
     assert (case.closure_outcome, case.escalated_on, case.meetings.count()) == ("RISK_REDUCED", today, 1)
     assert case.next_review_date == today + timedelta(days=14)  # the meeting set none: the review date stays
+
+
+def test_capacity_and_dols_pages_from_the_enquiry(live_server, client, adult_mash_manager, adult_social_worker, adult):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from safehub.adults.models_mca import CapacityAssessment, DolsApplication
+    from safehub.testing.factories import AgencyFactory
+
+    from .helpers import decide, raise_concern
+
+    care_home = AgencyFactory(kind="CARE_PROVIDER", code="OAK", name="Oakfield Care Home")
+    concern = raise_concern(adult, adult_mash_manager, timezone.now() - timedelta(days=2))
+    enquiry = decide(concern, adult_social_worker, timezone.now() - timedelta(days=1)).enquiries.get()
+    url = live_server.url
+    with browser_page(url, session_for(client, adult_social_worker)) as page:
+        page.goto(f"{url}/adults/enquiries/{enquiry.pk}/")
+        page.click("a:has-text('Capacity assessments, best interests, advocacy and DoLS')")
+        page.click("a:has-text('Record a capacity assessment')")
+        page.fill("#id_decision", "Whether to accept a care home placement")
+        for name, value in (
+            ("impairment", "yes"),
+            ("can_understand", "yes"),
+            ("can_retain", "no"),
+            ("can_use_or_weigh", "no"),
+            ("can_communicate", "yes"),
+            ("because_of_impairment", "yes"),
+        ):
+            page.check(f"input[name={name}][value={value}]")  # fmt: skip
+        page.fill("#id_impairment_detail", "Alzheimer's disease")
+        page.fill("#id_support_given", "Seen twice in the morning; photographs of the home; her son present")
+        assert axe_violations(page) == []
+        _shot(page, "adults_capacity_form")
+        page.click("button:has-text('Save')")
+        page.wait_for_selector("text=Lacks capacity to make this decision")
+        assert CapacityAssessment.objects.get().enquiry_id == enquiry.pk
+        assert axe_violations(page) == []
+        _shot(page, "adults_capacity_record")
+        page.click("a:has-text('Record a DoLS request')")
+        page.select_option("#id_managing_authority", str(care_home.pk))
+        page.fill("#id_urgent_granted_on", timezone.localdate().strftime("%d/%m/%Y"))
+        page.click("button:has-text('Save')")
+        page.wait_for_selector("h2:has-text('Decide the standard request')")
+        assert axe_violations(page) == []
+        _shot(page, "adults_dols_detail")
+    assert DolsApplication.objects.get().kind == "URGENT"
