@@ -121,6 +121,7 @@ def _seed_rolls(ctx: DemoContext) -> tuple[int, int, int]:
             uploaded_by=_lead_for(setting, fallback),
             uploaded_at=uploaded_at,
             file_name=f"{setting.code.lower()}-roll-{uploaded_at:%Y%m%d}.csv",
+            matched_at=uploaded_at + timedelta(minutes=rng.randrange(1, 6)),
         )
         counts = {"already": 0, "review": 0, "not_found": 0}
         number = 1

@@ -307,6 +307,7 @@ class RollUpload(models.Model):
     review = models.PositiveIntegerField(default=0, help_text="Uncertain matches sent to review")
     not_found = models.PositiveIntegerField(default=0, help_text="Not known to the register (nothing created)")
     errors = models.JSONField(default=list, blank=True, help_text="[{row, column, message}] for the setting to fix")
+    matched_at = models.DateTimeField(null=True, blank=True, help_text="Empty while the rows are being matched")
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
@@ -314,6 +315,7 @@ class RollUpload(models.Model):
 
 
 class RollRowStatus(models.TextChoices):
+    PENDING = "PENDING", "Waiting to be matched"
     LINKED = "LINKED", "Matched and linked to the setting"
     ALREADY = "ALREADY", "Already on this setting's roll"
     REVIEW = "REVIEW", "Uncertain match: waiting for review"

@@ -47,6 +47,7 @@ def roll_uploads_for_setting(*, user, page_number=None) -> dict:
             "review": u.review,
             "not_found": u.not_found,
             "errors": len(u.errors),
+            "matching": u.matched_at is None,
         }
         for u in page.object_list
     ]

@@ -225,7 +225,11 @@ def _link(*, person: Person, setting: Agency, by, now: datetime, source: str) ->
 
 @transaction.atomic
 def roll_upload(*, by, now: datetime, file_name: str, content: bytes) -> RollUpload:
-    """Match a setting's roll to the register; link confident matches, send uncertain ones to review."""
+    """Read a setting's roll and queue its rows for matching (a background task matches them).
+
+    A secondary school's roll is a few thousand rows, each a lookup in the register: too long for
+    a page request, so the request only reads the file and the task worker does the matching.
+    """
     setting = _require_setting_lead(by)
     if len(content) > upload_limit():
         raise ValidationError({"file": ["The file is too large"]})
@@ -235,15 +239,60 @@ def roll_upload(*, by, now: datetime, file_name: str, content: bytes) -> RollUpl
     if not entries and not problems:
         raise ValidationError({"file": ["The file has no pupils in it"]})
     upload = RollUpload.objects.create(
-        setting=setting, uploaded_by=by, uploaded_at=now, file_name=file_name[:200], errors=problems
+        setting=setting,
+        uploaded_by=by,
+        uploaded_at=now,
+        file_name=file_name[:200],
+        errors=problems,
+        rows_total=len(entries),
     )
+    RollRow.objects.bulk_create(
+        [
+            RollRow(
+                upload=upload,
+                row_number=entry.row_number,
+                given_name=entry.given_name,
+                family_name=entry.family_name,
+                date_of_birth=entry.date_of_birth,
+                postcode=entry.postcode,
+                upn=entry.upn,
+                status=RollRowStatus.PENDING,
+            )
+            for entry in entries
+        ],
+        batch_size=2000,
+    )
+    audit.record(
+        actor=by,
+        action=AuditAction.CREATE,
+        subject=upload,
+        at=now,
+        details={"rows": len(entries), "errors": len(problems)},
+        reason="Operation Encompass roll",
+    )
+    from safehub.pathways.tasks import run_roll_matching
+
+    transaction.on_commit(lambda: run_roll_matching.enqueue(upload.pk))
+    return upload
+
+
+@transaction.atomic
+def roll_match(*, upload: RollUpload, now: datetime) -> RollUpload:
+    """Match the upload's waiting rows: link confident matches, send uncertain ones to review.
+
+    Acts for the lead who uploaded the roll (checked again: someone who has left links nothing).
+    """
+    upload = RollUpload.objects.select_for_update().select_related("setting", "uploaded_by").get(pk=upload.pk)
+    by = upload.uploaded_by
+    setting = _require_setting_lead(by)
     on_roll = set(
         EducationPlacement.objects.filter(setting=setting, ended_date__isnull=True).values_list("person_id", flat=True)
     )
     source = f"pathways.RollUpload:{upload.pk}"
-    rows = []
     counts = dict.fromkeys(("linked", "already", "review", "not_found"), 0)
-    for entry in entries:
+    rows = list(upload.rows.filter(status=RollRowStatus.PENDING).order_by("row_number"))
+    for row in rows:
+        entry = RollEntry(row.row_number, row.given_name, row.family_name, row.date_of_birth, row.postcode, row.upn)
         outcome, person, candidates, best = _match(entry)
         status = {
             rules.ROLL_LINK: RollRowStatus.LINKED,
@@ -256,32 +305,19 @@ def roll_upload(*, by, now: datetime, file_name: str, content: bytes) -> RollUpl
             _link(person=person, setting=setting, by=by, now=now, source=source)
             on_roll.add(person.pk)
         counts[status.lower()] += 1
-        rows.append(
-            RollRow(
-                upload=upload,
-                row_number=entry.row_number,
-                given_name=entry.given_name,
-                family_name=entry.family_name,
-                date_of_birth=entry.date_of_birth,
-                postcode=entry.postcode,
-                upn=entry.upn,
-                status=status,
-                person=person,
-                best_probability=best,
-                candidates=candidates if status == RollRowStatus.REVIEW else [],
-            )
-        )
-    RollRow.objects.bulk_create(rows)
-    upload.rows_total = len(entries)
+        row.status, row.person, row.best_probability = status, person, best
+        row.candidates = candidates if status == RollRowStatus.REVIEW else []
+    RollRow.objects.bulk_update(rows, ["status", "person", "best_probability", "candidates"], batch_size=2000)
     for field, value in counts.items():
-        setattr(upload, field, value)
-    upload.save(update_fields=["rows_total", *counts])
+        setattr(upload, field, getattr(upload, field) + value)
+    upload.matched_at = now
+    upload.save(update_fields=[*counts, "matched_at"])
     audit.record(
         actor=by,
-        action=AuditAction.CREATE,
+        action=AuditAction.UPDATE,
         subject=upload,
         at=now,
-        details={**counts, "errors": len(problems)},
+        details={**counts, "step": "matched"},
         reason="Operation Encompass roll",
     )
     return upload

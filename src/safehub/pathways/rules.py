@@ -216,7 +216,7 @@ def roll_match_outcome(*, probabilities: list[float], upn_agrees: bool = False, 
     confident whatever the name says (the DfE issues one UPN per pupil for life). So is a best
     match that agrees exactly on both names and the date of birth (and the postcode, when the
     roll gives one) with no rival: a small or untrained register scores even an exact match
-    below the upper threshold, which is set for merging two records, not for finding one.
+    below the thresholds, which are set for merging two records, not for finding one.
     ``probabilities`` are the candidates' match probabilities in per cent, best first.
     """
     if upn_agrees:
@@ -224,10 +224,12 @@ def roll_match_outcome(*, probabilities: list[float], upn_agrees: bool = False, 
     ranked = sorted(probabilities, reverse=True)
     upper = 100 * settings.SAFEHUB_MATCH_THRESHOLDS["upper"]
     lower = 100 * settings.SAFEHUB_MATCH_THRESHOLDS["lower"]
+    alone = len(ranked) < 2 or ranked[1] < lower
+    if exact_agrees and ranked and alone:
+        return ROLL_LINK
     if not ranked or ranked[0] < lower:
         return ROLL_NOT_FOUND
-    alone = len(ranked) < 2 or ranked[1] < lower
-    if alone and (ranked[0] >= upper or exact_agrees):
+    if ranked[0] >= upper and alone:
         return ROLL_LINK
     return ROLL_REVIEW
 

@@ -23,6 +23,12 @@ def _csv(*lines: str) -> bytes:
     return ("\n".join(["Name,Date of birth,Postcode,UPN", *lines]) + "\n").encode()
 
 
+def _upload(**kw):
+    """Read the roll, then match it as the task worker would (on commit, outside a test transaction)."""
+    upload = roll_services.roll_upload(**kw)
+    return roll_services.roll_match(upload=upload, now=kw["now"])
+
+
 def _person(given, family, born, postcode="SO14 2AA", **kw) -> Person:
     person = PersonFactory(given_name=given, family_name=family, date_of_birth=born, **kw)
     Address.objects.create(person=person, line_1="1 High Street", postcode=postcode, started_date=date(2020, 1, 1))
@@ -36,6 +42,7 @@ def test_the_roll_rule_links_only_a_clear_best_match():
     assert rules.roll_match_outcome(probabilities=[75.0]) == "REVIEW"
     assert rules.roll_match_outcome(probabilities=[93.0], exact_agrees=True) == "LINK"
     assert rules.roll_match_outcome(probabilities=[93.0, 90.0], exact_agrees=True) == "REVIEW"
+    assert rules.roll_match_outcome(probabilities=[55.0], exact_agrees=True) == "LINK"  # a tiny register
     assert rules.roll_match_outcome(probabilities=[20.0]) == "NOT_FOUND"
     assert rules.roll_match_outcome(probabilities=[]) == "NOT_FOUND"
     assert rules.roll_match_outcome(probabilities=[], upn_agrees=True) == "LINK"
@@ -80,7 +87,7 @@ def test_a_roll_in_either_name_order_is_read_and_bad_rows_are_reported_not_guess
 
 def test_a_file_without_the_columns_is_refused_in_one_line(dsl, now):
     with pytest.raises(ValidationError) as caught:
-        roll_services.roll_upload(by=dsl, now=now, file_name="roll.csv", content=b"foo,bar\n1,2\n")
+        _upload(by=dsl, now=now, file_name="roll.csv", content=b"foo,bar\n1,2\n")
     assert "first row must name the columns" in caught.value.message_dict["file"][0]
 
 
@@ -90,7 +97,7 @@ def test_a_roll_links_clear_matches_sends_the_uncertain_to_review_and_creates_no
     _person("Riley", "Okafor", date(2017, 6, 3))
     _person("Rylee", "Okafor", date(2017, 6, 3))  # twins: which one is on the roll is for a person to say
     people_before = Person.objects.count()
-    upload = roll_services.roll_upload(
+    upload = _upload(
         by=dsl,
         now=now,
         file_name="spring.csv",
@@ -107,35 +114,31 @@ def test_a_roll_links_clear_matches_sends_the_uncertain_to_review_and_creates_no
     assert EducationPlacement.objects.get(setting=school, ended_date__isnull=True).person == maisie
     assert Involvement.objects.filter(person=maisie, agency=school, kind="EDUCATION").exists()
     # Uploading again finds the child already on the roll.
-    again = roll_services.roll_upload(
-        by=dsl, now=now, file_name="again.csv", content=_csv("Maisie Hartley,14/02/2016,SO14 2AA,")
-    )
+    again = _upload(by=dsl, now=now, file_name="again.csv", content=_csv("Maisie Hartley,14/02/2016,SO14 2AA,"))
     assert again.already == 1 and EducationPlacement.objects.filter(person=maisie).count() == 1
 
 
 def test_a_unique_pupil_number_with_the_date_of_birth_is_a_clear_match(dsl, school, now):
     child = _person("Oliwia", "Kowalska", date(2014, 5, 5), upn="A123456789012")
-    roll_services.roll_upload(
-        by=dsl, now=now, file_name="upn.csv", content=_csv("Olivia Kowalski,05/05/2014,,A123456789012")
-    )
+    _upload(by=dsl, now=now, file_name="upn.csv", content=_csv("Olivia Kowalski,05/05/2014,,A123456789012"))
     assert RollRow.objects.get().status == "LINKED"
     assert EducationPlacement.objects.get(setting=school).person == child
 
 
 def test_a_sealed_child_is_never_linked_by_the_machine(dsl, now):
     _person("Maisie", "Hartley", date(2016, 2, 14), sealed=True)
-    roll_services.roll_upload(by=dsl, now=now, file_name="r.csv", content=_csv("Maisie Hartley,14/02/2016,SO14 2AA,"))
+    _upload(by=dsl, now=now, file_name="r.csv", content=_csv("Maisie Hartley,14/02/2016,SO14 2AA,"))
     assert not EducationPlacement.objects.exists()
 
 
 def test_only_a_setting_s_safeguarding_lead_uploads_a_roll(mash_worker, nurse, hospital, now):
     for outsider in (mash_worker, nurse, make_user("hosp.dsl", "DESIGNATED_SAFEGUARDING_LEAD", hospital)):
         with pytest.raises(PermissionDenied):
-            roll_services.roll_upload(by=outsider, now=now, file_name="r.csv", content=_csv("A B,01/01/2016,,"))
+            _upload(by=outsider, now=now, file_name="r.csv", content=_csv("A B,01/01/2016,,"))
 
 
 def test_a_setting_sees_only_its_own_uploads(dsl, other_school, now):
-    upload = roll_services.roll_upload(by=dsl, now=now, file_name="r.csv", content=_csv("Ann Bee,01/01/2016,,"))
+    upload = _upload(by=dsl, now=now, file_name="r.csv", content=_csv("Ann Bee,01/01/2016,,"))
     other = make_user("other.dsl", "DESIGNATED_SAFEGUARDING_LEAD", other_school)
     assert roll_selectors.roll_uploads_for_setting(user=other)["total"] == 0
     from django.http import Http404
@@ -149,7 +152,7 @@ def test_a_setting_sees_only_its_own_uploads(dsl, other_school, now):
 def _twins_review(dsl, now):
     riley = _person("Riley", "Okafor", date(2017, 6, 3))
     rylee = _person("Rylee", "Okafor", date(2017, 6, 3))
-    roll_services.roll_upload(by=dsl, now=now, file_name="r.csv", content=_csv("Riley Okafor,03/06/2017,SO14 2AA,"))
+    _upload(by=dsl, now=now, file_name="r.csv", content=_csv("Riley Okafor,03/06/2017,SO14 2AA,"))
     return RollRow.objects.get(status=RollRowStatus.REVIEW), riley, rylee
 
 
@@ -244,3 +247,20 @@ def test_another_agency_cannot_acknowledge_a_health_visiting_notice(police_offic
         frontdoor_services.health_visiting_notice_acknowledge(
             notice=HealthVisitingNotice.objects.get(), by=nurse, now=now
         )
+
+
+def test_the_page_request_only_reads_the_roll_and_the_task_matches_it(dsl, school, now):
+    maisie = _person("Maisie", "Hartley", date(2016, 2, 14))
+    upload = roll_services.roll_upload(
+        by=dsl, now=now, file_name="r.csv", content=_csv("Maisie Hartley,14/02/2016,SO14 2AA,")
+    )
+    assert upload.matched_at is None and RollRow.objects.get().status == "PENDING"
+    assert not EducationPlacement.objects.exists()
+    from safehub.pathways.tasks import run_roll_matching
+
+    run_roll_matching.call(upload.pk)
+    upload.refresh_from_db()
+    assert upload.matched_at is not None and upload.linked == 1
+    assert EducationPlacement.objects.get(setting=school).person == maisie
+    run_roll_matching.call(upload.pk)  # a second run finds nothing left to match
+    assert EducationPlacement.objects.count() == 1
