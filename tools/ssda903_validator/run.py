@@ -30,6 +30,7 @@ TABLE_FILES = {
     "previous_permanence",
     "missing",
     "social_worker_episodes",
+    "dolo",
     "sw_episodes",
 }
 

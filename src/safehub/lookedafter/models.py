@@ -425,3 +425,26 @@ class StayingPut(models.Model):
     @property
     def audit_person_id(self) -> int:
         return self.person_id
+
+
+class DeprivationOfLiberty(models.Model):
+    """A deprivation of liberty order for a looked-after child (903 DoLo table from 2026-27)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="la_dolos")
+    period = models.ForeignKey("casework.LookedAfterEpisode", on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["person_id", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")), name="la_dolo_dates"
+            ),
+            models.UniqueConstraint(fields=["person"], condition=Q(end_date__isnull=True), name="la_one_open_dolo"),
+        ]
+
+    @property
+    def audit_person_id(self) -> int:
+        return self.person_id

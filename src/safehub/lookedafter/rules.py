@@ -584,3 +584,24 @@ def became_eligible_on(*, date_of_birth: date, periods: list[tuple[date, date | 
 def add_years(day: date, years: int) -> date:
     """The same day ``years`` later (29 February becomes 28 February)."""
     return day + relativedelta(years=years)
+
+
+# --- Deprivation of liberty orders (903 DoLo table, from the 2026-27 collection) ------------------
+
+DOLO_FIRST_YEAR = 2026  # the collection year 2026-27 is the first with the DoLo table
+DOLO_PLACES = frozenset({"K2", "Z12", "Z13"})  # validator rule 709
+
+
+def dolo_collected(year_start: date) -> bool:
+    """Whether the year's 903 collects deprivation of liberty orders (DfE 903 guide 2026-27)."""
+    return year_start.year >= DOLO_FIRST_YEAR
+
+
+def check_dolo(*, start: date, end: date | None, place: str, date_of_birth: date | None) -> None:
+    """A DoLO runs while the child is in a children's home or an unregistered setting (rules 702, 708, 709)."""
+    if place not in DOLO_PLACES:
+        raise EpisodeRuleError("a deprivation of liberty order is for a child placed in K2, Z12 or Z13 (rule 709)")
+    if end is not None and end < start:
+        raise EpisodeRuleError("the order cannot end before it started (rule 702)")
+    if date_of_birth is not None and start < date_of_birth:
+        raise EpisodeRuleError("the order cannot start before the child was born (rule 708)")

@@ -22,6 +22,7 @@ from safehub.lookedafter.models import (
     AwayFromPlacement,
     CareEpisode,
     CareLeaverContact,
+    DeprivationOfLiberty,
     HealthKind,
     ItemStatus,
     LAHealthCheck,
@@ -282,6 +283,8 @@ def care_end(
     period.full_clean()
     period.save(update_fields=["end_date"])
     closed = close_pending(period)
+    # A deprivation of liberty order ends with the care it was made in (validator rule 707).
+    closed += DeprivationOfLiberty.objects.filter(period=period, end_date__isnull=True).update(end_date=on)
     audit.record(
         actor=by, action=AuditAction.UPDATE, subject=current, at=now, details={"rec": reason, "closed": closed}
     )
@@ -475,3 +478,36 @@ def upn_unknown_record(*, person: Person, code: str, by, now: datetime) -> UPNUn
     row.full_clean()
     audit.record(actor=by, action=AuditAction.UPDATE, subject=row, at=now, details={"code": code})
     return row
+
+
+@transaction.atomic
+def dolo_start(*, period: LookedAfterEpisode, on: date, by, now: datetime) -> DeprivationOfLiberty:
+    """Record a deprivation of liberty order made for a child placed in K2, Z12 or Z13."""
+    person = Person.objects.get(pk=period.person_id)
+    _require(by, person, now)
+    episode = CareEpisode.objects.filter(period=period, decom__lte=on).order_by("-decom").first()
+    if episode is None or (episode.dec is not None and episode.dec < on):
+        raise ValidationError("the child was not looked after on that day")
+    try:
+        rules.check_dolo(start=on, end=None, place=episode.place, date_of_birth=person.date_of_birth)
+    except rules.EpisodeRuleError as exc:
+        raise ValidationError(str(exc)) from exc
+    if DeprivationOfLiberty.objects.filter(person=person, end_date__isnull=True).exists():
+        raise ValidationError("an earlier order is still open (rule 705)")
+    row = DeprivationOfLiberty.objects.create(person=person, period=period, start_date=on, recorded_at=now)
+    audit.record(actor=by, action=AuditAction.CREATE, subject=row, at=now)
+    return row
+
+
+@transaction.atomic
+def dolo_end(*, order: DeprivationOfLiberty, on: date, by, now: datetime) -> DeprivationOfLiberty:
+    person = Person.objects.get(pk=order.person_id)
+    _require(by, person, now)
+    if order.end_date is not None:
+        raise ValidationError("this order has already ended")
+    if on < order.start_date:
+        raise ValidationError("the order cannot end before it started (rule 702)")
+    order.end_date = on
+    order.save(update_fields=["end_date"])
+    audit.record(actor=by, action=AuditAction.UPDATE, subject=order, at=now)
+    return order

@@ -84,6 +84,7 @@ COLUMNS: dict[str, list[str]] = {
     "placed_for_adoption": ["CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"],
     "previous_permanence": ["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"],
     "social_worker_episodes": ["CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"],
+    "dolo": ["CHILD", "DOB", "DOLO_START", "DOLO_END"],  # from 2026-27 only (rules.dolo_collected)
 }
 SEX_CODES = {"M": "M", "F": "F", "U": "U"}  # 903 SEX from 2024-25 (validator rule 101)
 
@@ -117,7 +118,8 @@ def _b(value: bool | None) -> str:
 def build(year: str, *, person_ids: list[int] | None = None) -> Return903:
     """Build the 903 tables for a year such as '2025-26' from the records (``person_ids`` narrows it)."""
     start, end = financial_year(year)
-    out = Return903(year=year, tables={name: [] for name in COLUMNS})
+    tables = [name for name in COLUMNS if name != "dolo" or rules.dolo_collected(start)]
+    out = Return903(year=year, tables={name: [] for name in tables})
     problems = out.problems
 
     in_year = Q(decom__lte=end) & (Q(dec__isnull=True) | Q(dec__gte=start))
@@ -263,7 +265,27 @@ def build(year: str, *, person_ids: list[int] | None = None) -> Return903:
     _adoption(out, episodes, people, start=start, end=end)
     _previous_permanence(out, episodes, people, start=start, end=end)
     _social_workers(out, episodes, people, start=start, end=end)
+    if "dolo" in out.tables:
+        _dolo(out, people, start=start, end=end)
     return out
+
+
+def _dolo(out: Return903, people: dict[int, Person], *, start: date, end: date) -> None:
+    """DoLo: orders open at any point in the year for the children in the return (rules 703, 704)."""
+    from safehub.lookedafter.models import DeprivationOfLiberty
+
+    rows = DeprivationOfLiberty.objects.filter(person_id__in=list(people), start_date__lte=end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start)
+    )
+    for d in rows.order_by("person_id", "start_date"):
+        out.tables["dolo"].append(
+            {
+                "CHILD": str(d.person_id),
+                "DOB": _d(people[d.person_id].date_of_birth),
+                "DOLO_START": _d(d.start_date),
+                "DOLO_END": _d(d.end_date) if d.end_date and d.end_date <= end else "",
+            }
+        )
 
 
 def _adoption(
@@ -458,6 +480,8 @@ def write(ret: Return903, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, columns in COLUMNS.items():
+        if name not in ret.tables:
+            continue  # not collected this year
         path = folder / f"{name}.csv"
         with path.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=columns)

@@ -182,3 +182,33 @@ def test_a_care_leaver_gets_a_category_adviser_and_pathway_plan_reviewed_6_month
     assert (first.status, nxt.due_date) == (ItemStatus.DONE, date(2025, 8, 20))
     with pytest.raises(ValidationError, match="18 or later"):
         permanence.staying_put_start(person=young, on=date(2026, 5, 31), provider=None, by=sw, now=NOW)
+
+
+@pytest.mark.django_db
+def test_deprivation_of_liberty_is_for_k2_z12_z13_ends_with_care_and_is_returned_from_2026_27(front_door, sw):
+    home = services.provider_register(name="Home C", kind="CHILDRENS_HOME", place_provider="PR4", postcode="SO14 0EQ",
+                                      urn="SC200001", by=sw, now=NOW)  # fmt: skip
+    carers = services.provider_register(name="Carers B", kind="FOSTER_CARER", place_provider="PR1",
+                                        postcode="SO14 0BE", urn="SC058592", by=sw, now=NOW)  # fmt: skip
+    child = PersonFactory(date_of_birth=date(2011, 2, 1))
+    Involvement.objects.create(
+        person=child, agency=front_door, kind="CASE_HOLDER", started_at=NOW - timedelta(days=900)
+    )
+    period = LookedAfterEpisode.objects.create(person=child, start_date=date(2025, 1, 6))
+    services.care_start(period=period, legal_status="C2", category_of_need="N1",
+                        placement=services.Placement("U6", carers), home_postcode="SO14 0HU", by=sw, now=NOW)  # fmt: skip
+    with pytest.raises(ValidationError, match="rule 709"):
+        services.dolo_start(period=period, on=date(2025, 3, 1), by=sw, now=NOW)
+    services.care_change(period=period, on=date(2025, 6, 2), placement=services.Placement("K2", home),
+                         reason_place_change="CARPL", by=sw, now=NOW)  # fmt: skip
+    order = services.dolo_start(period=period, on=date(2025, 6, 9), by=sw, now=NOW)
+    with pytest.raises(ValidationError, match="rule 705"):
+        services.dolo_start(period=period, on=date(2025, 7, 1), by=sw, now=NOW)
+    later = datetime(2026, 6, 1, 10, tzinfo=UTC)
+    services.care_end(period=period, on=date(2026, 5, 1), reason="E4A", by=sw, now=later)
+    order.refresh_from_db()
+    assert order.end_date == date(2026, 5, 1)  # rule 707: ends with care
+    assert "dolo" not in ssda903.build("2025-26").tables
+    assert ssda903.build("2026-27").tables["dolo"] == [
+        {"CHILD": str(child.pk), "DOB": "01/02/2011", "DOLO_START": "09/06/2025", "DOLO_END": "01/05/2026"}
+    ]
