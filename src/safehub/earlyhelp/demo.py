@@ -28,6 +28,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from safehub.agencies.models import Agency, AgencyKind, Membership, Role, Team
+from safehub.casework.models import CaseEpisode
 from safehub.core.calendar import UK, add_working_days
 from safehub.core.demo import DEMO_PASSWORD, DemoContext
 from safehub.earlyhelp import rules
@@ -47,6 +48,7 @@ from safehub.earlyhelp.models import (
     StepDirection,
     StepRecord,
 )
+from safehub.frontdoor.models import Decision, Referral
 from safehub.people.models import Involvement, Person, Relationship
 
 CONSENT_SHARE = 0.55  # front-door early help decisions that become an early help assessment
@@ -171,9 +173,6 @@ def seed(ctx: DemoContext) -> str:
 
 def _candidates(ctx: DemoContext, rng: random.Random) -> list[dict]:
     """Where each episode comes from, in date order: front-door decisions, step-downs, agency requests."""
-    from safehub.casework.models import CaseEpisode
-    from safehub.frontdoor.models import Decision
-
     today = ctx.today
     out: list[dict] = []
     decisions = (
@@ -213,8 +212,6 @@ def _candidates(ctx: DemoContext, rng: random.Random) -> list[dict]:
 
 
 def _seed(ctx: DemoContext, csc: Agency, team: Team, staff: dict) -> tuple[int, dict]:
-    from safehub.frontdoor.models import Referral
-
     rng = ctx.rng("earlyhelp")
     today = ctx.today
     worker = staff.get("demo.earlyhelp")
@@ -229,8 +226,6 @@ def _seed(ctx: DemoContext, csc: Agency, team: Team, staff: dict) -> tuple[int, 
     referrals: dict[int, list[tuple[date, int]]] = defaultdict(list)
     for pk, person_id, day in Referral.objects.values_list("pk", "person_id", "referral_date"):
         referrals[person_id].append((day, pk))
-    from safehub.casework.models import CaseEpisode
-
     case_of_referral = dict(CaseEpisode.objects.filter(referral__isnull=False).values_list("referral_id", "pk"))
     busy_until: dict[int, date] = {}
     episodes: list[EarlyHelpEpisode] = []

@@ -11,8 +11,11 @@ from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 
 from safehub.agencies.selectors import membership_for_user
+from safehub.casework.case_services import open_episode_for
+from safehub.casework.models import CaseEpisode
 from safehub.core import audit, policy
 from safehub.core.calendar import uk_date
+from safehub.core.models import AuditAction
 from safehub.earlyhelp import rules
 from safehub.earlyhelp.models import (
     EarlyHelpEpisode,
@@ -21,6 +24,7 @@ from safehub.earlyhelp.models import (
     SpecialistAttachment,
 )
 from safehub.earlyhelp.services import EARLY_HELP_TEAM
+from safehub.frontdoor.models import Decision
 from safehub.people.models import Person
 from safehub.people.selectors import person_get_for_user
 
@@ -113,8 +117,6 @@ def front_door_requests(*, user, now: datetime, page_number=None) -> dict:
     The early help team's incoming work: each is a child the user may open (the one policy), with
     no early help open and none started from that contact. Read audited like any list.
     """
-    from safehub.frontdoor.models import Decision
-
     policy.require(user, "pathways.record")
     open_children = (
         EarlyHelpEpisode.objects.filter(closed_date__isnull=True)
@@ -178,7 +180,7 @@ def episode_get(*, user, episode_id: int, now: datetime) -> EarlyHelpEpisode:
     except Person.DoesNotExist as exc:
         raise Http404 from exc
     with transaction.atomic():
-        audit.record(actor=user, action="VIEW", subject=episode, at=now)
+        audit.record(actor=user, action=AuditAction.VIEW, subject=episode, at=now)
     return episode
 
 
@@ -298,8 +300,6 @@ def _specialist_rows(user, specialists: list[SpecialistAttachment], visible: set
 
 def family_safeguarding(*, user, person: Person, now: datetime) -> dict:
     """The Family Safeguarding page for a child the user has opened: every specialist on either case."""
-    from safehub.casework.case_services import open_episode_for
-
     specialists = list(
         SpecialistAttachment.objects.filter(person=person)
         .select_related("specialist", "agency", "adult")
@@ -334,8 +334,6 @@ def _adult_name(adult: Person | None, visible: set[int]) -> str:
 
 def step_down_candidate(*, user, person: Person, now: datetime):
     """The child's social care case to step down from: the open one, else the latest closed."""
-    from safehub.casework.models import CaseEpisode
-
     if not policy.can(user, "casework.record"):
         raise PermissionDenied("Only social care steps a family down")
     open_case = CaseEpisode.objects.filter(person=person, closure_date__isnull=True).first()

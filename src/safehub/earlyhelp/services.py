@@ -18,6 +18,8 @@ from django.db.models import Q
 
 from safehub.agencies.models import Agency, AgencyKind, Team
 from safehub.agencies.selectors import membership_for_user
+from safehub.casework.case_services import episode_close as case_close
+from safehub.casework.case_services import open_episode_for
 from safehub.core import audit, policy
 from safehub.core.calendar import uk_date
 from safehub.core.codes import ReferralSource
@@ -38,6 +40,7 @@ from safehub.earlyhelp.models import (
     StepDirection,
     StepRecord,
 )
+from safehub.frontdoor.services import referral_create
 from safehub.people.models import InvolvementKind, Person, Relationship, RelationshipKind
 from safehub.people.services import involvement_record
 
@@ -364,8 +367,6 @@ def step_up(*, episode: EarlyHelpEpisode, by, now: datetime, step_date: date, re
     """Step the child up to children's social care: a referral (source 5D, early help) opens or joins
     the social care case, the early help closes as stepped up, and the family's record moves across
     (children's social care gets an involvement with each family member too)."""
-    from safehub.frontdoor.services import referral_create
-
     _require_episode(by, episode, now)
     _require_open(episode)
     policy.require(by, STEP, episode.person)
@@ -384,8 +385,6 @@ def step_up(*, episode: EarlyHelpEpisode, by, now: datetime, step_date: date, re
         by=by,
         now=now,
     )
-    from safehub.casework.case_services import open_episode_for
-
     case = open_episode_for(episode.person_id)
     if case is None:  # the referral joined nothing and opened nothing: casework refused it
         raise ValidationError("Children's social care could not open the child's case")
@@ -423,8 +422,6 @@ def step_down(
     family from the child's relationships; when the case is still open it is closed through
     casework's own service with the CIN census reason given (RC7, or RC9 after an assessment).
     """
-    from safehub.casework.case_services import episode_close as case_close
-
     child = case_episode.person
     policy.require(by, STEP, child)
     _require_person(by, child, now)

@@ -18,6 +18,7 @@ from safehub.core.viewutils import add_service_errors
 from safehub.earlyhelp import forms as f
 from safehub.earlyhelp import selectors, services
 from safehub.earlyhelp.models import EarlyHelpEpisode, EpisodeStage
+from safehub.frontdoor.models import Contact
 from safehub.people.models import Person
 from safehub.people.selectors import person_get_for_user
 
@@ -67,8 +68,6 @@ def home(request):
 
 def _front_door_contact(raw, person: Person | None):
     """The front-door contact whose 'early help' decision this starts (only the child's own)."""
-    from safehub.frontdoor.models import Contact
-
     if person is None or not raw or not str(raw).isdigit():
         return None
     return Contact.objects.filter(pk=int(raw), person=person, decision__outcome="EARLY_HELP").first()
@@ -89,6 +88,8 @@ def new(request):
             person = _open_person(request, int(raw))
         except (Http404, PermissionDenied, BreakGlassRequired):
             person = None
+            if request.method == "GET":
+                messages.error(request, "No record with that ID that you can open")
     candidates = services.family_candidates(person) if person is not None else []
     roles = {str(p.pk): (p, role) for p, role in candidates}
     contact = _front_door_contact(request.POST.get("contact_id") or request.GET.get("contact"), person)
