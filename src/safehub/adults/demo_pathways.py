@@ -172,7 +172,39 @@ def _dols(rng, *, today, now, council, enquiries, homes, user, older_people=(), 
         )  # fmt: skip
     DolsApplication.objects.bulk_create(rows, batch_size=2000)
     Involvement.objects.bulk_create(involved, batch_size=2000)
+    _dols_assessments(rng, rows=rows, council=council, user=user, now=now)
     return len(rows)
+
+
+def _dols_assessments(rng, *, rows, council, user, now) -> None:
+    """The mental capacity and best-interests assessments a standard authorisation rests on (Sch A1 paras 12-16)."""
+    assessments, decisions = [], []
+    for app in rows:
+        if app.decided_on is None or app.outcome == DolsOutcome.WITHDRAWN:
+            continue
+        lacks = app.outcome == DolsOutcome.GRANTED or rng.random() < 0.4
+        home = app.managing_authority.name
+        assessed = max(app.requested_on, app.decided_on - timedelta(days=rng.randint(1, 5)))
+        assessment = CapacityAssessment(
+            person_id=app.person_id, agency=council, decision=f"Whether to be accommodated at {home} for care",
+            impairment=True, impairment_detail=rng.choice(["Dementia", "Learning disability", "Acquired brain injury"]),
+            can_understand=not lacks, can_retain=not lacks or rng.random() < 0.3, can_use_or_weigh=not lacks,
+            can_communicate=True, because_of_impairment=lacks,
+            outcome="LACKS_CAPACITY" if lacks else "HAS_CAPACITY",
+            support_given="Seen in her room at a quiet time, with a member of staff she knows; easy-read leaflet",
+            assessed_on=assessed, assessor=user, assessor_role="Best interests assessor", recorded_at=now,
+        )  # fmt: skip
+        assessments.append(assessment)
+        if app.outcome == DolsOutcome.GRANTED:
+            decisions.append(BestInterestsDecision(
+                assessment=assessment, decision=f"Stay at {home} under a standard authorisation, with the conditions set",
+                persons_views="Asks to go home; settles with her own photographs and music",
+                consulted="Son (next of kin), home manager, GP; an IMCA where no one else",
+                least_restrictive_option="Home care four times a day tried first; sensor mat instead of bed rails",
+                decided_on=app.decided_on, decided_by=user, recorded_at=now,
+            ))  # fmt: skip
+    CapacityAssessment.objects.bulk_create(assessments, batch_size=2000)
+    BestInterestsDecision.objects.bulk_create(decisions, batch_size=2000)
 
 
 def _self_neglect(rng, *, today, council, enquiries, user, scale=1.0) -> int:

@@ -41,6 +41,12 @@ def test_demo_pathways(client, adult_mash_manager, adult_social_worker, council,
             assert a.urgent_last_day == rules.urgent_last_day(a.urgent_granted_on, extended=bool(a.urgent_extended_on))
         if a.authorised_until:
             assert rules.standard_valid_until(a.authorised_from, a.authorised_until)
+    for c in CapacityAssessment.objects.all():  # every outcome follows the two-stage test
+        functional = rules.FunctionalTest(c.can_understand, c.can_retain, c.can_use_or_weigh, c.can_communicate)
+        assert c.outcome == rules.capacity_outcome(
+            impairment=c.impairment, functional=functional, because_of_impairment=c.because_of_impairment
+        )
+    assert CapacityAssessment.objects.filter(enquiry__isnull=True).exists()  # the DoLS assessments
     assert SelfNeglectCase.objects.count() >= 3
     assert ProviderCase.objects.get().enquiries.count() >= 2
     assert PositionOfTrustCase.objects.count() == 3  # a fourth only when the LADO has a case to link
