@@ -624,9 +624,12 @@ def health_visiting_notices(*, user, now: datetime, page_number=None) -> dict:
     Addressed to the agency (its own legitimate relationship with the notice), so not narrowed to
     records the user may open; a sealed child never appears but to those named. Audited as a list.
     """
+    from safehub.agencies.models import HEALTH_KINDS
     from safehub.frontdoor.models import HealthVisitingNotice
 
     membership = policy.require(user, "pathways.record")
+    if membership.agency.kind not in HEALTH_KINDS:
+        raise PermissionDenied("Health visiting notices are for health services")
     qs = (
         HealthVisitingNotice.objects.filter(agency_id=membership.agency_id)
         .filter(policy.sealed_hidden_q(user))

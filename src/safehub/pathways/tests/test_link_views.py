@@ -56,6 +56,7 @@ def test_each_page_opens_to_those_it_is_for_and_no_one_else(everyone):
         "pathways:cpis_export": {"mash_manager"},
         "pathways:cpis_attendances": {"mash_worker", "mash_manager", "social_worker"},
         "pathways:missing_list": {"mash_worker", "mash_manager", "social_worker"},
+        "frontdoor:health_visiting": {"nurse", "navigator"},
     }
     for page, allowed in expected.items():
         opened = {name for name, user in everyone.items() if _client(user).get(reverse(page)).status_code == 200}
