@@ -44,6 +44,7 @@ def seed(ctx: DemoContext) -> str:
     if StrategyMeeting.objects.exists() or Assessment.objects.exists():
         return "already loaded"
     rng = ctx.rng("casework")
+    unborn_rng = ctx.rng("casework.pre_birth")  # its own stream: the rest of the year stays as it was
     now, today = ctx.now, ctx.today
     users = {u.username: u for u in get_user_model().objects.filter(username__startswith="demo.")}
     sw, manager = users["demo.socialworker"], users["demo.mashmanager"]
@@ -244,6 +245,25 @@ def seed(ctx: DemoContext) -> str:
             plan = _plan(rng, baby.pk, start, None, prebirth)
             plan.unborn_at_start = True
             plans.append(plan)
+            if edd > today:  # a baby still unborn: the pre-birth assessment is under way, within its 45 days
+                begun = max(strategy, today - timedelta(days=unborn_rng.randint(3, 30)))
+                Assessment.objects.create(
+                    person=baby, start_date=begun, due_date=add_working_days(begun, 45), worker=sw, pre_birth=True
+                )
+        # Babies expected in the coming months with a pre-birth assessment under way (about six at a time).
+        for _ in range(max(1, int(6 * ctx.scale))):
+            expected = today + timedelta(days=unborn_rng.randint(30, 150))
+            baby = Person.objects.create(
+                given_name="",
+                family_name=unborn_rng.choice(["Walsh", "Okafor", "Patel", "Kowalski", "Evans", "Rahman"]),
+                expected_date_of_birth=expected,
+                sex="U",
+            )
+            begun = today - timedelta(days=unborn_rng.randint(2, 40))
+            involvements.append(Involvement(person=baby, agency=csc, kind="CASE_HOLDER", started_at=_at(begun)))
+            Assessment.objects.create(
+                person=baby, start_date=begun, due_date=add_working_days(begun, 45), worker=sw, pre_birth=True
+            )
         ChildProtectionPlan.objects.bulk_create(plans, batch_size=5000)
         Involvement.objects.bulk_create(
             [i for i in involvements if i.pk is None and i.kind == "CASE_HOLDER"], batch_size=5000

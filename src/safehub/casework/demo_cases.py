@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import F, Q
 
 from safehub.agencies.models import Agency, Membership, Role, Team
 from safehub.casework import rules
@@ -370,13 +370,18 @@ def seed_cases(ctx: DemoContext) -> str:
         [Involvement(person_id=pid, agency=csc, kind="CASE_HOLDER", started_at=_at(eps[0].referral_date),
                      source="casework.CaseEpisode") for pid, eps in episodes.items() if pid not in holding and eps]
     )  # fmt: skip
+    # An assessment begun before the baby was born (or of a baby still unborn) is a pre-birth assessment.
+    pre_birth = Assessment.objects.filter(
+        Q(person__date_of_birth__isnull=True, person__expected_date_of_birth__isnull=False)
+        | Q(start_date__lt=F("person__date_of_birth"))
+    ).update(pre_birth=True)
     open_count = sum(1 for e in rows if e.closure_date is None)
     unallocated = sum(1 for e in rows if e.closure_date is None and e.worker is None)
     return (
         f"{len(rows):,} case episodes ({open_count:,} open, {len(new_referrals):,} referrals for work begun before "
         f"the records), {len(notes):,} visits, {len(cin_plans):,} child-in-need plans, "
         f"{len(dropped_plans):,} overlapping plans, {len(dropped['assessment']):,} assessments and "
-        f"{len(dropped['s47']):,} enquiries overlapping open ones not kept, {moved:,} records moved after birth; planted exceptions: {planted} cases with a visit overdue, "
+        f"{len(dropped['s47']):,} enquiries overlapping open ones not kept, {moved:,} records moved after birth, {pre_birth:,} pre-birth assessments; planted exceptions: {planted} cases with a visit overdue, "
         f"{unallocated} open cases unallocated"
     )
 
