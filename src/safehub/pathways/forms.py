@@ -179,3 +179,15 @@ class CpisAttendanceForm(GovForm):
 
 class MissingLinkForm(GovForm):
     meeting = forms.IntegerField(min_value=1, label="Strategy discussion")
+
+
+class MissingConveneForm(GovForm):
+    scheduled_at = GovDateTimeField(label="When the strategy discussion will be held")
+    chair: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=Agency.objects.none(), label="Chair", empty_label="Choose the chair"
+    )  # the queryset is the user's agency's chairs, set in __init__
+    invite_police = forms.BooleanField(required=False, initial=True, label="Invite the police (missing persons)")
+
+    def __init__(self, *args, chairs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = chairs  # type: ignore[attr-defined]  # a ModelChoiceField

@@ -34,4 +34,5 @@ urlpatterns = [
     path("cp-is/export.csv", views.cpis_export, name="cpis_export"),
     path("missing/", views.missing_list, name="missing_list"),
     path("missing/<int:episode_id>/link/", views.missing_link, name="missing_link"),
+    path("missing/<int:episode_id>/convene/", views.missing_convene, name="missing_convene"),
 ]

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -14,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from safehub.agencies.models import Agency, AgencyKind
 from safehub.casework.models import MissingEpisode, StrategyMeeting
 from safehub.core import policy
 from safehub.core.calendar import (
@@ -629,3 +631,41 @@ def missing_link(request, episode_id: int):
     else:
         messages.success(request, "Linked: the strategy discussion is recorded against the missing episode")
     return redirect("pathways:missing_list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def missing_convene(request, episode_id: int):
+    """Convene the strategy discussion a high-risk missing episode prompts; it is linked at once."""
+    now = timezone.now()
+    episode = _record_or_404(MissingEpisode, episode_id)
+    policy.require(request.user, "casework.convene")
+    _open_person(request, episode.person_id)  # access-checked and audited (break-glass offered as on the record)
+    chairs = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            membership__agency_id=policy.agency_id_of(request.user) or 0,
+            membership__role__in=["SOCIAL_WORKER", "FRONT_DOOR_MANAGER"],
+        )
+        .order_by("last_name", "first_name")
+    )
+    form = f.MissingConveneForm(request.POST or None, chairs=chairs, initial={"chair": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        police = (
+            list(Agency.objects.filter(kind=AgencyKind.POLICE, is_active=True)[:1]) if data["invite_police"] else []
+        )
+        try:
+            missing_strategy.missing_strategy_convene(
+                episode=episode, by=request.user, now=now, scheduled_at=data["scheduled_at"], chair=data["chair"],
+                agencies=police,
+            )  # fmt: skip
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Strategy discussion convened and linked to the missing episode")
+            return redirect("pathways:missing_list")
+    return render(
+        request, "pathways/form.html", {"form": form, "title": "Convene a strategy discussion for a missing child"}
+    )

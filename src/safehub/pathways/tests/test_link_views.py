@@ -79,3 +79,24 @@ def test_a_flag_lookup_is_posted_and_a_bad_upload_is_a_one_line_error(everyone):
 
     page = dsl.post(reverse("pathways:roll_list"), {"file": SimpleUploadedFile("r.csv", b"\xff\xfe\x00junk")})
     assert page.status_code == 200 and b"There is a problem" in page.content
+
+
+def test_the_front_door_convenes_the_strategy_discussion_a_missing_episode_prompts(everyone, police):
+    from safehub.casework.models import MissingEpisode
+    from safehub.pathways.models import MissingStrategyLink
+    from safehub.testing.factories import PersonFactory
+
+    episode = MissingEpisode.objects.create(
+        person=PersonFactory(), started_at="2025-03-10T22:00:00Z", risk_level="HIGH"
+    )
+    url = reverse("pathways:missing_convene", args=[episode.pk])
+    assert _client(everyone["nurse"]).get(url).status_code == 403  # health does not convene
+    assert _client(everyone["social_worker"]).get(url).status_code == 302  # not involved: offered break-glass
+    manager = everyone["mash_manager"]
+    client = _client(manager)
+    assert client.get(url).status_code == 200
+    page = client.post(url, {"scheduled_at": "11/03/2025 10:00", "chair": manager.pk, "invite_police": "on"})
+    assert page.status_code == 302
+    link = MissingStrategyLink.objects.get()
+    assert link.missing_episode == episode and link.meeting.chair == manager and link.meeting.reason == "MISSING"
+    assert link.meeting.invites.get().agency == police
