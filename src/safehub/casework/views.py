@@ -506,4 +506,6 @@ def census_check_view(request):
     context = census_check.census_check_page(
         user=request.user, now=now, check_id=check_id, show=request.GET.get("show", "errors"), page=page
     )
+    if check_id is not None and context["check"] is None:
+        raise Http404
     return render(request, "casework/census_check.html", {**context, "default_year": last_whole_year})

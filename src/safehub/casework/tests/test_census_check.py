@@ -105,3 +105,4 @@ def test_the_page_is_for_analysts_and_a_bad_year_is_a_plain_error(client, analys
     assert response.status_code == 200 and "Give a collection year such as 2025-26" in response.content.decode()
     assert not CensusCheck.objects.exists()
     assert client.get(reverse("casework:census_check"), {"page": "x"}).status_code == 404
+    assert client.get(reverse("casework:census_check"), {"check": 999999}).status_code == 404
