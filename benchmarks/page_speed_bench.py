@@ -75,10 +75,13 @@ def prepare(data_dir: Path, scale: float) -> dict:
 
 
 def sessions(data_dir: Path) -> dict[str, tuple[str, str]]:
-    """A signed-in session for every demo user (made directly: password hashing is slow by design)."""
+    """A signed-in session for each named demo user, which between them hold every role (made directly:
+    password hashing is slow by design). The caseload's many generated social workers are left out."""
     code = (
-        "import json\nfrom django.test import Client\nfrom safehub.agencies.models import Membership\nout = {}\n"
-        "for m in Membership.objects.select_related('user').filter(user__username__startswith='demo.'):\n"
+        "import json\nfrom django.test import Client\nfrom safehub.agencies.models import Membership\n"
+        "from safehub.agencies.demo import USERS\nfrom safehub.partnership.demo import SCRUTINEER\nout = {}\n"
+        "names = [u[0] for u in USERS] + [SCRUTINEER[0]]\n"
+        "for m in Membership.objects.select_related('user').filter(user__username__in=names):\n"
         "    c = Client(); c.force_login(m.user); out[m.user.username] = (c.cookies['sessionid'].value, m.role)\n"
         "print(json.dumps(out))"
     )

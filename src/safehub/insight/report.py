@@ -21,6 +21,7 @@ from django.utils import timezone
 from safehub.insight import charts, reference, report_sections, selectors
 from safehub.insight.engine.measures import MEASURES_BY_ID
 from safehub.insight.report_cells import (  # noqa: F401 - names the report's callers and tests use
+    PUBLISHED_COLUMN,
     PUBLISHED_YEAR,
     SOURCE_MARKS,
     SOURCE_NOTES,
@@ -254,6 +255,7 @@ def report_context(*, year: str, now: datetime, progress: Progress = None) -> di
             {"year": y, "children": values.coverage(y), "adults": values.coverage(y, "adults")} for y in years
         ],
         "source_notes": [{"mark": SOURCE_MARKS[k], "text": v} for k, v in SOURCE_NOTES.items()],
+        "published_column": PUBLISHED_COLUMN,
         "population": population_section(),
         "children": children,
         "adults": adults,

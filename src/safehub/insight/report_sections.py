@@ -660,6 +660,15 @@ def education(*, year: str, years: list[str]) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
+# The published 2024-25 report's funding partners and the kind of partner each is.
+PUBLISHED_PARTNER_KIND = {
+    "SCC": "LOCAL_AUTHORITY",
+    "ICB": "ICB",
+    "HIOW constabulary": "POLICE",
+    "Probation": "PROBATION",
+}
+
+
 def finance(*, year: str, years: list[str]) -> dict:
     """Partner contributions per budget and partner, this year and the two before; published where unrecorded."""
     from safehub.partnership.models import Budget
@@ -706,9 +715,15 @@ def finance(*, year: str, years: list[str]) -> dict:
                 "cells": [Cell(totals[y][0], totals[y][1]) if y in totals else Cell(None, "") for y in years],
             }
         )
-        figures: dict[str, float | None] = {k[1]: v for k, v in as_published.items() if k[0] == code}
-        if figures:
-            figures["Total"] = sum(v for v in figures.values() if v is not None)
+        # The published report names the real partners; a recorded partner is matched to it by kind.
+        by_kind = {PUBLISHED_PARTNER_KIND.get(k[1]): v for k, v in as_published.items() if k[0] == code}
+        figures: dict[str, float | None] = {
+            name: by_kind.get(kind) for (budget, name), kind in yearly.contribution_kinds().items() if budget == code
+        }
+        figures.update({k[1]: v for k, v in as_published.items() if k[0] == code})
+        totals_published = [v for k, v in as_published.items() if k[0] == code]
+        if totals_published:
+            figures["Total"] = sum(totals_published)
         table.add_published(figures)
         tables.append(table)
     in_kind = [

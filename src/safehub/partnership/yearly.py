@@ -605,6 +605,12 @@ def contribution_totals(*, years: list[str]) -> dict[tuple[str, str], dict[str, 
     return dict(out)
 
 
+def contribution_kinds() -> dict[tuple[str, str], str]:
+    """Return {(budget, organisation): kind of partner} for every recorded contribution."""
+    return {(b, name): kind for b, name, kind in PartnerContribution.objects.values_list(
+        "budget", "organisation_name", "partner")}  # fmt: skip
+
+
 def finance_years() -> list[str]:
     return sorted(set(PartnerContribution.objects.values_list("year", flat=True)), reverse=True)
 
