@@ -237,6 +237,13 @@ def _seed_cpis(ctx: DemoContext) -> int:
         return 0
     hospital = Agency.objects.filter(code="HUH").first() or recorder.membership.agency
     ambulance = Agency.objects.filter(kind=AgencyKind.AMBULANCE).first() or hospital
+    # The acute trust runs the emergency department, the ambulance service its crews; the community
+    # trust (the recorder's) runs the urgent treatment centre, minor injuries unit and out of hours.
+    community = recorder.membership.agency
+    where: dict[str, Agency] = {
+        UnscheduledCareSetting.EMERGENCY_DEPARTMENT: hospital,
+        UnscheduledCareSetting.AMBULANCE: ambulance,
+    }
     today = ctx.today
     live = Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
     flagged = set(ChildProtectionPlan.objects.filter(live).values_list("person_id", flat=True))
@@ -268,7 +275,7 @@ def _seed_cpis(ctx: DemoContext) -> int:
             worker = status.worker
             made.append(
                 CpisAttendance(
-                    person=person, agency=ambulance if kind == UnscheduledCareSetting.AMBULANCE else hospital,
+                    person=person, agency=where.get(kind, community),
                     setting_kind=kind, attended_at=attended, reason=rng.choice(REASONS), flag_kind=status.flag,
                     recorded_by=recorder, recorded_at=recorded, notified_worker=worker, notified_team=status.team,
                     notified_at=recorded if (worker or status.team) else None,
