@@ -106,3 +106,21 @@ def test_the_page_is_for_analysts_and_a_bad_year_is_a_plain_error(client, analys
     assert not CensusCheck.objects.exists()
     assert client.get(reverse("casework:census_check"), {"page": "x"}).status_code == 404
     assert client.get(reverse("casework:census_check"), {"check": 999999}).status_code == 404
+
+
+def test_the_command_runs_the_check_and_gives_one_line(two_cases, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.setattr(census_check, "run_dfe_rules", _fake_rules(two_cases))
+    out = StringIO()
+    call_command("census_check", "--year", "2025-26", stdout=out)
+    assert (
+        out.getvalue().strip() == "CIN census 2025-26 (cin2025_26): 2 errors, 1 queries, 2 children, 0 records left out"
+    )
+    assert CensusCheck.objects.get().status == CensusCheckStatus.DONE
+    with pytest.raises(CommandError, match="2 errors"):
+        call_command("census_check", "--year", "2025-26", "--strict", stdout=StringIO())
+    with pytest.raises(CommandError, match="--year must be a collection year"):
+        call_command("census_check", "--year", "2025")
