@@ -3,8 +3,9 @@
 Run: ``.venv/bin/python benchmarks/matching_bench.py [--quick] [--no-million] [--febrl-only] [--hard-only]``;
 writes ``benchmarks/results/matching.json`` (a list of metric records).  Every figure comes from
 the run itself; nothing is copied in.  ``--febrl-only`` runs just the FEBRL comparison and
-replaces only those entries in the results file, keeping the others; ``--million-only`` does the same
-for the 1M-record dedupe (run it after a ``--no-million`` run, so the machine is not timing both).
+replaces only those entries in the results file, keeping the others; ``--hard-update`` and
+``--million-only`` do the same for the hard-case set and for the 1M-record dedupe (run the 1M
+alone after a ``--no-million`` run, so the machine is not timing both at once).
 """
 
 from __future__ import annotations
@@ -597,6 +598,9 @@ def main() -> None:
     parser.add_argument("--febrl-only", action="store_true", help="run only FEBRL; update just its entries")
     parser.add_argument("--hard-only", action="store_true", help="run only the hard-case set; print, write nothing")
     parser.add_argument("--million-only", action="store_true", help="run only the 1M dedupe; update just its entries")
+    parser.add_argument(
+        "--hard-update", action="store_true", help="run only the hard-case set; update just its entries"
+    )
     parser.add_argument("--child-scale", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_scale:
@@ -606,8 +610,13 @@ def main() -> None:
         for r in bench_hard(5_000 if args.quick else 30_000, 60 if args.quick else 300):
             print(f"{r['metric']:40} {r['value']!s:>10} {r['baseline_value']!s:>10}")
         return
-    if args.febrl_only or args.million_only:
-        fresh = bench_febrl() if args.febrl_only else bench_scale(770_000, "1m")
+    if args.febrl_only or args.million_only or args.hard_update:
+        if args.febrl_only:
+            fresh = bench_febrl()
+        elif args.million_only:
+            fresh = bench_scale(770_000, "1m")
+        else:
+            fresh = bench_hard(30_000, 300)
         names = {r["metric"] for r in fresh}
         old = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
         merged, placed = [], False

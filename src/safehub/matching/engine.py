@@ -337,6 +337,11 @@ def constrained_components(
     return np.array([find(x) for x in range(n)])
 
 
+# Holds that rest on the first names alone (not on NHS numbers, sex or age): a record that accounts
+# for both names shows them to be one person's.
+_NAME_HOLDS = frozenset({"twins", "twins_similar"})
+
+
 def _named_for(a: Features, z: Features) -> bool:
     """Return whether z accounts for a's first name: the same name, a's is a short form of z's, the
     same middle name (as the twin rules take it), or the same valid NHS number (one person,
@@ -344,6 +349,7 @@ def _named_for(a: Features, z: Features) -> bool:
     return (
         a.given == z.given
         or z.given in a.given_forms
+        or a.given in z.middles
         or bool(a.middles and z.middles and a.middles[0] == z.middles[0])
         or (a.nhs_valid and a.nhs == z.nhs)
     )
@@ -399,9 +405,10 @@ def lift_name_holds(
         bridges = near.get(x, set()) & near.get(y, set())
         if not bridges or (min(x, y), max(x, y)) in firm_set:
             continue
-        if any(_names_one_child(feats[z], feats[x], feats[y]) for z in bridges) and {
-            r for r, _w in model.assess(feats[x], feats[y])[2]
-        } == {"twins_similar"}:
+        if (
+            any(_names_one_child(feats[z], feats[x], feats[y]) for z in bridges)
+            and {r for r, _w in model.assess(feats[x], feats[y])[2]} <= _NAME_HOLDS
+        ):
             keep[k] = False
     return apart_i[keep], apart_j[keep]
 
