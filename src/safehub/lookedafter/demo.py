@@ -198,6 +198,16 @@ def seed(ctx: DemoContext) -> str:
                 end = eighteen  # care ends at 18 at the latest (Children Act 1989 s.105(1))
             if end is not None and end > eighteen:
                 end = eighteen
+            # About a third of care leavers stay looked after until 18 (DfE): a teenager's last
+            # period of care ending early is, half the time, kept until the 18th birthday.
+            if (
+                end is not None
+                and end < eighteen <= today
+                and rules.age_on(start, dob) >= 13
+                and last_period.get(period.person_id) == period.pk
+                and rng.random() < 0.5
+            ):
+                end = eighteen
             if end is not None and (end - start).days < 14:
                 skipped += 1
                 continue
@@ -229,6 +239,8 @@ def seed(ctx: DemoContext) -> str:
                 events = [(d, k) for d, k in ((adopt["c2"], "LS"), (adopt["po"], "E1"), (adopt["placed"], "ADOPT"))]
                 end = adopt["order"] if adopt["order"] <= today else None
                 stop = end or today
+                spans[period.person_id][-1] = (start, end, period.pk)  # OC2 and OC3 follow the new end
+                last_end[period.person_id] = end
             else:
                 moves = rng.choices([0, 1, 2, 3], weights=[50, 30, 14, 6])[0]
                 for _ in range(moves):
