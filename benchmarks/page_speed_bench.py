@@ -138,6 +138,20 @@ def fetch(port: int, url: str, session: str) -> tuple[int, float, str]:
     return status, ms, body.decode("utf-8", "replace") if "html" in kind else ""
 
 
+def warm_up(port: int, sessions: list[str], workers: int) -> None:
+    """Give every worker its first requests before anything is timed.
+
+    A worker's first request imports every app's views (Django loads the URLconf lazily): about
+    10 s on this loaded machine. Users meet that once after a restart, so it is kept out of the
+    figures; concurrent requests reach each sync worker.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = [session for session in sessions for _ in range(2)][: workers * 4]
+    with ThreadPoolExecutor(max_workers=workers * 2) as pool:
+        list(pool.map(lambda session: fetch(port, "/", session), jobs))
+
+
 def page_key(url: str) -> str:
     parts = urlsplit(url)
     path = re.sub(r"/\d+(?=/|$)", "/{id}", parts.path)
@@ -209,8 +223,8 @@ def main() -> None:
     errors: list[dict] = []
     started = time.perf_counter()
     try:
+        warm_up(port, [s for s, _ in users.values()], args.workers)
         for username, (session, role) in sorted(users.items()):
-            fetch(port, "/", session)  # each worker's first request warms its caches
             n = crawl(port, username, session, args.max_pages, samples, first, errors)
             print(f"{username:22s} {role:28s} {n:4d} pages", flush=True)
         for key, (url, _username, session) in first.items():
