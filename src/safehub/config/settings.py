@@ -304,6 +304,12 @@ SAFEHUB_TIMESCALES = {
     "cin_plan_review_months": 3,
     "core_group_interval_weeks": 6,
     "case_note_lock_hours": 24,
+    # Early help (earlyhelp/rules.py: local procedure defaults; Working Together 2023 sets none)
+    "early_help_assessment_working_days": 30,
+    "early_help_first_taf_working_days": 20,
+    "early_help_review_weeks": 6,
+    # PPN to the first strategy discussion (pathways/rules.py: the partnership's local standard)
+    "ppn_strategy_working_days": 3,
 }
 # The local authority's DfE code (CIN census returns).
 SAFEHUB_LA_CODE = env.str("SAFEHUB_LA_CODE", default="852")
