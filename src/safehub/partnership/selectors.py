@@ -869,8 +869,8 @@ def report_section_may_write(*, user, year: str, key: str) -> bool:
     """Whether the user may edit a section's text now: the report's editors or the section's lead,
     and only while the report is being drafted (nothing changes under the scrutineer's eyes)."""
     draft = YearlyReportDraft.objects.filter(year=year).first()
-    if draft is not None and draft.stage != ReportStage.DRAFTING:
-        return False
+    if draft is not None and (draft.stage != ReportStage.DRAFTING or draft.scrutineer_id == getattr(user, "pk", None)):
+        return False  # fixed once with the scrutineer; and the scrutineer reviews the text, never writes it
     if policy.can(user, "insight.report_edit"):
         return True
     lead_id = getattr(user, "pk", None)  # a system actor (command line) is never a section's lead
@@ -932,7 +932,8 @@ def report_draft_page(*, user, draft: YearlyReportDraft) -> dict:
     leads = {row.key: row for row in draft.leads.select_related("lead")}
     texts = {s.key: s for s in ReportSection.objects.filter(year=draft.year)}
     comments = list(draft.comments.select_related("written_by"))
-    manage = policy.can(user, "partnership.manage")
+    # The scrutineer's role may hold the business unit's permissions too; on this report they only review.
+    manage = policy.can(user, "partnership.manage") and draft.scrutineer_id != user.pk
     drafting = draft.stage == ReportStage.DRAFTING
     sections = []
     for key in ReportSectionKey:

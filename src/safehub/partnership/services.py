@@ -1066,6 +1066,13 @@ def meeting_action_complete(*, action: MeetingAction, by, now: datetime) -> Meet
 # ---------------------------------------------------------------------------------------------
 
 
+def _require_business_unit(draft: YearlyReportDraft, by) -> None:
+    """The business unit prepares and publishes; the report's own scrutineer never does (independence)."""
+    policy.require(by, "partnership.manage")
+    if draft.scrutineer_id == by.pk:
+        raise PermissionDenied("The independent scrutineer reviews and approves this report; others prepare it")
+
+
 def _draft_stage(draft: YearlyReportDraft, *stages: str) -> None:
     if draft.stage not in stages:
         raise ValidationError(
@@ -1095,7 +1102,7 @@ def report_section_assign(*, draft: YearlyReportDraft, key: str, lead, by, now: 
     """Give a section of the report to a partner lead to write (or hand it to someone else)."""
     from safehub.insight.models import ReportSectionKey
 
-    policy.require(by, "partnership.manage")
+    _require_business_unit(draft, by)
     _draft_stage(draft, ReportStage.DRAFTING)
     if key not in ReportSectionKey.values:
         raise ValidationError({"key": "Unknown section"})
@@ -1116,7 +1123,7 @@ def report_section_ready(*, draft: YearlyReportDraft, key: str, by, now: datetim
     row = draft.leads.select_for_update().filter(key=key).first()
     if row is None:
         raise ValidationError({"key": "This section has no lead"})
-    if not (row.lead_id == by.pk or policy.can(by, "partnership.manage")):
+    if not (row.lead_id == by.pk or (policy.can(by, "partnership.manage") and by.pk != draft.scrutineer_id)):
         raise PermissionDenied
     row.status, row.ready_at = SectionStatus.READY, now
     row.save(update_fields=["status", "ready_at"])
@@ -1149,7 +1156,7 @@ def report_comment_add(*, draft: YearlyReportDraft, key: str, text: str, by, now
 @transaction.atomic
 def report_submit(*, draft: YearlyReportDraft, by, now: datetime) -> YearlyReportDraft:
     """Send the draft to the scrutineer once every section with a lead is ready."""
-    policy.require(by, "partnership.manage")
+    _require_business_unit(draft, by)
     _draft_stage(draft, ReportStage.DRAFTING)
     waiting = [row.key for row in draft.leads.all() if row.status != SectionStatus.READY]
     if waiting:
@@ -1208,7 +1215,7 @@ def report_publish(*, draft: YearlyReportDraft, by, now: datetime) -> PublishedR
 
     from safehub.insight.models import BuildStatus, ReportBuild
 
-    policy.require(by, "partnership.manage")
+    _require_business_unit(draft, by)
     draft = YearlyReportDraft.objects.select_for_update().get(pk=draft.pk)
     _draft_stage(draft, ReportStage.APPROVED)
     assert draft.approved_at is not None  # noqa: S101 - the stage guarantees it (database constraint)

@@ -110,6 +110,11 @@ def test_the_scrutineer_is_independent_and_can_send_the_report_back(manager, scr
     with pytest.raises(PermissionDenied):
         services.report_draft_start(year=YEAR, scrutineer=scrutineer, by=analyst, now=NOW)
     draft = services.report_draft_start(year=YEAR, scrutineer=scrutineer, by=manager, now=NOW)
+    # The scrutineer's role holds the business unit's permissions, but on this report they only review.
+    with pytest.raises(PermissionDenied):
+        services.report_submit(draft=draft, by=scrutineer, now=NOW)
+    with pytest.raises(PermissionDenied):
+        insight_services.report_section_save(year=YEAR, key="FOREWORD", text="x", version=0, by=scrutineer, now=NOW)
     services.report_submit(draft=draft, by=manager, now=NOW)
     with pytest.raises(ValidationError, match="Say what"):
         services.report_return(draft=draft, reason=" ", by=scrutineer, now=NOW)
