@@ -172,6 +172,17 @@ def demo_ids() -> dict[str, str]:
         "token_id": "exchange.ApiToken",
         "job_id": "exchange.ImportJob",
         "build_id": "insight.ReportBuild",
+        "notice_id": "frontdoor.HealthVisitingNotice",
+        "application_id": "adults.DolsApplication",
+        "assessment_id": "adults.CapacityAssessment",
+        "adults:case_id": "adults.SelfNeglectCase",
+        "earlyhelp:episode_id": "earlyhelp.EarlyHelpEpisode",
+        "attachment_id": "earlyhelp.SpecialistAttachment",
+        "pathways:episode_id": "casework.MissingEpisode",
+        "upload_id": "pathways.RollUpload",
+        "row_id": "pathways.RollRow",
+        "attendance_id": "pathways.CpisAttendance",
+        "partnership:meeting_id": "partnership.SubGroupMeeting",
     }
     out = {}
     for kwarg, label in labels.items():
