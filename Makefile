@@ -33,9 +33,13 @@ run: setup
 	SAFEHUB_DEMO=1 $(SAFEHUB) migrate --noinput -v0
 	SAFEHUB_DEMO=1 $(SAFEHUB) seed_demo --scale 1
 	SAFEHUB_DEMO=1 $(SAFEHUB) demo_signins
-	SAFEHUB_DEMO=1 $(SAFEHUB) runserver 127.0.0.1:8000
+	$(MAKE) --no-print-directory serve
 
+# The task worker (report builds, imports, roll matching, return checks) runs beside the web server
+# and stops with it.
 serve: setup
+	@SAFEHUB_DEMO=1 $(SAFEHUB) db_worker --queue-name '*' -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	SAFEHUB_DEMO=1 $(SAFEHUB) runserver 127.0.0.1:8000
 
 # Debian's chromium drives the browser tests (Playwright never downloads a browser here).
