@@ -221,19 +221,96 @@ def _person_record(person: Person, postcode: str):
     )
 
 
+def _recheck_records(merges: list[Merge]) -> tuple[list[Person], dict[int, str]]:
+    """Return every record of the merged clusters plus their same-birthday and household neighbours.
+
+    Neighbours are the people born on a cluster member's date of birth and the people of the same
+    family name at a cluster member's current postcode: the records the engine's group-level rules
+    (a record fitting two people held apart, a third record naming both twins) would weigh.
+    """
+    from safehub.people.models import Address
+
+    ids = {m.survivor_id for m in merges} | {m.merged_id for m in merges}
+    members = list(Person.objects.filter(pk__in=ids))
+    dobs = {p.date_of_birth for p in members if p.date_of_birth}
+    here = dict(Address.objects.filter(person_id__in=ids, ended_date__isnull=True).values_list("person_id", "postcode"))
+    families = {p.family_name.lower() for p in members if p.family_name}
+    household = set(
+        Address.objects.filter(postcode__in=set(here.values()) - {""}, ended_date__isnull=True).values_list(
+            "person_id", flat=True
+        )
+    )
+    neighbours = Person.objects.filter(date_of_birth__in=dobs).exclude(pk__in=ids)
+    by_home = [
+        p
+        for p in Person.objects.filter(pk__in=household - ids)
+        if p.family_name.lower() in families and p.date_of_birth not in dobs
+    ]
+    people = members + list(neighbours) + by_home
+    postcodes = dict(
+        Address.objects.filter(person_id__in=[p.pk for p in people], ended_date__isnull=True).values_list(
+            "person_id", "postcode"
+        )
+    )
+    return people, postcodes
+
+
+def _group_reason(model, feats: dict[int, object], labels: dict[int, str], people: dict[int, Person], merge, upper):
+    """Say in plain words why the engine, clustering the merge's records with their neighbours, splits it."""
+    import math
+
+    from safehub.matching.files import evidence_text
+
+    margin = math.log2(upper / (1 - upper))
+    for z, own in ((merge.merged_id, merge.survivor_id), (merge.survivor_id, merge.merged_id)):
+        rivals = []
+        for x, fx in feats.items():
+            if x in (z, own) or labels[x] == labels[own]:
+                continue
+            p_zx, held_zx = model.probability_held(feats[z], fx)
+            if p_zx < upper or held_zx:
+                continue
+            hold = model.evidence(feats[own], fx)
+            if not hold["held"] and labels[x] != labels[z]:
+                continue
+            rivals.append((model.assess(feats[z], fx)[3], x, hold))
+        if not rivals:
+            continue
+        w_rival, x, hold = max(rivals, key=lambda r: (r[0], -r[1]))
+        w_own = model.assess(feats[z], feats[own])[3]
+        against = evidence_text({"items": [i for i in hold["items"] if i["rule"]], "held": False})
+        who, rival, kept = people[z], people[x], people[own]
+        both = (
+            f"{who.display_name} ({z}) fits {rival.display_name} ({x}) as well as {kept.display_name} ({own})"
+            if w_rival - w_own < margin
+            else f"{who.display_name} ({z}) fits {rival.display_name} ({x}) better than {kept.display_name} ({own})"
+        )
+        apart = f", two people held apart ({against})" if against else ""
+        verdict = (
+            "a person should decide (clerical review)" if abs(w_rival - w_own) < margin else "it belongs with the other"
+        )
+        return f"{both}{apart}: the current model would not merge them; {verdict}"
+    return "clustered with their household and same-birthday neighbours, the current model keeps these records apart"
+
+
 def merges_to_recheck(*, by, now: datetime, model=None) -> list[dict]:
     """List the merges in the register that the current model would not make, with its evidence.
 
     A merge is listed when the pair now scores below the automatic-merge threshold or an
-    evidence-against rule holds it (twins, different NHS numbers).  Each row names two people,
-    so the list is audited as a read by ``by``.
+    evidence-against rule holds it (twins, different NHS numbers), or when the engine's
+    clustering (:func:`safehub.matching.engine.dedupe_features`), run over every merged record
+    with its same-birthday and household neighbours, would not put the two records in one person:
+    a record that fits two people held apart (twins) goes with one only if it fits that one better
+    by the automatic-merge margin, otherwise to review.  Each row names two people, so the list is
+    audited as a read by ``by``.
     """
     from safehub.matching import MatchModel
+    from safehub.matching.engine import dedupe_features
     from safehub.matching.files import evidence_text
     from safehub.people.matching_service import saved_model
 
     policy.require(by, "people.merge")
-    upper, _lower = thresholds()
+    upper, lower = thresholds()
     merges = list(
         Merge.objects.filter(undone_at__isnull=True).select_related("survivor", "merged").order_by("merged_at", "pk")
     )
@@ -247,19 +324,30 @@ def merges_to_recheck(*, by, now: datetime, model=None) -> list[dict]:
             model = train_model(register_records())
     model = MatchModel.from_json(model.to_json())
     model.set_population(max(2, Person.objects.filter(merged_into__isnull=True).count()))
-    from safehub.people.models import Address
-
-    ids = {m.survivor_id for m in merges} | {m.merged_id for m in merges}
-    postcodes = dict(
-        Address.objects.filter(person_id__in=ids, ended_date__isnull=True).values_list("person_id", "postcode")
-    )
+    people, postcodes = _recheck_records(merges)
+    records = [_person_record(p, postcodes.get(p.pk, "")) for p in people]
+    feats = {int(r.record_id): r.features() for r in records}
+    decided_apart = pairs_decided_apart()
+    grouped = dedupe_features(
+        [r.record_id for r in records],
+        list(feats.values()),
+        model=model,
+        upper=upper,
+        lower=lower,
+        existing_ids=None,
+        backend="python",
+        apart=[(str(a), str(b)) for a, b in decided_apart],
+    ).clusters
+    labels = {int(k): v for k, v in grouped.items()}
+    by_pk = {p.pk: p for p in people}
     rows = []
     for merge in merges:
-        a = _person_record(merge.survivor, postcodes.get(merge.survivor_id, ""))
-        b = _person_record(merge.merged, postcodes.get(merge.merged_id, ""))
-        evidence = model.evidence(a.features(), b.features())
-        if evidence["probability"] >= upper and not evidence["held"]:
+        a, b = feats[merge.survivor_id], feats[merge.merged_id]
+        evidence = model.evidence(a, b)
+        pair_ok = evidence["probability"] >= upper and not evidence["held"]
+        if pair_ok and labels[merge.survivor_id] == labels[merge.merged_id]:
             continue
+        why = evidence_text(evidence) if not pair_ok else _group_reason(model, feats, labels, by_pk, merge, upper)
         rows.append(
             {
                 "merge_id": merge.pk,
@@ -271,8 +359,9 @@ def merges_to_recheck(*, by, now: datetime, model=None) -> list[dict]:
                 "automatic": merge.merged_by_id is None,
                 "probability": evidence["probability"],
                 "held": evidence["held"],
+                "group": pair_ok,
                 "evidence": evidence["items"],
-                "why": evidence_text(evidence),
+                "why": why,
             }
         )
     audit.record_list(

@@ -204,3 +204,29 @@ def test_demo_city_twins_are_what_the_recheck_finds(mash_manager):
     undone = merging.merges_undo(merge_ids=legacy, by=mash_manager, now=NOW, reason="Twins, not one child")
     assert undone == len(legacy)
     assert AuditEvent.objects.filter(action=AuditAction.UNMERGE).count() == 2 * len(legacy)
+
+
+@pytest.mark.django_db
+def test_recheck_lists_a_contested_record_merged_into_one_twin_but_not_a_right_merge(mash_manager):
+    # Twins Isabella and Isabelle, each with an NHS number; an earlier model merged a "Bella"
+    # record (no NHS number) into Isabella.  On its own the pair Isabella/Bella still scores
+    # above the threshold, but Bella fits Isabelle as well: the engine now sends it to review.
+    isabella = _person("Isabella", "Whitfield", date(2016, 4, 25), nhs="9434765919")
+    _person("Isabelle", "Whitfield", date(2016, 4, 25), nhs="9123456787")
+    bella = _person("Bella", "Whitfield", date(2016, 4, 25))
+    bill = _person("William", "Ashdown", date(2012, 4, 5), nhs="9000000098", sex="M", postcode="SO16 2BB")
+    will = _person("Bill", "Ashdown", date(2012, 4, 5), nhs="9000000098", sex="M", postcode="SO16 2BB")
+    for i in range(3):
+        _person(["Oliver", "Noah", "Jack"][i], "Grant", date(2010, 2, 2 + i), postcode=f"SO1{7 + i} 1AA", sex="M")
+    contested = merging.person_merge(survivor=isabella, merged=bella, by=MATCHING_ENGINE, now=NOW, probability=0.97)
+    right = merging.person_merge(survivor=bill, merged=will, by=MATCHING_ENGINE, now=NOW, probability=0.99)
+    rows = merging.merges_to_recheck(by=mash_manager, now=NOW)
+    assert [r["merge_id"] for r in rows] == [contested.pk]
+    assert right.pk not in {r["merge_id"] for r in rows}
+    row = rows[0]
+    assert row["group"] is True  # listed by the group-level rule, not the pair's own score
+    assert "Isabelle" in row["why"] and "Bella" in row["why"]
+    assert "would not merge them" in row["why"]
+    out = StringIO()
+    call_command("match", "recheck", "--by", mash_manager.username, stdout=out)
+    assert f"merge {contested.pk} " in out.getvalue() and f"merge {right.pk} " not in out.getvalue()

@@ -91,8 +91,8 @@ class Command(BaseCommand):
                     how = "automatic" if r["automatic"] else "by a person"
                     self.stdout.write(
                         f"merge {r['merge_id']} ({how}, {r['merged_at']:%d/%m/%Y}): kept {r['survivor']} "
-                        f"({r['survivor_id']}), merged {r['merged']} ({r['merged_id']}); now "
-                        f"{100 * r['probability']:.1f}%: {r['why']}"
+                        f"({r['survivor_id']}), merged {r['merged']} ({r['merged_id']}); "
+                        f"{'the pair alone ' if r.get('group') else 'now '}{100 * r['probability']:.1f}%: {r['why']}"
                     )
                 if undo and rows:
                     undone = merges_undo(merge_ids=[r["merge_id"] for r in rows], by=user, now=now, reason=reason)
