@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Min, OuterRef, Q, Subquery
 
@@ -28,6 +27,7 @@ from safehub.casework.models import (
 )
 from safehub.core import audit, policy
 from safehub.core.calendar import uk_date
+from safehub.core.timescales import timescale
 from safehub.people.models import Person
 
 CASELOAD_LIMIT = 500
@@ -35,7 +35,7 @@ SCOPES = ("mine", "team", "unallocated")
 
 
 def _cp_visit_days() -> int:
-    return int(getattr(settings, "SAFEHUB_TIMESCALES", {}).get("cp_visit_working_days", rules.CP_VISIT_WORKING_DAYS))
+    return timescale("cp_visit_working_days", rules.CP_VISIT_WORKING_DAYS)
 
 
 def _annotated(qs):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
@@ -30,14 +29,11 @@ from safehub.core import audit, policy
 from safehub.core.calendar import uk_date
 from safehub.core.codes import ReferralSource
 from safehub.core.models import AuditAction
+from safehub.core.timescales import timescale
 from safehub.people.models import Person
 
 RECORD = "casework.record"
 SOURCE_CODES = frozenset(ReferralSource.values)
-
-
-def _timescale(name: str, default: int) -> int:
-    return int(getattr(settings, "SAFEHUB_TIMESCALES", {}).get(name, default))
 
 
 def _require(by, person: Person, now: datetime) -> None:
@@ -310,7 +306,7 @@ def case_note_record(
         text=text.strip(),
         written_by=by,
         written_at=now,
-        locks_at=rules.note_locks_at(now, hours=_timescale("case_note_lock_hours", rules.NOTE_LOCK_HOURS)),
+        locks_at=rules.note_locks_at(now, hours=timescale("case_note_lock_hours", rules.NOTE_LOCK_HOURS)),
     )
     note.full_clean()
     note.save()
@@ -369,8 +365,8 @@ def cin_plan_start(
         raise ValidationError({"start_date": "The plan starts between the referral and today"})
     if CINPlan.objects.filter(episode=episode, end_date__isnull=True).exists():
         raise ValidationError("This case already has an open child-in-need plan")
-    months = review_interval_months or _timescale("cin_plan_review_months", rules.CIN_PLAN_REVIEW_MONTHS)
-    visits = visit_interval_working_days or _timescale("cin_visit_working_days", rules.CIN_VISIT_WORKING_DAYS)
+    months = review_interval_months or timescale("cin_plan_review_months", rules.CIN_PLAN_REVIEW_MONTHS)
+    visits = visit_interval_working_days or timescale("cin_visit_working_days", rules.CIN_VISIT_WORKING_DAYS)
     plan = CINPlan(
         person=episode.person,
         episode=episode,
@@ -487,7 +483,7 @@ def core_group_record(*, plan: ChildProtectionPlan, held_date: date, by, now: da
         rules.first_core_group_due(plan.start_date)
         if last is None
         else rules.next_core_group_due(
-            last.held_date, weeks=_timescale("core_group_interval_weeks", rules.CORE_GROUP_INTERVAL_WEEKS)
+            last.held_date, weeks=timescale("core_group_interval_weeks", rules.CORE_GROUP_INTERVAL_WEEKS)
         )
     )
     meeting = CoreGroupMeeting.objects.create(plan=plan, held_date=held_date, recorded_by=by)

@@ -253,8 +253,19 @@ def child_casework(*, person: Person, now: datetime) -> dict:
     }
 
 
-def transitions(*, user, as_of: date, now: datetime | None = None) -> list[dict]:
-    """Young people aged 16-25 known to children's services that the user may open, with their transition plan."""
+TRANSITION_FILTERS = {
+    "all": "Everyone 16 to 25",
+    "no_plan": "No open transition plan",
+    "care_experienced": "Care experienced",
+    "adult_safeguarding": "Known to adult safeguarding",
+}
+
+
+def transitions_people(*, user, as_of: date, now: datetime | None = None, show: str = "all"):
+    """The young people aged 16-25 known to children's services that the user may open (a queryset).
+
+    ``show`` narrows the list (``TRANSITION_FILTERS``); an unknown value shows everyone.
+    """
     policy.require(user, "casework.overview")
     now = now or datetime.combine(as_of, datetime.min.time(), tzinfo=UK)
     youngest = as_of.replace(year=as_of.year - 16)
@@ -266,9 +277,20 @@ def transitions(*, user, as_of: date, now: datetime | None = None) -> list[dict]
         .values_list("person_id", flat=True)
         .distinct()
     )
-    people = list(
-        policy.persons_visible_to(user, Person.objects.filter(pk__in=known), now=now).order_by("date_of_birth")[:500]
-    )
+    people = policy.persons_visible_to(user, Person.objects.filter(pk__in=known), now=now)
+    if show == "no_plan":
+        open_plans = TransitionPlan.objects.filter(closed_date__isnull=True).values_list("person_id", flat=True)
+        people = people.exclude(pk__in=open_plans)
+    elif show == "care_experienced":
+        people = people.filter(cla_episodes__isnull=False).distinct()
+    elif show == "adult_safeguarding":
+        people = people.filter(pk__in=_people_with_adult_safeguarding_q())
+    return people
+
+
+def transitions_rows(*, user, people: list[Person], as_of: date, now: datetime | None = None) -> list[dict]:
+    """Each young person's row (age, 18th birthday, plan, flags); the list is audited as read."""
+    now = now or datetime.combine(as_of, datetime.min.time(), tzinfo=UK)
     plans = {
         tp.person_id: tp
         for tp in TransitionPlan.objects.filter(person__in=people, closed_date__isnull=True).select_related(
@@ -303,6 +325,20 @@ def transitions(*, user, as_of: date, now: datetime | None = None) -> list[dict]
     with transaction.atomic():
         audit.record_list(actor=user, person_ids=[p.pk for p in people], at=now, view="casework.transitions")
     return rows
+
+
+def transitions(*, user, as_of: date, now: datetime | None = None) -> list[dict]:
+    """Every young person aged 16-25 known to children's services that the user may open, oldest first."""
+    people = list(transitions_people(user=user, as_of=as_of, now=now).order_by("date_of_birth", "pk"))
+    return transitions_rows(user=user, people=people, as_of=as_of, now=now)
+
+
+def _people_with_adult_safeguarding_q():
+    try:
+        from safehub.adults.models import SafeguardingConcern
+    except ImportError:  # adults app not installed
+        return Person.objects.none().values_list("pk", flat=True)
+    return SafeguardingConcern.objects.values_list("person_id", flat=True)
 
 
 def _people_with_adult_safeguarding(person_ids: list[int]) -> set[int]:

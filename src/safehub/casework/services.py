@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import partial
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -34,10 +33,9 @@ from safehub.core.calendar import due_after_working_days, uk_date
 from safehub.core.codes import AssessmentFactor
 from safehub.core.errors import StaleEdit
 from safehub.core.models import AuditAction
+from safehub.core.timescales import timescale
 from safehub.people.models import Involvement, Person
 from safehub.people.services import involvement_record
-
-TS = settings.SAFEHUB_TIMESCALES
 
 
 def _publish_all(event: str, payloads: list[dict]) -> None:
@@ -152,7 +150,7 @@ def meeting_hold(
         raise ValidationError({"held_at": "The meeting cannot be held in the future"})
     meeting.held_at, meeting.decision, meeting.status = held_at, decision, MeetingStatus.HELD
     meeting.immediate_safety_actions = immediate_safety_actions.strip()
-    meeting.record_share_due_at = due_after_working_days(held_at, TS["strategy_record_share_working_days"])
+    meeting.record_share_due_at = due_after_working_days(held_at, timescale("strategy_record_share_working_days"))
     meeting.version += 1
     meeting.save()
     audit.record(actor=by, action=AuditAction.UPDATE, subject=meeting, at=now, details={"decision": decision})
@@ -259,7 +257,9 @@ def section47_start(*, meeting: StrategyMeeting, by, now: datetime) -> Section47
         person=meeting.person,
         strategy_meeting=meeting,
         strategy_date=strategy_date,
-        icpc_due_date=rules.icpc_due(strategy_date, working_days=TS["icpc_working_days"]),
+        icpc_due_date=rules.icpc_due(
+            strategy_date, working_days=timescale("icpc_working_days", rules.ICPC_WORKING_DAYS)
+        ),
         worker=by,
     )
     audit.record(actor=by, action=AuditAction.CREATE, subject=s47, at=now)
@@ -355,7 +355,9 @@ def assessment_start(*, person: Person, start_date: date, by, now: datetime, ref
         referral=referral,
         start_date=start_date,
         worker=by,
-        due_date=rules.assessment_due(base, working_days=TS["assessment_working_days"]),
+        due_date=rules.assessment_due(
+            base, working_days=timescale("assessment_working_days", rules.ASSESSMENT_WORKING_DAYS)
+        ),
     )
     assessment.full_clean()
     assessment.save()

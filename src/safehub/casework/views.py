@@ -22,7 +22,7 @@ from safehub.casework.models import (
     StrategyMeeting,
 )
 from safehub.casework.next_steps import NextStep
-from safehub.core import audit, policy
+from safehub.core import audit, policy, viewutils
 from safehub.core.errors import BreakGlassRequired, StaleEdit
 from safehub.core.models import AuditAction
 from safehub.people.models import Person
@@ -58,9 +58,32 @@ def shared_with_us(request):
 
 @login_required
 def transitions_view(request):
-    rows = selectors.transitions(user=request.user, as_of=timezone.localdate())
+    as_of = timezone.localdate()
+    show = request.GET.get("show", "all")
+    show = show if show in selectors.TRANSITION_FILTERS else "all"
+    people = selectors.transitions_people(user=request.user, as_of=as_of, show=show)
+    listing = viewutils.listing(
+        request,
+        people,
+        sorts={
+            "name": ("Young person", ("family_name", "given_name")),
+            "age": ("Age", "-date_of_birth"),
+            "turns_18": ("Turns 18", "date_of_birth"),
+        },
+        default="age",
+        descending=True,
+    )
+    rows = selectors.transitions_rows(user=request.user, people=list(listing.page), as_of=as_of)
     return render(
-        request, "casework/transitions.html", {"rows": rows, "without_plan": sum(1 for r in rows if r["needs_plan"])}
+        request,
+        "casework/transitions.html",
+        {
+            "rows": rows,
+            "listing": listing,
+            "page": listing.page,
+            "show": show,
+            "filters": selectors.TRANSITION_FILTERS,
+        },
     )
 
 
