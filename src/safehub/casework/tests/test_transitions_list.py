@@ -22,7 +22,9 @@ def worker(front_door):
 
 @pytest.fixture
 def young_people(front_door, worker):
-    people = [PersonFactory(given_name=f"Young{i:02d}", date_of_birth=date(2007, 1, 1) + timedelta(days=i)) for i in range(55)]
+    people = [
+        PersonFactory(given_name=f"Young{i:02d}", date_of_birth=date(2007, 1, 1) + timedelta(days=i)) for i in range(55)
+    ]
     for p in people:
         Involvement.objects.create(person=p, agency=front_door, kind="CASE_HOLDER", started_at=NOW)
     TransitionPlan.objects.create(
