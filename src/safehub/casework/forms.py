@@ -20,8 +20,8 @@ from safehub.casework.models import (
     S47Outcome,
 )
 from safehub.core.codes import AssessmentFactor, ReferralSource
+from safehub.core.forms import GovDateField, GovForm
 from safehub.frontdoor.forms import GovDateTimeField
-from safehub.people.forms import GovDateField, GovForm
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser

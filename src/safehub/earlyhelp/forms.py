@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from safehub.agencies.models import Agency
+from safehub.core.forms import GovDateField, GovForm
 from safehub.earlyhelp.models import (
     ClosureReason,
     EpisodeOrigin,
@@ -13,7 +14,6 @@ from safehub.earlyhelp.models import (
     SpecialistEntryKind,
     SpecialistKind,
 )
-from safehub.people.forms import GovDateField, GovForm
 
 
 def _choose(choices, prompt: str):

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from safehub.core.forms import GovForm
 from safehub.exchange.models import Scope
-from safehub.people.forms import GovForm
 
 
 class SubmissionForm(GovForm):

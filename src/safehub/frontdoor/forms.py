@@ -6,8 +6,8 @@ from django import forms
 from django.forms import formset_factory
 
 from safehub.core.codes import AssessmentFactor, ReferralSource
+from safehub.core.forms import GovDateField, GovForm, govuk_widgets
 from safehub.frontdoor.models import Consent, InformationRequest, LawfulBasis, Outcome, PoliceGrade, RagRating, Urgency
-from safehub.people.forms import GovDateField, GovForm, govuk_widgets
 from safehub.people.models import Ethnicity, Sex
 
 if TYPE_CHECKING:

@@ -568,7 +568,7 @@ def consultation_advise(request, consultation_id: int):
 @require_POST
 def match_lookup(request):
     """Ranked candidates for one child on the contact form (front door only); the lookup is audited."""
-    from safehub.people.forms import GovDateField
+    from safehub.core.forms import GovDateField
     from safehub.people.matching_service import lookup_candidates
 
     policy.require(request.user, "frontdoor.triage")

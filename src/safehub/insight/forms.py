@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from safehub.people.forms import GovForm
+from safehub.core.forms import GovForm
 
 
 class ReportSectionForm(GovForm):

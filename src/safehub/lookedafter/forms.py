@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
+from safehub.core.forms import GovDateField, GovForm
 from safehub.lookedafter import rules
 from safehub.lookedafter.models import PlacementProvider
-from safehub.people.forms import GovDateField, GovForm
 
 
 def _codes(codes: dict[str, str], *, blank: str | None = None) -> list[tuple[str, str]]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from safehub.agencies.models import Agency, AgencyKind
+from safehub.core.forms import GovDateField, GovForm
 from safehub.frontdoor.forms import GovDateTimeField
 from safehub.pathways.models import (
     EducationRegisterKind,
@@ -16,7 +17,6 @@ from safehub.pathways.models import (
     PfNotifier,
     UnscheduledCareSetting,
 )
-from safehub.people.forms import GovDateField, GovForm
 
 
 def _choose(choices, prompt: str):
