@@ -31,6 +31,7 @@ from safehub.adults.models_pathways import (
     SelfNeglectCase,
     SelfNeglectMeeting,
 )
+from safehub.adults.services_mca import standard_decision_due, urgent_days
 from safehub.agencies.models import Agency, AgencyKind
 from safehub.pathways.models import LadoCase  # read only: the LADO case a PiPoT referral was made to
 from safehub.people.models import Involvement
@@ -134,6 +135,7 @@ def _dols(rng, *, today, now, council, enquiries, homes, user, older_people=(), 
     others = candidates[len(from_enquiries) :]
     people = from_enquiries + rng.sample(others, min(n - len(from_enquiries), len(others)))
     rows, involved = [], []
+    days = urgent_days()  # the settings table's numbers, as the service uses
     recent = max(4, round(len(people) * 30 / span))  # the last month's requests, at least a few at any scale
     for i, person_id in enumerate(people):
         requested = today - timedelta(days=rng.randrange(30 if i < recent else span))
@@ -145,12 +147,12 @@ def _dols(rng, *, today, now, council, enquiries, homes, user, older_people=(), 
         app = DolsApplication(
             person_id=person_id, supervisory_body=council, managing_authority=rng.choice(homes),
             kind=DolsKind.URGENT if urgent else DolsKind.STANDARD, requested_on=requested,
-            decision_due=rules.standard_decision_due(requested), urgent_granted_on=urgent,
-            urgent_last_day=rules.urgent_last_day(urgent) if urgent else None, recorded_by=user, recorded_at=now,
+            decision_due=standard_decision_due(requested), urgent_granted_on=urgent,
+            urgent_last_day=rules.urgent_last_day(urgent, **days) if urgent else None, recorded_by=user, recorded_at=now,
         )  # fmt: skip
         if urgent and wait > 7 and rng.random() < 0.6 and urgent + timedelta(days=5) <= today:
             app.urgent_extended_on = urgent + timedelta(days=5)
-            app.urgent_last_day = rules.urgent_last_day(urgent, extended=True)
+            app.urgent_last_day = rules.urgent_last_day(urgent, extended=True, **days)
         if decided <= today:
             app.decided_on = decided
             app.outcome = rng.choices([DolsOutcome.GRANTED, DolsOutcome.NOT_GRANTED, DolsOutcome.WITHDRAWN],

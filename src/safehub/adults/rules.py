@@ -190,35 +190,54 @@ def capacity_outcome(*, impairment: bool, functional: FunctionalTest, because_of
 # Deprivation of Liberty Safeguards
 # ---------------------------------------------------------------------------------------------
 
+# Statutory defaults; the numbers in use come from settings.SAFEHUB_TIMESCALES
+# ("dols_urgent_days", "dols_urgent_extension_days", "dols_standard_decision_days"), read by the
+# callers through safehub.core.timescales.timescale and passed in as keywords.
 URGENT_DAYS = 7
 URGENT_EXTENSION_DAYS = 7
 STANDARD_DECISION_DAYS = 21
 STANDARD_MAX_DAYS = 365
 
 
-def urgent_last_day(granted_on: date, *, extended: bool = False) -> date:
+def urgent_last_day(
+    granted_on: date,
+    *,
+    extended: bool = False,
+    urgent_days: int = URGENT_DAYS,
+    extension_days: int = URGENT_EXTENSION_DAYS,
+) -> date:
     """Return the last day an urgent authorisation is in force (MCA 2005 Sch A1 paras 78, 84-85).
 
     An urgent authorisation given on day D lasts 7 days (D to D+6); the supervisory body may extend
     it once, by up to 7 days (to D+13). It is not in force on the day after its last day.
+    ``urgent_days`` and ``extension_days`` are the configured numbers (statutory 7 and 7).
     """
-    days = URGENT_DAYS + (URGENT_EXTENSION_DAYS if extended else 0)
+    days = urgent_days + (extension_days if extended else 0)
     return granted_on + timedelta(days=days - 1)
 
 
-def urgent_in_force(granted_on: date, day: date, *, extended: bool = False) -> bool:
+def urgent_in_force(
+    granted_on: date,
+    day: date,
+    *,
+    extended: bool = False,
+    urgent_days: int = URGENT_DAYS,
+    extension_days: int = URGENT_EXTENSION_DAYS,
+) -> bool:
     """Return whether an urgent authorisation given on ``granted_on`` is in force on ``day``."""
-    return granted_on <= day <= urgent_last_day(granted_on, extended=extended)
+    last = urgent_last_day(granted_on, extended=extended, urgent_days=urgent_days, extension_days=extension_days)
+    return granted_on <= day <= last
 
 
-def standard_decision_due(requested_on: date) -> date:
+def standard_decision_due(requested_on: date, *, decision_days: int = STANDARD_DECISION_DAYS) -> date:
     """Return the last day for deciding a standard authorisation request.
 
     The assessments must be completed within 21 days beginning with the day the supervisory body
-    received the request (DoLS Standard Authorisations Regulations 2008, reg 13): day 1 is the day
-    received, so the last day is received + 20.
+    received the request (DoLS Standard Authorisations Regulations 2008, reg 13; DoLS code of
+    practice): day 1 is the day received, so the last day is received + 20. ``decision_days`` is
+    the configured number (statutory 21).
     """
-    return requested_on + timedelta(days=STANDARD_DECISION_DAYS - 1)
+    return requested_on + timedelta(days=decision_days - 1)
 
 
 def standard_valid_until(start: date, until: date) -> bool:

@@ -30,6 +30,7 @@ from safehub.agencies.models import Agency, AgencyKind
 from safehub.core import audit, calendar, policy
 from safehub.core.errors import StaleEdit
 from safehub.core.models import AuditAction
+from safehub.core.timescales import timescale
 from safehub.people.models import Person
 
 MANAGING_AUTHORITY_KINDS = (AgencyKind.CARE_PROVIDER, AgencyKind.HEALTH_TRUST)
@@ -261,6 +262,20 @@ def advocacy_dates(
 # ---------------------------------------------------------------------------------------------
 
 
+def urgent_days() -> dict[str, int]:
+    """Return the urgent authorisation's days from the settings table, as keywords for the rules."""
+    return {
+        "urgent_days": timescale("dols_urgent_days", rules.URGENT_DAYS),
+        "extension_days": timescale("dols_urgent_extension_days", rules.URGENT_EXTENSION_DAYS),
+    }
+
+
+def standard_decision_due(requested_on: date) -> date:
+    """Return the standard request's decision date, with the days from the settings table."""
+    days = timescale("dols_standard_decision_days", rules.STANDARD_DECISION_DAYS)
+    return rules.standard_decision_due(requested_on, decision_days=days)
+
+
 @transaction.atomic
 def dols_request(
     *,
@@ -291,9 +306,9 @@ def dols_request(
         managing_authority=managing_authority,
         kind=DolsKind.URGENT if urgent_granted_on else DolsKind.STANDARD,
         requested_on=requested_on,
-        decision_due=rules.standard_decision_due(requested_on),
+        decision_due=standard_decision_due(requested_on),
         urgent_granted_on=urgent_granted_on,
-        urgent_last_day=rules.urgent_last_day(urgent_granted_on) if urgent_granted_on else None,
+        urgent_last_day=rules.urgent_last_day(urgent_granted_on, **urgent_days()) if urgent_granted_on else None,
         recorded_by=by,
         recorded_at=now,
     )
@@ -322,11 +337,11 @@ def dols_extend_urgent(
         raise ValidationError({"extended_on": "An urgent authorisation can be extended only once"})
     if application.outcome != DolsOutcome.PENDING:
         raise ValidationError({"extended_on": "The standard request has been decided"})
-    if not rules.urgent_in_force(application.urgent_granted_on, extended_on):
+    if not rules.urgent_in_force(application.urgent_granted_on, extended_on, **urgent_days()):
         raise ValidationError({"extended_on": "The urgent authorisation has expired: it can no longer be extended"})
     _not_future_or_raise(extended_on, now, "extended_on")
     application.urgent_extended_on = extended_on
-    application.urgent_last_day = rules.urgent_last_day(application.urgent_granted_on, extended=True)
+    application.urgent_last_day = rules.urgent_last_day(application.urgent_granted_on, extended=True, **urgent_days())
     _save_version(application, expected_version, ["urgent_extended_on", "urgent_last_day"])
     audit.record(actor=by, action=AuditAction.UPDATE, subject=application, at=now, details={"extended": True})
     return application

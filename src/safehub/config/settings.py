@@ -310,6 +310,12 @@ SAFEHUB_TIMESCALES = {
     "early_help_review_weeks": 6,
     # PPN to the first strategy discussion (pathways/rules.py: the partnership's local standard)
     "ppn_strategy_working_days": 3,
+    # Deprivation of Liberty Safeguards (adults/rules.py): Mental Capacity Act 2005 Schedule A1 and
+    # the DoLS code of practice: an urgent authorisation lasts up to 7 days (para 78), extendable
+    # once by up to 7 (paras 84-85); a standard request is decided within 21 days (2008 Regs, reg 13).
+    "dols_urgent_days": 7,
+    "dols_urgent_extension_days": 7,
+    "dols_standard_decision_days": 21,
 }
 # The local authority's DfE code (CIN census returns).
 SAFEHUB_LA_CODE = env.str("SAFEHUB_LA_CODE", default="852")

@@ -124,6 +124,28 @@ def test_imca_only_where_capacity_is_lacking_and_no_one_to_consult(known_adult, 
             )  # fmt: skip
 
 
+def test_dols_day_counts_come_from_the_settings_table_when_used(known_adult, adult_social_worker, care_home, settings):
+    settings.SAFEHUB_TIMESCALES = {
+        **settings.SAFEHUB_TIMESCALES,
+        "dols_urgent_days": 5,
+        "dols_urgent_extension_days": 3,
+        "dols_standard_decision_days": 14,
+    }
+    application = services_mca.dols_request(
+        person=known_adult,
+        by=adult_social_worker,
+        now=NOW,
+        managing_authority=care_home,
+        requested_on=date(2025, 3, 10),
+        urgent_granted_on=date(2025, 3, 10),
+    )
+    assert (application.decision_due, application.urgent_last_day) == (date(2025, 3, 23), date(2025, 3, 14))
+    application = services_mca.dols_extend_urgent(
+        application=application, by=adult_social_worker, now=NOW, extended_on=date(2025, 3, 14), expected_version=1
+    )
+    assert application.urgent_last_day == date(2025, 3, 17)
+
+
 def test_dols_urgent_then_extended_once_then_standard_granted_and_reviewed(known_adult, adult_social_worker, care_home):
     application = services_mca.dols_request(
         person=known_adult,

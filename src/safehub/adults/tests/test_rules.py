@@ -99,3 +99,11 @@ def test_clutter_rating_and_escalation():
 def test_a_standard_authorisation_is_in_force_to_the_end_of_its_last_day(day, in_force):
     assert rules.dols_authorised_on(date(2025, 1, 10), date(2026, 1, 9), day) is in_force
     assert rules.dols_authorised_on(None, None, day) is False
+
+
+def test_dols_rules_take_the_day_counts_as_keywords_with_the_statutory_defaults():
+    assert rules.urgent_last_day(date(2025, 3, 10), urgent_days=5) == date(2025, 3, 14)
+    assert rules.urgent_last_day(date(2025, 3, 10), extended=True, urgent_days=5, extension_days=3) == date(2025, 3, 17)
+    assert not rules.urgent_in_force(date(2025, 3, 10), date(2025, 3, 15), urgent_days=5)
+    assert rules.standard_decision_due(date(2025, 2, 1), decision_days=14) == date(2025, 2, 14)
+    assert (rules.URGENT_DAYS, rules.URGENT_EXTENSION_DAYS, rules.STANDARD_DECISION_DAYS) == (7, 7, 21)
