@@ -8,6 +8,7 @@ transaction.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -262,12 +263,17 @@ def advocacy_dates(
 # ---------------------------------------------------------------------------------------------
 
 
-def urgent_days() -> dict[str, int]:
+class UrgentDays(TypedDict):
+    urgent_days: int
+    extension_days: int
+
+
+def urgent_days() -> UrgentDays:
     """Return the urgent authorisation's days from the settings table, as keywords for the rules."""
-    return {
-        "urgent_days": timescale("dols_urgent_days", rules.URGENT_DAYS),
-        "extension_days": timescale("dols_urgent_extension_days", rules.URGENT_EXTENSION_DAYS),
-    }
+    return UrgentDays(
+        urgent_days=timescale("dols_urgent_days", rules.URGENT_DAYS),
+        extension_days=timescale("dols_urgent_extension_days", rules.URGENT_EXTENSION_DAYS),
+    )
 
 
 def standard_decision_due(requested_on: date) -> date:
