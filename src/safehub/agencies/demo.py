@@ -225,6 +225,19 @@ USERS = [
 ]
 
 
+def demo_usernames() -> list[str]:
+    """Every demo sign-in in the database (the core users first, then those other apps' demos add)."""
+    from safehub.agencies.models import Membership
+
+    present = set(
+        Membership.objects.filter(user__username__startswith="demo.", user__is_active=True).values_list(
+            "user__username", flat=True
+        )
+    )
+    core = [u[0] for u in USERS if u[0] in present]
+    return core + sorted(present - set(core))
+
+
 def _urn(i: int) -> str:
     return str(100000 + (i * 7919) % 899999)
 

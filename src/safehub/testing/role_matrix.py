@@ -200,7 +200,7 @@ if __name__ == "__main__":
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safehub.config.settings")
     django.setup()
-    from safehub.agencies.demo import USERS
+    from safehub.agencies.demo import demo_usernames
 
-    names = [u[0] for u in USERS]
+    names = demo_usernames()
     print(render_table(observe(names, ids=demo_ids()), names))

@@ -18,12 +18,12 @@ class Command(BaseCommand):
         from django.contrib.auth import get_user_model
         from django.test import Client
 
-        from safehub.agencies.demo import USERS
+        from safehub.agencies.demo import demo_usernames
         from safehub.testing.crawl import crawl
 
         if max_pages < 1:
             raise CommandError("--max-pages must be at least 1")
-        names = usernames or [u[0] for u in USERS]
+        names = usernames or demo_usernames()
         users = {u.username: u for u in get_user_model().objects.filter(username__in=names)}
         missing = [n for n in names if n not in users]
         if missing:
