@@ -82,3 +82,42 @@ class CloseForm(GovForm):
     outcome = forms.ChoiceField(choices=SelfNeglectOutcome.choices, widget=Radios, label="Outcome")
     summary = forms.CharField(widget=forms.Textarea, label="Summary, with the adult's view of the outcome")
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PositionOfTrustForm(GovForm):
+    """A new allegation about someone who works or volunteers with adults (PiPoT)."""
+
+    received_on = GovDateField(label="Date the allegation was received")
+    subject_name = forms.CharField(max_length=200, label="Name of the person the allegation is about")
+    role = forms.CharField(max_length=200, label="Their role", help_text="For example, care worker or volunteer driver")
+    employer = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        required=False,
+        label="Employer or organisation (if on Safehub)",
+        empty_label="Not on the list",
+    )
+    employer_name = forms.CharField(
+        max_length=200, required=False, label="Employer or organisation (if not on the list)"
+    )
+    works_with_children = forms.ChoiceField(
+        choices=YES_NO,
+        widget=Radios,
+        label="Do they also work or volunteer with children?",
+        help_text="If so, the allegation goes to the children's LADO too",
+    )
+    allegation = forms.CharField(widget=forms.Textarea, label="The allegation")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["employer"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            Agency.objects.filter(is_active=True)
+            .exclude(kind__in=[AgencyKind.SCHOOL, AgencyKind.EARLY_YEARS])
+            .order_by("name")
+        )
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["works_with_children"] = bool(to_bool(data["works_with_children"]))
+        return data

@@ -32,5 +32,6 @@ urlpatterns = [
     path("transitions/", views_mca.transitions, name="transitions"),
     path("providers/", views_pathways.providers, name="providers"),
     path("positions-of-trust/", views_pathways.pipot, name="pipot"),
+    path("positions-of-trust/new/", views_pathways.pipot_new, name="pipot_new"),
     path("positions-of-trust/<int:case_id>/lado/", views_pathways.pipot_link_lado, name="pipot_link_lado"),
 ]

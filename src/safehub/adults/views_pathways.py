@@ -19,6 +19,7 @@ from safehub.adults.forms_pathways import (
     CloseForm,
     EscalateForm,
     MeetingForm,
+    PositionOfTrustForm,
     SelfNeglectOpenForm,
     SelfNeglectUpdateForm,
 )
@@ -174,6 +175,23 @@ def pipot(request):
     return render(
         request, "adults/pipot.html", {"rows": rows, "can_refer": policy.can(request.user, "pathways.lado_refer")}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pipot_new(request):
+    """Record a new allegation about someone in a position of trust (adult safeguarding managers only)."""
+    services_pathways.require_pipot(request.user)
+    form = PositionOfTrustForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services_pathways.pipot_record(by=request.user, now=timezone.now(), **form.service_fields())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Allegation about {case.subject_name} recorded")
+            return redirect("adults:pipot")
+    return render(request, "adults/pipot_new.html", {"form": form})
 
 
 @login_required

@@ -127,3 +127,43 @@ def test_pipot_shows_and_links_the_lado_case_about_the_same_person_only_when_it_
     case.refresh_from_db()
     assert case.lado_reference == mine.reference
     assert "Linked" in client.get(reverse("adults:pipot")).content.decode()
+
+
+def test_an_adult_safeguarding_manager_records_a_pipot_allegation_through_the_page(
+    client, adult_mash_manager, care_provider
+):
+    from safehub.adults.models_pathways import PositionOfTrustCase
+    from safehub.core.models import AuditAction, AuditEvent
+
+    client.force_login(adult_mash_manager)
+    assert reverse("adults:pipot_new") in client.get(reverse("adults:pipot")).content.decode()
+    page = client.get(reverse("adults:pipot_new"))
+    assert page.status_code == 200 and "Record an allegation" in page.content.decode()
+    today = timezone.localdate()
+    fields = {"received_on": fmt(today), "subject_name": "Dana Price", "role": "Senior carer", "employer": "",
+              "employer_name": "", "works_with_children": "yes", "allegation": "Rough handling at bedtime"}  # fmt: skip
+    response = client.post(reverse("adults:pipot_new"), fields)
+    assert response.status_code == 200 and "Give the employer or organisation" in response.content.decode()
+    assert not PositionOfTrustCase.objects.exists()
+    response = client.post(reverse("adults:pipot_new"), {**fields, "employer": str(care_provider.pk)})
+    assert response.status_code == 302 and response["Location"] == reverse("adults:pipot")
+    case = PositionOfTrustCase.objects.get()
+    assert (case.subject_name, case.employer_id, case.works_with_children) == ("Dana Price", care_provider.pk, True)
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CREATE, object_type="adults.PositionOfTrustCase", object_id=str(case.pk)
+    ).exists()
+    assert "Dana Price" in client.get(reverse("adults:pipot")).content.decode()
+
+
+def test_the_pipot_form_is_refused_to_other_adults_roles(client, adult_social_worker, care_provider):
+    from safehub.adults.models_pathways import PositionOfTrustCase
+
+    client.force_login(adult_social_worker)
+    assert client.get(reverse("adults:pipot_new")).status_code == 403
+    response = client.post(
+        reverse("adults:pipot_new"),
+        {"received_on": fmt(timezone.localdate()), "subject_name": "Dana Price", "role": "Carer",
+         "employer": str(care_provider.pk), "works_with_children": "no", "allegation": "Shouting"},
+    )  # fmt: skip
+    assert response.status_code == 403
+    assert not PositionOfTrustCase.objects.exists()
