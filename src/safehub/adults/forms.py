@@ -16,7 +16,7 @@ from safehub.adults.models import (
 )
 from safehub.adults.rules import SAC_SUPPORT_REASONS
 from safehub.agencies.models import Agency, AgencyKind
-from safehub.people.forms import GovDateField, GovForm
+from safehub.core.forms import GovDateField, GovForm
 
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known yet")]
 YES_NO = [("yes", "Yes"), ("no", "No")]

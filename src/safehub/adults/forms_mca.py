@@ -8,7 +8,7 @@ from safehub.adults.forms import YES_NO, YES_NO_UNKNOWN, Radios, to_bool
 from safehub.adults.models_mca import AdvocacyKind, DolsOutcome
 from safehub.adults.services_mca import MANAGING_AUTHORITY_KINDS
 from safehub.agencies.models import Agency
-from safehub.people.forms import GovDateField, GovForm
+from safehub.core.forms import GovDateField, GovForm
 
 
 def _yes(label: str, help_text: str = "") -> forms.ChoiceField:

@@ -7,7 +7,7 @@ from django import forms
 from safehub.adults.forms import YES_NO, Radios, to_bool
 from safehub.adults.models_pathways import Engagement, SelfNeglectOutcome
 from safehub.agencies.models import Agency, AgencyKind
-from safehub.people.forms import GovDateField, GovForm
+from safehub.core.forms import GovDateField, GovForm
 
 CLUTTER = [("", "Not rated"), *((str(n), f"Image {n}") for n in range(1, 10))]
 

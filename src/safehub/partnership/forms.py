@@ -6,6 +6,7 @@ from typing import ClassVar
 from django import forms
 
 from safehub.agencies.models import Agency
+from safehub.core.forms import GovDateField, GovForm
 from safehub.partnership.models import (
     ActionStatus,
     AuditTool,
@@ -27,7 +28,6 @@ from safehub.partnership.models import (
     Theme,
     TrainingCourse,
 )
-from safehub.people.forms import GovDateField, GovForm
 from safehub.people.models import InvolvementKind
 
 RAPID_REVIEW_OUTCOMES = [
@@ -151,7 +151,7 @@ class AuditAnswerForm(GovForm):
             self.fields[code] = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=text)
         self.fields["grade"] = forms.ChoiceField(choices=Grade.choices, label="Grade for your agency's practice")
         self.fields["comments"] = forms.CharField(widget=forms.Textarea, required=False, label="Learning and comments")
-        from safehub.people.forms import govuk_widgets
+        from safehub.core.forms import govuk_widgets
 
         govuk_widgets(self)
 
@@ -193,7 +193,7 @@ class SelfAssessmentForm(GovForm):
             self.fields[f"evidence_{code}"] = forms.CharField(
                 widget=forms.Textarea(attrs={"rows": 2}), required=False, label=f"{code} evidence and actions"
             )
-        from safehub.people.forms import govuk_widgets
+        from safehub.core.forms import govuk_widgets
 
         govuk_widgets(self)
 

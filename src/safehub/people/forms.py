@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from safehub.core.forms import DATE_FORMATS, GovDateField, GovForm, govuk_widgets  # noqa: F401 - re-exported for apps not yet moved
+from safehub.core.forms import GovDateField, GovForm
 from safehub.people.models import Ethnicity, Person, RelationshipKind, Sex
 
 
