@@ -158,6 +158,8 @@ def episode(request, episode_id: int):
         actions = [a for a in actions if a != "step_up"]
     context["forms"] = [(name, ACTION_FORMS[name](prefix=name)) for name in actions]
     context["entry_form"], context["end_form"] = f.EntryForm(prefix="entry"), f.EndForm(prefix="end")
+    # Link to the social care case only for users who may open it (a nursery DSL may not).
+    context["can_open_case"] = policy.can(request.user, "casework.overview")
     return render(request, "earlyhelp/episode.html", context)
 
 
@@ -264,6 +266,7 @@ def family_safeguarding(request, person_id: int):
         return redirect("earlyhelp:family_safeguarding", person_id=person.pk)
     context["form"], context["back"] = form, "family"
     context["entry_form"], context["end_form"] = f.EntryForm(prefix="entry"), f.EndForm(prefix="end")
+    context["can_open_case"] = policy.can(request.user, "casework.overview")
     return render(request, "earlyhelp/family_safeguarding.html", context)
 
 

@@ -107,3 +107,28 @@ def test_a_specialist_joins_the_social_care_case_and_records_their_work(family, 
     })  # fmt: skip
     assert done.status_code == 302 and done.url == url
     assert SpecialistEntry.objects.get().kind == "TESTING"
+
+
+def test_the_social_care_case_is_linked_only_for_those_who_may_open_it(family, mash_worker, eh_manager, dsl):
+    """Found by the crawl: a nursery DSL's stepped-down episode linked to the case page she is refused."""
+    from safehub.casework.models import CaseEpisode
+    from safehub.frontdoor.services import referral_create
+
+    today = timezone.localdate()
+    referral_create(contact=None, person=family["child"], referral_date=today - timezone.timedelta(days=30),
+                    source="6", by=mash_worker, now=timezone.now())  # fmt: skip
+    CaseEpisode.objects.filter(person=family["child"]).update(primary_need="N1")
+    services.step_down(
+        case_episode=CaseEpisode.objects.get(person=family["child"]), by=eh_manager, now=timezone.now(),
+        step_date=today, reasons="Needs met with support", lead_professional=dsl, close_case_reason="RC7",
+    )  # fmt: skip
+    episode = EarlyHelpEpisode.objects.get(person=family["child"])
+    case_url = reverse("casework:case", args=[family["child"].pk]).encode()
+    pages = [reverse("earlyhelp:episode", args=[episode.pk]),
+             reverse("earlyhelp:family_safeguarding", args=[family["child"].pk])]  # fmt: skip
+    for url in pages:
+        dsl_page = _client(dsl).get(url)
+        assert dsl_page.status_code == 200 and case_url not in dsl_page.content, url
+    assert _client(dsl).get(case_url.decode()).status_code == 403
+    manager_page = _client(eh_manager).get(pages[0])
+    assert manager_page.status_code == 200 and case_url in manager_page.content
