@@ -42,6 +42,9 @@ def uk_day(moment: datetime) -> date:
 class Binding:
     list_number: int
     model_label: str
+    # A list keyed by a child (Lists 1-10). A list keyed by something else (List 11: adopters) sets
+    # False and writes and reads its rows itself (``import_rows``/``export_list``).
+    child_keyed: bool = True
 
     @property
     def model(self) -> type[models.Model]:
@@ -92,6 +95,17 @@ class Binding:
 
     def export_rows(self, start: date, end: date) -> Iterable[tuple[int, date, dict]]:
         """Yield (person id, event date, values by field) for the year."""
+        raise NotImplementedError
+
+    def import_rows(
+        self, spec, rows: list[tuple[int, dict]], ctx
+    ) -> list[tuple[int, str, list[tuple[str, object, str]]]]:
+        """A list not keyed by a child: write its good rows (row number, values); return for each row
+        (row number, outcome: imported/updated/unchanged/rejected, notes as (heading, value, message))."""
+        raise NotImplementedError
+
+    def export_list(self, start: date, end: date) -> Iterable[dict]:
+        """A list not keyed by a child: yield its rows' values by field for the year (``_pk``: the record)."""
         raise NotImplementedError
 
 
@@ -460,8 +474,10 @@ from safehub.exchange.annex_a.bindings_casework import CINEpisodesBinding, CPPla
 
 BINDINGS.update({"cin": CINEpisodesBinding, "cp_plans": CPPlansOpenBinding})
 from safehub.exchange.annex_a.bindings_lookedafter import AdoptionBinding, CareLeaversBinding, LookedAfterPeriodsBinding  # noqa: E402, I001, E501
+from safehub.exchange.annex_a.bindings_adopters import AdoptersBinding  # noqa: E402, I001
 
 BINDINGS.update({"cla": LookedAfterPeriodsBinding, "care_leavers": CareLeaversBinding, "adoption": AdoptionBinding})
+BINDINGS.update({"adopters": AdoptersBinding})
 from safehub.exchange.annex_a.bindings_earlyhelp import EarlyHelpBinding  # noqa: E402, I001
 
 BINDINGS.update({"early_help": EarlyHelpBinding})

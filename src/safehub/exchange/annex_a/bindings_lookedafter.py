@@ -9,8 +9,7 @@ OC3 contact. List 10 is one row per decision that a child should be placed for a
 (``lookedafter.AdoptionPlan``, keyed by child + decision date). An imported decision is linked to
 the child's period of care open that day when Safehub holds one.
 
-List 11 (adopters) has no child column, so the importer's child-keyed rows cannot carry it: its
-records (``lookedafter.AdopterFamily``/``Adopter``) are entered in Safehub and not yet exported.
+List 11 (adopters) has no child column: it has its own binding (bindings_adopters.py).
 A foreign workbook keeps its rows: an odd cell becomes a warning (``ListSpec.keep_odd_rows``).
 """
 

@@ -14,14 +14,21 @@ from safehub.exchange.safety import neutralise
 
 def build_lists(start: date, end: date, *, system: str = SYSTEM) -> dict[int, list[list]]:
     """Return each list as rows of cells (first row the headings), for events dated start..end."""
-    from safehub.exchange.models import AnnexALink, ExternalIdentifier
+    from safehub.exchange.models import ExternalIdentifier
     from safehub.people.models import Person
 
     out: dict[int, list[list]] = {}
     for number, spec in LISTS.items():
         rows: list[list] = [[c.heading for c in spec.columns]]
         binding = binding_for(spec.binding) if spec.binding else None
-        if binding is not None:
+        if binding is not None and not binding.child_keyed:  # List 11: rows keyed by the adopter
+            listed = list(binding.export_list(start, end))
+            kept = _extras(number, {v["_pk"] for v in listed})
+            for values in listed:
+                merged = {**kept.get(values["_pk"], {}), **values}
+                rows.append([_cell(spec, c.field, merged.get(c.field)) for c in spec.columns])
+            rows[1:] = sorted(rows[1:], key=lambda r: str(r[0]))
+        elif binding is not None:
             events = list(binding.export_rows(start, end))
             person_ids = {e[0] for e in events}
             persons = {}
@@ -38,13 +45,7 @@ def build_lists(start: date, end: date, *, system: str = SYSTEM) -> dict[int, li
                         "person_id", "value"
                     )
                 )
-            wanted_pks = {e[2]["_pk"] for e in events}
-            extras: dict[int, dict] = defaultdict(dict)
-            for object_id, kept in (
-                AnnexALink.objects.filter(list_number=number).values_list("object_id", "extras").iterator()
-            ):
-                if object_id in wanted_pks:
-                    extras[object_id] = kept
+            extras = _extras(number, {e[2]["_pk"] for e in events})
             for person_id, day, values in events:
                 person = persons[person_id]
                 child = {
@@ -59,6 +60,17 @@ def build_lists(start: date, end: date, *, system: str = SYSTEM) -> dict[int, li
             rows[1:] = sorted(rows[1:], key=lambda r: str(r[0]))  # by child, then event date (stable)
         out[number] = rows
     return out
+
+
+def _extras(number: int, wanted_pks: set[int]) -> dict[int, dict]:
+    """The cells kept with each exported record's link (the columns Safehub has no field for)."""
+    from safehub.exchange.models import AnnexALink
+
+    extras: dict[int, dict] = defaultdict(dict)
+    for object_id, kept in AnnexALink.objects.filter(list_number=number).values_list("object_id", "extras").iterator():
+        if object_id in wanted_pks:
+            extras[object_id] = kept
+    return extras
 
 
 def _cell(spec: ListSpec, field_name: str, value: object) -> object:

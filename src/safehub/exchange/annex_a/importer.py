@@ -108,7 +108,7 @@ def _tables_written(sheets: list[Sheet]) -> list[type[models.Model]]:
     for sheet in sheets:
         spec = LISTS[sheet.list_number]
         binding = binding_for(spec.binding) if spec.binding else None
-        if binding is not None and binding.model not in tables:
+        if binding is not None and binding.child_keyed and binding.model not in tables:
             tables.append(binding.model)
     return tables
 
@@ -143,6 +143,10 @@ def _import_sheet(sheet: Sheet, ctx: Context, result: ImportResult, tick: Callab
     seen: dict[str, tuple[int, int]] = {}  # natural key -> (row, fingerprint) within this file
     chunk: list[tuple[int, dict]] = []
     today = uk_date(ctx.now)
+    if not binding.child_keyed:
+        _import_other(sheet, spec, mapping, binding, ctx, result, today)
+        tick(result.rows_seen)
+        return
     for number, row in sheet.rows:
         if all(cells.is_blank(c) for c in row):
             continue
@@ -165,6 +169,30 @@ def _import_sheet(sheet: Sheet, ctx: Context, result: ImportResult, tick: Callab
     if ctx.write and ctx.touched_person_ids:
         ctx.touched.append((binding, ctx.touched_person_ids))
     ctx.touched_person_ids = set()
+
+
+def _import_other(
+    sheet: Sheet, spec: ListSpec, mapping: dict, binding: Binding, ctx: Context, result: ImportResult, today: date
+) -> None:
+    """A list not keyed by a child (List 11): the cells are checked here, the binding writes the rows."""
+    name = spec.sheet_name
+    good: list[tuple[int, dict]] = []
+    for number, row in sheet.rows:
+        if all(cells.is_blank(c) for c in row):
+            continue
+        result.rows_seen += 1
+        values, row_problems, rejected = spec.parse_row(mapping, row)
+        rejected = _check_row(spec, values, row_problems, today) or rejected
+        for column, raw, message in row_problems:
+            result.errors.append(RowError(name, number, column.heading, cells.to_text(raw), message))
+        if rejected:
+            result.count(name, "rejected")
+        else:
+            good.append((number, values))
+    for number, outcome, notes in binding.import_rows(spec, good, ctx):
+        for heading, value, message in notes:
+            result.errors.append(RowError(name, number, heading, cells.to_text(value), message))
+        result.count(name, outcome)
 
 
 def _check_row(spec: ListSpec, values: dict, problems: list, today: date) -> bool:

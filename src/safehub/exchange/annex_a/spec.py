@@ -546,6 +546,13 @@ LISTS: dict[int, ListSpec] = {
                 _text("Reason for leaving adoption process", "left_reason"),
             ],
             key=("adopter_id", "enquiry_date"),
+            binding="adopters",
+            keep_odd_rows=True,
+            ordered=(
+                ("stage1_start", "stage1_end"),
+                ("stage2_start", "stage2_end"),
+                ("submitted_date", "approved_date"),
+            ),
         ),
     ]
 }
