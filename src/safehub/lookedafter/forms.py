@@ -69,3 +69,65 @@ class EndForm(GovForm):
 
 class PathwayForm(GovForm):
     held_date = GovDateField(label="Date the pathway plan was completed or reviewed")
+
+
+# --- Adoption, previous permanence and staying put (services in permanence.py) ---------------------
+
+
+def _adopter_families() -> forms.ModelChoiceField:
+    from safehub.lookedafter.models import AdopterFamily
+
+    return forms.ModelChoiceField(
+        queryset=AdopterFamily.objects.filter(approved_date__isnull=False, left_date__isnull=True),
+        label="Approved adopters (family identifier)",
+    )
+
+
+class DecisionForm(GovForm):
+    on = GovDateField(label="Date of the decision that the child should be placed for adoption")
+
+
+class PlacementOrderForm(GovForm):
+    on = GovDateField(label="Date the court made the placement order")
+
+
+class MatchForm(GovForm):
+    on = GovDateField(label="Date the child was matched with the adopters")
+    family = _adopter_families()
+
+
+class AdoptionPlaceForm(GovForm):
+    on = GovDateField(label="Date the child was placed for adoption")
+    provider = forms.ModelChoiceField(
+        queryset=PlacementProvider.objects.filter(active=True).order_by("kind", "name"), label="Placement provider"
+    )
+    with_foster_carers = forms.BooleanField(
+        required=False, label="Placed with the child's current foster carers (fostering for adoption)"
+    )
+
+
+class AdoptionReverseForm(GovForm):
+    on = GovDateField(label="Date of the decision that the child should no longer be placed for adoption")
+    reason = forms.ChoiceField(choices=_codes(rules.REASON_PLACED_CEASED), label="Reason")
+
+
+class AdoptionOrderForm(GovForm):
+    on = GovDateField(label="Date of the adoption order")
+    consent_dispensed = forms.BooleanField(required=False, label="The court dispensed with the parents' consent")
+
+
+class PreviousPermanenceForm(GovForm):
+    prev_perm = forms.ChoiceField(choices=_codes(rules.PREV_PERM), label="Before this period of care, the child was")
+    la_code = forms.CharField(
+        max_length=3, required=False, label="Local authority that arranged it", help_text="DfE code, for example 852"
+    )
+    order_date = GovDateField(required=False, label="Date of the order")
+
+
+class StayingPutStartForm(GovForm):
+    on = GovDateField(label="Date staying put started")
+    provider = _providers()
+
+
+class StayingPutEndForm(GovForm):
+    on = GovDateField(label="Date staying put ended")

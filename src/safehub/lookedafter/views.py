@@ -28,6 +28,29 @@ ACTION_FORMS = {
     "end": f.EndForm,
 }
 LEAVER_FORMS = {"pathway": f.PathwayForm}
+# Adoption, previous permanence and staying put: each offered only when it fits the child's records.
+PERMANENCE_FORMS = {
+    "decision": f.DecisionForm,
+    "placement_order": f.PlacementOrderForm,
+    "match": f.MatchForm,
+    "place": f.AdoptionPlaceForm,
+    "reverse": f.AdoptionReverseForm,
+    "adoption_order": f.AdoptionOrderForm,
+    "previous_permanence": f.PreviousPermanenceForm,
+    "staying_put_start": f.StayingPutStartForm,
+    "staying_put_end": f.StayingPutEndForm,
+}
+PERMANENCE_TITLES = {
+    "decision": "Record the decision that the child should be placed for adoption",
+    "placement_order": "Record the placement order",
+    "match": "Record the match with adopters",
+    "place": "Record that the child was placed for adoption",
+    "reverse": "Record that the child should no longer be placed for adoption",
+    "adoption_order": "Record the adoption order",
+    "previous_permanence": "Record previous permanence (before this period of care)",
+    "staying_put_start": "Record that the young person is staying put",
+    "staying_put_end": "Record that staying put ended",
+}
 
 
 def _person(request, person_id: int) -> Person:
@@ -62,6 +85,11 @@ def child(request, person_id: int):
             "leaver_forms": {name: form(prefix=name) for name, form in LEAVER_FORMS.items()},
         }
     )  # fmt: skip
+    state = _permanence_state(person)
+    context["adoption"] = state["plan"]
+    context["permanence_forms"] = [
+        (name, PERMANENCE_TITLES[name], PERMANENCE_FORMS[name](prefix=name)) for name in state["actions"]
+    ]
     return render(request, "lookedafter/child.html", context)
 
 
@@ -75,7 +103,7 @@ def _open_period(person: Person) -> LookedAfterEpisode:
 @login_required
 @require_POST
 def child_action(request, person_id: int, action: str):
-    form_class = ACTION_FORMS.get(action) or LEAVER_FORMS.get(action)
+    form_class = ACTION_FORMS.get(action) or LEAVER_FORMS.get(action) or PERMANENCE_FORMS.get(action)
     if form_class is None:
         raise Http404
     policy.require(request.user, RECORD)
@@ -91,6 +119,10 @@ def child_action(request, person_id: int, action: str):
     try:
         if action == "pathway":
             done = _pathway(person, data["held_date"], user, now)
+            messages.success(request, done)
+            return redirect("lookedafter:child", person_id=person_id)
+        if action in PERMANENCE_FORMS:
+            done = _permanence(action, person, data, user, now)
             messages.success(request, done)
             return redirect("lookedafter:child", person_id=person_id)
         period = _open_period(person)
@@ -224,3 +256,106 @@ def _pathway(person: Person, held, user, now) -> str:
         raise ValidationError("no pathway plan or review is due")
     permanence.pathway_review_record(review=review, held_date=held, by=user, now=now)
     return "The pathway plan review is recorded and the next one set"
+
+
+def _open_plan(person: Person):
+    from safehub.lookedafter.models import AdoptionPlan
+
+    return (
+        AdoptionPlan.objects.filter(person=person, ceased_date__isnull=True, adoption_order_date__isnull=True)
+        .select_related("family", "period")
+        .order_by("-decision_date")
+        .first()
+    )
+
+
+def _permanence_state(person: Person) -> dict:
+    """The adoption plan open now and the permanence actions that fit the child's records."""
+    from safehub.lookedafter.models import CareLeaver, StayingPut
+
+    period = LookedAfterEpisode.objects.filter(person=person, end_date__isnull=True).first()
+    plan = _open_plan(person)
+    actions: list[str] = []
+    if period is not None:
+        if plan is None:
+            actions.append("decision")
+        elif plan.period_id is not None:
+            if plan.placement_order_date is None:
+                actions.append("placement_order")
+            if plan.matched_date is None:
+                actions.append("match")
+            elif plan.placed_date is None:
+                actions.append("place")
+            else:
+                actions.append("adoption_order")
+        if plan is not None:
+            actions.append("reverse")
+        actions.append("previous_permanence")
+    if StayingPut.objects.filter(person=person, end_date__isnull=True).exists():
+        actions.append("staying_put_end")
+    elif CareLeaver.objects.filter(person=person).exists():
+        actions.append("staying_put_start")
+    shown = None
+    if plan is not None:
+        shown = {
+            "decision_date": plan.decision_date,
+            "placement_order_date": plan.placement_order_date,
+            "matched_date": plan.matched_date,
+            "family": plan.family.reference if plan.family else "",
+            "placed_date": plan.placed_date,
+        }
+    return {"plan": shown, "actions": actions}
+
+
+def _permanence(action: str, person: Person, data: dict, user, now) -> str:
+    """Record one adoption, previous permanence or staying put step through permanence.py's services."""
+    from safehub.lookedafter import permanence
+    from safehub.lookedafter.models import StayingPut
+
+    if action not in _permanence_state(person)["actions"]:
+        raise ValidationError("this does not fit the child's records now: reload the page")
+    if action == "staying_put_start":
+        permanence.staying_put_start(person=person, on=data["on"], provider=data["provider"], by=user, now=now)
+        return "Staying put is recorded"
+    if action == "staying_put_end":
+        arrangement = StayingPut.objects.get(person=person, end_date__isnull=True)
+        permanence.staying_put_end(arrangement=arrangement, on=data["on"], by=user, now=now)
+        return "The end of staying put is recorded"
+    period = _open_period(person)
+    if action == "decision":
+        permanence.adoption_decision(period=period, on=data["on"], by=user, now=now)
+        return "The decision that the child should be placed for adoption is recorded"
+    if action == "previous_permanence":
+        permanence.previous_permanence_record(
+            period=period,
+            prev_perm=data["prev_perm"],
+            la_code=data["la_code"],
+            order_date=data["order_date"],
+            by=user,
+            now=now,
+        )
+        return "Previous permanence is recorded"
+    plan = _open_plan(person)
+    if plan is None:
+        raise ValidationError("this child has no open adoption plan")
+    if action == "placement_order":
+        permanence.placement_order(plan=plan, on=data["on"], by=user, now=now)
+        return "The placement order is recorded: legal status E1 from that day"
+    if action == "match":
+        permanence.adoption_match(plan=plan, on=data["on"], family=data["family"], by=user, now=now)
+        return "The match with adopters is recorded"
+    if action == "place":
+        permanence.adoption_place(
+            plan=plan,
+            on=data["on"],
+            provider=data["provider"],
+            with_foster_carers=data["with_foster_carers"],
+            by=user,
+            now=now,
+        )
+        return "The placement for adoption is recorded"
+    if action == "reverse":
+        permanence.adoption_reverse(plan=plan, on=data["on"], reason=data["reason"], by=user, now=now)
+        return "The child should no longer be placed for adoption: recorded with the reason"
+    permanence.adoption_order(plan=plan, on=data["on"], consent_dispensed=data["consent_dispensed"], by=user, now=now)
+    return "The adoption order is recorded and care has ended"
