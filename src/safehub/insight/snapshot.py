@@ -404,7 +404,13 @@ def _education_notifications() -> pa.Table:
 def _adults() -> dict[str, pa.Table]:
     """Return the adult tables, or nothing when the adults app is not installed or migrated."""
     try:
-        from safehub.adults.models import Enquiry, EnquiryRiskType, SafeguardingConcern
+        from safehub.adults.models import (
+            Enquiry,
+            EnquiryRiskLocation,
+            EnquiryRiskSource,
+            EnquiryRiskType,
+            SafeguardingConcern,
+        )
     except ImportError:
         return {}
     try:
@@ -415,8 +421,16 @@ def _adults() -> dict[str, pa.Table]:
         e = read_columns(Enquiry.objects.order_by("id"), {
             "id": "int", "person_id": "int", "concern_id": "int", "kind": "text", "started_date": "date",
             "concluded_date": "date", "lacked_capacity": "text", "desired_outcomes_asked": "text",
-            "risk_outcome": "text",
+            "risk_outcome": "text", "outcomes_achieved": "text", "advocate_support": "bool",
+            "person__date_of_birth": "date", "person__date_of_death": "date", "person__sex": "text",
+            "person__ethnicity": "text",
         })  # fmt: skip
+        lists = {
+            "risk_locations": read_columns(EnquiryRiskLocation.objects.order_by("enquiry_id", "location"), {
+                "enquiry_id": "int", "location": "text"}),
+            "risk_sources": read_columns(EnquiryRiskSource.objects.order_by("enquiry_id", "source"), {
+                "enquiry_id": "int", "source": "text"}),
+        }  # fmt: skip
         r = read_columns(EnquiryRiskType.objects.order_by("enquiry_id", "risk_type"), {
             "enquiry_id": "int", "risk_type": "text",
         })  # fmt: skip
@@ -425,6 +439,11 @@ def _adults() -> dict[str, pa.Table]:
     risk_types: dict[int, list[str]] = {}
     for enquiry_id, risk in zip(r["enquiry_id"].to_pylist(), r["risk_type"].to_pylist(), strict=True):
         risk_types.setdefault(enquiry_id, []).append(risk.lower())
+    by_enquiry: dict[str, dict[int, list[str]]] = {name: {} for name in lists}
+    for name, t in lists.items():
+        for enquiry_id, code in zip(t["enquiry_id"].to_pylist(), t.column(1).to_pylist(), strict=True):
+            if code:
+                by_enquiry[name].setdefault(enquiry_id, []).append(code.lower())
     received = uk_dates(c["received_at"])
     return {
         "adult_concerns": _dataset("adult_concerns", {
@@ -438,6 +457,12 @@ def _adults() -> dict[str, pa.Table]:
             "risk_types": pa.array([risk_types.get(i, []) for i in e["id"].to_pylist()], pa.list_(pa.string())),
             "lacked_capacity": _lower(e["lacked_capacity"]), "msp": _lower(e["desired_outcomes_asked"]),
             "risk_outcome": _lower(e["risk_outcome"]),
+            **{name: pa.array([by_enquiry[name].get(i, []) for i in e["id"].to_pylist()], pa.list_(pa.string()))
+               for name in lists},
+            "outcomes_achieved": _lower(e["outcomes_achieved"]), "advocate_support": e["advocate_support"],
+            "age_at_start": ages_on(e["person__date_of_birth"], e["started_date"]), "sex": e["person__sex"],
+            "ethnicity": e["person__ethnicity"], "date_of_birth": e["person__date_of_birth"],
+            "date_of_death": e["person__date_of_death"],
         }),
     }  # fmt: skip
 

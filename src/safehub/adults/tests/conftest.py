@@ -6,7 +6,16 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from safehub.insight.snapshot import snapshot_cache_clear
 from safehub.testing.factories import AgencyFactory, PersonFactory, make_user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_snapshot():
+    """The measures come from the cached snapshot: each test sees its own records."""
+    snapshot_cache_clear()
+    yield
+    snapshot_cache_clear()
 
 
 @pytest.fixture

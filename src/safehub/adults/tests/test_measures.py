@@ -1,4 +1,4 @@
-"""SAC counting rules, computed from the records."""
+"""SAC counting rules, computed by the insight engine from records made through the services."""
 
 from datetime import UTC, date, datetime
 
@@ -93,25 +93,24 @@ def test_reference_figures_are_read_with_their_years():
     assert figures["adult_s42_concluded_msp_asked_not_expressed"]["2024/25"] == 65
 
 
-def test_age_band_and_ethnic_group():
-    assert [measures.age_band(a) for a in (None, 17, 18, 64, 65, 74, 75, 84, 85, 101)] == [
-        "age_unknown",
-        "age_unknown",
-        "18_64",
-        "18_64",
-        "65_74",
-        "65_74",
-        "75_84",
-        "75_84",
-        "85_plus",
-        "85_plus",
+def test_breakdowns_group_ages_sexes_and_ethnicities(adult_mash_manager, adult_social_worker, council):
+    people = [
+        PersonFactory(date_of_birth=date(2006, 3, 1), sex="F", ethnicity="CHNE"),  # 18
+        PersonFactory(date_of_birth=date(1959, 6, 5), sex="M", ethnicity="MWBA"),  # 64 on 4 June 2024
+        PersonFactory(date_of_birth=date(1950, 1, 1), sex="U", ethnicity="REFU"),  # 74
+        PersonFactory(date_of_birth=date(1940, 1, 1), sex="F", ethnicity="NOBT"),  # 84
+        PersonFactory(date_of_birth=date(1929, 1, 1), sex="F", ethnicity="OOTH"),  # 95
     ]
-    assert [measures.ethnic_group(c) for c in ("WBRI", "MWBA", "CHNE", "BCRB", "OOTH", "REFU", "NOBT")] == [
-        "white",
-        "mixed",
-        "asian",
-        "black",
-        "other",
-        "refused",
-        "not_obtained",
-    ]
+    for person in people:
+        concern = raise_concern(person, adult_mash_manager, JUNE_2024)
+        decide(concern, adult_social_worker, JUNE_2024)
+    result = measures.adult_measures("2024-25")
+    assert [result[f"adult_individuals_s42_{b}"] for b in ("18_64", "65_74", "75_84", "85_plus")] == [2, 1, 1, 1]
+    assert [result[f"adult_individuals_s42_sex_{w}"] for w in ("female", "male", "unknown")] == [3, 1, 1]
+    # SG1a: age on 31 March 2025 (19, 65, 75, 85, 96), not at the first enquiry.
+    assert [
+        result[f"adult_individuals_s42_age_{b}"] for b in ("18_64", "65_74", "75_84", "85_94", "95_plus", "unknown")
+    ] == [1, 1, 1, 1, 1, 0]
+    groups = ("white", "mixed", "asian", "black", "other", "refused", "not_obtained")
+    assert [result[f"adult_individuals_concerns_ethnicity_{g}"] for g in groups] == [0, 1, 1, 0, 1, 1, 1]
+    assert [result[f"adult_individuals_s42_ethnicity_{g}"] for g in groups] == [0, 1, 1, 0, 1, 1, 1]

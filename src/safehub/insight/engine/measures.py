@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from safehub.insight.engine import measures_earlyhelp, measures_lookedafter, measures_pathways
+from safehub.insight.engine import measures_adults, measures_earlyhelp, measures_lookedafter, measures_pathways
 
 Unit = Literal["count", "percent", "rate", "hours"]
 Aggregate = Literal["count", "percent", "median", "rate_per_10k"]
@@ -800,6 +800,7 @@ FROM referrals WHERE referral_date {IN_YEAR}
                 f"SELECT * FROM ({S42_CONCLUDED}) WHERE risk_outcome = '{value}'",
             )
         )
+    m += measures_adults.definitions(_count, _percent)
     m += measures_earlyhelp.definitions(_count, _percent)
     m += measures_pathways.definitions(_count, _percent)
     m += measures_lookedafter.definitions(_count, _percent)

@@ -22,6 +22,13 @@ from safehub.insight.engine.measures import (
     RISK_OUTCOMES,
     RISK_TYPES,
 )
+from safehub.insight.engine.measures_adults import (
+    ACHIEVED,
+    ETHNIC_GROUPS,
+    LOCATIONS,
+    SAC_AGE_BANDS,
+    SOURCES_OF_RISK,
+)
 
 Row = Mapping[str, Any]
 
@@ -290,7 +297,92 @@ def reference_measures(
         out[f"adult_s42_concluded_msp_{value}"] = sum(1 for e in concluded if (e.get("msp") or "not_recorded") == value)
     for value in RISK_OUTCOMES:
         out[f"adult_s42_concluded_risk_outcome_{value}"] = sum(1 for e in concluded if e.get("risk_outcome") == value)
+    _adult_breakdowns(out, first, started, concluded, get("s42_enquiries"), start, end)
     return out
+
+
+def _ethnic_group(code: str | None) -> str:
+    if code == "REFU":
+        return "refused"
+    if not code or code == "NOBT":
+        return "not_obtained"
+    return {"W": "white", "M": "mixed", "A": "asian", "C": "asian", "B": "black"}.get(code[0], "other")
+
+
+def _age_in_years(born: date | None, on: date) -> int | None:
+    if born is None:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _band(age: int | None, bands: Mapping[str, tuple[int, int | None]]) -> str:
+    for band, (low, high) in bands.items():
+        if age is not None and age >= low and (high is None or age <= high):
+            return band
+    return "unknown"
+
+
+def _describe(out: dict[str, Any], prefix: str, rows: list[Row], *, ages: bool) -> None:
+    if ages:
+        bands = [_band(r.get("age_at_start"), AGE_BANDS) for r in rows]
+        for band in AGE_BANDS:
+            out[f"{prefix}_{band}"] = bands.count(band)
+        out[f"{prefix}_age_unknown"] = bands.count("unknown")
+        out[f"{prefix}_sex_male"] = sum(1 for r in rows if r.get("sex") == "M")
+        out[f"{prefix}_sex_female"] = sum(1 for r in rows if r.get("sex") == "F")
+        out[f"{prefix}_sex_unknown"] = sum(1 for r in rows if r.get("sex") not in ("M", "F"))
+    groups = [_ethnic_group(r.get("ethnicity")) for r in rows]
+    for group in ETHNIC_GROUPS:
+        out[f"{prefix}_ethnicity_{group}"] = groups.count(group)
+
+
+def _adult_breakdowns(
+    out: dict[str, Any],
+    first_concerns: Mapping[int, Row],
+    started: list[Row],
+    concluded: list[Row],
+    enquiries: list[Row],
+    start: date,
+    end: date,
+) -> None:
+    """The adults measures page's breakdowns (SAC rules: adults/measures.py docstring)."""
+    _describe(out, "adult_individuals_concerns", list(first_concerns.values()), ages=False)
+    first: dict[int, Row] = {}
+    for e in sorted(started, key=lambda e: (e["started_date"], e["enquiry_id"])):
+        if e.get("person_id") is not None:
+            first.setdefault(e["person_id"], e)
+    _describe(out, "adult_individuals_s42", list(first.values()), ages=True)
+    sac_bands = []
+    for e in first.values():
+        died = e.get("date_of_death")
+        sac_bands.append(
+            _band(_age_in_years(e.get("date_of_birth"), died if died and died < end else end), SAC_AGE_BANDS)
+        )
+    for band in [*SAC_AGE_BANDS, "unknown"]:
+        out[f"adult_individuals_s42_age_{band}"] = sac_bands.count(band)
+    out["adult_other_enquiries_started_total"] = sum(
+        1 for e in enquiries if e.get("kind") == "OTHER" and _in(e.get("started_date"), start, end)
+    )
+    for value in LOCATIONS:
+        out[f"adult_s42_concluded_location_{value}"] = sum(
+            1 for e in concluded if value in (e.get("risk_locations") or [])
+        )
+    for value in SOURCES_OF_RISK:
+        out[f"adult_s42_concluded_source_{value}"] = sum(1 for e in concluded if value in (e.get("risk_sources") or []))
+    for value in ACHIEVED:
+        out[f"adult_s42_concluded_achieved_{value}"] = sum(1 for e in concluded if e.get("outcomes_achieved") == value)
+    lacked = [e for e in concluded if (e.get("lacked_capacity") or "not_recorded") == "yes"]
+    out["adult_s42_concluded_lacked_capacity_advocate_yes"] = sum(
+        1 for e in lacked if e.get("advocate_support") is True
+    )
+    out["adult_s42_concluded_lacked_capacity_advocate_no"] = sum(
+        1 for e in lacked if e.get("advocate_support") is False
+    )
+    out["adult_s42_concluded_lacked_capacity_advocate_not_recorded"] = sum(
+        1 for e in lacked if e.get("advocate_support") is None
+    )
+    out["adult_s42_concluded_advocate_support_yes"] = sum(1 for e in concluded if e.get("advocate_support") is True)
+    _describe(out, "adult_s42_concluded", concluded, ages=True)
 
 
 def _fraction(numerator: int, denominator: float) -> Fraction:

@@ -16,6 +16,7 @@ from safehub.insight.engine import (
     snapshot_from_rows,
 )
 from safehub.insight.engine.measures import CAPACITY, CATEGORIES, MSP, RISK_OUTCOMES, RISK_TYPES
+from safehub.insight.engine.measures_adults import ACHIEVED, LOCATIONS, SOURCES_OF_RISK
 
 from .reference import reference_measures
 
@@ -36,6 +37,7 @@ moments = st.builds(
 optional_moments = st.one_of(st.none(), moments)
 people = st.one_of(st.none(), st.integers(1, 4))
 flags = st.one_of(st.none(), st.booleans())
+ethnicities = st.sampled_from([None, "", "WBRI", "MWBA", "ABAN", "CHNE", "BAFR", "OOTH", "REFU", "NOBT"])
 
 
 def _rows(draw: st.DrawFn, n: int, make: Any) -> list[dict[str, Any]]:
@@ -88,14 +90,22 @@ def snapshots(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
         "adult_concerns": _rows(draw, 5, lambda i: {
             "concern_id": i, "person_id": draw(people), "received_date": draw(optional_dates),
             "age_at_concern": draw(st.one_of(st.none(), st.integers(15, 100))),
-            "sex": draw(st.sampled_from([None, "M", "F", "U"]))}),
+            "sex": draw(st.sampled_from([None, "M", "F", "U"])), "ethnicity": draw(ethnicities)}),
         "s42_enquiries": _rows(draw, 5, lambda i: {
             "enquiry_id": i, "person_id": draw(people), "kind": draw(st.sampled_from(["S42", "OTHER", None])),
             "started_date": draw(optional_dates), "concluded_date": draw(optional_dates),
             "risk_types": draw(st.one_of(st.none(), st.lists(st.sampled_from(RISK_TYPES), max_size=3))),
             "lacked_capacity": draw(st.sampled_from([None, *CAPACITY])),
             "msp": draw(st.sampled_from([None, *MSP])),
-            "risk_outcome": draw(st.sampled_from([None, *RISK_OUTCOMES]))}),
+            "risk_outcome": draw(st.sampled_from([None, *RISK_OUTCOMES])),
+            "risk_locations": draw(st.one_of(st.none(), st.lists(st.sampled_from(LOCATIONS), max_size=2, unique=True))),
+            "risk_sources": draw(st.one_of(st.none(), st.lists(st.sampled_from(SOURCES_OF_RISK), max_size=2,
+                                                                 unique=True))),
+            "outcomes_achieved": draw(st.sampled_from([None, *ACHIEVED])), "advocate_support": draw(flags),
+            "age_at_start": draw(st.one_of(st.none(), st.integers(15, 100))),
+            "sex": draw(st.sampled_from([None, "M", "F", "U"])), "ethnicity": draw(ethnicities),
+            "date_of_birth": draw(st.one_of(st.none(), st.dates(date(1920, 1, 1), date(2010, 12, 31)))),
+            "date_of_death": draw(optional_dates)}),
         "health_requests": _rows(draw, 5, lambda i: {
             "request_id": i, "requested_at": draw(optional_moments), "due_at": draw(optional_moments),
             "answered_at": draw(optional_moments)}),
