@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from safehub.agencies.models import AgencyKind
@@ -99,17 +99,19 @@ def _convener_kind(meeting: StrategyMeeting) -> set[str]:
 def records_needing_attention(*, user, now: datetime) -> dict:
     """Records not shared in time and shared records not yet read (for the chair and the partnership)."""
     policy.require(user, "casework.overview")
-    visible = _visible_ids(user, now)
     overdue = list(
-        StrategyMeeting.objects.filter(
-            record_approved_at__isnull=True, record_share_due_at__lt=now, person_id__in=visible
+        _visible_rows(
+            StrategyMeeting.objects.filter(record_approved_at__isnull=True, record_share_due_at__lt=now), user, now
         )
         .select_related("person", "chair")
         .order_by("record_share_due_at")[:200]
     )
     unread = list(
-        RecordShare.objects.filter(
-            read_at__isnull=True, shared_at__lt=now - timedelta(days=1), meeting__person_id__in=visible
+        _visible_rows(
+            RecordShare.objects.filter(read_at__isnull=True, shared_at__lt=now - timedelta(days=1)),
+            user,
+            now,
+            field="meeting__person_id",
         )
         .select_related("meeting__person", "agency")
         .order_by("shared_at")[:200]
@@ -124,6 +126,17 @@ def records_needing_attention(*, user, now: datetime) -> dict:
     return {"overdue": overdue, "unread": unread}
 
 
+def _visible_rows(qs: QuerySet, user, now: datetime, *, field: str = "person_id") -> QuerySet:
+    """Keep the rows of ``qs`` about people this user may open (the one policy, persons_visible_to).
+
+    The policy is applied to the people these rows name rather than to every person held: the same
+    rule and the same rows, but the database then looks up the few hundred people concerned by key
+    instead of testing all of them (265,000 at city scale) once for every list on the page.
+    """
+    people = Person.objects.filter(pk__in=qs.values(field))
+    return qs.filter(**{f"{field}__in": policy.persons_visible_to(user, people, now=now).values("pk")})
+
+
 def _visible_ids(user, now: datetime):
     """The people this user may open, as a subquery: every casework list filters through it."""
     return policy.persons_visible_to(user, Person.objects.all(), now=now).values("pk")
@@ -134,18 +147,15 @@ def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict
     policy.require(user, "casework.overview")
     today = uk_date(now)
     horizon = today + timedelta(days=7)
-    visible = _visible_ids(user, now)
-    mine = (Q() if team_wide else Q(worker=user)) & Q(person_id__in=visible)
+    mine = Q() if team_wide else Q(worker=user)
     tasks: list[dict] = []
-    for a in Assessment.objects.filter(mine, authorised_date__isnull=True, due_date__lte=horizon).select_related(
-        "person"
-    )[:300]:
+    assessments = Assessment.objects.filter(mine, authorised_date__isnull=True, due_date__lte=horizon)
+    for a in _visible_rows(assessments, user, now).select_related("person")[:300]:
         tasks.append({"kind": "Assessment due", "person": a.person, "due": a.due_date, "overdue": a.due_date < today})
-    for s in (
-        Section47.objects.filter(mine, icpc_date__isnull=True, icpc_due_date__lte=horizon)
-        .exclude(outcome__in=["NOT_SUBSTANTIATED", "NO_FURTHER_ACTION", "SUBSTANTIATED_NO_ICPC"])
-        .select_related("person")
-    ):
+    enquiries = Section47.objects.filter(mine, icpc_date__isnull=True, icpc_due_date__lte=horizon).exclude(
+        outcome__in=["NOT_SUBSTANTIATED", "NO_FURTHER_ACTION", "SUBSTANTIATED_NO_ICPC"]
+    )
+    for s in _visible_rows(enquiries, user, now).select_related("person"):
         tasks.append(
             {
                 "kind": "Initial child protection conference due",
@@ -154,10 +164,11 @@ def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict
                 "overdue": s.icpc_due_date < today,
             }
         )
-    chair_q = (Q() if team_wide else Q(chair=user)) & Q(person_id__in=visible)
-    for m in StrategyMeeting.objects.filter(
+    chair_q = Q() if team_wide else Q(chair=user)
+    meetings = StrategyMeeting.objects.filter(
         chair_q, record_approved_at__isnull=True, record_share_due_at__isnull=False
-    ).select_related("person")[:300]:
+    )
+    for m in _visible_rows(meetings, user, now).select_related("person")[:300]:
         assert m.record_share_due_at is not None  # filtered on record_share_due_at__isnull=False
         tasks.append(
             {
@@ -169,9 +180,8 @@ def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict
             }
         )
     if team_wide:
-        for r in CLAReview.objects.filter(
-            held_date__isnull=True, due_date__lte=horizon, person_id__in=visible
-        ).select_related("person")[:300]:
+        reviews = CLAReview.objects.filter(held_date__isnull=True, due_date__lte=horizon)
+        for r in _visible_rows(reviews, user, now).select_related("person")[:300]:
             tasks.append(
                 {
                     "kind": "Looked-after review due",
@@ -180,19 +190,18 @@ def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict
                     "overdue": r.due_date < today,
                 }
             )
-        for h in HealthAssessment.objects.filter(
-            completed_date__isnull=True, due_date__lte=horizon, person_id__in=visible
-        ).select_related("person")[:300]:
+        health = HealthAssessment.objects.filter(completed_date__isnull=True, due_date__lte=horizon)
+        for h in _visible_rows(health, user, now).select_related("person")[:300]:
             tasks.append(
                 {"kind": "Health assessment due", "person": h.person, "due": h.due_date, "overdue": h.due_date < today}
             )
-        for e in MissingEpisode.objects.filter(
+        missing = MissingEpisode.objects.filter(
             ended_at__isnull=False,
             return_interview_done_at__isnull=True,
             return_interview_declined=False,
             ended_at__gte=now - timedelta(days=30),
-            person_id__in=visible,
-        ).select_related("person")[:300]:
+        )
+        for e in _visible_rows(missing, user, now).select_related("person")[:300]:
             assert e.ended_at is not None  # filtered on ended_at__isnull=False
             due = uk_date(e.ended_at + timedelta(hours=72))
             tasks.append(
