@@ -111,6 +111,8 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["status", "decision_due_at"], name="contact_queue"),
             models.Index(fields=["person", "received_at"], name="contact_person_time"),
+            # Police timeliness and PPN grading read one source's contacts over a period.
+            models.Index(fields=["source", "received_at"], name="contact_source_time"),
             # Double-submission checks look a key up before anything else (SQLite cannot use the partial
             # unique index for that lookup).
             models.Index(fields=["idempotency_key"], name="contact_idempotency_key"),
@@ -218,6 +220,10 @@ class Decision(models.Model):
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        # The early help team's incoming work reads one outcome's recent sign-offs.
+        indexes = [models.Index(fields=["outcome", "signed_off_at"], name="decision_outcome_signed")]
 
     @property
     def audit_person_id(self) -> int | None:

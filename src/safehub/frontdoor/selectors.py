@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -33,6 +33,18 @@ from safehub.people.models import Person
 
 THRESHOLD_CONTACTS = 2
 THRESHOLD_DAYS = 7
+
+
+def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """The instants from the start of `start` to the start of the day after `end`, UK time.
+
+    Filtering `received_at >= a AND received_at < b` keeps exactly the rows `received_at__date`
+    between the two dates would (both read the date in the UK), but lets the database use an index
+    on the column rather than work out every row's local date (a full scan of millions of contacts).
+    """
+    first = datetime.combine(start, time.min, tzinfo=UK)
+    after = datetime.combine(end + timedelta(days=1), time.min, tzinfo=UK)
+    return first, after
 
 
 def _week_start(day: date) -> date:
@@ -288,28 +300,46 @@ def candidates_visible(*, user, candidates: list[dict], now: datetime, view: str
 def police_timeliness(*, user, start: date, end: date) -> dict:
     """Police referrals received between two dates: time from incident to receipt against the limit."""
     policy.require(user, "frontdoor.police_timeliness")
-    qs = (
-        Contact.objects.filter(
-            source=ReferralSource.POLICE,
-            received_at__date__gte=start,
-            received_at__date__lte=end,
-            incident_recorded_at__isnull=False,
+    from_at, to_at = _day_bounds(start, end)
+    # Plain values, not model instances, and the late flags in one query: the page reads every
+    # police contact of the period (thousands at city scale) to build the weekly trend.
+    qs = Contact.objects.filter(
+        source=ReferralSource.POLICE,
+        received_at__gte=from_at,
+        received_at__lt=to_at,
+        incident_recorded_at__isnull=False,
+    ).order_by("-received_at")
+    contacts = list(
+        qs.values_list(
+            "pk",
+            "person_id",
+            "police_reference",
+            "incident_recorded_at",
+            "received_at",
+            "police_limit_hours",
+            "high_risk",
+            "police_grade",
+            "current_rag",
         )
-        .prefetch_related("late_flags__agency")
-        .order_by("-received_at")
     )
+    flags_by_contact: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+    for contact_id, agency, reason, response, flag_id in (
+        LateFlag.objects.filter(contact_id__in=qs.values("pk"))
+        .order_by("-raised_at")
+        .values_list("contact_id", "agency__name", "reason", "police_response", "pk")
+    ):
+        flags_by_contact[contact_id].append({"agency": agency, "reason": reason, "response": response, "id": flag_id})
     rows: list[dict[str, Any]] = []
     weeks: defaultdict[date, dict[str, int]] = defaultdict(
         lambda: {"high_risk": 0, "within": 0, "flagged": 0, "all": 0}
     )
-    for c in qs:
-        assert c.incident_recorded_at is not None  # filtered on incident_recorded_at__isnull=False
-        hours = (c.received_at - c.incident_recorded_at).total_seconds() / 3600
-        limit = c.police_limit_hours
-        red = police_limit_applies(high_risk=c.high_risk, police_grade=c.police_grade, mash_rag=c.current_rag)
+    for pk, person_id, reference, incident_at, received_at, limit, high_risk, grade, rag in contacts:
+        assert incident_at is not None  # filtered on incident_recorded_at__isnull=False
+        hours = (received_at - incident_at).total_seconds() / 3600
+        red = police_limit_applies(high_risk=high_risk, police_grade=grade, mash_rag=rag)
         within = None if not red else hours <= (limit or 24)
-        flags = list(c.late_flags.all())
-        week = _week_start(uk_date(c.received_at))
+        flags = flags_by_contact.get(pk, [])
+        week = _week_start(uk_date(received_at))
         weeks[week]["all"] += 1
         if red:
             weeks[week]["high_risk"] += 1
@@ -317,21 +347,18 @@ def police_timeliness(*, user, start: date, end: date) -> dict:
         weeks[week]["flagged"] += 1 if flags else 0
         rows.append(
             {
-                "id": c.pk,
-                "person_id": c.person_id,
-                "police_reference": c.police_reference,
-                "incident_at": c.incident_recorded_at,
-                "received_at": c.received_at,
+                "id": pk,
+                "person_id": person_id,
+                "police_reference": reference,
+                "incident_at": incident_at,
+                "received_at": received_at,
                 "hours": round(hours, 1),
                 "high_risk": red,
-                "police_grade": c.police_grade,
-                "mash_rag": c.current_rag,
+                "police_grade": grade,
+                "mash_rag": rag,
                 "limit": limit,
                 "within": within,
-                "flags": [
-                    {"agency": f.agency.name, "reason": f.reason, "response": f.police_response, "id": f.pk}
-                    for f in flags
-                ],
+                "flags": flags,
             }
         )
     trend = []
@@ -556,8 +583,9 @@ def ppn_grading(*, user, start: date, end: date, now: datetime, page_number=None
     raised them, with the contacts themselves (paged; child names only for the front door).
     """
     policy.require(user, "frontdoor.police_timeliness")
+    from_at, to_at = _day_bounds(start, end)
     qs = (
-        Contact.objects.filter(source=ReferralSource.POLICE, received_at__date__gte=start, received_at__date__lte=end)
+        Contact.objects.filter(source=ReferralSource.POLICE, received_at__gte=from_at, received_at__lt=to_at)
         .exclude(police_grade="")
         .exclude(current_rag="")
         .filter(policy.sealed_hidden_q(user))
@@ -666,12 +694,13 @@ def ppn_strategy_timeliness(*, user, start: date, end: date, now: datetime) -> d
     from safehub.pathways import rules as pathway_rules
 
     policy.require(user, "frontdoor.police_timeliness")
+    from_at, to_at = _day_bounds(start, end)
     ppns = list(
         Contact.objects.filter(
             source=ReferralSource.POLICE,
             person__isnull=False,
-            received_at__date__gte=start,
-            received_at__date__lte=end,
+            received_at__gte=from_at,
+            received_at__lt=to_at,
         ).values_list("person_id", "received_at", "police_grade")
     )
     meetings: dict[int, list[tuple[datetime, datetime | None]]] = defaultdict(list)
