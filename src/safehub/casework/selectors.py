@@ -293,7 +293,8 @@ def transitions_people(*, user, as_of: date, now: datetime | None = None, show: 
     elif show == "care_experienced":
         people = people.filter(cla_episodes__isnull=False).distinct()
     elif show == "adult_safeguarding":
-        people = people.filter(pk__in=_people_with_adult_safeguarding_q())
+        concerned = _adult_concern_person_ids()
+        people = people.none() if concerned is None else people.filter(pk__in=concerned)
     return people
 
 
@@ -342,20 +343,18 @@ def transitions(*, user, as_of: date, now: datetime | None = None) -> list[dict]
     return transitions_rows(user=user, people=people, as_of=as_of, now=now)
 
 
-def _people_with_adult_safeguarding_q():
+def _adult_concern_person_ids():
+    """Person ids with an adult safeguarding concern (a subquery), or None without the adults app."""
     try:
         from safehub.adults.models import SafeguardingConcern
     except ImportError:  # adults app not installed
-        return Person.objects.none().values_list("pk", flat=True)
+        return None
     return SafeguardingConcern.objects.values_list("person_id", flat=True)
 
 
 def _people_with_adult_safeguarding(person_ids: list[int]) -> set[int]:
-    try:
-        from safehub.adults.models import SafeguardingConcern
-    except ImportError:  # adults app not installed
-        return set()
-    return set(SafeguardingConcern.objects.filter(person_id__in=person_ids).values_list("person_id", flat=True))
+    ids = _adult_concern_person_ids()
+    return set() if ids is None else set(ids.filter(person_id__in=person_ids))
 
 
 def shared_with_my_agency(*, user, now: datetime | None = None) -> dict:

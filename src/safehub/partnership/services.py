@@ -14,7 +14,6 @@ import random
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -25,6 +24,7 @@ from safehub.core.actors import SCHEDULER
 from safehub.core.calendar import due_after_working_days, uk_date
 from safehub.core.errors import StaleEdit
 from safehub.core.models import AuditAction
+from safehub.core.timescales import timescale
 from safehub.partnership import selectors
 from safehub.partnership.models import (
     AUDIT_QUESTIONS,
@@ -78,10 +78,6 @@ COMMISSIONABLE = frozenset(
 )
 # Decisions that end the referral without a commissioned review.
 CLOSING_DECISIONS = frozenset({ReviewDecision.NO_REVIEW, ReviewDecision.SINGLE_AGENCY, ReviewDecision.THEMATIC})
-
-
-def _timescale(name: str) -> int:
-    return int(settings.SAFEHUB_TIMESCALES[name])
 
 
 def add_months(day: date, months: int) -> date:
@@ -156,7 +152,7 @@ def review_refer(
     )
     if notifiable:
         review.notification_due_at = due_after_working_days(
-            learned_at, _timescale("serious_incident_notification_working_days")
+            learned_at, timescale("serious_incident_notification_working_days")
         )
     review.full_clean()
     review.save()
@@ -194,7 +190,7 @@ def review_record_notification(*, review: CaseReview, notified_at: datetime, by,
     if notified_at > now or notified_at < review.learned_at:
         raise ValidationError({"notified_at": "The notification must be after the partnership learned of it"})
     review.notified_at = notified_at
-    review.rapid_review_due_at = due_after_working_days(notified_at, _timescale("rapid_review_working_days"))
+    review.rapid_review_due_at = due_after_working_days(notified_at, timescale("rapid_review_working_days"))
     review.full_clean()
     review.save(update_fields=["notified_at", "rapid_review_due_at"])
     audit.record(actor=by, action=AuditAction.UPDATE, subject=review, at=now, details={"notified": True})

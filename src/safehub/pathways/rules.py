@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 
 from safehub.core.calendar import add_working_days, due_after_working_days, uk_date, working_days_between
+from safehub.core.timescales import timescale
 
 # ---------------------------------------------------------------------------------------------
 # LADO: allegations against people who work with children
@@ -280,7 +281,7 @@ def ppn_strategy_working_days() -> int:
     Read from the one settings table (``SAFEHUB_TIMESCALES["ppn_strategy_working_days"]``);
     3 when not set, the common local standard.
     """
-    return int(settings.SAFEHUB_TIMESCALES.get("ppn_strategy_working_days", PPN_STRATEGY_WORKING_DAYS_DEFAULT))
+    return timescale("ppn_strategy_working_days", PPN_STRATEGY_WORKING_DAYS_DEFAULT)
 
 
 def ppn_strategy_due(received_at: datetime) -> datetime:
