@@ -362,13 +362,17 @@ def _pg_indexes_deferred(conn: BaseDatabaseWrapper, tables: Iterable[type[models
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-def any_of(values: Sequence[int | str]) -> RawSQL:
+def any_of(values: Sequence[int | str]) -> RawSQL | list:
     """Return the right-hand side of an ``__in`` filter that sends ``values`` as one parameter.
 
     ``field__in=list`` writes one placeholder per value: for the ten thousand keys of an import chunk,
     building and parsing that statement costs more than running it. PostgreSQL gets an array,
-    SQLite a JSON list (``json_each``).
+    SQLite a JSON list (``json_each``). No values give an empty list, which Django answers with no
+    rows without asking the database (an empty PostgreSQL array has no element type to compare
+    with the column's).
     """
+    if not values:
+        return []
     if _connection().vendor == "postgresql":
         if all(isinstance(v, int) for v in values):
             return RawSQL("SELECT unnest(%s::bigint[])", [list(values)])
