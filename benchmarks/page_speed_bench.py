@@ -79,7 +79,7 @@ def sessions(data_dir: Path) -> dict[str, tuple[str, str]]:
     password hashing is slow by design). The caseload's many generated social workers are left out."""
     code = (
         "import json\nfrom django.test import Client\nfrom safehub.agencies.models import Membership\n"
-        "from safehub.agencies.demo import USERS\nfrom safehub.partnership.demo import SCRUTINEER\nout = {}\n"
+        "from safehub.demo.agencies import USERS\nfrom safehub.demo.partnership import SCRUTINEER\nout = {}\n"
         "names = [u[0] for u in USERS] + [SCRUTINEER[0]]\n"
         "for m in Membership.objects.select_related('user').filter(user__username__in=names):\n"
         "    c = Client(); c.force_login(m.user); out[m.user.username] = (c.cookies['sessionid'].value, m.role)\n"

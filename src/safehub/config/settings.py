@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "safehub.insight",
     "safehub.exchange",
     "safehub.governance",
+    "safehub.demo",
 ]
 
 MIDDLEWARE = [

@@ -200,7 +200,7 @@ if __name__ == "__main__":
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safehub.config.settings")
     django.setup()
-    from safehub.agencies.demo import demo_usernames
+    from safehub.demo.agencies import demo_usernames
 
     names = demo_usernames()
     print(render_table(observe(names, ids=demo_ids()), names))

@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 
 from safehub.adults import rules, selectors_mca, selectors_pathways
-from safehub.adults.demo_pathways import seed_pathways
 from safehub.adults.models import Enquiry
 from safehub.adults.models_mca import CapacityAssessment, DolsApplication
 from safehub.adults.models_pathways import PositionOfTrustCase, ProviderCase, SelfNeglectCase
+from safehub.demo.adults_pathways import seed_pathways
 from safehub.testing.factories import PersonFactory
 
 from .helpers import complete_enquiry, decide, raise_concern

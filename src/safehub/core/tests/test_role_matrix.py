@@ -25,7 +25,7 @@ def test_every_page_answers_every_role_as_the_table_says_and_a_crawl_finds_nothi
     settings.DATA_DIR = tmp_path / "var"
     settings.SAFEHUB_BULK_READ_ALERT = {"records": 10**9, "minutes": 10}
     call_command("seed_demo", scale=0.01, seed=20251, years=2, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    from safehub.agencies.demo import demo_usernames
+    from safehub.demo.agencies import demo_usernames
 
     usernames = demo_usernames()  # every demo sign-in, including those the apps' own demos add
     observed = role_matrix.observe(usernames, ids=role_matrix.demo_ids())

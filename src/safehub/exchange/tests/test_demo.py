@@ -3,8 +3,9 @@ from datetime import date, datetime
 import pytest
 from django.utils import timezone
 
-from safehub.core.demo import DemoContext
-from safehub.exchange import demo, selectors
+from safehub.demo import exchange as demo
+from safehub.demo.context import DemoContext
+from safehub.exchange import selectors
 from safehub.exchange.models import Submission
 from safehub.testing.factories import AgencyFactory, make_user
 

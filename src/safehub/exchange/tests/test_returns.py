@@ -17,7 +17,7 @@ from safehub.exchange.safety import neutralise, sniff_upload
 from safehub.testing.factories import AgencyFactory, make_user
 
 pytestmark = pytest.mark.django_db
-REFERENCE = Path(__file__).resolve().parents[1] / "data"  # copies of the published reference tables
+REFERENCE = Path(__file__).resolve().parents[2] / "demo" / "data"  # copies of the published reference tables
 NOW = datetime(2025, 5, 20, 12, 0, tzinfo=timezone.get_current_timezone())
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from safehub.insight.demo import seed
+from safehub.demo.insight import seed
 from safehub.testing.browser import axe_violations, browser_page, screenshot, session_for
 
 from .fixtures import make_records
@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _demo_context():
     from django.utils import timezone
 
-    from safehub.core.demo import DemoContext
+    from safehub.demo.context import DemoContext
 
     return DemoContext(scale=1, seed=1, years=2, now=timezone.now())
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from safehub.core.demo import DemoContext
+from safehub.demo.context import DemoContext
 from safehub.lookedafter.returns import ssda903
 from safehub.lookedafter.returns.validator import TOOLS, validate, venv_python
 

@@ -92,12 +92,12 @@ def test_review_from_referral_to_assurance(live_server, client, manager, police,
 
 
 def test_demo_pages_are_accessible(live_server, client):
-    from safehub.agencies import demo as agencies_demo
     from safehub.agencies.models import Membership
-    from safehub.core.demo import DemoContext
-    from safehub.partnership import demo
+    from safehub.demo import agencies as agencies_demo
+    from safehub.demo import partnership as demo
+    from safehub.demo import people as people_demo
+    from safehub.demo.context import DemoContext
     from safehub.partnership.models import MultiAgencyAudit, SelfAssessmentCycle
-    from safehub.people import demo as people_demo
 
     ctx = DemoContext(scale=0.002, seed=20251, years=2, now=timezone.now())
     agencies_demo.seed(ctx)

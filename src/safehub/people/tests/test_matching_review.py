@@ -188,8 +188,8 @@ def test_match_file_runs_with_no_configuration(tmp_path: Path):
 
 @pytest.mark.django_db
 def test_demo_city_twins_are_what_the_recheck_finds(mash_manager):
-    from safehub.core.demo import DemoContext
-    from safehub.people import demo_matching
+    from safehub.demo import people_matching as demo_matching
+    from safehub.demo.context import DemoContext
 
     call_command("seed_demo", "--scale", "0.004", "--only", "agencies", "people", stdout=StringIO())
     ctx = DemoContext(scale=0.004, seed=20251, years=2, now=NOW)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from safehub.core.demo import DemoContext
+from safehub.demo.context import DemoContext
 
 REPO = Path(__file__).resolve().parents[5]
 CIN_VENV = Path(os.environ.get("CIN_VENV", REPO / ".venv-cin"))

@@ -7,7 +7,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from safehub.agencies.models import Agency, AgencyKind, Membership, Role, Team
-from safehub.core.demo import DEMO_PASSWORD, DemoContext
+from safehub.demo.context import DEMO_PASSWORD, DemoContext
 
 K = AgencyKind
 CORE_AGENCIES = [

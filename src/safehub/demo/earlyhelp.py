@@ -30,7 +30,7 @@ from django.db import transaction
 from safehub.agencies.models import Agency, AgencyKind, Membership, Role, Team
 from safehub.casework.models import CaseEpisode
 from safehub.core.calendar import UK, add_working_days
-from safehub.core.demo import DEMO_PASSWORD, DemoContext
+from safehub.demo.context import DEMO_PASSWORD, DemoContext
 from safehub.earlyhelp import rules
 from safehub.earlyhelp.models import (
     ClosureReason,

@@ -14,7 +14,7 @@ from django.db import transaction
 from safehub.agencies.models import Agency, AgencyKind
 from safehub.core.bulk import bulk_insert
 from safehub.core.calendar import UK, next_school_day_start, same_date_one_year_earlier
-from safehub.core.demo import DemoContext
+from safehub.demo.context import DemoContext
 from safehub.frontdoor.models import (
     Consultation,
     Contact,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
-from safehub.core.demo import DemoContext
+from safehub.demo.context import DemoContext
 from safehub.people.models import Person, Relationship, SealDecision
 from safehub.people.services import person_seal
 

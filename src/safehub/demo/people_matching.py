@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from safehub.core.actors import MATCHING_ENGINE
-from safehub.core.demo import DemoContext
+from safehub.demo.context import DemoContext
 from safehub.people.merging import person_merge, register_dedupe
 from safehub.people.models import Address, DuplicateCandidate, Merge, Person
 from safehub.synth import population as synth

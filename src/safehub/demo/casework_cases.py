@@ -35,7 +35,7 @@ from safehub.casework.models import (
     Section47,
 )
 from safehub.core.calendar import UK, add_working_days
-from safehub.core.demo import DemoContext
+from safehub.demo.context import DemoContext
 from safehub.frontdoor.models import Referral
 from safehub.people.models import Involvement
 

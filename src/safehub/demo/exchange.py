@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from safehub.core.calendar import UK
-from safehub.core.demo import DemoContext
+from safehub.demo.context import DemoContext
 from safehub.exchange import returns
 from safehub.exchange.models import Submission, SubmissionStatus, SubmissionValue
 

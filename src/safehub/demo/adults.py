@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from safehub.adults.demo_pathways import seed_pathways
 from safehub.adults.models import (
     Enquiry,
     EnquiryRiskLocation,
@@ -26,7 +25,8 @@ from safehub.adults.models import (
 from safehub.adults.services import DECISION_WORKING_DAYS
 from safehub.agencies.models import Agency, AgencyKind
 from safehub.core import calendar
-from safehub.core.demo import DemoContext
+from safehub.demo.adults_pathways import seed_pathways
+from safehub.demo.context import DemoContext
 from safehub.people.models import Involvement, Person
 
 SOURCE = "demo"

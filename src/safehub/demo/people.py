@@ -9,7 +9,7 @@ from django.db import transaction
 
 from safehub.agencies.models import Agency, AgencyKind
 from safehub.core.bulk import bulk_insert
-from safehub.core.demo import DemoContext
+from safehub.demo.context import DemoContext
 from safehub.people.models import Address, EducationPlacement, Involvement, Person, Relationship
 from safehub.synth.population import generate_population, make_variant
 

@@ -9,23 +9,23 @@ from importlib import import_module
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from safehub.core.demo import DemoContext
+from safehub.demo.context import DemoContext
 
 # Each stage is a module with ``seed(ctx)``; order matters (people before contacts...).
 STAGES = [
-    "safehub.agencies.demo",
-    "safehub.people.demo",
-    "safehub.frontdoor.demo",
-    "safehub.casework.demo",
-    "safehub.lookedafter.demo",
-    "safehub.pathways.demo",
-    "safehub.earlyhelp.demo",
-    "safehub.adults.demo",
-    "safehub.partnership.demo",
-    "safehub.exchange.demo",
-    "safehub.insight.demo",
-    "safehub.people.demo_matching",
-    "safehub.people.demo_seals",
+    "safehub.demo.agencies",
+    "safehub.demo.people",
+    "safehub.demo.frontdoor",
+    "safehub.demo.casework",
+    "safehub.demo.lookedafter",
+    "safehub.demo.pathways",
+    "safehub.demo.earlyhelp",
+    "safehub.demo.adults",
+    "safehub.demo.partnership",
+    "safehub.demo.exchange",
+    "safehub.demo.insight",
+    "safehub.demo.people_matching",
+    "safehub.demo.people_seals",
 ]
 
 
@@ -56,17 +56,11 @@ class Command(BaseCommand):
         )
         ctx.cache["contacts_scale"] = contacts_scale or scale
         for stage in STAGES:
-            short = {"demo_matching": "matching", "demo_seals": "seals"}.get(
-                stage.rsplit(".", 1)[1], stage.split(".")[1]
-            )
+            name = stage.rsplit(".", 1)[1]
+            short = {"people_matching": "matching", "people_seals": "seals"}.get(name, name)
             if only and short not in only:
                 continue
-            try:
-                module = import_module(stage)
-            except ModuleNotFoundError as exc:
-                if exc.name == stage:
-                    continue
-                raise
+            module = import_module(stage)
             started = time.perf_counter()
             summary = module.seed(ctx)
             self.stdout.write(f"{short:12s} {summary or 'done'} ({time.perf_counter() - started:.1f} s)")

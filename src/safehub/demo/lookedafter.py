@@ -24,7 +24,7 @@ from django.db import transaction
 
 from safehub.casework.models import LookedAfterEpisode, MissingEpisode
 from safehub.core.calendar import UK, uk_date
-from safehub.core.demo import DemoContext
+from safehub.demo.context import DemoContext
 from safehub.lookedafter import rules
 from safehub.lookedafter.models import (
     Adopter,

@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from safehub.agencies.models import Agency, AgencyKind
-from safehub.casework.demo_cases import seed_cases
 from safehub.casework.models import (
     Assessment,
     CareLeaverStatus,
@@ -28,7 +27,8 @@ from safehub.casework.models import (
     TransitionPlan,
 )
 from safehub.core.calendar import UK, add_working_days, due_after_working_days, is_working_day
-from safehub.core.demo import DemoContext
+from safehub.demo.casework_cases import seed_cases
+from safehub.demo.context import DemoContext
 from safehub.frontdoor.models import Decision, Referral
 from safehub.people.models import EducationPlacement, Involvement, Person
 

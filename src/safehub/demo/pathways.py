@@ -24,7 +24,7 @@ from django.db import transaction
 
 from safehub.agencies.models import Agency, AgencyKind, Membership
 from safehub.core.calendar import UK
-from safehub.core.demo import DemoContext
+from safehub.demo.context import DemoContext
 from safehub.pathways import rules
 from safehub.pathways.models import (
     EducationRegisterEntry,
@@ -138,7 +138,7 @@ def _users_by_agency() -> dict[int, list]:
 
 
 def seed(ctx: DemoContext) -> str:
-    from safehub.pathways import demo_links
+    from safehub.demo import pathways_links as demo_links
 
     links = demo_links.seed(ctx)
     if LadoCase.objects.exists():

@@ -27,7 +27,7 @@ from django.db.models import Q
 from safehub.agencies.models import Agency, AgencyKind, Membership, Team
 from safehub.core.calendar import uk_date
 from safehub.core.codes import ReferralSource
-from safehub.core.demo import DemoContext
+from safehub.demo.context import DemoContext
 from safehub.pathways import rules
 from safehub.pathways.cpis_selectors import cpis_status
 from safehub.pathways.models import (

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         from django.contrib.auth import get_user_model
         from django.test import Client
 
-        from safehub.agencies.demo import demo_usernames
+        from safehub.demo.agencies import demo_usernames
         from safehub.testing.crawl import crawl
 
         if max_pages < 1:

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from safehub.agencies.models import Membership
-from safehub.core.demo import DEMO_PASSWORD
+from safehub.demo.context import DEMO_PASSWORD
 
 
 class Command(BaseCommand):

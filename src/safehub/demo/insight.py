@@ -7,7 +7,7 @@ an illustrative age-band table); comparator values are made up and labelled "ill
 from __future__ import annotations
 
 from safehub.core.actors import DEMO_GENERATOR
-from safehub.core.demo import DemoContext
+from safehub.demo.context import DemoContext
 from safehub.insight import reference
 from safehub.insight.models import Comparator, Population, ReportSection, ReportSectionKey
 from safehub.insight.selectors import year_before, year_of

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from safehub.core.demo import DemoContext
 from safehub.core.models import AuditEvent
-from safehub.partnership import demo, selectors
+from safehub.demo import partnership as demo
+from safehub.demo.context import DemoContext
+from safehub.partnership import selectors
 from safehub.partnership.models import (
     Action,
     CaseReview,
@@ -26,8 +27,8 @@ NOW = datetime(2025, 11, 20, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def ctx():
-    from safehub.agencies import demo as agencies_demo
-    from safehub.people import demo as people_demo
+    from safehub.demo import agencies as agencies_demo
+    from safehub.demo import people as people_demo
 
     context = DemoContext(scale=0.002, seed=20251, years=2, now=NOW)
     agencies_demo.seed(context)

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from safehub.agencies.models import Agency, AgencyKind, Membership
 from safehub.core.calendar import UK, add_working_days, due_after_working_days, financial_year_start
-from safehub.core.demo import DemoContext
+from safehub.demo.context import DemoContext
 from safehub.partnership.models import (
     AUDIT_QUESTIONS,
     SELF_ASSESSMENT_STANDARDS,
@@ -1058,7 +1058,7 @@ def _report_draft(ctx: DemoContext) -> int:
     sign-off of last year's report under way: sections with their leads, some ready."""
     from django.contrib.auth.hashers import make_password
 
-    from safehub.core.demo import DEMO_PASSWORD
+    from safehub.demo.context import DEMO_PASSWORD
     from safehub.insight.selectors import year_before, year_of
 
     User = get_user_model()
