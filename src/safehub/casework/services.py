@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,19 +27,15 @@ from safehub.casework.models import (
     StrategyMeeting,
     TransitionPlan,
 )
-from safehub.core import audit, events, policy
+from safehub.core import audit, events
 from safehub.core.calendar import due_after_working_days, uk_date
 from safehub.core.codes import AssessmentFactor
 from safehub.core.errors import StaleEdit
 from safehub.core.models import AuditAction
 from safehub.core.timescales import timescale
+from safehub.people import policy
 from safehub.people.models import Involvement, Person
 from safehub.people.services import involvement_record
-
-
-def _publish_all(event: str, payloads: list[dict]) -> None:
-    for payload in payloads:
-        events.publish(event, payload)
 
 
 def _require_person(by, person: Person, now: datetime, permission: str) -> None:
@@ -204,17 +199,8 @@ def record_approve(*, meeting: StrategyMeeting, by, now: datetime) -> list[Recor
                 details={"agency": invite.agency_id, "what": "strategy record"},
             )
             shares.append(share)
-    payloads = [
-        {
-            "event": "record.shared",
-            "agency_id": s.agency_id,
-            "kind": "strategy_record",
-            "meeting_id": meeting.pk,
-            "share_id": s.pk,
-        }
-        for s in shares
-    ]
-    transaction.on_commit(partial(_publish_all, "record.shared", payloads))
+            # Written to the outbox with the share: delivered to agency systems after the commit.
+            events.publish("record.shared", agency_id=share.agency_id, kind="strategy_record", id=share.pk)
     return shares
 
 
@@ -283,8 +269,7 @@ def _share_outcome(
                 actor=by, action=AuditAction.SHARE, subject=share, at=now, details={"agency": agency_id, "kind": kind}
             )
             shares.append(share)
-    payloads = [{"event": "record.shared", "agency_id": s.agency_id, "kind": kind, "share_id": s.pk} for s in shares]
-    transaction.on_commit(partial(_publish_all, "record.shared", payloads))
+            events.publish("record.shared", agency_id=agency_id, kind=kind, id=share.pk)
     return shares
 
 

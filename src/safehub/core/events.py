@@ -1,72 +1,64 @@
-"""The one route for integration events ("record.shared", "notification.created").
+"""The one route for integration events: a transactional outbox.
 
-An app that shares something publishes one event, with one payload shape for every publisher::
+An app that shares something publishes an event inside the transaction of the change::
 
     events.publish("record.shared", agency_id=..., kind="outcome", id=share.pk, url="/api/outcomes/?id=...")
 
-``publish`` runs the subscribers *inside the publisher's transaction*. Subscribers only write rows
-(the exchange app writes a ``WebhookDelivery`` outbox row) and leave network side effects to
-``transaction.on_commit``. So an event and the action that caused it commit or roll back together,
-and a failing subscriber fails the action loudly instead of being swallowed: a share that could not
-be announced is not silently half-made. (There used to be a second route, ``post_save`` signals in
-the exchange app with another payload; both now come here.)
+``publish`` writes an ``OutboxEvent`` row and one ``OutboxDelivery`` row per subscriber, in the
+caller's transaction: a change that rolls back sends nothing, and a change that commits cannot lose
+its event. After the commit the task worker delivers each row (``core.outbox``), retrying a failing
+subscriber with back-off and dead-lettering it after ``outbox.MAX_ATTEMPTS``; the administrator sees
+failures on the outbox page. No subscriber runs inside the publisher's transaction, and no error is
+swallowed: it is stored on the delivery row, logged, and shown.
+
+Subscribers are registered by the apps that own them, in ``AppConfig.ready()`` (``subscribe``):
+core names no app. A subscriber has a stable ``name``, stored on its delivery rows.
+
+Payloads, one shape per event (identifiers and links only, never personal details; the receiving
+agency fetches the record through the API with its own token):
+
+==========================  ==================================================================
+event                       payload
+==========================  ==================================================================
+``record.shared``           ``{"agency_id": int, "kind": str, "id": int, "url": str}``: a record
+                            or outcome was shared with the agency. ``kind`` is ``outcome`` (front
+                            door decision), ``strategy_record`` (strategy discussion record), or a
+                            case outcome kind (``s47``, ``assessment``, ...); ``id`` is the share.
+``notification.created``    ``{"agency_id": int, "kind": str, "id": int, "url": str}``: a
+                            notification was made for the agency or setting. ``kind`` is
+                            ``education_notification``, ``health_visiting_notice`` or
+                            ``cpis_attendance``; ``id`` is the notification.
+==========================  ==================================================================
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from functools import partial
 
-EVENTS = ("record.shared", "notification.created")
+from django.db import transaction
+from django.utils import timezone
 
+from safehub.core import outbox
+from safehub.core.outbox_models import OutboxEvent
+from safehub.core.outbox_registry import EVENTS, Event, Handler, handler_for, subscribe, subscribers, unsubscribe
 
-@dataclass(frozen=True)
-class Event:
-    """What every subscriber receives: who it is for and what to fetch (identifiers only, no personal data)."""
-
-    name: str
-    agency_id: int
-    kind: str
-    id: int
-    url: str = ""
-
-    def as_payload(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if k not in ("name", "agency_id")}
-
-
-_handlers: dict[str, list[Callable[[Event], None]]] = defaultdict(list)
-
-
-def subscribe(event: str, handler: Callable[[Event], None]) -> None:
-    if event not in EVENTS:
-        raise ValueError(f"unknown event {event!r}")
-    if handler not in _handlers[event]:
-        _handlers[event].append(handler)
+__all__ = ["EVENTS", "Event", "Handler", "handler_for", "publish", "subscribe", "subscribers", "unsubscribe"]
 
 
 def publish(
     event: str,
-    legacy: dict | None = None,
     *,
-    agency_id: int | None = None,
-    kind: str = "",
-    id: int | None = None,  # noqa: A002 - the payload's name
+    agency_id: int,
+    kind: str,
+    id: int,  # noqa: A002 - the payload's name
     url: str = "",
-) -> Event:
-    """Announce an event to its subscribers, inside the caller's transaction (errors propagate).
-
-    ``legacy`` takes the older dict form (``{"agency_id", "kind", "share_id"}``) while callers move
-    to the keyword form; both become the same ``Event``.
-    """
+) -> OutboxEvent:
+    """Write the event to the outbox in the caller's transaction; the worker delivers it after commit."""
     if event not in EVENTS:
         raise ValueError(f"unknown event {event!r}")
-    if legacy is not None:
-        agency_id, kind = legacy["agency_id"], legacy["kind"]
-        id, url = legacy.get("id", legacy.get("share_id")), legacy.get("url", "")  # noqa: A001
     if agency_id is None or id is None or not kind:
         raise ValueError("an event needs agency_id, kind and id")
     message = Event(name=event, agency_id=agency_id, kind=kind, id=id, url=url)
-    for handler in list(_handlers[event]):
-        handler(message)
-    return message
+    row, deliveries = outbox.outbox_write(event=message, handlers=subscribers(event), now=timezone.now())
+    transaction.on_commit(partial(outbox.deliveries_enqueue, [d.pk for d in deliveries]), robust=True)
+    return row

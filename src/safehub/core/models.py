@@ -147,3 +147,6 @@ class IdentityProviderDevice(Device):
 
     def verify_token(self, token) -> bool:
         return False
+
+
+from safehub.core.outbox_models import OutboxDelivery, OutboxEvent, OutboxStatus  # noqa: E402,F401  (the event outbox)

@@ -75,6 +75,7 @@ class Perm(StrEnum):
     EXCHANGE_TOKENS = "exchange.tokens"
     GOVERNANCE_MANAGE = "governance.manage"
     SECURITY_ENROLMENT_ISSUE = "security.enrolment_issue"
+    CORE_OUTBOX = "core.outbox"
     PATHWAYS_RECORD = "pathways.record"
     PATHWAYS_LADO_REFER = "pathways.lado_refer"
     PATHWAYS_LADO_MANAGE = "pathways.lado_manage"
@@ -151,6 +152,8 @@ ROLE_RULES: dict[str, frozenset[str]] = {
     Perm.GOVERNANCE_MANAGE: frozenset({R.ADMINISTRATOR}),
     # two-factor enrolment links (core/identity/enrolment.py): administrators only
     Perm.SECURITY_ENROLMENT_ISSUE: frozenset({R.ADMINISTRATOR}),
+    # the event outbox page: failed and dead-lettered deliveries, and their retry (core/outbox.py)
+    Perm.CORE_OUTBOX: frozenset({R.ADMINISTRATOR}),
     # pathways around the front door (LADO, private fostering, children missing education, MARAC)
     Perm.PATHWAYS_RECORD: frozenset(
         {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safehub.core import views
+from safehub.core import outbox_views, views
 from safehub.core.identity import oidc
 
 app_name = "core"
@@ -15,4 +15,5 @@ urlpatterns = [
     path("enrolment-links/", views.enrolment_links, name="enrolment_links"),
     path("audit/", views.audit_search_view, name="audit_search"),
     path("security/review/", views.security_review, name="security_review"),
+    path("events/outbox/", outbox_views.outbox_page, name="outbox"),
 ]

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 
 from safehub.core import audit, policy
 from safehub.core.errors import IdempotencyConflict
-from safehub.exchange import selectors, serializers, services
+from safehub.exchange import selectors, serializers, webhooks
 from safehub.exchange.models import ApiToken, Scope, WebhookSubscription
 from safehub.frontdoor import services as frontdoor_services
 from safehub.frontdoor.models import Contact, EducationNotification
@@ -231,7 +231,7 @@ class WebhookListView(AgencyView):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            subscription, secret = services.webhook_subscribe(
+            subscription, secret = webhooks.webhook_subscribe(
                 agency=request.auth.agency,
                 url=data.validated_data["url"],
                 events=data.validated_data["events"],

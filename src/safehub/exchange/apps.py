@@ -6,6 +6,9 @@ class ExchangeConfig(AppConfig):
     label = "exchange"
 
     def ready(self) -> None:
-        from safehub.exchange import signals
+        from safehub.core import events
+        from safehub.exchange import webhooks
 
-        signals.connect_events()
+        # Agency systems hear of every event through their webhook subscriptions (core.events' outbox).
+        for name in events.EVENTS:
+            events.subscribe(name, webhooks.webhook_event_announce, name=webhooks.OUTBOX_SUBSCRIBER)

@@ -1,4 +1,6 @@
-"""Partner data exchange actions: Annex A import/export, data returns, reminders, API tokens, webhooks.
+"""Partner data exchange actions: Annex A import/export, data returns, reminders, API tokens.
+
+Webhooks to agency systems are in ``webhooks``.
 
 Each checks access first (``by`` is a user or a ``core.actors.SystemActor``: the server's command
 line names its operator, and is audited by that name), writes its audit row in the same
@@ -8,20 +10,16 @@ transaction, and keeps side effects for ``transaction.on_commit``.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
 import sys
-import urllib.error
-import urllib.request
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 
 from safehub.agencies.models import Agency, Membership
 from safehub.core import audit, policy
@@ -33,7 +31,6 @@ from safehub.exchange.annex_a import exporter, importer
 from safehub.exchange.annex_a.reader import UnreadableFile
 from safehub.exchange.models import (
     ApiToken,
-    DeliveryStatus,
     ImportJob,
     ImportKind,
     ImportStatus,
@@ -43,17 +40,10 @@ from safehub.exchange.models import (
     SubmissionReminder,
     SubmissionStatus,
     SubmissionValue,
-    WebhookDelivery,
-    WebhookEvent,
-    WebhookSubscription,
 )
 from safehub.exchange.safety import UploadTooLarge, sniff_upload, write_csv, xlsx_archive_check
-from safehub.exchange.webhook_targets import WebhookTargetRefused, webhook_target_check
-from safehub.exchange.webhook_targets import opener as webhook_opener
 
 ERROR_HEADER = ["list", "row", "column", "value", "message"]
-WEBHOOK_MAX_ATTEMPTS = 5
-WEBHOOK_TIMEOUT_SECONDS = 10
 
 
 def _require(by, permission: str) -> None:
@@ -468,131 +458,6 @@ def api_token_revoke(*, token: ApiToken, by, now: datetime) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit.record(actor=by, action=AuditAction.UPDATE, subject=token, at=now, details={"revoked": True})
     return token
-
-
-# ---------------------------------------------------------------- webhooks
-
-
-@transaction.atomic
-def webhook_subscribe(
-    *, agency: Agency, url: str, events: list[str], by, now: datetime
-) -> tuple[WebhookSubscription, str]:
-    """Subscribe an agency system's URL to events; return the subscription and its signing secret."""
-    if policy.agency_id_of(by) != agency.pk:
-        raise PermissionDenied("Subscriptions are for your own agency")
-    unknown = [e for e in events if e not in WebhookEvent.values]
-    if unknown or not events:
-        raise ValidationError({"events": f"Choose events from: {', '.join(WebhookEvent.values)}"})
-    try:
-        url = webhook_target_check(url)
-    except WebhookTargetRefused as exc:
-        raise ValidationError({"url": str(exc)}) from exc
-    secret = WebhookSubscription.new_secret()
-    subscription = WebhookSubscription(
-        agency=agency, url=url, secret=secret, events=sorted(set(events)), created_by=by, created_at=now
-    )
-    subscription.full_clean()
-    subscription.save()
-    audit.record(
-        actor=by, action=AuditAction.CREATE, subject=subscription, at=now, details={"events": subscription.events}
-    )
-    return subscription, secret
-
-
-def webhook_event_emit(*, agency_id: int, event: str, payload: dict, now: datetime) -> list[WebhookDelivery]:
-    """Queue a delivery to each of the agency's subscriptions for the event (sent after commit).
-
-    Payloads carry identifiers and links only, never personal details: the agency system fetches
-    the record through the API with its token.
-    """
-    subscriptions = WebhookSubscription.objects.filter(agency_id=agency_id, is_active=True)
-    deliveries = [
-        WebhookDelivery.objects.create(
-            subscription=s, event=event, payload=payload, created_at=now, next_attempt_at=now
-        )
-        for s in subscriptions
-        if event in s.events
-    ]
-    for delivery in deliveries:
-        transaction.on_commit(partial(_enqueue_delivery, delivery.pk))
-    return deliveries
-
-
-def _enqueue_delivery(delivery_id: int, run_after: datetime | None = None) -> None:
-    from safehub.exchange.tasks import deliver_webhook
-
-    task = deliver_webhook
-    if run_after is not None and task.get_backend().supports_defer:
-        task = task.using(run_after=run_after)
-    elif run_after is not None:
-        return  # no deferred runs on this backend: `safehub exchange_webhooks_retry` picks it up
-    task.enqueue(delivery_id)
-
-
-def sign(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def webhook_delivery_attempt(*, delivery: WebhookDelivery, now: datetime) -> WebhookDelivery:
-    """POST the event, signed with HMAC-SHA256 over the body; on failure back off (1, 4, 16... minutes)."""
-    if delivery.status != DeliveryStatus.PENDING:
-        return delivery
-    subscription = delivery.subscription
-    body = json.dumps(
-        {
-            "id": delivery.pk,
-            "event": delivery.event,
-            "created_at": delivery.created_at.isoformat(),
-            "data": delivery.payload,
-        },
-        sort_keys=True,
-    ).encode()
-    request = urllib.request.Request(  # noqa: S310 - the URL is an agency's registered https (or local test) endpoint
-        subscription.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "Safehub-Webhooks/1",
-            "X-Safehub-Event": delivery.event,
-            "X-Safehub-Delivery": str(delivery.pk),
-            "X-Safehub-Signature": sign(subscription.secret, body),
-        },
-    )
-    delivery.attempts += 1
-    try:
-        # Checked again before each attempt: the host may have been re-pointed since it was registered.
-        webhook_target_check(subscription.url)
-        with webhook_opener().open(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
-            delivery.last_response_code = response.status
-        delivery.status, delivery.delivered_at, delivery.last_error = DeliveryStatus.DELIVERED, now, ""
-    except WebhookTargetRefused as exc:
-        delivery.last_error = str(exc)[:300]
-    except urllib.error.HTTPError as exc:
-        delivery.last_response_code, delivery.last_error = exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:
-        delivery.last_error = str(getattr(exc, "reason", exc))[:300]
-    if delivery.status == DeliveryStatus.PENDING:
-        if delivery.attempts >= WEBHOOK_MAX_ATTEMPTS:
-            delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
-        else:
-            delivery.next_attempt_at = now + timedelta(minutes=4 ** (delivery.attempts - 1))
-    delivery.save()
-    if delivery.status == DeliveryStatus.PENDING:
-        _enqueue_delivery(delivery.pk, run_after=delivery.next_attempt_at)
-    return delivery
-
-
-def webhook_deliveries_retry(*, now: datetime) -> int:
-    """Attempt every pending delivery whose next attempt is due; return how many were tried."""
-    due = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING).filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    )
-    count = 0
-    for delivery in due.select_related("subscription"):
-        webhook_delivery_attempt(delivery=delivery, now=now)
-        count += 1
-    return count
 
 
 def cli_progress(label: str):

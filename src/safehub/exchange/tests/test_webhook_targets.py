@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from safehub.exchange import services
+from safehub.exchange import webhooks
 from safehub.exchange.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from safehub.exchange.webhook_targets import WebhookTargetRefused, webhook_target_check
 
@@ -65,7 +65,7 @@ def test_an_unresolvable_host_is_refused():
 
 def test_subscribe_refuses_the_userinfo_trick(police, police_officer):
     with pytest.raises(ValidationError) as caught:
-        services.webhook_subscribe(
+        webhooks.webhook_subscribe(
             agency=police,
             url="http://localhost:@evil.example/hook",
             events=["record.shared"],
@@ -105,13 +105,13 @@ def test_delivery_rechecks_the_target_and_never_follows_a_redirect(settings, pol
         delivery = WebhookDelivery.objects.create(
             subscription=subscription, event="record.shared", payload={}, created_at=now, next_attempt_at=now
         )
-        services.webhook_delivery_attempt(delivery=delivery, now=now)
+        webhooks.webhook_delivery_attempt(delivery=delivery, now=now)
         assert hits == ["/hook"]  # one request, the redirect not followed
         assert delivery.status == DeliveryStatus.PENDING and delivery.last_response_code == 302
         # A target that is no longer allowed (the test switch off = a deployment) is not contacted.
         settings.SAFEHUB_WEBHOOK_ALLOW_LOOPBACK = False
         delivery.status = DeliveryStatus.PENDING
-        services.webhook_delivery_attempt(delivery=delivery, now=now)
+        webhooks.webhook_delivery_attempt(delivery=delivery, now=now)
         assert hits == ["/hook"]
         assert "https" in delivery.last_error or "loopback" in delivery.last_error
     finally:

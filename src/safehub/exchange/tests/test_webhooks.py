@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from django.utils import timezone
 
-from safehub.exchange import services
+from safehub.exchange import webhooks
 from safehub.exchange.models import DeliveryStatus, WebhookDelivery
 from safehub.frontdoor.models import OutcomeShare
 
@@ -87,7 +87,7 @@ def test_outcome_share_is_delivered_signed_after_a_retry(
     receiver, police, police_officer, mash_worker, mash_manager, django_capture_on_commit_callbacks
 ):
     url, received = receiver
-    subscription, secret = services.webhook_subscribe(
+    subscription, secret = webhooks.webhook_subscribe(
         agency=police, url=url, events=["record.shared"], by=police_officer, now=timezone.now()
     )
 
@@ -98,7 +98,7 @@ def test_outcome_share_is_delivered_signed_after_a_retry(
     assert delivery.status == DeliveryStatus.PENDING and delivery.attempts == 1 and delivery.last_response_code == 503
     assert received == []
 
-    assert services.webhook_deliveries_retry(now=delivery.next_attempt_at) == 1
+    assert webhooks.webhook_deliveries_retry(now=delivery.next_attempt_at) == 1
 
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.DELIVERED and delivery.attempts == 2
@@ -113,49 +113,67 @@ def test_other_agencies_and_other_events_get_nothing(
     receiver, police, police_officer, school, dsl, mash_worker, mash_manager
 ):
     url, _ = receiver
-    services.webhook_subscribe(
+    webhooks.webhook_subscribe(
         agency=police, url=url, events=["notification.created"], by=police_officer, now=timezone.now()
     )
-    services.webhook_subscribe(agency=school, url=url, events=["record.shared"], by=dsl, now=timezone.now())
+    webhooks.webhook_subscribe(agency=school, url=url, events=["record.shared"], by=dsl, now=timezone.now())
 
     _signed_off_police_contact(police_officer, mash_worker, mash_manager)  # shared with the police only
 
     assert WebhookDelivery.objects.count() == 0
 
 
-def test_a_failing_subscriber_fails_the_action_instead_of_being_swallowed(
-    police_officer, mash_worker, mash_manager, monkeypatch
+def test_a_failing_subscriber_neither_fails_the_share_nor_stops_the_webhooks(
+    receiver, police, police_officer, mash_worker, mash_manager, django_capture_on_commit_callbacks
 ):
+    """The outbox delivers each subscriber on its own: one failing is kept for retry, with its error."""
     from safehub.core import events
+    from safehub.core.models import OutboxDelivery, OutboxStatus
+
+    url, received = receiver
+    webhooks.webhook_subscribe(agency=police, url=url, events=["record.shared"], by=police_officer, now=timezone.now())
 
     def broken(event):
-        raise RuntimeError("outbox unavailable")
+        raise RuntimeError("agency notifier unavailable")
 
-    monkeypatch.setitem(events._handlers, "record.shared", [broken])
-    with pytest.raises(RuntimeError):
-        _signed_off_police_contact(police_officer, mash_worker, mash_manager)
-    assert not OutcomeShare.objects.exists()
+    events.subscribe("record.shared", broken, name="test.broken")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            share = _signed_off_police_contact(police_officer, mash_worker, mash_manager)
+    finally:
+        events.unsubscribe("record.shared", "test.broken")
+
+    assert OutcomeShare.objects.filter(pk=share.pk).exists()
+    failed = OutboxDelivery.objects.get(handler="test.broken")
+    assert failed.status == OutboxStatus.FAILED and failed.last_error == "RuntimeError: agency notifier unavailable"
+    announced = OutboxDelivery.objects.get(handler=webhooks.OUTBOX_SUBSCRIBER)
+    assert announced.status == OutboxStatus.DELIVERED and announced.event_id == failed.event_id
+    assert WebhookDelivery.objects.get().payload == {
+        "kind": "outcome",
+        "id": share.pk,
+        "url": f"/api/outcomes/?id={share.pk}",
+    }
 
 
 def test_gives_up_after_max_attempts(police, police_officer):
-    subscription, _ = services.webhook_subscribe(
+    subscription, _ = webhooks.webhook_subscribe(
         agency=police, url="http://127.0.0.1:9/closed", events=["record.shared"], by=police_officer, now=timezone.now()
     )
     delivery = WebhookDelivery.objects.create(
         subscription=subscription, event="record.shared", payload={}, created_at=timezone.now()
     )
 
-    for _ in range(services.WEBHOOK_MAX_ATTEMPTS):
-        services.webhook_delivery_attempt(delivery=delivery, now=timezone.now())
+    for _ in range(webhooks.WEBHOOK_MAX_ATTEMPTS):
+        webhooks.webhook_delivery_attempt(delivery=delivery, now=timezone.now())
 
-    assert delivery.status == DeliveryStatus.FAILED and delivery.attempts == services.WEBHOOK_MAX_ATTEMPTS
+    assert delivery.status == DeliveryStatus.FAILED and delivery.attempts == webhooks.WEBHOOK_MAX_ATTEMPTS
 
 
 def test_subscriptions_must_be_https_and_for_own_agency(police, police_officer, school):
     from django.core.exceptions import PermissionDenied, ValidationError
 
     with pytest.raises(ValidationError):
-        services.webhook_subscribe(
+        webhooks.webhook_subscribe(
             agency=police,
             url="http://example.org/hook",
             events=["record.shared"],
@@ -163,7 +181,7 @@ def test_subscriptions_must_be_https_and_for_own_agency(police, police_officer, 
             now=timezone.now(),
         )
     with pytest.raises(PermissionDenied):
-        services.webhook_subscribe(
+        webhooks.webhook_subscribe(
             agency=school,
             url="https://example.org/hook",
             events=["record.shared"],

@@ -11,8 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from safehub.agencies.models import Team
 from safehub.casework.models import CaseEpisode, ChildProtectionPlan, LookedAfterEpisode
-from safehub.core import events
-from safehub.core.models import AuditEvent
+from safehub.core.models import AuditEvent, OutboxEvent
 from safehub.pathways import cpis_selectors, cpis_services, rules
 from safehub.pathways.models import CpisAttendance
 from safehub.people.models import Involvement, SealedAccess
@@ -120,15 +119,19 @@ def _attend(by, now, nhs=NHS, **over):
 
 
 def test_an_attendance_notifies_the_allocated_social_worker_at_once(nurse, flagged_child, child_worker, now):
-    heard = []
-    events.subscribe("notification.created", heard.append)
-    try:
-        attendance = _attend(nurse, now)
-    finally:
-        events._handlers["notification.created"].remove(heard.append)
+    attendance = _attend(nurse, now)
     assert attendance.notified_worker == child_worker and attendance.notified_at == now
-    assert [(e.kind, e.id, e.agency_id) for e in heard] == [
-        ("cpis_attendance", attendance.pk, child_worker.membership.agency_id)
+    # The worker's agency is told through the event outbox, written with the attendance.
+    assert [(e.name, e.payload) for e in OutboxEvent.objects.all()] == [
+        (
+            "notification.created",
+            {
+                "agency_id": child_worker.membership.agency_id,
+                "kind": "cpis_attendance",
+                "id": attendance.pk,
+                "url": f"/pathways/cp-is/attendances/?id={attendance.pk}",
+            },
+        )
     ]
     mine = cpis_selectors.cpis_attendances_for_worker(user=child_worker, now=now)
     assert mine["unseen"] == 1 and mine["rows"][0]["child"] == "Lily Marsh"

@@ -3,11 +3,11 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from safehub.exchange import services
+from safehub.exchange import webhooks
 
 
 class Command(BaseCommand):
     help = "Retry pending webhook deliveries that are due."
 
     def handle(self, *args, **options):
-        self.stdout.write(f"{services.webhook_deliveries_retry(now=timezone.now())} deliveries attempted")
+        self.stdout.write(f"{webhooks.webhook_deliveries_retry(now=timezone.now())} deliveries attempted")

@@ -1,0 +1,155 @@
+"""Deliver the outbox: the task worker runs each subscriber of each event, retrying, then dead-lettering.
+
+``core.events.publish`` writes the rows in the publisher's transaction; after the commit
+``deliveries_enqueue`` hands each delivery to the task worker (``deliver_outbox``). An attempt runs
+the subscriber in a savepoint: if it raises, its writes roll back, the error is stored on the row
+and logged, and the next attempt is scheduled after 1, 4, 16, 64 minutes; after ``MAX_ATTEMPTS``
+the delivery is a dead letter. The administrator retries failed and dead-lettered deliveries from
+the outbox page or with ``safehub outbox_retry`` (both audited).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django_tasks import task
+
+from safehub.core import audit, policy
+from safehub.core.models import AuditAction
+from safehub.core.outbox_models import OutboxDelivery, OutboxEvent, OutboxStatus
+from safehub.core.outbox_registry import Event, handler_for
+
+MAX_ATTEMPTS = 5
+ERROR_CHARS = 2000
+RETRY_PERMISSION = policy.Perm.CORE_OUTBOX
+RETRYABLE = (OutboxStatus.FAILED, OutboxStatus.DEAD)
+DUE = (OutboxStatus.PENDING, OutboxStatus.FAILED)
+
+log = logging.getLogger("safehub.events")
+
+
+class OutboxRetryRefused(ValueError):
+    """A retry asked for a delivery that does not exist or is not failed or dead-lettered."""
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait before the next attempt after ``attempts`` failures: 1, 4, 16, 64 minutes."""
+    return timedelta(minutes=4 ** (attempts - 1))
+
+
+def outbox_write(*, event: Event, handlers: Iterable[str], now: datetime) -> tuple[OutboxEvent, list[OutboxDelivery]]:
+    """Write the event and one delivery per subscriber (in the caller's transaction)."""
+    row = OutboxEvent.objects.create(name=event.name, payload=event.as_row(), created_at=now)
+    deliveries = OutboxDelivery.objects.bulk_create(
+        [OutboxDelivery(event=row, handler=name, next_attempt_at=now) for name in handlers]
+    )
+    if deliveries and deliveries[0].pk is None:  # backends that return no keys from bulk_create
+        deliveries = list(OutboxDelivery.objects.filter(event=row).order_by("pk"))
+    return row, deliveries
+
+
+def deliveries_enqueue(delivery_ids: Iterable[int], run_after: datetime | None = None) -> None:
+    """Hand deliveries to the task worker (``run_after`` for a retry, where the backend can defer)."""
+    job = deliver_outbox
+    if run_after is not None:
+        if not job.get_backend().supports_defer:
+            return  # this backend runs tasks at once: ``safehub outbox_retry --due`` picks the retry up
+        job = job.using(run_after=run_after)
+    for delivery_id in delivery_ids:
+        job.enqueue(delivery_id)
+
+
+@task()
+def deliver_outbox(delivery_id: int) -> None:
+    outbox_delivery_attempt(delivery_id=delivery_id, now=timezone.now())
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:ERROR_CHARS]
+
+
+def outbox_delivery_attempt(*, delivery_id: int, now: datetime) -> OutboxDelivery | None:
+    """Run one subscriber for one event, if it is due; record the outcome on the delivery row."""
+    with transaction.atomic():
+        delivery = OutboxDelivery.objects.select_for_update().select_related("event").filter(pk=delivery_id).first()
+        if delivery is None or delivery.status not in DUE:
+            return delivery
+        if delivery.next_attempt_at is not None and delivery.next_attempt_at > now:
+            return delivery  # an earlier schedule, overtaken by a retry: its own task comes later
+        delivery.attempts += 1
+        delivery.last_attempt_at = now
+        try:
+            handler = handler_for(delivery.event.name, delivery.handler)
+            if handler is None:
+                raise LookupError(f"no subscriber named {delivery.handler!r} for {delivery.event.name!r}")
+            with transaction.atomic():  # a failing subscriber's writes roll back with it
+                handler(Event.from_row(delivery.event.name, delivery.event.payload))
+        except Exception as exc:  # stored on the row, logged and shown to the administrator: never swallowed
+            log.exception("event %s delivery %s to %s failed", delivery.event_id, delivery.pk, delivery.handler)
+            delivery.last_error = _error_text(exc)
+            if delivery.attempts >= MAX_ATTEMPTS:
+                delivery.status, delivery.next_attempt_at = OutboxStatus.DEAD, None
+            else:
+                delivery.status, delivery.next_attempt_at = OutboxStatus.FAILED, now + backoff(delivery.attempts)
+        else:
+            delivery.status, delivery.delivered_at, delivery.next_attempt_at = OutboxStatus.DELIVERED, now, None
+        delivery.save()
+        if delivery.status == OutboxStatus.FAILED:
+            retry_at = delivery.next_attempt_at
+            transaction.on_commit(lambda: deliveries_enqueue([delivery_id], run_after=retry_at), robust=True)
+    return delivery
+
+
+def outbox_deliveries_due(*, now: datetime) -> int:
+    """Attempt every waiting or failed delivery whose time has come; return how many were tried."""
+    due = OutboxDelivery.objects.filter(status__in=DUE).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    ids = list(due.order_by("pk").values_list("pk", flat=True))
+    for delivery_id in ids:
+        outbox_delivery_attempt(delivery_id=delivery_id, now=now)
+    return len(ids)
+
+
+@transaction.atomic
+def outbox_delivery_retry(*, delivery_id: int, by, now: datetime) -> OutboxDelivery:
+    """Give a failed or dead-lettered delivery a fresh round of attempts, starting now (audited)."""
+    policy.require(by, RETRY_PERMISSION)
+    delivery = OutboxDelivery.objects.select_for_update().select_related("event").filter(pk=delivery_id).first()
+    if delivery is None:
+        raise OutboxRetryRefused(f"there is no event delivery {delivery_id}")
+    if delivery.status not in RETRYABLE:
+        raise OutboxRetryRefused(
+            f"event delivery {delivery_id} is {delivery.get_status_display().lower()}: "
+            "only failed or dead-lettered deliveries can be retried"
+        )
+    was = delivery.status
+    delivery.status, delivery.attempts, delivery.next_attempt_at = OutboxStatus.PENDING, 0, now
+    delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
+    audit.record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        subject=delivery,
+        at=now,
+        details={"retry": True, "was": was, "event": delivery.event.name, "handler": delivery.handler},
+    )
+    transaction.on_commit(lambda: deliveries_enqueue([delivery_id]), robust=True)
+    return delivery
+
+
+def outbox_problems_for_user(*, user) -> QuerySet[OutboxDelivery]:
+    """Failed and dead-lettered deliveries, for the administrator (others are refused)."""
+    policy.require(user, RETRY_PERMISSION)
+    return OutboxDelivery.objects.filter(status__in=RETRYABLE).select_related("event")
+
+
+def outbox_counts_for_user(*, user) -> dict[str, int]:
+    """How many deliveries are in each state (for the page's summary)."""
+    policy.require(user, RETRY_PERMISSION)
+    counts = dict(OutboxDelivery.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    return {status: counts.get(status, 0) for status in OutboxStatus.values}
