@@ -12,24 +12,24 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from safehub.agencies.models import EDUCATION_KINDS, Agency
-from safehub.core import audit, policy
+from safehub.core import audit
 from safehub.core.calendar import uk_date
 from safehub.core.models import AuditAction
 from safehub.core.uploads import upload_limit
 from safehub.pathways import rules
 from safehub.pathways.models import RollRow, RollRowStatus, RollUpload
+from safehub.pathways.roll_matching import RollEntry, roll_entries_match
+from safehub.people import policy
 from safehub.people.models import EducationPlacement, InvolvementKind, Person
 from safehub.people.services import involvement_record
 
 ROLL_MAX_ROWS = 5000  # the largest secondary schools have about 2,500 pupils
-CANDIDATES_KEPT = 5
 
 _HEADERS = {
     "name": "name",
@@ -52,16 +52,6 @@ _HEADERS = {
 }
 _UPN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
-
-
-@dataclass
-class RollEntry:
-    row_number: int
-    given_name: str
-    family_name: str
-    date_of_birth: date | None
-    postcode: str
-    upn: str
 
 
 def _parse_date(text: str) -> date:
@@ -157,51 +147,6 @@ def _require_setting_lead(by) -> Agency:
     return membership.agency
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.lower().replace("-", " ").split())
-
-
-def _agrees_exactly(entry: RollEntry, person: Person, postcode: str) -> bool:
-    return (
-        _fold(entry.family_name) == _fold(person.family_name)
-        and _fold(entry.given_name) in {_fold(person.given_name), _fold(f"{person.given_name} {person.middle_names}")}
-        and entry.date_of_birth == person.date_of_birth
-        and (not entry.postcode or entry.postcode.replace(" ", "") == postcode.replace(" ", ""))
-    )
-
-
-def _match(entry: RollEntry) -> tuple[str, Person | None, list[dict], float | None]:
-    from safehub.people.matching_service import lookup_candidates
-
-    found = lookup_candidates(
-        given_name=entry.given_name,
-        family_name=entry.family_name,
-        date_of_birth=entry.date_of_birth,
-        postcode=entry.postcode,
-        limit=CANDIDATES_KEPT,
-    )
-    by_upn = None
-    if entry.upn:
-        by_upn = Person.objects.filter(
-            upn=entry.upn, date_of_birth=entry.date_of_birth, merged_into__isnull=True, sealed=False
-        ).first()
-    best_person = Person.objects.filter(pk=found[0]["person_id"]).first() if found else None
-    outcome = rules.roll_match_outcome(
-        probabilities=[c["probability"] for c in found],
-        upn_agrees=by_upn is not None,
-        exact_agrees=best_person is not None and _agrees_exactly(entry, best_person, found[0]["postcode"]),
-    )
-    best = found[0]["probability"] if found else None
-    kept = [{"person_id": c["person_id"], "probability": c["probability"], "reasons": c["reasons"]} for c in found]
-    if outcome == rules.ROLL_LINK:
-        person = by_upn or best_person
-        # A sealed record is never linked by a machine: a person at the front door decides.
-        if person is not None and not person.sealed:
-            return outcome, person, kept, best
-        outcome = rules.ROLL_REVIEW
-    return outcome, None, kept, best
-
-
 def _link(*, person: Person, setting: Agency, by, now: datetime, source: str) -> EducationPlacement:
     """Put the child on the setting's roll (ending a placement elsewhere: the child has moved)."""
     today = uk_date(now)
@@ -291,9 +236,9 @@ def roll_match(*, upload: RollUpload, now: datetime) -> RollUpload:
     source = f"pathways.RollUpload:{upload.pk}"
     counts = dict.fromkeys(("linked", "already", "review", "not_found"), 0)
     rows = list(upload.rows.filter(status=RollRowStatus.PENDING).order_by("row_number"))
-    for row in rows:
-        entry = RollEntry(row.row_number, row.given_name, row.family_name, row.date_of_birth, row.postcode, row.upn)
-        outcome, person, candidates, best = _match(entry)
+    entries = [RollEntry(r.row_number, r.given_name, r.family_name, r.date_of_birth, r.postcode, r.upn) for r in rows]
+    for row, match in zip(rows, roll_entries_match(entries), strict=True):
+        outcome, person, candidates, best = match.outcome, match.person, match.candidates, match.best
         status = {
             rules.ROLL_LINK: RollRowStatus.LINKED,
             rules.ROLL_REVIEW: RollRowStatus.REVIEW,
