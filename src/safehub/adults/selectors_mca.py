@@ -21,7 +21,8 @@ from safehub.adults.models_mca import (
     DolsApplication,
     DolsOutcome,
 )
-from safehub.core import audit, calendar, policy
+from safehub.core import audit, calendar
+from safehub.people import policy
 from safehub.people.models import Person
 from safehub.people.selectors import person_get_for_user
 

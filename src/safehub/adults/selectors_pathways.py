@@ -12,7 +12,8 @@ from safehub.adults import rules
 from safehub.adults.models import Enquiry
 from safehub.adults.models_pathways import PositionOfTrustCase, ProviderCase, SelfNeglectCase
 from safehub.adults.services_pathways import require_pipot
-from safehub.core import audit, calendar, policy
+from safehub.core import audit, calendar
+from safehub.people import policy
 from safehub.people.models import Person
 from safehub.people.selectors import person_get_for_user
 

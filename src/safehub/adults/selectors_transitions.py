@@ -19,7 +19,8 @@ from safehub.adults.models_mca import CapacityAssessment, DolsApplication
 from safehub.adults.models_pathways import SelfNeglectCase
 from safehub.agencies.models import AgencyKind
 from safehub.casework.models import CaseEpisode, TransitionPlan
-from safehub.core import audit, calendar, policy
+from safehub.core import audit, calendar
+from safehub.people import policy
 from safehub.people.models import Involvement, Person
 
 MAX_ROWS = 500

@@ -28,10 +28,11 @@ from safehub.adults.models_mca import (
 )
 from safehub.adults.services import council_for, is_council_staff
 from safehub.agencies.models import Agency, AgencyKind
-from safehub.core import audit, calendar, policy
+from safehub.core import audit, calendar
 from safehub.core.errors import StaleEdit
 from safehub.core.models import AuditAction
 from safehub.core.timescales import timescale
+from safehub.people import policy
 from safehub.people.models import Person
 
 MANAGING_AUTHORITY_KINDS = (AgencyKind.CARE_PROVIDER, AgencyKind.HEALTH_TRUST)

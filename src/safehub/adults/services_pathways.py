@@ -32,9 +32,10 @@ from safehub.adults.models_pathways import (
 )
 from safehub.adults.services import council_for, is_council_staff
 from safehub.agencies.models import Agency, AgencyKind, Role
-from safehub.core import audit, calendar, policy
+from safehub.core import audit, calendar
 from safehub.core.errors import StaleEdit
 from safehub.core.models import AuditAction
+from safehub.people import policy
 from safehub.people.models import Person
 
 # PiPoT records name someone who is not the adult at risk, often before anything is found: only

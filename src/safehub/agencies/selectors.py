@@ -27,3 +27,13 @@ def agency_list(*, kind: str | None = None, active_only: bool = True) -> QuerySe
 
 def education_settings() -> QuerySet[Agency]:
     return Agency.objects.filter(kind__in=[AgencyKind.SCHOOL, AgencyKind.EARLY_YEARS], is_active=True)
+
+
+def demo_sign_in_list() -> list[tuple[str, str, str]]:
+    """(username, role, agency name) of the demo accounts, for the sign-in page in demo mode."""
+    return list(
+        Membership.objects.filter(user__username__startswith="demo.")
+        .select_related("agency", "user")
+        .order_by("role")
+        .values_list("user__username", "role", "agency__name")[:20]
+    )

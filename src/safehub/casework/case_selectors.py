@@ -25,9 +25,10 @@ from safehub.casework.models import (
     CPReview,
     Section47,
 )
-from safehub.core import audit, policy
+from safehub.core import audit
 from safehub.core.calendar import uk_date
 from safehub.core.timescales import timescale
+from safehub.people import policy
 from safehub.people.models import Person
 
 CASELOAD_LIMIT = 500

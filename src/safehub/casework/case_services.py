@@ -25,11 +25,12 @@ from safehub.casework.models import (
     LookedAfterEpisode,
     Section47,
 )
-from safehub.core import audit, policy
+from safehub.core import audit
 from safehub.core.calendar import uk_date
 from safehub.core.codes import ReferralSource
 from safehub.core.models import AuditAction
 from safehub.core.timescales import timescale
+from safehub.people import policy
 from safehub.people.models import Person
 
 RECORD = "casework.record"

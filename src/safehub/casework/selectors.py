@@ -25,9 +25,10 @@ from safehub.casework.models import (
     StrategyMeeting,
     TransitionPlan,
 )
-from safehub.core import audit, policy
+from safehub.core import audit
 from safehub.core.calendar import UK, uk_date, working_days_between
 from safehub.core.models import AuditAction
+from safehub.people import policy
 from safehub.people.models import Involvement, Person
 
 

@@ -26,9 +26,10 @@ from django.db import transaction
 
 from safehub.casework import models as m
 from safehub.casework import services
-from safehub.core import audit, policy
+from safehub.core import audit
 from safehub.core.calendar import uk_date
 from safehub.core.models import AuditAction
+from safehub.people import policy
 from safehub.people.models import Person
 
 RECORD = "casework.record"

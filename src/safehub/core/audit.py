@@ -9,14 +9,13 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from safehub.core.actors import actor_username
+from safehub.core.membership import membership_for_user
 from safehub.core.models import AuditAction, AuditEvent
 
 
 def _agency_id(actor) -> int | None:
-    from safehub.agencies.selectors import membership_for_user
-
-    membership = membership_for_user(actor) if actor is not None else None
-    return membership.agency_id if membership else None
+    found = membership_for_user(actor) if actor is not None else None
+    return found.agency_id if found else None
 
 
 def record(

@@ -3,8 +3,8 @@ import functools
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 
-from safehub.agencies.selectors import membership_for_user
 from safehub.core import policy
+from safehub.core.membership import membership_for_user
 
 # (label, url name, permission)
 NAVIGATION = [

@@ -1,29 +1,23 @@
-"""Access control in one place. Deny by default.
+"""Who may do what, by role. Deny by default.
 
-Every view, API endpoint and selector asks this module. Two kinds of question:
-- ``can(user, "permission", obj)``: role-based actions (sign off a decision, search the audit);
-- ``person_access(user, person)``: may this user open this person's record, and on what basis.
-
-A person's record is visible to the front door, to agencies with a recorded (current) involvement
-(which includes agencies invited to a meeting about the person), to holders of a break-glass grant,
-and, when sealed, only to named users. Health and police sections stay within their class.
+``can(user, "permission", obj)`` answers the role-based questions (sign off a decision, search the
+audit trail) from one table of permissions. Core states the rules in its own vocabulary
+(``core.roles``) and reads a user's membership through ``core.membership``, so it imports no domain
+app. Who may open a *person's* record is the people app's rule: ``safehub.people.policy``, which
+re-exports these names so a caller asks one module both questions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
-from typing import cast
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
-from django.utils import timezone
 
-from safehub.agencies.models import FRONT_DOOR_ROLES, HEALTH_KINDS, AgencyKind, Membership, Role
-from safehub.agencies.selectors import membership_for_user
 from safehub.core.actors import SystemActor
+from safehub.core.membership import membership_for_user
+from safehub.core.roles import FRONT_DOOR_ROLES, AgencyKind, Role
 
 R = Role
 SOCIAL_CARE = frozenset({AgencyKind.LA_CHILDREN, AgencyKind.LA_ADULTS})
@@ -186,7 +180,7 @@ CHILDREN_FRONT_DOOR_ONLY = frozenset(
 )
 
 # Refinements that need the object: (user, membership, obj) -> bool
-OBJECT_RULES: dict[str, Callable[[object, Membership, object], bool]] = {}
+OBJECT_RULES: dict[str, Callable[[object, Any, object], bool]] = {}
 
 
 def role_of(user) -> str | None:
@@ -210,19 +204,20 @@ def can(user, permission: str, obj: object | None = None) -> bool:
     roles = ROLE_RULES.get(permission)
     if roles is None or membership.role not in roles:
         return False
-    if permission in CHILDREN_FRONT_DOOR_ONLY and membership.agency.kind == AgencyKind.LA_ADULTS:
+    kind = membership.agency.kind
+    if permission in CHILDREN_FRONT_DOOR_ONLY and kind == AgencyKind.LA_ADULTS:
         return False
     refine = OBJECT_RULES.get(permission)
     return refine(user, membership, obj) if (refine and obj is not None) else True
 
 
-def require(user, permission: str, obj: object | None = None) -> Membership:
+def require(user, permission: str, obj: object | None = None) -> Any:
     """Raise PermissionDenied unless ``can``; return the membership for convenience."""
     if not can(user, permission, obj):
         raise PermissionDenied(f"not allowed: {permission}")
     if isinstance(user, SystemActor):
         # A system actor belongs to no agency; callers acting as one do not use the membership.
-        return cast(Membership, None)
+        return cast(Any, None)
     membership = membership_for_user(user)
     assert membership is not None  # can() returned True, so there is one
     return membership
@@ -233,135 +228,18 @@ def is_front_door(user) -> bool:
     return bool(membership and membership.role in FRONT_DOOR_ROLES)
 
 
-@dataclass(frozen=True)
-class PersonAccess:
-    allowed: bool
-    basis: str  # front_door | involvement | break_glass | sealed_named | none | sealed
-    may_break_glass: bool = False
-
-
-def person_access(user, person, *, now: datetime | None = None) -> PersonAccess:
-    """Decide whether ``user`` may open ``person``'s record now, and on what basis."""
-    from safehub.people.models import BreakGlassGrant, Involvement, SealedAccess
-
-    now = now or timezone.now()
-    membership = membership_for_user(user)
-    if membership is None or not user.is_active:
-        return PersonAccess(False, "none")
-    if person.sealed:
-        named = SealedAccess.objects.filter(person=person, user=user).exists()
-        return PersonAccess(named, "sealed_named" if named else "sealed")
-    if membership.role in FRONT_DOOR_ROLES and _front_door_covers(membership, person, now):
-        return PersonAccess(True, "front_door")
-    if membership.role in {Role.ANALYST, Role.ADMINISTRATOR}:
-        # They work with aggregates and the audit trail, never individual records without cause.
-        has_grant = _active_grant(BreakGlassGrant, user, person, now)
-        return PersonAccess(has_grant, "break_glass" if has_grant else "none", may_break_glass=not has_grant)
-    involved = Involvement.objects.filter(
-        Q(ended_at__isnull=True) | Q(ended_at__gt=now), person=person, agency_id=membership.agency_id
-    ).exists()
-    if involved:
-        return PersonAccess(True, "involvement")
-    if _active_grant(BreakGlassGrant, user, person, now):
-        return PersonAccess(True, "break_glass")
-    return PersonAccess(False, "none", may_break_glass=True)
-
-
-def _adult_front_door(membership: Membership) -> bool:
-    return membership.role in FRONT_DOOR_ROLES and membership.agency.kind == AgencyKind.LA_ADULTS
-
-
-def _adult_cutoff(now: datetime):
-    """The latest date of birth of someone who is 18 today (Care Act s42 applies from 18)."""
-    today = timezone.localtime(now).date() if timezone.is_aware(now) else now.date()
-    try:
-        return today.replace(year=today.year - 18)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - 18, day=28)
-
-
-def _front_door_covers(membership: Membership, person, now: datetime) -> bool:
-    """The children's front door (MASH) sees the whole family; the adults' front door sees adults.
-
-    An adult front-door manager has no standing to open a child's record: children reach adult
-    services through an involvement (transition) or break-glass, never by role alone.
-    """
-    if not _adult_front_door(membership):
-        return True
-    return person.date_of_birth is not None and person.date_of_birth <= _adult_cutoff(now)
-
-
-def _active_grant(model, user, person, now) -> bool:
-    return model.objects.filter(user=user, person=person, granted_at__lte=now, expires_at__gt=now).exists()
-
-
-def persons_visible_to(user, qs: QuerySet, *, now: datetime | None = None) -> QuerySet:
-    """Filter a Person queryset to the records the user may open (for lists and search)."""
-    now = now or timezone.now()
-    membership = membership_for_user(user)
-    if membership is None or not user.is_active:
-        return qs.none()
-    # Subqueries, not joins: no DISTINCT is needed and the database can use its indexes.
-    from safehub.people.models import BreakGlassGrant, Involvement, SealedAccess
-
-    named = SealedAccess.objects.filter(user=user).values("person_id")
-    not_sealed_or_named = Q(sealed=False) | Q(pk__in=named)
-    granted = BreakGlassGrant.objects.filter(user=user, expires_at__gt=now, granted_at__lte=now).values("person_id")
-    if membership.role in FRONT_DOOR_ROLES and not _adult_front_door(membership):
-        return qs.filter(not_sealed_or_named)
-    if membership.role in {Role.ANALYST, Role.ADMINISTRATOR}:
-        return qs.filter(pk__in=granted).filter(not_sealed_or_named)
-    involved = Involvement.objects.filter(
-        Q(ended_at__isnull=True) | Q(ended_at__gt=now), agency_id=membership.agency_id
-    ).values("person_id")
-    reach = Q(pk__in=involved) | Q(pk__in=granted)
-    if _adult_front_door(membership):
-        reach |= Q(date_of_birth__lte=_adult_cutoff(now))
-    return qs.filter(reach).filter(not_sealed_or_named)
-
-
-def person_visible_q(user, *, now: datetime | None = None, field: str = "person", unlinked: bool = True) -> Q:
-    """A filter for any queryset whose rows name a person through ``field`` (contacts, requests...).
-
-    The same rule as ``persons_visible_to``, so a queue, lookup or export built on another model
-    never shows a person the record itself would refuse. Rows not yet linked to a person (an
-    unmatched contact) pass when ``unlinked`` is true: they name no record.
-    """
-    from safehub.people.models import Person
-
-    visible = persons_visible_to(user, Person.objects.all(), now=now).values("pk")
-    q = Q(**{f"{field}__in": visible})
-    if unlinked:
-        q |= Q(**{f"{field}__isnull": True})
-    return q
-
-
-def sealed_hidden_q(user, *, field: str = "person") -> Q:
-    """A filter that drops rows about sealed people the user is not named on (for agency worklists).
-
-    Worklists addressed to an agency (information requests, notifications, shared outcomes) are
-    the agency's own legitimate relationship with the item, so they are not narrowed to records the
-    user may open; a sealed person, though, never appears anywhere but to the people named.
-    """
-    from safehub.people.models import SealedAccess
-
-    named = SealedAccess.objects.filter(user=user).values("person_id")
-    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__sealed": False}) | Q(**{f"{field}__in": named})
-
-
-def visible_sections(user) -> set[str]:
-    """Return the record sections (people.SectionClass values) this user may read."""
-    membership = membership_for_user(user)
-    sections = {"GENERAL"}
-    if membership is None:
-        return set()
-    if membership.agency.kind in HEALTH_KINDS:
-        sections.add("HEALTH")
-    if membership.agency.kind == AgencyKind.POLICE:
-        sections.add("POLICE")
-    return sections
-
-
 def agency_id_of(user) -> int | None:
     membership = membership_for_user(user)
     return membership.agency_id if membership else None
+
+
+_MOVED_TO_PEOPLE = frozenset(
+    {"person_access", "persons_visible_to", "person_visible_q", "sealed_hidden_q", "visible_sections", "PersonAccess"}
+)
+
+
+def __getattr__(name: str):
+    # Say where the person-access rule went instead of a bare AttributeError (issue 17).
+    if name in _MOVED_TO_PEOPLE:
+        raise AttributeError(f"safehub.core.policy.{name} moved: use `from safehub.people import policy`")
+    raise AttributeError(f"module 'safehub.core.policy' has no attribute {name!r}")

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safehub.core import selectors, viewutils
+from safehub.core import membership, selectors, viewutils
 from safehub.core.forms import AuditSearchForm, SignInForm, TokenForm
 from safehub.core.identity import enrolment, oidc
 from safehub.core.identity.forms import EnrolmentLinkForm
 from safehub.core.models import AuditAction
+from safehub.core.registry import app_modules
 from safehub.core.roles_home import home_panels
 
 
@@ -54,14 +55,7 @@ def sign_in(request):
 
 
 def _demo_users():
-    from safehub.agencies.models import Membership
-
-    return list(
-        Membership.objects.filter(user__username__startswith="demo.")
-        .select_related("agency", "user")
-        .order_by("role")
-        .values_list("user__username", "role", "agency__name")[:20]
-    )
+    return membership.demo_sign_ins()
 
 
 @require_POST
@@ -218,11 +212,12 @@ def audit_search_view(request):
 
 @login_required
 def security_review(request):
-    from safehub.people.selectors import break_glass_for_review
-
-    grants = list(break_glass_for_review(user=request.user)[:200])
-    alerts = list(selectors.security_alerts(user=request.user)[:200])
-    return render(request, "core/security_review.html", {"grants": grants, "alerts": alerts})
+    """Break-glass access (each app's ``<app>/security.py``, found by the registry) and core's alerts."""
+    context: dict = {"grants": []}
+    for module in app_modules("security"):
+        context.update(module.security_review(user=request.user))
+    context["alerts"] = list(selectors.security_alerts(user=request.user)[:200])
+    return render(request, "core/security_review.html", context)
 
 
 def forbidden(request, exception=None):

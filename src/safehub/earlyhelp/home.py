@@ -4,8 +4,8 @@ from datetime import datetime
 
 from django.db.models import Q
 
-from safehub.core import policy
 from safehub.earlyhelp.models import EarlyHelpEpisode, SpecialistAttachment
+from safehub.people import policy
 
 
 def home_panels(user, *, now: datetime) -> list[dict]:

@@ -13,7 +13,7 @@ from django.http import Http404
 from safehub.agencies.selectors import membership_for_user
 from safehub.casework.case_services import open_episode_for
 from safehub.casework.models import CaseEpisode
-from safehub.core import audit, policy
+from safehub.core import audit
 from safehub.core.calendar import uk_date
 from safehub.core.models import AuditAction
 from safehub.earlyhelp import rules
@@ -26,6 +26,7 @@ from safehub.earlyhelp.models import (
 )
 from safehub.earlyhelp.services import EARLY_HELP_TEAM
 from safehub.frontdoor.models import Decision
+from safehub.people import policy
 from safehub.people.models import Person
 from safehub.people.selectors import person_get_for_user
 

@@ -20,7 +20,7 @@ from safehub.agencies.models import Agency, AgencyKind, Team
 from safehub.agencies.selectors import membership_for_user
 from safehub.casework.case_services import episode_close as case_close
 from safehub.casework.case_services import open_episode_for
-from safehub.core import audit, policy
+from safehub.core import audit
 from safehub.core.calendar import uk_date
 from safehub.core.codes import ReferralSource
 from safehub.core.models import AuditAction
@@ -41,6 +41,7 @@ from safehub.earlyhelp.models import (
     StepRecord,
 )
 from safehub.frontdoor.services import referral_create
+from safehub.people import policy
 from safehub.people.models import InvolvementKind, Person, Relationship, RelationshipKind
 from safehub.people.services import involvement_record
 

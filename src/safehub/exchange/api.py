@@ -22,13 +22,14 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from safehub.core import audit, policy
+from safehub.core import audit
 from safehub.core.errors import IdempotencyConflict
 from safehub.exchange import selectors, serializers, webhooks
 from safehub.exchange.models import ApiToken, Scope, WebhookSubscription
 from safehub.frontdoor import services as frontdoor_services
 from safehub.frontdoor.models import Contact, EducationNotification
 from safehub.frontdoor.services import ChildEntry
+from safehub.people import policy
 
 
 class AgencyTokenScheme(OpenApiAuthenticationExtension):

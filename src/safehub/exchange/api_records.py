@@ -12,9 +12,9 @@ from rest_framework import serializers
 
 from safehub.casework.models import CaseOutcomeShare, RecordShare
 from safehub.casework.services import case_outcome_read, record_read
-from safehub.core import policy
 from safehub.exchange.api import SINCE, AgencyView, _since
 from safehub.exchange.models import Scope
+from safehub.people import policy
 
 
 class SharedRecordSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from safehub.casework.models import LookedAfterEpisode, MissingEpisode
-from safehub.core import audit, policy
+from safehub.core import audit
 from safehub.core.models import AuditAction
 from safehub.lookedafter import rules
 from safehub.lookedafter.models import (
@@ -33,6 +33,7 @@ from safehub.lookedafter.models import (
     UPNUnknown,
     YearOutcome,
 )
+from safehub.people import policy
 from safehub.people.models import Person
 
 RECORD = "casework.record"

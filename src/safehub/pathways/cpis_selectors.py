@@ -22,11 +22,12 @@ from django.db.models import F, Q
 from safehub.agencies.models import AgencyKind, Team
 from safehub.agencies.selectors import membership_for_user
 from safehub.casework.models import CaseEpisode, ChildProtectionPlan, LookedAfterEpisode
-from safehub.core import audit, csv_safety, policy
+from safehub.core import audit, csv_safety
 from safehub.core.calendar import uk_date
 from safehub.core.models import AuditAction
 from safehub.pathways import rules
 from safehub.pathways.models import CpisAttendance, CpisFlagKind
+from safehub.people import policy
 from safehub.people.models import Person
 from safehub.people.validators import normalise_nhs_number
 

@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from safehub.agencies.selectors import membership_for_user
-from safehub.core import audit, events, policy
+from safehub.core import audit, events
 from safehub.core.calendar import uk_date
 from safehub.core.models import AuditAction
 from safehub.pathways.cpis_selectors import cpis_status, require_cpis
 from safehub.pathways.models import CpisAttendance, UnscheduledCareSetting
+from safehub.people import policy
 from safehub.people.models import Person
 from safehub.people.validators import normalise_nhs_number
 

@@ -15,10 +15,11 @@ from django.db import transaction
 
 from safehub.casework import services as casework_services
 from safehub.casework.models import MeetingReason, MissingEpisode, StrategyMeeting
-from safehub.core import audit, policy
+from safehub.core import audit
 from safehub.core.models import AuditAction
 from safehub.pathways import rules
 from safehub.pathways.models import MissingStrategyLink
+from safehub.people import policy
 
 PAGE_SIZE = 50
 # A strategy discussion convened shortly before the episode was recorded (the police rang first) still answers it.

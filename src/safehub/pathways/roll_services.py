@@ -18,13 +18,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from safehub.agencies.models import EDUCATION_KINDS, Agency
-from safehub.core import audit, policy
+from safehub.core import audit
 from safehub.core.calendar import uk_date
 from safehub.core.models import AuditAction
 from safehub.core.uploads import upload_limit
 from safehub.pathways import rules
 from safehub.pathways.models import RollRow, RollRowStatus, RollUpload
 from safehub.pathways.roll_matching import RollEntry, roll_entries_match
+from safehub.people import policy
 from safehub.people.models import EducationPlacement, InvolvementKind, Person
 from safehub.people.services import involvement_record
 

@@ -9,7 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
-from safehub.core import audit, policy
+from safehub.core import audit
 from safehub.core.calendar import uk_date
 from safehub.core.models import AuditAction
 from safehub.pathways import rules
@@ -25,6 +25,7 @@ from safehub.pathways.models import (
     PrivateFostering,
 )
 from safehub.pathways.services import LadoCaseHidden
+from safehub.people import policy
 from safehub.people.models import Person
 
 PAGE_SIZE = 50

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import Http404
 
 from safehub.agencies.models import Agency
-from safehub.core import audit, policy
+from safehub.core import audit
 from safehub.core.calendar import uk_date
 from safehub.core.codes import ReferralSource
 from safehub.core.models import AuditAction
@@ -35,6 +35,7 @@ from safehub.pathways.models import (
     PrivateFostering,
     PrivateFosteringVisit,
 )
+from safehub.people import policy
 from safehub.people.models import InvolvementKind, Person
 from safehub.people.services import involvement_record
 

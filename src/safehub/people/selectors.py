@@ -10,9 +10,10 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
-from safehub.core import audit, policy
+from safehub.core import audit
 from safehub.core.errors import BreakGlassRequired
 from safehub.core.models import AuditAction, AuditEvent
+from safehub.people import policy
 from safehub.people.models import AgencyInformation, BreakGlassGrant, Person, PersonName, SealDecision, SealedAccess
 from safehub.people.validators import normalise_nhs_number
 

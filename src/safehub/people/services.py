@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from safehub.core import audit, policy
+from safehub.core import audit
 from safehub.core.errors import StaleEdit
 from safehub.core.models import AlertKind, AuditAction, SecurityAlert
+from safehub.people import policy
 from safehub.people.models import (
     Address,
     BreakGlassGrant,

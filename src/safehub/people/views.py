@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safehub.core import audit, policy, viewutils
+from safehub.core import audit, viewutils
 from safehub.core.chronology import person_chronology
 from safehub.core.errors import BreakGlassRequired, StaleEdit
 from safehub.core.viewutils import add_service_errors
-from safehub.people import selectors, services
+from safehub.people import policy, selectors, services
 from safehub.people.forms import (
     AddressForm,
     BreakGlassForm,

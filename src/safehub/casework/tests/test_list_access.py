@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from safehub.casework import case_selectors, case_services, selectors, services
-from safehub.core import policy
 from safehub.core.models import AuditEvent
+from safehub.people import policy
 from safehub.people.models import Involvement, SealedAccess
 from safehub.testing.factories import AgencyFactory, PersonFactory, make_user
 

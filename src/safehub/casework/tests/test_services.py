@@ -35,7 +35,7 @@ def convene(case, by, chair, agencies):
 def test_invited_agency_gains_access_uninvited_does_not(
     case, social_worker, mash_manager, police, police_officer, nurse
 ):
-    from safehub.core import policy
+    from safehub.people import policy
 
     assert not policy.person_access(police_officer, case, now=NOW).allowed
     convene(case, social_worker, mash_manager, [police])

@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from safehub.core import policy
 from safehub.core.actors import command_line
 from safehub.core.models import AuditAction, AuditEvent
 from safehub.frontdoor import selectors as frontdoor_selectors
 from safehub.frontdoor import services as frontdoor_services
 from safehub.frontdoor.models import Contact, EducationNotification, InformationRequest, OutcomeShare
+from safehub.people import policy
 from safehub.people import selectors as people_selectors
 from safehub.people import services as people_services
 from safehub.people.models import Involvement, Person, Relationship, SealDecision, SealedAccess

@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from safehub.core import policy
 from safehub.earlyhelp import selectors
 from safehub.earlyhelp.models import EarlyHelpEpisode, SpecialistAttachment
+from safehub.people import policy
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from safehub.casework.models import CaseEpisode
-from safehub.core import policy
 from safehub.earlyhelp import rules, services
 from safehub.earlyhelp.models import ClosureReason, EpisodeOrigin, SpecialistEntryKind, StepRecord
 from safehub.frontdoor.models import Referral
+from safehub.people import policy
 from safehub.people.models import Involvement
 
 pytestmark = pytest.mark.django_db

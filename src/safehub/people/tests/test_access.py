@@ -4,10 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from safehub.core import policy
 from safehub.core.errors import BreakGlassRequired
 from safehub.core.models import AuditAction, AuditEvent, SecurityAlert
-from safehub.people import selectors, services
+from safehub.people import policy, selectors, services
 from safehub.people.models import AgencyInformation, Involvement, SealedAccess
 
 

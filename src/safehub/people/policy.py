@@ -1,0 +1,180 @@
+"""The access policy: who may do what (core's role rules) and who may open a person's record (here).
+
+One rule decides who sees a person, and every record, list, lookup, search, export and API page
+asks it. A person's record is visible to the front door, to agencies with a recorded (current)
+involvement (which includes agencies invited to a meeting about the person), to holders of a
+break-glass grant, and, when sealed, only to the users named. Health and police sections stay
+within their class. Memberships are read through ``agencies.selectors``.
+
+The role questions (``can``, ``require``, ...) live in ``safehub.core.policy`` and are re-exported
+here, so a domain app asks ``policy.can`` and ``policy.person_access`` of one module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from safehub.agencies.models import FRONT_DOOR_ROLES, HEALTH_KINDS, AgencyKind, Membership, Role
+from safehub.agencies.selectors import membership_for_user
+from safehub.core.policy import (
+    ROLE_RULES,
+    SOCIAL_CARE,
+    Perm,
+    UnknownPermission,
+    agency_id_of,
+    can,
+    is_front_door,
+    require,
+    role_of,
+)
+from safehub.people.models import BreakGlassGrant, Involvement, Person, SealedAccess
+
+__all__ = [
+    "ROLE_RULES",
+    "SOCIAL_CARE",
+    "Perm",
+    "PersonAccess",
+    "UnknownPermission",
+    "agency_id_of",
+    "can",
+    "is_front_door",
+    "membership_for_user",
+    "person_access",
+    "person_visible_q",
+    "persons_visible_to",
+    "require",
+    "role_of",
+    "sealed_hidden_q",
+    "visible_sections",
+]
+
+# Roles that work with aggregates and the audit trail, never individual records without cause.
+_NO_STANDING = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
+
+
+@dataclass(frozen=True)
+class PersonAccess:
+    allowed: bool
+    basis: str  # front_door | involvement | break_glass | sealed_named | none | sealed
+    may_break_glass: bool = False
+
+
+def person_access(user, person, *, now: datetime | None = None) -> PersonAccess:
+    """Decide whether ``user`` may open ``person``'s record now, and on what basis."""
+    now = now or timezone.now()
+    membership = membership_for_user(user)
+    if membership is None or not user.is_active:
+        return PersonAccess(False, "none")
+    if person.sealed:
+        named = SealedAccess.objects.filter(person=person, user=user).exists()
+        return PersonAccess(named, "sealed_named" if named else "sealed")
+    if membership.role in FRONT_DOOR_ROLES and _front_door_covers(membership, person, now):
+        return PersonAccess(True, "front_door")
+    if membership.role in _NO_STANDING:
+        has_grant = _active_grant(user, person, now)
+        return PersonAccess(has_grant, "break_glass" if has_grant else "none", may_break_glass=not has_grant)
+    involved = Involvement.objects.filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=now), person=person, agency_id=membership.agency_id
+    ).exists()
+    if involved:
+        return PersonAccess(True, "involvement")
+    if _active_grant(user, person, now):
+        return PersonAccess(True, "break_glass")
+    return PersonAccess(False, "none", may_break_glass=True)
+
+
+def _adult_front_door(membership: Membership) -> bool:
+    return membership.role in FRONT_DOOR_ROLES and membership.agency.kind == AgencyKind.LA_ADULTS
+
+
+def _adult_cutoff(now: datetime) -> date:
+    """The latest date of birth of someone who is 18 today (Care Act s42 applies from 18)."""
+    today = timezone.localtime(now).date() if timezone.is_aware(now) else now.date()
+    try:
+        return today.replace(year=today.year - 18)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - 18, day=28)
+
+
+def _front_door_covers(membership: Membership, person, now: datetime) -> bool:
+    """The children's front door (MASH) sees the whole family; the adults' front door sees adults.
+
+    An adult front-door manager has no standing to open a child's record: children reach adult
+    services through an involvement (transition) or break-glass, never by role alone.
+    """
+    if not _adult_front_door(membership):
+        return True
+    return person.date_of_birth is not None and person.date_of_birth <= _adult_cutoff(now)
+
+
+def _active_grant(user, person, now: datetime) -> bool:
+    return BreakGlassGrant.objects.filter(user=user, person=person, granted_at__lte=now, expires_at__gt=now).exists()
+
+
+def persons_visible_to(user, qs: QuerySet, *, now: datetime | None = None) -> QuerySet:
+    """Filter a Person queryset to the records the user may open (for lists and search)."""
+    now = now or timezone.now()
+    membership = membership_for_user(user)
+    if membership is None or not user.is_active:
+        return qs.none()
+    # Subqueries, not joins: no DISTINCT is needed and the database can use its indexes.
+    named = SealedAccess.objects.filter(user=user).values("person_id")
+    not_sealed_or_named = Q(sealed=False) | Q(pk__in=named)
+    granted = BreakGlassGrant.objects.filter(user=user, expires_at__gt=now, granted_at__lte=now).values("person_id")
+    if membership.role in FRONT_DOOR_ROLES and not _adult_front_door(membership):
+        return qs.filter(not_sealed_or_named)
+    if membership.role in _NO_STANDING:
+        return qs.filter(pk__in=granted).filter(not_sealed_or_named)
+    reach = Q(pk__in=_involved_ids(membership.agency_id, now)) | Q(pk__in=granted)
+    if _adult_front_door(membership):
+        reach |= Q(date_of_birth__lte=_adult_cutoff(now))
+    return qs.filter(reach).filter(not_sealed_or_named)
+
+
+def _involved_ids(agency_id: int, now: datetime):
+    """The people the agency holds a current involvement with (a subquery)."""
+    return Involvement.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now), agency_id=agency_id).values(
+        "person_id"
+    )
+
+
+def person_visible_q(user, *, now: datetime | None = None, field: str = "person", unlinked: bool = True) -> Q:
+    """A filter for any queryset whose rows name a person through ``field`` (contacts, requests...).
+
+    The same rule as ``persons_visible_to``, so a queue, lookup or export built on another model
+    never shows a person the record itself would refuse. Rows not yet linked to a person (an
+    unmatched contact) pass when ``unlinked`` is true: they name no record.
+    """
+    visible = persons_visible_to(user, Person.objects.all(), now=now).values("pk")
+    q = Q(**{f"{field}__in": visible})
+    if unlinked:
+        q |= Q(**{f"{field}__isnull": True})
+    return q
+
+
+def sealed_hidden_q(user, *, field: str = "person") -> Q:
+    """A filter that drops rows about sealed people the user is not named on (for agency worklists).
+
+    Worklists addressed to an agency (information requests, notifications, shared outcomes) are
+    the agency's own legitimate relationship with the item, so they are not narrowed to records the
+    user may open; a sealed person, though, never appears anywhere but to the people named.
+    """
+    named = SealedAccess.objects.filter(user=user).values("person_id")
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__sealed": False}) | Q(**{f"{field}__in": named})
+
+
+def visible_sections(user) -> set[str]:
+    """Return the record sections (people.SectionClass values) this user may read."""
+    membership = membership_for_user(user)
+    sections = {"GENERAL"}
+    if membership is None:
+        return set()
+    if membership.agency.kind in HEALTH_KINDS:
+        sections.add("HEALTH")
+    if membership.agency.kind == AgencyKind.POLICE:
+        sections.add("POLICE")
+    return sections
