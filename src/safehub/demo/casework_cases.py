@@ -405,8 +405,10 @@ def _after_birth(units: dict[int, list[_Unit]], today: date, rng) -> int:
             if u.kind == "cp":  # a plan before birth with no pre-birth conference: not kept
                 gone.append(u)
                 continue
-            u.start = born + timedelta(days=rng.randint(0, 20))
-            if u.end is not None and u.end < u.start:
+            # The day after birth at the earliest: the 903 describes no period of care starting on
+            # the day of birth or lasting under two weeks, and every period of care has its episodes.
+            u.start = born + timedelta(days=rng.randint(1, 20))
+            if u.end is not None and u.end < u.start + timedelta(days=14):
                 end = u.start + timedelta(days=rng.randint(60, 300))
                 u.end = end if end <= today else None
             u.obj.start_date, u.obj.end_date = u.start, u.end  # type: ignore[attr-defined]

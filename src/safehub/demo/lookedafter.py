@@ -150,6 +150,37 @@ def _placement(
     return ("U4" if long_term else "U6"), p, p.postcode
 
 
+def _visible(place: str, provider: PlacementProvider | None, postcode: str) -> tuple[str, str, str, str]:
+    """What the 903 shows of a placement (PLACE, PLACE_PROVIDER, URN, PL_POST), as the services compare it."""
+    urn = provider.urn if provider and rules.place_needs_urn(place) else ""
+    return place, provider.place_provider if provider else "PR0", urn, postcode
+
+
+# Moves a year for the three kinds of placement history: most children settle, a quarter move now and
+# then, and one in ten moves often (DfE, Children looked after in England including adoptions,
+# placement stability: about 68% of children looked after at 31 March had one placement in the year,
+# 21% two and 10% three or more, every year since 2016).
+MOVE_RATES = ((0.1, 68), (0.6, 24), (2.2, 8))
+
+
+def _move_dates(rng: random.Random, start: date, stop: date) -> list[date]:
+    """Return the days a child moves placement: a Poisson process at the period's rate, faster early on.
+
+    Placements break down most in the first months of care (and a first placement is often an
+    emergency one), so the rate is doubled in the first six months. Moves are at least three weeks
+    apart and none falls in the first month (the validator's short-episode checks stay quiet).
+    """
+    rate = rng.choices([r for r, _ in MOVE_RATES], weights=[w for _, w in MOVE_RATES])[0]
+    days: list[date] = []
+    day = start + timedelta(days=30)
+    while True:
+        early = 2.0 if (day - start).days < 183 else 1.0
+        day += timedelta(days=max(21, round(rng.expovariate(rate * early) * 365)))
+        if day >= stop:
+            return days
+        days.append(day)
+
+
 def _end_reason(rng: random.Random, *, age_at_end: int, place: str, ls: str) -> str:
     if age_at_end >= 18:
         return "E17" if place.startswith("U") and rng.random() < 0.3 else rng.choice(["E5", "E5", "E6", "E8"])
@@ -228,7 +259,7 @@ def seed(ctx: DemoContext) -> str:
                 )
             place, prov, pl_post = _placement(rng, providers, age=age0, home_post=home_post, ls=ls)
             stop = end or today
-            # Events: C1 -> C2 after 4-9 months; 0-3 placement moves at least 60 days apart.
+            # Events: C1 -> C2 after 4-9 months; placement moves as _move_dates draws them.
             events: list[tuple[date, str]] = []
             if ls == "C1":
                 events.append((start + timedelta(days=rng.randint(120, 270)), "LS"))
@@ -242,9 +273,7 @@ def seed(ctx: DemoContext) -> str:
                 spans[period.person_id][-1] = (start, end, period.pk)  # OC2 and OC3 follow the new end
                 last_end[period.person_id] = end
             else:
-                moves = rng.choices([0, 1, 2, 3], weights=[50, 30, 14, 6])[0]
-                for _ in range(moves):
-                    events.append((start + timedelta(days=rng.randint(60, max(61, (stop - start).days))), "PLACE"))
+                events.extend((day, "PLACE") for day in _move_dates(rng, start, stop))
             events = sorted({d: k for d, k in events if start + timedelta(days=30) < d < stop}.items())
             if rng.random() < 0.04 and start - timedelta(days=400) > dob:
                 prev_perms.append(
@@ -286,14 +315,20 @@ def seed(ctx: DemoContext) -> str:
                     new_post = new_prov.postcode if new_prov else cur.pl_post
                 elif kind == "PLACE":
                     new_ls = cur.ls
-                    new_place, new_prov, new_post = _placement(
-                        rng, providers, age=rules.age_on(day, dob), home_post=home_post, ls=new_ls
-                    )
-                    if (new_place, new_prov, new_post) == (cur.place, cur.provider, cur.pl_post):
+                    # A move the 903 can see (rule 435): another type, provider, URN or postcode.
+                    for _ in range(6):
+                        new_place, new_prov, new_post = _placement(
+                            rng, providers, age=rules.age_on(day, dob), home_post=home_post, ls=new_ls
+                        )
+                        if _visible(new_place, new_prov, new_post) != _visible(cur.place, cur.provider, cur.pl_post):
+                            break
+                    else:
                         continue
                 else:
                     continue
-                placement_changed = new_prov != cur.provider or new_place != cur.place or new_post != cur.pl_post
+                placement_changed = _visible(new_place, new_prov, new_post) != _visible(
+                    cur.place, cur.provider, cur.pl_post
+                )
                 rne = rules.reason_new_episode(
                     legal_status_changed=new_ls != cur.ls,
                     placement_changed=placement_changed,
