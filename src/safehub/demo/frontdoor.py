@@ -27,6 +27,7 @@ from safehub.frontdoor.models import (
     RagRating,
     Referral,
 )
+from safehub.frontdoor.rules import contact_decision_due_for_grade
 from safehub.frontdoor.services import decision_due
 from safehub.people.models import Address, EducationPlacement, Involvement, Person
 
@@ -265,6 +266,14 @@ def seed(ctx: DemoContext) -> str:
                     c.current_rag = rating
                 if c.source == "6":
                     _grade_ppn(c, rating if age_hours > 2 else "", grade_rng)
+                    # A red PPN (either grade) is decided the same day: the rule the service applies.
+                    c.decision_due_at = contact_decision_due_for_grade(
+                        received_at=c.received_at,
+                        usual_due=c.decision_due_at,
+                        from_police=True,
+                        police_grade=c.police_grade,
+                        mash_rag=c.current_rag,
+                    )
                 if rng.random() < 0.24 and age_hours > 1:
                     asked = c.received_at + timedelta(hours=rng.uniform(0.5, 3))
                     urgent = rating == "RED"

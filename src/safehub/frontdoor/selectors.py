@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.urls import reverse
+from django.utils import timezone
 
 from safehub.core import audit, policy
 from safehub.core.calendar import UK, uk_date
@@ -28,7 +29,12 @@ from safehub.frontdoor.models import (
     OutcomeShare,
     Urgency,
 )
-from safehub.frontdoor.rules import police_limit_applies, police_under_graded
+from safehub.frontdoor.rules import (
+    police_limit_applies,
+    police_under_graded,
+    red_ppn_decided_on_time,
+    red_ppn_standard_applies,
+)
 from safehub.people.models import Person
 
 THRESHOLD_CONTACTS = 2
@@ -121,6 +127,10 @@ def _queue_rows(contacts: list[Contact], *, now: datetime) -> list[dict]:
             "status": _STATUS_LABELS.get(c.status, c.status),
             "urgency": _URGENCY_LABELS.get(c.urgency, c.urgency),
             "high_risk": c.high_risk,
+            # A red PPN (police or MASH grade) is due the day received: its due time already says so.
+            "red_ppn": red_ppn_standard_applies(
+                from_police=c.source == ReferralSource.POLICE, police_grade=c.police_grade, mash_rag=c.current_rag
+            ),
             "threshold_alert": c.person_id is not None and recent.get(c.person_id, 0) >= THRESHOLD_CONTACTS,
         }
         for c in contacts
@@ -140,6 +150,7 @@ _QUEUE_FIELDS = (
     "status",
     "urgency",
     "high_risk",
+    "police_grade",
 )
 # The children's names are read for the page's contacts only, after sorting and paging: joining
 # first would look up every open contact's child (5,000 lookups at region scale) to show 50.
@@ -302,9 +313,14 @@ def candidates_visible(*, user, candidates: list[dict], now: datetime, view: str
     return shown
 
 
-def police_timeliness(*, user, start: date, end: date) -> dict:
-    """Police referrals received between two dates: time from incident to receipt against the limit."""
+def police_timeliness(*, user, start: date, end: date, now: datetime | None = None) -> dict:
+    """Police referrals received between two dates: time from incident to receipt against the limit.
+
+    A red PPN (graded red by the police or the MASH) also carries the same-day decision standard:
+    ``same_day`` is True/False once decided or overdue, None while its day is not over.
+    """
     policy.require(user, "frontdoor.police_timeliness")
+    now = now or timezone.now()
     from_at, to_at = _day_bounds(start, end)
     # Plain values, not model instances, and the late flags in one query: the page reads every
     # police contact of the period (thousands at city scale) to build the weekly trend.
@@ -325,6 +341,7 @@ def police_timeliness(*, user, start: date, end: date) -> dict:
             "high_risk",
             "police_grade",
             "current_rag",
+            "decision__decided_at",
         )
     )
     flags_by_contact: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -338,12 +355,14 @@ def police_timeliness(*, user, start: date, end: date) -> dict:
     weeks: defaultdict[date, dict[str, int]] = defaultdict(
         lambda: {"high_risk": 0, "within": 0, "flagged": 0, "all": 0}
     )
-    for pk, person_id, reference, incident_at, received_at, limit, high_risk, grade, rag in contacts:
+    for pk, person_id, reference, incident_at, received_at, limit, high_risk, grade, rag, decided_at in contacts:
         assert incident_at is not None  # filtered on incident_recorded_at__isnull=False
         hours = (received_at - incident_at).total_seconds() / 3600
         red = police_limit_applies(high_risk=high_risk, police_grade=grade, mash_rag=rag)
         within = None if not red else hours <= (limit or 24)
         flags = flags_by_contact.get(pk, [])
+        red_ppn = red_ppn_standard_applies(from_police=True, police_grade=grade, mash_rag=rag)
+        same_day = red_ppn_decided_on_time(received_at, decided_at, as_of=now) if red_ppn else None
         week = _week_start(uk_date(received_at))
         weeks[week]["all"] += 1
         if red:
@@ -364,6 +383,10 @@ def police_timeliness(*, user, start: date, end: date) -> dict:
                 "limit": limit,
                 "within": within,
                 "flags": flags,
+                "red_ppn": red_ppn,
+                "decided_at": decided_at,
+                "same_day": same_day,
+                "overdue": red_ppn and decided_at is None and same_day is False,
             }
         )
     trend = []
@@ -373,7 +396,11 @@ def police_timeliness(*, user, start: date, end: date) -> dict:
             {"week": week, **w, "within_pct": round(100 * w["within"] / w["high_risk"], 1) if w["high_risk"] else None}
         )
     high = [r for r in rows if r["high_risk"]]
+    judged = [r for r in rows if r["red_ppn"] and r["same_day"] is not None]
     return {
+        "red_ppn_total": sum(1 for r in rows if r["red_ppn"]),
+        "red_same_day_pct": round(100 * sum(1 for r in judged if r["same_day"]) / len(judged), 1) if judged else None,
+        "red_overdue_total": sum(1 for r in rows if r["overdue"]),
         "rows": rows,
         "trend": trend,
         "high_risk_total": len(high),

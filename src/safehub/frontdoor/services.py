@@ -42,6 +42,7 @@ from safehub.frontdoor.models import (
     Referral,
     Urgency,
 )
+from safehub.frontdoor.rules import contact_decision_due_for_grade
 from safehub.pathways.rules import encompass_health_visiting_needed
 from safehub.people.models import Ethnicity, Person
 from safehub.people.services import involvement_record
@@ -195,7 +196,14 @@ def contact_record(
                     "police_limit_hours": settings.SAFEHUB_TIMESCALES["police_high_risk_limit_hours"]
                     if high_risk or police_grade == PoliceGrade.RED
                     else None,
-                    "decision_due_at": decision_due(received_at, urgency),
+                    # A PPN the police graded red is decided the same day (frontdoor/rules.py).
+                    "decision_due_at": contact_decision_due_for_grade(
+                        received_at=received_at,
+                        usual_due=decision_due(received_at, urgency),
+                        from_police=source == ReferralSource.POLICE,
+                        police_grade=police_grade,
+                        mash_rag="",
+                    ),
                     "idempotency_key": idempotency_key,
                 },
             )
@@ -457,8 +465,16 @@ def contact_rate(*, contact: Contact, rating: str, rationale: str, by, now: date
     if not rag.rationale:
         raise ValidationError({"rationale": "Say why you chose this rating"})
     rag.save()
+    # A PPN the MASH grades red is due the day it was received, as if the police had seen the red.
+    due = contact_decision_due_for_grade(
+        received_at=contact.received_at,
+        usual_due=contact.decision_due_at,
+        from_police=contact.source == ReferralSource.POLICE,
+        police_grade=contact.police_grade,
+        mash_rag=rating,
+    )
     Contact.objects.filter(pk=contact.pk).update(
-        current_rag=rating, status=ContactStatus.TRIAGE, version=F("version") + 1
+        current_rag=rating, status=ContactStatus.TRIAGE, decision_due_at=due, version=F("version") + 1
     )
     contact.refresh_from_db()
     audit.record(actor=by, action=AuditAction.UPDATE, subject=contact, at=now, details={"rag": rating})

@@ -307,8 +307,8 @@ def _period(request):
 @login_required
 def police_timeliness(request):
     form, start, end = _period(request)
-    data = selectors.police_timeliness(user=request.user, start=start, end=end)
     now = timezone.now()
+    data = selectors.police_timeliness(user=request.user, start=start, end=end, now=now)
     if request.GET.get("format") == "csv":
         with transaction.atomic():
             audit.record_list(
