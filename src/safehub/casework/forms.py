@@ -22,6 +22,7 @@ from safehub.casework.models import (
 from safehub.core.codes import AssessmentFactor, ReferralSource
 from safehub.core.forms import GovDateField, GovForm
 from safehub.frontdoor.forms import GovDateTimeField
+from safehub.lookedafter.forms import EndForm, ReviewForm, StartForm
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -160,27 +161,21 @@ class TransitionForm(GovForm):
     )
 
 
-class ClaStartForm(GovForm):
+class ClaStartForm(StartForm):
+    """Coming into care records the period and its first SSDA903 episode together (lookedafter.services)."""
+
     start_date = GovDateField(label="Became looked after on")
-    legal_status = forms.ChoiceField(
-        choices=[
-            ("C2", "C2 Full care order"),
-            ("C1", "C1 Interim care order"),
-            ("V2", "V2 Section 20 (voluntary)"),
-            ("E1", "E1 Placement order"),
-            ("L1", "L1 Police protection"),
-        ],
-        label="Legal status",
-    )
-    placement = forms.CharField(max_length=120, label="Placement")
+    field_order = ["start_date", "legal_status", "category_of_need", "place", "provider", "home_postcode"]
 
 
 class ClaEndForm(GovForm):
     end_date = GovDateField(label="Stopped being looked after on")
+    reason = EndForm.base_fields["reason"]  # the 903 reason episode ceased (REC), as on the looked-after page
+    reason_place_change = EndForm.base_fields["reason_place_change"]
 
 
-class ClaReviewForm(GovForm):
-    held_date = GovDateField(label="Review held on")
+class ClaReviewForm(ReviewForm):
+    pass
 
 
 class HealthAssessmentForm(GovForm):

@@ -16,9 +16,7 @@ from safehub.casework.models import (
     Assessment,
     CaseOutcomeShare,
     ChildProtectionPlan,
-    CLAReview,
     ExploitationRiskAssessment,
-    HealthAssessment,
     MissingEpisode,
     RecordShare,
     Section47,
@@ -28,6 +26,7 @@ from safehub.casework.models import (
 from safehub.core import audit
 from safehub.core.calendar import UK, uk_date, working_days_between
 from safehub.core.models import AuditAction
+from safehub.lookedafter.models import HealthKind, ItemStatus, LAHealthCheck, LAReview
 from safehub.people import policy
 from safehub.people.models import Involvement, Person
 
@@ -181,7 +180,8 @@ def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict
             }
         )
     if team_wide:
-        reviews = CLAReview.objects.filter(held_date__isnull=True, due_date__lte=horizon)
+        # One timetable: the looked-after app's reviews and health assessments (lookedafter.rules).
+        reviews = LAReview.objects.filter(status=ItemStatus.DUE, due_date__lte=horizon)
         for r in _visible_rows(reviews, user, now).select_related("person")[:300]:
             tasks.append(
                 {
@@ -191,7 +191,9 @@ def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict
                     "overdue": r.due_date < today,
                 }
             )
-        health = HealthAssessment.objects.filter(completed_date__isnull=True, due_date__lte=horizon)
+        health = LAHealthCheck.objects.filter(status=ItemStatus.DUE, due_date__lte=horizon).exclude(
+            kind=HealthKind.DENTAL
+        )
         for h in _visible_rows(health, user, now).select_related("person")[:300]:
             tasks.append(
                 {"kind": "Health assessment due", "person": h.person, "due": h.due_date, "overdue": h.due_date < today}
@@ -252,8 +254,10 @@ def child_casework(*, person: Person, now: datetime) -> dict:
         "plans": plans,
         "previous_plans": max(0, len(plans) - 1),
         "cla": list(person.cla_episodes.all()),
-        "cla_reviews": list(CLAReview.objects.filter(person=person).order_by("-due_date")[:10]),
-        "health_assessments": list(HealthAssessment.objects.filter(person=person).order_by("-due_date")[:10]),
+        "cla_reviews": list(LAReview.objects.filter(person=person).order_by("-due_date")[:10]),
+        "health_assessments": list(
+            LAHealthCheck.objects.filter(person=person).exclude(kind=HealthKind.DENTAL).order_by("-due_date")[:10]
+        ),
         "missing": list(MissingEpisode.objects.filter(person=person)[:20]),
         "exploitation": list(
             ExploitationRiskAssessment.objects.filter(person=person).prefetch_related("contributions__agency")[:10]

@@ -158,6 +158,56 @@ def care_start(
     return ep
 
 
+@transaction.atomic
+def period_start(
+    *,
+    person: Person,
+    start_date: date,
+    legal_status: str,
+    category_of_need: str,
+    placement: Placement,
+    home_postcode: str,
+    by,
+    now: datetime,
+) -> LookedAfterEpisode:
+    """A child becomes looked after: the period of care and its first 903 episode, in one action.
+
+    A period of care never exists without its episodes, so casework's count of children looked after
+    and the SSDA903's are the same children (issue 19). The first review and the initial health
+    assessment are set due as ``care_start`` does.
+    """
+    _require(by, person, now)
+    if LookedAfterEpisode.objects.filter(person=person, end_date__isnull=True).exists():
+        raise ValidationError("This child is already looked after")
+    period = LookedAfterEpisode(
+        person=person,
+        start_date=start_date,
+        legal_status=legal_status,
+        placement=rules.PLACE.get(placement.place, "")[:120],
+    )
+    period.full_clean()
+    period.save()
+    audit.record(actor=by, action=AuditAction.CREATE, subject=period, at=now)
+    care_start(
+        period=period,
+        legal_status=legal_status,
+        category_of_need=category_of_need,
+        placement=placement,
+        home_postcode=home_postcode,
+        by=by,
+        now=now,
+    )
+    return period
+
+
+def open_period(person: Person) -> LookedAfterEpisode:
+    """The child's period of care still open, or a ValidationError saying they are not looked after."""
+    period = LookedAfterEpisode.objects.filter(person=person, end_date__isnull=True).order_by("-start_date").first()
+    if period is None:
+        raise ValidationError("This child is not looked after")
+    return period
+
+
 def open_episode(period: LookedAfterEpisode) -> CareEpisode:
     ep = period.ssda903_episodes.filter(dec__isnull=True).first()
     if ep is None:

@@ -201,25 +201,49 @@ def test_transitions_view_lists_16_to_25_known_to_childrens_services(front_door,
 
 
 @pytest.mark.django_db
-def test_looked_after_reviews_and_health_assessments_are_scheduled(case, social_worker):
-    from safehub.casework.models import CLAReview, HealthAssessment
+def test_coming_into_care_from_the_case_records_the_903_episode_and_one_timetable(case, social_worker):
+    from safehub.lookedafter.models import CareEpisode, HealthKind, ItemStatus, LAHealthCheck, LAReview
 
-    services.cla_start(
-        person=case, start_date=date(2025, 1, 6), legal_status="C2", placement="Foster care", by=social_worker, now=NOW
-    )
+    period = services.cla_start(
+        person=case, start_date=date(2025, 1, 6), legal_status="C2", category_of_need="N1", place="P1",
+        home_postcode="so14 7du", by=social_worker, now=NOW,
+    )  # fmt: skip
     with pytest.raises(ValidationError):
         services.cla_start(
-            person=case, start_date=date(2025, 1, 7), legal_status="C2", placement="x", by=social_worker, now=NOW
-        )
-    assert CLAReview.objects.get(person=case).due_date == date(2025, 1, 26)
-    services.cla_review_held(person=case, held_date=date(2025, 1, 24), by=social_worker, now=NOW)
-    assert list(CLAReview.objects.filter(person=case, held_date__isnull=True).values_list("due_date", flat=True)) == [
-        date(2025, 4, 25)
-    ]
+            person=case, start_date=date(2025, 1, 7), legal_status="C2", category_of_need="N1", place="P1",
+            home_postcode="SO14 7DU", by=social_worker, now=NOW,
+        )  # fmt: skip
+
+    first = CareEpisode.objects.get(period=period)
+    assert (first.decom, first.rne, first.ls, first.place, first.pl_post) == (
+        date(2025, 1, 6), "S", "C2", "P1", "SO14 7DU"
+    )  # fmt: skip
+    # 20 working days from Monday 6 January 2025: Monday 3 February; the IHA by the same day.
+    assert LAReview.objects.get(period=period).due_date == date(2025, 2, 3)
+    assert LAHealthCheck.objects.get(period=period, kind=HealthKind.INITIAL).due_date == date(2025, 2, 3)
+    services.cla_review_held(person=case, held_date=date(2025, 1, 24), participation="PN1", by=social_worker, now=NOW)
+    assert LAReview.objects.get(period=period, status=ItemStatus.DUE).due_date == date(2025, 4, 24)
     services.health_assessment_done(person=case, completed_date=date(2025, 2, 10), by=social_worker, now=NOW)
-    assert HealthAssessment.objects.filter(person=case, completed_date__isnull=True).get().due_date == date(2026, 2, 10)
-    services.cla_end(person=case, end_date=date(2025, 3, 1), by=social_worker, now=NOW)
+    assert LAHealthCheck.objects.get(period=period, status=ItemStatus.DUE).due_date == date(2026, 2, 10)
+
+    services.cla_end(person=case, end_date=date(2025, 3, 1), reason="E4A", by=social_worker, now=NOW)
+
     assert case.cla_episodes.get().end_date == date(2025, 3, 1)
+    assert CareEpisode.objects.filter(period=period).values_list("dec", "rec").get() == (date(2025, 3, 1), "E4A")
+    assert not LAReview.objects.filter(period=period, status=ItemStatus.DUE).exists()
+    assert not LAHealthCheck.objects.filter(period=period, status=ItemStatus.DUE).exists()
+
+
+@pytest.mark.django_db
+def test_no_period_of_care_without_its_first_episode(case, social_worker):
+    """A start the 903 refuses (before the child was born) leaves no period of care behind."""
+    with pytest.raises(ValidationError):
+        services.cla_start(
+            person=case, start_date=date(2014, 1, 6), legal_status="C2", category_of_need="N1", place="P1",
+            home_postcode="SO14 7DU", by=social_worker, now=NOW,
+        )  # fmt: skip
+
+    assert not case.cla_episodes.exists()
 
 
 @pytest.mark.django_db
