@@ -179,6 +179,17 @@ CHILDREN_FRONT_DOOR_ONLY = frozenset(
     }
 )
 
+# Adult social care's own statutory work (the ``adults.decide`` roles): deciding whether a concern
+# meets the section 42(1) test and making or causing enquiries (Care Act 2014 s42: a duty of the
+# local authority, exercised by its adult social care), and the DoLS supervisory body's decisions
+# (Mental Capacity Act 2005 Sch A1 para 180: the local authority). Children's services hold none
+# of it, nor does any partner: a social worker or front-door role counts only in adult social care.
+ADULT_SOCIAL_CARE_ONLY = frozenset({Perm.ADULTS_DECIDE})
+# Work on an adult's enquiry and capacity record (refined per enquiry in adults.services): adult
+# social care and the agencies it asks to carry out an enquiry, never by the children's front door's
+# role alone (the children's MASH sees the whole family, so the role would reach every adult).
+NOT_CHILDREN_FRONT_DOOR = frozenset({Perm.ADULTS_ENQUIRY})
+
 # Refinements that need the object: (user, membership, obj) -> bool
 OBJECT_RULES: dict[str, Callable[[object, Any, object], bool]] = {}
 
@@ -206,6 +217,10 @@ def can(user, permission: str, obj: object | None = None) -> bool:
         return False
     kind = membership.agency.kind
     if permission in CHILDREN_FRONT_DOOR_ONLY and kind == AgencyKind.LA_ADULTS:
+        return False
+    if permission in ADULT_SOCIAL_CARE_ONLY and kind != AgencyKind.LA_ADULTS:
+        return False
+    if permission in NOT_CHILDREN_FRONT_DOOR and membership.role in FRONT_DOOR_ROLES and kind != AgencyKind.LA_ADULTS:
         return False
     refine = OBJECT_RULES.get(permission)
     return refine(user, membership, obj) if (refine and obj is not None) else True

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safehub.adults.models_mca import Advocacy, BestInterestsDecision, CapacityAssessment, DolsApplication
+from safehub.people import policy
 from safehub.testing.factories import AgencyFactory, make_user
 
 from .helpers import decide, raise_concern
@@ -135,3 +136,32 @@ def test_who_may_open_the_pages(client, adult, enquiry, provider_practitioner, a
     client.force_login(adult_social_worker)
     assert client.get(reverse("adults:mca_step", args=[adult.pk, "nonsense"])).status_code == 404
     assert client.get(reverse("adults:mca_person", args=[adult.pk]) + "?enquiry=999999").status_code == 404
+
+
+def test_childrens_mash_is_refused_the_adults_capacity_and_dols_pages(
+    client, adult, enquiry, adult_social_worker, adult_mash_manager, mash_worker, mash_manager, front_door
+):
+    """Care Act 2014 s42 and the DoLS supervisory body are adult social care's: the children's MASH,
+    which may open every family member's record, has no standing in an adult's capacity or DoLS work."""
+    care_home = AgencyFactory(kind="CARE_PROVIDER", code="OAK", name="Oakfield Care Home")
+    client.force_login(adult_social_worker)
+    client.post(reverse("adults:mca_step", args=[adult.pk, "dols"]),
+                {"managing_authority": care_home.pk, "requested_on": fmt(timezone.localdate())})  # fmt: skip
+    application = DolsApplication.objects.get()
+    pages = [
+        reverse("adults:mca_person", args=[adult.pk]),
+        reverse("adults:mca_step", args=[adult.pk, "capacity"]),
+        reverse("adults:dols"),
+        reverse("adults:dols_detail", args=[application.pk]),
+    ]
+    for children_front_door in (mash_worker, mash_manager):
+        assert policy.person_access(children_front_door, adult).allowed  # the record itself is open to them
+        assert not policy.can(children_front_door, "adults.decide")
+        assert not policy.can(children_front_door, "adults.enquiry")
+        client.force_login(children_front_door)
+        assert [client.get(url).status_code for url in pages] == [403, 403, 403, 403]
+    childrens_social_worker = make_user("csc.worker", "SOCIAL_WORKER", front_door)
+    assert not policy.can(childrens_social_worker, "adults.decide")
+    client.force_login(adult_mash_manager)
+    assert [client.get(url).status_code for url in pages] == [200, 200, 200, 200]
+    assert reverse("adults:dols_detail", args=[application.pk]) in client.get(reverse("adults:dols")).content.decode()
