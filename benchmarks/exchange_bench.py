@@ -145,11 +145,11 @@ def naive_import(path: Path, limit: int) -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from safehub.exchange.annex_a.bindings import uk_noon
-    from safehub.exchange.annex_a.spec import LISTS
     from safehub.exchange.models import AnnexALink, ExternalIdentifier, ImportJob
     from safehub.frontdoor.models import Contact
     from safehub.people.models import Person
+    from safehub.returns.annex_a.bindings import uk_noon
+    from safehub.returns.annex_a.spec import LISTS
 
     spec = LISTS[1]
     now = timezone.now()

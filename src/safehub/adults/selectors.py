@@ -394,12 +394,12 @@ def adult_measures_csv_for_user(*, user, year: str, now: datetime) -> list[list]
 def sac_details() -> dict:
     """Return the SAC detail tables: locations, sources, advocacy per enquiry; support reason per concern.
 
-    Aggregate input for ``insight.returns.sac`` (no one's record is shown, so nothing is audited).
+    Aggregate input for ``returns.sac.writer`` (no one's record is shown, so nothing is audited).
     """
     import pyarrow as pa
 
     from safehub.adults.models import EnquiryRiskLocation, EnquiryRiskSource
-    from safehub.insight.returns.sac import DETAIL_SCHEMAS
+    from safehub.returns.sac.writer import DETAIL_SCHEMAS
 
     def table(name: str, rows) -> pa.Table:
         schema = DETAIL_SCHEMAS[name]

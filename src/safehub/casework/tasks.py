@@ -9,6 +9,6 @@ from django_tasks import task
 @task()
 def run_census_check(check_id: int) -> str:
     """Run a queued CIN census check through the DfE rules; return its summary."""
-    from safehub.casework.census_check import census_check_run
+    from safehub.returns.cin_census.check import census_check_run
 
     return census_check_run(check_id=check_id, now=timezone.now()).message

@@ -505,8 +505,8 @@ def _say_next_step(request, assessment: Assessment) -> None:
 @require_http_methods(["GET", "POST"])
 def census_check_view(request):
     """The analyst's CIN census pre-submission check: run the DfE rules, list the errors per child."""
-    from safehub.casework import census_check
     from safehub.core.calendar import financial_year_label, financial_year_start, uk_date
+    from safehub.returns.cin_census import check as census_check
 
     now = timezone.now()
     policy.require(request.user, census_check.PERMISSION)

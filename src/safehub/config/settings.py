@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "safehub.partnership",
     "safehub.insight",
     "safehub.exchange",
+    "safehub.returns",
     "safehub.governance",
     "safehub.demo",
 ]

@@ -8,7 +8,7 @@ SQL compilation: the part that dominated a region-scale seed (3M contacts). Othe
 ``bulk_create``. No signals are sent, as with ``bulk_create``.
 
 ``reserve_ids``, ``copy_sql`` and ``copy_rows_with`` are shared with the Annex A import's row
-writer (``exchange.annex_a.fastwrite``).
+writer (``returns.annex_a.fastwrite``).
 """
 
 from __future__ import annotations

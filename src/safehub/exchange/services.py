@@ -27,8 +27,6 @@ from safehub.core.actors import user_or_none
 from safehub.core.calendar import financial_year, uk_date
 from safehub.core.models import AuditAction
 from safehub.exchange import returns
-from safehub.exchange.annex_a import exporter, importer
-from safehub.exchange.annex_a.reader import UnreadableFile
 from safehub.exchange.models import (
     ApiToken,
     ImportJob,
@@ -42,6 +40,8 @@ from safehub.exchange.models import (
     SubmissionValue,
 )
 from safehub.exchange.safety import UploadTooLarge, sniff_upload, write_csv, xlsx_archive_check
+from safehub.returns.annex_a import exporter, importer
+from safehub.returns.annex_a.reader import UnreadableFile
 
 ERROR_HEADER = ["list", "row", "column", "value", "message"]
 

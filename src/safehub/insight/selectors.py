@@ -509,8 +509,8 @@ def cin_children(*, person_ids: list[int], reference_date: date, id_field: str =
     ``id_field`` chooses the LAchildID: the person's id (default) or their reference (UUID).
     A child without a UPN is ``UN1`` when under 6 (or unborn) on the reference date, else ``UN2``.
     """
-    from safehub.insight.returns.cin_census import CINChild
     from safehub.people.models import Person
+    from safehub.returns.cin_census.writer import CINChild
 
     out = {}
     fields = ("id", "reference", "upn", "date_of_birth", "expected_date_of_birth", "sex", "ethnicity",
@@ -539,7 +539,7 @@ def cin_children(*, person_ids: list[int], reference_date: date, id_field: str =
 def cin_episodes(*, referral_ids: list[int]) -> dict:
     """Return {referral id: CINEpisode} with the primary need and closure recorded on referrals."""
     from safehub.frontdoor.models import Referral
-    from safehub.insight.returns.cin_census import CINEpisode
+    from safehub.returns.cin_census.writer import CINEpisode
 
     out = {}
     for offset in range(0, len(referral_ids), 500):

@@ -327,7 +327,7 @@ def leaving_care(*, person: Person, today: date) -> dict | None:
 
 def presubmission_rows(*, user, data: dict, now: datetime) -> list[dict]:
     """The check's findings per child, with a link only to a child the user may open (list read audited)."""
-    from safehub.lookedafter.returns.check import by_child
+    from safehub.returns.ssda903.check import by_child
 
     rows = by_child(data)
     ids = [int(r["child"]) for r in rows if r["child"].isdigit()]

@@ -210,10 +210,10 @@ def ssda903_check(request):
 
     from safehub.core import audit
     from safehub.core.calendar import financial_year
-    from safehub.lookedafter.returns import check
-    from safehub.lookedafter.returns.command import la_ons_code
-    from safehub.lookedafter.returns.ssda903 import last_whole_year
-    from safehub.lookedafter.returns.validator import ValidatorUnavailable
+    from safehub.returns.ssda903 import check
+    from safehub.returns.ssda903.command import la_ons_code
+    from safehub.returns.ssda903.validator import ValidatorUnavailable
+    from safehub.returns.ssda903.writer import last_whole_year
 
     policy.require(request.user, RETURNS)
     now = timezone.now()

@@ -13,8 +13,8 @@ from safehub.adults import measures
 from safehub.adults.models import Enquiry
 from safehub.adults.selectors import sac_details
 from safehub.insight.engine import compute_measures
-from safehub.insight.returns.sac import build_sac_return
 from safehub.insight.snapshot import build_snapshot
+from safehub.returns.sac.writer import build_sac_return
 from safehub.testing.factories import PersonFactory
 
 from .helpers import complete_enquiry, decide, raise_concern

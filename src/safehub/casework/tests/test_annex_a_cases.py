@@ -19,8 +19,8 @@ from safehub.casework.models import (
 )
 from safehub.core.actors import command_line
 from safehub.exchange import services
-from safehub.exchange.annex_a.exporter import build_lists, read_workbook_lists, write_workbook
-from safehub.exchange.annex_a.spec import LISTS
+from safehub.returns.annex_a.exporter import build_lists, read_workbook_lists, write_workbook
+from safehub.returns.annex_a.spec import LISTS
 from safehub.exchange.models import AnnexALink
 from safehub.exchange.tests.helpers import write_folder
 from safehub.exchange.tests.helpers import write_workbook as write_rows

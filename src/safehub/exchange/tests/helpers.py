@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from safehub.exchange.annex_a.spec import LISTS
+from safehub.returns.annex_a.spec import LISTS
 
 LIST1 = [
     "Child Unique ID",

@@ -6,12 +6,12 @@ import pytest
 
 from safehub.core.actors import command_line
 from safehub.exchange import services as exchange
-from safehub.exchange.annex_a.exporter import build_lists, read_workbook_lists, write_workbook
-from safehub.exchange.annex_a.spec import LISTS
 from safehub.exchange.models import AnnexALink, ImportJob
 from safehub.exchange.tests.helpers import write_workbook as write_rows
 from safehub.lookedafter import permanence
 from safehub.lookedafter.models import Adopter, AdopterFamily, AdoptionPlan
+from safehub.returns.annex_a.exporter import build_lists, read_workbook_lists, write_workbook
+from safehub.returns.annex_a.spec import LISTS
 from safehub.testing.factories import PersonFactory, make_user
 
 NOW = datetime(2026, 4, 20, 10, 0, tzinfo=UTC)

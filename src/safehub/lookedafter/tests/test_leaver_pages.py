@@ -11,9 +11,10 @@ from safehub.casework.models import LookedAfterEpisode
 from safehub.core.models import AuditEvent
 from safehub.lookedafter import permanence, services
 from safehub.lookedafter.models import PathwayPlan
-from safehub.lookedafter.returns import check, ssda903
-from safehub.lookedafter.returns.validator import Finding, Report
 from safehub.people.models import Involvement
+from safehub.returns.ssda903 import check
+from safehub.returns.ssda903 import writer as ssda903
+from safehub.returns.ssda903.validator import Finding, Report
 from safehub.testing.factories import PersonFactory, make_user
 
 

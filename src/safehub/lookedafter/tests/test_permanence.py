@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from safehub.casework.models import LookedAfterEpisode
 from safehub.lookedafter import permanence, rules, services
 from safehub.lookedafter.models import AdoptionPlan, CareEpisode, ItemStatus, PathwayPlan
-from safehub.lookedafter.returns import ssda903
 from safehub.people.models import Involvement
+from safehub.returns.ssda903 import writer as ssda903
 from safehub.testing.factories import PersonFactory, make_user
 
 NOW = datetime(2026, 3, 30, 10, 0, tzinfo=UTC)

@@ -10,8 +10,8 @@ from safehub.casework.models import LookedAfterEpisode, MissingEpisode
 from safehub.core.models import AuditEvent
 from safehub.lookedafter import rules, services
 from safehub.lookedafter.models import CareEpisode, HealthKind, ItemStatus, LAHealthCheck, LAReview
-from safehub.lookedafter.returns import ssda903
 from safehub.people.models import Involvement
+from safehub.returns.ssda903 import writer as ssda903
 from safehub.testing.factories import PersonFactory, make_user
 
 NOW = datetime(2025, 12, 1, 10, 0, tzinfo=UTC)

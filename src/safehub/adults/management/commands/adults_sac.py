@@ -1,6 +1,6 @@
 """``safehub adults_sac --year 2025-26 --output sac.xlsx``: the Safeguarding Adults Collection return.
 
-The tables are laid out as the year's SAC template (``insight.returns.sac.build_sac_return``),
+The tables are laid out as the year's SAC template (``returns.sac.writer.build_sac_return``),
 with the locations, sources and advocacy the engine's snapshot does not carry yet.
 """
 
@@ -12,8 +12,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from safehub.adults.selectors import sac_details
-from safehub.insight.returns.sac import build_sac_return, write_sac_csv, write_sac_xlsx
 from safehub.insight.snapshot import build_snapshot
+from safehub.returns.sac.writer import build_sac_return, write_sac_csv, write_sac_xlsx
 
 
 class Command(BaseCommand):

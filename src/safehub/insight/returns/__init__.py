@@ -1,1 +1,0 @@
-"""Statutory returns built from the analytical snapshot: CIN census XML and the SAC tables."""

@@ -1,0 +1,1 @@
+"""Ofsted's Annex A lists: the list specification, the reader, the importer, the exporter and the fast writer."""
