@@ -32,9 +32,9 @@ from safehub.insight.report_cells import (  # noqa: F401 - names the report's ca
     Chart,
     Table,
 )
-from safehub.partnership import selectors as partnership_selectors
 from safehub.partnership import yearly
 from safehub.partnership.models import ReviewStage
+from safehub.partnership.signoff import selectors as partnership_selectors
 
 Progress = Callable[[int, str], None] | None
 

@@ -35,6 +35,7 @@ from safehub.insight.report_cells import (
     Table,
 )
 from safehub.partnership import yearly
+from safehub.partnership.finance import selectors as finance_selectors
 
 # An independent return interview is offered within 72 hours of the child's return: DfE statutory
 # guidance "Children who run away or go missing from home or care" (January 2014), the section
@@ -673,7 +674,7 @@ def finance(*, year: str, years: list[str]) -> dict:
     """Partner contributions per budget and partner, this year and the two before; published where unrecorded."""
     from safehub.partnership.models import Budget
 
-    recorded = yearly.contribution_totals(years=years)
+    recorded = finance_selectors.contribution_totals(years=years)
     recorded_years = {y for per in recorded.values() for y in per}
     published: dict[tuple[str, str], dict[str, int]] = {}
     names = {"children_partnership": Budget.CHILDREN_PARTNERSHIP, "adults_board": Budget.ADULTS_BOARD}
@@ -718,7 +719,9 @@ def finance(*, year: str, years: list[str]) -> dict:
         # The published report names the real partners; a recorded partner is matched to it by kind.
         by_kind = {PUBLISHED_PARTNER_KIND.get(k[1]): v for k, v in as_published.items() if k[0] == code}
         figures: dict[str, float | None] = {
-            name: by_kind.get(kind) for (budget, name), kind in yearly.contribution_kinds().items() if budget == code
+            name: by_kind.get(kind)
+            for (budget, name), kind in finance_selectors.contribution_kinds().items()
+            if budget == code
         }
         figures.update({k[1]: v for k, v in as_published.items() if k[0] == code})
         totals_published = [v for k, v in as_published.items() if k[0] == code]
@@ -728,7 +731,7 @@ def finance(*, year: str, years: list[str]) -> dict:
         tables.append(table)
     in_kind = [
         f"{r['organisation']}: {r['in_kind']}"
-        for b in yearly.contributions(year=year)["budgets"]
+        for b in finance_selectors.contributions(year=year)["budgets"]
         for r in b["rows"]
         if r["in_kind"]
     ]

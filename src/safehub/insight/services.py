@@ -26,7 +26,7 @@ from safehub.insight.models import (
     ReportSection,
     ReportSectionKey,
 )
-from safehub.partnership import selectors as partnership_selectors
+from safehub.partnership.signoff import selectors as partnership_selectors
 
 
 @dataclass(frozen=True)

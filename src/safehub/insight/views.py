@@ -20,7 +20,7 @@ from safehub.core.viewutils import add_service_errors
 from safehub.insight import charts, selectors, services
 from safehub.insight.forms import ReportSectionForm
 from safehub.insight.models import ReportBuild, ReportSectionKey
-from safehub.partnership import selectors as partnership_selectors
+from safehub.partnership.signoff import selectors as partnership_selectors
 
 REPORT_FILES = {"report.html": "text/html", "report.css": "text/css", "report.pdf": "application/pdf"}
 

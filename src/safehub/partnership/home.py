@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from safehub.core import policy
-from safehub.partnership import selectors
+from safehub.partnership.actions import selectors as actions_selectors
+from safehub.partnership.reviews import selectors as reviews_selectors
 
 
 def home_panels(user, *, now: datetime) -> list[dict]:
     panels: list[dict] = []
     if policy.can(user, "partnership.manage"):
-        waiting = selectors.reviews_awaiting_decision(now=now)
-        overdue = selectors.overdue_actions_count(now=now)
+        waiting = reviews_selectors.reviews_awaiting_decision(now=now)
+        overdue = actions_selectors.overdue_actions_count(now=now)
         panels.append(
             {
                 "title": "Reviews needing a decision",
@@ -39,7 +40,7 @@ def home_panels(user, *, now: datetime) -> list[dict]:
             }
         )
     elif policy.can(user, "partnership.contribute"):
-        overdue = selectors.overdue_actions_count(now=now, agency_id=policy.agency_id_of(user))
+        overdue = actions_selectors.overdue_actions_count(now=now, agency_id=policy.agency_id_of(user))
         if overdue:
             panels.append(
                 {

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 @task()
 def assurance_check_fall_due(check_id: int) -> int:
     """Move the review to 'assurance due' if its check is due now (a no-op when run early)."""
-    from safehub.partnership.services import assurance_checks_fall_due
+    from safehub.partnership.reviews.services import assurance_checks_fall_due
 
     return assurance_checks_fall_due(now=timezone.now(), check_ids=[check_id])
 
@@ -24,7 +24,8 @@ def assurance_check_fall_due(check_id: int) -> int:
 @task()
 def chase_overdue_actions() -> int:
     """Chase overdue actions and let due assurance checks fall due (the daily sweep)."""
-    from safehub.partnership.services import actions_chase_overdue, assurance_checks_fall_due
+    from safehub.partnership.actions.services import actions_chase_overdue
+    from safehub.partnership.reviews.services import assurance_checks_fall_due
 
     now = timezone.now()
     assurance_checks_fall_due(now=now)

@@ -14,29 +14,24 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
 from statistics import median
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min
 
 from safehub.agencies.models import AgencyKind
-from safehub.core import policy
 from safehub.core.calendar import UK, financial_year, uk_date, working_days_between
+from safehub.partnership.actions.selectors import actions_summary
+from safehub.partnership.meetings.selectors import meetings_summary
 from safehub.partnership.models import (
-    Action,
-    ActionStatus,
     AssuranceCheck,
-    Attendance,
     AuditAgencyReturn,
     AuditFinding,
     AuditStatus,
     Briefing,
     BriefingRead,
-    Budget,
     CaseReview,
     CaseReviewStageChange,
     Escalation,
     Grade,
-    MeetingAction,
     MultiAgencyAudit,
-    PartnerContribution,
     Rating,
     ReviewDecision,
     ReviewStage,
@@ -52,6 +47,7 @@ from safehub.partnership.models import (
     TrainingEvent,
     TrainingQualityCheck,
 )
+from safehub.partnership.periods import bounds, dates_in_year, in_year, year_end
 
 # Sectors for training attendance, as the learning and development group reports them.
 SECTORS: dict[str, str] = {
@@ -71,6 +67,8 @@ SECTORS: dict[str, str] = {
     AgencyKind.CARE_PROVIDER: "Care providers",
     AgencyKind.PARTNERSHIP: "Partnership team",
 }
+
+
 SECTOR_ORDER = [
     "Local authority",
     "Police",
@@ -81,27 +79,6 @@ SECTOR_ORDER = [
     "Care providers",
     "Partnership team",
 ]
-
-
-def bounds(year: str) -> tuple[datetime, datetime]:
-    """Return the first and last moments (UK time) of a financial year, as aware datetimes."""
-    start, end = financial_year(year)
-    return datetime.combine(start, time.min, tzinfo=UK), datetime.combine(end + timedelta(days=1), time.min, tzinfo=UK)
-
-
-def _in(year: str, field: str) -> Q:
-    start, end = bounds(year)
-    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
-
-
-def _dates_in(year: str, field: str) -> Q:
-    start, end = financial_year(year)
-    return Q(**{f"{field}__gte": start, f"{field}__lte": end})
-
-
-def year_end(year: str, as_of: date) -> date:
-    """The day a year's snapshot is taken: 31 March, or ``as_of`` for a year not yet over."""
-    return min(financial_year(year)[1], as_of)
 
 
 def coverage(year: str, since: date | None, as_of: date) -> str:
@@ -127,13 +104,9 @@ def records_since() -> dict[str, date | None]:
         "self_assessments": first(SelfAssessmentCycle.objects.aggregate(m=Min("opens_date"))["m"]),
         "escalations": first(Escalation.objects.aggregate(m=Min("raised_at"))["m"]),
         "meetings": first(SubGroupMeeting.objects.aggregate(m=Min("held_at"))["m"]),
-        "finance": None,  # a contribution is recorded for a year; see finance_years()
+        "finance": None,  # a contribution is recorded for a year; see finance.selectors.finance_years()
     }
 
-
-# ---------------------------------------------------------------------------------------------
-# Practice reviews
-# ---------------------------------------------------------------------------------------------
 
 REVIEW_MEASURES: list[tuple[str, str]] = [
     ("referrals", "Referrals received"),
@@ -196,9 +169,9 @@ def practice_reviews(*, year: str, as_of: date) -> dict:
                 counts[group][key] += 1
         if review.published_at is not None and start <= review.published_at < end:
             counts[group]["published"] += 1
-    for change in CaseReviewStageChange.objects.filter(_in(year, "changed_at"), to_stage=ReviewStage.RAPID_REVIEW):
+    for change in CaseReviewStageChange.objects.filter(in_year(year, "changed_at"), to_stage=ReviewStage.RAPID_REVIEW):
         counts[_group(by_id[change.review_id].subject)]["rapid_reviews"] += 1
-    for check in AssuranceCheck.objects.filter(_in(year, "completed_at")):
+    for check in AssuranceCheck.objects.filter(in_year(year, "completed_at")):
         counts[_group(by_id[check.review_id].subject)]["assurance"] += 1
     snapshot = datetime.combine(year_end(year, as_of) + timedelta(days=1), time.min, tzinfo=UK)
     stage_at: dict[int, str] = {}
@@ -220,41 +193,15 @@ def practice_reviews(*, year: str, as_of: date) -> dict:
         },
         "stages": {g: [(ReviewStage(s).label, c[s]) for s in ReviewStage.values if c[s]] for g, c in stages.items()},
         "published": published,
-        "briefings": Briefing.objects.filter(_in(year, "published_at"), review__isnull=False).count(),
+        "briefings": Briefing.objects.filter(in_year(year, "published_at"), review__isnull=False).count(),
         "actions": actions_summary(year=year, as_of=as_of, source="review"),
     }
-
-
-def actions_summary(*, year: str, as_of: date, source: str = "") -> dict[str, int]:
-    """Count action-plan actions for the year: completed in it, open and overdue at its end.
-
-    Open at the year's end: agreed by then (its recommendation made) and not completed by then.
-    Overdue: open and past its due date. ``source``: only actions answering reviews ("review"),
-    audits ("audit"), inspections or self-assessments; blank for all.
-    """
-    snapshot = year_end(year, as_of)
-    cutoff = datetime.combine(snapshot + timedelta(days=1), time.min, tzinfo=UK)
-    qs = Action.objects.all()
-    if source:
-        qs = qs.filter(**{f"recommendation__{source}__isnull": False})
-    agreed = qs.filter(recommendation__created_at__lt=cutoff)
-    open_q = Q(completed_date__isnull=True) | Q(completed_date__gt=snapshot)
-    return {
-        "completed": qs.filter(_dates_in(year, "completed_date"), status=ActionStatus.COMPLETE).count(),
-        "open": agreed.filter(open_q).count(),
-        "overdue": agreed.filter(open_q, due_date__lt=snapshot).count(),
-    }
-
-
-# ---------------------------------------------------------------------------------------------
-# Multi-agency audits
-# ---------------------------------------------------------------------------------------------
 
 
 def audits(*, year: str) -> dict:
     """Return the year's multi-agency audits (planned in the year), each with its grades and findings."""
     items = list(
-        MultiAgencyAudit.objects.filter(_dates_in(year, "planned_date"))
+        MultiAgencyAudit.objects.filter(dates_in_year(year, "planned_date"))
         .annotate(case_count=Count("cases", distinct=True), agency_count=Count("agencies", distinct=True))
         .order_by("planned_date", "pk")
     )
@@ -304,18 +251,13 @@ def _tool_theme(tool: str) -> str:
     return AUDIT_TOOL_THEMES.get(tool, "")
 
 
-# ---------------------------------------------------------------------------------------------
-# Learning and development
-# ---------------------------------------------------------------------------------------------
-
-
 def learning(*, year: str) -> dict:
     """Count the year's training: events held, people who attended by sector and agency, evaluation.
 
     An attendee is a booking marked attended at an event held in the year. Evaluation is the
     attendees' 1-5 usefulness rating; "found it useful" is a rating of 4 or 5.
     """
-    events = TrainingEvent.objects.filter(_in(year, "starts_at"))
+    events = TrainingEvent.objects.filter(in_year(year, "starts_at"))
     attended = TrainingAttendance.objects.filter(event__in=events, attended=True)
     by_kind = dict(attended.values_list("agency__kind").annotate(n=Count("pk")))
     sectors: Counter = Counter()
@@ -324,11 +266,11 @@ def learning(*, year: str) -> dict:
     agencies = list(attended.values_list("agency__name").annotate(n=Count("pk")).order_by("-n", "agency__name")[:10])
     rated = attended.filter(usefulness__isnull=False)
     ratings: list[int] = [r for r in rated.values_list("usefulness", flat=True) if r is not None]
-    checks = TrainingQualityCheck.objects.filter(_dates_in(year, "checked_date"))
+    checks = TrainingQualityCheck.objects.filter(dates_in_year(year, "checked_date"))
     courses = list(
         events.values_list("course__title").annotate(n=Count("pk", distinct=True)).order_by("-n", "course__title")[:8]
     )
-    briefings = Briefing.objects.filter(_in(year, "published_at"))
+    briefings = Briefing.objects.filter(in_year(year, "published_at"))
     return {
         "events": events.count(),
         "courses": events.values("course").distinct().count(),
@@ -345,11 +287,6 @@ def learning(*, year: str) -> dict:
         "briefings": briefings.count(),
         "briefing_reads": BriefingRead.objects.filter(briefing__in=briefings).count(),
     }
-
-
-# ---------------------------------------------------------------------------------------------
-# Section 11 and section 175 self-assessments
-# ---------------------------------------------------------------------------------------------
 
 
 def self_assessments(*, year: str) -> list[dict]:
@@ -408,14 +345,9 @@ def self_assessments(*, year: str) -> list[dict]:
     return out
 
 
-# ---------------------------------------------------------------------------------------------
-# Escalations
-# ---------------------------------------------------------------------------------------------
-
-
 def escalations(*, year: str, as_of: date) -> dict:
     """Count professional differences raised in the year: stage reached, outcome, working days to resolve."""
-    items = list(Escalation.objects.filter(_in(year, "raised_at")).select_related("raised_by_agency"))
+    items = list(Escalation.objects.filter(in_year(year, "raised_at")).select_related("raised_by_agency"))
     resolved = [e for e in items if e.resolved_at is not None]
     days = [working_days_between(e.raised_at, e.resolved_at) for e in resolved if e.resolved_at]
     by_sector: Counter = Counter(SECTORS.get(e.raised_by_agency.kind, "Other") for e in items)
@@ -430,11 +362,6 @@ def escalations(*, year: str, as_of: date) -> dict:
         "median_days": median(days) if days else None,
         "by_sector": [(s, by_sector[s]) for s in [*SECTOR_ORDER, "Other"] if by_sector[s]],
     }
-
-
-# ---------------------------------------------------------------------------------------------
-# Sub-groups
-# ---------------------------------------------------------------------------------------------
 
 
 def subgroups(*, year: str, as_of: date) -> list[dict]:
@@ -515,125 +442,18 @@ def subgroups(*, year: str, as_of: date) -> list[dict]:
     ]
 
 
-def meetings_summary(*, year: str, as_of: date) -> dict[str, list[tuple[str, float | None]]]:
-    """Per sub-group, the year's meetings: how many, attendance, decisions and the actions they set.
-
-    Attendance is the share of member agencies present across the year's meetings; an action is
-    completed when done by the year's end (``as_of`` for a year not yet over).
-    """
-    end = year_end(year, as_of)
-    out: dict[str, list[tuple[str, float | None]]] = {}
-    meetings = SubGroupMeeting.objects.filter(_in(year, "held_at"))
-    rows = {
-        g: (n, present, invited)
-        for g, n, present, invited in meetings.values_list("group").annotate(
-            n=Count("pk", distinct=True),
-            present=Count("attendance", filter=Q(attendance__status=Attendance.PRESENT)),
-            invited=Count("attendance"),
-        )
-    }
-    decisions: Counter = Counter()
-    for group, text in meetings.values_list("group", "decisions"):
-        decisions[group] += sum(1 for line in text.splitlines() if line.strip())
-    actions = MeetingAction.objects.filter(meeting__in=meetings)
-    agreed = dict(actions.values_list("meeting__group").annotate(n=Count("pk")))
-    done = dict(
-        actions.filter(completed_date__isnull=False, completed_date__lte=end)
-        .values_list("meeting__group")
-        .annotate(n=Count("pk"))
-    )
-    for code in SubGroup.values:
-        n, present, invited = rows.get(code, (0, 0, 0))
-        out[code] = [
-            ("Meetings held", n),
-            ("% of member agencies present", round(100 * present / invited, 1) if invited else None),
-            ("Decisions recorded", decisions[code]),
-            ("Meeting actions agreed", agreed.get(code, 0)),
-            ("Meeting actions completed", done.get(code, 0)),
-        ]
-    return out
-
-
 def meeting_decisions(*, year: str, per_group: int = 4) -> dict[str, list[str]]:
     """The latest decisions each sub-group recorded in the year (newest first), for the report's text."""
     out: dict[str, list[str]] = defaultdict(list)
     labels = dict(SubGroup.choices)
     for group, text in (
-        SubGroupMeeting.objects.filter(_in(year, "held_at")).order_by("-held_at").values_list("group", "decisions")
+        SubGroupMeeting.objects.filter(in_year(year, "held_at")).order_by("-held_at").values_list("group", "decisions")
     ):
         for line in text.splitlines():
             line = line.strip()
             if line and line not in out[labels[group]] and len(out[labels[group]]) < per_group:
                 out[labels[group]].append(line)
     return dict(out)
-
-
-# ---------------------------------------------------------------------------------------------
-# Finance
-# ---------------------------------------------------------------------------------------------
-
-
-def contributions(*, year: str) -> dict:
-    """Return a year's partner contributions per budget, each with its total, largest first."""
-    budgets = []
-    for code, label in Budget.choices:
-        rows = [
-            {
-                "id": c.pk,
-                "organisation": c.organisation_name,
-                "partner": c.get_partner_display(),
-                "amount": c.amount_gbp,
-                "amount_shown": f"£{c.amount_gbp:,}",
-                "in_kind": c.in_kind,
-            }
-            for c in PartnerContribution.objects.filter(year=year, budget=code).order_by(
-                "-amount_gbp", "organisation_name"
-            )
-        ]
-        if rows:
-            total = sum(int(str(r["amount"])) for r in rows)
-            budgets.append({"code": code, "label": label, "rows": rows, "total": total, "total_shown": f"£{total:,}"})
-    grand = sum(int(str(b["total"])) for b in budgets)
-    return {"year": year, "budgets": budgets, "total": grand, "total_shown": f"£{grand:,}"}
-
-
-def contribution_totals(*, years: list[str]) -> dict[tuple[str, str], dict[str, int]]:
-    """Return {(budget, organisation): {year: amount}} for the years, to compare partners year on year."""
-    out: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
-    for c in PartnerContribution.objects.filter(year__in=years):
-        out[(c.budget, c.organisation_name)][c.year] = c.amount_gbp
-    return dict(out)
-
-
-def contribution_kinds() -> dict[tuple[str, str], str]:
-    """Return {(budget, organisation): kind of partner} for every recorded contribution."""
-    return {(b, name): kind for b, name, kind in PartnerContribution.objects.values_list(
-        "budget", "organisation_name", "partner")}  # fmt: skip
-
-
-def finance_years() -> list[str]:
-    return sorted(set(PartnerContribution.objects.values_list("year", flat=True)), reverse=True)
-
-
-def contribution_list(*, user, years: list[str]) -> list[dict]:
-    """Return the contributions of the given years for the finance page (published figures: every member)."""
-    policy.require(user, "partnership.view")
-    return [contributions(year=y) for y in years]
-
-
-def contribution_get(*, user, contribution_id: int) -> PartnerContribution:
-    from django.http import Http404
-
-    policy.require(user, "partnership.manage")
-    found = PartnerContribution.objects.filter(pk=contribution_id).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-# ---------------------------------------------------------------------------------------------
-# Strategic priorities
-# ---------------------------------------------------------------------------------------------
 
 
 def priorities(*, year: str) -> list[dict]:
@@ -645,17 +465,17 @@ def priorities(*, year: str) -> list[dict]:
     from safehub.partnership.models import THEME_PRIORITY, Priority
 
     referrals: Counter = Counter()
-    for themes in CaseReview.objects.filter(_in(year, "referred_at")).values_list("themes", flat=True):
+    for themes in CaseReview.objects.filter(in_year(year, "referred_at")).values_list("themes", flat=True):
         referrals.update({THEME_PRIORITY[t] for t in themes or [] if t in THEME_PRIORITY})
     audits_by = Counter(
         dict(
-            MultiAgencyAudit.objects.filter(_dates_in(year, "planned_date"))
+            MultiAgencyAudit.objects.filter(dates_in_year(year, "planned_date"))
             .exclude(priority="")
             .values_list("priority")
             .annotate(n=Count("pk"))
         )
     )
-    events = TrainingEvent.objects.filter(_in(year, "starts_at")).exclude(course__priority="")
+    events = TrainingEvent.objects.filter(in_year(year, "starts_at")).exclude(course__priority="")
     events_by = Counter(dict(events.values_list("course__priority").annotate(n=Count("pk"))))
     trained_by = Counter(
         dict(
@@ -666,7 +486,7 @@ def priorities(*, year: str) -> list[dict]:
     )
     briefings: Counter = Counter(
         THEME_PRIORITY[t]
-        for t in Briefing.objects.filter(_in(year, "published_at")).values_list("theme", flat=True)
+        for t in Briefing.objects.filter(in_year(year, "published_at")).values_list("theme", flat=True)
         if t in THEME_PRIORITY
     )
     return [

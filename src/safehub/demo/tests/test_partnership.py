@@ -10,7 +10,7 @@ import pytest
 from safehub.core.models import AuditEvent
 from safehub.demo import partnership as demo
 from safehub.demo.context import DemoContext
-from safehub.partnership import selectors
+from safehub.partnership.dashboard import selectors as dashboard_selectors
 from safehub.partnership.models import (
     Action,
     CaseReview,
@@ -65,7 +65,7 @@ def test_demo_dashboard_has_evidence_for_every_priority(ctx):
 
     demo.seed(ctx)
     manager = Membership.objects.get(user__username="demo.partnership").user
-    data = selectors.dashboard(user=manager, now=NOW)
+    data = dashboard_selectors.dashboard(user=manager, now=NOW)
     for priority in data["priorities"]:
         assert priority["reviews"] or priority["audits"] or priority["courses"], priority["label"]
     assert data["training"]["attendance"] > 400

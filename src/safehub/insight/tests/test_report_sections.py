@@ -19,7 +19,9 @@ from safehub.frontdoor.models import Consultation
 from safehub.insight import report, report_sections
 from safehub.insight.report_cells import SOURCE_PART, SOURCE_PUBLISHED, SOURCE_RECORDS, Table
 from safehub.insight.tests.fixtures import make_records
-from safehub.partnership import services, yearly
+from safehub.partnership import yearly
+from safehub.partnership.finance import services as finance_services
+from safehub.partnership.reviews import services as reviews_services
 from safehub.testing.factories import AgencyFactory, PersonFactory, make_user
 
 YEAR = "2025-26"
@@ -37,8 +39,8 @@ def _row(table: Table, label: str) -> dict[str, tuple[float | None, str]]:
 
 
 def _refer(by, at: datetime, subject: str = "ADULT"):
-    return services.review_refer(by=by, now=at, title="Case", subject=subject, summary="Concern.", learned_at=at,
-                                 themes=["SELF_NEGLECT"])  # fmt: skip
+    return reviews_services.review_refer(by=by, now=at, title="Case", subject=subject, summary="Concern.", learned_at=at,
+                                         themes=["SELF_NEGLECT"])  # fmt: skip
 
 
 def _reviews():
@@ -70,9 +72,9 @@ def test_finance_shows_recorded_contributions_and_the_published_ones_where_none_
     manager = make_user("manager", "PARTNERSHIP_MANAGER", AgencyFactory(kind="PARTNERSHIP"))
 
     def record(year: str, amount: int) -> None:
-        services.contribution_record(by=manager, now=_uk(2025, 5, 1, 9), year=year, budget="CHILDREN_PARTNERSHIP",
-                                     partner="POLICE", organisation_name="Wessex Constabulary",
-                                     amount_gbp=amount)  # fmt: skip
+        finance_services.contribution_record(by=manager, now=_uk(2025, 5, 1, 9), year=year, budget="CHILDREN_PARTNERSHIP",
+                                             partner="POLICE", organisation_name="Wessex Constabulary",
+                                             amount_gbp=amount)  # fmt: skip
 
     record(YEAR, 27144)
     tables = report_sections.finance(year=YEAR, years=YEARS)["tables"]

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from safehub.partnership.reviews import services as reviews_services
 from safehub.testing.factories import AgencyFactory, make_user
 
 NOW = datetime(2025, 4, 17, 10, 0, tzinfo=UTC)  # Thursday before Good Friday
@@ -28,9 +29,8 @@ def now():
 
 @pytest.fixture
 def child_referral(police_officer, now):
-    from safehub.partnership import services
 
-    return services.review_refer(
+    return reviews_services.review_refer(
         by=police_officer,
         now=now,
         title="Child A",

@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from safehub.core.errors import StaleEdit
-from safehub.partnership import selectors, services
+from safehub.partnership.actions import selectors as actions_selectors
+from safehub.partnership.actions import services as actions_services
+from safehub.partnership.dashboard import selectors as dashboard_selectors
 from safehub.partnership.models import Action, ActionStatus, Notification, Recommendation
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +22,7 @@ JUNE = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def inspection(manager):
-    return services.inspection_record(
+    return actions_services.inspection_record(
         by=manager,
         now=JUNE,
         title="JTAI: identification of initial need and risk",
@@ -34,7 +36,7 @@ def inspection(manager):
 
 @pytest.fixture
 def police_action(inspection, manager, police):
-    rec = services.recommendation_add(
+    rec = actions_services.recommendation_add(
         by=manager,
         now=JUNE,
         inspection=inspection,
@@ -43,7 +45,7 @@ def police_action(inspection, manager, police):
         made_by="Inspection letter",
         lead_agency=police,
     )
-    return services.action_add(
+    return actions_services.action_add(
         recommendation=rec,
         description="Repeat the audit of referral timeliness quarterly",
         agency=police,
@@ -55,16 +57,18 @@ def police_action(inspection, manager, police):
 
 
 def test_recommendations_are_numbered_within_their_source(inspection, manager):
-    first = services.recommendation_add(by=manager, now=JUNE, inspection=inspection, text="One")
-    second = services.recommendation_add(by=manager, now=JUNE, inspection=inspection, text="Two")
+    first = actions_services.recommendation_add(by=manager, now=JUNE, inspection=inspection, text="One")
+    second = actions_services.recommendation_add(by=manager, now=JUNE, inspection=inspection, text="Two")
     assert (first.number, second.number) == (1, 2)
 
 
 def test_a_recommendation_needs_exactly_one_source(manager, inspection, child_referral):
     with pytest.raises(ValidationError):
-        services.recommendation_add(by=manager, now=JUNE, text="Orphan")
+        actions_services.recommendation_add(by=manager, now=JUNE, text="Orphan")
     with pytest.raises(ValidationError):
-        services.recommendation_add(by=manager, now=JUNE, text="Two", inspection=inspection, review=child_referral)
+        actions_services.recommendation_add(
+            by=manager, now=JUNE, text="Two", inspection=inspection, review=child_referral
+        )
 
 
 def test_overdue_is_computed_from_the_due_date(police_action):
@@ -78,9 +82,9 @@ def test_chasing_creates_one_notification_per_overdue_action_per_day(police_acti
     july_1_evening = datetime(2025, 7, 1, 18, 0, tzinfo=UTC)
     july_2 = datetime(2025, 7, 2, 7, 0, tzinfo=UTC)
 
-    first = services.actions_chase_overdue(now=july_1_morning)
-    again = services.actions_chase_overdue(now=july_1_evening)
-    next_day = services.actions_chase_overdue(now=july_2)
+    first = actions_services.actions_chase_overdue(now=july_1_morning)
+    again = actions_services.actions_chase_overdue(now=july_1_evening)
+    next_day = actions_services.actions_chase_overdue(now=july_2)
 
     assert len(first) == 1 and first[0].recipient_agency == police
     assert "overdue by 1 day" in first[0].message
@@ -90,8 +94,8 @@ def test_chasing_creates_one_notification_per_overdue_action_per_day(police_acti
 
 
 def test_nothing_is_chased_on_the_due_date_or_once_complete(police_action, police_officer):
-    assert services.actions_chase_overdue(now=datetime(2025, 6, 30, 20, 0, tzinfo=UTC)) == []
-    services.action_update(
+    assert actions_services.actions_chase_overdue(now=datetime(2025, 6, 30, 20, 0, tzinfo=UTC)) == []
+    actions_services.action_update(
         action=police_action,
         status=ActionStatus.COMPLETE,
         evidence="Audit repeated; 2 of 40 referrals late",
@@ -99,7 +103,7 @@ def test_nothing_is_chased_on_the_due_date_or_once_complete(police_action, polic
         now=JUNE,
         expected_version=police_action.version,
     )
-    assert services.actions_chase_overdue(now=datetime(2025, 7, 5, 9, 0, tzinfo=UTC)) == []
+    assert actions_services.actions_chase_overdue(now=datetime(2025, 7, 5, 9, 0, tzinfo=UTC)) == []
 
 
 def test_chase_command_is_cronable(police_action):
@@ -113,10 +117,10 @@ def test_chase_command_is_cronable(police_action):
 
 def test_agency_updates_its_own_action_and_completion_needs_evidence(police_action, police_officer):
     with pytest.raises(ValidationError):
-        services.action_update(
+        actions_services.action_update(
             action=police_action, status="COMPLETE", evidence="", by=police_officer, now=JUNE, expected_version=1
         )
-    services.action_update(
+    actions_services.action_update(
         action=police_action,
         status="IN_PROGRESS",
         evidence="First audit done",
@@ -131,7 +135,7 @@ def test_agency_updates_its_own_action_and_completion_needs_evidence(police_acti
 
 def test_an_agency_cannot_update_another_agencys_action(police_action, nurse):
     with pytest.raises(PermissionDenied):
-        services.action_update(
+        actions_services.action_update(
             action=police_action, status="COMPLETE", evidence="Not ours", by=nurse, now=JUNE, expected_version=1
         )
     police_action.refresh_from_db()
@@ -140,7 +144,7 @@ def test_an_agency_cannot_update_another_agencys_action(police_action, nurse):
 
 def test_an_agency_cannot_move_its_own_due_date(police_action, police_officer, manager):
     with pytest.raises(PermissionDenied):
-        services.action_update(
+        actions_services.action_update(
             action=police_action,
             status="IN_PROGRESS",
             evidence="",
@@ -149,7 +153,7 @@ def test_an_agency_cannot_move_its_own_due_date(police_action, police_officer, m
             now=JUNE,
             expected_version=1,
         )
-    services.action_update(
+    actions_services.action_update(
         action=police_action,
         status="IN_PROGRESS",
         evidence="",
@@ -162,38 +166,38 @@ def test_an_agency_cannot_move_its_own_due_date(police_action, police_officer, m
 
 
 def test_stale_action_update_is_refused(police_action, police_officer):
-    services.action_update(
+    actions_services.action_update(
         action=police_action, status="IN_PROGRESS", evidence="", by=police_officer, now=JUNE, expected_version=1
     )
     with pytest.raises(StaleEdit):
-        services.action_update(
+        actions_services.action_update(
             action=police_action, status="COMPLETE", evidence="x", by=police_officer, now=JUNE, expected_version=1
         )
 
 
 def test_non_manager_cannot_add_recommendations_or_actions(inspection, police_officer, police):
     with pytest.raises(PermissionDenied):
-        services.recommendation_add(by=police_officer, now=JUNE, inspection=inspection, text="Ours")
+        actions_services.recommendation_add(by=police_officer, now=JUNE, inspection=inspection, text="Ours")
 
 
 def test_notifications_are_read_by_their_agency_only(police_action, police_officer, nurse):
-    [note] = services.actions_chase_overdue(now=datetime(2025, 7, 1, 7, 0, tzinfo=UTC))
+    [note] = actions_services.actions_chase_overdue(now=datetime(2025, 7, 1, 7, 0, tzinfo=UTC))
     with pytest.raises(PermissionDenied):
-        services.notification_mark_read(notification=note, by=nurse, now=JUNE)
-    assert selectors.notifications_for_user(user=nurse) == []
-    assert selectors.notifications_for_user(user=police_officer) == [note]
-    services.notification_mark_read(notification=note, by=police_officer, now=JUNE)
+        actions_services.notification_mark_read(notification=note, by=nurse, now=JUNE)
+    assert actions_selectors.notifications_for_user(user=nurse) == []
+    assert actions_selectors.notifications_for_user(user=police_officer) == [note]
+    actions_services.notification_mark_read(notification=note, by=police_officer, now=JUNE)
     assert Notification.objects.get(pk=note.pk).read_at == JUNE
 
 
 def test_action_plan_marks_who_may_update(police_action, police_officer, nurse):
     july = datetime(2025, 7, 1, 7, 0, tzinfo=UTC)
-    [row] = selectors.action_plan(user=police_officer, now=july)
+    [row] = actions_selectors.action_plan(user=police_officer, now=july)
     assert row["can_update"] is True and row["overdue"] is True
-    assert selectors.action_plan(user=nurse, now=july)[0]["can_update"] is False
+    assert actions_selectors.action_plan(user=nurse, now=july)[0]["can_update"] is False
 
 
 def test_dashboard_counts_overdue_actions_by_agency(police_action, manager):
-    data = selectors.dashboard(user=manager, now=datetime(2025, 7, 1, 7, 0, tzinfo=UTC))
+    data = dashboard_selectors.dashboard(user=manager, now=datetime(2025, 7, 1, 7, 0, tzinfo=UTC))
     assert data["overdue_actions"] == 1
     assert data["actions_by_agency"][0]["agency__name"] == "Police"

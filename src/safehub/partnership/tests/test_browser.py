@@ -7,8 +7,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from safehub.partnership import services
+from safehub.partnership.learning import services as learning_services
 from safehub.partnership.models import CaseReview, ReviewStage
+from safehub.partnership.reviews import services as reviews_services
+from safehub.partnership.self_assessment import services as self_assessment_services
 from safehub.testing.browser import axe_violations, browser_page, screenshot, session_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -72,7 +74,7 @@ def test_review_from_referral_to_assurance(live_server, client, manager, police,
         screenshot(page, "partnership_review_published")
 
         # Six months on, the daily sweep (cron or the deferred task) makes the assurance check due.
-        assert services.assurance_checks_fall_due(now=timezone.now() + timedelta(days=200)) == 1
+        assert reviews_services.assurance_checks_fall_due(now=timezone.now() + timedelta(days=200)) == 1
         page.reload()
         _click(page, "Record the assurance check")
         page.select_option("#id_learning_embedded", "yes")
@@ -134,7 +136,7 @@ def test_manager_creates_an_audit_with_a_sample_and_a_training_event(live_server
     started = timezone.now() - timedelta(days=20)
     for _ in range(6):
         Involvement.objects.create(person=PersonFactory(), agency=police, kind="REFERRER", started_at=started)
-    services.course_create(
+    learning_services.course_create(
         by=manager, now=timezone.now(), title="Exploitation: spotting the signs", theme="EXPLOITATION"
     )
     next_week = (timezone.localdate() + timedelta(days=7)).strftime("%d/%m/%Y")
@@ -206,7 +208,7 @@ def test_manager_create_pages_are_accessible(live_server, client, manager, polic
 
     now = timezone.now()
     course = TrainingCourse.objects.create(title="Neglect toolkit", theme="NEGLECT")
-    cycle = services.cycle_open(
+    cycle = self_assessment_services.cycle_open(
         kind="SECTION_11",
         year="2025-26",
         cycle_year=1,
@@ -220,7 +222,7 @@ def test_manager_create_pages_are_accessible(live_server, client, manager, polic
     ratings = {code: ("MET", "") for code, _ in cycle.standards}
     ratings["S5"] = ("PARTLY_MET", "Training reaches response officers only")
     ratings["S9"] = ("NOT_MET", "No routine recording of the child's views")
-    services.self_assessment_submit(sa_return=sa_return, ratings=ratings, by=police_officer, now=now)
+    self_assessment_services.self_assessment_submit(sa_return=sa_return, ratings=ratings, by=police_officer, now=now)
     pages = {
         "partnership_course_form": "/partnership/training/courses/new/",
         "partnership_quality_check_form": f"/partnership/training/courses/{course.pk}/quality-check/",

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from safehub.partnership import services
+from safehub.partnership.audits import services as audits_services
+from safehub.partnership.learning import services as learning_services
 from safehub.partnership.models import (
     AuditStatus,
     Briefing,
@@ -23,6 +24,7 @@ from safehub.partnership.models import (
     TrainingEvent,
     TrainingQualityCheck,
 )
+from safehub.partnership.self_assessment import services as self_assessment_services
 from safehub.people.models import Involvement
 from safehub.testing.factories import PersonFactory
 
@@ -41,17 +43,19 @@ def _day(d: date) -> str:
 
 @pytest.fixture
 def course(manager, now):
-    return services.course_create(by=manager, now=now, title="Neglect toolkit", theme="NEGLECT")
+    return learning_services.course_create(by=manager, now=now, title="Neglect toolkit", theme="NEGLECT")
 
 
 @pytest.fixture
 def event(manager, course, now):
-    return services.event_schedule(course=course, starts_at=timezone.now() + timedelta(days=7), by=manager, now=now)
+    return learning_services.event_schedule(
+        course=course, starts_at=timezone.now() + timedelta(days=7), by=manager, now=now
+    )
 
 
 @pytest.fixture
 def submitted_return(manager, police, police_officer, now):
-    cycle = services.cycle_open(
+    cycle = self_assessment_services.cycle_open(
         kind="SECTION_11",
         year="2025-26",
         cycle_year=1,
@@ -64,7 +68,7 @@ def submitted_return(manager, police, police_officer, now):
     sa_return = cycle.returns.get()
     ratings = {code: ("MET", "") for code, _ in cycle.standards}
     ratings["S5"] = ("NOT_MET", "Only half of officers trained")
-    services.self_assessment_submit(sa_return=sa_return, ratings=ratings, by=police_officer, now=now)
+    self_assessment_services.self_assessment_submit(sa_return=sa_return, ratings=ratings, by=police_officer, now=now)
     return sa_return
 
 
@@ -145,7 +149,7 @@ def test_bad_audit_plan_keeps_what_was_typed_and_saves_nothing(client, manager):
 
 @pytest.fixture
 def planned_audit(manager, now):
-    return services.audit_plan(
+    return audits_services.audit_plan(
         title="Referrals audit", tool="REFERRALS", planned_date=date(2025, 5, 1), by=manager, now=now
     )
 
@@ -392,7 +396,7 @@ def test_bad_cycle_shows_errors_at_the_fields_and_saves_nothing(client, manager,
 
 
 def test_duplicate_cycle_is_refused_by_the_service_without_losing_the_form(client, manager, police, now):
-    services.cycle_open(
+    self_assessment_services.cycle_open(
         kind="SECTION_11",
         year="2025-26",
         cycle_year=1,

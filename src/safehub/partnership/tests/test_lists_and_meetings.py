@@ -8,7 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from safehub.partnership import services, yearly
+from safehub.partnership import yearly
+from safehub.partnership.escalations import services as escalations_services
+from safehub.partnership.meetings import services as meetings_services
 from safehub.partnership.models import MeetingAction, SubGroup
 from safehub.testing.factories import AgencyFactory
 
@@ -17,8 +19,8 @@ NOW = datetime(2025, 11, 3, 10, tzinfo=UTC)
 
 def _escalations(officer, others, n: int) -> None:
     for i in range(n):
-        services.escalation_raise(raised_with_agency=others[i % len(others)], raised_by_name=f"Officer {i:02d}",
-                                  concern=f"Concern number {i:02d}", by=officer, now=NOW - timedelta(days=i))  # fmt: skip
+        escalations_services.escalation_raise(raised_with_agency=others[i % len(others)], raised_by_name=f"Officer {i:02d}",
+                                              concern=f"Concern number {i:02d}", by=officer, now=NOW - timedelta(days=i))  # fmt: skip
 
 
 def test_escalations_are_paged_sorted_and_filtered_with_a_total(client, manager, police_officer):
@@ -61,23 +63,23 @@ def test_a_meeting_records_attendance_decisions_and_actions_and_feeds_the_report
     health = AgencyFactory(kind="HEALTH_TRUST", name="Hospital trust")
     council = AgencyFactory(kind="LA_CHILDREN", name="City council")
     held = datetime(2025, 6, 10, 10, tzinfo=UTC)
-    meeting = services.meeting_record(group=SubGroup.PRACTICE_REVIEW, held_at=held, chair_name="Chair",
-                                      summary="Standing items", decisions="Commission a SAR\n\nPublish the briefing",
-                                      present=[police, health], apologies=[council], by=manager, now=NOW)  # fmt: skip
-    services.meeting_action_add(meeting=meeting, description="Share the briefing", agency=police,
-                                owner_name="DI Smith", due_date=date(2025, 7, 1), by=manager, now=NOW)  # fmt: skip
-    late = services.meeting_action_add(meeting=meeting, description="Audit follow-up", agency=health,
-                                       owner_name="Named nurse", due_date=date(2025, 8, 1), by=manager, now=NOW)  # fmt: skip
+    meeting = meetings_services.meeting_record(group=SubGroup.PRACTICE_REVIEW, held_at=held, chair_name="Chair",
+                                               summary="Standing items", decisions="Commission a SAR\n\nPublish the briefing",
+                                               present=[police, health], apologies=[council], by=manager, now=NOW)  # fmt: skip
+    meetings_services.meeting_action_add(meeting=meeting, description="Share the briefing", agency=police,
+                                         owner_name="DI Smith", due_date=date(2025, 7, 1), by=manager, now=NOW)  # fmt: skip
+    late = meetings_services.meeting_action_add(meeting=meeting, description="Audit follow-up", agency=health,
+                                                owner_name="Named nurse", due_date=date(2025, 8, 1), by=manager, now=NOW)  # fmt: skip
     own = MeetingAction.objects.get(agency=police)
-    services.meeting_action_complete(action=own, by=police_officer, now=NOW)  # the agency that holds it
+    meetings_services.meeting_action_complete(action=own, by=police_officer, now=NOW)  # the agency that holds it
     with pytest.raises(PermissionDenied):  # not another agency's action
-        services.meeting_action_complete(action=late, by=police_officer, now=NOW)
+        meetings_services.meeting_action_complete(action=late, by=police_officer, now=NOW)
     with pytest.raises(ValidationError):
-        services.meeting_record(group=SubGroup.EDUCATION, held_at=NOW + timedelta(days=1), chair_name="",
-                                summary="", decisions="", present=[police], by=manager, now=NOW)  # fmt: skip
+        meetings_services.meeting_record(group=SubGroup.EDUCATION, held_at=NOW + timedelta(days=1), chair_name="",
+                                         summary="", decisions="", present=[police], by=manager, now=NOW)  # fmt: skip
     with pytest.raises(PermissionDenied):
-        services.meeting_record(group=SubGroup.EDUCATION, held_at=held, chair_name="", summary="", decisions="",
-                                present=[police], by=police_officer, now=NOW)  # fmt: skip
+        meetings_services.meeting_record(group=SubGroup.EDUCATION, held_at=held, chair_name="", summary="", decisions="",
+                                         present=[police], by=police_officer, now=NOW)  # fmt: skip
 
     groups = {g["name"]: dict(g["items"]) for g in yearly.subgroups(year="2025-26", as_of=NOW.date())}
     review_group = groups["Practice review group"]
@@ -91,9 +93,9 @@ def test_a_meeting_records_attendance_decisions_and_actions_and_feeds_the_report
 
 
 def test_meeting_pages_answer_each_role_and_offer_only_what_they_may_do(client, manager, police_officer, police):
-    meeting = services.meeting_record(group=SubGroup.LEARNING, held_at=NOW - timedelta(days=3), chair_name="",
-                                      summary="", decisions="Run a practice week", present=[police], by=manager,
-                                      now=NOW)  # fmt: skip
+    meeting = meetings_services.meeting_record(group=SubGroup.LEARNING, held_at=NOW - timedelta(days=3), chair_name="",
+                                               summary="", decisions="Run a practice week", present=[police], by=manager,
+                                               now=NOW)  # fmt: skip
     client.force_login(police_officer)
     listing = client.get("/partnership/meetings/").content.decode()
     assert f"/partnership/meetings/{meeting.pk}/" in listing and "/partnership/meetings/new/" not in listing

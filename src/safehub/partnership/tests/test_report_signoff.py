@@ -15,8 +15,10 @@ from safehub.insight import report
 from safehub.insight import services as insight_services
 from safehub.insight.models import BuildStatus, ReportBuild
 from safehub.insight.snapshot import snapshot_cache_clear
-from safehub.partnership import selectors, services
 from safehub.partnership.models import PublishedReportFile, ReportStage
+from safehub.partnership.reviews import services as reviews_services
+from safehub.partnership.signoff import selectors as signoff_selectors
+from safehub.partnership.signoff import services as signoff_services
 from safehub.testing.factories import AgencyFactory, make_user
 
 YEAR = "2025-26"
@@ -35,7 +37,7 @@ def police_lead(db):
 
 @pytest.fixture
 def draft(manager, scrutineer):
-    return services.report_draft_start(year=YEAR, scrutineer=scrutineer, by=manager, now=NOW)
+    return signoff_services.report_draft_start(year=YEAR, scrutineer=scrutineer, by=manager, now=NOW)
 
 
 def _build(tmp_path, *, by, at: datetime, html: str = "") -> ReportBuild:
@@ -54,30 +56,32 @@ def _build(tmp_path, *, by, at: datetime, html: str = "") -> ReportBuild:
 def test_a_section_goes_from_its_lead_to_the_scrutineer_and_is_published_as_a_fixed_copy(
     manager, scrutineer, police_lead, draft, tmp_path, client
 ):
-    services.report_section_assign(draft=draft, key="MASH", lead=police_lead, by=manager, now=NOW)
+    signoff_services.report_section_assign(draft=draft, key="MASH", lead=police_lead, by=manager, now=NOW)
     insight_services.report_section_save(year=YEAR, key="MASH", text="Police contacts rose.", version=0,
                                          by=police_lead, now=NOW)  # fmt: skip
     with pytest.raises(PermissionDenied):  # a lead writes only their own section
         insight_services.report_section_save(year=YEAR, key="FOREWORD", text="x", version=0, by=police_lead, now=NOW)
-    services.report_comment_add(draft=draft, key="MASH", text="Add the conversion rate.", by=scrutineer, now=NOW)
+    signoff_services.report_comment_add(
+        draft=draft, key="MASH", text="Add the conversion rate.", by=scrutineer, now=NOW
+    )
     with pytest.raises(ValidationError, match="MASH"):  # a section still with its lead holds the report back
-        services.report_submit(draft=draft, by=manager, now=NOW)
-    services.report_section_ready(draft=draft, key="MASH", by=police_lead, now=NOW)
-    services.report_submit(draft=draft, by=manager, now=NOW)
+        signoff_services.report_submit(draft=draft, by=manager, now=NOW)
+    signoff_services.report_section_ready(draft=draft, key="MASH", by=police_lead, now=NOW)
+    signoff_services.report_submit(draft=draft, by=manager, now=NOW)
 
     with pytest.raises(PermissionDenied):  # nothing changes under the scrutineer's eyes
         insight_services.report_section_save(year=YEAR, key="MASH", text="Changed", version=1, by=manager, now=NOW)
     with pytest.raises(PermissionDenied):  # only the scrutineer named on the report approves
-        services.report_approve(draft=draft, by=manager, now=NOW)
+        signoff_services.report_approve(draft=draft, by=manager, now=NOW)
     approved_at = NOW + timedelta(hours=1)
-    services.report_approve(draft=draft, by=scrutineer, now=approved_at)
+    signoff_services.report_approve(draft=draft, by=scrutineer, now=approved_at)
     with pytest.raises(ValidationError, match="Build the report after"):
-        services.report_publish(draft=draft, by=manager, now=approved_at)
+        signoff_services.report_publish(draft=draft, by=manager, now=approved_at)
     _build(
         tmp_path, by=manager, at=approved_at - timedelta(minutes=5), html="<p>old</p>"
     )  # before approval: not publishable
     build = _build(tmp_path, by=manager, at=approved_at + timedelta(minutes=5))
-    published = services.report_publish(draft=draft, by=manager, now=approved_at + timedelta(minutes=10))
+    published = signoff_services.report_publish(draft=draft, by=manager, now=approved_at + timedelta(minutes=10))
 
     draft.refresh_from_db()
     assert draft.stage == ReportStage.PUBLISHED and published.build_id == build.pk
@@ -86,15 +90,15 @@ def test_a_section_goes_from_its_lead_to_the_scrutineer_and_is_published_as_a_fi
 
     # Records change after publication: a new build shows it, the published copy does not.
     in_year = datetime(2025, 9, 1, 10, tzinfo=UTC)
-    services.review_refer(by=police_lead, now=in_year, title="Later", subject="ADULT", summary="Concern.",
-                          learned_at=in_year, themes=["SELF_NEGLECT"])  # fmt: skip
+    reviews_services.review_refer(by=police_lead, now=in_year, title="Later", subject="ADULT", summary="Concern.",
+                                  learned_at=in_year, themes=["SELF_NEGLECT"])  # fmt: skip
     later = _build(tmp_path, by=manager, at=approved_at + timedelta(hours=2))
     assert (tmp_path / later.output_dir / "report.html").read_text() != frozen["report.html"].decode()
     for name, content in frozen.items():
-        served, digest = selectors.published_report_file(user=police_lead, year=YEAR, name=name)
+        served, digest = signoff_selectors.published_report_file(user=police_lead, year=YEAR, name=name)
         assert served == content and digest == hashlib.sha256(content).hexdigest()
     with pytest.raises(ValidationError):  # published once; a published version is never replaced
-        services.report_publish(draft=draft, by=manager, now=approved_at + timedelta(hours=3))
+        signoff_services.report_publish(draft=draft, by=manager, now=approved_at + timedelta(hours=3))
 
     client.force_login(police_lead)
     response = client.get(f"/partnership/yearly-report/{YEAR}/published/report.html")
@@ -103,27 +107,27 @@ def test_a_section_goes_from_its_lead_to_the_scrutineer_and_is_published_as_a_fi
 
 def test_the_scrutineer_is_independent_and_can_send_the_report_back(manager, scrutineer, police_lead, business_unit):
     with pytest.raises(ValidationError, match="independent"):
-        services.report_draft_start(year=YEAR, scrutineer=manager, by=manager, now=NOW)
+        signoff_services.report_draft_start(year=YEAR, scrutineer=manager, by=manager, now=NOW)
     with pytest.raises(ValidationError, match="cannot approve"):
-        services.report_draft_start(year=YEAR, scrutineer=police_lead, by=manager, now=NOW)
+        signoff_services.report_draft_start(year=YEAR, scrutineer=police_lead, by=manager, now=NOW)
     analyst = make_user("analyst", "ANALYST", business_unit)
     with pytest.raises(PermissionDenied):
-        services.report_draft_start(year=YEAR, scrutineer=scrutineer, by=analyst, now=NOW)
-    draft = services.report_draft_start(year=YEAR, scrutineer=scrutineer, by=manager, now=NOW)
+        signoff_services.report_draft_start(year=YEAR, scrutineer=scrutineer, by=analyst, now=NOW)
+    draft = signoff_services.report_draft_start(year=YEAR, scrutineer=scrutineer, by=manager, now=NOW)
     # The scrutineer's role holds the business unit's permissions, but on this report they only review.
     with pytest.raises(PermissionDenied):
-        services.report_submit(draft=draft, by=scrutineer, now=NOW)
+        signoff_services.report_submit(draft=draft, by=scrutineer, now=NOW)
     with pytest.raises(PermissionDenied):
         insight_services.report_section_save(year=YEAR, key="FOREWORD", text="x", version=0, by=scrutineer, now=NOW)
-    services.report_submit(draft=draft, by=manager, now=NOW)
+    signoff_services.report_submit(draft=draft, by=manager, now=NOW)
     with pytest.raises(ValidationError, match="Say what"):
-        services.report_return(draft=draft, reason=" ", by=scrutineer, now=NOW)
-    services.report_return(draft=draft, reason="The finance section needs the in-kind support.", by=scrutineer,
-                           now=NOW)  # fmt: skip
+        signoff_services.report_return(draft=draft, reason=" ", by=scrutineer, now=NOW)
+    signoff_services.report_return(draft=draft, reason="The finance section needs the in-kind support.", by=scrutineer,
+                                   now=NOW)  # fmt: skip
     draft.refresh_from_db()
     assert draft.stage == ReportStage.DRAFTING and draft.comments.count() == 1
     with pytest.raises(PermissionDenied):  # someone with no part in the report cannot comment
-        services.report_comment_add(draft=draft, key="", text="Hello", by=police_lead, now=NOW)
+        signoff_services.report_comment_add(draft=draft, key="", text="Hello", by=police_lead, now=NOW)
 
 
 @pytest.mark.parametrize("role", ["PARTNERSHIP_MANAGER", "POLICE_SAFEGUARDING_OFFICER", "ANALYST", "ADMINISTRATOR"])

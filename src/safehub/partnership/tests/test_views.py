@@ -8,15 +8,20 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from safehub.partnership import services
+from safehub.partnership.actions import services as actions_services
+from safehub.partnership.audits import services as audits_services
+from safehub.partnership.escalations import services as escalations_services
+from safehub.partnership.learning import services as learning_services
 from safehub.partnership.models import Action, CaseReview, ReviewStage
+from safehub.partnership.reviews import services as reviews_services
+from safehub.partnership.self_assessment import services as self_assessment_services
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def seeded(manager, police, police_officer, now):
-    review = services.review_refer(
+    review = reviews_services.review_refer(
         by=police_officer,
         now=now,
         title="Lily",
@@ -26,8 +31,8 @@ def seeded(manager, police, police_officer, now):
         notifiable=True,
         themes=["NEGLECT", "TRANSITIONS"],
     )
-    rec = services.recommendation_add(by=manager, now=now, review=review, text="Share strategy records")
-    action = services.action_add(
+    rec = actions_services.recommendation_add(by=manager, now=now, review=review, text="Share strategy records")
+    action = actions_services.action_add(
         recommendation=rec,
         description="Send written records",
         agency=police,
@@ -36,15 +41,15 @@ def seeded(manager, police, police_officer, now):
         by=manager,
         now=now,
     )
-    item = services.audit_plan(
+    item = audits_services.audit_plan(
         title="CERAF deep dive", tool="CERAF", planned_date=date(2025, 1, 1), by=manager, now=now
     )
-    course = services.course_create(by=manager, now=now, title="Neglect toolkit", theme="NEGLECT")
-    event = services.event_schedule(course=course, starts_at=timezone.now(), by=manager, now=now)
-    briefing = services.briefing_publish(
+    course = learning_services.course_create(by=manager, now=now, title="Neglect toolkit", theme="NEGLECT")
+    event = learning_services.event_schedule(course=course, starts_at=timezone.now(), by=manager, now=now)
+    briefing = learning_services.briefing_publish(
         title="Private fostering", theme="VOICE", body="Seven things", by=manager, now=now
     )
-    cycle = services.cycle_open(
+    cycle = self_assessment_services.cycle_open(
         kind="SECTION_11",
         year="2025-26",
         cycle_year=1,
@@ -54,7 +59,7 @@ def seeded(manager, police, police_officer, now):
         by=manager,
         now=now,
     )
-    esc = services.escalation_raise(
+    esc = escalations_services.escalation_raise(
         raised_with_agency=manager.membership.agency, raised_by_name="DC", concern="x", by=police_officer, now=now
     )
     return {
@@ -178,7 +183,9 @@ def test_home_panels_for_manager_and_chronology_for_linked_person(manager, seede
     panels = {p["title"]: p for p in home_panels(manager, now=now)}
     assert panels["Reviews needing a decision"]["figure"] == 1
     Involvement.objects.create(person=child, agency=police, kind="PROFESSIONAL", started_at=now)
-    services.review_link_person(review=seeded["review"], person=child, role="SUBJECT", by=police_officer, now=now)
+    reviews_services.review_link_person(
+        review=seeded["review"], person=child, role="SUBJECT", by=police_officer, now=now
+    )
     events = chronology(child, police_officer)
     assert events[0].title.startswith("Referred to the practice review group")
 

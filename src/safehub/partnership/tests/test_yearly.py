@@ -10,7 +10,12 @@ from django.urls import reverse
 
 from safehub.core.calendar import UK
 from safehub.core.models import AuditEvent
-from safehub.partnership import services, yearly
+from safehub.partnership import yearly
+from safehub.partnership.actions import selectors as actions_selectors
+from safehub.partnership.actions import services as actions_services
+from safehub.partnership.audits import services as audits_services
+from safehub.partnership.finance import selectors as finance_selectors
+from safehub.partnership.finance import services as finance_services
 from safehub.partnership.models import (
     ActionStatus,
     Escalation,
@@ -23,6 +28,7 @@ from safehub.partnership.models import (
     TrainingCourse,
     TrainingEvent,
 )
+from safehub.partnership.reviews import services as reviews_services
 from safehub.testing.factories import AgencyFactory
 
 YEAR = "2025-26"
@@ -41,8 +47,8 @@ def _uk(*parts: int) -> datetime:
 
 def test_referrals_count_in_the_uk_year_they_were_received(manager, police_officer):
     def refer(at: datetime, subject: str = "ADULT"):
-        return services.review_refer(by=police_officer, now=at, title="Case", subject=subject,
-                                     summary="Concern.", learned_at=at, themes=["NEGLECT"])  # fmt: skip
+        return reviews_services.review_refer(by=police_officer, now=at, title="Case", subject=subject,
+                                             summary="Concern.", learned_at=at, themes=["NEGLECT"])  # fmt: skip
 
     refer(_uk(2026, 3, 31, 23, 30))  # still 2025-26 in the UK
     refer(_uk(2026, 4, 1, 0, 30))  # 2026-27
@@ -57,14 +63,14 @@ def test_referrals_count_in_the_uk_year_they_were_received(manager, police_offic
 
 def test_a_rapid_review_counts_when_held_and_its_outcome_when_settled(manager, police_officer):
     referred = _uk(2025, 3, 20, 10)
-    review = services.review_refer(by=police_officer, now=referred, title="Child A", subject="CHILD",
-                                   summary="Injury.", learned_at=referred, notifiable=True,
-                                   themes=["NEGLECT", "SUBSTANCE_USE"])  # fmt: skip
-    services.review_decide(review=review, decision="RAPID_REVIEW", rationale="Notifiable incident.",
-                           by=manager, now=_uk(2025, 3, 24, 10))  # fmt: skip
-    services.review_complete_rapid_review(review=review, recommendation="CSPR", rationale="National learning.",
-                                          by=manager, now=_uk(2025, 4, 10, 10))  # fmt: skip
-    services.review_commission(review=review, reviewer="J. Hartley", by=manager, now=_uk(2025, 5, 1, 10))
+    review = reviews_services.review_refer(by=police_officer, now=referred, title="Child A", subject="CHILD",
+                                           summary="Injury.", learned_at=referred, notifiable=True,
+                                           themes=["NEGLECT", "SUBSTANCE_USE"])  # fmt: skip
+    reviews_services.review_decide(review=review, decision="RAPID_REVIEW", rationale="Notifiable incident.",
+                                   by=manager, now=_uk(2025, 3, 24, 10))  # fmt: skip
+    reviews_services.review_complete_rapid_review(review=review, recommendation="CSPR", rationale="National learning.",
+                                                  by=manager, now=_uk(2025, 4, 10, 10))  # fmt: skip
+    reviews_services.review_commission(review=review, reviewer="J. Hartley", by=manager, now=_uk(2025, 5, 1, 10))
 
     before = yearly.practice_reviews(year="2024-25", as_of=AS_OF)
     during = yearly.practice_reviews(year=YEAR, as_of=AS_OF)
@@ -80,21 +86,33 @@ def test_a_rapid_review_counts_when_held_and_its_outcome_when_settled(manager, p
 
 def test_review_actions_open_and_overdue_at_the_years_end(manager, police_officer, police):
     at = _uk(2025, 5, 1, 10)
-    review = services.review_refer(by=police_officer, now=at, title="Derek", subject="ADULT", summary="Self-neglect.",
-                                   learned_at=at)  # fmt: skip
-    rec = services.recommendation_add(by=manager, now=at, text="Share records.", review=review)
-    late = services.action_add(recommendation=rec, description="Brief staff", agency=police, owner_name="A. Lead",
-                               due_date=date(2026, 1, 31), by=manager, now=at)  # fmt: skip
-    services.action_add(recommendation=rec, description="Audit", agency=police, owner_name="A. Lead",
-                        due_date=date(2026, 9, 30), by=manager, now=at)  # fmt: skip
+    review = reviews_services.review_refer(by=police_officer, now=at, title="Derek", subject="ADULT", summary="Self-neglect.",
+                                           learned_at=at)  # fmt: skip
+    rec = actions_services.recommendation_add(by=manager, now=at, text="Share records.", review=review)
+    late = actions_services.action_add(recommendation=rec, description="Brief staff", agency=police, owner_name="A. Lead",
+                                       due_date=date(2026, 1, 31), by=manager, now=at)  # fmt: skip
+    actions_services.action_add(recommendation=rec, description="Audit", agency=police, owner_name="A. Lead",
+                                due_date=date(2026, 9, 30), by=manager, now=at)  # fmt: skip
 
-    assert yearly.actions_summary(year=YEAR, as_of=AS_OF, source="review") == {"completed": 0, "open": 2, "overdue": 1}
+    assert actions_selectors.actions_summary(year=YEAR, as_of=AS_OF, source="review") == {
+        "completed": 0,
+        "open": 2,
+        "overdue": 1,
+    }
 
-    services.action_update(action=late, by=manager, now=_uk(2026, 2, 10, 10), status=ActionStatus.COMPLETE,
-                           evidence="Briefing delivered to 40 staff.", expected_version=late.version)  # fmt: skip
+    actions_services.action_update(action=late, by=manager, now=_uk(2026, 2, 10, 10), status=ActionStatus.COMPLETE,
+                                   evidence="Briefing delivered to 40 staff.", expected_version=late.version)  # fmt: skip
 
-    assert yearly.actions_summary(year=YEAR, as_of=AS_OF, source="review") == {"completed": 1, "open": 1, "overdue": 0}
-    assert yearly.actions_summary(year=YEAR, as_of=AS_OF, source="audit") == {"completed": 0, "open": 0, "overdue": 0}
+    assert actions_selectors.actions_summary(year=YEAR, as_of=AS_OF, source="review") == {
+        "completed": 1,
+        "open": 1,
+        "overdue": 0,
+    }
+    assert actions_selectors.actions_summary(year=YEAR, as_of=AS_OF, source="audit") == {
+        "completed": 0,
+        "open": 0,
+        "overdue": 0,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,7 +190,7 @@ def _record(manager, **overrides):
     fields = {"year": YEAR, "budget": "CHILDREN_PARTNERSHIP", "partner": "POLICE",
               "organisation_name": "Wessex Constabulary", "amount_gbp": 26353}  # fmt: skip
     fields.update(overrides)
-    return services.contribution_record(by=manager, now=IN_YEAR, **fields)
+    return finance_services.contribution_record(by=manager, now=IN_YEAR, **fields)
 
 
 def test_contributions_total_per_budget_and_are_audited(manager):
@@ -180,7 +198,7 @@ def test_contributions_total_per_budget_and_are_audited(manager):
     _record(manager, partner="LOCAL_AUTHORITY", organisation_name="City council", amount_gbp=141062)
     _record(manager, budget="ADULTS_BOARD", amount_gbp=25494)
 
-    figures = yearly.contributions(year=YEAR)
+    figures = finance_selectors.contributions(year=YEAR)
 
     assert [(b["label"], b["total"]) for b in figures["budgets"]] == [
         ("Children's safeguarding partnership", 167415),
@@ -202,8 +220,8 @@ def test_a_contribution_is_recorded_once_per_budget_and_year(manager):
 
 def test_only_the_partnership_team_records_contributions(police_officer):
     with pytest.raises(PermissionDenied):
-        services.contribution_record(by=police_officer, now=IN_YEAR, year=YEAR, budget="ADULTS_BOARD",
-                                     partner="POLICE", organisation_name="Police", amount_gbp=1)  # fmt: skip
+        finance_services.contribution_record(by=police_officer, now=IN_YEAR, year=YEAR, budget="ADULTS_BOARD",
+                                             partner="POLICE", organisation_name="Police", amount_gbp=1)  # fmt: skip
 
 
 def test_finance_page_records_and_corrects_a_contribution(client, manager):
@@ -251,8 +269,8 @@ def test_members_see_the_contributions_but_not_the_forms(client, manager, police
 
 
 def test_priorities_count_the_work_recorded_against_each(manager, police_officer, police):
-    _ = services.review_refer(by=police_officer, now=IN_YEAR, title="Kai", subject="CHILD", summary="Exploitation.",
-                              learned_at=IN_YEAR, themes=["EXPLOITATION", "SEXUAL_ABUSE", "VOICE"])  # fmt: skip
+    _ = reviews_services.review_refer(by=police_officer, now=IN_YEAR, title="Kai", subject="CHILD", summary="Exploitation.",
+                                      learned_at=IN_YEAR, themes=["EXPLOITATION", "SEXUAL_ABUSE", "VOICE"])  # fmt: skip
     course = TrainingCourse.objects.create(title="CERAF", theme="EXPLOITATION", priority="CSA_EXPLOITATION")
     event = TrainingEvent.objects.create(course=course, starts_at=IN_YEAR)
     TrainingAttendance.objects.create(event=event, agency=police, job_role="Officer", attendee_name="Sam Lee")
@@ -267,17 +285,19 @@ def test_priorities_count_the_work_recorded_against_each(manager, police_officer
 def test_audits_of_the_year_with_their_grades_and_findings(manager, police, hospital, child):
     from safehub.partnership.models import AuditAgencyReturn, AuditCase
 
-    item = services.audit_plan(title="Neglect audit", tool="NEGLECT", planned_date=date(2026, 1, 12), by=manager,
-                               now=IN_YEAR, agencies=[police, hospital])  # fmt: skip
-    services.audit_plan(title="Next year's", tool="CSA", planned_date=date(2026, 5, 1), by=manager, now=IN_YEAR)
+    item = audits_services.audit_plan(title="Neglect audit", tool="NEGLECT", planned_date=date(2026, 1, 12), by=manager,
+                                      now=IN_YEAR, agencies=[police, hospital])  # fmt: skip
+    audits_services.audit_plan(title="Next year's", tool="CSA", planned_date=date(2026, 5, 1), by=manager, now=IN_YEAR)
     case = AuditCase.objects.create(audit=item, person=child, number=1)
     for agency, grade in [(police, "GOOD"), (hospital, "INADEQUATE")]:
         AuditAgencyReturn.objects.create(case=case, agency=agency, grade=grade, submitted_at=IN_YEAR)
-    services.audit_finding_add(audit_item=item, kind="STRENGTH", theme="NEGLECT", text="Good planning.", by=manager,
-                               now=IN_YEAR)  # fmt: skip
-    services.audit_finding_add(audit_item=item, kind="IMPROVEMENT", theme="VOICE", text="Dominant voices.",
-                               by=manager, now=IN_YEAR)  # fmt: skip
-    services.audit_complete(audit_item=item, findings="Mixed.", learning="Briefing issued.", by=manager, now=IN_YEAR)
+    audits_services.audit_finding_add(audit_item=item, kind="STRENGTH", theme="NEGLECT", text="Good planning.", by=manager,
+                                      now=IN_YEAR)  # fmt: skip
+    audits_services.audit_finding_add(audit_item=item, kind="IMPROVEMENT", theme="VOICE", text="Dominant voices.",
+                                      by=manager, now=IN_YEAR)  # fmt: skip
+    audits_services.audit_complete(
+        audit_item=item, findings="Mixed.", learning="Briefing issued.", by=manager, now=IN_YEAR
+    )
 
     figures = yearly.audits(year=YEAR)
 
@@ -294,9 +314,9 @@ def test_sub_group_activity_moves_with_the_work_each_group_owns(manager, police_
         return {g["name"]: dict(g["items"]) for g in yearly.subgroups(year=YEAR, as_of=AS_OF)}
 
     assert groups()["Practice review group"]["Referrals considered"] == 0
-    services.review_refer(by=police_officer, now=IN_YEAR, title="Jean", subject="ADULT", summary="Self-neglect.",
-                          learned_at=IN_YEAR)  # fmt: skip
-    services.audit_plan(title="MSP audit", tool="MSP", planned_date=date(2025, 6, 1), by=manager, now=IN_YEAR)
+    reviews_services.review_refer(by=police_officer, now=IN_YEAR, title="Jean", subject="ADULT", summary="Self-neglect.",
+                                  learned_at=IN_YEAR)  # fmt: skip
+    audits_services.audit_plan(title="MSP audit", tool="MSP", planned_date=date(2025, 6, 1), by=manager, now=IN_YEAR)
 
     after = groups()
     assert after["Practice review group"]["Referrals considered"] == 1

@@ -3,7 +3,8 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from safehub.partnership.services import actions_chase_overdue, assurance_checks_fall_due
+from safehub.partnership.actions.services import actions_chase_overdue
+from safehub.partnership.reviews.services import assurance_checks_fall_due
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""The partnership dashboard: selectors, view and URL."""

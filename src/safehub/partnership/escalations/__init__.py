@@ -1,0 +1,1 @@
+"""The partnership's escalations: services, selectors, views, forms and URLs."""

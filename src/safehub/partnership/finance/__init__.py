@@ -1,0 +1,1 @@
+"""The partnership's partner contributions: services, selectors, views, forms and URLs."""

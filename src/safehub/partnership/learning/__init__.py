@@ -1,0 +1,1 @@
+"""The partnership's training and briefings: services, selectors, views, forms and URLs."""

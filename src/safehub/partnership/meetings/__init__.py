@@ -1,0 +1,1 @@
+"""The partnership's sub-group meetings: services, selectors, views, forms and URLs."""

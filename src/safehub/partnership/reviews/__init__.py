@@ -1,0 +1,1 @@
+"""The partnership's case reviews: services, selectors, views, forms and URLs."""
