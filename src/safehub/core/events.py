@@ -23,7 +23,8 @@ event                       payload
 ``record.shared``           ``{"agency_id": int, "kind": str, "id": int, "url": str}``: a record
                             or outcome was shared with the agency. ``kind`` is ``outcome`` (front
                             door decision), ``strategy_record`` (strategy discussion record), or a
-                            case outcome kind (``s47``, ``assessment``, ...); ``id`` is the share.
+                            case outcome (``SECTION_47``, ``ICPC``, ``ASSESSMENT``); ``id`` is
+                            the share. ``url`` is empty where the share has no API link of its own.
 ``notification.created``    ``{"agency_id": int, "kind": str, "id": int, "url": str}``: a
                             notification was made for the agency or setting. ``kind`` is
                             ``education_notification``, ``health_visiting_notice`` or

@@ -98,6 +98,7 @@ def outbox_delivery_attempt(*, delivery_id: int, now: datetime) -> OutboxDeliver
                 delivery.status, delivery.next_attempt_at = OutboxStatus.FAILED, now + backoff(delivery.attempts)
         else:
             delivery.status, delivery.delivered_at, delivery.next_attempt_at = OutboxStatus.DELIVERED, now, None
+            delivery.last_error = ""
         delivery.save()
         if delivery.status == OutboxStatus.FAILED:
             retry_at = delivery.next_attempt_at

@@ -98,6 +98,7 @@ def _file_bytes(code: str, figures: list[dict]) -> bytes:
 
 
 def seed(ctx: DemoContext) -> str:
+    outbox = _outbox_examples(ctx)
     if Submission.objects.exists():
         return "already loaded"
     from safehub.agencies.models import Membership
@@ -158,7 +159,64 @@ def seed(ctx: DemoContext) -> str:
                 for f in figures
             )
         SubmissionValue.objects.bulk_create(values, batch_size=2000)
-    return f"{len(submissions)} partner returns, {len(values)} figures"
+    return f"{len(submissions)} partner returns, {len(values)} figures{outbox}"
+
+
+def _outbox_examples(ctx: DemoContext) -> str:
+    """The police case system's webhook, one event delivered to it and one dead letter for the administrator.
+
+    The demo's shares are bulk-loaded, so they publish no events; these two rows show the outbox page
+    (``core:outbox``) with something to retry. A retry queues a webhook to an address that does not
+    resolve (``.example``), which fails and is kept, as a real outage would be.
+    """
+    from safehub.agencies.models import Membership
+    from safehub.core.models import OutboxDelivery, OutboxEvent, OutboxStatus
+    from safehub.exchange.models import WebhookSubscription
+    from safehub.exchange.webhooks import OUTBOX_SUBSCRIBER
+    from safehub.frontdoor.models import OutcomeShare
+
+    if OutboxEvent.objects.exists():
+        return ""
+    shares = list(
+        OutcomeShare.objects.filter(agency__kind="POLICE").select_related("agency").order_by("-shared_at")[:2]
+    )
+    member = Membership.objects.filter(agency__kind="POLICE").select_related("user").order_by("pk").first()
+    if len(shares) < 2 or member is None:
+        return ""
+    police = shares[0].agency
+    with transaction.atomic():
+        WebhookSubscription.objects.get_or_create(
+            agency=police,
+            url="https://case-system.police.example/safehub/events",
+            defaults={
+                "secret": WebhookSubscription.new_secret(),
+                "events": ["notification.created", "record.shared"],
+                "created_by": member.user,
+                "created_at": ctx.now - timedelta(days=30),
+            },
+        )
+        for share, dead in zip(shares, (False, True), strict=True):
+            at = min(share.shared_at, ctx.now - timedelta(hours=3))
+            event = OutboxEvent.objects.create(
+                name="record.shared",
+                payload={
+                    "agency_id": police.pk,
+                    "kind": "outcome",
+                    "id": share.pk,
+                    "url": f"/api/outcomes/?id={share.pk}",
+                },
+                created_at=at,
+            )
+            OutboxDelivery.objects.create(
+                event=event,
+                handler=OUTBOX_SUBSCRIBER,
+                status=OutboxStatus.DEAD if dead else OutboxStatus.DELIVERED,
+                attempts=5 if dead else 1,
+                last_attempt_at=at + timedelta(minutes=85) if dead else at,
+                delivered_at=None if dead else at,
+                last_error="OperationalError: database is locked" if dead else "",
+            )
+    return "; outbox: 1 event delivered, 1 dead letter"
 
 
 def reference_rows(name: str) -> list[dict]:

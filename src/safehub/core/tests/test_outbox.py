@@ -195,6 +195,7 @@ def test_the_page_shows_failures_to_the_administrator_and_retries_with_an_audit_
     assert answer.status_code == 302
     dead.refresh_from_db()
     assert dead.status == OutboxStatus.DELIVERED and dead.attempts == 1  # a fresh round, delivered at once
+    assert dead.last_error == ""
     assert [e.id for e in heard] == [7]
     row = AuditEvent.objects.get(object_type="core.OutboxDelivery", object_id=str(dead.pk))
     assert row.actor == administrator and row.details["retry"] is True and row.details["was"] == "DEAD"
