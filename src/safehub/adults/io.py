@@ -1,68 +1,7 @@
-"""CSV import and export of adult safeguarding records (concerns and enquiries, every SAC field).
+"""Import adult safeguarding records (concerns and enquiries, every SAC field) from CSV.
 
-Schema (UTF-8 CSV, one header row, one record per row; column order does not matter)
-=====================================================================================
-
-Every row
----------
-``source_system``       required; the system the record came from (e.g. ``mosaic``). ``safehub`` is
-                        this instance's own records: their ``record_id`` is ``concern-<id>`` or
-                        ``enquiry-<id>``, so an export re-imports onto the same records.
-``record_id``           required; the record's id in that system. (source_system, record_type,
-                        record_id) is the natural key: re-importing a row changes nothing, a changed
-                        row updates the record.
-``record_type``         required; ``CONCERN`` or ``ENQUIRY``.
-``person_reference``    the Safehub person reference (UUID); or
-``person_nhs_number``   the adult's NHS number (10 digits, spaces allowed). One of the two must
-                        match exactly one person in Safehub (people are never created by an import).
-``council_code``        agency code of the council adult social care; blank = the only one.
-
-CONCERN rows
-------------
-``received_date``       required, ``YYYY-MM-DD`` (or ``received_at``, ISO 8601 with offset).
-``source_kind``         required: AGENCY, MEMBER_OF_PUBLIC, SELF, FAMILY_OR_FRIEND.
-``source_agency_code``  required when source_kind is AGENCY: an agency code.
-``what_happened``       required text.  ``where_happened``, ``alleged_source_of_risk``,
-                        ``immediate_actions``, ``adult_views``, ``adult_wishes``: optional text.
-``consent``             required: GIVEN, REFUSED, UNABLE, NOT_SOUGHT.
-``primary_support_reason`` optional: a SAC SG1d code (``rules.SAC_SUPPORT_REASONS``); odd values flagged.
-``lawful_basis``        required unless consent is GIVEN.
-``care_and_support_needs``, ``experiencing_or_at_risk``, ``unable_to_protect_self``: the s42(1)
-                        test, ``Y``/``N``/blank (blank = not answered).
-``decision``            S42, OTHER, NFA or blank (awaiting). S42 needs all three answers Y.
-``decision_rationale``  required with a decision.  ``signposting``: text.
-``decided_date``        ``YYYY-MM-DD``, required with a decision.
-
-ENQUIRY rows
-------------
-``concern_record_id``   required: the ``record_id`` of its CONCERN (same source_system), in this
-                        file or imported before.
-``enquiry_kind``        required: S42 or OTHER (S42 only from a concern meeting the test).
-``carried_out_by_code`` agency code of the organisation carrying it out; blank = the council.
-``started_date``        required; ``planning_date``, ``concluded_date``: ``YYYY-MM-DD`` or blank.
-``risk_types``          ``;``-separated: PHYSICAL, SEXUAL, PSYCHOLOGICAL, FINANCIAL, DISCRIMINATORY,
-                        ORGANISATIONAL, NEGLECT, DOMESTIC, SEXUAL_EXPLOITATION, MODERN_SLAVERY,
-                        SELF_NEGLECT (the measure ids' lower-case spellings are accepted too).
-``risk_locations``      ``;``-separated: OWN_HOME, COMMUNITY, COMMUNITY_SERVICE, CARE_HOME, HOSPITAL,
-                        OTHER (every location that applies; the older one-value ``risk_location``
-                        column is read too).
-``risk_sources``        ``;``-separated: SERVICE_PROVIDER, KNOWN, UNKNOWN (every type that applies;
-                        ``risk_source`` is read too).
-``action_taken``        Y/N/blank.  ``action_summary``: text.
-``risk_outcome``        REMOVED, REDUCED, REMAINS, NO_ACTION, NONE_IDENTIFIED, INCONCLUSIVE or blank.
-``lacked_capacity``     YES, NO, DONT_KNOW, NOT_RECORDED (blank = NOT_RECORDED).
-``advocate_support``    Y/N/blank: supported by an advocate, family or friend, whatever the capacity.
-``desired_outcomes_asked`` EXPRESSED, ASKED_NOT_EXPRESSED, NOT_ASKED, DONT_KNOW, NOT_RECORDED (blank =
-                        NOT_RECORDED).  ``desired_outcomes``: text.
-``outcomes_achieved``   FULLY, PARTIALLY, NOT_ACHIEVED or blank; only when EXPRESSED.
-``interpreter_used``, ``heard_away_from_family``: Y/N/blank.
-A concluded enquiry (concluded_date given) must have risk types, locations, sources and outcome.
-
-Export-only columns (ignored on import): ``age_at_event``, ``sex``, ``ethnicity``.
-
-Import rules: every row is checked; a bad row is reported as {row, column, value, message} (row 2 is
-the first data row) and skipped, good rows are kept. The whole import runs in one transaction, so a
-crash leaves nothing half-imported. Each created or updated record gets one IMPORT audit row.
+The file's columns and rules are in ``io_columns`` (and ``safehub/adults/README.md``); the export
+that writes the same file is ``io_export``.
 """
 
 from __future__ import annotations
@@ -71,7 +10,6 @@ import csv
 import hashlib
 import io
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -79,16 +17,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
-from safehub.adults.io_people import PERSON_COLUMNS, Flag, PersonResolver, PersonRowError
+from safehub.adults.io_columns import CONCERN_TEXT, OWN_ID, OWN_SYSTEM
+from safehub.adults.io_people import Flag, PersonResolver, PersonRowError
 from safehub.adults.models import (
     ConcernDecision,
     Consent,
     DesiredOutcomes,
     Enquiry,
     EnquiryKind,
-    EnquiryRiskLocation,
-    EnquiryRiskSource,
-    EnquiryRiskType,
     ImportedRow,
     ImportRowStatus,
     LackedCapacity,
@@ -106,69 +42,6 @@ from safehub.agencies.models import Agency, AgencyKind
 from safehub.core import audit, calendar, csv_safety, policy
 from safehub.core.models import AuditAction
 from safehub.people.models import Involvement, Person
-
-COMMON = ["source_system", "record_id", "record_type", "person_reference", "person_nhs_number", "council_code"]
-CONCERN_COLUMNS = [
-    "received_date",
-    "received_at",
-    "source_name",
-    "source_kind",
-    "source_agency_code",
-    "what_happened",
-    "where_happened",
-    "alleged_source_of_risk",
-    "immediate_actions",
-    "adult_views",
-    "adult_wishes",
-    "consent",
-    "lawful_basis",
-    "primary_support_reason",
-    "care_and_support_needs",
-    "experiencing_or_at_risk",
-    "unable_to_protect_self",
-    "decision",
-    "decision_rationale",
-    "signposting",
-    "decided_date",
-    "decided_at",
-]
-ENQUIRY_COLUMNS = [
-    "concern_record_id",
-    "enquiry_kind",
-    "carried_out_by_code",
-    "started_date",
-    "planning_date",
-    "concluded_date",
-    "risk_types",
-    "risk_locations",
-    "risk_sources",
-    "action_taken",
-    "action_summary",
-    "risk_outcome",
-    "lacked_capacity",
-    "advocate_support",
-    "desired_outcomes_asked",
-    "desired_outcomes",
-    "outcomes_achieved",
-    "interpreter_used",
-    "heard_away_from_family",
-]
-EXPORT_ONLY = ["age_at_event", "sex", "ethnicity"]
-COLUMNS = COMMON + PERSON_COLUMNS + CONCERN_COLUMNS + ENQUIRY_COLUMNS + EXPORT_ONLY
-OWN_SYSTEM = "safehub"
-_OWN_ID = re.compile(r"^(concern|enquiry)-(\d{1,18})$")
-CONCERN_TEXT = (
-    "source_name",
-    "what_happened",
-    "where_happened",
-    "alleged_source_of_risk",
-    "immediate_actions",
-    "adult_views",
-    "adult_wishes",
-    "lawful_basis",
-    "decision_rationale",
-    "signposting",
-)
 
 
 @dataclass
@@ -205,6 +78,18 @@ class RowError(Exception):
 # ---------------------------------------------------------------------------------------------
 # Cell parsers: each raises RowError with the column, never anything else
 # ---------------------------------------------------------------------------------------------
+
+
+def _unneutralise(value: str) -> str:
+    """Undo the export's formula guard on import: ``'=SUM(1)`` was written for ``=SUM(1)``.
+
+    ``core.csv_safety.neutralise`` prefixes ``'`` only to text starting with a formula character, so
+    an apostrophe followed by one is taken as the guard (text really starting ``'=`` is read as
+    starting ``=``: the one spelling that does not survive an export and re-import).
+    """
+    if len(value) > 1 and value[0] == "'" and value[1] in csv_safety.FORMULA_START:
+        return value[1:]
+    return value
 
 
 def _cell(row: dict, column: str) -> str:
@@ -313,7 +198,7 @@ class _Lookups:
 
 def _find(model, source_system: str, record_id: str):
     if source_system == OWN_SYSTEM:
-        match = _OWN_ID.match(record_id)
+        match = OWN_ID.match(record_id)
         expected = "concern" if model is SafeguardingConcern else "enquiry"
         if not match or match.group(1) != expected:
             raise RowError("record_id", record_id, f"Safehub record ids look like {expected}-123")
@@ -660,167 +545,3 @@ def _import_row(row: dict, lookups: _Lookups, flags: list[Flag], *, by, now: dat
             details={"source_system": source_system, "record_id": record_id, "outcome": outcome},
         )
     return outcome, obj
-
-
-# ---------------------------------------------------------------------------------------------
-# Export
-# ---------------------------------------------------------------------------------------------
-
-
-def _yn(value: bool | None) -> str:
-    return "" if value is None else ("Y" if value else "N")
-
-
-def _key(obj, kind: str) -> tuple[str, str]:
-    if obj.source_record_id:
-        return obj.source_system, obj.source_record_id
-    return OWN_SYSTEM, f"{kind}-{obj.pk}"
-
-
-def _concern_row(c: SafeguardingConcern) -> dict[str, Any]:
-    system, record_id = _key(c, "concern")
-    day = calendar.uk_date(c.received_at)
-    return {
-        "source_system": system,
-        "record_id": record_id,
-        "record_type": "CONCERN",
-        "person_reference": str(c.person.reference),
-        "person_nhs_number": c.person.nhs_number,
-        "council_code": c.council.code,
-        "received_date": day.isoformat(),
-        "received_at": c.received_at.isoformat(),
-        "source_kind": c.source_kind,
-        "source_agency_code": c.source_agency.code if c.source_agency else "",
-        **{name: getattr(c, name) for name in CONCERN_TEXT},
-        "consent": c.consent,
-        "primary_support_reason": c.primary_support_reason,
-        "care_and_support_needs": _yn(c.has_care_and_support_needs),
-        "experiencing_or_at_risk": _yn(c.experiencing_or_at_risk),
-        "unable_to_protect_self": _yn(c.unable_to_protect_self),
-        "decision": c.decision,
-        "decided_date": calendar.uk_date(c.decided_at).isoformat() if c.decided_at else "",
-        "decided_at": c.decided_at.isoformat() if c.decided_at else "",
-        "age_at_event": c.person.age_on(day) if c.person.date_of_birth else "",
-        "sex": c.person.sex,
-        "ethnicity": c.person.ethnicity,
-    }
-
-
-def _enquiry_row(e: Enquiry, risks: list[str], locations: list[str], sources: list[str]) -> dict[str, Any]:
-    system, record_id = _key(e, "enquiry")
-    concern_system, concern_id = _key(e.concern, "concern")
-    if concern_system != system:
-        # An enquiry refers to its concern within one source system; Safehub ids bridge the two.
-        system, record_id = OWN_SYSTEM, f"enquiry-{e.pk}"
-        concern_id = f"concern-{e.concern_id}"
-    return {
-        "source_system": system,
-        "record_id": record_id,
-        "record_type": "ENQUIRY",
-        "person_reference": str(e.person.reference),
-        "person_nhs_number": e.person.nhs_number,
-        "council_code": e.council.code,
-        "concern_record_id": concern_id,
-        "enquiry_kind": e.kind,
-        "carried_out_by_code": e.carried_out_by.code if e.carried_out_by else "",
-        "started_date": e.started_date.isoformat(),
-        "planning_date": e.planning_date.isoformat() if e.planning_date else "",
-        "concluded_date": e.concluded_date.isoformat() if e.concluded_date else "",
-        "risk_types": ";".join(risks),
-        "risk_locations": ";".join(locations),
-        "risk_sources": ";".join(sources),
-        "action_taken": _yn(e.action_taken),
-        "action_summary": e.action_summary,
-        "risk_outcome": e.risk_outcome,
-        "lacked_capacity": e.lacked_capacity,
-        "advocate_support": _yn(e.advocate_support),
-        "desired_outcomes_asked": e.desired_outcomes_asked,
-        "desired_outcomes": e.desired_outcomes,
-        "outcomes_achieved": e.outcomes_achieved,
-        "interpreter_used": _yn(e.interpreter_used),
-        "heard_away_from_family": _yn(e.heard_away_from_family),
-        "age_at_event": e.person.age_on(e.started_date) if e.person.date_of_birth else "",
-        "sex": e.person.sex,
-        "ethnicity": e.person.ethnicity,
-    }
-
-
-def _unneutralise(value: str) -> str:
-    """Undo the export's formula guard on import: ``'=SUM(1)`` was written for ``=SUM(1)``.
-
-    ``core.csv_safety.neutralise`` prefixes ``'`` only to text starting with a formula character, so
-    an apostrophe followed by one is taken as the guard (text really starting ``'=`` is read as
-    starting ``=``: the one spelling that does not survive an export and re-import).
-    """
-    if len(value) > 1 and value[0] == "'" and value[1] in csv_safety.FORMULA_START:
-        return value[1:]
-    return value
-
-
-def adults_csv_export(*, year: str, out, by, now: datetime) -> int:
-    """Write the year's records as CSV: concerns received in it, enquiries started or concluded in it
-    (with their concerns, so the file imports on its own). Return the number of rows written.
-
-    Only the adults ``by`` may open are written (``policy.persons_visible_to``), each named adult is
-    audited as read (``audit.record_list``), and every cell goes through the one neutralising
-    writer (``core.csv_safety``): free text such as ``=HYPERLINK(...)`` is never written raw.
-    """
-    from django.db.models import Q
-
-    from safehub.adults.measures import year_bounds
-
-    policy.require(by, "adults.decide")
-    first, last = calendar.financial_year(year)
-    start, end = year_bounds(year)
-    visible = policy.persons_visible_to(by, Person.objects.all(), now=now).values("pk")
-    enquiries = list(
-        Enquiry.objects.filter(
-            Q(started_date__gte=first, started_date__lte=last) | Q(concluded_date__gte=first, concluded_date__lte=last)
-        )
-        .filter(person__in=visible)
-        .select_related("person", "council", "carried_out_by", "concern")
-        .order_by("pk")
-    )
-    concern_ids = {e.concern_id for e in enquiries}
-    concerns = (
-        SafeguardingConcern.objects.filter(Q(received_at__gte=start, received_at__lt=end) | Q(pk__in=concern_ids))
-        .filter(person__in=visible)
-        .select_related("person", "council", "source_agency")
-        .order_by("received_at", "pk")
-    )
-    enquiry_ids = [e.pk for e in enquiries]
-    categories: dict[str, dict[int, list[str]]] = {"risk_types": {}, "risk_locations": {}, "risk_sources": {}}
-    for name, model, column in (
-        ("risk_types", EnquiryRiskType, "risk_type"),
-        ("risk_locations", EnquiryRiskLocation, "location"),
-        ("risk_sources", EnquiryRiskSource, "source"),
-    ):
-        for enquiry_id, code in (
-            model.objects.filter(enquiry_id__in=enquiry_ids).order_by(column).values_list("enquiry_id", column)
-        ):
-            categories[name].setdefault(enquiry_id, []).append(code)
-    writer = csv_safety.NeutralisingDictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    n = 0
-    person_ids: set[int] = set()
-    for c in concerns.iterator(chunk_size=2000):
-        writer.writerow(_concern_row(c))
-        person_ids.add(c.person_id)
-        n += 1
-    for e in enquiries:
-        writer.writerow(
-            _enquiry_row(
-                e,
-                categories["risk_types"].get(e.pk, []),
-                categories["risk_locations"].get(e.pk, []),
-                categories["risk_sources"].get(e.pk, []),
-            )
-        )
-        person_ids.add(e.person_id)
-        n += 1
-    with transaction.atomic():
-        audit.record(
-            actor=by, action=AuditAction.EXPORT, at=now, object_type="adults.csv", details={"year": year, "rows": n}
-        )
-        audit.record_list(actor=by, person_ids=person_ids, at=now, view="adults CSV export")
-    return n

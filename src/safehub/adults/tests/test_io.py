@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from safehub.adults import io as adults_io
+from safehub.adults import io_columns, io_export
 from safehub.adults.models import Enquiry, ImportedPerson, ImportedRow, SafeguardingConcern
 from safehub.core.models import AuditAction, AuditEvent
 from safehub.people.models import Address, DuplicateCandidate, Person
@@ -77,7 +78,7 @@ def enquiry_row(record_id="E1", concern="C1", **extra):
 
 def to_csv(rows) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=adults_io.COLUMNS, extrasaction="ignore")
+    writer = csv.DictWriter(out, fieldnames=io_columns.COLUMNS, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()
@@ -118,7 +119,7 @@ def test_export_reimports_onto_the_same_records(setting, adult_mash_manager, adu
     decide(concern, adult_social_worker, datetime(2024, 6, 4, 10, tzinfo=UTC))
     complete_enquiry(Enquiry.objects.get(), adult_social_worker, datetime(2024, 6, 4, 10, tzinfo=UTC))
     out = io.StringIO()
-    assert adults_io.adults_csv_export(year="2024-25", out=out, by=adult_social_worker, now=NOW) == 2
+    assert io_export.adults_csv_export(year="2024-25", out=out, by=adult_social_worker, now=NOW) == 2
     result = adults_io.adults_csv_import(text=out.getvalue(), by=adult_social_worker, now=NOW)
     assert (result.unchanged, result.created, result.errors) == (2, 0, [])
 
@@ -189,7 +190,7 @@ JUNK = st.one_of(
     st.text(max_size=30),
     st.sampled_from(["", " ", "N/A", "2024-13-45", "9999-01-01", "yes please", "S42", "\x00", "0", "-1", "é", ";;"]),
 )
-COLUMNS_TO_BREAK = [c for c in adults_io.COMMON + adults_io.CONCERN_COLUMNS if c != "record_id"]
+COLUMNS_TO_BREAK = [c for c in io_columns.COMMON + io_columns.CONCERN_COLUMNS if c != "record_id"]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -219,7 +220,7 @@ def test_export_neutralises_formulas_and_the_reimport_restores_them(setting, adu
     )
     decide(concern, adult_social_worker, datetime(2024, 6, 4, 10, tzinfo=UTC), decision="OTHER")
     out = io.StringIO()
-    adults_io.adults_csv_export(year="2024-25", out=out, by=adult_social_worker, now=NOW)
+    io_export.adults_csv_export(year="2024-25", out=out, by=adult_social_worker, now=NOW)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     concern_cells = next(r for r in rows if r["record_type"] == "CONCERN")
     assert concern_cells["what_happened"] == "'" + formula
@@ -238,7 +239,7 @@ def test_export_lists_only_adults_the_user_may_open_and_audits_each(setting, adu
     Involvement = __import__("safehub.people.models", fromlist=["Involvement"]).Involvement
     Involvement.objects.filter(person=hidden).delete()  # the council no longer works with this adult
     out = io.StringIO()
-    assert adults_io.adults_csv_export(year="2024-25", out=out, by=adult_social_worker, now=NOW) == 1
+    assert io_export.adults_csv_export(year="2024-25", out=out, by=adult_social_worker, now=NOW) == 1
     assert "4010232137" not in out.getvalue()
     listed = AuditEvent.objects.filter(details__list="adults CSV export")
     assert list(listed.values_list("person_id", flat=True)) == [setting.pk]
@@ -246,7 +247,7 @@ def test_export_lists_only_adults_the_user_may_open_and_audits_each(setting, adu
 
 def test_export_and_import_refuse_users_without_the_permission(setting, analyst):
     with pytest.raises(PermissionDenied):
-        adults_io.adults_csv_export(year="2024-25", out=io.StringIO(), by=analyst, now=NOW)
+        io_export.adults_csv_export(year="2024-25", out=io.StringIO(), by=analyst, now=NOW)
     with pytest.raises(PermissionDenied):
         adults_io.adults_csv_import(text=to_csv([concern_row()]), by=analyst, now=NOW)
 

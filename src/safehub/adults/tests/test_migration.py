@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from safehub.adults import io as adults_io
+from safehub.adults import io_columns
 from safehub.adults.models import Enquiry, ImportedPerson, ImportedRow, SafeguardingConcern
 from safehub.people.matching_service import reset_index
 from safehub.people.models import DuplicateCandidate, Person
@@ -24,7 +25,7 @@ ROWS = int(os.environ.get("SAFEHUB_MIGRATION_ROWS", "1000"))
 
 def to_csv(rows) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=adults_io.COLUMNS, extrasaction="ignore")
+    writer = csv.DictWriter(out, fieldnames=io_columns.COLUMNS, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()

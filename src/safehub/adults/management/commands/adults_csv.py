@@ -1,6 +1,6 @@
 """``safehub adults_csv import PATH`` / ``safehub adults_csv export --year 2024-25 --output FILE``.
 
-The schema is in ``safehub/adults/io.py`` and ``safehub/adults/README.md``.
+The schema is in ``safehub/adults/io_columns.py`` and ``safehub/adults/README.md``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from safehub.adults.io import adults_csv_export, adults_csv_import
+from safehub.adults.io import adults_csv_import
+from safehub.adults.io_export import adults_csv_export
 
 
 class Command(BaseCommand):
