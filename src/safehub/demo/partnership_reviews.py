@@ -1,4 +1,5 @@
-"""Demo partnership work, part 1: case reviews from referral to assurance, their recommendations and actions, and an inspection.
+"""Demo partnership work, part 1: case reviews from referral to assurance, with their recommendations
+and actions, and an inspection.
 
 The plan per year follows the real report's counts (see ``safehub.demo.partnership``).
 Rows are written directly (no audit rows: nobody did these things)."""

@@ -1,1 +1,3 @@
-"""The partnership's recommendations, action plans, inspections and notifications: services, selectors, views, forms and URLs."""
+"""The partnership's recommendations, action plans, inspections and notifications: services, selectors,
+views, forms and URLs.
+"""

@@ -1,4 +1,6 @@
-"""Reads of recommendations and actions (access-checked, plain data for pages), and actions counted for the yearly report."""
+"""Reads of recommendations and actions (access-checked, plain data for pages), and actions counted for
+the yearly report.
+"""
 
 from __future__ import annotations
 

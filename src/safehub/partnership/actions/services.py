@@ -1,4 +1,6 @@
-"""Actions that change recommendations, action plans, inspections and notifications; each checks access and writes its audit row."""
+"""Actions that change recommendations, action plans, inspections and notifications; each checks access
+and writes its audit row.
+"""
 
 from __future__ import annotations
 

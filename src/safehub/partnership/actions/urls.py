@@ -1,4 +1,6 @@
-"""Recommendations, action plans, inspections and notifications to agencies: pages (names in the "partnership" namespace)."""
+"""Recommendations, action plans, inspections and notifications to agencies: pages (names in the
+"partnership" namespace).
+"""
 
 from django.urls import path
 

@@ -1,4 +1,6 @@
-"""Pages for recommendations, action plans, inspections and notifications: thin views, one domain call each; templates get plain data."""
+"""Pages for recommendations, action plans, inspections and notifications: thin views, one domain call
+each; templates get plain data.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""The yearly report's sign-off: sections with partner leads, comments, the scrutineer's approval, the published files."""
+"""The yearly report's sign-off: sections with partner leads, comments, the scrutineer's approval, the
+published files.
+"""
 
 from __future__ import annotations
 

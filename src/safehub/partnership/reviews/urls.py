@@ -1,4 +1,6 @@
-"""Case reviews: referral, decision, rapid review, commissioning, publication, assurance: pages (names in the "partnership" namespace)."""
+"""Case reviews: referral, decision, rapid review, commissioning, publication, assurance: pages (names
+in the "partnership" namespace).
+"""
 
 from django.urls import path
 
