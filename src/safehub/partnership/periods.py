@@ -16,11 +16,13 @@ def bounds(year: str) -> tuple[datetime, datetime]:
 
 
 def in_year(year: str, field: str) -> Q:
+    """Filter a datetime ``field`` to the year's UK bounds."""
     start, end = bounds(year)
     return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
 
 def dates_in_year(year: str, field: str) -> Q:
+    """Filter a date ``field`` to the year (both ends included)."""
     start, end = financial_year(year)
     return Q(**{f"{field}__gte": start, f"{field}__lte": end})
 

@@ -2,8 +2,10 @@
 
 Every function takes a financial year label (``2025-26``) and an ``as_of`` date (today, for a year
 not yet over), and returns plain numbers and labels: no people, only counts and the partnership's
-own work (reviews by their published names, audits, courses, returns, escalations, money). The
-insight app's report turns these into tables; the figures are defined here, once.
+own work (reviews by their published names, audits, courses, returns, escalations). The
+insight app's report turns these into tables; the figures are defined here, once. Money is counted
+in ``finance.selectors``, meetings in ``meetings.selectors`` and actions in ``actions.selectors``
+(used here for the sub-groups' work); a year's bounds are in ``periods``.
 
 Dates are UK calendar dates: a review referred at 23:30 on 31 March counts in that year.
 """
