@@ -1,4 +1,4 @@
-"""The pathways' tables for the analytical snapshot (issue 21 points 1 and 6).
+"""The pathways' tables for the analytical snapshot (issue 21 points 1 and 6, and the front door's timeliness).
 
 The rules that decide each column (the first strategy discussion after a PPN and whether it was
 within the standard; whether a child is under 5) are pathways.rules, applied here once, so the
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from safehub.core.calendar import uk_date
 from safehub.core.codes import ReferralSource
+from safehub.frontdoor import rules as frontdoor_rules
 from safehub.pathways import rules
 
 
@@ -71,7 +72,48 @@ def _encompass_incidents() -> pa.Table:
     return pa.table(cols)
 
 
+def _contact_decisions(now: datetime) -> pa.Table:
+    """Every contact's receipt, first MASH grading and decision, with the red PPN same-day verdict."""
+    from django.db.models import Min
+
+    from safehub.frontdoor.models import Contact
+
+    names = ("contact_id", "person_id", "received_at", "received_date", "from_police", "police_grade", "mash_rag",
+             "first_rated_at", "decided_at", "red_ppn", "red_due_at", "red_on_time")  # fmt: skip
+    cols: dict[str, list] = {k: [] for k in names}
+    rows = (
+        Contact.objects.order_by("pk")
+        .annotate(first_rated_at=Min("rag_history__rated_at"))
+        .values_list(
+            "pk",
+            "person_id",
+            "received_at",
+            "source",
+            "police_grade",
+            "current_rag",
+            "first_rated_at",
+            "decision__decided_at",
+        )  # fmt: skip
+    )
+    for pk, person_id, received, source, grade, rag, rated, decided in rows.iterator(chunk_size=5000):
+        police = source == ReferralSource.POLICE
+        red = frontdoor_rules.red_ppn_standard_applies(from_police=police, police_grade=grade, mash_rag=rag)
+        for name, value in zip(names, (pk, person_id, received, uk_date(received), police, grade or "", rag or "",
+                                       rated, decided), strict=False):  # fmt: skip
+            cols[name].append(value)
+        cols["red_ppn"].append(red)
+        cols["red_due_at"].append(frontdoor_rules.red_ppn_decision_due(received) if red else None)
+        cols["red_on_time"].append(
+            frontdoor_rules.red_ppn_decided_on_time(received, decided, as_of=now) if red else None
+        )
+    return pa.table(cols)
+
+
 def tables(now: datetime | None = None) -> dict[str, pa.Table]:
-    """Return the ``ppn_strategy`` and ``encompass_incidents`` tables (conformed by the snapshot)."""
+    """Return the ``ppn_strategy``, ``encompass_incidents`` and ``contact_decisions`` tables (conformed by the snapshot)."""
     now = now or timezone.now()
-    return {"ppn_strategy": _ppn_strategy(now), "encompass_incidents": _encompass_incidents()}
+    return {
+        "ppn_strategy": _ppn_strategy(now),
+        "encompass_incidents": _encompass_incidents(),
+        "contact_decisions": _contact_decisions(now),
+    }

@@ -307,6 +307,15 @@ DATASETS: dict[str, Dataset] = {
             C("under_five", FLAG),
             C("health_visiting_notified", FLAG),
         ),
+        _dataset(  # issue 21: built by safehub.pathways.snapshot_tables with frontdoor/rules.py
+            "contact_decisions",
+            ("contact_id",),
+            "Each contact's receipt, first MASH grading and decision; a red PPN's same-day verdict.",
+            C("contact_id", ID), C("person_id", ID), C("received_at", MOMENT), C("received_date", DATE),
+            C("from_police", FLAG), C("police_grade", TEXT), C("mash_rag", TEXT), C("first_rated_at", MOMENT),
+            C("decided_at", MOMENT), C("red_ppn", FLAG, "graded red by the police or the MASH"),
+            C("red_due_at", MOMENT), C("red_on_time", FLAG, "decided by the due time; empty while within it"),
+        ),  # fmt: skip
         # Issue 19: the 903 records, built by safehub.lookedafter.snapshot_tables (the rules live there).
         _dataset(
             "la_episodes",

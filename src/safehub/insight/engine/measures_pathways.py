@@ -1,15 +1,19 @@
-"""Front-door pathway measures (issue 21 points 1 and 6): PPN to strategy discussion, Operation Encompass.
+"""Front-door pathway measures (issue 21 points 1 and 6): PPN to strategy discussion, Operation Encompass,
+the hours the front door takes, and red PPNs decided the same day.
 
-Read ``ppn_strategy`` and ``encompass_incidents``, whose deciding columns the pathways app computes
-with its rules (the first strategy discussion after a PPN and the standard in working days; a
-child under 5). Built by ``definitions`` with the engine's own builders, so this module imports
-nothing from measures.py (no cycle).
+Read ``ppn_strategy``, ``encompass_incidents`` and ``contact_decisions``, whose deciding columns the
+pathways app computes with the rules (the first strategy discussion after a PPN and the standard in
+working days; a child under 5; frontdoor/rules.py's same-day standard for a PPN graded red by the
+police or the MASH). Built by ``definitions`` with the engine's own builders, so this module imports
+nothing from measures.py (no cycle); a median measure is the count builder's definition with the
+``median`` aggregate (the ``value`` column, in hours).
 """
 
 # ruff: noqa: S608 - SQL is assembled only from this module's constants; values are bound parameters
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 IN_YEAR = "BETWEEN $start AND $end"
 
@@ -31,9 +35,91 @@ FROM ({INCIDENTS}) WHERE NOT setting_known AND under_five
 """
 
 
+HOURS = "(epoch_us({end}) - epoch_us({start})) / 3600000000.0"
+
+CONTACT_HOURS_TO_DECISION = f"""
+SELECT contact_id, person_id, received_at, decided_at, {HOURS.format(start="received_at", end="decided_at")} AS value
+FROM contact_decisions WHERE decided_at IS NOT NULL AND received_date {IN_YEAR}
+"""
+
+PPN_HOURS_TO_GRADING = f"""
+SELECT contact_id, person_id, received_at, police_grade, first_rated_at, mash_rag,
+       {HOURS.format(start="received_at", end="first_rated_at")} AS value
+FROM contact_decisions WHERE from_police AND first_rated_at IS NOT NULL AND received_date {IN_YEAR}
+"""
+
+PPN_HOURS_TO_STRATEGY = f"""
+SELECT contact_id, person_id, received_at, first_strategy_held_at,
+       {HOURS.format(start="received_at", end="first_strategy_held_at")} AS value
+FROM ppn_strategy WHERE followed AND first_strategy_held_at IS NOT NULL AND received_date {IN_YEAR}
+"""
+
+RED_PPNS = f"""
+SELECT contact_id, person_id, received_at, police_grade, mash_rag, red_due_at, decided_at, red_on_time,
+       coalesce(red_on_time, false) AS numerator, red_on_time IS NOT NULL AS denominator
+FROM contact_decisions WHERE red_ppn AND received_date {IN_YEAR}
+"""
+
+
+def _median_hours(count: Callable, id: str, title: str, rule: str, denominator: str, sources: tuple, sql: str):
+    """Return a median-hours measure: the count builder's definition with the median aggregate."""
+    return replace(
+        count(id, title, rule, sources, sql),
+        unit="hours",
+        aggregate="median",
+        numerator="hours",
+        denominator=denominator,
+        rule=f"median of {rule}, in hours, 1 decimal place (none without any)",
+    )
+
+
 def definitions(count: Callable, percent: Callable) -> list:
     """Return the pathway measures, built with the engine's ``_count`` and ``_percent``."""
     return [
+        _median_hours(
+            count,
+            "contacts_median_hours_to_decision",
+            "Median hours from a contact's receipt to the MASH decision",
+            "the time from the front door receiving a contact to the MASH recording its decision",
+            "contacts received in the year with a decision",
+            ("contact_decisions",),
+            CONTACT_HOURS_TO_DECISION,
+        ),
+        _median_hours(
+            count,
+            "ppn_median_hours_to_mash_grading",
+            "Median hours from a PPN's receipt to the MASH's grading",
+            "the time from the front door receiving a police PPN to the MASH's first RAG grading of it",
+            "PPNs received in the year that the MASH graded",
+            ("contact_decisions",),
+            PPN_HOURS_TO_GRADING,
+        ),
+        _median_hours(
+            count,
+            "ppn_median_hours_to_strategy_discussion",
+            "Median hours from a PPN to the first strategy discussion",
+            "the time from the front door receiving a PPN to the first strategy discussion about the child "
+            "that followed it (held within 30 days)",
+            "PPNs received in the year followed by a strategy discussion that has been held",
+            ("ppn_strategy",),
+            PPN_HOURS_TO_STRATEGY,
+        ),
+        count(
+            "ppn_red_total",
+            "Red PPNs",
+            "police contacts (PPNs) received in the year that the police or the MASH graded red",
+            ("contact_decisions",),
+            RED_PPNS,
+        ),
+        percent(
+            "ppn_red_decided_same_day_pct",
+            "Red PPNs decided the day they were received",
+            "the MASH recorded its decision by the end (23:59:59 UK time) of the day the PPN was received "
+            "(the partnership's same-day standard, frontdoor/rules.py)",
+            "red PPNs received in the year that were decided or whose day is over",
+            ("contact_decisions",),
+            RED_PPNS,
+        ),
         count(
             "ppn_strategy_discussions_total",
             "PPNs followed by a strategy discussion",
