@@ -135,7 +135,9 @@ def reference_measures(
     looked_after = {
         e["person_id"]
         for e in episodes
-        if e.get("person_id") is not None and _open_at(e.get("start_date"), e.get("end_date"), end)
+        if e.get("person_id") is not None
+        and _open_at(e.get("start_date"), e.get("end_date"), end)
+        and e.get("end_date") != end  # ended on 31 March: not looked after that day (DfE)
     }
     out["cla_open_31_march"] = len(looked_after)
     out["cla_ceased_total"] = sum(1 for e in episodes if _in(e.get("end_date"), start, end))
