@@ -5,7 +5,9 @@
 - SG1a-c individuals involved in concerns, section 42 and other enquiries, by age band (age on
   the last day of the year), sex and ethnicity, each adult once per row however many cases;
 - SG1d cases by the adult's primary support reason (as recorded on the concern; an enquiry takes
-  its concern's), concerns and other enquiries voluntary;
+  its concern's): rows are the adult social care primary support reasons (``rules.SAC_SUPPORT_REASONS``)
+  and "Not known"; columns concerns, section 42 and other enquiries, concerns and other enquiries
+  voluntary. The columns and voluntary cells follow SG1a-c and are NOT confirmed (see Sources);
 - SG1e cases: concerns, section 42 and other enquiries (each case; a large-scale enquiry counts
   each adult at risk, as each adult has an enquiry);
 - SG2a-d concluded section 42 enquiries by type, location and source of risk (once per different
@@ -15,6 +17,17 @@
 - SG4 Making Safeguarding Personal: desired outcomes asked and expressed, and achieved.
 
 Both ``safehub returns sac`` and ``safehub adults_sac`` write it: one computation.
+
+Sources: *Safeguarding adults collection (SAC) data return, 2025 to 2026: guidance for local
+authorities* (DHSC, gov.uk, published 29 January 2026: "There are no changes to the data
+requirements for the 2025 to 2026 collection"), and NHS England's *Guidance for completing the
+Safeguarding Adults Collection (SAC) 2024-25*, "SG1: Demographics": white cells in the template are
+mandatory, blue cells voluntary; SG1a-c count individuals in concerns (voluntary), section 42
+enquiries (mandatory) and other enquiries (voluntary); an adult with three enquiries "should only
+appear in Tables SG1a-SG1c once, however can appear multiple times in Tables SG1d and SG1e". The
+copies of both documents available when SG1d was reviewed (December 2026) end before the SG1d
+section, and the template workbook itself was not available: SG1d's columns and blue cells are
+therefore the SG1a-c pattern, to be checked against the template before a submission.
 
 The snapshot's ``s42_enquiries`` does not carry locations, sources or advocacy yet; they come in
 ``details`` (``sac_details_from_rows`` for fixtures, ``safehub.adults.selectors.sac_details`` from

@@ -10,7 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from safehub.adults.rules import sac_age, sac_age_band, sac_support_reason_label
+from safehub.adults.rules import (
+    SAC_SUPPORT_REASON_UNKNOWN,
+    SAC_SUPPORT_REASONS,
+    sac_age,
+    sac_age_band,
+    sac_support_reason_label,
+)
 from safehub.insight.engine import snapshot_from_rows
 from safehub.insight.engine.measures import RISK_TYPES
 from safehub.returns.sac.writer import (
@@ -143,6 +149,25 @@ def test_xlsx_laid_out_table_by_table_with_voluntary_cells_shaded(tmp_path: Path
     assert [c.value for c in sheet[2]][:2] == ["Age band", "Individuals involved in concerns"]
     assert sheet["B3"].fill.fgColor.rgb.endswith(VOLUNTARY_FILL.fgColor.rgb[-6:])  # concerns: voluntary
     assert sheet["C3"].fill.fgColor.rgb != sheet["B3"].fill.fgColor.rgb  # s42 individuals: mandatory
+
+
+def test_sg1d_sheet_cell_by_cell(tmp_path: Path) -> None:
+    """SG1d as written: one row per primary support reason, then "Not known" and the total; the
+    concerns and other-enquiries columns shaded as voluntary. The columns and shading follow SG1a-c:
+    the guidance read for the writer's docstring does not reach SG1d, so this pins the unconfirmed
+    layout (change it here and in the writer together once the template is checked)."""
+    write_sac_xlsx(built(), tmp_path / "sac.xlsx")
+    sheet = load_workbook(tmp_path / "sac.xlsx")["SG1d"]
+    assert sheet["A1"].value == "Safeguarding cases by primary support reason"
+    assert [c.value for c in sheet[2]] == [
+        "Primary support reason", "Concerns", "Section 42 enquiries", "Other enquiries",
+    ]  # fmt: skip
+    labels = [row[0].value for row in sheet.iter_rows(min_row=3)]
+    assert labels == [label for _, label in SAC_SUPPORT_REASONS] + [SAC_SUPPORT_REASON_UNKNOWN, "Total"]
+    voluntary = VOLUNTARY_FILL.fgColor.rgb[-6:]
+    for row in range(3, 3 + len(labels)):
+        shaded = [sheet.cell(row, col).fill.fgColor.rgb.endswith(voluntary) for col in (2, 3, 4)]
+        assert shaded == [True, False, True], f"row {row}"
 
 
 # ---------------------------------------------------------------------------------------------
