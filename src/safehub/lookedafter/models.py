@@ -249,9 +249,16 @@ class AdopterFamily(models.Model):
 
     reference = models.CharField(max_length=40, unique=True, help_text="Family identifier")
     number_of_adopters = models.PositiveSmallIntegerField(choices=[(1, "One"), (2, "Two")])
-    sex_code = models.CharField(max_length=2, choices=_choices(rules.ADOPTER_SEX), help_text="903 SEX_ADOPTR")
+    # Blank: not known. A family imported from Annex A List 11 has its adopters' genders but not a
+    # couple's legal status (see returns.annex_a.bindings_adopters): a person records it.
+    sex_code = models.CharField(
+        max_length=2, choices=_choices(rules.ADOPTER_SEX), blank=True, help_text="903 SEX_ADOPTR (blank: not known)"
+    )
     legal_status = models.CharField(
-        max_length=3, choices=_choices(rules.ADOPTER_LEGAL_STATUS), help_text="903 LS_ADOPTR"
+        max_length=3,
+        choices=_choices(rules.ADOPTER_LEGAL_STATUS),
+        blank=True,
+        help_text="903 LS_ADOPTR (blank: not known)",
     )
     fostering_for_adoption = models.BooleanField(default=False)
     enquiry_date = models.DateField()

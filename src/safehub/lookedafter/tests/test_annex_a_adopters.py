@@ -87,7 +87,11 @@ def test_list_11_exports_the_adopters_of_the_year_and_comes_back_identical(tmp_p
     result = _import(path)
     assert result.counts["List 11"]["imported"] == 3 and result.counts["List 11"]["rejected"] == 0
     held = (_families(), _adopters())
-    assert held[0][0][:4] == ("ADF1", 2, "MF", "L3")  # the list has no legal status: an unmarried couple
+    # The list gives the couple's genders but not whether they are married: that is left for a person.
+    assert held[0][0][:4] == ("ADF1", 2, "MF", "")
+    assert [f[:4] for f in held[0][1:]] == [("ADF2", 1, "F1", "L0")]
+    warned = [e for e in result.errors if e.list == "List 11" and "LS_ADOPTR" in e.message]
+    assert [(e.value, "record it on the family" in e.message) for e in warned] == [("ADF1", True)]
     second = read_workbook_lists(write_workbook(build_lists(START, END), tmp_path / "second.xlsx"))[11]
     assert second == first
 
@@ -123,9 +127,10 @@ def test_an_odd_list_11_keeps_every_row_it_can_and_refuses_a_row_without_an_adop
     assert result.counts["List 11"] == {"imported": 3, "updated": 0, "unchanged": 0, "rejected": 1, "skipped": 0}
     messages = [e.message for e in result.errors if e.list == "List 11"]
     assert any("adopter identifier is blank" in m and "not imported" in m for m in messages)
-    assert len([m for m in messages if "the row was imported" in m]) == 3  # stage 1, Y/N, stage 2 order
+    # stage 1, Y/N, stage 2 order, and the couple's legal status the list does not give
+    assert len([m for m in messages if "the row was imported" in m]) == 4
     assert _families() == [
-        ("FAM9", 2, "MF", "L3", False, date(2024, 5, 1), None, date(2025, 2, 1), None, ""),
+        ("FAM9", 2, "MF", "", False, date(2024, 5, 1), None, date(2025, 2, 1), None, ""),
         ("X3", 1, "F1", "L0", False, date(2024, 6, 2), None, None, None, ""),
     ]
     assert _adopters() == [("X1", "FAM9", "M", "", None), ("X2", "FAM9", "F", "WBRI", None),
@@ -137,3 +142,21 @@ def test_an_odd_list_11_keeps_every_row_it_can_and_refuses_a_row_without_an_adop
     again = _import(path)
     assert again.counts["List 11"] == {"imported": 0, "updated": 0, "unchanged": 3, "rejected": 1, "skipped": 0}
     assert ImportJob.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("genders", "codes"),
+    [
+        (["M"], ("M1", "L0")),  # one adopter: L0 is the 903's single adopter, a fact of the list
+        (["F"], ("F1", "L0")),
+        (["U"], ("", "L0")),  # gender not stated: no SEX_ADOPTR is made up
+        (["M", "M"], ("MM", "")),  # a couple: married, civil partners or not, the list does not say
+        (["F", "F"], ("FF", "")),
+        (["F", "M"], ("MF", "")),
+        (["M", "I"], ("", "")),
+    ],
+)
+def test_list_11_family_codes_are_only_what_the_list_says(genders, codes):
+    from safehub.returns.annex_a.bindings_adopters import family_codes
+
+    assert family_codes(genders) == codes

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from safehub.casework.models import LookedAfterEpisode
 from safehub.lookedafter import permanence, rules, services
-from safehub.lookedafter.models import AdoptionPlan, CareEpisode, ItemStatus, PathwayPlan
+from safehub.lookedafter.models import AdopterFamily, AdoptionPlan, CareEpisode, ItemStatus, PathwayPlan
 from safehub.people.models import Involvement
 from safehub.returns.ssda903 import writer as ssda903
 from safehub.testing.factories import PersonFactory, make_user
@@ -89,6 +89,14 @@ def test_an_adoption_in_the_year_is_in_ad1_and_placed_for_adoption(in_care, prov
     ]  # fmt: skip
     assert ret.tables["placed_for_adoption"][0]["DATE_PLACED"] == "04/11/2024"
     assert ret.tables["placed_for_adoption"][0]["DATE_PLACED_CEASED"] == ""
+
+    # A couple's legal status not recorded (as an Annex A List 11 import leaves it): a gap listed, never guessed.
+    AdopterFamily.objects.filter(reference="ADF1").update(legal_status="")
+    ret = ssda903.build("2025-26")
+    assert ret.tables["ad1"][0]["LS_ADOPTR"] == ""
+    assert [(p.child, p.table, p.column) for p in ret.problems if p.table == "ad1"] == [
+        (str(plan.person_id), "ad1", "LS_ADOPTR")
+    ]
 
 
 @pytest.mark.django_db

@@ -10,9 +10,20 @@ Match, placement, number of children placed and adoption order are worked out on
 children's adoption plans (``AdoptionPlan.family``); an imported family has no plans in Safehub, so
 the file's own cells for those are kept with the row (``AnnexALink.extras``) and given back.
 
-The 903 codes of an imported family (SEX_ADOPTR, LS_ADOPTR) are not in the list: they are made
-from the adopters' genders, as a single adopter (L0) or an unmarried couple (L3/L4), and a family
-entered in Safehub keeps its own codes while they still fit the number of adopters.
+The 903 codes of an imported family (SEX_ADOPTR, LS_ADOPTR) are not columns of the list. Ofsted's
+Annex A guidance asks List 11 for each (prospective) adopter's own gender, ethnicity and
+disability, with a family identifier that groups the adopters of one household; it asks nothing of
+the couple's relationship. So the binding decides:
+
+- SEX_ADOPTR is the family's genders, which the list does give: one adopter M1 or F1, a couple MM,
+  FF or MF. An adopter whose gender is "not stated" or "neither" gives no code (blank).
+- LS_ADOPTR of one adopter is L0: the 903 defines L0 as the single adopter and only them (rules
+  514, 519), so that is the list's fact, not a guess. A couple's is left blank: the list cannot
+  tell a married couple (L11, L12) from civil partners (L2) or an unmarried couple (L3, L4), and a
+  guessed code would be returned to the DfE as fact. The row is imported with a warning asking a
+  person to record it; the SSDA903 writer lists the gap as a problem until they do.
+
+A family entered in Safehub keeps its own codes while they still fit the number of adopters.
 """
 
 from __future__ import annotations
@@ -51,12 +62,22 @@ NO = ("N", "NO", "FALSE", "0", "B) NO", "")
 
 
 def family_codes(sexes: list[str]) -> tuple[str, str]:
-    """The 903 SEX_ADOPTR and LS_ADOPTR of a family made from a list (rules 175-177, 511-524 hold)."""
+    """The 903 SEX_ADOPTR and LS_ADOPTR a list gives for a family; blank where it does not say.
+
+    One adopter: M1 or F1 and L0. A couple: MM, FF or MF, and no legal status (see the module's
+    docstring). An adopter with no M or F gender gives no SEX_ADOPTR.
+    """
+    known = all(s in ("M", "F") for s in sexes)
     if len(sexes) <= 1:
-        return ("M1" if sexes == ["M"] else "F1"), "L0"
-    if sexes[0] == sexes[1] and sexes[0] in ("M", "F"):
-        return sexes[0] * 2, "L4"
-    return "MF", "L3"
+        return (f"{sexes[0]}1" if sexes and known else ""), "L0"
+    return ("".join(sorted(sexes[:2], reverse=True)) if known else ""), ""
+
+
+LEGAL_STATUS_UNKNOWN = (
+    "List 11 does not say whether a couple is married, in a civil partnership or unmarried (903 LS_ADOPTR): "
+    "record it on the family; the row was imported"
+)
+GENDER_UNKNOWN = "No 903 code for the adopters' genders (SEX_ADOPTR) without each one's gender: the row was imported"
 
 
 class AdoptersBinding(Binding):
@@ -192,8 +213,8 @@ class AdoptersBinding(Binding):
                 family = AdopterFamily.objects.create(
                     reference=family_ref,
                     number_of_adopters=1,
-                    sex_code="F1",
-                    legal_status="L0",
+                    sex_code="",
+                    legal_status="",
                     recorded_at=ctx.now,
                     **wanted,
                 )
@@ -265,6 +286,16 @@ class AdoptersBinding(Binding):
             if (family.number_of_adopters, family.sex_code, family.legal_status) != (number, sex_code, legal_status):
                 family.number_of_adopters, family.sex_code, family.legal_status = number, sex_code, legal_status
                 family.save(update_fields=["number_of_adopters", "sex_code", "legal_status"])
+        gaps = [
+            m
+            for m, blank in ((GENDER_UNKNOWN, not family.sex_code), (LEGAL_STATUS_UNKNOWN, not family.legal_status))
+            if blank
+        ]
+        if gaps:  # said once, on the family's first row in the file
+            first = rows[0][0]
+            for i, (row, outcome, row_notes) in enumerate(out):
+                if row == first:
+                    out[i] = (row, outcome, [*row_notes, *((heading("family_id"), family.reference, m) for m in gaps)])
 
     # --- export ----------------------------------------------------------------------------------
 

@@ -325,6 +325,10 @@ def _adoption(
         if family is None or plan.matched_date is None:
             out.problems.append(Problem(str(plan.person_id), "ad1", "DATE_MATCH", "adopted but no match recorded"))
             continue
+        for column, code in (("SEX_ADOPTR", family.sex_code), ("LS_ADOPTR", family.legal_status)):
+            if not code:  # e.g. a family imported from Annex A List 11: left blank, listed for a person
+                out.problems.append(Problem(str(plan.person_id), "ad1", column,
+                                            f"not recorded for the adopters' family {family.reference}"))  # fmt: skip
         placed = [e for e in episodes if e.person_id == plan.person_id and e.place in rules.PLACED_FOR_ADOPTION]
         out.tables["ad1"].append(
             {
