@@ -7,13 +7,33 @@ from a recorded field, and work that is not on an episode is returned separately
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
+
+from django.db.models import Q
 
 from safehub.casework.models import Assessment, CaseEpisode, ChildProtectionPlan, CINPlan, Section47
 
 CHUNK = 2000
 NO_ICPC_OUTCOMES = frozenset({"SUBSTANTIATED_NO_ICPC", "NOT_SUBSTANTIATED", "NO_FURTHER_ACTION"})
+
+
+def census_children(*, start: date, end: date, referred: Iterable[int] = ()) -> list[int]:
+    """Return the ids of every child in the census year: each child-in-need episode open at any point in it.
+
+    The CIN census covers every child in need during the year (DfE, CIN census guide: episodes
+    open on or after 1 April), however the episode reached Safehub: an episode imported from an
+    Annex A List 6 row may have no List 3 referral. ``referred`` adds the children with a referral
+    (the writer lists any of them with nothing to return).
+    """
+    ids = set(referred)
+    ids.update(
+        CaseEpisode.objects.filter(referral_date__lte=end)
+        .filter(Q(closure_date__isnull=True) | Q(closure_date__gte=start))
+        .values_list("person_id", flat=True)
+    )
+    return sorted(ids)
 
 
 def cin_cases(*, person_ids: list[int], start: date, end: date) -> dict:

@@ -96,14 +96,18 @@ def census_check_request(*, year: str, by, now: datetime) -> CensusCheck:
 
 def _write_return(year: str, out: Path) -> list[str]:
     """Write the census XML as ``safehub returns cin`` does; return the notes on records left out."""
+    from safehub.casework.census import census_children
     from safehub.insight import selectors
     from safehub.insight.snapshot import build_snapshot
     from safehub.returns.cin_census.writer import build_cin_xml
 
     snapshot = build_snapshot(raw_sources=True)
-    _, end = financial_year(year)
+    start, end = financial_year(year)
     referrals = snapshot["referrals"]
-    person_ids = sorted({p for p in referrals.column("person_id").to_pylist() if p is not None})
+    # Every child-in-need episode open in the year, referred or imported (issue 18).
+    person_ids = census_children(
+        start=start, end=end, referred=(p for p in referrals.column("person_id").to_pylist() if p is not None)
+    )
     children = selectors.cin_children(person_ids=person_ids, reference_date=end)
     episodes = selectors.cin_episodes(referral_ids=referrals.column("referral_id").to_pylist())
     code = getattr(settings, "SAFEHUB_LA_CODE", DEFAULT_LA_CODE)

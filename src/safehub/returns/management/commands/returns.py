@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from safehub.adults.selectors import sac_details
+from safehub.casework.census import census_children
 from safehub.core.calendar import financial_year
 from safehub.insight import selectors
 from safehub.insight.management.commands._common import check_year, one_line, progress_done, progress_printer
@@ -67,11 +68,14 @@ class Command(BaseCommand):
         if out.suffix.lower() != ".xml":
             raise CommandError("--output for the CIN census must be a .xml file")
         snapshot = build_snapshot(raw_sources=True, progress=say)
-        _, end = financial_year(year)
+        start, end = financial_year(year)
         if say:
             say("Reading census identifiers")
         referrals = snapshot["referrals"]
-        person_ids = sorted({p for p in referrals.column("person_id").to_pylist() if p is not None})
+        # Every child-in-need episode open in the year, referred or imported (issue 18).
+        person_ids = census_children(
+            start=start, end=end, referred=(p for p in referrals.column("person_id").to_pylist() if p is not None)
+        )
         children = selectors.cin_children(person_ids=person_ids, reference_date=end, id_field=child_id)
         episodes = selectors.cin_episodes(referral_ids=referrals.column("referral_id").to_pylist())
         if say:
