@@ -7,4 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from safehub.core import signals  # noqa: F401  (sign-in audit receivers)
+        from django.core.signals import request_finished, request_started
+
+        from safehub.core import requestcache, signals  # noqa: F401  (sign-in audit receivers)
+
+        # A read-only request's lists share what they work out, for that request only.
+        request_started.connect(requestcache.request_opened, dispatch_uid="safehub.requestcache.open")
+        request_finished.connect(requestcache.request_closed, dispatch_uid="safehub.requestcache.close")

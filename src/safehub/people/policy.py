@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from safehub.agencies.models import FRONT_DOOR_ROLES, HEALTH_KINDS, AgencyKind, Membership, Role
 from safehub.agencies.selectors import membership_for_user
+from safehub.core import requestcache
 from safehub.core.policy import (
     ROLE_RULES,
     SOCIAL_CARE,
@@ -31,6 +32,7 @@ from safehub.core.policy import (
     require,
     role_of,
 )
+from safehub.core.sql import any_of
 from safehub.people.models import BreakGlassGrant, Involvement, Person, SealedAccess
 
 __all__ = [
@@ -136,10 +138,18 @@ def persons_visible_to(user, qs: QuerySet, *, now: datetime | None = None) -> Qu
 
 
 def _involved_ids(agency_id: int, now: datetime):
-    """The people the agency holds a current involvement with (a subquery)."""
-    return Involvement.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now), agency_id=agency_id).values(
-        "person_id"
+    """The people the agency holds a current involvement with, as the right-hand side of ``pk__in``.
+
+    A page's lists each ask this (the team overview, eight times, with one ``now``): within one
+    read-only request the set is read once (``core.requestcache``) and sent to each list as one
+    parameter; the first ask, and any ask outside a request, is the plain subquery.
+    """
+    current = Involvement.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now), agency_id=agency_id)
+    ids = requestcache.reused(
+        ("people.policy.involved", agency_id, now),
+        lambda: sorted(set(current.values_list("person_id", flat=True))),
     )
+    return current.values("person_id") if ids is None else any_of(ids)
 
 
 def person_visible_q(user, *, now: datetime | None = None, field: str = "person", unlinked: bool = True) -> Q:
