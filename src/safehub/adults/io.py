@@ -37,7 +37,7 @@ from safehub.adults.models import (
     SourceKind,
 )
 from safehub.adults.rules import SAC_SUPPORT_REASONS
-from safehub.adults.services import DECISION_WORKING_DAYS, set_enquiry_categories
+from safehub.adults.services import DECISION_WORKING_DAYS, measures_refresh_on_commit, set_enquiry_categories
 from safehub.agencies.models import Agency, AgencyKind
 from safehub.core import audit, calendar, csv_safety, policy
 from safehub.core.models import AuditAction
@@ -465,6 +465,7 @@ def adults_csv_import(*, text: str, by, now: datetime) -> ImportResult:
             status = ImportRowStatus.FLAGGED if flags else ImportRowStatus.IMPORTED
             _keep_row(row, status=status, flags=flags, obj=obj, now=now)
     result.people = dict(resolver.counts)
+    measures_refresh_on_commit()
     return result
 
 

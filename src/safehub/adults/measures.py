@@ -19,7 +19,8 @@ Counting rules (Safeguarding Adults Collection), as the engine applies them:
 - the SG3 advocacy cells count only adults who lacked capacity; support is recorded for anyone;
 - a concluded enquiry is described by the adult's age on the day the enquiry started.
 
-The figures come from the cached snapshot, so a record saved in the last few minutes may not show yet.
+The figures come from the cached snapshot: the page says when it was counted ("as of"), and recording
+a concern or enquiry (``services.measures_refresh_on_commit``) drops it, so the next view recounts.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import csv
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
@@ -42,6 +44,9 @@ from safehub.adults.models import (
 )
 from safehub.adults.rules import SAC_AGE_UNKNOWN
 from safehub.core.calendar import UK, financial_year
+
+if TYPE_CHECKING:
+    from safehub.insight.snapshot import CachedSnapshot
 
 # shared/formats/measures.md ``adult_individuals_s42_age_<band>`` ids for the SG1a bands.
 SAC_BAND_IDS = {
@@ -71,11 +76,11 @@ def year_bounds(year: str) -> tuple[datetime, datetime]:
     return datetime.combine(first, time(0), tzinfo=UK), datetime.combine(last + timedelta(days=1), time(0), tzinfo=UK)
 
 
-def adult_measures(year: str) -> dict[str, int | float | None]:
-    """Return every adult measure for the year by its id, as the engine computes it."""
+def adult_measures(year: str, *, cached: CachedSnapshot | None = None) -> dict[str, int | float | None]:
+    """Return every adult measure for the year by its id, as the engine computes it (from ``cached``)."""
     from safehub.insight.selectors import measures_for_year
 
-    return {k: v for k, v in measures_for_year(year).items() if k.startswith("adult_")}
+    return {k: v for k, v in measures_for_year(year, cached=cached).items() if k.startswith("adult_")}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -175,9 +180,11 @@ def _breakdown_rows(prefix: str) -> list[tuple[str, str]]:
     return rows
 
 
-def measure_sections(year: str) -> tuple[list[str], list[tuple[str, list[MeasureRow]]]]:
+def measure_sections(
+    year: str, *, cached: CachedSnapshot | None = None
+) -> tuple[list[str], list[tuple[str, list[MeasureRow]]]]:
     """Return (published year labels, [(section title, rows)]) for the year's adult measures."""
-    values = adult_measures(year)
+    values = adult_measures(year, cached=cached)
     years, published = reference_figures()
     sections_spec: list[tuple[str, list[tuple[str, str]]]] = [
         (

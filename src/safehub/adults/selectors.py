@@ -18,7 +18,8 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from safehub.adults.models import Enquiry, SafeguardingConcern
 from safehub.agencies.models import AgencyKind
-from safehub.core import audit, calendar, policy
+from safehub.core import audit, calendar
+from safehub.people import policy
 from safehub.people.models import Involvement, Person
 from safehub.people.selectors import person_get_for_user
 
@@ -327,15 +328,19 @@ def _years_before(day: date, years: int) -> date:
 
 
 def adult_measures_for_user(*, user, year: str, now: datetime | None = None):
-    """Return (published years, sections) of the adult measures for the year (aggregates only).
+    """Return (published years, sections, as of) of the adult measures for the year (aggregates only).
 
-    With ``now``, the DoLS (applications, authorisations, waiting time) and advocacy sections follow.
+    ``as of`` is when the snapshot the figures were counted from was built (the page says so). With
+    ``now``, the DoLS (applications, authorisations, waiting time) and advocacy sections follow,
+    counted from the records as the page opens.
     """
     from safehub.adults.measures import MeasureRow, measure_sections
     from safehub.adults.selectors_mca import advocacy_measures, dols_measures
+    from safehub.insight.selectors import snapshot_current
 
     policy.require(user, "adults.measures")
-    years, sections = measure_sections(year)
+    cached = snapshot_current()
+    years, sections = measure_sections(year, cached=cached)
     if now is not None:
         blank = dict.fromkeys(years)
         for title, values in (
@@ -346,7 +351,7 @@ def adult_measures_for_user(*, user, year: str, now: datetime | None = None):
             rows = [MeasureRow(key, DOLS_LABELS.get(key, key.replace("_", " ").capitalize()), value, blank)
                     for key, value in values.items()]  # fmt: skip
             sections.append((title, rows))
-    return years, sections
+    return years, sections, cached.built_at
 
 
 DOLS_LABELS = {

@@ -31,9 +31,11 @@ from safehub.adults.models import (
     SourceKind,
 )
 from safehub.agencies.models import Agency, AgencyKind
-from safehub.core import audit, calendar, policy
+from safehub.core import audit, calendar
 from safehub.core.errors import StaleEdit
 from safehub.core.models import AuditAction
+from safehub.insight.snapshot import snapshot_cache_clear
+from safehub.people import policy
 from safehub.people.models import InvolvementKind, Person
 from safehub.people.services import involvement_record
 
@@ -69,6 +71,15 @@ ENQUIRY_UPDATE_FIELDS = (
     "interpreter_used",
     "heard_away_from_family",
 )
+
+
+def measures_refresh_on_commit() -> None:
+    """Once the write commits, forget the cached snapshot, so the measures page counts the new record.
+
+    The adults measures page reads the snapshot cached for ``insight.snapshot.CACHE_SECONDS``;
+    correctness comes first, so a concern or enquiry written here is counted on the next view.
+    """
+    transaction.on_commit(snapshot_cache_clear)
 
 
 def council_for(user) -> Agency | None:
@@ -157,6 +168,7 @@ def concern_record(
         involvement_record(
             person=person, agency_id=source_agency.pk, kind=InvolvementKind.REFERRER, now=now, source=source, by=by
         )
+    measures_refresh_on_commit()
     return concern
 
 
@@ -217,6 +229,7 @@ def concern_decide(
         raise StaleEdit(SafeguardingConcern.objects.values_list("version", flat=True).get(pk=concern.pk))
     concern.version = expected_version + 1
     audit.record(actor=by, action=AuditAction.UPDATE, subject=concern, at=now, details={"decision": decision})
+    measures_refresh_on_commit()
     if decision in (ConcernDecision.S42, ConcernDecision.OTHER):
         enquiry_start(
             concern=concern,
@@ -311,6 +324,7 @@ def enquiry_start(
             at=now,
             details={"carried_out_by": carried_out_by.pk},
         )
+    measures_refresh_on_commit()
     return enquiry
 
 
@@ -373,6 +387,7 @@ def enquiry_update(
         if codes is not None and set_enquiry_categories(enquiry, name, codes):
             changed.append(name)
     audit.record(actor=by, action=AuditAction.UPDATE, subject=enquiry, at=now, details={"fields": changed})
+    measures_refresh_on_commit()
     return enquiry
 
 
@@ -424,4 +439,5 @@ def enquiry_conclude(*, enquiry: Enquiry, by, now: datetime, concluded_date: dat
         raise StaleEdit(Enquiry.objects.values_list("version", flat=True).get(pk=enquiry.pk))
     enquiry.version = expected_version + 1
     audit.record(actor=by, action=AuditAction.UPDATE, subject=enquiry, at=now, details={"concluded": True})
+    measures_refresh_on_commit()
     return enquiry

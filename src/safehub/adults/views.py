@@ -245,11 +245,11 @@ def _year_form(request) -> tuple[YearForm, str]:
 @login_required
 def measures(request):
     form, year = _year_form(request)
-    years, sections = selectors.adult_measures_for_user(user=request.user, year=year, now=timezone.now())
+    years, sections, as_of = selectors.adult_measures_for_user(user=request.user, year=year, now=timezone.now())
     return render(
         request,
         "adults/measures.html",
-        {"form": form, "year": year, "published_years": years, "sections": sections},
+        {"form": form, "year": year, "published_years": years, "sections": sections, "as_of": as_of},
     )
 
 

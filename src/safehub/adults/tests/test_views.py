@@ -2,14 +2,17 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from safehub.adults.models import Enquiry, SafeguardingConcern
+from safehub.core.calendar import financial_year_of
 from safehub.core.chronology import person_chronology
 from safehub.core.roles_home import home_panels
+from safehub.insight.selectors import snapshot_current
 
 from .helpers import decide, raise_concern
 
@@ -112,3 +115,27 @@ def test_chronology_follows_the_sharing_rules(
     provider_titles = {e.title for e in person_chronology(person=adult, user=provider_practitioner)}
     assert "Section 42 enquiry started" in provider_titles
     assert "Safeguarding concern received" not in provider_titles
+
+
+def _concerns_cell(page: str) -> int:
+    """The year's figure in the page's 'Safeguarding concerns received (cases)' row."""
+    match = re.search(r"Safeguarding concerns received \(cases\)</th>\s*<td[^>]*>(\d+)</td>", page)
+    assert match, "the concerns row is on the page"
+    return int(match.group(1))
+
+
+def test_measures_page_says_how_old_its_figures_are_and_counts_a_new_concern_at_once(
+    client, analyst, adult, adult_mash_manager, django_capture_on_commit_callbacks
+):
+    url = reverse("adults:measures") + f"?year={financial_year_of(timezone.localdate())}"
+    client.force_login(analyst)
+    before = client.get(url).content.decode()
+    built = snapshot_current()  # what the page counted from (cached, so the same snapshot)
+    as_of = timezone.localtime(built.built_at)
+    assert f"Figures as of {as_of:%H:%M} on {as_of.day} {as_of:%B %Y}" in before
+    assert _concerns_cell(before) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        raise_concern(adult, adult_mash_manager, timezone.now())
+    after = client.get(url).content.decode()
+    assert _concerns_cell(after) == 1  # not the cached 0: recording the concern dropped the snapshot
+    assert snapshot_current().generation > built.generation
