@@ -5,8 +5,9 @@ term-frequency adjusted for common names) scores pairs that share a blocking key
 blocks in DuckDB (or Spark, see :mod:`safehub.matching.spark`).
 """
 
-from safehub.matching.engine import MatchIndex, dedupe, link, train_model
+from safehub.matching.engine import MatchIndex, dedupe, train_model
 from safehub.matching.files import match_file
+from safehub.matching.linking import link
 from safehub.matching.model import MatchModel
 from safehub.matching.records import Candidate, DedupeResult, MatchRecord
 

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from safehub.matching.blocking import NO_DOB_KEY, blocking_keys
-from safehub.matching.engine import assign_person_ids, cluster_strong_pairs, train_model_from_features
+from safehub.matching.clusters import assign_person_ids, cluster_strong_pairs
+from safehub.matching.engine import train_model_from_features
 from safehub.matching.model import APART_RULES, MatchModel
 from safehub.matching.records import DedupeResult, MatchRecord
 

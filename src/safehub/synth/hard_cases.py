@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from safehub.synth import population as P
+from safehub.synth import variants as V
 
 HARD_KINDS: tuple[str, ...] = (
     "twins",
@@ -352,7 +353,7 @@ def hard_case_records(
             family_name=rng.choice(_TRANSLITERABLE_SURNAMES),
         )
         second = _plain_variant(person, rng, as_of)
-        index = P._transliteration_index()
+        index = V._transliteration_index()
         changed = False
         for field, original in (("given_name", person.given_name), ("family_name", person.family_name)):
             group = index.get(original.lower())

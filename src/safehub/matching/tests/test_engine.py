@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from safehub.matching import MatchIndex, MatchModel, MatchRecord, dedupe, train_model
+from safehub.matching.clusters import assign_person_ids
 from safehub.matching.duck import candidate_pairs_duckdb
-from safehub.matching.engine import assign_person_ids, candidate_pairs
+from safehub.matching.engine import candidate_pairs
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from safehub.matching import MatchModel, MatchRecord, link, train_model
-from safehub.matching.engine import resolve_one_to_one
+from safehub.matching.linking import resolve_one_to_one
 
 
 @pytest.fixture(scope="module")
