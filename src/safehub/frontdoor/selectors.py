@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -13,9 +11,8 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.urls import reverse
-from django.utils import timezone
 
-from safehub.core import audit, policy
+from safehub.core import audit
 from safehub.core.calendar import UK, uk_date
 from safehub.core.codes import ReferralSource
 from safehub.core.models import AuditAction
@@ -29,32 +26,18 @@ from safehub.frontdoor.models import (
     OutcomeShare,
     Urgency,
 )
-from safehub.frontdoor.rules import (
-    police_limit_applies,
-    police_under_graded,
-    red_ppn_decided_on_time,
-    red_ppn_standard_applies,
+from safehub.frontdoor.rules import police_under_graded, red_ppn_standard_applies
+from safehub.frontdoor.selectors_timeliness import (  # noqa: F401 - re-exported: views and tests read them here
+    _day_bounds,
+    information_capacity,
+    police_timeliness,
+    ppn_strategy_timeliness,
 )
+from safehub.people import policy
 from safehub.people.models import Person
 
 THRESHOLD_CONTACTS = 2
 THRESHOLD_DAYS = 7
-
-
-def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """The instants from the start of `start` to the start of the day after `end`, UK time.
-
-    Filtering `received_at >= a AND received_at < b` keeps exactly the rows `received_at__date`
-    between the two dates would (both read the date in the UK), but lets the database use an index
-    on the column rather than work out every row's local date (a full scan of millions of contacts).
-    """
-    first = datetime.combine(start, time.min, tzinfo=UK)
-    after = datetime.combine(end + timedelta(days=1), time.min, tzinfo=UK)
-    return first, after
-
-
-def _week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 QUEUE_PAGE_SIZE = 50
@@ -313,103 +296,6 @@ def candidates_visible(*, user, candidates: list[dict], now: datetime, view: str
     return shown
 
 
-def police_timeliness(*, user, start: date, end: date, now: datetime | None = None) -> dict:
-    """Police referrals received between two dates: time from incident to receipt against the limit.
-
-    A red PPN (graded red by the police or the MASH) also carries the same-day decision standard:
-    ``same_day`` is True/False once decided or overdue, None while its day is not over.
-    """
-    policy.require(user, "frontdoor.police_timeliness")
-    now = now or timezone.now()
-    from_at, to_at = _day_bounds(start, end)
-    # Plain values, not model instances, and the late flags in one query: the page reads every
-    # police contact of the period (thousands at city scale) to build the weekly trend.
-    qs = Contact.objects.filter(
-        source=ReferralSource.POLICE,
-        received_at__gte=from_at,
-        received_at__lt=to_at,
-        incident_recorded_at__isnull=False,
-    ).order_by("-received_at")
-    contacts = list(
-        qs.values_list(
-            "pk",
-            "person_id",
-            "police_reference",
-            "incident_recorded_at",
-            "received_at",
-            "police_limit_hours",
-            "high_risk",
-            "police_grade",
-            "current_rag",
-            "decision__decided_at",
-        )
-    )
-    flags_by_contact: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
-    for contact_id, agency, reason, response, flag_id in (
-        LateFlag.objects.filter(contact_id__in=qs.values("pk"))
-        .order_by("-raised_at")
-        .values_list("contact_id", "agency__name", "reason", "police_response", "pk")
-    ):
-        flags_by_contact[contact_id].append({"agency": agency, "reason": reason, "response": response, "id": flag_id})
-    rows: list[dict[str, Any]] = []
-    weeks: defaultdict[date, dict[str, int]] = defaultdict(
-        lambda: {"high_risk": 0, "within": 0, "flagged": 0, "all": 0}
-    )
-    for pk, person_id, reference, incident_at, received_at, limit, high_risk, grade, rag, decided_at in contacts:
-        assert incident_at is not None  # filtered on incident_recorded_at__isnull=False
-        hours = (received_at - incident_at).total_seconds() / 3600
-        red = police_limit_applies(high_risk=high_risk, police_grade=grade, mash_rag=rag)
-        within = None if not red else hours <= (limit or 24)
-        flags = flags_by_contact.get(pk, [])
-        red_ppn = red_ppn_standard_applies(from_police=True, police_grade=grade, mash_rag=rag)
-        same_day = red_ppn_decided_on_time(received_at, decided_at, as_of=now) if red_ppn else None
-        week = _week_start(uk_date(received_at))
-        weeks[week]["all"] += 1
-        if red:
-            weeks[week]["high_risk"] += 1
-            weeks[week]["within"] += 1 if within else 0
-        weeks[week]["flagged"] += 1 if flags else 0
-        rows.append(
-            {
-                "id": pk,
-                "person_id": person_id,
-                "police_reference": reference,
-                "incident_at": incident_at,
-                "received_at": received_at,
-                "hours": round(hours, 1),
-                "high_risk": red,
-                "police_grade": grade,
-                "mash_rag": rag,
-                "limit": limit,
-                "within": within,
-                "flags": flags,
-                "red_ppn": red_ppn,
-                "decided_at": decided_at,
-                "same_day": same_day,
-                "overdue": red_ppn and decided_at is None and same_day is False,
-            }
-        )
-    trend = []
-    for week in sorted(weeks):
-        w = weeks[week]
-        trend.append(
-            {"week": week, **w, "within_pct": round(100 * w["within"] / w["high_risk"], 1) if w["high_risk"] else None}
-        )
-    high = [r for r in rows if r["high_risk"]]
-    judged = [r for r in rows if r["red_ppn"] and r["same_day"] is not None]
-    return {
-        "red_ppn_total": sum(1 for r in rows if r["red_ppn"]),
-        "red_same_day_pct": round(100 * sum(1 for r in judged if r["same_day"]) / len(judged), 1) if judged else None,
-        "red_overdue_total": sum(1 for r in rows if r["overdue"]),
-        "rows": rows,
-        "trend": trend,
-        "high_risk_total": len(high),
-        "within_pct": round(100 * sum(1 for r in high if r["within"]) / len(high), 1) if high else None,
-        "flagged_total": sum(1 for r in rows if r["flags"]),
-        "median_hours_high_risk": round(statistics.median([r["hours"] for r in high]), 1) if high else None,
-    }
-
-
 def information_queue(*, user, now: datetime, page_number=None) -> dict:
     """The requests sent to the user's agency that still need an answer, most urgent first (paged)."""
     membership = policy.require(user, "frontdoor.health_request_answer")
@@ -439,59 +325,6 @@ def information_queue(*, user, now: datetime, page_number=None) -> dict:
         for r in requests
     ]
     return {"rows": rows, "page": page, "total": page.paginator.count}
-
-
-def information_capacity(*, agency_id: int | None, user, start: date, end: date, now: datetime) -> dict:
-    """Weekly capacity figures: received, answered in time, late, unanswered, median hours to answer."""
-    if not (
-        policy.can(user, "frontdoor.health_request_answer")
-        or policy.can(user, "frontdoor.queue")
-        or policy.can(user, "insight.view")
-    ):
-        raise PermissionDenied
-    qs = InformationRequest.objects.filter(requested_at__date__gte=start, requested_at__date__lte=end)
-    if agency_id:
-        qs = qs.filter(agency_id=agency_id)
-    weeks: dict[date, dict] = defaultdict(
-        lambda: {"received": 0, "in_time": 0, "late": 0, "unanswered": 0, "hours": []}
-    )
-    for r in qs.values("requested_at", "due_at", "answered_at"):
-        w = weeks[_week_start(uk_date(r["requested_at"]))]
-        w["received"] += 1
-        if r["answered_at"] is None:
-            w["unanswered"] += 1
-            if r["due_at"] < now:
-                w["late"] += 1
-        else:
-            w["hours"].append((r["answered_at"] - r["requested_at"]).total_seconds() / 3600)
-            if r["answered_at"] <= r["due_at"]:
-                w["in_time"] += 1
-            else:
-                w["late"] += 1
-    out, all_hours = [], []
-    for week in sorted(weeks):
-        w = weeks[week]
-        all_hours += w["hours"]
-        out.append(
-            {
-                "week": week,
-                "received": w["received"],
-                "in_time": w["in_time"],
-                "late": w["late"],
-                "unanswered": w["unanswered"],
-                "median_hours": round(statistics.median(w["hours"]), 1) if w["hours"] else None,
-            }
-        )
-    total = sum(w["received"] for w in out)
-    return {
-        "weeks": out,
-        "received": total,
-        "in_time": sum(w["in_time"] for w in out),
-        "late": sum(w["late"] for w in out),
-        "unanswered": sum(w["unanswered"] for w in out),
-        "in_time_pct": round(100 * sum(w["in_time"] for w in out) / total, 1) if total else None,
-        "median_hours": round(statistics.median(all_hours), 1) if all_hours else None,
-    }
 
 
 def notifications_for_setting(*, user, now: datetime) -> list[dict]:
@@ -552,7 +385,6 @@ def notifications_overview(*, user, now: datetime) -> dict:
 
 
 def models_F(name):  # noqa: N802 - local alias keeps the query above readable
-    from django.db.models import F
 
     return F(name)
 
@@ -601,10 +433,6 @@ def consultations_list(*, user) -> list[Consultation]:
 def late_flags_for_police(*, user) -> list[LateFlag]:
     policy.require(user, "frontdoor.police_timeliness")
     return list(LateFlag.objects.select_related("contact", "agency").order_by("responded_at", "-raised_at")[:200])
-
-
-def uk_now_date(now: datetime) -> date:
-    return now.astimezone(UK).date()
 
 
 def ppn_grading(*, user, start: date, end: date, now: datetime, page_number=None) -> dict:
@@ -714,57 +542,3 @@ def health_visiting_notices(*, user, now: datetime, page_number=None) -> dict:
         for n in notices
     ]
     return {"rows": rows, "page": page, "total": page.paginator.count}
-
-
-def ppn_strategy_timeliness(*, user, start: date, end: date, now: datetime) -> dict:
-    """PPNs received in the period that a strategy discussion followed, and how soon (aggregate only).
-
-    Measured from the PPN's receipt to the first strategy discussion held about the child
-    (pathways.rules: the partnership's standard in working days).
-    """
-    from safehub.casework.models import StrategyMeeting
-    from safehub.pathways import rules as pathway_rules
-
-    policy.require(user, "frontdoor.police_timeliness")
-    from_at, to_at = _day_bounds(start, end)
-    ppns = list(
-        Contact.objects.filter(
-            source=ReferralSource.POLICE,
-            person__isnull=False,
-            received_at__gte=from_at,
-            received_at__lt=to_at,
-        ).values_list("person_id", "received_at", "police_grade")
-    )
-    meetings: dict[int, list[tuple[datetime, datetime | None]]] = defaultdict(list)
-    for person_id, convened, held in StrategyMeeting.objects.filter(
-        person_id__in={p for p, _, _ in ppns}, convened_at__date__gte=start
-    ).values_list("person_id", "convened_at", "held_at"):
-        meetings[person_id].append((convened, held))
-    followed = on_time = late = pending = 0
-    hours: list[float] = []
-    for person_id, received, _grade in ppns:
-        first = pathway_rules.ppn_first_strategy(received, meetings.get(person_id, []))
-        if first is None:
-            continue
-        followed += 1
-        held = first[1]
-        verdict = pathway_rules.ppn_strategy_on_time(received, held, as_of=now)
-        if held is not None:
-            hours.append((held - received).total_seconds() / 3600)
-        if verdict is None:
-            pending += 1
-        elif verdict:
-            on_time += 1
-        else:
-            late += 1
-    decided = on_time + late
-    return {
-        "ppns": len(ppns),
-        "followed": followed,
-        "on_time": on_time,
-        "late": late,
-        "pending": pending,
-        "on_time_pct": round(100 * on_time / decided, 1) if decided else None,
-        "median_hours": round(statistics.median(hours), 1) if hours else None,
-        "standard_days": pathway_rules.ppn_strategy_working_days(),
-    }

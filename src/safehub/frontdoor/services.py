@@ -10,14 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from safehub.agencies.models import HEALTH_KINDS, Agency, Team
+from safehub.agencies.models import Agency
 from safehub.casework.case_services import episode_open_from_referral
-from safehub.core import audit, events, policy
-from safehub.core.actors import SystemActor
+from safehub.core import audit, events
 from safehub.core.calendar import (
     UK,
     due_after_working_days,
-    next_school_day_start,
     same_date_one_year_earlier,
     uk_date,
 )
@@ -27,13 +25,10 @@ from safehub.core.models import AuditAction
 from safehub.frontdoor.models import (
     REFERRAL_OUTCOMES,
     Consent,
-    Consultation,
     Contact,
     ContactDraft,
     ContactStatus,
     Decision,
-    EducationNotification,
-    HealthVisitingNotice,
     InformationRequest,
     LateFlag,
     OutcomeShare,
@@ -43,13 +38,30 @@ from safehub.frontdoor.models import (
     Urgency,
 )
 from safehub.frontdoor.rules import contact_decision_due_for_grade
-from safehub.pathways.rules import encompass_health_visiting_needed
+
+# Split out of this module (no module over 600 lines); callers across the apps import these
+# names from here, so they are re-exported.
+from safehub.frontdoor.services_notifications import (  # noqa: F401
+    ENCOMPASS,
+    HEALTH_VISITING_TEAM,
+    education_notifications_send,
+    health_visiting_notice_acknowledge,
+    health_visiting_notice_send,
+    health_visiting_team,
+    notification_acknowledge,
+)
+from safehub.frontdoor.services_partners import (  # noqa: F401
+    consultation_advise,
+    consultation_link_contact,
+    consultation_record,
+    draft_get,
+    draft_save,
+    late_flag_respond,
+    outcome_share_read,
+)
+from safehub.people import policy
 from safehub.people.models import Ethnicity, Person
 from safehub.people.services import involvement_record
-
-# Operation Encompass notifications are sent by Safehub itself when a police contact is matched.
-ENCOMPASS = SystemActor("Operation Encompass", frozenset())
-HEALTH_VISITING_TEAM = "Health visiting"
 
 
 @dataclass
@@ -291,123 +303,6 @@ def _after_match(contact: Contact, *, by, now: datetime) -> None:
         Person.objects.filter(pk=person.pk).update(ethnicity=contact.ethnicity, version=F("version") + 1)
     if contact.domestic_abuse_incident and contact.is_police:
         education_notifications_send(contact=contact, now=now)
-
-
-def education_notifications_send(*, contact: Contact, now: datetime) -> list[EducationNotification]:
-    """Notify the child's current school and early-years setting before the next school day."""
-    person = contact.person
-    assert person is not None  # sent only for a contact matched to a child (_after_match)
-    incident = contact.incident_recorded_at or contact.received_at
-    due = next_school_day_start(incident)
-    made = []
-    placements = list(person.education_placements.filter(ended_date__isnull=True).select_related("setting"))
-    for placement in placements:
-        notification, created = EducationNotification.objects.get_or_create(
-            contact=contact,
-            setting=placement.setting,
-            defaults={
-                "person": person,
-                "incident_at": incident,
-                "due_at": due,
-                "delivered_at": now,
-                "summary": f"Police attended a domestic abuse incident ({contact.police_reference or 'no ref'}). "
-                "Please offer support to the child today.",
-            },
-        )
-        if created:
-            audit.record(
-                actor=ENCOMPASS,
-                action=AuditAction.SHARE,
-                subject=notification,
-                at=now,
-                details={"setting": placement.setting_id},
-                reason="Operation Encompass notification",
-            )
-            events.publish(
-                "notification.created",
-                agency_id=placement.setting_id,
-                kind="education_notification",
-                id=notification.pk,
-                url=f"/api/notifications/?id={notification.pk}",
-            )
-            made.append(notification)
-    if not placements:
-        health_visiting_notice_send(contact=contact, person=person, incident=incident, now=now)
-    return made
-
-
-def health_visiting_team(person: Person) -> Team | None:
-    """The health visiting team for a child: the one whose trust already works with them, else the area's."""
-    teams = list(
-        Team.objects.filter(name__iexact=HEALTH_VISITING_TEAM, agency__kind__in=HEALTH_KINDS, agency__is_active=True)
-        .select_related("agency")
-        .order_by("pk")
-    )
-    if not teams:
-        return None
-    involved = set(
-        person.involvements.filter(ended_at__isnull=True, agency_id__in=[t.agency_id for t in teams]).values_list(
-            "agency_id", flat=True
-        )
-    )
-    return next((t for t in teams if t.agency_id in involved), teams[0])
-
-
-def health_visiting_notice_send(
-    *, contact: Contact, person: Person, incident: datetime, now: datetime
-) -> HealthVisitingNotice | None:
-    """Tell the health visiting team about a domestic abuse incident for a child under 5 with no setting."""
-    if not encompass_health_visiting_needed(
-        date_of_birth=person.date_of_birth, incident_date=uk_date(incident), has_setting=False
-    ):
-        return None
-    team = health_visiting_team(person)
-    if team is None:
-        return None
-    notice, created = HealthVisitingNotice.objects.get_or_create(
-        contact=contact,
-        agency=team.agency,
-        defaults={
-            "person": person,
-            "team": team,
-            "incident_at": incident,
-            "delivered_at": now,
-            "summary": f"Police attended a domestic abuse incident ({contact.police_reference or 'no ref'}). "
-            "The child is under 5 and attends no known school or early-years setting: please offer a "
-            "health visiting contact.",
-        },
-    )
-    if not created:
-        return notice
-    audit.record(
-        actor=ENCOMPASS,
-        action=AuditAction.SHARE,
-        subject=notice,
-        at=now,
-        details={"agency": team.agency_id, "team": team.pk},
-        reason="Operation Encompass: child under 5 with no setting",
-    )
-    events.publish(
-        "notification.created",
-        agency_id=team.agency_id,
-        kind="health_visiting_notice",
-        id=notice.pk,
-        url=f"/front-door/health-visiting/?id={notice.pk}",
-    )
-    return notice
-
-
-@transaction.atomic
-def health_visiting_notice_acknowledge(*, notice: HealthVisitingNotice, by, now: datetime) -> HealthVisitingNotice:
-    """The health visiting team says it has the notice and will act on it."""
-    membership = policy.require(by, "pathways.record")
-    if membership.agency_id != notice.agency_id:
-        raise PermissionDenied("This notice is for another agency")
-    if notice.acknowledged_at is None:
-        notice.acknowledged_at, notice.acknowledged_by = now, by
-        notice.save(update_fields=["acknowledged_at", "acknowledged_by"])
-        audit.record(actor=by, action=AuditAction.UPDATE, subject=notice, at=now, details={"step": "acknowledged"})
-    return notice
 
 
 def _require_front_door(by, permission: str) -> None:
@@ -672,109 +567,3 @@ def contact_require_readable(*, contact: Contact, by, now: datetime) -> None:
         raise PermissionDenied("You do not have access to this contact")
     if contact.person_id is not None and not Contact.objects.filter(policy.sealed_hidden_q(by), pk=contact.pk).exists():
         raise PermissionDenied("You do not have access to this contact")
-
-
-@transaction.atomic
-def late_flag_respond(*, flag: LateFlag, response: str, by, now: datetime) -> LateFlag:
-    membership = policy.require(by, "frontdoor.police_timeliness")
-    if membership.agency.kind != "POLICE":
-        raise PermissionDenied("Only the police respond to late flags")
-    flag.police_response, flag.responded_at = response.strip(), now
-    flag.save(update_fields=["police_response", "responded_at"])
-    audit.record(actor=by, action=AuditAction.UPDATE, subject=flag, person_id=flag.contact.person_id, at=now)
-    return flag
-
-
-@transaction.atomic
-def notification_acknowledge(*, notification: EducationNotification, by, now: datetime) -> EducationNotification:
-    membership = policy.require(by, "frontdoor.notification_acknowledge")
-    if membership.agency_id != notification.setting_id:
-        raise PermissionDenied("This notification is for another setting")
-    if notification.acknowledged_at is None:
-        notification.acknowledged_at, notification.acknowledged_by = now, by
-        notification.save(update_fields=["acknowledged_at", "acknowledged_by"])
-        audit.record(actor=by, action=AuditAction.UPDATE, subject=notification, at=now, details={"acknowledged": True})
-    return notification
-
-
-@transaction.atomic
-def outcome_share_read(*, share: OutcomeShare, by, now: datetime) -> OutcomeShare:
-    """Record the read receipt the first time someone from the agency opens the outcome."""
-    membership = policy.membership_for_user(by)
-    if membership is None or membership.agency_id != share.agency_id:
-        raise PermissionDenied("This outcome was shared with another agency")
-    if share.read_at is None:
-        share.read_at, share.read_by = now, by
-        share.save(update_fields=["read_at", "read_by"])
-    audit.record(
-        actor=by,
-        action=AuditAction.VIEW,
-        subject=share,
-        person_id=share.contact.person_id,
-        at=now,
-        details={"what": "outcome"},
-    )
-    return share
-
-
-@transaction.atomic
-def consultation_record(
-    *,
-    by,
-    now: datetime,
-    asked_by_name: str,
-    child_description: str,
-    question: str,
-    asked_by_agency: Agency | None = None,
-    asked_at: datetime | None = None,
-    advice: str = "",
-) -> Consultation:
-    """Record a professional's request for advice (the conversational model)."""
-    policy.require(by, "frontdoor.consultation")
-    consultation = Consultation(
-        asked_by_name=asked_by_name.strip(),
-        asked_by_agency=asked_by_agency,
-        asked_at=asked_at or now,
-        child_description=child_description.strip(),
-        question=question.strip(),
-        recorded_by=by,
-    )
-    if advice.strip():
-        policy.require(by, "frontdoor.triage")
-        consultation.advice, consultation.advised_by, consultation.advised_at = advice.strip(), by, now
-    consultation.full_clean()
-    consultation.save()
-    audit.record(actor=by, action=AuditAction.CREATE, subject=consultation, at=now)
-    return consultation
-
-
-@transaction.atomic
-def consultation_advise(*, consultation: Consultation, advice: str, by, now: datetime) -> Consultation:
-    policy.require(by, "frontdoor.triage")
-    if not advice.strip():
-        raise ValidationError({"advice": "Enter the advice given"})
-    consultation.advice, consultation.advised_by, consultation.advised_at = advice.strip(), by, now
-    consultation.save(update_fields=["advice", "advised_by", "advised_at"])
-    audit.record(actor=by, action=AuditAction.UPDATE, subject=consultation, at=now)
-    return consultation
-
-
-@transaction.atomic
-def consultation_link_contact(*, consultation: Consultation, contact: Contact, by, now: datetime) -> Consultation:
-    policy.require(by, "frontdoor.triage")
-    consultation.became_contact = contact
-    consultation.save(update_fields=["became_contact"])
-    audit.record(actor=by, action=AuditAction.UPDATE, subject=consultation, at=now, details={"contact": contact.pk})
-    return consultation
-
-
-def draft_save(*, by, data: dict, now: datetime) -> ContactDraft:
-    """Keep the half-finished contact form (no personal data leaves the database)."""
-    clean = {k: v for k, v in data.items() if k not in {"csrfmiddlewaretoken"}}
-    draft, _ = ContactDraft.objects.update_or_create(user=by, defaults={"data": clean, "updated_at": now})
-    return draft
-
-
-def draft_get(*, by) -> dict:
-    draft = ContactDraft.objects.filter(user=by).first()
-    return draft.data if draft else {}

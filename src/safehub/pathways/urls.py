@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safehub.pathways import views
+from safehub.pathways import views, views_cpis, views_missing
 
 app_name = "pathways"
 urlpatterns = [
@@ -26,13 +26,13 @@ urlpatterns = [
     path("encompass/rolls/<int:upload_id>/", views.roll_detail, name="roll"),
     path("encompass/review/", views.roll_review, name="roll_review"),
     path("encompass/review/<int:row_id>/", views.roll_resolve, name="roll_resolve"),
-    path("cp-is/", views.cpis_lookup, name="cpis_lookup"),
-    path("cp-is/attendance/", views.cpis_attendance, name="cpis_attendance"),
-    path("cp-is/recorded/", views.cpis_recorded, name="cpis_recorded"),
-    path("cp-is/attendances/", views.cpis_attendances, name="cpis_attendances"),
-    path("cp-is/attendances/<int:attendance_id>/seen/", views.cpis_seen, name="cpis_seen"),
-    path("cp-is/export.csv", views.cpis_export, name="cpis_export"),
-    path("missing/", views.missing_list, name="missing_list"),
-    path("missing/<int:episode_id>/link/", views.missing_link, name="missing_link"),
-    path("missing/<int:episode_id>/convene/", views.missing_convene, name="missing_convene"),
+    path("cp-is/", views_cpis.cpis_lookup, name="cpis_lookup"),
+    path("cp-is/attendance/", views_cpis.cpis_attendance, name="cpis_attendance"),
+    path("cp-is/recorded/", views_cpis.cpis_recorded, name="cpis_recorded"),
+    path("cp-is/attendances/", views_cpis.cpis_attendances, name="cpis_attendances"),
+    path("cp-is/attendances/<int:attendance_id>/seen/", views_cpis.cpis_seen, name="cpis_seen"),
+    path("cp-is/export.csv", views_cpis.cpis_export, name="cpis_export"),
+    path("missing/", views_missing.missing_list, name="missing_list"),
+    path("missing/<int:episode_id>/link/", views_missing.missing_link, name="missing_link"),
+    path("missing/<int:episode_id>/convene/", views_missing.missing_convene, name="missing_convene"),
 ]

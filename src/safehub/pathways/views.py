@@ -7,16 +7,13 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safehub.agencies.models import Agency, AgencyKind
-from safehub.casework.models import MissingEpisode, StrategyMeeting
 from safehub.core import policy
 from safehub.core.calendar import (
     financial_year,
@@ -28,18 +25,10 @@ from safehub.core.calendar import (
 from safehub.core.errors import BreakGlassRequired
 from safehub.core.uploads import upload_limit
 from safehub.core.viewutils import add_service_errors
-from safehub.pathways import (
-    cpis_selectors,
-    cpis_services,
-    missing_strategy,
-    roll_selectors,
-    roll_services,
-    selectors,
-    services,
-)
+from safehub.pathways import cpis_selectors, roll_selectors, roll_services, selectors, services
 from safehub.pathways import forms as f
 from safehub.pathways.access import is_lado_team
-from safehub.pathways.models import CpisAttendance, EducationRegisterEntry, MaracAction, MaracLink, PrivateFostering
+from safehub.pathways.models import EducationRegisterEntry, MaracAction, MaracLink, PrivateFostering
 from safehub.people.models import Person
 from safehub.people.selectors import person_get_for_user
 
@@ -510,162 +499,3 @@ def roll_resolve(request, row_id: int):
     else:
         messages.success(request, "Linked to the setting" if person_id else "Recorded: none of the people suggested")
     return redirect("pathways:roll_review")
-
-
-# --- CP-IS --------------------------------------------------------------------------------------------
-@login_required
-@require_http_methods(["GET", "POST"])
-def cpis_lookup(request):
-    """An unscheduled care setting looks up a child's flag by NHS number (POSTed: no number in a URL)."""
-    now = timezone.now()
-    cpis_selectors.require_cpis(request.user)
-    form = f.CpisLookupForm(request.POST or None)
-    result, attendance_form = None, None
-    if request.method == "POST" and form.is_valid():
-        result = cpis_selectors.cpis_lookup(
-            user=request.user,
-            nhs_number=form.cleaned_data["nhs_number"],
-            date_of_birth=form.cleaned_data["date_of_birth"],
-            now=now,
-        )
-        if result["state"] == "flagged":
-            attendance_form = f.CpisAttendanceForm(
-                initial={
-                    "nhs_number": result["nhs_number"],
-                    "date_of_birth": form.cleaned_data["date_of_birth"],
-                    "attended_at": timezone.localtime(now).strftime("%d/%m/%Y %H:%M"),
-                }
-            )
-    return render(
-        request, "pathways/cpis_lookup.html", {"form": form, "result": result, "attendance_form": attendance_form}
-    )
-
-
-@login_required
-@require_POST
-def cpis_attendance(request):
-    now = timezone.now()
-    cpis_selectors.require_cpis(request.user)
-    form = f.CpisAttendanceForm(request.POST)
-    if not form.is_valid():
-        for name, errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}" if label else " ".join(errors))
-        return redirect("pathways:cpis_lookup")
-    try:
-        made = cpis_services.cpis_attendance_record(by=request.user, now=now, **form.cleaned_data)
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-        return redirect("pathways:cpis_lookup")
-    if made.notified_worker_id or made.notified_team_id:
-        messages.success(request, "Attendance recorded: the allocated social worker has been notified")
-    else:
-        messages.warning(request, "Attendance recorded, but no worker is allocated: call the duty team")
-    return redirect("pathways:cpis_recorded")
-
-
-@login_required
-def cpis_recorded(request):
-    data = cpis_selectors.cpis_attendances_for_setting(
-        user=request.user, now=timezone.now(), page_number=request.GET.get("page")
-    )
-    return render(request, "pathways/cpis_recorded.html", data)
-
-
-@login_required
-def cpis_attendances(request):
-    """The social worker's list of flagged children's unscheduled care attendances, unseen first."""
-    scope = "team" if request.GET.get("scope") == "team" else "mine"
-    data = cpis_selectors.cpis_attendances_for_worker(
-        user=request.user, now=timezone.now(), page_number=request.GET.get("page"), scope=scope
-    )
-    data["scope"] = scope
-    return render(request, "pathways/cpis_attendances.html", data)
-
-
-@login_required
-@require_POST
-def cpis_seen(request, attendance_id: int):
-    attendance = _record_or_404(CpisAttendance, attendance_id)
-    cpis_services.cpis_attendance_seen(attendance=attendance, by=request.user, now=timezone.now())
-    messages.success(request, "Marked as seen")
-    return redirect("pathways:cpis_attendances")
-
-
-@login_required
-def cpis_export(request):
-    """The CP-IS file for the NHS national system (CSV, formula-safe)."""
-    now = timezone.now()
-    text, written, missing = cpis_selectors.cpis_export_csv(user=request.user, now=now)
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="cp-is-{uk_date(now):%Y%m%d}.csv"'
-    response["X-Safehub-Rows"] = str(written)
-    response["X-Safehub-Left-Out-No-NHS-Number"] = str(missing)
-    return response
-
-
-# --- Missing episodes to strategy discussions ---------------------------------------------------------
-@login_required
-def missing_list(request):
-    status = "linked" if request.GET.get("status") == "linked" else "waiting"
-    data = missing_strategy.missing_strategy_prompts(
-        user=request.user, now=timezone.now(), page_number=request.GET.get("page"), status=status
-    )
-    return render(request, "pathways/missing_list.html", data)
-
-
-@login_required
-@require_POST
-def missing_link(request, episode_id: int):
-    now = timezone.now()
-    episode = _record_or_404(MissingEpisode, episode_id)
-    form = f.MissingLinkForm(request.POST)
-    meeting = StrategyMeeting.objects.filter(pk=form.cleaned_data["meeting"]).first() if form.is_valid() else None
-    if meeting is None:
-        messages.error(request, "Choose the strategy discussion")
-        return redirect("pathways:missing_list")
-    try:
-        missing_strategy.missing_strategy_link(episode=episode, meeting=meeting, by=request.user, now=now)
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    else:
-        messages.success(request, "Linked: the strategy discussion is recorded against the missing episode")
-    return redirect("pathways:missing_list")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def missing_convene(request, episode_id: int):
-    """Convene the strategy discussion a high-risk missing episode prompts; it is linked at once."""
-    now = timezone.now()
-    episode = _record_or_404(MissingEpisode, episode_id)
-    policy.require(request.user, "casework.convene")
-    _open_person(request, episode.person_id)  # access-checked and audited (break-glass offered as on the record)
-    chairs = (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            membership__agency_id=policy.agency_id_of(request.user) or 0,
-            membership__role__in=["SOCIAL_WORKER", "FRONT_DOOR_MANAGER"],
-        )
-        .order_by("last_name", "first_name")
-    )
-    form = f.MissingConveneForm(request.POST or None, chairs=chairs, initial={"chair": request.user.pk})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        police = (
-            list(Agency.objects.filter(kind=AgencyKind.POLICE, is_active=True)[:1]) if data["invite_police"] else []
-        )
-        try:
-            missing_strategy.missing_strategy_convene(
-                episode=episode, by=request.user, now=now, scheduled_at=data["scheduled_at"], chair=data["chair"],
-                agencies=police,
-            )  # fmt: skip
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Strategy discussion convened and linked to the missing episode")
-            return redirect("pathways:missing_list")
-    return render(
-        request, "pathways/form.html", {"form": form, "title": "Convene a strategy discussion for a missing child"}
-    )
