@@ -21,7 +21,7 @@ from safehub.core.calendar import financial_year
 from safehub.core.models import AuditAction
 from safehub.returns.ssda903 import check as presubmission
 from safehub.returns.ssda903 import writer as ssda903
-from safehub.returns.ssda903.validator import ValidatorUnavailable, validate
+from safehub.returns.ssda903.validator import ValidatorUnavailable, known_defect, validate
 
 # The demo city is Southampton (ONS E06000045); a council sets SAFEHUB_LA_ONS_CODE in settings.
 DEMO_ONS_CODE = "E06000045"
@@ -91,9 +91,12 @@ def run(
         stderr.write(f"error {e.code} ({e.table}, child {e.child}): {e.message}\n")
     if len(report.errors) > 20:
         stderr.write(f"... and {len(report.errors) - 20} more\n")
+    episodes = ret.tables.get("episodes", [])
+    defects = [why for e in report.errors if (why := known_defect(e, year=year, episodes=episodes))]
+    because = f" ({len(defects)} of them a known validator defect: {defects[0]})" if defects else ""
     stdout.write(
         f"DfE 903 rules ({report.rules_run} run, {len(report.failed_rules)} could not run): "
-        f"{len(report.errors)} errors\n"
+        f"{len(report.errors)} errors{because}\n"
     )
     try:
         presubmission.save(year, ret, report, la_code=code, now=timezone.now())  # for the pre-submission page
