@@ -18,7 +18,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from safehub.insight import charts, reference, report_sections, selectors
+from safehub.insight import charts, reference, report_sections, report_sections_partnership, selectors
 from safehub.insight.engine.measures import MEASURES_BY_ID
 from safehub.insight.report_cells import (  # noqa: F401 - names the report's callers and tests use
     PUBLISHED_COLUMN,
@@ -223,12 +223,14 @@ def report_context(*, year: str, now: datetime, progress: Progress = None) -> di
     as_of = values.today
     since = yearly.records_since()
     parts: dict[str, Any] = {
-        "reviews": report_sections.practice_reviews(year=year, years=years, as_of=as_of, since=since),
-        "audits": report_sections.audits(year=year, years=years, as_of=as_of, since=since),
-        "learning": report_sections.learning(year=year, years=years, as_of=as_of, since=since),
-        "self_assessments": report_sections.self_assessments(year=year, years=years, as_of=as_of, since=since),
-        "escalations": report_sections.escalations(year=year, years=years, as_of=as_of, since=since),
-        "subgroups": report_sections.subgroups(year=year, years=years, as_of=as_of, since=since),
+        "reviews": report_sections_partnership.practice_reviews(year=year, years=years, as_of=as_of, since=since),
+        "audits": report_sections_partnership.audits(year=year, years=years, as_of=as_of, since=since),
+        "learning": report_sections_partnership.learning(year=year, years=years, as_of=as_of, since=since),
+        "self_assessments": report_sections_partnership.self_assessments(
+            year=year, years=years, as_of=as_of, since=since
+        ),
+        "escalations": report_sections_partnership.escalations(year=year, years=years, as_of=as_of, since=since),
+        "subgroups": report_sections_partnership.subgroups(year=year, years=years, as_of=as_of, since=since),
         "mash": report_sections.mash(year=year, years=years, values=values),
         "adolescents": report_sections.adolescents(year=year, years=years, values=values),
         "education": report_sections.education(year=year, years=years),

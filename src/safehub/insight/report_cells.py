@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 SOURCE_RECORDS = "records"
 SOURCE_PART = "records (part year)"
@@ -64,3 +66,73 @@ class Chart:
     title: str
     alt: str
     svg: bytes = b""
+
+
+def pick(coverage: str, records: float | None, published: float | None, unit: str = "count") -> Cell:
+    """Choose one figure: whole-year records, else the published figure, else part-year records."""
+    if coverage == "full":
+        return Cell(records, SOURCE_RECORDS, unit)
+    if published is not None:
+        return Cell(published, SOURCE_PUBLISHED, unit)
+    if coverage == "part":
+        return Cell(records, SOURCE_PART, unit)
+    return Cell(None, "", unit)
+
+
+Row = tuple[str, Callable[[dict], float | None], str]  # label, value from a year's data, unit
+
+
+def at(*path: str | int) -> Callable[[dict], float | None]:
+    """Return a getter for a value nested in a year's summary (dict keys and list indexes)."""
+
+    def get(summary: dict) -> float | None:
+        value: Any = summary
+        for step in path:
+            value = value[step]
+        return value
+
+    return get
+
+
+def in_pairs(key: str, label: str) -> Callable[[dict], float | None]:
+    """Return a getter for ``label``'s count in a summary's list of (label, count) pairs (0 if absent)."""
+
+    def get(summary: dict) -> float | None:
+        return dict(summary[key]).get(label, 0)
+
+    return get
+
+
+def year_table(
+    caption: str,
+    *,
+    years: list[str],
+    data: Mapping[str, dict | None],
+    cover: Mapping[str, str],
+    rows: list[Row],
+    published: Mapping[str, Mapping[str, float]] | None = None,
+    first_column: str = "Measure",
+    note: str = "",
+) -> Table:
+    """Build a table of rows x years; ``data[year]`` is that year's summary (None: no records)."""
+    table = Table(caption=caption, years=years, first_column=first_column, note=note)
+    for label, get, unit in rows:
+        cells = []
+        for y in years:
+            summary = data.get(y)
+            value = get(summary) if summary is not None else None
+            cells.append(pick(cover.get(y, "none"), value, (published or {}).get(y, {}).get(label), unit))
+        table.rows.append({"label": label, "cells": cells})
+    if published:
+        table.add_published(dict(published.get(PUBLISHED_YEAR, {})))
+    return table
+
+
+def pct(part: int, whole: int) -> float | None:
+    """Return ``part`` as a percentage of ``whole``, 1 decimal place; None when ``whole`` is 0."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+def years_with(years: list[str], cover: Mapping[str, str], build: Callable[[str], dict]) -> dict[str, dict | None]:
+    """Return each year's summary built from the records, None for a year they do not cover."""
+    return {y: build(y) if cover[y] != "none" else None for y in years}

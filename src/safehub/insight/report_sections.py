@@ -16,10 +16,8 @@ casework's here, from their models, as counts only (no person is named in the re
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count
 
@@ -28,345 +26,21 @@ from safehub.insight import reference
 from safehub.insight import selectors as insight_selectors
 from safehub.insight.report_cells import (
     PUBLISHED_YEAR,
-    SOURCE_PART,
     SOURCE_PUBLISHED,
     SOURCE_RECORDS,
     Cell,
     Table,
+    at,
+    pct,
+    year_table,
+    years_with,
 )
-from safehub.partnership import yearly
 from safehub.partnership.finance import selectors as finance_selectors
 
 # An independent return interview is offered within 72 hours of the child's return: DfE statutory
 # guidance "Children who run away or go missing from home or care" (January 2014), the section
 # "When a child is found: independent return interview".
 RETURN_INTERVIEW_HOURS = 72
-
-
-def pick(coverage: str, records: float | None, published: float | None, unit: str = "count") -> Cell:
-    """Choose one figure: whole-year records, else the published figure, else part-year records."""
-    if coverage == "full":
-        return Cell(records, SOURCE_RECORDS, unit)
-    if published is not None:
-        return Cell(published, SOURCE_PUBLISHED, unit)
-    if coverage == "part":
-        return Cell(records, SOURCE_PART, unit)
-    return Cell(None, "", unit)
-
-
-Row = tuple[str, Callable[[dict], float | None], str]  # label, value from a year's data, unit
-
-
-def at(*path: str | int) -> Callable[[dict], float | None]:
-    """Return a getter for a value nested in a year's summary (dict keys and list indexes)."""
-
-    def get(summary: dict) -> float | None:
-        value: Any = summary
-        for step in path:
-            value = value[step]
-        return value
-
-    return get
-
-
-def in_pairs(key: str, label: str) -> Callable[[dict], float | None]:
-    """Return a getter for ``label``'s count in a summary's list of (label, count) pairs (0 if absent)."""
-
-    def get(summary: dict) -> float | None:
-        return dict(summary[key]).get(label, 0)
-
-    return get
-
-
-def year_table(
-    caption: str,
-    *,
-    years: list[str],
-    data: Mapping[str, dict | None],
-    cover: Mapping[str, str],
-    rows: list[Row],
-    published: Mapping[str, Mapping[str, float]] | None = None,
-    first_column: str = "Measure",
-    note: str = "",
-) -> Table:
-    """Build a table of rows x years; ``data[year]`` is that year's summary (None: no records)."""
-    table = Table(caption=caption, years=years, first_column=first_column, note=note)
-    for label, get, unit in rows:
-        cells = []
-        for y in years:
-            summary = data.get(y)
-            value = get(summary) if summary is not None else None
-            cells.append(pick(cover.get(y, "none"), value, (published or {}).get(y, {}).get(label), unit))
-        table.rows.append({"label": label, "cells": cells})
-    if published:
-        table.add_published(dict(published.get(PUBLISHED_YEAR, {})))
-    return table
-
-
-def _pct(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
-
-
-def _years_with(years: list[str], cover: Mapping[str, str], build: Callable[[str], dict]) -> dict[str, dict | None]:
-    return {y: build(y) if cover[y] != "none" else None for y in years}
-
-
-# ---------------------------------------------------------------------------------------------
-# Practice reviews
-# ---------------------------------------------------------------------------------------------
-
-# Rows of the published practice review table and the measure of ``yearly.REVIEW_MEASURES`` it is.
-PUBLISHED_REVIEW_ROWS = {
-    "Referrals - total": "referrals",
-    "SARs or CSPRs": "statutory",
-    "Rapid Reviews": "rapid_reviews",
-    "Southampton Local Learning Reviews": "local",
-    "Publications": "published",
-    "Additional work forming part of thematic review": "thematic",
-}
-
-
-def published_reviews() -> dict[str, dict[str, dict[str, float]]]:
-    """Return the published 2024-25 review figures as {"adults"|"children": {"2024-25": {label: value}}}."""
-    labels = dict(yearly.REVIEW_MEASURES)
-    out: dict[str, dict[str, dict[str, float]]] = {"adults": {"2024-25": {}}, "children": {"2024-25": {}}}
-    _, rows = reference.read("practice_reviews_2024_25.csv")
-    for row in rows:
-        key = PUBLISHED_REVIEW_ROWS.get(row["measure"])
-        if key is None:
-            continue
-        for group in ("adults", "children"):
-            if row[group].strip():
-                out[group]["2024-25"][labels[key]] = float(row[group])
-    return out
-
-
-def practice_reviews(*, year: str, years: list[str], as_of: date, since: Mapping[str, date | None]) -> dict:
-    cover = {y: yearly.coverage(y, since["reviews"], as_of) for y in years}
-    data = _years_with(years, cover, lambda y: yearly.practice_reviews(year=y, as_of=as_of))
-    published = published_reviews()
-    tables = []
-    for group, caption in (("adults", "Adults (including domestic abuse related deaths)"), ("children", "Children")):
-        skip = "rapid_reviews" if group == "adults" else "dardr"  # rapid reviews are about children only
-        rows: list[Row] = [
-            (label, at("counts", group, key), "count") for key, label in yearly.REVIEW_MEASURES if key != skip
-        ]
-        tables.append(
-            year_table(
-                f"Practice review group: {caption.lower()}",
-                years=years,
-                data=data,
-                cover=cover,
-                rows=rows,
-                published=published[group],
-            )
-        )
-    actions = year_table(
-        "Actions from review action plans",
-        years=years,
-        data=data,
-        cover=cover,
-        rows=[
-            ("Actions completed in the year", lambda d: d["actions"]["completed"], "count"),
-            ("Actions open at the year's end", lambda d: d["actions"]["open"], "count"),
-            ("of which overdue", lambda d: d["actions"]["overdue"], "count"),
-        ],
-        note="Open and overdue are counted on 31 March (or today, for a year not yet over).",
-    )
-    this = data.get(year) or {}
-    return {
-        "tables": tables,
-        "actions": actions,
-        "themes": this.get("themes", {"adults": [], "children": []}),
-        "stages": this.get("stages", {"adults": [], "children": []}),
-        "published": this.get("published", []),
-        "briefings": this.get("briefings", 0),
-        "coverage": cover[year],
-    }
-
-
-# ---------------------------------------------------------------------------------------------
-# Multi-agency audits
-# ---------------------------------------------------------------------------------------------
-
-
-def audits(*, year: str, years: list[str], as_of: date, since: Mapping[str, date | None]) -> dict:
-    cover = {y: yearly.coverage(y, since["audits"], as_of) for y in years}
-    data = _years_with(years, cover, lambda y: yearly.audits(year=y))
-
-    def good(d: dict) -> float | None:
-        counts = dict(d["grades"])
-        return _pct(counts.get("Outstanding", 0) + counts.get("Good", 0), d["returns"])
-
-    summary = year_table(
-        "Multi-agency audits",
-        years=years,
-        data=data,
-        cover=cover,
-        rows=[
-            ("Audits held", lambda d: len(d["audits"]), "count"),
-            ("Audits completed", lambda d: d["completed"], "count"),
-            ("Cases audited", lambda d: d["cases"], "count"),
-            ("Agency returns graded", lambda d: d["returns"], "count"),
-            ("% of returns graded good or outstanding", good, "percent"),
-        ],
-    )
-    from safehub.partnership.models import Grade
-
-    grades = year_table(
-        "Grades given by agencies to their own practice",
-        years=years,
-        data=data,
-        cover=cover,
-        rows=[(label, in_pairs("grades", label), "count") for _, label in Grade.choices],
-        first_column="Grade",
-    )
-    this = data.get(year) or {"audits": []}
-    return {"summary": summary, "grades": grades, "audits": this["audits"], "coverage": cover[year]}
-
-
-# ---------------------------------------------------------------------------------------------
-# Learning and development
-# ---------------------------------------------------------------------------------------------
-
-
-def learning(*, year: str, years: list[str], as_of: date, since: Mapping[str, date | None]) -> dict:
-    cover = {y: yearly.coverage(y, since["training"], as_of) for y in years}
-    data = _years_with(years, cover, lambda y: yearly.learning(year=y))
-    summary = year_table(
-        "Training, briefings and evaluation",
-        years=years,
-        data=data,
-        cover=cover,
-        rows=[
-            ("Training events held", lambda d: d["events"], "count"),
-            ("Different courses run", lambda d: d["courses"], "count"),
-            ("Places booked", lambda d: d["booked"], "count"),
-            ("Practitioners who attended", lambda d: d["attended"], "count"),
-            ("Evaluations returned", lambda d: d["evaluations"], "count"),
-            ("% who found the training useful (4 or 5 of 5)", lambda d: d["useful_pct"], "percent"),
-            ("Course quality checks", lambda d: d["quality_checks"], "count"),
-            ("7-minute briefings published", lambda d: d["briefings"], "count"),
-            ("Briefing reads recorded", lambda d: d["briefing_reads"], "count"),
-        ],
-    )
-    sectors = sorted({s for d in data.values() if d for s, _ in d["sectors"]}, key=_sector_order)
-    by_sector = year_table(
-        "Attendance by sector",
-        years=years,
-        data=data,
-        cover=cover,
-        rows=[(s, in_pairs("sectors", s), "count") for s in sectors],
-        first_column="Sector",
-    )
-    this = data.get(year) or {}
-    return {
-        "summary": summary,
-        "sectors": by_sector,
-        "agencies": this.get("agencies", []),
-        "top_courses": this.get("top_courses", []),
-        "mean_rating": this.get("mean_rating"),
-        "coverage": cover[year],
-    }
-
-
-def _sector_order(name: str) -> int:
-    order = [*yearly.SECTOR_ORDER, "Other"]
-    return order.index(name) if name in order else len(order)
-
-
-# ---------------------------------------------------------------------------------------------
-# Section 11 and section 175
-# ---------------------------------------------------------------------------------------------
-
-
-def self_assessments(*, year: str, years: list[str], as_of: date, since: Mapping[str, date | None]) -> dict:
-    cover = {y: yearly.coverage(y, since["self_assessments"], as_of) for y in years}
-    # A cycle belongs to its year whatever the records' span: returns are recorded per cycle.
-    cover = {y: "full" if c != "none" else c for y, c in cover.items()}
-    data = _years_with(years, cover, lambda y: {"cycles": yearly.self_assessments(year=y)})
-
-    def of(kind_s11: bool, key: str) -> Callable[[dict], float | None]:
-        def get(d: dict) -> float | None:
-            cycles = [c for c in d["cycles"] if c["is_s11"] == kind_s11]
-            return sum(c[key] for c in cycles) if cycles else None
-
-        return get
-
-    def on_time(kind_s11: bool) -> Callable[[dict], float | None]:
-        def get(d: dict) -> float | None:
-            cycles = [c for c in d["cycles"] if c["is_s11"] == kind_s11]
-            return _pct(sum(c["on_time"] for c in cycles), sum(c["invited"] for c in cycles)) if cycles else None
-
-        return get
-
-    summary = year_table(
-        "Self-assessment returns",
-        years=years,
-        data=data,
-        cover=cover,
-        rows=[
-            ("Section 11: agencies asked", of(True, "invited"), "count"),
-            ("Section 11: returns received", of(True, "submitted"), "count"),
-            ("Section 11: % returned by the due date", on_time(True), "percent"),
-            ("Section 175: schools asked", of(False, "invited"), "count"),
-            ("Section 175: returns received", of(False, "submitted"), "count"),
-            ("Section 175: % returned by the due date", on_time(False), "percent"),
-        ],
-    )
-    this = data.get(year) or {"cycles": []}
-    return {"summary": summary, "cycles": this["cycles"]}
-
-
-# ---------------------------------------------------------------------------------------------
-# Escalations
-# ---------------------------------------------------------------------------------------------
-
-
-def escalations(*, year: str, years: list[str], as_of: date, since: Mapping[str, date | None]) -> dict:
-    cover = {y: yearly.coverage(y, since["escalations"], as_of) for y in years}
-    data = _years_with(years, cover, lambda y: yearly.escalations(year=y, as_of=as_of))
-    rows: list[Row] = [
-        ("Professional differences raised", lambda d: d["raised"], "count"),
-        ("Resolved", lambda d: d["resolved"], "count"),
-        ("Open at the year's end", lambda d: d["open"], "count"),
-        ("Median working days to resolve", lambda d: d["median_days"], "rate"),
-    ]
-    rows += [(f"Reached stage {s}", at("stages", s - 1, 1), "count") for s in (1, 2, 3, 4)]
-    rows += [
-        (f"Outcome: {label}", at("outcomes", i, 1), "count")
-        for i, label in enumerate(["agreed, plan changed", "original decision upheld", "withdrawn"])
-    ]
-    table = year_table("Resolving professional differences", years=years, data=data, cover=cover, rows=rows)
-    this = data.get(year) or {}
-    return {"table": table, "by_sector": this.get("by_sector", []), "coverage": cover[year]}
-
-
-# ---------------------------------------------------------------------------------------------
-# Sub-groups
-# ---------------------------------------------------------------------------------------------
-
-
-def subgroups(*, year: str, years: list[str], as_of: date, since: Mapping[str, date | None]) -> list[Table]:
-    first = min((d for d in since.values() if d is not None), default=None)
-    cover = {y: yearly.coverage(y, first, as_of) for y in years}
-    data = _years_with(
-        years, cover, lambda y: {g["name"]: dict(g["items"]) for g in yearly.subgroups(year=y, as_of=as_of)}
-    )
-    template = yearly.subgroups(year=year, as_of=as_of) if cover[year] != "none" else []
-    return [
-        year_table(
-            group["name"],
-            years=years,
-            data=data,
-            cover=cover,
-            rows=[
-                (label, at(group["name"], label), "percent" if "%" in label else "count") for label, _ in group["items"]
-            ],
-            first_column="Activity",
-        )
-        for group in template
-    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -402,7 +76,7 @@ def front_door_year(year: str) -> dict:
         "outcomes": {code: outcomes.get(code, 0) for code in Outcome.values},
         "decisions": sum(outcomes.values()),
         "consultations": asked,
-        "advised_24h_pct": _pct(same_day, asked),
+        "advised_24h_pct": pct(same_day, asked),
         "became_contact": consultations.filter(became_contact__isnull=False).count(),
     }
 
@@ -429,7 +103,7 @@ def mash(*, year: str, years: list[str], values) -> dict:
         rows=[(MEASURES_BY_ID[m].title, at(m), MEASURES_BY_ID[m].unit) for m in MASH_MEASURES],
         published=published,
     )
-    data = _years_with(years, cover, front_door_year)
+    data = years_with(years, cover, front_door_year)
     decisions = year_table(
         "What the front door decided",
         years=years,
@@ -491,7 +165,7 @@ def adolescents_year(year: str) -> dict:
         "children": episodes.values("person_id").distinct().count(),
         "high_risk": episodes.filter(risk_level="HIGH").count(),
         "returned": returned.count(),
-        "offered_in_time_pct": _pct(offered_in_time, returned.count()),
+        "offered_in_time_pct": pct(offered_in_time, returned.count()),
         "interviews_done": returned.filter(return_interview_done_at__isnull=False).count(),
         "assessments": assessments.count(),
         "assessed_children": assessments.values("person_id").distinct().count(),
@@ -506,7 +180,7 @@ def adolescents(*, year: str, years: list[str], values) -> dict:
     from safehub.casework.models import ExploitationLevel
 
     cover = {y: values.coverage(y) for y in years}
-    data = _years_with(years, cover, adolescents_year)
+    data = years_with(years, cover, adolescents_year)
     missing = year_table(
         "Children missing from home or care",
         years=years,

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import transaction
 
-from safehub.core import audit, policy
+from safehub.core import audit
 from safehub.core.calendar import financial_year, financial_year_label, financial_year_of
 from safehub.insight import reference
 from safehub.insight.engine import compute_measures, compute_trend, measure_definitions, measure_records
@@ -20,6 +20,7 @@ from safehub.insight.engine.compute import session_open
 from safehub.insight.engine.measures import MEASURES_BY_ID, MeasureDefinition
 from safehub.insight.models import Comparator, Population, ReportBuild, ReportSection, ReportSectionKey
 from safehub.insight.snapshot import CachedSnapshot, Snapshot, snapshot_cached
+from safehub.people import policy
 
 # The measures the home page and dashboards lead with (contract ids).
 HEADLINE_MEASURES = (
@@ -496,60 +497,6 @@ CONTRACT_IDS = frozenset(
 
 def published_children_rows() -> list[dict]:
     return reference.children_social_care()
-
-
-# ---------------------------------------------------------------------------------------------
-# Statutory returns: what the census needs from the people and referral records
-# ---------------------------------------------------------------------------------------------
-
-
-def cin_children(*, person_ids: list[int], reference_date: date, id_field: str = "id") -> dict:
-    """Return {person id: CINChild} built from the person records (identifiers, UPN, disabilities).
-
-    ``id_field`` chooses the LAchildID: the person's id (default) or their reference (UUID).
-    A child without a UPN is ``UN1`` when under 6 (or unborn) on the reference date, else ``UN2``.
-    """
-    from safehub.people.models import Person
-    from safehub.returns.cin_census.writer import CINChild
-
-    out = {}
-    fields = ("id", "reference", "upn", "date_of_birth", "expected_date_of_birth", "sex", "ethnicity",
-              "disabilities", "date_of_death")  # fmt: skip
-    for offset in range(0, len(person_ids), 500):
-        chunk = person_ids[offset : offset + 500]
-        for pk, ref, upn, dob, expected, sex, ethnicity, disabilities, died in Person.objects.filter(
-            id__in=chunk
-        ).values_list(*fields):
-            age = None if dob is None else reference_date.year - dob.year - (
-                (reference_date.month, reference_date.day) < (dob.month, dob.day))  # fmt: skip
-            out[pk] = CINChild(
-                la_child_id=str(ref) if id_field == "reference" else str(pk),
-                upn=upn or None,
-                upn_unknown=None if upn else ("UN1" if age is None or age < 6 else "UN2"),
-                date_of_birth=dob,
-                expected_date_of_birth=expected,
-                sex=sex if sex in ("M", "F") else "U",
-                ethnicity=ethnicity or "NOBT",
-                disabilities=tuple(d for d in (disabilities or []) if d) or ("NONE",),
-                date_of_death=died,
-            )
-    return out
-
-
-def cin_episodes(*, referral_ids: list[int]) -> dict:
-    """Return {referral id: CINEpisode} with the primary need and closure recorded on referrals."""
-    from safehub.frontdoor.models import Referral
-    from safehub.returns.cin_census.writer import CINEpisode
-
-    out = {}
-    for offset in range(0, len(referral_ids), 500):
-        chunk = referral_ids[offset : offset + 500]
-        for pk, need, closed, reason in Referral.objects.filter(id__in=chunk).values_list(
-            "id", "primary_need", "closed_date", "closure_reason"
-        ):
-            out[pk] = CINEpisode(primary_need=need or None, closure_date=closed,
-                                 closure_reason=(reason or None) if closed else None)  # fmt: skip
-    return out
 
 
 # ---------------------------------------------------------------------------------------------

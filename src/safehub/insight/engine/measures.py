@@ -22,7 +22,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from safehub.insight.engine import measures_adults, measures_earlyhelp, measures_lookedafter, measures_pathways
+from safehub.insight.engine import (
+    measures_adults,
+    measures_earlyhelp,
+    measures_frontdoor,
+    measures_lookedafter,
+    measures_pathways,
+    measures_sac,
+)
+from safehub.insight.engine.measures_sac import (  # noqa: F401 - the code lists and SQL others import from here
+    AGE_BANDS,
+    CAPACITY,
+    CONCERNS_IN_YEAR,
+    INDIVIDUALS_CONCERNS,
+    MSP,
+    RISK_OUTCOMES,
+    RISK_TYPES,
+    S42_CONCLUDED,
+    S42_STARTED,
+    SEXES,
+)
 
 Unit = Literal["count", "percent", "rate", "hours"]
 Aggregate = Literal["count", "percent", "median", "rate_per_10k"]
@@ -238,124 +257,7 @@ QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY as_of_date DESC) = 1
 """
 
 
-# ---------------------------------------------------------------------------------------------
-# Front door
-# ---------------------------------------------------------------------------------------------
-
-POLICE_HIGH_RISK = f"""
-SELECT contact_id, person_id, received_at, incident_recorded_at,
-       coalesce(police_limit_hours, 24.0) AS limit_hours, late_flagged,
-       coalesce(
-           epoch_us(received_at) - epoch_us(incident_recorded_at)
-               <= coalesce(police_limit_hours, 24.0) * 3600000000.0,
-           false) AS numerator,
-       true AS denominator
-FROM contacts
-WHERE from_police AND police_high_risk AND coalesce(received_uk_date, contact_date) {IN_YEAR}
-"""
-
-HEALTH_REQUESTS = f"""
-SELECT request_id, requested_at, due_at, answered_at, urgency,
-       (epoch_us(answered_at) - epoch_us(requested_at)) / 3600000000.0 AS value,
-       coalesce(answered_at <= due_at, false) AS numerator, true AS denominator
-FROM health_requests WHERE requested_uk_date {IN_YEAR}
-"""
-
-STRATEGY_SHARED = f"""
-WITH meetings AS (
-    SELECT meeting_id, person_id, coalesce(held_date, held_uk_date) AS held_on, record_share_due_at
-    FROM strategy_meetings WHERE coalesce(held_date, held_uk_date) {IN_YEAR}
-), in_time AS (
-    SELECT DISTINCT s.meeting_id, s.agency_id
-    FROM strategy_record_shares s JOIN strategy_meetings m ON m.meeting_id = s.meeting_id
-    WHERE s.shared_at <= m.record_share_due_at
-), invited AS (
-    SELECT i.meeting_id, count(*) AS agencies_invited, count(t.agency_id) AS agencies_shared_in_time
-    FROM strategy_invites i
-    LEFT JOIN in_time t ON t.meeting_id = i.meeting_id AND t.agency_id = i.agency_id
-    GROUP BY i.meeting_id
-)
-SELECT m.meeting_id, m.person_id, m.held_on, m.record_share_due_at,
-       coalesce(v.agencies_invited, 0) AS agencies_invited,
-       coalesce(v.agencies_shared_in_time, 0) AS agencies_shared_in_time,
-       coalesce(v.agencies_invited, 0) = coalesce(v.agencies_shared_in_time, 0) AS numerator,
-       true AS denominator
-FROM meetings m LEFT JOIN invited v ON v.meeting_id = m.meeting_id
-"""
-
-EDUCATION_NOTIFICATIONS = f"""
-SELECT notification_id, incident_at, due_at, delivered_at, setting_kind,
-       coalesce(delivered_at <= due_at, false) AS numerator, true AS denominator
-FROM education_notifications WHERE incident_uk_date {IN_YEAR}
-"""
-
-
-def _contacts_flag(flag: str) -> str:
-    return f"""
-SELECT contact_id, person_id, contact_date, {flag},
-       coalesce({flag}, false) AS numerator, true AS denominator
-FROM contacts WHERE contact_date {IN_YEAR}
-"""
-
-
-# ---------------------------------------------------------------------------------------------
-# Adults
-# ---------------------------------------------------------------------------------------------
-
-CONCERNS_IN_YEAR = f"""
-SELECT concern_id, person_id, received_date, age_at_concern, sex, ethnicity
-FROM adult_concerns WHERE received_date {IN_YEAR}
-"""
-
-# An adult is counted once, with the age and sex recorded on their first concern in the year.
-INDIVIDUALS_CONCERNS = f"""
-SELECT person_id, concern_id AS first_concern_id, received_date, age_at_concern, sex, ethnicity
-FROM adult_concerns
-WHERE person_id IS NOT NULL AND received_date {IN_YEAR}
-QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY received_date, concern_id) = 1
-"""
-
-S42_STARTED = f"""
-SELECT enquiry_id, person_id, concern_id, started_date, concluded_date
-FROM s42_enquiries WHERE kind = 'S42' AND started_date {IN_YEAR}
-"""
-
-S42_CONCLUDED = f"""
-SELECT enquiry_id, person_id, concern_id, started_date, concluded_date, risk_types,
-       coalesce(lacked_capacity, 'not_recorded') AS lacked_capacity,
-       coalesce(msp, 'not_recorded') AS msp, risk_outcome
-FROM s42_enquiries WHERE kind = 'S42' AND concluded_date {IN_YEAR}
-"""
-
 CATEGORIES = ("NEGLECT", "EMOTIONAL", "PHYSICAL", "SEXUAL", "MULTIPLE")
-RISK_TYPES = (
-    "physical",
-    "sexual",
-    "psychological",
-    "financial",
-    "discriminatory",
-    "organisational",
-    "neglect",
-    "domestic",
-    "sexual_exploitation",
-    "modern_slavery",
-    "self_neglect",
-)
-CAPACITY = ("yes", "no", "dont_know", "not_recorded")
-MSP = ("expressed", "asked_not_expressed", "not_asked", "dont_know", "not_recorded")
-RISK_OUTCOMES = ("removed", "reduced", "remains", "no_action", "none_identified", "inconclusive")
-AGE_BANDS: dict[str, tuple[int, int | None]] = {
-    "18_64": (18, 64),
-    "65_74": (65, 74),
-    "75_84": (75, 84),
-    "85_plus": (85, None),
-}
-SEXES = {"male": "M", "female": "F"}
-
-
-def _age_band_sql(low: int, high: int | None) -> str:
-    upper = f" AND age_at_concern <= {high}" if high is not None else ""
-    return f"SELECT * FROM ({INDIVIDUALS_CONCERNS}) WHERE age_at_concern >= {low}{upper}"
 
 
 def _build() -> list[MeasureDefinition]:
@@ -587,222 +489,9 @@ FROM referrals WHERE referral_date {IN_YEAR}
             ("care_leavers",),
             _care_leavers("in_eet"),
         ),
-        # Front door
-        _count(
-            "police_high_risk_referrals_total",
-            "Police high-risk referrals",
-            "police contacts flagged high risk received (UK date) in the year",
-            ("contacts",),
-            POLICE_HIGH_RISK,
-        ),
-        _percent(
-            "police_high_risk_within_limit_pct",
-            "Police high-risk referrals within the limit",
-            "of those, received within the agreed limit (24 hours when none) of the incident being recorded",
-            "police high-risk contacts received in the year",
-            ("contacts",),
-            POLICE_HIGH_RISK,
-        ),
-        _count(
-            "police_high_risk_late_flagged_total",
-            "Police high-risk referrals flagged late",
-            "police high-risk contacts received in the year that the front door flagged late",
-            ("contacts",),
-            f"SELECT * FROM ({POLICE_HIGH_RISK}) WHERE late_flagged",
-        ),
-        _count(
-            "health_requests_total",
-            "Health information requests",
-            "health information requests made (UK date) in the year",
-            ("health_requests",),
-            HEALTH_REQUESTS,
-        ),
-        _percent(
-            "health_requests_answered_in_time_pct",
-            "Health requests answered in time",
-            "requests made in the year answered by their due time",
-            "requests made in the year",
-            ("health_requests",),
-            HEALTH_REQUESTS,
-        ),
-        _count(
-            "health_requests_late_total",
-            "Health requests answered late",
-            "requests made in the year answered after their due time",
-            ("health_requests",),
-            f"SELECT * FROM ({HEALTH_REQUESTS}) WHERE answered_at > due_at",
-        ),
-        _count(
-            "health_requests_unanswered_total",
-            "Health requests not answered",
-            "requests made in the year with no answer",
-            ("health_requests",),
-            f"SELECT * FROM ({HEALTH_REQUESTS}) WHERE answered_at IS NULL",
-        ),
-        MeasureDefinition(
-            id="health_requests_median_hours_to_answer",
-            title="Median hours to answer a health request",
-            description="Median time from request to answer, in hours, of requests made in the year",
-            numerator="hours from request to answer",
-            denominator="answered requests made in the year",
-            rule="median of (answered_at - requested_at) in hours over answered requests, 1 decimal place",
-            sources=("health_requests",),
-            unit="hours",
-            sql=f"SELECT * FROM ({HEALTH_REQUESTS}) WHERE answered_at IS NOT NULL",
-            aggregate="median",
-        ),
-        _percent(
-            "strategy_records_shared_in_time_pct",
-            "Strategy records shared in time",
-            "meetings whose record was shared with every invited agency by the due time",
-            "strategy meetings held in the year",
-            ("strategy_meetings", "strategy_invites", "strategy_record_shares"),
-            STRATEGY_SHARED,
-        ),
-        _percent(
-            "education_notifications_before_next_school_day_pct",
-            "Education notifications before the next school day",
-            "notifications delivered by their due time (the start of the next school day)",
-            "notifications of incidents (UK date) in the year",
-            ("education_notifications",),
-            EDUCATION_NOTIFICATIONS,
-        ),
-        _percent(
-            "contacts_ethnicity_recorded_pct",
-            "Contacts with the child's ethnicity recorded",
-            "contacts in the year with the ethnicity recorded",
-            "contacts in the year",
-            ("contacts",),
-            _contacts_flag("ethnicity_recorded"),
-        ),
-        _percent(
-            "contacts_voice_recorded_pct",
-            "Contacts with the child's voice recorded",
-            "contacts in the year with the child's voice recorded",
-            "contacts in the year",
-            ("contacts",),
-            _contacts_flag("voice_recorded"),
-        ),
-        # Adults
-        _count(
-            "adult_concerns_total",
-            "Safeguarding concerns",
-            "concerns received in the year",
-            ("adult_concerns",),
-            CONCERNS_IN_YEAR,
-        ),
-        _count(
-            "adult_individuals_concerns",
-            "Adults with a safeguarding concern",
-            "distinct adults with a concern received in the year",
-            ("adult_concerns",),
-            INDIVIDUALS_CONCERNS,
-        ),
     ]
-    for band, (low, high) in AGE_BANDS.items():
-        label = f"{low} to {high}" if high is not None else f"{low} and over"
-        m.append(
-            _count(
-                f"adult_individuals_concerns_{band}",
-                f"Adults with a concern aged {label}",
-                f"distinct adults with a concern in the year aged {label} at their first concern in it",
-                ("adult_concerns",),
-                _age_band_sql(low, high),
-            )
-        )
-    m.append(
-        _count(
-            "adult_individuals_concerns_age_unknown",
-            "Adults with a concern, age not known or under 18",
-            "distinct adults with a concern in the year whose age at their first concern in it is missing or under 18",
-            ("adult_concerns",),
-            f"SELECT * FROM ({INDIVIDUALS_CONCERNS}) WHERE age_at_concern IS NULL OR age_at_concern < 18",
-        )
-    )
-    for word, code in SEXES.items():
-        m.append(
-            _count(
-                f"adult_individuals_concerns_sex_{word}",
-                f"Adults with a concern: {word}",
-                f"distinct adults with a concern in the year recorded as {word} on their first concern",
-                ("adult_concerns",),
-                f"SELECT * FROM ({INDIVIDUALS_CONCERNS}) WHERE sex = '{code}'",
-            )
-        )
-    m.append(
-        _count(
-            "adult_individuals_concerns_sex_unknown",
-            "Adults with a concern: sex not known",
-            "distinct adults with a concern in the year with sex neither M nor F on their first concern",
-            ("adult_concerns",),
-            f"SELECT * FROM ({INDIVIDUALS_CONCERNS}) WHERE sex IS NULL OR sex NOT IN ('M', 'F')",
-        )
-    )
-    m += [
-        _count(
-            "adult_s42_started_total",
-            "Section 42 enquiries started",
-            "section 42 enquiries started in the year",
-            ("s42_enquiries",),
-            S42_STARTED,
-        ),
-        _count(
-            "adult_individuals_s42",
-            "Adults with a section 42 enquiry",
-            "distinct adults with a section 42 enquiry started in the year",
-            ("s42_enquiries",),
-            f"SELECT DISTINCT person_id FROM ({S42_STARTED}) WHERE person_id IS NOT NULL",
-        ),
-        _count(
-            "adult_s42_concluded_total",
-            "Section 42 enquiries concluded",
-            "section 42 enquiries concluded in the year",
-            ("s42_enquiries",),
-            S42_CONCLUDED,
-        ),
-    ]
-    for risk in RISK_TYPES:
-        m.append(
-            _count(
-                f"adult_s42_concluded_risk_{risk}",
-                f"Concluded enquiries with risk: {risk}",
-                f"section 42 enquiries concluded in the year recording the risk type {risk} (once per enquiry)",
-                ("s42_enquiries",),
-                f"SELECT * FROM ({S42_CONCLUDED}) WHERE list_contains(risk_types, '{risk}')",
-            )
-        )
-    for value in CAPACITY:
-        m.append(
-            _count(
-                f"adult_s42_concluded_capacity_{value}",
-                f"Concluded enquiries: lacked capacity {value}",
-                f"section 42 enquiries concluded in the year where lacked capacity is {value} "
-                "(missing counts as not_recorded)",
-                ("s42_enquiries",),
-                f"SELECT * FROM ({S42_CONCLUDED}) WHERE lacked_capacity = '{value}'",
-            )
-        )
-    for value in MSP:
-        m.append(
-            _count(
-                f"adult_s42_concluded_msp_{value}",
-                f"Concluded enquiries: desired outcomes {value}",
-                f"section 42 enquiries concluded in the year where desired outcomes were {value} "
-                "(missing counts as not_recorded)",
-                ("s42_enquiries",),
-                f"SELECT * FROM ({S42_CONCLUDED}) WHERE msp = '{value}'",
-            )
-        )
-    for value in RISK_OUTCOMES:
-        m.append(
-            _count(
-                f"adult_s42_concluded_risk_outcome_{value}",
-                f"Concluded enquiries: risk {value}",
-                f"section 42 enquiries concluded in the year with risk outcome {value}",
-                ("s42_enquiries",),
-                f"SELECT * FROM ({S42_CONCLUDED}) WHERE risk_outcome = '{value}'",
-            )
-        )
+    m += measures_frontdoor.definitions(_count, _percent)
+    m += measures_sac.definitions(_count, _percent)
     m += measures_adults.definitions(_count, _percent)
     m += measures_earlyhelp.definitions(_count, _percent)
     m += measures_pathways.definitions(_count, _percent)

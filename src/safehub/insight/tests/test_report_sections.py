@@ -16,7 +16,7 @@ from safehub.casework.models import ExploitationRiskAssessment, MissingEpisode
 from safehub.core.calendar import UK
 from safehub.exchange.models import Submission, SubmissionValue
 from safehub.frontdoor.models import Consultation
-from safehub.insight import report, report_sections
+from safehub.insight import report, report_sections, report_sections_partnership
 from safehub.insight.report_cells import SOURCE_PART, SOURCE_PUBLISHED, SOURCE_RECORDS, Table
 from safehub.insight.tests.fixtures import make_records
 from safehub.partnership import yearly
@@ -44,7 +44,9 @@ def _refer(by, at: datetime, subject: str = "ADULT"):
 
 
 def _reviews():
-    return report_sections.practice_reviews(year=YEAR, years=YEARS, as_of=AS_OF, since=yearly.records_since())
+    return report_sections_partnership.practice_reviews(
+        year=YEAR, years=YEARS, as_of=AS_OF, since=yearly.records_since()
+    )
 
 
 def test_practice_reviews_come_from_the_records_and_the_published_report_fills_earlier_years(db):

@@ -22,9 +22,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from safehub.casework.models import CensusCheck, CensusCheckStatus
-from safehub.core import audit, policy
+from safehub.core import audit
 from safehub.core.calendar import financial_year
 from safehub.core.models import AuditAction
+from safehub.people import policy
 
 PERMISSION = "insight.returns"
 DEFAULT_LA_CODE = "852"  # the demo city's DfE code when SAFEHUB_LA_CODE is not set
@@ -97,8 +98,8 @@ def census_check_request(*, year: str, by, now: datetime) -> CensusCheck:
 def _write_return(year: str, out: Path) -> list[str]:
     """Write the census XML as ``safehub returns cin`` does; return the notes on records left out."""
     from safehub.casework.census import census_children
-    from safehub.insight import selectors
     from safehub.insight.snapshot import build_snapshot
+    from safehub.returns.cin_census import selectors
     from safehub.returns.cin_census.writer import build_cin_xml
 
     snapshot = build_snapshot(raw_sources=True)
