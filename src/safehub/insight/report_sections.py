@@ -403,13 +403,40 @@ def finance(*, year: str, years: list[str]) -> dict:
             figures["Total"] = sum(totals_published)
         table.add_published(figures)
         tables.append(table)
-    in_kind = [
-        f"{r['organisation']}: {r['in_kind']}"
-        for b in finance_selectors.contributions(year=year)["budgets"]
-        for r in b["rows"]
-        if r["in_kind"]
-    ]
+    the_year = finance_selectors.contributions(year=year)
+    if partners_table := _partners_table(year, the_year["partners"], as_published):
+        tables.append(partners_table)
+    in_kind = [f"{r['organisation']}: {r['in_kind']}" for b in the_year["budgets"] for r in b["rows"] if r["in_kind"]]
     return {"tables": tables, "in_kind": sorted(set(in_kind)), "recorded": year in recorded_years}
+
+
+def _partners_table(year: str, partners: list[dict], as_published: dict[tuple[str, str], int]) -> Table | None:
+    """The year's contributions per named partner, each budget and in all (issue 23): recorded, else published."""
+    from safehub.partnership.models import Budget, FundingPartner
+
+    source = SOURCE_RECORDS
+    if not partners and year == PUBLISHED_YEAR:
+        source = SOURCE_PUBLISHED
+        partners = [
+            {"organisation": name, "partner": FundingPartner(PUBLISHED_PARTNER_KIND.get(name, "OTHER")).label,
+             "amounts": [as_published.get((code, name)) for code in Budget.values]}
+            for name in dict.fromkeys(name for _, name in as_published)
+        ]  # fmt: skip
+        partners.sort(key=lambda p: -sum(a or 0 for a in p["amounts"]))
+    if not partners:
+        return None
+
+    def row(label: str, amounts: list[int | None], total: bool = False) -> dict:
+        cells = [Cell(a, source if a is not None else "") for a in amounts]
+        return {"label": label, "total": total, "cells": [*cells, Cell(sum(a or 0 for a in amounts), source)]}
+
+    table = Table(caption=f"Partner contributions {year} by partner, all budgets (£)", years=[*Budget.labels, "Total"],
+                  first_column="Partner")  # fmt: skip
+    table.rows = [row(f"{p['organisation']} ({p['partner']})", p["amounts"]) for p in partners]
+    table.rows.append(
+        row("Total", [sum(p["amounts"][i] or 0 for p in partners) for i in range(len(Budget.values))], True)
+    )
+    return table
 
 
 # ---------------------------------------------------------------------------------------------

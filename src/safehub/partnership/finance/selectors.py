@@ -1,4 +1,6 @@
-"""Reads of partner contributions: the finance page and the yearly report's finance figures (published figures: every member)."""
+"""Reads of partner contributions: the finance page and the yearly report's finance figures (published
+figures: every member).
+"""
 
 from __future__ import annotations
 
@@ -32,7 +34,40 @@ def contributions(*, year: str) -> dict:
             total = sum(int(str(r["amount"])) for r in rows)
             budgets.append({"code": code, "label": label, "rows": rows, "total": total, "total_shown": f"£{total:,}"})
     grand = sum(int(str(b["total"])) for b in budgets)
-    return {"year": year, "budgets": budgets, "total": grand, "total_shown": f"£{grand:,}"}
+    return {
+        "year": year,
+        "budgets": budgets,
+        "partners": by_partner(budgets),
+        "budget_labels": list(Budget.labels),
+        "total": grand,
+        "total_shown": f"£{grand:,}",
+    }
+
+
+def by_partner(budgets: list[dict]) -> list[dict]:
+    """Each named partner's contributions to a year's budgets: what it gave each budget and in all.
+
+    A partner is an organisation as recorded (the council, the police, the integrated care board,
+    probation and any other contributor the records hold), largest total first. ``amounts`` follows
+    ``Budget``'s order, None where the partner gave nothing to that budget.
+    """
+    partners: dict[str, dict] = {}
+    for budget in budgets:
+        for row in budget["rows"]:
+            partner = partners.setdefault(
+                row["organisation"], {"organisation": row["organisation"], "partner": row["partner"], "given": {}}
+            )
+            partner["given"][budget["code"]] = int(row["amount"])
+    out = []
+    for partner in partners.values():
+        total = sum(partner["given"].values())
+        amounts = [partner["given"].get(code) for code in Budget.values]
+        out.append({
+            "organisation": partner["organisation"], "partner": partner["partner"], "amounts": amounts,
+            "amounts_shown": [f"£{a:,}" if a is not None else "–" for a in amounts],
+            "total": total, "total_shown": f"£{total:,}",
+        })  # fmt: skip
+    return sorted(out, key=lambda p: (-p["total"], p["organisation"]))
 
 
 def contribution_totals(*, years: list[str]) -> dict[tuple[str, str], dict[str, int]]:
