@@ -138,8 +138,8 @@ def roll_entries_match(entries: Sequence[RollEntry], *, chunk_rows: int = CHUNK_
         upns = {entry.upn for entry in chunk if entry.upn}
         if upns:
             named = Person.objects.filter(upn__in=upns, merged_into__isnull=True, sealed=False)
-            for person in named.order_by("family_name", "given_name", "pk"):
-                by_upn.setdefault((person.upn, person.date_of_birth), person)
+            for pupil in named.order_by("family_name", "given_name", "pk"):
+                by_upn.setdefault((pupil.upn, pupil.date_of_birth), pupil)
         for entry, candidates in zip(chunk, ranked, strict=True):
             found = []
             for c in candidates:

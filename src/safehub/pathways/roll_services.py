@@ -13,9 +13,11 @@ import csv
 import io
 import re
 from datetime import date, datetime
+from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Field
 
 from safehub.agencies.models import EDUCATION_KINDS, Agency
 from safehub.core import audit
@@ -266,9 +268,10 @@ def _rows_save(rows: list[RollRow]) -> None:
     CASE expressions cost a second for a 500-row roll; ``executemany`` a few milliseconds)."""
     meta = RollRow._meta
     quote = connection.ops.quote_name
-    fields = [meta.get_field(name) for name in ("status", "person", "best_probability", "candidates")]
-    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 - model metadata
+    fields = [cast(Field, meta.get_field(name)) for name in ("status", "person", "best_probability", "candidates")]
+    sets = ", ".join(f"{quote(cast(str, f.column))} = %s" for f in fields)
+    where = quote(cast(str, cast(Field, meta.pk).column))
+    sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {where} = %s"  # noqa: S608 - model metadata
     params = [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk] for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
