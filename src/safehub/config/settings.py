@@ -312,6 +312,9 @@ SAFEHUB_TIMESCALES = {
     "early_help_review_weeks": 6,
     # PPN to the first strategy discussion (pathways/rules.py: the partnership's local standard)
     "ppn_strategy_working_days": 3,
+    # A PPN graded red (by the police or the MASH) is decided the day it arrives: calendar days, so
+    # 0 is "by 23:59:59 UK time that day" (frontdoor/rules.py; Working Together 2023 ch. 3).
+    "ppn_red_decision_days": 0,
     # Deprivation of Liberty Safeguards (adults/rules.py): Mental Capacity Act 2005 Schedule A1 and
     # the DoLS code of practice: an urgent authorisation lasts up to 7 days (para 78), extendable
     # once by up to 7 (paras 84-85); a standard request is decided within 21 days (2008 Regs, reg 13).
