@@ -151,7 +151,7 @@ def _visible(place: str, provider: PlacementProvider | None, postcode: str) -> t
 # then, and one in ten moves often (DfE, Children looked after in England including adoptions,
 # placement stability: about 68% of children looked after at 31 March had one placement in the year,
 # 21% two and 10% three or more, every year since 2016).
-MOVE_RATES = ((0.1, 68), (0.6, 24), (2.2, 8))
+MOVE_RATES = ((0.1, 66), (0.6, 24), (2.2, 10))
 
 
 def _move_dates(rng: random.Random, start: date, stop: date) -> list[date]:
