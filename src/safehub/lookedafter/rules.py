@@ -31,6 +31,7 @@ from safehub.lookedafter.codes import (  # noqa: F401
     LEGAL_STATUS,
     NO_PROVIDER_PLACES,
     NO_URN_PLACES,
+    OC3_NOT_APPLICABLE,
     PARTICIPATION,
     PLACE,
     PLACE_PROVIDER,
