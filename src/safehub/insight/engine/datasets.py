@@ -311,10 +311,18 @@ DATASETS: dict[str, Dataset] = {
             "contact_decisions",
             ("contact_id",),
             "Each contact's receipt, first MASH grading and decision; a red PPN's same-day verdict.",
-            C("contact_id", ID), C("person_id", ID), C("received_at", MOMENT), C("received_date", DATE),
-            C("from_police", FLAG), C("police_grade", TEXT), C("mash_rag", TEXT), C("first_rated_at", MOMENT),
-            C("decided_at", MOMENT), C("red_ppn", FLAG, "graded red by the police or the MASH"),
-            C("red_due_at", MOMENT), C("red_on_time", FLAG, "decided by the due time; empty while within it"),
+            C("contact_id", ID),
+            C("person_id", ID),
+            C("received_at", MOMENT),
+            C("received_date", DATE),
+            C("from_police", FLAG),
+            C("police_grade", TEXT),
+            C("mash_rag", TEXT),
+            C("first_rated_at", MOMENT),
+            C("decided_at", MOMENT),
+            C("red_ppn", FLAG, "graded red by the police or the MASH"),
+            C("red_due_at", MOMENT),
+            C("red_on_time", FLAG, "decided by the due time; empty while within it"),
         ),  # fmt: skip
         # Issue 19: the 903 records, built by safehub.lookedafter.snapshot_tables (the rules live there).
         _dataset(
@@ -407,8 +415,8 @@ def _castable(actual: pa.DataType, wanted: pa.DataType) -> bool:
     return False
 
 
-def _repeated_keys(table: pa.Table, key: tuple[str, ...]) -> int:
-    """Return how many rows repeat an earlier row's key."""
+def _repeated_keys(table: pa.Table, key: tuple[str, ...], connection: duckdb.DuckDBPyConnection) -> int:
+    """Return how many rows repeat an earlier row's key (``connection``: the check's DuckDB, shared)."""
     if len(key) == 1:
         column = table.column(key[0])
         if column.null_count == 0:
@@ -420,13 +428,12 @@ def _repeated_keys(table: pa.Table, key: tuple[str, ...]) -> int:
     # Key column names come from the declarations above, never from input.
     columns = ", ".join(f'"{k}"' for k in key)
     sql = f"SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT {columns} FROM keyed)) FROM keyed"  # noqa: S608
-    connection = duckdb.connect(config={"autoload_known_extensions": False})
+    connection.register("keyed", table.select(list(key)))
     try:
-        connection.register("keyed", table.select(list(key)))
-        row = connection.execute(sql).fetchone()
+        rows = connection.execute(sql).fetchall()
     finally:
-        connection.close()
-    return int(row[0]) if row else 0
+        connection.unregister("keyed")
+    return int(rows[0][0]) if rows else 0
 
 
 def snapshot_validate(snapshot: Mapping[str, pa.Table], *, check_keys: bool = True) -> list[SnapshotProblem]:
@@ -436,27 +443,38 @@ def snapshot_validate(snapshot: Mapping[str, pa.Table], *, check_keys: bool = Tr
     must exist with a compatible type; key columns must be non-null and unique.
     """
     problems: list[SnapshotProblem] = []
-    for name, table in snapshot.items():
-        dataset = DATASETS.get(name)
-        if dataset is None:
-            continue
-        found_before = len(problems)
-        for column in dataset.columns:
-            if column.name not in table.column_names:
-                problems.append(SnapshotProblem(name, column.name, "column is missing"))
+    # One DuckDB connection for all the key checks, opened at the first: opening one takes tens of
+    # milliseconds, and a snapshot checks about 75 keys (issue 23: the first insight page).
+    connection: duckdb.DuckDBPyConnection | None = None
+    try:
+        for name, table in snapshot.items():
+            dataset = DATASETS.get(name)
+            if dataset is None:
                 continue
-            actual = table.schema.field(column.name).type
-            if not _castable(actual, column.type):
-                problems.append(SnapshotProblem(name, column.name, f"type {actual} cannot be read as {column.type}"))
-        if len(problems) > found_before or not check_keys or not dataset.key or table.num_rows == 0:
-            continue
-        for key in dataset.key:
-            nulls = table.column(key).null_count
-            if nulls:
-                problems.append(SnapshotProblem(name, key, f"{nulls} rows have no value in a key column"))
-        repeated = _repeated_keys(table, dataset.key)
-        if repeated:
-            problems.append(SnapshotProblem(name, ",".join(dataset.key), f"{repeated} rows repeat a key"))
+            found_before = len(problems)
+            for column in dataset.columns:
+                if column.name not in table.column_names:
+                    problems.append(SnapshotProblem(name, column.name, "column is missing"))
+                    continue
+                actual = table.schema.field(column.name).type
+                if not _castable(actual, column.type):
+                    problems.append(
+                        SnapshotProblem(name, column.name, f"type {actual} cannot be read as {column.type}")
+                    )
+            if len(problems) > found_before or not check_keys or not dataset.key or table.num_rows == 0:
+                continue
+            for key in dataset.key:
+                nulls = table.column(key).null_count
+                if nulls:
+                    problems.append(SnapshotProblem(name, key, f"{nulls} rows have no value in a key column"))
+            if connection is None:
+                connection = duckdb.connect(config={"autoload_known_extensions": False})
+            repeated = _repeated_keys(table, dataset.key, connection)
+            if repeated:
+                problems.append(SnapshotProblem(name, ",".join(dataset.key), f"{repeated} rows repeat a key"))
+    finally:
+        if connection is not None:
+            connection.close()
     return problems
 
 

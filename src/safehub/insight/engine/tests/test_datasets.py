@@ -86,6 +86,27 @@ def test_repeated_and_missing_keys_are_refused() -> None:
     assert any(m.startswith("cp_plans.start_date: column is missing") for m in messages)
 
 
+def test_key_checks_share_one_duckdb_connection(monkeypatch) -> None:
+    """Issue 23: a connection per key check cost the first insight page in a fresh process seconds."""
+    import duckdb
+
+    opened = []
+    connect = duckdb.connect
+    monkeypatch.setattr(duckdb, "connect", lambda *args, **kwargs: opened.append(1) or connect(*args, **kwargs))
+    tables = snapshot_from_rows({
+        "referrals": [{"referral_id": 2}, {"referral_id": 1}, {"referral_id": 2}],
+        "contacts": [{"contact_id": 9}, {"contact_id": 8}],
+        "strategy_invites": [{"meeting_id": 1, "agency_id": 2}, {"meeting_id": 1, "agency_id": 2}],
+    })  # fmt: skip
+
+    problems = [str(p) for p in snapshot_validate(tables)]
+
+    assert "referrals.referral_id: 1 rows repeat a key" in problems
+    assert "strategy_invites.meeting_id,agency_id: 1 rows repeat a key" in problems
+    assert not any(p.startswith("contacts.") for p in problems)
+    assert len(opened) == 1
+
+
 def test_unknown_fixture_columns_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown columns"):
         snapshot_from_rows({"contacts": [{"contact_id": 1, "colour": "red"}]})
