@@ -1,7 +1,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from safehub.core.calendar import (
@@ -73,6 +73,9 @@ def test_financial_year_label():
         financial_year("2024-26")
 
 
+# The property holds or not whatever the machine's load; a CI box shared by several runs can stall a
+# draw past Hypothesis's speed check (seen: one integer draw took 1.1 s), which says nothing about it.
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(dates, st.integers(min_value=0, max_value=300))
 def test_adding_n_working_days_is_counted_back_as_n(start, n):
     end = add_working_days(start, n)
