@@ -14,6 +14,7 @@ get_resolver().url_patterns  # noqa: B018 - evaluated for its side effect
 
 # Libraries that load their bulk on first use (issue 23): pyarrow imports pandas on its first
 # conversion of a Python list (the first insight page), holidays its country tables on the first
-# working-day sum. Loading them here spared the first insight page in a fresh worker about 1 s.
+# working-day sum. Loading them here moves that wait (a few hundred ms; about 1 s on a loaded
+# machine) from the first insight page of a fresh worker to start-up.
 import holidays.countries  # noqa: E402, F401
 import pandas  # noqa: E402, F401
