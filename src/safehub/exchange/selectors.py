@@ -21,6 +21,7 @@ from safehub.exchange.models import (
     SubmissionStatus,
     SubmissionValue,
 )
+from safehub.exchange.services import expected_returns, progress_path
 
 
 def partner_values(return_code: str, period_start: date, period_end: date) -> list[dict]:
@@ -64,8 +65,6 @@ def partner_values(return_code: str, period_start: date, period_end: date) -> li
 def tracker(*, user, now: datetime, quarters: int = 8) -> dict:
     """Which agency has submitted what for which quarter: on time, late, rejected, missing or not yet due."""
     policy.require(user, "exchange.tracker")
-    from safehub.exchange.services import expected_returns
-
     today = uk_date(now)
     periods = returns.quarters_back(today, quarters)
     first = periods[0][0]
@@ -172,8 +171,6 @@ def import_jobs(*, user, limit: int = 20) -> list[ImportJob]:
 
 def import_job_progress(*, user, job_id: int) -> dict:
     """The job with its live progress (read from the progress file while the import runs)."""
-    from safehub.exchange.services import progress_path
-
     policy.require(user, "exchange.annex_a")
     job = ImportJob.objects.get(pk=job_id, kind=ImportKind.ANNEX_A)
     done, total = job.rows_done, job.rows_total

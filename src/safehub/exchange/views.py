@@ -27,7 +27,8 @@ from safehub.core.viewutils import add_service_errors
 from safehub.exchange import returns, selectors, services
 from safehub.exchange.forms import AnnexAExportForm, AnnexAImportForm, SubmissionForm, TokenForm
 from safehub.exchange.models import ApiToken, ImportJob
-from safehub.exchange.safety import sniff_upload
+from safehub.exchange.safety import sniff_upload, write_csv
+from safehub.exchange.tasks import run_annex_a_import, run_submission_validation
 
 
 def _adults_csv() -> dict | None:
@@ -72,8 +73,6 @@ def home(request):
                 path.unlink(missing_ok=True)
                 add_service_errors(form, exc)
             else:
-                from safehub.exchange.tasks import run_submission_validation
-
                 # Parsed and validated by the task worker, never in the request (CONVENTIONS 3).
                 transaction.on_commit(lambda: run_submission_validation.enqueue(job.pk))
                 return redirect("exchange:submission_job", job_id=job.pk)
@@ -194,8 +193,6 @@ def annex_a(request):
             job = services.annex_a_job_create(
                 path=path, file_name=Path(upload.name).name, by=request.user, now=timezone.now()
             )
-            from safehub.exchange.tasks import run_annex_a_import
-
             run_annex_a_import.enqueue(job.pk)
             return redirect("exchange:annex_a_job", job_id=job.pk)
     return render(
@@ -247,8 +244,6 @@ def annex_a_job_errors(request, job_id: int):
     context = _job_context(request, job_id)
     rows = [[e["list"], e["row"], e["column"], e["value"], e["message"]] for e in context["job"].errors]
     out = Path(tempfile.mkdtemp()) / f"annex-a-{job_id}-errors.csv"
-    from safehub.exchange.safety import write_csv
-
     write_csv(out, services.ERROR_HEADER, rows)
     return FileResponse(out.open("rb"), as_attachment=True, filename=out.name, content_type="text/csv")
 
