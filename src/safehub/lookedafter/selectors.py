@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q
 
 from safehub.casework.models import LookedAfterEpisode
-from safehub.core import audit, policy
+from safehub.core import audit
 from safehub.core.calendar import uk_date
 from safehub.lookedafter import rules
 from safehub.lookedafter.models import (
@@ -20,6 +20,7 @@ from safehub.lookedafter.models import (
     PlacementProvider,
     ProviderKind,
 )
+from safehub.people import policy
 from safehub.people.models import Person
 
 LIST_CAP = 500
