@@ -199,9 +199,31 @@ def _cp_plans() -> pa.Table:
     })  # fmt: skip
 
 
-def _periods(name: str, model, id_column: str, start: str, end: str) -> pa.Table:
-    t = read_columns(model.objects.order_by("id"), {"id": "int", "person_id": "int", start: "date", end: "date"})
-    return _dataset(name, {id_column: t["id"], "person_id": t["person_id"], start: t[start], end: t[end]})
+def _periods(name: str, source, id_column: str, start: str, end: str, *, end_field: str | None = None) -> pa.Table:
+    """Rows of ``source`` (a model or a queryset) as id, person, start and end (``end_field`` names the
+    model's end column when it differs from the dataset's)."""
+    qs = source.order_by("id") if hasattr(source, "query") else source.objects.order_by("id")
+    field = end_field or end
+    t = read_columns(qs, {"id": "int", "person_id": "int", start: "date", field: "date"})
+    return _dataset(name, {id_column: t["id"], "person_id": t["person_id"], start: t[start], end: t[field]})
+
+
+def _looked_after_reviews_and_health() -> dict[str, pa.Table]:
+    """The looked-after child's reviews and health assessments, as the looked-after app schedules and
+    records them (one timetable: the same rows the SSDA903 and the child's page show). Dental checks
+    are not health assessments (the Promoting the health and well-being of looked-after children
+    statutory guidance, 2015: initial assessment within 20 working days, reviews 6- or 12-monthly)."""
+    from safehub.lookedafter.models import HealthKind, ItemStatus, LAHealthCheck, LAReview
+
+    # Items closed because care ended were never due to happen: left out, as the 903 tables leave them.
+    reviews = LAReview.objects.exclude(status=ItemStatus.CLOSED)
+    health = LAHealthCheck.objects.exclude(status=ItemStatus.CLOSED).exclude(kind=HealthKind.DENTAL)
+    return {
+        "cla_reviews": _periods("cla_reviews", reviews, "review_id", "due_date", "held_date"),
+        "cla_health_assessments": _periods(
+            "cla_health_assessments", health, "assessment_id", "due_date", "completed_date", end_field="done_date"
+        ),
+    }
 
 
 def _cin_episodes() -> pa.Table:
@@ -380,16 +402,15 @@ def _people_in_records() -> Q:
         Assessment,
         CareLeaverStatus,
         ChildProtectionPlan,
-        CLAReview,
-        HealthAssessment,
         LookedAfterEpisode,
         Section47,
         StrategyMeeting,
     )
     from safehub.frontdoor.models import Contact, Referral
+    from safehub.lookedafter.models import LAHealthCheck, LAReview
 
-    models: list = [Contact, Referral, Assessment, Section47, ChildProtectionPlan, LookedAfterEpisode, CLAReview,
-                    HealthAssessment, CareLeaverStatus, StrategyMeeting]  # fmt: skip
+    models: list = [Contact, Referral, Assessment, Section47, ChildProtectionPlan, LookedAfterEpisode, LAReview,
+                    LAHealthCheck, CareLeaverStatus, StrategyMeeting]  # fmt: skip
     try:
         from safehub.adults.models import Enquiry, SafeguardingConcern
 
@@ -425,7 +446,7 @@ def build_snapshot(*, raw_sources: bool = False, progress: Progress = None) -> S
     ``raw_sources`` keeps CIN census referral source codes (for the census return) instead of
     the dashboards' source groups.
     """
-    from safehub.casework.models import CLAReview, HealthAssessment, LookedAfterEpisode
+    from safehub.casework.models import LookedAfterEpisode
 
     say = progress or (lambda _message: None)
     steps: list[tuple[str, Callable[[], dict[str, pa.Table]]]] = [
@@ -436,10 +457,7 @@ def build_snapshot(*, raw_sources: bool = False, progress: Progress = None) -> S
         ("child protection plans", lambda: {"cp_plans": _cp_plans()}),
         ("children looked after", lambda: {
             "cla_episodes": _periods("cla_episodes", LookedAfterEpisode, "episode_id", "start_date", "end_date"),
-            "cla_reviews": _periods("cla_reviews", CLAReview, "review_id", "due_date", "held_date"),
-            "cla_health_assessments": _periods(
-                "cla_health_assessments", HealthAssessment, "assessment_id", "due_date", "completed_date"
-            ),
+            **_looked_after_reviews_and_health(),
         }),
         ("child-in-need episodes", lambda: {"cin_episodes": _cin_episodes()}),
         ("early help", _early_help),
