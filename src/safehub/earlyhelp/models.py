@@ -3,7 +3,7 @@ step up and step down, and the Family Safeguarding Model's adult specialists.
 
 One episode is one child's early help (Annex A List 2 counts each child's assessment); the family
 around the child is linked through ``EarlyHelpFamilyMember`` (parents, carers, siblings), each a
-person record of its own. Visibility is the child's record's: ``core.policy.person_access``.
+person record of its own. Visibility is the child's record's: ``people.policy.person_access``.
 """
 
 from __future__ import annotations

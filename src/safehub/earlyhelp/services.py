@@ -1,6 +1,6 @@
 """Early help actions. Each names its actor, checks access, validates and audits in one transaction.
 
-Access is the child's record's (``core.policy.person_access``): the early help team's agency, the
+Access is the child's record's (``people.policy.person_access``): the early help team's agency, the
 lead professional's agency and every agency at a team around the family meeting get an
 involvement with the child and the family members linked, so the one policy lets them open the
 record; the front door sees it by role. Step up and step down call the front door's and
