@@ -28,6 +28,7 @@ from safehub.core import audit, events
 from safehub.core.calendar import due_after_working_days, uk_date
 from safehub.core.errors import StaleEdit
 from safehub.core.models import AuditAction
+from safehub.core.shares import share_read
 from safehub.core.timescales import timescale
 from safehub.people import policy
 from safehub.people.models import Person
@@ -202,34 +203,18 @@ def record_approve(*, meeting: StrategyMeeting, by, now: datetime) -> list[Recor
 
 @transaction.atomic
 def record_read(*, share: RecordShare, by, now: datetime) -> RecordShare:
-    membership = policy.membership_for_user(by)
-    if membership is None or membership.agency_id != share.agency_id:
-        raise PermissionDenied("This record was shared with another agency")
-    if share.read_at is None:
-        share.read_at, share.read_by = now, by
-        share.save(update_fields=["read_at", "read_by"])
-    audit.record(
-        actor=by,
-        action=AuditAction.VIEW,
-        subject=share,
-        person_id=share.meeting.person_id,
-        at=now,
-        details={"what": "strategy record"},
-    )
-    return share
+    return share_read(
+        share, by=by, now=now, refusal="This record was shared with another agency",
+        person_id=share.meeting.person_id, details={"what": "strategy record"},
+    )  # fmt: skip
 
 
 @transaction.atomic
 def case_outcome_read(*, share: CaseOutcomeShare, by, now: datetime, via: str = "page") -> CaseOutcomeShare:
     """Record that the agency read an enquiry or assessment outcome (first read sets the receipt)."""
-    membership = policy.membership_for_user(by)
-    if membership is None or membership.agency_id != share.agency_id:
-        raise PermissionDenied("This outcome was shared with another agency")
-    if share.read_at is None:
-        share.read_at, share.read_by = now, by
-        share.save(update_fields=["read_at", "read_by"])
-    audit.record(actor=by, action=AuditAction.VIEW, subject=share, at=now, details={"via": via})
-    return share
+    return share_read(
+        share, by=by, now=now, refusal="This outcome was shared with another agency", details={"via": via}
+    )
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.db import transaction
 from safehub.agencies.models import Agency
 from safehub.core import audit, policy
 from safehub.core.models import AuditAction
+from safehub.core.shares import share_read
 from safehub.frontdoor.models import Consultation, Contact, ContactDraft, LateFlag, OutcomeShare
 
 
@@ -27,21 +28,10 @@ def late_flag_respond(*, flag: LateFlag, response: str, by, now: datetime) -> La
 @transaction.atomic
 def outcome_share_read(*, share: OutcomeShare, by, now: datetime) -> OutcomeShare:
     """Record the read receipt the first time someone from the agency opens the outcome."""
-    membership = policy.membership_for_user(by)
-    if membership is None or membership.agency_id != share.agency_id:
-        raise PermissionDenied("This outcome was shared with another agency")
-    if share.read_at is None:
-        share.read_at, share.read_by = now, by
-        share.save(update_fields=["read_at", "read_by"])
-    audit.record(
-        actor=by,
-        action=AuditAction.VIEW,
-        subject=share,
-        person_id=share.contact.person_id,
-        at=now,
-        details={"what": "outcome"},
-    )
-    return share
+    return share_read(
+        share, by=by, now=now, refusal="This outcome was shared with another agency",
+        person_id=share.contact.person_id, details={"what": "outcome"},
+    )  # fmt: skip
 
 
 @transaction.atomic
