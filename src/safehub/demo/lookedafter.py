@@ -52,6 +52,25 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, time(12), tzinfo=UK)
 
 
+def _episode(period, day, rne, ls, cin, place, provider, pl_post, home_post) -> CareEpisode:
+    """A 903 episode of ``period`` starting on ``day`` (reason for new episode ``rne``)."""
+    return CareEpisode(
+        person_id=period.person_id,
+        period=period,
+        decom=day,
+        rne=rne,
+        ls=ls,
+        cin=cin,
+        place=place,
+        provider=provider,
+        place_provider=(provider.place_provider if provider else "PR0"),
+        pl_post=pl_post,
+        urn=provider.urn if provider and rules.place_needs_urn(place) else "",
+        home_post=home_post,
+        recorded_at=_at(day),
+    )
+
+
 def _providers(rng: random.Random, scale: float) -> dict[str, list[PlacementProvider]]:
     city, county = _postcodes("postcodes_southampton.txt")[::2], _postcodes("postcodes_hampshire.txt")
     own_fostering_urn = "SC058592"  # the council's own fostering service (one URN, Ofsted SC format)
@@ -277,21 +296,7 @@ def seed(ctx: DemoContext) -> str:
                         recorded_at=_at(start),
                     )
                 )
-            cur = CareEpisode(
-                person_id=period.person_id,
-                period=period,
-                decom=start,
-                rne="S",
-                ls=ls,
-                cin=cin,
-                place=place,
-                provider=prov,
-                place_provider=(prov.place_provider if prov else "PR0"),
-                pl_post=pl_post,
-                urn=prov.urn if prov and rules.place_needs_urn(place) else "",
-                home_post=home_post,
-                recorded_at=_at(start),
-            )
+            cur = _episode(period, start, "S", ls, cin, place, prov, pl_post, home_post)
             chain = [cur]
             for day, kind in events:
                 if kind == "LS" and cur.ls == "C1":
@@ -332,21 +337,7 @@ def seed(ctx: DemoContext) -> str:
                     cur.reason_place_change = rng.choice(
                         ["CARPL", "CARPL", "CARPL", "CREQB", "CREQO", "CHILD", "LAREQ", "STAND"]
                     )
-                nxt = CareEpisode(
-                    person_id=period.person_id,
-                    period=period,
-                    decom=day,
-                    rne=rne,
-                    ls=new_ls,
-                    cin=cin,
-                    place=new_place,
-                    provider=new_prov,
-                    place_provider=(new_prov.place_provider if new_prov else "PR0"),
-                    pl_post=new_post,
-                    urn=new_prov.urn if new_prov and rules.place_needs_urn(new_place) else "",
-                    home_post=home_post,
-                    recorded_at=_at(day),
-                )
+                nxt = _episode(period, day, rne, new_ls, cin, new_place, new_prov, new_post, home_post)
                 chain.append(nxt)
                 cur = nxt
             if end is not None:
