@@ -27,7 +27,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Q
 
 from safehub.casework.models import LookedAfterEpisode, MissingEpisode
-from safehub.core.calendar import financial_year, uk_date
+from safehub.core.calendar import financial_year, financial_year_label, financial_year_start, uk_date
 from safehub.lookedafter import rules
 from safehub.lookedafter.models import (
     AdoptionPlan,
@@ -503,13 +503,6 @@ def problems_csv(ret: Return903, path: Path) -> None:
             w.writerow([p.child, p.table, p.column, p.message])
 
 
-def year_of(day: date) -> str:
-    """The collection year label ('2025-26') that a day falls in."""
-    first = day.year if day.month >= 4 else day.year - 1
-    return f"{first}-{(first + 1) % 100:02d}"
-
-
 def last_whole_year(now: datetime) -> str:
     """The last collection year that has ended by ``now`` (years end on 31 March)."""
-    today = uk_date(now)
-    return year_of(date(today.year - 1 if today.month >= 4 else today.year - 2, 4, 1))
+    return financial_year_label(financial_year_start(uk_date(now)) - 1)
