@@ -152,7 +152,12 @@ def reference_measures(
         for p in plans_all
         if p.get("person_id") is not None and _open_at(p.get("start_date"), p.get("end_date"), end)
     }
-    out["cin_open_31_march"] = len(in_need | on_plan | looked_after)
+    in_care = {  # a period of care that ends on 31 March still counts as in need that day (the engine's rule)
+        e["person_id"]
+        for e in episodes
+        if e.get("person_id") is not None and _open_at(e.get("start_date"), e.get("end_date"), end)
+    }
+    out["cin_open_31_march"] = len(in_need | on_plan | in_care)
     out["cin_episodes_closed_total"] = sum(1 for c in cin if _in(c.get("closure_date"), start, end))
     out["early_help_assessments_completed_total"] = sum(
         1 for a in get("early_help_assessments") if _in(a.get("completed_date"), start, end)
