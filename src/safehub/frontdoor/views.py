@@ -13,11 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safehub.core import audit, csv_safety, policy
+from safehub.core import audit, policy
 from safehub.core.errors import StaleEdit
 from safehub.core.models import AuditAction
 from safehub.core.viewutils import add_service_errors
-from safehub.frontdoor import selectors, services
+from safehub.frontdoor import exports, selectors, services
 from safehub.frontdoor.forms import (
     AnswerForm,
     ChildFormSet,
@@ -320,34 +320,7 @@ def police_timeliness(request):
             )
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="police-timeliness-{start}-{end}.csv"'
-        writer = csv_safety.writer(response)
-        writer.writerow(
-            [
-                "contact_id",
-                "police_reference",
-                "incident_recorded_at",
-                "received_at",
-                "hours",
-                "high_risk",
-                "limit_hours",
-                "within_limit",
-                "late_flags",
-            ]
-        )
-        for r in data["rows"]:
-            writer.writerow(
-                [
-                    r["id"],
-                    r["police_reference"],
-                    r["incident_at"].isoformat(),
-                    r["received_at"].isoformat(),
-                    r["hours"],
-                    r["high_risk"],
-                    r["limit"] or "",
-                    "" if r["within"] is None else r["within"],
-                    "; ".join(f["agency"] + ": " + f["reason"] for f in r["flags"]),
-                ]
-            )
+        exports.police_timeliness_csv(response, data["rows"])
         return response
     max_week = max((w["all"] for w in data["trend"]), default=1) or 1
     for w in data["trend"]:

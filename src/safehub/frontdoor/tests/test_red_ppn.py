@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from safehub.core.calendar import UK, due_after_working_days, is_bank_holiday
-from safehub.frontdoor import rules, selectors, services
+from safehub.frontdoor import exports, rules, selectors, services
 from safehub.frontdoor.models import Contact
 from safehub.frontdoor.services import ChildEntry
 
@@ -122,3 +124,18 @@ def test_an_amber_ppn_the_mash_grades_red_takes_the_same_day_standard(police_off
                           now=received + timedelta(hours=4))  # fmt: skip
     amber.refresh_from_db()
     assert amber.decision_due_at == datetime(2025, 3, 12, 23, 59, 59, tzinfo=UK)
+
+
+def test_the_timeliness_csv_carries_the_red_ppn_standard(police_officer, mash_worker):
+    red = _ppn(police_officer, "RED", BANK_HOLIDAY)
+    next_morning = datetime(2025, 5, 6, 9, 0, tzinfo=UK)
+    services.decision_record(contact=red, outcome="OTHER_AGENCY", rationale="Police protection",
+                             by=mash_worker, now=next_morning)  # fmt: skip
+    data = selectors.police_timeliness(
+        user=police_officer, start=date(2025, 5, 1), end=date(2025, 5, 31), now=next_morning
+    )
+    out = io.StringIO()
+    exports.police_timeliness_csv(out, data["rows"])
+    (row,) = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert row["contact_id"] == str(red.pk)
+    assert (row["red_ppn"], row["decided_same_day"], row["overdue"]) == ("True", "False", "False")
