@@ -23,8 +23,8 @@ from django.db import models
 
 from safehub.casework import rules as casework_rules
 from safehub.core.calendar import UK, same_date_one_year_earlier
+from safehub.core.sql import any_of
 from safehub.core.timescales import timescale
-from safehub.returns.annex_a.fastwrite import any_of
 
 SUMMARY = "Recorded in the local authority's case system; imported from Ofsted Annex A list {n}."
 

@@ -33,8 +33,8 @@ from datetime import date
 
 from django.db.models import Q
 
+from safehub.core.sql import any_of
 from safehub.returns.annex_a.bindings import Binding
-from safehub.returns.annex_a.fastwrite import any_of
 
 LIST = 11
 FAMILY_FIELDS = (

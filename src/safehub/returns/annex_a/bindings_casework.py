@@ -20,8 +20,8 @@ from datetime import date, timedelta
 from django.db.models import Q
 
 from safehub.core.calendar import same_date_one_year_earlier
+from safehub.core.sql import any_of
 from safehub.returns.annex_a.bindings import CaseworkBinding, uk_day, uk_noon
-from safehub.returns.annex_a.fastwrite import any_of
 
 OPEN_STAGES_BY_NEED = ("ASSESSMENT", "CHILD_IN_NEED")  # before after_import sets the stage from the open work
 PLACEHOLDER_REASON = "RC7"

@@ -21,8 +21,8 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q
 
+from safehub.core.sql import any_of
 from safehub.returns.annex_a.bindings import Binding, LookedAfterBinding
-from safehub.returns.annex_a.fastwrite import any_of
 
 
 def _chunks(ids: list[int], size: int = 5000):

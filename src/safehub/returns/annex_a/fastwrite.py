@@ -29,7 +29,6 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from safehub.core.bulk import copy_rows_with as _copy_prepared
@@ -337,24 +336,6 @@ def _pg_indexes_deferred(conn: BaseDatabaseWrapper, tables: Iterable[type[models
                 cursor.execute(sql)
             if deferred:
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
-def any_of(values: Sequence[int | str]) -> RawSQL | list:
-    """Return the right-hand side of an ``__in`` filter that sends ``values`` as one parameter.
-
-    ``field__in=list`` writes one placeholder per value: for the ten thousand keys of an import chunk,
-    building and parsing that statement costs more than running it. PostgreSQL gets an array,
-    SQLite a JSON list (``json_each``). No values give an empty list, which Django answers with no
-    rows without asking the database (an empty PostgreSQL array has no element type to compare
-    with the column's).
-    """
-    if not values:
-        return []
-    if _connection().vendor == "postgresql":
-        if all(isinstance(v, int) for v in values):
-            return RawSQL("SELECT unnest(%s::bigint[])", [list(values)])
-        return RawSQL("SELECT unnest(%s::text[])", [list(values)])
-    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(values))])
 
 
 def fast_insert(

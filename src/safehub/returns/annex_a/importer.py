@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 from django.db import models
 
 from safehub.core.calendar import uk_date
+from safehub.core.sql import any_of
 from safehub.returns.annex_a import cells
 from safehub.returns.annex_a.bindings import Binding, binding_for
-from safehub.returns.annex_a.fastwrite import any_of, bulk_session, fast_insert, indexes_deferred
+from safehub.returns.annex_a.fastwrite import bulk_session, fast_insert, indexes_deferred
 from safehub.returns.annex_a.reader import Sheet, open_lists
 from safehub.returns.annex_a.spec import KEPT, LISTS, ListSpec
 
