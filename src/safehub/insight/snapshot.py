@@ -199,31 +199,28 @@ def _cp_plans() -> pa.Table:
     })  # fmt: skip
 
 
-def _periods(name: str, source, id_column: str, start: str, end: str, *, end_field: str | None = None) -> pa.Table:
-    """Rows of ``source`` (a model or a queryset) as id, person, start and end (``end_field`` names the
-    model's end column when it differs from the dataset's)."""
-    qs = source.order_by("id") if hasattr(source, "query") else source.objects.order_by("id")
-    field = end_field or end
-    t = read_columns(qs, {"id": "int", "person_id": "int", start: "date", field: "date"})
-    return _dataset(name, {id_column: t["id"], "person_id": t["person_id"], start: t[start], end: t[field]})
+def _periods(name: str, model, id_column: str, start: str, end: str) -> pa.Table:
+    t = read_columns(model.objects.order_by("id"), {"id": "int", "person_id": "int", start: "date", end: "date"})
+    return _dataset(name, {id_column: t["id"], "person_id": t["person_id"], start: t[start], end: t[end]})
 
 
-def _looked_after_reviews_and_health() -> dict[str, pa.Table]:
+def _care_timetable(tables: Snapshot) -> dict[str, pa.Table]:
     """The looked-after child's reviews and health assessments, as the looked-after app schedules and
-    records them (one timetable: the same rows the SSDA903 and the child's page show). Dental checks
-    are not health assessments (the Promoting the health and well-being of looked-after children
-    statutory guidance, 2015: initial assessment within 20 working days, reviews 6- or 12-monthly)."""
-    from safehub.lookedafter.models import HealthKind, ItemStatus, LAHealthCheck, LAReview
-
-    # Items closed because care ended were never due to happen: left out, as the 903 tables leave them.
-    reviews = LAReview.objects.exclude(status=ItemStatus.CLOSED)
-    health = LAHealthCheck.objects.exclude(status=ItemStatus.CLOSED).exclude(kind=HealthKind.DENTAL)
+    records them (one timetable: the same rows the SSDA903 and the child's page show), taken from
+    the looked-after tables already read (closed items and dental checks are left out there). The
+    Promoting the health and well-being of looked-after children statutory guidance (2015): initial
+    assessment within 20 working days, reviews 6- or 12-monthly."""
+    reviews, health = tables["la_reviews"], tables["la_health_checks"]
     return {
-        "cla_reviews": _periods("cla_reviews", reviews, "review_id", "due_date", "held_date"),
-        "cla_health_assessments": _periods(
-            "cla_health_assessments", health, "assessment_id", "due_date", "completed_date", end_field="done_date"
-        ),
-    }
+        "cla_reviews": _dataset("cla_reviews", {
+            "review_id": reviews["review_id"], "person_id": reviews["person_id"],
+            "due_date": reviews["due_date"], "held_date": reviews["held_date"],
+        }),
+        "cla_health_assessments": _dataset("cla_health_assessments", {
+            "assessment_id": health["check_id"], "person_id": health["person_id"],
+            "due_date": health["due_date"], "completed_date": health["done_date"],
+        }),
+    }  # fmt: skip
 
 
 def _cin_episodes() -> pa.Table:
@@ -457,7 +454,6 @@ def build_snapshot(*, raw_sources: bool = False, progress: Progress = None) -> S
         ("child protection plans", lambda: {"cp_plans": _cp_plans()}),
         ("children looked after", lambda: {
             "cla_episodes": _periods("cla_episodes", LookedAfterEpisode, "episode_id", "start_date", "end_date"),
-            **_looked_after_reviews_and_health(),
         }),
         ("child-in-need episodes", lambda: {"cin_episodes": _cin_episodes()}),
         ("early help", _early_help),
@@ -474,6 +470,7 @@ def build_snapshot(*, raw_sources: bool = False, progress: Progress = None) -> S
     for index, (label, step) in enumerate(steps, start=1):
         say(f"Reading records {index}/{total}: {label}")
         tables.update(step())
+    tables.update(_care_timetable(tables))
     people = _people_in_records()
     tables = _apply_merges(tables, merged_person_map(people))
     say(f"Reading records {total}/{total}: people")
