@@ -1,9 +1,8 @@
-"""factory_boy factories for tests (importable from any app's tests).
+"""Factories of the shared apps' models: agencies, people, core (audit, alerts, outbox), governance.
 
-One factory per model that tests create in the shared apps (agencies, people, core, governance):
-each builds a valid row with the fewest choices made, so a test names only what it is about
-(``InvolvementFactory(person=child, agency=school)``). Times default to a fixed instant; a test
-that depends on the date passes its own.
+Each builds a valid row with the fewest choices made, so a test names only what it is about
+(``InvolvementFactory(person=child, agency=school)``). Times default to a fixed instant (``AT``);
+a test that depends on the date passes its own.
 """
 
 from __future__ import annotations
@@ -12,9 +11,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import factory
 from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safehub.agencies.models import Agency, AgencyKind, Membership, Role, Team
-from safehub.core.models import AlertKind, SecurityAlert
+from safehub.core.models import AlertKind, AuditAction, AuditEvent, SecurityAlert
+from safehub.core.outbox_models import OutboxDelivery, OutboxEvent, OutboxStatus
 from safehub.governance.models import LegalHold, RetentionBasis, RetentionReview, RetentionRule
 from safehub.people.models import (
     Address,
@@ -194,6 +195,13 @@ class DuplicateCandidateFactory(factory.django.DjangoModelFactory):
     person_b = factory.SubFactory(PersonFactory)
     probability = 0.8
     found_at = AT
+    reasons = factory.LazyFunction(
+        lambda: [
+            {"field": "date_of_birth", "how": "exact", "weight": 4.2},
+            {"field": "family_name", "how": "exact", "weight": 3.1},
+            {"field": "given_name", "how": "nickname", "weight": 1.4},
+        ]
+    )
 
 
 class SecurityAlertFactory(factory.django.DjangoModelFactory):
@@ -204,6 +212,53 @@ class SecurityAlertFactory(factory.django.DjangoModelFactory):
     kind = AlertKind.BULK_READ
     user = factory.SubFactory(UserFactory)
     summary = "Read 500 records in an hour"
+
+
+class AuditEventFactory(factory.django.DjangoModelFactory):
+    """A user's read of a person's record, as ``core.audit`` writes it."""
+
+    class Meta:
+        model = AuditEvent
+
+    at = AT
+    actor = factory.SubFactory(UserFactory)
+    actor_username = factory.LazyAttribute(lambda e: e.actor.username if e.actor else "")
+    action = AuditAction.VIEW
+    object_type = "people.Person"
+    object_id = "1"
+    reason = "Viewed the record"
+
+
+class OutboxEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutboxEvent
+
+    name = "record.shared"
+    payload = factory.LazyFunction(lambda: {"agency_id": 1, "kind": "outcome", "id": 7, "url": "/api/outcomes/?id=7"})
+    created_at = AT
+
+
+class OutboxDeliveryFactory(factory.django.DjangoModelFactory):
+    """A pending delivery of an event to one handler (one per event and handler: the table's constraint)."""
+
+    class Meta:
+        model = OutboxDelivery
+
+    event = factory.SubFactory(OutboxEventFactory)
+    handler = factory.Sequence(lambda n: f"test.subscriber{n}")
+    status = OutboxStatus.PENDING
+    next_attempt_at = factory.SelfAttribute("event.created_at")
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    """A confirmed authenticator app (django-otp), so the user is asked for a code after the password."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "Phone"
+    confirmed = True
 
 
 class RetentionRuleFactory(factory.django.DjangoModelFactory):
