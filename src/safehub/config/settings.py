@@ -288,6 +288,8 @@ SPECTACULAR_SETTINGS = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if env.bool("SAFEHUB_TASKS_IMMEDIATE", default=False):
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Delivered outbox events are removed this many days after delivery (``safehub outbox_prune``, daily).
+SAFEHUB_OUTBOX_RETENTION_DAYS = env.int("SAFEHUB_OUTBOX_RETENTION_DAYS", default=30)
 
 # Timescales (DESIGN.md "Time"); configurable per partnership.
 SAFEHUB_TIMESCALES = {

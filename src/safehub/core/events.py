@@ -41,9 +41,28 @@ from django.utils import timezone
 
 from safehub.core import outbox
 from safehub.core.outbox_models import OutboxEvent
-from safehub.core.outbox_registry import EVENTS, Event, Handler, handler_for, subscribe, subscribers, unsubscribe
+from safehub.core.outbox_registry import (
+    EVENTS,
+    Event,
+    Handler,
+    handler_for,
+    redeliverer_register,
+    subscribe,
+    subscribers,
+    unsubscribe,
+)
 
-__all__ = ["EVENTS", "Event", "Handler", "handler_for", "publish", "subscribe", "subscribers", "unsubscribe"]
+__all__ = [
+    "EVENTS",
+    "Event",
+    "Handler",
+    "handler_for",
+    "publish",
+    "redeliverer_register",
+    "subscribe",
+    "subscribers",
+    "unsubscribe",
+]
 
 
 def publish(
@@ -60,6 +79,6 @@ def publish(
     if agency_id is None or id is None or not kind:
         raise ValueError("an event needs agency_id, kind and id")
     message = Event(name=event, agency_id=agency_id, kind=kind, id=id, url=url)
-    row, deliveries = outbox.outbox_write(event=message, handlers=subscribers(event), now=timezone.now())
+    row, deliveries = outbox.outbox_write(event=message, handlers=subscribers(event, kind), now=timezone.now())
     transaction.on_commit(partial(outbox.deliveries_enqueue, [d.pk for d in deliveries]), robust=True)
     return row

@@ -6,6 +6,12 @@ the subscriber in a savepoint: if it raises, its writes roll back, the error is 
 and logged, and the next attempt is scheduled after 1, 4, 16, 64 minutes; after ``MAX_ATTEMPTS``
 the delivery is a dead letter. The administrator retries failed and dead-lettered deliveries from
 the outbox page or with ``safehub outbox_retry`` (both audited).
+
+An app whose own delivery gives up (the exchange's webhook POSTs, with their own retries) puts it on
+the same dead-letter list with ``outbox_dead_letter_record``: one list of failures.
+
+Delivered events are kept ``SAFEHUB_OUTBOX_RETENTION_DAYS`` (30) after their last delivery, then
+removed by ``outbox_prune`` (``safehub outbox_prune``, run daily); anything not delivered stays.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -106,6 +113,43 @@ def outbox_delivery_attempt(*, delivery_id: int, now: datetime) -> OutboxDeliver
     return delivery
 
 
+def outbox_dead_letter_record(
+    *, event: Event, handler: str, attempts: int, error: str, now: datetime
+) -> OutboxDelivery:
+    """Put a delivery an app gave up on (after its own retries) on the dead-letter list.
+
+    ``handler`` is ``<prefix>:<key>`` for a redeliverer the app registered
+    (``events.redeliverer_register``), so the administrator can retry it from the outbox page. The
+    row hangs off the event that caused it when that is still in the outbox; recording the same
+    give-up again updates the row.
+    """
+    row = (
+        OutboxEvent.objects.filter(
+            name=event.name,
+            payload__agency_id=event.agency_id,
+            payload__kind=event.kind,
+            payload__id=event.id,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if row is None:
+        row = OutboxEvent.objects.create(name=event.name, payload=event.as_row(), created_at=now)
+    delivery, _ = OutboxDelivery.objects.update_or_create(
+        event=row,
+        handler=handler,
+        defaults={
+            "status": OutboxStatus.DEAD,
+            "attempts": attempts,
+            "last_attempt_at": now,
+            "next_attempt_at": None,
+            "last_error": error[:ERROR_CHARS],
+        },
+    )
+    log.error("event %s delivery %s to %s gave up: %s", row.pk, delivery.pk, handler, error)
+    return delivery
+
+
 def outbox_deliveries_due(*, now: datetime) -> int:
     """Attempt every waiting or failed delivery whose time has come; return how many were tried."""
     due = OutboxDelivery.objects.filter(status__in=DUE).filter(
@@ -154,3 +198,39 @@ def outbox_counts_for_user(*, user) -> dict[str, int]:
     policy.require(user, RETRY_PERMISSION)
     counts = dict(OutboxDelivery.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     return {status: counts.get(status, 0) for status in OutboxStatus.values}
+
+
+def retention_days() -> int:
+    """How many days delivered events are kept (``SAFEHUB_OUTBOX_RETENTION_DAYS``, read when used)."""
+    return int(getattr(settings, "SAFEHUB_OUTBOX_RETENTION_DAYS", 30))
+
+
+@transaction.atomic
+def outbox_prune(*, now: datetime, days: int) -> int:
+    """Remove events delivered to every subscriber more than ``days`` days ago; return how many.
+
+    An event goes only when each of its deliveries was delivered before the cut-off (an event no one
+    subscribed to, when it was raised before it). Waiting, failed and dead-lettered deliveries keep
+    their event until they are delivered: a failure leaves the list only by being resolved.
+    """
+    if days < 1:
+        raise ValueError("keep delivered events at least a day")
+    cutoff = now - timedelta(days=days)
+    kept = OutboxDelivery.objects.filter(
+        ~Q(status=OutboxStatus.DELIVERED) | Q(delivered_at__isnull=True) | Q(delivered_at__gte=cutoff)
+    ).values("event_id")
+    old = OutboxEvent.objects.filter(created_at__lt=cutoff).exclude(pk__in=kept)
+    ids = list(old.values_list("pk", flat=True))
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        OutboxDelivery.objects.filter(event_id__in=chunk).delete()
+        OutboxEvent.objects.filter(pk__in=chunk).delete()
+    if ids:
+        log.info("outbox: removed %s events delivered before %s", len(ids), cutoff.isoformat())
+    return len(ids)
+
+
+@task()
+def outbox_prune_task() -> int:
+    """The daily clean-up: remove events delivered longer ago than the retention period."""
+    return outbox_prune(now=timezone.now(), days=retention_days())

@@ -12,3 +12,5 @@ class ExchangeConfig(AppConfig):
         # Agency systems hear of every event through their webhook subscriptions (core.events' outbox).
         for name in events.EVENTS:
             events.subscribe(name, webhooks.webhook_event_announce, name=webhooks.OUTBOX_SUBSCRIBER)
+        # A webhook that gives up is a dead letter on the outbox page; retrying it there requeues the POST.
+        events.redeliverer_register(webhooks.REDELIVERY_PREFIX, webhooks.webhook_redeliverer)

@@ -216,7 +216,7 @@ def notifications_for_agency_api(*, agency_id: int, since: datetime | None) -> Q
     from safehub.frontdoor.models import EducationNotification
 
     qs = (
-        EducationNotification.objects.filter(setting_id=agency_id)
+        EducationNotification.objects.filter(setting_id=agency_id, delivered_at__isnull=False)  # delivered ones
         .select_related("person")
         .order_by("delivered_at", "pk")
     )

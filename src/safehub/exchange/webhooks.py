@@ -6,6 +6,11 @@ the outbox worker calls it after the publishing change has committed, and it wri
 with HMAC-SHA256 over the body, to a URL checked against private and internal addresses before
 every attempt (``webhook_targets``), retried with back-off and given up after
 ``WEBHOOK_MAX_ATTEMPTS``.
+
+A delivery that gives up is put on the outbox's dead-letter list (``/events/outbox/``, one list of
+failures) as ``exchange.webhook:<delivery id>``; retrying it there (``webhook_redeliverer``) gives the
+POST a fresh round of attempts, and a second give-up puts it back on the list. The delivery row
+itself stays as it was for the exchange's own tracking (``FAILED``, its attempts and last error).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import hashlib
 import hmac
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import datetime, timedelta
 from functools import partial
@@ -25,8 +31,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from safehub.agencies.models import Agency
-from safehub.core import audit, policy
-from safehub.core.events import Event
+from safehub.core import audit, outbox, policy
+from safehub.core.events import Event, Handler
 from safehub.core.models import AuditAction
 from safehub.exchange.models import DeliveryStatus, WebhookDelivery, WebhookEvent, WebhookSubscription
 from safehub.exchange.webhook_targets import WebhookTargetRefused, webhook_target_check
@@ -35,6 +41,7 @@ from safehub.exchange.webhook_targets import opener as webhook_opener
 WEBHOOK_MAX_ATTEMPTS = 5
 WEBHOOK_TIMEOUT_SECONDS = 10
 OUTBOX_SUBSCRIBER = "exchange.webhooks"
+REDELIVERY_PREFIX = "exchange.webhook"  # dead letters named exchange.webhook:<WebhookDelivery id>
 
 
 def webhook_event_announce(event: Event) -> None:
@@ -151,10 +158,57 @@ def webhook_delivery_attempt(*, delivery: WebhookDelivery, now: datetime) -> Web
             delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
         else:
             delivery.next_attempt_at = now + timedelta(minutes=4 ** (delivery.attempts - 1))
-    delivery.save()
+    with transaction.atomic():  # the give-up and its dead letter are one change
+        delivery.save()
+        if delivery.status == DeliveryStatus.FAILED:
+            _dead_letter(delivery, now=now)
     if delivery.status == DeliveryStatus.PENDING:
         _enqueue_delivery(delivery.pk, run_after=delivery.next_attempt_at)
     return delivery
+
+
+def _dead_letter(delivery: WebhookDelivery, *, now: datetime) -> None:
+    """Show a webhook that gave up on the outbox's dead-letter list, beside every other failure."""
+    subscription = delivery.subscription
+    payload = delivery.payload if isinstance(delivery.payload, dict) else {}
+    event = Event(
+        name=delivery.event,
+        agency_id=subscription.agency_id,
+        kind=str(payload.get("kind", "")),
+        id=payload.get("id", 0),
+        url=str(payload.get("url", "")),
+    )
+    host = urllib.parse.urlsplit(subscription.url).hostname or "?"
+    outbox.outbox_dead_letter_record(
+        event=event,
+        handler=f"{REDELIVERY_PREFIX}:{delivery.pk}",
+        attempts=delivery.attempts,
+        error=f"webhook to subscription {subscription.pk} ({host}) gave up: {delivery.last_error}",
+        now=now,
+    )
+
+
+def webhook_delivery_requeue(*, delivery_id: int, now: datetime) -> WebhookDelivery:
+    """Give a webhook delivery that gave up a fresh round of attempts, starting now (after commit)."""
+    delivery = WebhookDelivery.objects.select_for_update().filter(pk=delivery_id).first()
+    if delivery is None:
+        raise LookupError(f"webhook delivery {delivery_id} no longer exists")
+    if delivery.status == DeliveryStatus.FAILED:
+        delivery.status, delivery.attempts, delivery.next_attempt_at = DeliveryStatus.PENDING, 0, now
+        delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
+        transaction.on_commit(partial(_enqueue_delivery, delivery.pk), robust=True)
+    return delivery
+
+
+def webhook_redeliverer(key: str) -> Handler:
+    """The outbox's retry of a dead-lettered webhook ``exchange.webhook:<key>``: requeue that delivery."""
+
+    def redeliver(event: Event) -> None:
+        if not key.isdigit():
+            raise LookupError(f"not a webhook delivery: {key!r}")
+        webhook_delivery_requeue(delivery_id=int(key), now=timezone.now())
+
+    return redeliver
 
 
 def webhook_deliveries_retry(*, now: datetime) -> int:

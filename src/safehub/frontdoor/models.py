@@ -325,7 +325,7 @@ class HealthVisitingNotice(models.Model):
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
     team = models.ForeignKey("agencies.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     incident_at = models.DateTimeField()
-    delivered_at = models.DateTimeField()
+    delivered_at = models.DateTimeField(null=True, blank=True, help_text="Stamped by the outbox worker")
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

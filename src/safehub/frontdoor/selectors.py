@@ -330,7 +330,7 @@ def information_queue(*, user, now: datetime, page_number=None) -> dict:
 def notifications_for_setting(*, user, now: datetime) -> list[dict]:
     membership = policy.require(user, "frontdoor.notification_acknowledge")
     qs = (
-        EducationNotification.objects.filter(setting=membership.agency)
+        EducationNotification.objects.filter(setting=membership.agency, delivered_at__isnull=False)  # delivered
         .filter(policy.sealed_hidden_q(user))
         .select_related("person")
     )
@@ -519,7 +519,7 @@ def health_visiting_notices(*, user, now: datetime, page_number=None) -> dict:
     if membership.agency.kind not in HEALTH_KINDS:
         raise PermissionDenied("Health visiting notices are for health services")
     qs = (
-        HealthVisitingNotice.objects.filter(agency_id=membership.agency_id)
+        HealthVisitingNotice.objects.filter(agency_id=membership.agency_id, delivered_at__isnull=False)  # delivered
         .filter(policy.sealed_hidden_q(user))
         .select_related("person", "contact")
         .order_by(F("acknowledged_at").asc(nulls_first=True), "-incident_at", "-pk")

@@ -2,6 +2,13 @@
 
 Sent by Safehub itself when a police contact about a domestic abuse incident is matched to a child
 (``services._after_match``); the setting or the health visiting team acknowledges what it received.
+
+Two steps, as every notification in Safehub: the notification is written, audited and announced
+(``notification.created``) in the transaction of the match; it is *delivered* after the commit by
+the outbox worker, which runs the frontdoor's subscribers (``frontdoor.subscribers``): they stamp
+``delivered_at``, and from then on the setting or team sees it on its list. A delivery that fails
+is retried and, in the end, shown on the outbox's dead-letter list; the late list of the
+notifications overview counts it late until it is delivered.
 """
 
 from __future__ import annotations
@@ -41,7 +48,7 @@ def education_notifications_send(*, contact: Contact, now: datetime) -> list[Edu
                 "person": person,
                 "incident_at": incident,
                 "due_at": due,
-                "delivered_at": now,
+                "delivered_at": None,  # stamped by the outbox worker (education_notification_deliver)
                 "summary": f"Police attended a domestic abuse incident ({contact.police_reference or 'no ref'}). "
                 "Please offer support to the child today.",
             },
@@ -103,7 +110,7 @@ def health_visiting_notice_send(
             "person": person,
             "team": team,
             "incident_at": incident,
-            "delivered_at": now,
+            "delivered_at": None,  # stamped by the outbox worker (health_visiting_notice_deliver)
             "summary": f"Police attended a domestic abuse incident ({contact.police_reference or 'no ref'}). "
             "The child is under 5 and attends no known school or early-years setting: please offer a "
             "health visiting contact.",
@@ -126,6 +133,28 @@ def health_visiting_notice_send(
         id=notice.pk,
         url=f"/front-door/health-visiting/?id={notice.pk}",
     )
+    return notice
+
+
+def education_notification_deliver(*, notification_id: int, now: datetime) -> EducationNotification:
+    """Deliver a written notification to its setting (the outbox subscriber's work; idempotent)."""
+    notification = EducationNotification.objects.filter(pk=notification_id).first()
+    if notification is None:
+        raise LookupError(f"there is no education notification {notification_id}")
+    if notification.delivered_at is None:
+        notification.delivered_at = now
+        notification.save(update_fields=["delivered_at"])
+    return notification
+
+
+def health_visiting_notice_deliver(*, notice_id: int, now: datetime) -> HealthVisitingNotice:
+    """Deliver a written notice to its health visiting team (the outbox subscriber's work; idempotent)."""
+    notice = HealthVisitingNotice.objects.filter(pk=notice_id).first()
+    if notice is None:
+        raise LookupError(f"there is no health visiting notice {notice_id}")
+    if notice.delivered_at is None:
+        notice.delivered_at = now
+        notice.save(update_fields=["delivered_at"])
     return notice
 
 

@@ -5,3 +5,15 @@ class PathwaysConfig(AppConfig):
     name = "safehub.pathways"
     label = "pathways"
     verbose_name = "Pathways around the front door"
+
+    def ready(self) -> None:
+        from safehub.core import events
+        from safehub.pathways import subscribers
+
+        # A CP-IS attendance is written by the setting and delivered to the social worker after commit.
+        events.subscribe(
+            "notification.created",
+            subscribers.cpis_attendance_announce,
+            name=subscribers.CPIS_ATTENDANCES,
+            kinds=["cpis_attendance"],
+        )

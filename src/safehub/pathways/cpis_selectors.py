@@ -161,6 +161,7 @@ def cpis_attendances_for_worker(*, user, now: datetime, page_number=None, scope:
     policy.require(user, "casework.record")
     membership = membership_for_user(user)
     qs = CpisAttendance.objects.filter(policy.person_visible_q(user, now=now, unlinked=False))
+    qs = qs.filter(notified_at__isnull=False)  # delivered by the outbox worker (pathways.subscribers)
     if scope == "team" and membership is not None and membership.team_id:
         qs = qs.filter(Q(notified_team_id=membership.team_id) | Q(notified_worker=user))
     else:
@@ -214,6 +215,7 @@ def cpis_attendances_for_setting(*, user, now: datetime, page_number=None) -> di
             "flag": a.get_flag_kind_display(),
             "notified": (a.notified_worker.get_full_name() or a.notified_worker.username) if a.notified_worker else "",
             "notified_at": a.notified_at,
+            "addressed": bool(a.notified_worker_id or a.notified_team_id),  # delivered after commit
             "seen": a.seen_at is not None,
         }
         for a in items

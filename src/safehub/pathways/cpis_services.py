@@ -31,10 +31,12 @@ def cpis_attendance_record(
     attended_at: datetime,
     reason: str,
 ) -> CpisAttendance:
-    """Record a flagged child's attendance and notify the allocated social worker at once.
+    """Record a flagged child's attendance, addressed to the allocated social worker (or their team).
 
-    The worker sees it on their list in the same transaction (nothing waits for a batch), and the
-    local authority's systems get a ``notification.created`` event.
+    The attendance and its ``notification.created`` event are written in this transaction; the
+    outbox worker delivers it straight after the commit (``pathways.subscribers``): it stamps
+    ``notified_at`` and the worker sees it on their list, and the local authority's systems hear of
+    it through their webhooks. Nothing waits for a batch; a failed delivery is retried and shown.
     """
     require_cpis(by)
     membership = membership_for_user(by)
@@ -77,7 +79,7 @@ def cpis_attendance_record(
         recorded_at=now,
         notified_worker=status.worker,
         notified_team=status.team,
-        notified_at=now if (status.worker or status.team) else None,
+        notified_at=None,  # stamped when the outbox worker delivers it (cpis_attendance_deliver)
     )
     attendance.full_clean(exclude=["person", "agency", "recorded_by", "notified_worker", "notified_team"])
     attendance.save()
@@ -99,6 +101,19 @@ def cpis_attendance_record(
             id=attendance.pk,
             url=f"/pathways/cp-is/attendances/?id={attendance.pk}",
         )
+    return attendance
+
+
+def cpis_attendance_deliver(*, attendance_id: int, now: datetime) -> CpisAttendance:
+    """Deliver a recorded attendance to its social worker or team (the outbox subscriber's work; idempotent)."""
+    attendance = CpisAttendance.objects.filter(pk=attendance_id).first()
+    if attendance is None:
+        raise LookupError(f"there is no CP-IS attendance {attendance_id}")
+    if attendance.notified_worker_id is None and attendance.notified_team_id is None:
+        raise LookupError(f"CP-IS attendance {attendance_id} has no social worker or team to notify")
+    if attendance.notified_at is None:
+        attendance.notified_at = now
+        attendance.save(update_fields=["notified_at"])
     return attendance
 
 

@@ -1,6 +1,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -85,22 +86,30 @@ def test_idempotency_key_makes_double_submission_one_record(dsl):
 
 
 @pytest.mark.django_db
-def test_domestic_abuse_incident_notifies_school_and_early_years(police_officer, school):
+def test_domestic_abuse_incident_notifies_school_and_early_years(
+    police_officer, school, django_capture_on_commit_callbacks
+):
     nursery = AgencyFactory(kind="EARLY_YEARS", code="EY1", name="Little Acorns Nursery")
     child, toddler = PersonFactory(), PersonFactory(date_of_birth=date(2022, 5, 1))
     EducationPlacement.objects.create(person=child, setting=school, started_date=date(2024, 9, 1))
     EducationPlacement.objects.create(person=toddler, setting=nursery, started_date=date(2024, 9, 1))
     police_know(police_officer, child, toddler)
     incident = datetime(2025, 3, 4, 1, 30, tzinfo=UK)  # 01:30 Tuesday
-    record(
-        police_officer,
-        [child_entry(person_id=child.pk), child_entry(person_id=toddler.pk)],
-        source="6",
-        incident_recorded_at=incident,
-        domestic_abuse_incident=True,
-        received_at=incident + timedelta(hours=1),
-        now=incident + timedelta(hours=1),
-    )
+    # Delivered by the outbox worker straight after the commit (its clock: an hour after the incident).
+    with (
+        time_machine.travel(incident + timedelta(hours=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        record(
+            police_officer,
+            [child_entry(person_id=child.pk), child_entry(person_id=toddler.pk)],
+            source="6",
+            incident_recorded_at=incident,
+            domestic_abuse_incident=True,
+            received_at=incident + timedelta(hours=1),
+            now=incident + timedelta(hours=1),
+        )
+        assert not EducationNotification.objects.filter(delivered_at__isnull=False).exists()
     notes = {n.setting.code: n for n in EducationNotification.objects.select_related("setting")}
     assert set(notes) == {school.code, "EY1"}
     assert notes["EY1"].due_at == datetime(2025, 3, 4, 8, 30, tzinfo=UK)

@@ -7,6 +7,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from safehub.agencies.models import Team
@@ -118,9 +119,17 @@ def _attend(by, now, nhs=NHS, **over):
     return cpis_services.cpis_attendance_record(by=by, now=now, nhs_number=nhs, **fields)
 
 
-def test_an_attendance_notifies_the_allocated_social_worker_at_once(nurse, flagged_child, child_worker, now):
-    attendance = _attend(nurse, now)
+def test_an_attendance_notifies_the_allocated_social_worker_at_once(
+    nurse, flagged_child, child_worker, now, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(now, tick=False), django_capture_on_commit_callbacks(execute=True):
+        attendance = _attend(nurse, now)
+        assert attendance.notified_at is None  # written now, delivered by the outbox worker after commit
+        assert cpis_selectors.cpis_attendances_for_worker(user=child_worker, now=now)["rows"] == []
+    attendance.refresh_from_db()
     assert attendance.notified_worker == child_worker and attendance.notified_at == now
+    listed = cpis_selectors.cpis_attendances_for_worker(user=child_worker, now=now)["rows"]
+    assert [r["id"] for r in listed] == [attendance.pk]
     # The worker's agency is told through the event outbox, written with the attendance.
     assert [(e.name, e.payload) for e in OutboxEvent.objects.all()] == [
         (

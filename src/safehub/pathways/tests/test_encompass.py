@@ -214,12 +214,17 @@ def _domestic_abuse(officer, person, now):
     )
 
 
-def test_a_toddler_with_no_setting_is_notified_to_health_visiting(police_officer, health_visiting, now):
+def test_a_toddler_with_no_setting_is_notified_to_health_visiting(
+    police_officer, health_visiting, now, django_capture_on_commit_callbacks
+):
     from safehub.frontdoor import selectors as frontdoor_selectors
 
     toddler = PersonFactory(date_of_birth=date(2023, 1, 1))
-    _domestic_abuse(police_officer, toddler, now)
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox worker delivers it after commit
+        _domestic_abuse(police_officer, toddler, now)
+        assert HealthVisitingNotice.objects.get().delivered_at is None
     notice = HealthVisitingNotice.objects.get()
+    assert notice.delivered_at is not None
     assert notice.person == toddler and notice.agency == health_visiting.membership.agency
     assert not EducationNotification.objects.exists()
     listed = frontdoor_selectors.health_visiting_notices(user=health_visiting, now=now)
