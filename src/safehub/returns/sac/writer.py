@@ -1,37 +1,79 @@
 """Build the NHS England Safeguarding Adults Collection (SAC) tables and write them as XLSX or CSV.
 
-``build_sac_return`` is the return as the 2025-26 guidance lays it out (rules and sources in
-``safehub/adults/rules.py``):
-- SG1a-c individuals involved in concerns, section 42 and other enquiries, by age band (age on
-  the last day of the year), sex and ethnicity, each adult once per row however many cases;
-- SG1d cases by the adult's primary support reason (as recorded on the concern; an enquiry takes
-  its concern's): rows are the adult social care primary support reasons (``rules.SAC_SUPPORT_REASONS``)
-  and "Not known"; columns concerns, section 42 and other enquiries, concerns and other enquiries
-  voluntary. The columns and voluntary cells follow SG1a-c and are NOT confirmed (see Sources);
-- SG1e cases: concerns, section 42 and other enquiries (each case; a large-scale enquiry counts
-  each adult at risk, as each adult has an enquiry);
-- SG2a-d concluded section 42 enquiries by type, location and source of risk (once per different
-  category per enquiry: an enquiry may count in several), and action and risk outcome;
-- SG3 concluded section 42 enquiries by whether the adult lacked capacity and, of those who
-  did, whether they were supported by an advocate, family or friend;
-- SG4 Making Safeguarding Personal: desired outcomes asked and expressed, and achieved.
+``build_sac_return`` lays the return out table by table as the SAC template does; both
+``safehub returns sac`` and ``safehub adults_sac`` write it, from the measures engine's snapshot
+(one computation: the same DuckDB session and tables as the measures).
 
-Both ``safehub returns sac`` and ``safehub adults_sac`` write it: one computation.
+Sources read (December 2026), and what each confirmed
+------------------------------------------------------
+1. *Safeguarding adults collection (SAC) data return, 2025 to 2026: guidance for local
+   authorities*, DHSC, published 29 January 2026,
+   https://www.gov.uk/government/publications/safeguarding-adults-collection-sac-data-return-2025-to-2026
+   "There are no changes to the data requirements for the 2025 to 2026 collection": the 2024-25
+   tables below stand. The stored copy stops at its "SAC data template" heading.
+2. NHS England, *Guidance for completing the Safeguarding Adults Collection (SAC) 2024-25*,
+   "SG1: Demographics" and "SG2: Case details" (digital.nhs.uk data collections,
+   social-care-collection-materials-2025/safeguarding-adults-collection/sg1-demographics and
+   .../sg2-case-details). Confirmed: SG1 counts concerns raised and enquiries started in the
+   year, SG2 enquiries concluded in it; white template cells are mandatory and blue voluntary;
+   SG1a's three columns and their status, word for word: "Individuals Involved In Safeguarding
+   Concerns (voluntary)", "Individuals Involved In Section 42 Safeguarding Enquiries
+   (mandatory)", "Individuals Involved In Other Safeguarding Enquiries (voluntary)"; the age on
+   the last day of the year or at death; an adult once in SG1a-SG1c "however can appear multiple
+   times in Tables SG1d and SG1e" (those count cases); each adult at risk of a large-scale
+   enquiry counted; in SG2 "Record a count of one for each different category that applies to
+   the enquiry"; the three sources of risk "Service provider", "Other - Known to individual",
+   "Other - Unknown to individual". The stored copies end there (before SG1a's unknown-age
+   wording, SG1b-SG1f, and the SG2 tables' own notes).
+3. NHS England's publication code for this collection, github.com/NHSDigital/ASC-Safeguarding-Adults
+   (commit c596464, ``publication_outputs/data_tables_export_outputs.py``,
+   ``data_tables_produce_all_measures.py``, ``pbi_risk_table.py``,
+   ``pbi_safeguarding_adult_reviews.py``): it reads the submitted cells by table reference,
+   row and column name, which gives the template's table codes and category labels and order:
+   SG1a 18-64, 65-74, 75-84, 85-94, 95+; SG1b Male, Female, Not Known; SG1c White, Mixed /
+   Multiple, Asian / Asian British, Black / African / Caribbean / Black British, Other Ethnic
+   Group, Refused, Undeclared / Not Known; SG1d Physical Support, Sensory Support, Support with
+   Memory and Cognition, Learning Disability Support, Mental Health Support, Social Support, No
+   Support Reason, Not Known; SG1e the two autism rows (``SG1E_ROWS``); SG1f Total Number of
+   Safeguarding Concerns / of Section 42 Safeguarding Enquiries / of Other Safeguarding
+   Enquiries (the case counts); SG2a type of risk (rows, ``TYPE_LABELS``) by source of risk
+   (columns); SG2b location of risk (rows, ``LOCATION_ROWS``) by source of risk; SG2c action and
+   result (seven rows, ``ACTION_ROWS``); SG2e Risk remained, Risk reduced, Risk removed; SG3a
+   "Yes, they lacked capacity", "No, they did not lack capacity", "Don't know", "Not recorded"
+   and one cell "Of the enquiries recorded as Yes, in how many of these cases was support
+   provided by an advocate, family or friend"; SG4a "Yes they were asked and outcomes were
+   expressed", "Yes they were asked but no outcomes were expressed", "No", "Don't Know", "Not
+   Recorded", then "Fully Achieved", "Partially Achieved", "Not Achieved" (the code marks a
+   council with none of these as not providing them: treated as voluntary here); SG5a/SG5b
+   safeguarding adult reviews.
 
-Sources: *Safeguarding adults collection (SAC) data return, 2025 to 2026: guidance for local
-authorities* (DHSC, gov.uk, published 29 January 2026: "There are no changes to the data
-requirements for the 2025 to 2026 collection"), and NHS England's *Guidance for completing the
-Safeguarding Adults Collection (SAC) 2024-25*, "SG1: Demographics": white cells in the template are
-mandatory, blue cells voluntary; SG1a-c count individuals in concerns (voluntary), section 42
-enquiries (mandatory) and other enquiries (voluntary); an adult with three enquiries "should only
-appear in Tables SG1a-SG1c once, however can appear multiple times in Tables SG1d and SG1e". The
-copies of both documents available when SG1d was reviewed (December 2026) end before the SG1d
-section, and the template workbook itself was not available: SG1d's columns and blue cells are
-therefore the SG1a-c pattern, to be checked against the template before a submission.
+Not verified (the template workbook itself was not available)
+-------------------------------------------------------------
+- Mandatory or voluntary status outside SG1a: SG1b-SG1d follow SG1a's (concerns and other
+  enquiries blue), SG1e and SG1f mark other enquiries blue; SG2, SG3 white; SG4 blue.
+- SG1d-SG1f column headings and row headings of SG1f and SG3a/SG4a (written as below); whether
+  SG1d's rows are split into the support reasons' sub-categories (the publication reads the eight
+  groups); the "Total" rows and columns (the writer's own: a total column counts each enquiry
+  once per category, which can be fewer than the sum of its source cells).
+- What SG2d is (the publication code reads SG2c and SG2e only): not written.
+- SG5 (safeguarding adult reviews) is not written: the partnership's review records do not say
+  whether the adults died or survived.
 
-The snapshot's ``s42_enquiries`` does not carry locations, sources or advocacy yet; they come in
-``details`` (``sac_details_from_rows`` for fixtures, ``safehub.adults.selectors.sac_details`` from
-the records) and, when absent, their rows are left out rather than written as zeros.
+What the records cannot give, shown as blank cells with a note (never as zeros)
+------------------------------------------------------------------------------
+SG1e (autism is recorded as one disability code, not as the two SAC rows, and is not in the
+snapshot); SG2b's nursing/residential care home and acute/mental health/community hospital
+rows (the records have one care home and one hospital location); SG2c's "Enquiry ceased at
+individual's request" and, without the ``sac_enquiry_action`` detail table, the action split of
+inconclusive and no-risk outcomes. SG2a/SG2b cells pair types or locations with sources within
+an enquiry, as the records do not pair them per allegation (exact when an enquiry records one
+source); the note counts the enquiries where that matters.
+
+Inputs outside the snapshot: the primary support reason of each concern (``sac_concern_support``)
+and whether action was taken (``sac_enquiry_action``) come in ``details``
+(``safehub.adults.selectors.sac_details`` from the records, ``sac_details_from_rows`` in tests).
+Locations, sources and advocacy come from the snapshot's ``s42_enquiries`` unless a detail table
+for them is given.
 """
 
 # ruff: noqa: S608 - SQL is assembled from this module's constants; the year is a bound parameter
@@ -47,53 +89,145 @@ import pyarrow as pa
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from safehub.adults.rules import (
-    SAC_AGE_BANDS,
-    SAC_AGE_UNKNOWN,
-    SAC_SUPPORT_REASON_UNKNOWN,
-    SAC_SUPPORT_REASONS,
-    sac_support_reason_label,
-)
+from safehub.adults.rules import SAC_AGE_BANDS, SAC_AGE_UNKNOWN, SAC_SUPPORT_REASONS
 from safehub.core.calendar import financial_year
 from safehub.insight.engine.compute import Snapshot, session_open
-from safehub.insight.engine.measures import (
-    CAPACITY,
-    MSP,
-    RISK_OUTCOMES,
-    RISK_TYPES,
-    S42_CONCLUDED,
-)
+from safehub.insight.engine.measures import CAPACITY, MSP, RISK_TYPES, S42_CONCLUDED
+
+Cell = str | int | None
 
 RISK_LOCATIONS = ("own_home", "community", "community_service", "care_home", "hospital", "other")
 RISK_SOURCES = ("service_provider", "known", "unknown")
-ADVOCACY = ("yes", "no", "not_recorded")
 ACHIEVED = ("fully", "partially", "not_achieved")
-ETHNIC_GROUPS = {"W": "White", "M": "Mixed / Multiple", "A": "Asian / Asian British", "C": "Asian / Asian British",
-                 "B": "Black / African / Caribbean / Black British", "O": "Other ethnic group"}  # fmt: skip
 
-# Tables (name -> columns) that carry what the engine's snapshot does not hold yet.
+# Template labels, in the template's order (source 3 in the module docstring).
+ACTIVITY_COLUMNS = ("concern", "s42", "other")
+INDIVIDUAL_HEADS = (
+    "Individuals Involved In Safeguarding Concerns",
+    "Individuals Involved In Section 42 Safeguarding Enquiries",
+    "Individuals Involved In Other Safeguarding Enquiries",
+)
+CASE_HEADS = ("Safeguarding Concerns", "Section 42 Safeguarding Enquiries", "Other Safeguarding Enquiries")
+SEX_ROWS = {"M": "Male", "F": "Female"}
+SEX_NOT_KNOWN = "Not Known"
+ETHNIC_ROWS = (
+    "White",
+    "Mixed / Multiple",
+    "Asian / Asian British",
+    "Black / African / Caribbean / Black British",
+    "Other Ethnic Group",
+    "Refused",
+    "Undeclared / Not Known",
+)
+# First letter of the CIN census ethnicity code -> SG1c group (Chinese, C, is Asian).
+ETHNIC_GROUPS = {"W": ETHNIC_ROWS[0], "M": ETHNIC_ROWS[1], "A": ETHNIC_ROWS[2], "C": ETHNIC_ROWS[2],
+                 "B": ETHNIC_ROWS[3]}  # fmt: skip
+SUPPORT_ROWS = (
+    "Physical Support",
+    "Sensory Support",
+    "Support with Memory and Cognition",
+    "Learning Disability Support",
+    "Mental Health Support",
+    "Social Support",
+    "No Support Reason",
+    "Not Known",
+)
+# ``adults.rules.SAC_SUPPORT_REASONS`` code (its first word) -> SG1d row.
+SUPPORT_GROUPS = {"PHYSICAL": SUPPORT_ROWS[0], "SENSORY": SUPPORT_ROWS[1], "MEMORY": SUPPORT_ROWS[2],
+                  "LEARNING": SUPPORT_ROWS[3], "MENTAL": SUPPORT_ROWS[4], "SOCIAL": SUPPORT_ROWS[5],
+                  "NO": SUPPORT_ROWS[6]}  # fmt: skip
+SG1E_ROWS = (
+    "Learning, Developmental or Intellectual Disability (Autism excluding Asperger's Syndrome/ High Functioning Autism)",
+    "Learning, Developmental or Intellectual Disability (Asperger's Syndrome/ High Functioning Autism)",
+)
+TOTAL_HEADS = (
+    "Total Number of Safeguarding Concerns",
+    "Total Number of Section 42 Safeguarding Enquiries",
+    "Total Number of Other Safeguarding Enquiries",
+)
+TYPE_LABELS = dict(zip(RISK_TYPES, (
+    "Physical Abuse", "Sexual Abuse", "Psychological Abuse", "Financial or Material Abuse", "Discriminatory Abuse",
+    "Organisational Abuse", "Neglect and Acts of Omission", "Domestic Abuse", "Sexual Exploitation",
+    "Modern Slavery", "Self-Neglect",
+), strict=True))  # fmt: skip
+SOURCE_LABELS = {"service_provider": "Service Provider", "known": "Other - Known to individual",
+                 "unknown": "Other - Unknown to individual"}  # fmt: skip
+# SG2b rows and the location code each counts (None: the records cannot tell it apart).
+LOCATION_ROWS: tuple[tuple[str, str | None], ...] = (
+    ("Own Home", "own_home"),
+    ("In the Community", "community"),
+    ("Community Service", "community_service"),
+    ("Care Home - Nursing", None),
+    ("Care Home - Residential", None),
+    ("Hospital - Acute", None),
+    ("Hospital - Mental Health", None),
+    ("Hospital - Community", None),
+    ("Other", "other"),
+)
+ACTION_ROWS = (
+    "Risk identified and action taken",
+    "Risk identified and no action taken",
+    "Risk Assessment inconclusive and action taken",
+    "Risk Assessment inconclusive and no action taken",
+    "No risk identified and action taken",
+    "No risk identified and no action taken",
+    "Enquiry ceased at individual's request and no action taken",
+)
+OUTCOME_ROWS = {"remains": "Risk remained", "reduced": "Risk reduced", "removed": "Risk removed"}
+CAPACITY_HEADS = dict(zip(CAPACITY, ("Yes, they lacked capacity", "No, they did not lack capacity", "Don't know",
+                                     "Not recorded"), strict=True))  # fmt: skip
+ADVOCACY_HEAD = (
+    "Of the enquiries recorded as Yes, in how many of these cases was support provided by an advocate, family or friend"
+)
+MSP_HEADS = dict(zip(MSP, ("Yes they were asked and outcomes were expressed",
+                           "Yes they were asked but no outcomes were expressed", "No", "Don't Know", "Not Recorded"),
+                     strict=True))  # fmt: skip
+ACHIEVED_HEADS = dict(zip(ACHIEVED, ("Fully Achieved", "Partially Achieved", "Not Achieved"), strict=True))
+CONCLUDED_ROW = "Concluded Section 42 Enquiries"
+TOTAL = "Total"
+
+# Tables (name -> columns) that carry what the engine's snapshot does not hold, or replace its columns.
 DETAIL_SCHEMAS: dict[str, pa.Schema] = {
     "sac_enquiry_locations": pa.schema([("enquiry_id", pa.int64()), ("location", pa.string())]),
     "sac_enquiry_sources": pa.schema([("enquiry_id", pa.int64()), ("source", pa.string())]),
     "sac_enquiry_advocacy": pa.schema([("enquiry_id", pa.int64()), ("advocate_support", pa.bool_())]),
     "sac_concern_support": pa.schema([("concern_id", pa.int64()), ("support_reason", pa.string())]),
+    "sac_enquiry_action": pa.schema([("enquiry_id", pa.int64()), ("action_taken", pa.bool_())]),
 }
 
 
 @dataclass(frozen=True)
+class SACPart:
+    """A further block of a table, under the first: its own headings and rows."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    voluntary: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SACTable:
-    """One SAC table: a code such as SG1, a title, column headings and rows."""
+    """One SAC table: its code (SG1a), a title, column headings and rows, more blocks, and notes.
+
+    ``voluntary`` names the column headings (after the first) whose cells are blue in the template;
+    a ``None`` cell is one the records cannot fill (a note says why), written empty, never as 0.
+    """
 
     code: str
     title: str
     columns: tuple[str, ...]
-    rows: tuple[tuple[str | int, ...], ...]
-    # Column headings (after the first) whose cells are voluntary in the template (blue cells).
+    rows: tuple[tuple[Cell, ...], ...]
     voluntary: tuple[str, ...] = ()
+    parts: tuple[SACPart, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def blocks(self) -> tuple[SACPart, ...]:
+        """Return every block, the first one included."""
+        return (SACPart(self.columns, self.rows, self.voluntary), *self.parts)
 
 
 def sac_details_from_rows(rows: Mapping[str, Iterable[Mapping[str, object]]]) -> dict[str, pa.Table]:
-    """Build the detail tables (locations, sources, advocacy per enquiry) from plain rows."""
+    """Build the detail tables (locations, sources, advocacy, action per enquiry; support reason) from rows."""
     out = {}
     for name, table_rows in rows.items():
         schema = DETAIL_SCHEMAS[name]
@@ -128,17 +262,26 @@ def _band_sql(age: str, bands: Iterable[tuple[str, int, int | None]], unknown: s
     return "CASE " + " ".join(parts) + f" ELSE '{unknown}' END"
 
 
-LABELS = {"dont_know": "Don't know", "self_neglect": "Self-neglect",
-          "asked_not_expressed": "Asked, but no outcomes expressed"}  # fmt: skip
+def sac_ethnic_group(code: str | None) -> str:
+    """Return the SG1c row of a CIN census ethnicity code (``REFU`` refused; blank or ``NOBT`` not known)."""
+    code = (code or "").upper()
+    if code == "REFU":
+        return "Refused"
+    if code in ("", "NOBT"):
+        return "Undeclared / Not Known"
+    return ETHNIC_GROUPS.get(code[0], "Other Ethnic Group")
 
 
-def sac_label(code: str) -> str:
-    """Return a code's row label as the template words it (``dont_know`` -> ``Don't know``)."""
-    return LABELS.get(code, code.replace("_", " ").capitalize())
+def sac_support_group(code: str | None) -> str:
+    """Return the SG1d row of a primary support reason code (``MENTAL_HEALTH`` -> Mental Health Support)."""
+    code = (code or "").upper()
+    if code not in dict(SAC_SUPPORT_REASONS):
+        return SUPPORT_ROWS[-1]
+    return SUPPORT_GROUPS.get(code.split("_")[0], SUPPORT_ROWS[-1])
 
 
-# Individuals in the year with the SAC's age (31 March of the year), sex and ethnicity from the
-# person record. ``activity`` is concern, s42 or other.
+# Individuals in the year with the SAC's age (on the last day of the year, or at death if earlier:
+# the date of death is the one on the adult's enquiries), sex and ethnicity from the person record.
 INDIVIDUALS = """
 WITH activity AS (
     SELECT DISTINCT person_id, 'concern' AS activity FROM adult_concerns
@@ -146,142 +289,230 @@ WITH activity AS (
     UNION
     SELECT DISTINCT person_id, CASE kind WHEN 'S42' THEN 's42' ELSE 'other' END FROM s42_enquiries
     WHERE person_id IS NOT NULL AND started_date BETWEEN $start AND $end
+), deaths AS (
+    SELECT person_id, max(date_of_death) AS date_of_death FROM s42_enquiries WHERE person_id IS NOT NULL GROUP BY 1
+), described AS (
+    SELECT a.person_id, a.activity, p.sex, p.ethnicity, p.date_of_birth,
+           CASE WHEN d.date_of_death < $end::DATE THEN d.date_of_death ELSE $end::DATE END AS sac_day
+    FROM activity a LEFT JOIN persons p USING (person_id) LEFT JOIN deaths d USING (person_id)
 )
-SELECT a.person_id, a.activity, p.sex, p.ethnicity, {age} AS age_sac
-FROM activity a LEFT JOIN persons p USING (person_id)
+SELECT person_id, activity, sex, ethnicity, {age} AS age_sac FROM described p
 """
+
+CASES = """
+SELECT concern_id, 'concern' AS activity FROM adult_concerns WHERE received_date BETWEEN $start AND $end
+UNION ALL
+SELECT concern_id, CASE kind WHEN 'S42' THEN 's42' ELSE 'other' END FROM s42_enquiries
+WHERE started_date BETWEEN $start AND $end
+"""
+
+
+def _codes_sql(column: str, detail: str | None, detail_column: str) -> str:
+    """SQL for (enquiry_id, code) pairs, each different code once per enquiry: from a detail table or the snapshot."""
+    if detail is not None:
+        return f"SELECT DISTINCT enquiry_id, lower({detail_column}) AS code FROM {detail} WHERE {detail_column} <> ''"
+    return (
+        f"SELECT DISTINCT enquiry_id, lower(u.code) AS code FROM s42_enquiries, "
+        f"unnest(coalesce({column}, [])) AS u(code) WHERE u.code <> ''"
+    )
+
+
+def _cross(sql, rows_sql: str, sources_sql: str, params: dict) -> tuple[dict, dict, dict, int]:
+    """Count concluded enquiries per (row code, source), per row code, per source, and the unpaired ones."""
+    concluded = f"SELECT enquiry_id FROM ({S42_CONCLUDED})"
+    pairs = {(r, s): int(n) for r, s, n in sql(
+        f"SELECT r.code, s.code, count(DISTINCT c.enquiry_id) FROM ({concluded}) c JOIN ({rows_sql}) r "
+        f"USING (enquiry_id) JOIN ({sources_sql}) s USING (enquiry_id) GROUP BY ALL", params,
+    ).fetchall()}  # fmt: skip
+    by_row = {r: int(n) for r, n in sql(
+        f"SELECT r.code, count(DISTINCT c.enquiry_id) FROM ({concluded}) c JOIN ({rows_sql}) r USING (enquiry_id) "
+        "GROUP BY 1", params,
+    ).fetchall()}  # fmt: skip
+    by_source = {s: int(n) for s, n in sql(
+        f"SELECT s.code, count(DISTINCT c.enquiry_id) FROM ({concluded}) c JOIN ({sources_sql}) s USING (enquiry_id) "
+        "GROUP BY 1", params,
+    ).fetchall()}  # fmt: skip
+    unpaired = sql(
+        f"SELECT count(*) FROM ({concluded}) c WHERE "
+        f"(SELECT count(DISTINCT code) FROM ({rows_sql}) r WHERE r.enquiry_id = c.enquiry_id) > 1 AND "
+        f"(SELECT count(DISTINCT code) FROM ({sources_sql}) s WHERE s.enquiry_id = c.enquiry_id) > 1",
+        params,
+    ).fetchone()
+    return pairs, by_row, by_source, int((unpaired or (0,))[0])
+
+
+def _pairing_note(what: str, unpaired: int) -> str:
+    return (
+        f"Source cells count each concluded enquiry once for each different {what} and source it records "
+        "(the records do not pair them allegation by allegation): exact for an enquiry with one source; "
+        f"{unpaired} enquir{'y records' if unpaired == 1 else 'ies record'} more than one of each."
+    )
 
 
 def build_sac_return(
     snapshot: Snapshot, *, year: str, details: Mapping[str, pa.Table] | None = None
 ) -> dict[str, SACTable]:
-    """Compute the SAC return for a financial year such as ``"2025-26"``, table by table as the guidance."""
+    """Compute the SAC return for a financial year such as ``"2025-26"``, table by table as the template."""
     start, end = financial_year(year)
     params = {"start": start, "end": end}
     extra = _details(snapshot, details)
-    activities = (("concern", "Concerns"), ("s42", "Section 42 enquiries"), ("other", "Other enquiries"))
-    heads = tuple(f"Individuals involved in {words.lower()}" for _, words in activities)
-    voluntary = (heads[0], heads[2])  # SG1a-c: concerns and other enquiries are blue cells
+    given = lambda name: name if name in extra else None  # noqa: E731
     with session_open(snapshot, [(start, end)]) as session:
         con = session.connection
         for name, table in extra.items():
             con.register(name, table)
         sql = con.execute
-        individuals = INDIVIDUALS.format(age=_age_sql("$end::DATE"))
+        individuals = INDIVIDUALS.format(age=_age_sql("p.sac_day"))
         band = _band_sql("age_sac", SAC_AGE_BANDS, SAC_AGE_UNKNOWN)
-        by_band = {(b, a): n for b, a, n in sql(
-            f"SELECT {band}, activity, count(DISTINCT person_id) FROM ({individuals}) GROUP BY ALL", params
-        ).fetchall()}  # fmt: skip
-        by_sex = {(x, a): n for x, a, n in sql(
-            f"SELECT CASE sex WHEN 'M' THEN 'Male' WHEN 'F' THEN 'Female' ELSE 'Unknown' END, activity, "
-            f"count(DISTINCT person_id) FROM ({individuals}) GROUP BY ALL", params
-        ).fetchall()}  # fmt: skip
-        by_ethnicity = {(x, a): n for x, a, n in sql(
-            f"SELECT coalesce(ethnicity, ''), activity, count(DISTINCT person_id) FROM ({individuals}) GROUP BY ALL",
-            params,
-        ).fetchall()}  # fmt: skip
-        concerns = sql("SELECT count(*) FROM adult_concerns WHERE received_date BETWEEN $start AND $end", params)
-        cases = {"concern": int((concerns.fetchone() or (0,))[0])}
-        for kind, n in sql(
-            "SELECT kind, count(*) FROM s42_enquiries WHERE started_date BETWEEN $start AND $end GROUP BY kind", params
-        ).fetchall():
-            cases["s42" if kind == "S42" else "other"] = cases.get("s42" if kind == "S42" else "other", 0) + int(n)
-        concluded_total = int((sql(f"SELECT count(*) FROM ({S42_CONCLUDED})", params).fetchone() or (0,))[0])
-        risks = dict(sql(
-            f"SELECT r, count(DISTINCT enquiry_id) FROM ({S42_CONCLUDED}), "
-            "unnest(coalesce(risk_types, [])) AS u(r) GROUP BY r", params,
-        ).fetchall())  # fmt: skip
+        people = sql(
+            f"SELECT {band}, activity, sex, ethnicity, count(*) FROM ({individuals}) GROUP BY ALL", params
+        ).fetchall()
+        cases = dict(sql(f"SELECT activity, count(*) FROM ({CASES}) GROUP BY 1", params).fetchall())
         support = None
         if "sac_concern_support" in extra:
             # Each case once, described by the primary support reason recorded on its concern.
-            support = [(sac_support_reason_label(code), a, int(n)) for code, a, n in sql(
-                "WITH cases AS (SELECT concern_id, 'concern' AS activity FROM adult_concerns "
-                "WHERE received_date BETWEEN $start AND $end UNION ALL "
-                "SELECT concern_id, CASE kind WHEN 'S42' THEN 's42' ELSE 'other' END FROM s42_enquiries "
-                "WHERE started_date BETWEEN $start AND $end) "
-                "SELECT coalesce(s.support_reason, ''), c.activity, count(*) FROM cases c "
+            support = sql(
+                f"SELECT coalesce(s.support_reason, ''), c.activity, count(*) FROM ({CASES}) c "
                 "LEFT JOIN (SELECT concern_id, any_value(support_reason) AS support_reason FROM sac_concern_support "
                 "GROUP BY concern_id) s USING (concern_id) GROUP BY ALL", params,
-            ).fetchall()]  # fmt: skip
-        locations = sources = advocacy = None
-        if "sac_enquiry_locations" in extra:
-            locations = dict(sql(
-                f"SELECT lower(l.location), count(DISTINCT c.enquiry_id) FROM ({S42_CONCLUDED}) c "
-                "JOIN sac_enquiry_locations l USING (enquiry_id) GROUP BY 1", params,
-            ).fetchall())  # fmt: skip
-        if "sac_enquiry_sources" in extra:
-            sources = dict(sql(
-                f"SELECT lower(s.source), count(DISTINCT c.enquiry_id) FROM ({S42_CONCLUDED}) c "
-                "JOIN sac_enquiry_sources s USING (enquiry_id) GROUP BY 1", params,
-            ).fetchall())  # fmt: skip
-        if "sac_enquiry_advocacy" in extra:
-            advocacy = dict(sql(
-                f"SELECT CASE a.advocate_support WHEN true THEN 'yes' WHEN false THEN 'no' ELSE 'not_recorded' END, "
-                f"count(*) FROM ({S42_CONCLUDED}) c LEFT JOIN sac_enquiry_advocacy a USING (enquiry_id) "
-                "WHERE c.lacked_capacity = 'yes' GROUP BY 1", params,
-            ).fetchall())  # fmt: skip
-        outcomes = dict(sql(f"SELECT risk_outcome, count(*) FROM ({S42_CONCLUDED}) GROUP BY 1", params).fetchall())
+            ).fetchall()  # fmt: skip
+        types = _codes_sql("risk_types", None, "")
+        locations = _codes_sql("risk_locations", given("sac_enquiry_locations"), "location")
+        sources = _codes_sql("risk_sources", given("sac_enquiry_sources"), "source")
+        sg2a = _cross(sql, types, sources, params)
+        sg2b = _cross(sql, locations, sources, params)
+        action_sql = (
+            "SELECT enquiry_id, any_value(action_taken) AS action_taken FROM sac_enquiry_action GROUP BY 1"
+            if "sac_enquiry_action" in extra
+            else "SELECT enquiry_id, CAST(NULL AS BOOLEAN) AS action_taken FROM s42_enquiries"
+        )
+        outcomes = {(o, a): int(n) for o, a, n in sql(
+            f"SELECT coalesce(c.risk_outcome, ''), a.action_taken, count(*) FROM ({S42_CONCLUDED}) c "
+            f"LEFT JOIN ({action_sql}) a USING (enquiry_id) GROUP BY ALL", params,
+        ).fetchall()}  # fmt: skip
+        advocacy_sql = (
+            "SELECT enquiry_id, any_value(advocate_support) AS advocate_support FROM sac_enquiry_advocacy GROUP BY 1"
+            if "sac_enquiry_advocacy" in extra
+            else "SELECT enquiry_id, advocate_support FROM s42_enquiries"
+        )
+        advocated = int((sql(
+            f"SELECT count(*) FROM ({S42_CONCLUDED}) c JOIN ({advocacy_sql}) a USING (enquiry_id) "
+            "WHERE c.lacked_capacity = 'yes' AND a.advocate_support", params,
+        ).fetchone() or (0,))[0])  # fmt: skip
         capacity = dict(sql(f"SELECT lacked_capacity, count(*) FROM ({S42_CONCLUDED}) GROUP BY 1", params).fetchall())
         msp = dict(sql(f"SELECT msp, count(*) FROM ({S42_CONCLUDED}) GROUP BY 1", params).fetchall())
+        achieved = dict(sql(
+            f"SELECT lower(e.outcomes_achieved), count(*) FROM ({S42_CONCLUDED}) c JOIN s42_enquiries e "
+            "USING (enquiry_id) WHERE c.msp = 'expressed' AND e.outcomes_achieved IS NOT NULL GROUP BY 1", params,
+        ).fetchall())  # fmt: skip
 
-    def people_rows(counts: Mapping[tuple[str, str], int], labels: Iterable[str]) -> list[tuple[str | int, ...]]:
-        rows: list[tuple[str | int, ...]] = [(label, *(int(counts.get((label, a), 0)) for a, _ in activities))
-                                             for label in labels]  # fmt: skip
-        rows.append(("Total", *(sum(int(r[i]) for r in rows) for i in range(1, len(activities) + 1))))
-        return rows
+    def by(row_of) -> dict[tuple[str, str], int]:
+        counts: dict[tuple[str, str], int] = {}
+        for age_band, activity, sex, ethnicity, n in people:
+            key = (row_of(age_band, sex, ethnicity), activity)
+            counts[key] = counts.get(key, 0) + int(n)
+        return counts
 
-    ethnic: dict[tuple[str, str], int] = {}
-    for (code, activity), n in by_ethnicity.items():
-        group = "Refused" if code == "REFU" else ("Undeclared / Not known" if code in ("", "NOBT")
-                                                  else ETHNIC_GROUPS.get(code[0], "Other ethnic group"))  # fmt: skip
-        ethnic[(group, activity)] = ethnic.get((group, activity), 0) + int(n)
-    ethnic_labels = [*dict.fromkeys(ETHNIC_GROUPS.values()), "Refused", "Undeclared / Not known"]
+    def activity_rows(counts: Mapping[tuple[str, str], int], labels: Iterable[str]) -> tuple[tuple[Cell, ...], ...]:
+        rows: list[tuple[Cell, ...]] = [(label, *(counts.get((label, a), 0) for a in ACTIVITY_COLUMNS))
+                                        for label in labels]  # fmt: skip
+        rows.append((TOTAL, *(sum(int(r[i] or 0) for r in rows) for i in range(1, len(ACTIVITY_COLUMNS) + 1))))
+        return tuple(rows)
+
+    sg1_voluntary = (INDIVIDUAL_HEADS[0], INDIVIDUAL_HEADS[2])
+    case_voluntary = (CASE_HEADS[0], CASE_HEADS[2])
+    ages = [b for b, _, _ in SAC_AGE_BANDS] + [SAC_AGE_UNKNOWN]
     tables = {
-        "SG1a": SACTable("SG1a", f"Individuals involved in safeguarding activity by age band (age on {end:%d %B %Y})",
-                         ("Age band", *heads), tuple(people_rows(by_band, [b for b, _, _ in SAC_AGE_BANDS]
-                                                                 + [SAC_AGE_UNKNOWN])), voluntary),
-        "SG1b": SACTable("SG1b", "Individuals involved in safeguarding activity by sex", ("Sex", *heads),
-                         tuple(people_rows(by_sex, ("Male", "Female", "Unknown"))), voluntary),
-        "SG1c": SACTable("SG1c", "Individuals involved in safeguarding activity by ethnicity", ("Ethnicity", *heads),
-                         tuple(people_rows(ethnic, ethnic_labels)), voluntary),
+        "SG1a": SACTable("SG1a", f"SG1a - Counts of individuals by age band (age on {end:%d %B %Y}, or at death)",
+                         ("Age band", *INDIVIDUAL_HEADS), activity_rows(by(lambda b, s, e: b), ages), sg1_voluntary),
+        "SG1b": SACTable("SG1b", "SG1b - Counts of individuals by sex", ("Sex", *INDIVIDUAL_HEADS),
+                         activity_rows(by(lambda b, s, e: SEX_ROWS.get(s or "", SEX_NOT_KNOWN)),
+                                       [*SEX_ROWS.values(), SEX_NOT_KNOWN]), sg1_voluntary),
+        "SG1c": SACTable("SG1c", "SG1c - Counts of individuals by ethnicity", ("Ethnicity", *INDIVIDUAL_HEADS),
+                         activity_rows(by(lambda b, s, e: sac_ethnic_group(e)), ETHNIC_ROWS), sg1_voluntary),
     }  # fmt: skip
     if support is not None:
         merged: dict[tuple[str, str], int] = {}
-        for label, activity, n in support:
-            merged[(label, activity)] = merged.get((label, activity), 0) + n
-        tables["SG1d"] = SACTable(
-            "SG1d", "Safeguarding cases by primary support reason",
-            ("Primary support reason", "Concerns", "Section 42 enquiries", "Other enquiries"),
-            tuple(people_rows(merged, [label for _, label in SAC_SUPPORT_REASONS] + [SAC_SUPPORT_REASON_UNKNOWN])),
-            ("Concerns", "Other enquiries"),
-        )  # fmt: skip
-    tables |= {
-        "SG1e": SACTable("SG1e", f"Safeguarding cases, {year}", ("Activity", "Cases"),
-                         tuple((words, cases.get(key, 0)) for key, words in activities), ("Cases",)),
-        "SG2a": SACTable("SG2a", "Concluded section 42 enquiries by type of risk", ("Type of risk", "Enquiries"),
-                         tuple((sac_label(r), int(risks.get(r, 0))) for r in RISK_TYPES)),
-    }  # fmt: skip
-    if locations is not None:
-        tables["SG2b"] = SACTable("SG2b", "Concluded section 42 enquiries by location of risk",
-                                  ("Location of risk", "Enquiries"),
-                                  tuple((sac_label(c), int(locations.get(c, 0))) for c in RISK_LOCATIONS))  # fmt: skip
-    if sources is not None:
-        tables["SG2c"] = SACTable("SG2c", "Concluded section 42 enquiries by source of risk",
-                                  ("Source of risk", "Enquiries"),
-                                  tuple((sac_label(c), int(sources.get(c, 0))) for c in RISK_SOURCES))  # fmt: skip
-    tables["SG2d"] = SACTable("SG2d", "Concluded section 42 enquiries by action and risk outcome",
-                              ("Risk outcome", "Enquiries"),
-                              tuple((sac_label(o), int(outcomes.get(o, 0))) for o in RISK_OUTCOMES))  # fmt: skip
-    sg3: list[tuple[str | int, ...]] = [("Lacked capacity", sac_label(c), int(capacity.get(c, 0))) for c in CAPACITY]
-    if advocacy is not None:
-        sg3 += [("Lacked capacity: supported by an advocate, family or friend", sac_label(a), int(advocacy.get(a, 0)))
-                for a in ADVOCACY]  # fmt: skip
-    tables["SG3"] = SACTable("SG3", "Concluded section 42 enquiries: mental capacity",
-                             ("Question", "Answer", "Enquiries"), tuple(sg3))  # fmt: skip
-    tables["SG4"] = SACTable("SG4", "Concluded section 42 enquiries: Making Safeguarding Personal",
-                             ("Question", "Answer", "Enquiries"),
-                             (("All concluded section 42 enquiries", "Total", concluded_total),
-                              *(("Asked about desired outcomes", sac_label(m), int(msp.get(m, 0))) for m in MSP)))  # fmt: skip
+        for code, activity, n in support:
+            key = (sac_support_group(code), activity)
+            merged[key] = merged.get(key, 0) + int(n)
+        sg1d_rows, sg1d_notes = activity_rows(merged, SUPPORT_ROWS), ()
+    else:
+        sg1d_rows = tuple((label, None, None, None) for label in (*SUPPORT_ROWS, TOTAL))
+        sg1d_notes = ("No primary support reasons were given (the sac_concern_support table): fill in by hand.",)
+    tables["SG1d"] = SACTable("SG1d", "SG1d - Counts of cases by primary support reason",
+                              ("Primary support reason", *CASE_HEADS), sg1d_rows, case_voluntary,
+                              notes=sg1d_notes)  # fmt: skip
+    tables["SG1e"] = SACTable(
+        "SG1e", "SG1e - Counts of cases by autism", ("Reported health condition", *CASE_HEADS),
+        tuple((label, None, None, None) for label in SG1E_ROWS), case_voluntary,
+        notes=("Not in the records as the collection asks (autism is one disability code, without the "
+               "Asperger's syndrome / high functioning autism split): fill in by hand.",),
+    )  # fmt: skip
+    tables["SG1f"] = SACTable("SG1f", f"SG1f - Counts of cases, {year}", ("Cases", *TOTAL_HEADS),
+                              ((TOTAL, *(int(cases.get(a, 0)) for a in ACTIVITY_COLUMNS)),),
+                              (TOTAL_HEADS[2],))  # fmt: skip
+
+    source_heads = tuple(SOURCE_LABELS.values())
+    pairs, by_type, _, unpaired = sg2a
+    tables["SG2a"] = SACTable(
+        "SG2a", "SG2a - Concluded Section 42 enquiries by type of risk and source of risk",
+        ("Type of risk", *source_heads, TOTAL),
+        tuple((label, *(pairs.get((code, s), 0) for s in RISK_SOURCES), by_type.get(code, 0))
+              for code, label in TYPE_LABELS.items()),
+        notes=(_pairing_note("type of risk", unpaired),),
+    )  # fmt: skip
+    pairs, by_location, by_source, unpaired = sg2b
+    sg2b_rows: list[tuple[Cell, ...]] = [
+        (label, *(pairs.get((code, s), 0) for s in RISK_SOURCES), by_location.get(code, 0)) if code
+        else (label, None, None, None, None) for label, code in LOCATION_ROWS
+    ]  # fmt: skip
+    sg2b_rows.append((TOTAL, *(by_source.get(s, 0) for s in RISK_SOURCES), None))
+    tables["SG2b"] = SACTable(
+        "SG2b", "SG2b - Concluded Section 42 enquiries by location of risk and source of risk",
+        ("Location of risk", *source_heads, TOTAL), tuple(sg2b_rows),
+        notes=(f"Care home (nursing and residential not told apart in the records): {by_location.get('care_home', 0)}; "
+               f"hospital (acute, mental health and community not told apart): {by_location.get('hospital', 0)}.",
+               _pairing_note("location", unpaired)),
+    )  # fmt: skip
+
+    def outcome(codes: Iterable[str], action: bool | None = None) -> int:
+        return sum(n for (o, a), n in outcomes.items() if o in codes and (action is None or a is action))
+
+    identified = outcome(OUTCOME_ROWS)
+    notes = ["The records do not say whether an enquiry ceased at the individual's request: fill in by hand."]
+    if "sac_enquiry_action" in extra:
+        split: list[Cell] = [outcome(("inconclusive",), True), outcome(("inconclusive",), False),
+                             outcome(("none_identified",), True), outcome(("none_identified",), False)]  # fmt: skip
+        unknown = sum(n for (o, a), n in outcomes.items() if o in ("inconclusive", "none_identified") and a is None)
+        if unknown:
+            notes.append(f"{unknown} inconclusive or no-risk enquiries do not record whether action was taken.")
+    else:
+        split = [None, None, None, None]
+        notes.append(f"Whether action was taken was not given (sac_enquiry_action): risk assessment inconclusive "
+                     f"{outcome(('inconclusive',))}, no risk identified {outcome(('none_identified',))}.")  # fmt: skip
+    tables["SG2c"] = SACTable(
+        "SG2c", "SG2c - Concluded Section 42 enquiries by action taken and result", ("Action and result", CONCLUDED_ROW),
+        tuple(zip(ACTION_ROWS, [identified, outcome(("no_action",)), *split, None], strict=True)), notes=tuple(notes),
+    )  # fmt: skip
+    tables["SG2e"] = SACTable(
+        "SG2e", "SG2e - Risk outcomes of concluded Section 42 enquiries where a risk was identified and action taken",
+        ("Risk outcome", CONCLUDED_ROW), tuple((label, outcome((code,))) for code, label in OUTCOME_ROWS.items()),
+    )  # fmt: skip
+    tables["SG3a"] = SACTable(
+        "SG3a", "SG3a - Concluded Section 42 enquiries: did the individual lack capacity?",
+        ("Did the individual lack capacity?", *CAPACITY_HEADS.values()),
+        ((CONCLUDED_ROW, *(int(capacity.get(c, 0)) for c in CAPACITY)),),
+        parts=(SACPart(("Advocacy", ADVOCACY_HEAD), ((CONCLUDED_ROW, advocated),)),),
+    )  # fmt: skip
+    tables["SG4a"] = SACTable(
+        "SG4a", "SG4a - Making Safeguarding Personal: concluded Section 42 enquiries",
+        ("Was the individual or their representative asked about desired outcomes?", *MSP_HEADS.values()),
+        ((CONCLUDED_ROW, *(int(msp.get(m, 0)) for m in MSP)),), tuple(MSP_HEADS.values()),
+        parts=(SACPart(("Of those who expressed outcomes, were they achieved?", *ACHIEVED_HEADS.values()),
+                       ((CONCLUDED_ROW, *(int(achieved.get(a, 0)) for a in ACHIEVED)),),
+                       tuple(ACHIEVED_HEADS.values())),),
+    )  # fmt: skip
     return tables
 
 
@@ -289,9 +520,9 @@ VOLUNTARY_FILL = PatternFill("solid", fgColor="DDEBF7")  # the template's blue c
 
 
 def write_sac_xlsx(tables: Mapping[str, SACTable], out: Path) -> None:
-    """Write the tables to one workbook, one sheet per table, with a title row and headings.
+    """Write the tables to one workbook, one sheet per table: a title row, then each block's headings and rows.
 
-    Voluntary columns are shaded blue, as in the template (white cells are mandatory).
+    Voluntary cells are shaded blue, as in the template (white cells are mandatory); notes follow the table.
     """
     workbook = Workbook()
     default = workbook.active
@@ -301,22 +532,30 @@ def write_sac_xlsx(tables: Mapping[str, SACTable], out: Path) -> None:
         sheet = workbook.create_sheet(code)
         sheet.append([table.title])
         sheet["A1"].font = Font(bold=True)
-        sheet.append(list(table.columns))
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
-        for row in table.rows:
-            sheet.append(list(row))
-        for index, heading in enumerate(table.columns, start=1):
-            if heading in table.voluntary:
-                for (cell,) in sheet.iter_rows(min_row=3, min_col=index, max_col=index):
-                    cell.fill = VOLUNTARY_FILL
-        sheet.column_dimensions["A"].width = 32
+        for number, block in enumerate(table.blocks()):
+            if number:
+                sheet.append([])
+            sheet.append(list(block.columns))
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
+            first = sheet.max_row + 1
+            for row in block.rows:
+                sheet.append(list(row))
+            for index, heading in enumerate(block.columns, start=1):
+                if index > 1 and heading in block.voluntary:
+                    for (cell,) in sheet.iter_rows(min_row=first, max_row=sheet.max_row, min_col=index, max_col=index):
+                        cell.fill = VOLUNTARY_FILL
+        if table.notes:
+            sheet.append([])
+            for note in table.notes:
+                sheet.append([f"Note: {note}"])
+        sheet.column_dimensions["A"].width = 40
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     workbook.save(out)
 
 
 def write_sac_csv(tables: Mapping[str, SACTable], directory: Path) -> list[Path]:
-    """Write each table as ``<code>.csv`` (headings then rows) and return the paths."""
+    """Write each table as ``<code>.csv`` (each block's headings then rows, a blank line between) and return the paths."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -324,7 +563,13 @@ def write_sac_csv(tables: Mapping[str, SACTable], directory: Path) -> list[Path]
         path = directory / f"{code}.csv"
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(table.columns)
-            writer.writerows(table.rows)
+            for number, block in enumerate(table.blocks()):
+                if number:
+                    writer.writerow([])
+                writer.writerow(block.columns)
+                writer.writerows(block.rows)
+            if table.notes:
+                writer.writerow([])
+                writer.writerows([f"Note: {note}"] for note in table.notes)
         paths.append(path)
     return paths

@@ -116,8 +116,10 @@ def test_sac_workbook_has_the_collection_tables(tmp_path: Path) -> None:
     call_command("returns", "sac", "--year", "2024-25", "--output", str(out), stdout=StringIO())
 
     workbook = load_workbook(out)
-    assert workbook.sheetnames == ["SG1a", "SG1b", "SG1c", "SG1d", "SG1e", "SG2a", "SG2b", "SG2c", "SG2d", "SG3", "SG4"]
-    assert workbook["SG1e"]["A3"].value == "Concerns"
+    assert workbook.sheetnames == [
+        "SG1a", "SG1b", "SG1c", "SG1d", "SG1e", "SG1f", "SG2a", "SG2b", "SG2c", "SG2e", "SG3a", "SG4a",
+    ]  # fmt: skip
+    assert workbook["SG1f"]["B2"].value == "Total Number of Safeguarding Concerns"
 
 
 def test_sac_output_must_be_xlsx_or_a_folder(tmp_path: Path) -> None:

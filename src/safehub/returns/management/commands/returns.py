@@ -124,7 +124,7 @@ class Command(BaseCommand):
         return verdict
 
     def _sac(self, year, out: Path, say) -> str:
-        """The SAC in the year's template layout (SG1a-e, SG2a-d, SG3, SG4), as ``safehub adults_sac``."""
+        """The SAC in the year's template layout (SG1a-f, SG2a-c and e, SG3a, SG4a), as ``safehub adults_sac``."""
         if out.suffix and out.suffix.lower() != ".xlsx":
             raise CommandError("--output for the SAC must be a .xlsx file or a folder for CSV files")
         snapshot = build_snapshot(progress=say)
