@@ -1,9 +1,12 @@
 """Reads for insight: measures from the (cached) snapshot, definitions, trends, breakdowns,
-comparators, population and access-checked drill-downs. Nothing here writes."""
+comparators, population and access-checked drill-downs. Nothing here writes records (the measures
+of a snapshot are kept beside it on disk, insight.snapshot_store)."""
 
 # ruff: noqa: S608 - SQL is assembled from this module's constants; values are bound parameters
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -11,10 +14,11 @@ from datetime import date, datetime, timedelta
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import transaction
+from django.utils import timezone
 
 from safehub.core import audit
 from safehub.core.calendar import financial_year, financial_year_label, financial_year_of
-from safehub.insight import reference
+from safehub.insight import reference, snapshot_store
 from safehub.insight.engine import compute_measures, compute_trend, measure_definitions, measure_records
 from safehub.insight.engine.compute import session_open
 from safehub.insight.engine.measures import MEASURES_BY_ID, MeasureDefinition
@@ -150,19 +154,37 @@ def snapshot_current() -> CachedSnapshot:
 
 
 def measures_for_year(year: str, *, cached: CachedSnapshot | None = None) -> dict[str, int | float | None]:
-    """Return every measure's value for a year from the cached snapshot."""
+    """Return every measure's value for a year from the live snapshot.
+
+    Worked out once per snapshot and population: remembered in this process and written beside
+    the snapshot on disk, so the other web workers read it instead of computing it again.
+    """
     cached = cached or snapshot_current()
     population = population_figures()
-    key = (cached.generation, year, tuple(sorted(population.items())))
+    population_key = hashlib.sha256(json.dumps(sorted(population.items())).encode()).hexdigest()[:12]
+    key = (cached.generation, year, population_key)
     with _values_lock:
         if key in _values_cache:
             return _values_cache[key]
-    values = compute_measures(cached.tables, year=year, population=population)
+    live = snapshot_store.Live(cached.generation, cached.built_at, cached.seconds)
+    values = snapshot_store.values_read(live, year, population_key)
+    if values is None:
+        values = compute_measures(cached.tables, year=year, population=population)
+        snapshot_store.values_write(live, year, population_key, values)
     with _values_lock:
         if len(_values_cache) > 32:
             _values_cache.clear()
         _values_cache[key] = values
     return values
+
+
+def measures_warm(cached: CachedSnapshot, *, today: date | None = None) -> list[str]:
+    """Work out the measures of this year and the two before for a new snapshot (the task worker)."""
+    year = financial_year_of(today or timezone.localdate())
+    years = [year, year_before(year), year_before(year_before(year))]
+    for each in years:
+        measures_for_year(each, cached=cached)
+    return years
 
 
 def definition(measure_id: str) -> MeasureDefinition | None:

@@ -24,6 +24,7 @@ from django.db import DatabaseError
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
 from safehub.core.codes import SOURCE_GROUP
+from safehub.insight import snapshot_store
 from safehub.insight.engine.datasets import DATASETS, snapshot_conform, snapshot_write
 from safehub.insight.snapshot_read import ages_on, blank_to_null, lower_text, mapped, read_columns, uk_dates
 from safehub.lookedafter import snapshot_tables as la_tables
@@ -479,46 +480,72 @@ def build_snapshot(*, raw_sources: bool = False, progress: Progress = None) -> S
 
 
 # ---------------------------------------------------------------------------------------------
-# A per-process cache: a snapshot is a few seconds of work at city scale
+# The live snapshot: kept on disk for every process (snapshot_store), remembered per process
 # ---------------------------------------------------------------------------------------------
 
 CACHE_SECONDS = 300
+# A snapshot older than this is rebuilt by the task worker in the background, while pages still
+# read it; one older than CACHE_SECONDS is never served.
+REFRESH_AFTER_SECONDS = 120
 
 
 @dataclass(frozen=True)
 class CachedSnapshot:
-    """A snapshot with when it was built, how long that took and a generation number."""
+    """A snapshot with when it was built, how long that took and its stamp (the same in every process)."""
 
     tables: Snapshot
     built_at: datetime
     seconds: float
-    generation: int
+    generation: str
 
 
-_cache: dict[str, tuple[float, CachedSnapshot]] = {}
+_cache: dict[str, CachedSnapshot] = {}
 _lock = threading.Lock()
-_generation = 0
+
+
+def snapshot_refresh() -> CachedSnapshot:
+    """Build the snapshot from the records now, make it the live one for every process and return it."""
+    started = time.perf_counter()
+    built_at = datetime.now(UTC)
+    tables = build_snapshot()
+    live = snapshot_store.write(tables, built_at=built_at, seconds=time.perf_counter() - started)
+    cached = CachedSnapshot(tables, live.built_at, live.seconds, live.stamp)
+    with _lock:
+        _cache["default"] = cached
+    return cached
 
 
 def snapshot_cached(*, max_age: float = CACHE_SECONDS) -> CachedSnapshot:
-    """Return this process's snapshot, rebuilt from the records when older than ``max_age`` seconds."""
-    global _generation
+    """Return the live snapshot; rebuilt from the records first when there is none or it is older
+    than ``max_age`` seconds. One a little old is served while the task worker rebuilds it."""
     with _lock:
-        hit = _cache.get("default")
-        if hit and time.monotonic() - hit[0] < max_age:
-            return hit[1]
-        started = time.perf_counter()
-        tables = build_snapshot()
-        _generation += 1
-        cached = CachedSnapshot(tables, datetime.now(UTC), time.perf_counter() - started, _generation)
-        _cache["default"] = (time.monotonic(), cached)
-        return cached
+        live = snapshot_store.current()
+        if live is not None and live.age() < max_age:
+            hit = _cache.get("default")
+            if hit is not None and hit.generation == live.stamp:
+                _refresh_soon(live)
+                return hit
+            tables = snapshot_store.read(live)
+            if tables is not None:
+                cached = CachedSnapshot(tables, live.built_at, live.seconds, live.stamp)
+                _cache["default"] = cached
+                _refresh_soon(live)
+                return cached
+    return snapshot_refresh()
+
+
+def _refresh_soon(live: snapshot_store.Live) -> None:
+    if live.age() >= REFRESH_AFTER_SECONDS:
+        from safehub.insight.tasks import refresh_snapshot_later  # the task module imports this one
+
+        refresh_snapshot_later()
 
 
 def snapshot_cache_clear() -> None:
-    """Forget the cached snapshot (tests, and after a bulk import)."""
+    """Forget the live snapshot in every process (tests, a write that must show at once, a bulk import)."""
     with _lock:
         _cache.clear()
+        snapshot_store.clear()
 
 
 def snapshot_save(snapshot: Snapshot, *, now: datetime | None = None) -> Path:

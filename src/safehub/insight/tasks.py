@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
+
 from django.utils import timezone
 from django_tasks import task
+
+from safehub.insight import snapshot_store
+
+MARKER_SECONDS = 300  # a rebuild queued this recently is not queued again
 
 
 @task()
@@ -12,3 +19,41 @@ def build_yearly_report(build_id: int) -> str:
     from safehub.insight.services import report_build_run
 
     return report_build_run(build_id=build_id, now=timezone.now()).output_dir
+
+
+# The live measures snapshot (insight.snapshot_store): rebuilt here, off the request path.
+REFRESH_MARKER = "REFRESH_QUEUED"
+
+
+@task()
+def refresh_snapshot() -> str:
+    """Rebuild the live snapshot from the records and work out the recent years' measures."""
+    from safehub.insight.selectors import measures_warm
+    from safehub.insight.snapshot import snapshot_refresh
+
+    cached = snapshot_refresh()
+    measures_warm(cached)
+    with contextlib.suppress(FileNotFoundError):
+        (snapshot_store.root() / REFRESH_MARKER).unlink()
+    return cached.generation
+
+
+def refresh_snapshot_later() -> bool:
+    """Queue a rebuild for the task worker unless one was queued in the last few minutes.
+
+    Only where the task backend runs tasks in a worker: with the immediate backend (tests) a page
+    never builds in the background of itself; it rebuilds when the snapshot is too old to serve.
+    """
+    backend = refresh_snapshot.get_backend()
+    if not backend.supports_defer:
+        return False
+    marker = snapshot_store.root() / REFRESH_MARKER
+    try:
+        if time.time() - marker.stat().st_mtime < MARKER_SECONDS:
+            return False
+    except FileNotFoundError:
+        pass
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+    refresh_snapshot.enqueue()
+    return True

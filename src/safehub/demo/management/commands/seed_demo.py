@@ -26,6 +26,7 @@ STAGES = [
     "safehub.demo.insight",
     "safehub.demo.people_matching",
     "safehub.demo.people_seals",
+    "safehub.demo.snapshot",
 ]
 
 

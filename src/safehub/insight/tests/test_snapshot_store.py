@@ -1,0 +1,89 @@
+"""The live snapshot on disk: one build serves every process, a clear reaches every process, and a
+snapshot too old to serve is rebuilt from the records (issues 22 and 23)."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from safehub.core.calendar import financial_year_of
+from safehub.insight import selectors, snapshot, snapshot_store, tasks
+
+pytestmark = pytest.mark.django_db
+
+
+def _forget_in_this_process() -> None:
+    """What another web worker looks like: the files on disk, nothing in memory."""
+    snapshot._cache.clear()
+    selectors._values_cache.clear()
+
+
+def test_a_second_process_reads_the_first_ones_snapshot_instead_of_building_it(monkeypatch):
+    first = snapshot.snapshot_cached()
+    assert snapshot_store.current().stamp == first.generation
+    _forget_in_this_process()
+    monkeypatch.setattr(snapshot, "build_snapshot", lambda **kw: pytest.fail("rebuilt instead of read"))
+    second = snapshot.snapshot_cached()
+    assert second.generation == first.generation
+    assert second.built_at == first.built_at
+    assert set(second.tables) == set(first.tables)
+    assert all(second.tables[n].equals(first.tables[n]) for n in first.tables)
+
+
+def test_a_clear_in_one_process_makes_every_process_rebuild():
+    first = snapshot.snapshot_cached()
+    snapshot.snapshot_cache_clear()
+    assert snapshot_store.current() is None
+    again = snapshot.snapshot_cached()
+    assert again.generation != first.generation
+
+
+def test_a_snapshot_older_than_max_age_is_never_served(monkeypatch):
+    first = snapshot.snapshot_cached()
+    later = datetime.now(UTC) + timedelta(seconds=snapshot.CACHE_SECONDS + 1)
+    monkeypatch.setattr(snapshot_store.Live, "age", lambda self, now=None: (later - self.built_at).total_seconds())
+    assert snapshot.snapshot_cached().generation != first.generation
+
+
+def test_one_just_under_max_age_is_served(monkeypatch):
+    first = snapshot.snapshot_cached()
+    later = first.built_at + timedelta(seconds=snapshot.CACHE_SECONDS - 1)
+    monkeypatch.setattr(snapshot_store.Live, "age", lambda self, now=None: (later - self.built_at).total_seconds())
+    assert snapshot.snapshot_cached().generation == first.generation
+
+
+def test_measures_worked_out_once_are_read_by_the_other_processes(monkeypatch):
+    year = financial_year_of(timezone.localdate())
+    cached = snapshot.snapshot_cached()
+    values = selectors.measures_for_year(year, cached=cached)
+    files = list((snapshot_store.root() / cached.generation).glob(f"values-{year}-*.json"))
+    assert len(files) == 1
+    _forget_in_this_process()
+    monkeypatch.setattr(selectors, "compute_measures", lambda *a, **kw: pytest.fail("computed again"))
+    assert selectors.measures_for_year(year) == values
+
+
+def test_the_task_builds_a_new_snapshot_and_the_recent_years_measures():
+    first = snapshot.snapshot_cached()
+    stamp = tasks.refresh_snapshot.call()
+    assert stamp != first.generation
+    assert snapshot_store.current().stamp == stamp
+    assert len(list((snapshot_store.root() / stamp).glob("values-*.json"))) == 3
+
+
+def test_with_no_worker_a_page_never_queues_a_background_build():
+    # the test settings run tasks at once: a queued rebuild would run inside the request
+    assert tasks.refresh_snapshot_later() is False
+
+
+def test_old_stamps_are_removed_once_a_newer_one_has_been_live_a_while():
+    first = snapshot.snapshot_refresh()
+    old = snapshot_store.root() / first.generation
+    long_ago = (datetime.now(UTC) - timedelta(seconds=snapshot_store.KEEP_SECONDS + 5)).timestamp()
+    os.utime(old, (long_ago, long_ago))
+    second = snapshot.snapshot_refresh()
+    assert not old.exists()
+    assert (snapshot_store.root() / second.generation).is_dir()
