@@ -46,15 +46,20 @@ Sources read (December 2026), and what each confirmed
    Recorded", then "Fully Achieved", "Partially Achieved", "Not Achieved" (the code marks a
    council with none of these as not providing them: treated as voluntary here); SG5a/SG5b
    safeguarding adult reviews.
+4. Policy Partners Project briefing on the 2024-25 statistics (DHSC, published 27 November 2025),
+   policypartnersproject.co.uk: its table of concluded section 42 enquiries by type of risk and
+   source of risk (known to the adult, unknown, service provider) confirms SG2a's cross-table.
 
 Not verified (the template workbook itself was not available)
 -------------------------------------------------------------
-- Mandatory or voluntary status outside SG1a: SG1b-SG1d follow SG1a's (concerns and other
-  enquiries blue), SG1e and SG1f mark other enquiries blue; SG2, SG3 white; SG4 blue.
-- SG1d-SG1f column headings and row headings of SG1f and SG3a/SG4a (written as below); whether
-  SG1d's rows are split into the support reasons' sub-categories (the publication reads the eight
-  groups); the "Total" rows and columns (the writer's own: a total column counts each enquiry
-  once per category, which can be fewer than the sum of its source cells).
+- Mandatory or voluntary status outside SG1a: SG1b-SG1e follow SG1a's (concerns and other
+  enquiries blue), SG1f marks other enquiries blue; SG2 and SG3 white; SG4 blue.
+- The sheet titles and first-column headings ("Age band", "Sex" - the template may say gender -,
+  "Primary support reason", ...), SG1d-SG1f column headings and the row headings of SG1f, SG3a
+  and SG4a (written as below); the wording "Age unknown"; whether SG1d's rows are split into the
+  support reasons' sub-categories (the publication reads the eight groups); the "Total" rows and
+  columns (the writer's own: a total column counts each enquiry once per category, which can be
+  fewer than the sum of its source cells).
 - What SG2d is (the publication code reads SG2c and SG2e only): not written.
 - SG5 (safeguarding adult reviews) is not written: the partnership's review records do not say
   whether the adults died or survived.
