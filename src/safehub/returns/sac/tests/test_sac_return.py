@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from safehub.adults.rules import sac_age, sac_age_band
-from safehub.insight.engine import snapshot_from_rows
+from safehub.insight.engine import compute_measures, snapshot_from_rows
 from safehub.insight.engine.measures import RISK_TYPES
 from safehub.returns.sac.writer import (
     RISK_LOCATIONS,
@@ -302,3 +302,27 @@ def test_engine_tables_equal_the_slow_reference(data) -> None:
     assert {k: v for k, v in sg2b.items() if k in LOCATIONS.values()} == expected["location"]
     assert sg2b["Total"][:3] == expected["source"]
     assert tables["SG3a"].parts[0].rows[0][1] == expected["advocacy"]
+
+
+def test_sg1a_section_42_column_equals_the_engines_sg1a_measures() -> None:
+    """The writer and the measures engine count SG1a alike: age on 31 March, or at death in the year."""
+    born = {1: date(1950, 1, 10), 2: date(1930, 6, 1), 3: None, 9: date(1930, 1, 1)}
+    died = {9: date(2024, 12, 1)}
+    rows = {
+        "persons": [*ROWS["persons"], {"person_id": 9, "sex": "M", "date_of_birth": born[9]}],
+        "adult_concerns": ROWS["adult_concerns"],
+        "s42_enquiries": [
+            {**e, "date_of_birth": born[e["person_id"]], "date_of_death": died.get(e["person_id"])}
+            for e in [*ROWS["s42_enquiries"],
+                      {"enquiry_id": 9, "person_id": 9, "kind": "S42", "started_date": date(2024, 6, 1)}]
+        ],
+    }  # fmt: skip
+    snapshot = snapshot_from_rows(rows)
+    sg1a = cells(build_sac_return(snapshot, year=YEAR)["SG1a"])
+    measures = compute_measures(snapshot, year=YEAR)
+    bands = {"18-64": "18_64", "65-74": "65_74", "75-84": "75_84", "85-94": "85_94", "95+": "95_plus",
+             "Age unknown": "unknown"}  # fmt: skip
+    assert {label: sg1a[label][1] for label in bands} == {
+        label: measures[f"adult_individuals_s42_age_{band}"] for label, band in bands.items()
+    }
+    assert sg1a["85-94"][1] == 2  # adult 2, and adult 9 at his death (95 on 31 March)
