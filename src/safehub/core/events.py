@@ -12,7 +12,38 @@ failures on the outbox page. No subscriber runs inside the publisher's transacti
 swallowed: it is stored on the delivery row, logged, and shown.
 
 Subscribers are registered by the apps that own them, in ``AppConfig.ready()`` (``subscribe``):
-core names no app. A subscriber has a stable ``name``, stored on its delivery rows.
+core names no app. A subscriber has a stable ``name``, stored on its delivery rows, and may ask for
+some ``kinds`` of an event only (a delivery row is written only for a subscriber that wants it).
+
+Every delivery to a recipient goes this way. The change writes its record (the notification, the
+share) and publishes; the subscribers deliver it after the commit:
+
+- ``exchange.webhooks`` (exchange): every event, every kind; signed webhooks to the agency's
+  subscribed systems (``exchange.webhooks``).
+- ``frontdoor.education_notifications`` (front door): ``notification.created`` of kind
+  ``education_notification``; Operation Encompass to the school or early-years setting: stamps
+  ``delivered_at``, and the setting sees it on its list and through the API from then on.
+- ``frontdoor.health_visiting_notices`` (front door): kind ``health_visiting_notice``; the notice
+  to the health visiting team of a child under 5 with no setting (``delivered_at``).
+- ``pathways.cpis_attendances`` (pathways): kind ``cpis_attendance``; a flagged child's
+  unscheduled care attendance to the allocated social worker and team (``notified_at``; their
+  list shows it).
+
+Outcome shares (front door decisions, case outcomes, strategy records) are the change itself: the
+share row is written, audited and announced in the transaction, and the receiving agency reads it
+from its list or the API; agency systems hear of it through ``exchange.webhooks``.
+
+One list of failures: a subscriber that raises is retried and then dead-lettered; an app whose own
+delivery gives up after its own retries (the exchange's webhook POSTs) records it with
+``outbox.outbox_dead_letter_record`` under ``<prefix>:<key>``, and the handler it registered with
+``redeliverer_register`` runs when the administrator retries it. Both show on ``/events/outbox/``
+and in ``safehub outbox_retry --list``.
+
+Retention: an event is removed once every delivery of it was delivered more than
+``SAFEHUB_OUTBOX_RETENTION_DAYS`` days ago (default 30; ``outbox.outbox_prune``, run daily by
+``safehub outbox_prune`` or the ``outbox_prune_task`` task). An event with a waiting, failed or
+dead-lettered delivery is kept until that delivery is delivered: a failure leaves the list only by
+being resolved.
 
 Payloads, one shape per event (identifiers and links only, never personal details; the receiving
 agency fetches the record through the API with its own token):
