@@ -14,33 +14,42 @@ from safehub.core.actors import command_line
 from safehub.core.models import AuditAction, AuditEvent
 from safehub.frontdoor import selectors as frontdoor_selectors
 from safehub.frontdoor import services as frontdoor_services
-from safehub.frontdoor.models import Contact, EducationNotification, InformationRequest, OutcomeShare
+from safehub.frontdoor.models import Contact
 from safehub.people import policy
 from safehub.people import selectors as people_selectors
 from safehub.people import services as people_services
-from safehub.people.models import Involvement, Person, Relationship, SealDecision, SealedAccess
-from safehub.testing.factories import TEST_PASSWORD, AgencyFactory, PersonFactory, make_user
+from safehub.people.models import Person, SealDecision, SealedAccess
+from safehub.testing.factories import (
+    TEST_PASSWORD,
+    AgencyFactory,
+    ContactFactory,
+    EducationNotificationFactory,
+    InformationRequestFactory,
+    InvolvementFactory,
+    OutcomeShareFactory,
+    PersonFactory,
+    RelationshipFactory,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 FAMILY = uuid.UUID("00000000-0000-4000-8000-000000000001")
 
 
 def _contact(person=None, **over) -> Contact:
+    """A police contact received two hours ago about ``person`` (or an unmatched child), in one family."""
     now = timezone.now()
     fields = {
         "person": person,
-        "child_given_name": person.given_name if person else "Unmatched",
-        "child_family_name": person.family_name if person else "Child",
-        "child_date_of_birth": person.date_of_birth if person else None,
-        "source": "6",
         "received_at": now - timedelta(hours=2),
         "incident_recorded_at": now - timedelta(hours=5),
         "summary": "Concern",
-        "consent": "GIVEN",
         "decision_due_at": now + timedelta(hours=20),
         "family_ref": FAMILY,
     }
-    return Contact.objects.create(**(fields | over))
+    if person is None:
+        fields |= {"child_given_name": "Unmatched", "child_family_name": "Child"}
+    return ContactFactory(**(fields | over))
 
 
 @pytest.fixture
@@ -48,7 +57,7 @@ def siblings(mash_manager):
     """Two siblings; the younger is sealed by the MASH manager (named), the elder stays visible."""
     visible = PersonFactory(given_name="Ellie", family_name="Sealtest", date_of_birth=date(2014, 3, 1))
     sealed = PersonFactory(given_name="Sam", family_name="Sealtest", date_of_birth=date(2016, 5, 9))
-    Relationship.objects.create(person=visible, related=sealed, kind="SIBLING")
+    RelationshipFactory(person=visible, related=sealed, kind="SIBLING")
     people_services.person_seal(
         person=sealed, by=mash_manager, reason="Placed for adoption: birth family must not trace", named=[],
         now=timezone.now(),
@@ -98,8 +107,8 @@ def test_a_sealed_sibling_is_not_on_the_visible_siblings_page(siblings, mash_wor
 
 def test_a_related_person_the_user_cannot_open_is_not_named(nurse, hospital):
     child, parent = PersonFactory(), PersonFactory(given_name="Parentname", date_of_birth=date(1985, 1, 1))
-    Relationship.objects.create(person=child, related=parent, kind="PARENT")
-    Involvement.objects.create(person=child, agency=hospital, kind="PROFESSIONAL", started_at=timezone.now())
+    RelationshipFactory(person=child, related=parent, kind="PARENT")
+    InvolvementFactory(person=child, agency=hospital, kind="PROFESSIONAL", started_at=timezone.now())
     data = people_selectors.person_detail(user=nurse, person=child, now=timezone.now())
     (row,) = data["relationships"]
     assert row["restricted"] and row["name"] == "" and "Parentname" not in str(row)
@@ -145,13 +154,17 @@ def test_worklists_addressed_to_an_agency_drop_a_sealed_child(siblings, dsl, sch
     _, sealed = siblings
     now = timezone.now()
     contact = _contact(sealed)
-    EducationNotification.objects.create(
+    EducationNotificationFactory(
         contact=contact, person=sealed, setting=school, incident_at=now, due_at=now, delivered_at=now, summary="s"
     )
-    InformationRequest.objects.create(
-        contact=contact, agency=hospital, question="Known?", requested_at=now, due_at=now + timedelta(hours=4),
+    InformationRequestFactory(
+        contact=contact,
+        agency=hospital,
+        question="Known?",
+        requested_at=now,
+        due_at=now + timedelta(hours=4),
         requested_by=make_user("fd.sender", "FRONT_DOOR_PRACTITIONER", AgencyFactory(kind="LA_CHILDREN", code="X")),
-    )  # fmt: skip
+    )
     assert frontdoor_selectors.notifications_for_setting(user=dsl, now=now) == []
     navigator = make_user("nav.one", "HEALTH_NAVIGATOR", hospital)
     assert frontdoor_selectors.information_queue(user=navigator, now=now)["rows"] == []
@@ -216,13 +229,13 @@ def test_api_notifications_and_every_outcome_read_are_audited(dsl, school, polic
     now = timezone.now()
     person = PersonFactory()
     contact = _contact(person)
-    EducationNotification.objects.create(
+    EducationNotificationFactory(
         contact=contact, person=person, setting=school, incident_at=now, due_at=now, delivered_at=now, summary="s"
     )
     assert _api(dsl, ["notifications:read"]).get("/api/notifications/").status_code == 200
     assert AuditEvent.objects.filter(actor=dsl, person_id=person.pk, details__list="api notifications").exists()
 
-    OutcomeShare.objects.create(contact=contact, agency=police, shared_at=now)
+    OutcomeShareFactory(contact=contact, agency=police, shared_at=now)
     reader = _api(police_officer, ["outcomes:read"])
     reader.get("/api/outcomes/")
     reader.get("/api/outcomes/")  # the second read is a read too, not only the receipt

@@ -4,10 +4,8 @@ from datetime import date, datetime
 
 import pytest
 
-from safehub.agencies.models import Team
 from safehub.core.calendar import UK
-from safehub.people.models import Relationship
-from safehub.testing.factories import AgencyFactory, PersonFactory, make_user
+from safehub.testing.factories import AgencyFactory, PersonFactory, RelationshipFactory, TeamFactory, make_user
 
 NOW = datetime(2025, 3, 12, 15, 0, tzinfo=UK)  # a Wednesday
 
@@ -19,25 +17,19 @@ def now():
 
 @pytest.fixture
 def eh_team(front_door):
-    return Team.objects.create(agency=front_door, name="Early help")
-
-
-def _in_team(user, team):
-    user.membership.team = team
-    user.membership.save()
-    return user
+    return TeamFactory(agency=front_door, name="Early help")
 
 
 @pytest.fixture
 def eh_manager(front_door, eh_team):
     """An early help team manager (a social worker by role: they may step families up)."""
-    return _in_team(make_user("eh.manager", "SOCIAL_WORKER", front_door), eh_team)
+    return make_user("eh.manager", "SOCIAL_WORKER", front_door, team=eh_team)
 
 
 @pytest.fixture
 def eh_worker(front_door, eh_team):
     """An early help practitioner (records early help; steps up through their manager)."""
-    return _in_team(make_user("eh.worker", "AGENCY_PRACTITIONER", front_door), eh_team)
+    return make_user("eh.worker", "AGENCY_PRACTITIONER", front_door, team=eh_team)
 
 
 @pytest.fixture
@@ -62,7 +54,7 @@ def family(db):
     child = PersonFactory(given_name="Mia", family_name="Hart", date_of_birth=date(2016, 4, 2))
     mother = PersonFactory(given_name="Jo", family_name="Hart", date_of_birth=date(1990, 1, 9), sex="F")
     brother = PersonFactory(given_name="Leo", family_name="Hart", date_of_birth=date(2012, 8, 20))
-    Relationship.objects.create(person=child, related=mother, kind="PARENT")
-    Relationship.objects.create(person=child, related=brother, kind="SIBLING")
-    Relationship.objects.create(person=brother, related=child, kind="SIBLING")
+    RelationshipFactory(person=child, related=mother, kind="PARENT")
+    RelationshipFactory(person=child, related=brother, kind="SIBLING")
+    RelationshipFactory(person=brother, related=child, kind="SIBLING")
     return {"child": child, "mother": mother, "brother": brother}

@@ -10,8 +10,8 @@ from django.utils import timezone
 from safehub.casework.models import CaseEpisode
 from safehub.earlyhelp.models import EarlyHelpEpisode
 from safehub.frontdoor.models import Referral
-from safehub.people.models import Involvement
 from safehub.testing.browser import axe_violations, browser_page, screenshot, session_for
+from safehub.testing.factories import InvolvementFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,8 +19,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_an_assessment_through_step_up(live_server, client, family, eh_manager):
     child, today = family["child"], timezone.localdate()
     # The school asked the early help team for help: children's services hold a legitimate relationship.
-    Involvement.objects.create(person=child, agency=eh_manager.membership.agency, kind="PROFESSIONAL",
-                               started_at=timezone.now(), source="test")  # fmt: skip
+    InvolvementFactory(
+        person=child, agency=eh_manager.membership.agency, kind="PROFESSIONAL", started_at=timezone.now(), source="test"
+    )
     url = live_server.url
     with browser_page(url, session_for(client, eh_manager)) as page:
         page.goto(f"{url}/early-help/new/?person={child.pk}")

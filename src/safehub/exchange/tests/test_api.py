@@ -8,8 +8,15 @@ from rest_framework.test import APIClient
 
 from safehub.core.actors import command_line
 from safehub.exchange import services
-from safehub.frontdoor.models import Contact, EducationNotification, OutcomeShare
-from safehub.testing.factories import AgencyFactory, PersonFactory, make_user
+from safehub.frontdoor.models import Contact, OutcomeShare
+from safehub.testing.factories import (
+    AgencyFactory,
+    ContactFactory,
+    EducationNotificationFactory,
+    OutcomeShareFactory,
+    PersonFactory,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -53,16 +60,11 @@ def contact_body(**over):
 
 
 def _share(contact_agency, agency):
-    contact = Contact.objects.create(
-        child_family_name="Jones",
-        source="6",
-        received_at=timezone.now(),
-        summary="x",
-        consent="GIVEN",
-        decision_due_at=timezone.now(),
-        referrer_agency=contact_agency,
-    )
-    return OutcomeShare.objects.create(contact=contact, agency=agency, shared_at=timezone.now())
+    contact = ContactFactory(
+        person=None, child_family_name="Jones", received_at=timezone.now(), summary="x",
+        decision_due_at=timezone.now(), referrer_agency=contact_agency,
+    )  # fmt: skip
+    return OutcomeShareFactory(contact=contact, agency=agency, shared_at=timezone.now())
 
 
 def test_push_contact_creates_it_and_idempotency_key_returns_the_same(police_system):
@@ -146,31 +148,21 @@ def test_outcomes_since_filters_and_paginates(police_system, police):
 def test_notifications_for_own_setting_and_acknowledge(dsl, school, police):
     other_school = AgencyFactory(kind="SCHOOL", code="SCH2", name="Elm School")
     child = PersonFactory()
-    contact = Contact.objects.create(
-        child_family_name="Jones",
-        source="6",
-        received_at=timezone.now(),
-        summary="x",
-        consent="GIVEN",
+    contact = ContactFactory(
+        person=None, child_family_name="Jones", received_at=timezone.now(), summary="x",
         decision_due_at=timezone.now(),
-    )
-    mine = EducationNotification.objects.create(
-        contact=contact,
-        person=child,
-        setting=school,
-        incident_at=timezone.now(),
-        due_at=timezone.now(),
-        delivered_at=timezone.now(),
-        summary="s",
-    )
-    theirs = EducationNotification.objects.create(
-        contact=contact,
-        person=child,
-        setting=other_school,
-        incident_at=timezone.now(),
-        due_at=timezone.now(),
-        delivered_at=timezone.now(),
-        summary="s",
+    )  # fmt: skip
+    mine, theirs = (
+        EducationNotificationFactory(
+            contact=contact,
+            person=child,
+            setting=setting,
+            incident_at=timezone.now(),
+            due_at=timezone.now(),
+            delivered_at=timezone.now(),
+            summary="s",
+        )  # fmt: skip
+        for setting in (school, other_school)
     )
     reader, _ = client_for(dsl, ["notifications:read"])
 

@@ -10,23 +10,23 @@ from safehub.frontdoor.models import Contact
 from safehub.governance import services
 from safehub.governance.models import ReviewStatus
 from safehub.governance.sar import REDACTED, subject_access_export, subject_access_pdf
-from safehub.people.models import Address, Relationship
-from safehub.testing.factories import PersonFactory
+from safehub.people.models import Address
+from safehub.testing.factories import (
+    AddressFactory,
+    ContactFactory,
+    LookedAfterEpisodeFactory,
+    PersonFactory,
+    RelationshipFactory,
+)
 
 NOW = datetime(2031, 6, 1, 9, tzinfo=UTC)
 
 
 def contact_for(person, *, received, source="2A", summary="Concern", referrer="A. Teacher"):
-    return Contact.objects.create(
-        person=person,
-        child_family_name=person.family_name,
-        source=source,
-        received_at=received,
-        summary=summary,
-        consent="GIVEN",
-        decision_due_at=received,
+    return ContactFactory(
+        person=person, source=source, received_at=received, summary=summary, decision_due_at=received,
         referrer_name=referrer,
-    )
+    )  # fmt: skip
 
 
 @pytest.mark.django_db
@@ -40,10 +40,8 @@ def test_contact_only_records_fall_due_six_years_after_last_contact():
 
 @pytest.mark.django_db
 def test_looked_after_records_kept_75_years_from_birth():
-    from safehub.casework.models import LookedAfterEpisode
-
     person = PersonFactory(date_of_birth=date(2010, 2, 3))
-    LookedAfterEpisode.objects.create(person=person, start_date=date(2015, 1, 1), end_date=date(2020, 1, 1))
+    LookedAfterEpisodeFactory(person=person, start_date=date(2015, 1, 1), end_date=date(2020, 1, 1))
     rule, due = services.retention_due(person, services.rules_ensure())
     assert rule.record_kind == "looked_after" and due == date(2085, 2, 3)
 
@@ -51,7 +49,7 @@ def test_looked_after_records_kept_75_years_from_birth():
 @pytest.mark.django_db
 def test_review_then_erase_and_legal_hold_blocks_it(administrator, mash_worker):
     person = PersonFactory(given_name="Keeleigh", family_name="Armitage", date_of_birth=date(2015, 7, 9))
-    Address.objects.create(person=person, line_1="3 Quay Street", postcode="SO14 3AB")
+    AddressFactory(person=person, line_1="3 Quay Street", postcode="SO14 3AB")
     contact_for(person, received=datetime(2024, 5, 1, tzinfo=UTC), summary="Keeleigh said she was scared")
     hold = services.legal_hold_place(person=person, reason="Civil claim pending", by=administrator, now=NOW)
     assert services.retention_scan(now=NOW) == []  # held people are not put up for deletion
@@ -81,7 +79,7 @@ def test_review_then_erase_and_legal_hold_blocks_it(administrator, mash_worker):
 def test_subject_access_export_redacts_third_parties(administrator, mash_worker):
     child = PersonFactory(given_name="Jayden", family_name="Okoro")
     stepdad = PersonFactory(given_name="Marcus", family_name="Bellweather", date_of_birth=date(1985, 1, 1))
-    Relationship.objects.create(person=child, related=stepdad, kind="POSING_RISK")
+    RelationshipFactory(person=child, related=stepdad, kind="POSING_RISK")
     contact_for(
         child,
         received=datetime(2025, 1, 6, tzinfo=UTC),

@@ -12,16 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from safehub.casework.models import (
-    Assessment,
-    ChildProtectionPlan,
-    MeetingInvite,
-    RecordShare,
-    Section47,
-    StrategyMeeting,
+from safehub.casework.models import StrategyMeeting
+from safehub.frontdoor.models import Contact
+from safehub.testing.factories import (
+    AgencyFactory,
+    AssessmentFactory,
+    ChildProtectionPlanFactory,
+    ContactFactory,
+    EducationNotificationFactory,
+    LateFlagFactory,
+    MeetingInviteFactory,
+    PersonFactory,
+    RecordShareFactory,
+    ReferralFactory,
+    Section47Factory,
+    StrategyMeetingFactory,
+    make_user,
 )
-from safehub.frontdoor.models import Contact, EducationNotification, LateFlag, Referral
-from safehub.testing.factories import AgencyFactory, PersonFactory, make_user
 
 KNOWN_2024_25 = {
     "contacts_total": 4,
@@ -62,11 +69,10 @@ class Records:
 
 def _contact(person, *, received_at: datetime, source: str, ethnicity: str = "WBRI", voice: str = "",
              high_risk: bool = False, incident_recorded_at: datetime | None = None) -> Contact:  # fmt: skip
-    return Contact.objects.create(
-        person=person, child_given_name=person.given_name, child_family_name=person.family_name,
-        child_date_of_birth=person.date_of_birth, ethnicity=ethnicity, child_voice=voice, source=source,
-        received_at=received_at, summary="Concern described by the referrer", consent="GIVEN",
-        decision_due_at=received_at, high_risk=high_risk, incident_recorded_at=incident_recorded_at,
+    return ContactFactory(  # the child's names and date of birth are the person's
+        person=person, ethnicity=ethnicity, child_voice=voice, source=source, received_at=received_at,
+        summary="Concern described by the referrer", decision_due_at=received_at, high_risk=high_risk,
+        incident_recorded_at=incident_recorded_at,
     )  # fmt: skip
 
 
@@ -95,27 +101,35 @@ def make_records() -> Records:
     c4 = _contact(dev, received_at=at(2025, 3, 31, 22, 30), source="3F", ethnicity="AIND")
     c5 = _contact(anna, received_at=at(2024, 11, 1, 9), source="6", voice="Anna drew her family",
                   high_risk=True, incident_recorded_at=at(2024, 10, 30, 9))  # fmt: skip
-    LateFlag.objects.create(contact=c5, raised_by=worker, agency=front_door, reason="Two days after the incident",
-                            raised_at=at(2024, 11, 1, 12))  # fmt: skip
+    LateFlagFactory(
+        contact=c5,
+        raised_by=worker,
+        agency=front_door,
+        reason="Two days after the incident",
+        raised_at=at(2024, 11, 1, 12),
+    )
 
     # Referrals in the year: Anna 11 May 2024 (she had one on 1 December 2023: a re-referral),
     # Ben 2 June 2024 (no further action), Dev 15 June 2024 (his previous one is over 12 months
     # earlier). Cara's on 1 April 2025 is next year. re_referrals_12m_pct = 1 of 3 = 33.3.
-    Referral.objects.create(person=anna, referral_date=date(2023, 12, 1), source="6")
-    Referral.objects.create(person=anna, contact=c1, referral_date=date(2024, 5, 11), source="6")
-    Referral.objects.create(person=ben, contact=c2, referral_date=date(2024, 6, 2), source="2A", nfa=True)
-    Referral.objects.create(person=dev, referral_date=date(2023, 6, 14), source="3F")
-    Referral.objects.create(person=dev, referral_date=date(2024, 6, 15), source="3F")
-    Referral.objects.create(person=cara, referral_date=date(2025, 4, 1), source="3F")
+    ReferralFactory(person=anna, referral_date=date(2023, 12, 1), source="6")
+    ReferralFactory(person=anna, contact=c1, referral_date=date(2024, 5, 11), source="6")
+    ReferralFactory(person=ben, contact=c2, referral_date=date(2024, 6, 2), source="2A", nfa=True)
+    ReferralFactory(person=dev, referral_date=date(2023, 6, 14), source="3F")
+    ReferralFactory(person=dev, referral_date=date(2024, 6, 15), source="3F")
+    ReferralFactory(person=cara, referral_date=date(2025, 4, 1), source="3F")
 
     # Assessments authorised in the year: 45 working days (in time) and 46 (late): 50.0.
     # Cara's, authorised on 2 April 2025, is next year's.
-    Assessment.objects.create(person=anna, start_date=date(2024, 6, 3), due_date=date(2024, 8, 5),
-                              authorised_date=date(2024, 8, 5))  # fmt: skip
-    Assessment.objects.create(person=dev, start_date=date(2024, 6, 3), due_date=date(2024, 8, 5),
-                              authorised_date=date(2024, 8, 6))  # fmt: skip
-    Assessment.objects.create(person=cara, start_date=date(2025, 2, 3), due_date=date(2025, 4, 7),
-                              authorised_date=date(2025, 4, 2))  # fmt: skip
+    AssessmentFactory(
+        person=anna, start_date=date(2024, 6, 3), due_date=date(2024, 8, 5), authorised_date=date(2024, 8, 5)
+    )
+    AssessmentFactory(
+        person=dev, start_date=date(2024, 6, 3), due_date=date(2024, 8, 5), authorised_date=date(2024, 8, 6)
+    )
+    AssessmentFactory(
+        person=cara, start_date=date(2025, 2, 3), due_date=date(2025, 4, 7), authorised_date=date(2025, 4, 2)
+    )
 
     # Conferences in the year: 15 working days (in time), 16 (late), 10 (in time): 2 of 3 = 66.7.
     # Dev's conference on 1 April 2025 is next year's.
@@ -125,7 +139,7 @@ def make_records() -> Records:
         (cara, date(2024, 9, 2), date(2024, 9, 16)),
         (dev, date(2025, 3, 10), date(2025, 4, 1)),
     ):
-        Section47.objects.create(person=person, strategy_date=strategy, icpc_due_date=icpc, icpc_date=icpc)
+        Section47Factory(person=person, strategy_date=strategy, icpc_due_date=icpc, icpc_date=icpc)
 
     # Children on a plan on 31 March 2025: Anna (open) and Ben (ends on 31 March itself) = 2.
     # Cara's plan ended on 30 March; Dev's starts on 1 April.
@@ -135,15 +149,23 @@ def make_records() -> Records:
         (cara, date(2024, 9, 20), date(2025, 3, 30)),
         (dev, date(2025, 4, 1), None),
     ):
-        ChildProtectionPlan.objects.create(person=person, start_date=start, end_date=end,
-                                           initial_category="NEGLECT", latest_category="NEGLECT")  # fmt: skip
+        ChildProtectionPlanFactory(
+            person=person, start_date=start, end_date=end, initial_category="NEGLECT", latest_category="NEGLECT"
+        )
 
     # Strategy meetings held in the year: Anna's record reached police and school in time (the
     # council's own invite is not waited on); Ben's reached the hospital late; Cara's was never
     # shared. 1 of 3 = 33.3. Dev's meeting in April 2025 is next year's.
     def meeting(person, held: datetime, due: datetime) -> StrategyMeeting:
-        return StrategyMeeting.objects.create(person=person, convened_by=worker, chair=worker, convened_at=held,
-                                              scheduled_at=held, held_at=held, record_share_due_at=due)  # fmt: skip
+        return StrategyMeetingFactory(
+            person=person,
+            convened_by=worker,
+            chair=worker,
+            convened_at=held,
+            scheduled_at=held,
+            held_at=held,
+            record_share_due_at=due,
+        )
 
     m1 = meeting(anna, at(2024, 7, 1, 10), at(2024, 7, 2, 22, 59))
     m2 = meeting(ben, at(2024, 7, 1, 14), at(2024, 7, 2, 22, 59))
@@ -152,12 +174,12 @@ def make_records() -> Records:
     for m, agencies in ((m1, (front_door, police, school)), (m2, (police, hospital)), (m3, (police,)),
                         (m4, (police,))):  # fmt: skip
         for agency in agencies:
-            MeetingInvite.objects.create(meeting=m, agency=agency, invited_at=m.convened_at)
-    RecordShare.objects.create(meeting=m1, agency=police, shared_at=at(2024, 7, 2, 9))
-    RecordShare.objects.create(meeting=m1, agency=school, shared_at=at(2024, 7, 2, 9))
-    RecordShare.objects.create(meeting=m2, agency=police, shared_at=at(2024, 7, 2, 9))
-    RecordShare.objects.create(meeting=m2, agency=hospital, shared_at=at(2024, 7, 4, 9))
-    RecordShare.objects.create(meeting=m4, agency=police, shared_at=at(2025, 4, 2, 15))
+            MeetingInviteFactory(meeting=m, agency=agency, invited_at=m.convened_at)
+    RecordShareFactory(meeting=m1, agency=police, shared_at=at(2024, 7, 2, 9))
+    RecordShareFactory(meeting=m1, agency=school, shared_at=at(2024, 7, 2, 9))
+    RecordShareFactory(meeting=m2, agency=police, shared_at=at(2024, 7, 2, 9))
+    RecordShareFactory(meeting=m2, agency=hospital, shared_at=at(2024, 7, 4, 9))
+    RecordShareFactory(meeting=m4, agency=police, shared_at=at(2025, 4, 2, 15))
 
     # Education notifications of incidents in the year: one delivered before the next school day,
     # one after, one not at all, and one delivered late: 1 of 4 = 25.0.
@@ -167,7 +189,13 @@ def make_records() -> Records:
         (c4, at(2024, 10, 10, 20), at(2024, 10, 11, 7, 30), None),
         (c5, at(2024, 11, 1, 20), at(2024, 11, 4, 8, 30), at(2024, 11, 5, 8)),
     ):
-        EducationNotification.objects.create(contact=contact, person=contact.person, setting=school,
-                                             incident_at=incident, due_at=due, delivered_at=delivered,
-                                             summary="Police attended a domestic incident")  # fmt: skip
+        EducationNotificationFactory(
+            contact=contact,
+            person=contact.person,
+            setting=school,
+            incident_at=incident,
+            due_at=due,
+            delivered_at=delivered,
+            summary="Police attended a domestic incident",
+        )
     return Records(anna, ben, cara, dev, front_door, police, school, hospital, worker)

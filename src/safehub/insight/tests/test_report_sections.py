@@ -12,17 +12,23 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 
-from safehub.casework.models import ExploitationRiskAssessment, MissingEpisode
 from safehub.core.calendar import UK
-from safehub.exchange.models import Submission, SubmissionValue
-from safehub.frontdoor.models import Consultation
 from safehub.insight import report, report_sections, report_sections_partnership
 from safehub.insight.report_cells import SOURCE_PART, SOURCE_PUBLISHED, SOURCE_RECORDS, Table
 from safehub.insight.tests.fixtures import make_records
 from safehub.partnership import yearly
 from safehub.partnership.finance import services as finance_services
 from safehub.partnership.reviews import services as reviews_services
-from safehub.testing.factories import AgencyFactory, PersonFactory, make_user
+from safehub.testing.factories import (
+    AgencyFactory,
+    ConsultationFactory,
+    ExploitationRiskAssessmentFactory,
+    MissingEpisodeFactory,
+    PersonFactory,
+    SubmissionFactory,
+    SubmissionValueFactory,
+    make_user,
+)
 
 YEAR = "2025-26"
 YEARS = report.report_years(YEAR)
@@ -95,9 +101,15 @@ def test_finance_shows_recorded_contributions_and_the_published_ones_where_none_
 
 def test_front_door_figures_equal_the_measures_engine(db):
     records = make_records()
-    Consultation.objects.create(asked_by_name="GP", asked_at=datetime(2024, 7, 1, 9, tzinfo=UTC),
-                                child_description="A, 7", question="Is this a referral?", advice="Early help.",
-                                advised_at=datetime(2024, 7, 1, 15, tzinfo=UTC), recorded_by=records.worker)  # fmt: skip
+    ConsultationFactory(
+        asked_by_name="GP",
+        asked_at=datetime(2024, 7, 1, 9, tzinfo=UTC),
+        child_description="A, 7",
+        question="Is this a referral?",
+        advice="Early help.",
+        advised_at=datetime(2024, 7, 1, 15, tzinfo=UTC),
+        recorded_by=records.worker,
+    )
     values = report.YearValues(today=AS_OF)
     years = report.report_years("2024-25")
 
@@ -122,19 +134,38 @@ def test_missing_episodes_and_exploitation_assessments_are_counted_in_their_year
     records = make_records()
     child = PersonFactory()
     returned = datetime(2024, 8, 2, 8, tzinfo=UTC)
-    MissingEpisode.objects.create(person=child, started_at=datetime(2024, 8, 1, 20, tzinfo=UTC), ended_at=returned,
-                                  risk_level="HIGH",
-                                  return_interview_offered_at=returned + timedelta(hours=80))  # fmt: skip
-    MissingEpisode.objects.create(person=child, started_at=datetime(2024, 9, 1, 20, tzinfo=UTC), ended_at=returned
-                                  + timedelta(days=31), risk_level="LOW",
-                                  return_interview_offered_at=returned + timedelta(days=31, hours=5))  # fmt: skip
-    ExploitationRiskAssessment.objects.create(person=child, assessed_at=datetime(2024, 9, 3, 9, tzinfo=UTC),
-                                              kinds=["criminal"], level="SIGNIFICANT", rationale="County lines.",
-                                              assessed_by=records.worker)  # fmt: skip
-    ExploitationRiskAssessment.objects.create(person=child, assessed_at=datetime(2024, 12, 3, 9, tzinfo=UTC),
-                                              kinds=["criminal"], level="MODERATE", previous_level="SIGNIFICANT",
-                                              rationale="Engaging with the plan.", downgrade_agreed_by=[1, 2],
-                                              assessed_by=records.worker)  # fmt: skip
+    MissingEpisodeFactory(
+        person=child,
+        started_at=datetime(2024, 8, 1, 20, tzinfo=UTC),
+        ended_at=returned,
+        risk_level="HIGH",
+        return_interview_offered_at=returned + timedelta(hours=80),
+    )
+    MissingEpisodeFactory(
+        person=child,
+        started_at=datetime(2024, 9, 1, 20, tzinfo=UTC),
+        ended_at=returned + timedelta(days=31),
+        risk_level="LOW",
+        return_interview_offered_at=returned + timedelta(days=31, hours=5),
+    )
+    ExploitationRiskAssessmentFactory(
+        person=child,
+        assessed_at=datetime(2024, 9, 3, 9, tzinfo=UTC),
+        kinds=["criminal"],
+        level="SIGNIFICANT",
+        rationale="County lines.",
+        assessed_by=records.worker,
+    )
+    ExploitationRiskAssessmentFactory(
+        person=child,
+        assessed_at=datetime(2024, 12, 3, 9, tzinfo=UTC),
+        kinds=["criminal"],
+        level="MODERATE",
+        previous_level="SIGNIFICANT",
+        rationale="Engaging with the plan.",
+        downgrade_agreed_by=[1, 2],
+        assessed_by=records.worker,
+    )
     values = report.YearValues(today=AS_OF)
 
     found = report_sections.adolescents(year="2024-25", years=report.report_years("2024-25"), values=values)
@@ -152,16 +183,14 @@ def test_missing_episodes_and_exploitation_assessments_are_counted_in_their_year
 def _return(agency, user, code: str, quarter_start: date, values: dict[str, tuple[str, int | None]], label: str,
             submitted: datetime | None = None) -> None:  # fmt: skip
     end = quarter_start + timedelta(days=89)
-    submission = Submission.objects.create(agency=agency, return_code=code, schema_version=1,
-                                           period_start=quarter_start, period_end=end, file_name="a.csv",
-                                           sha256="0" * 64, size_bytes=1, submitted_by=user,
-                                           submitted_at=submitted or datetime.combine(end, datetime.min.time(),
-                                                                                      tzinfo=UTC),
-                                           status="ACCEPTED")  # fmt: skip
+    submission = SubmissionFactory(
+        agency=agency, return_code=code, period_start=quarter_start, period_end=end, submitted_by=user,
+        submitted_at=submitted or datetime.combine(end, datetime.min.time(), tzinfo=UTC),
+    )  # fmt: skip
     for measure, (value, count) in values.items():
-        SubmissionValue.objects.create(submission=submission, return_code=code, agency=agency,
-                                       period_start=quarter_start, period_end=end, period_label=label,
-                                       measure=measure, value=Decimal(value), count=count)  # fmt: skip
+        SubmissionValueFactory(
+            submission=submission, period_label=label, measure=measure, value=Decimal(value), count=count
+        )
 
 
 def test_youth_justice_is_a_table_per_measure_with_the_latest_upload_per_quarter(db):
@@ -186,16 +215,8 @@ def test_youth_justice_is_a_table_per_measure_with_the_latest_upload_per_quarter
 
 
 def _attendance_return(agency, user, quarter_start: date, values: dict[str, str]) -> None:
-    end = quarter_start + timedelta(days=89)
-    submission = Submission.objects.create(agency=agency, return_code="education_attendance", schema_version=1,
-                                           period_start=quarter_start, period_end=end, file_name="a.csv",
-                                           sha256="0" * 64, size_bytes=1, submitted_by=user,
-                                           submitted_at=datetime.combine(end, datetime.min.time(), tzinfo=UTC),
-                                           status="ACCEPTED")  # fmt: skip
-    for measure, value in values.items():
-        SubmissionValue.objects.create(submission=submission, return_code="education_attendance", agency=agency,
-                                       period_start=quarter_start, period_end=end, period_label="2025-2026",
-                                       measure=measure, value=Decimal(value))  # fmt: skip
+    counts = {measure: (value, None) for measure, value in values.items()}
+    _return(agency, user, "education_attendance", quarter_start, counts, "2025-2026")
 
 
 def test_education_attendance_is_one_row_per_phase_with_each_academic_year_once(db):

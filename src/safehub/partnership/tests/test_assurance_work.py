@@ -19,8 +19,7 @@ from safehub.partnership.learning import services as learning_services
 from safehub.partnership.models import AuditStatus, BriefingRead, Escalation, Rating, SelfAssessmentRating
 from safehub.partnership.self_assessment import selectors as self_assessment_selectors
 from safehub.partnership.self_assessment import services as self_assessment_services
-from safehub.people.models import Involvement
-from safehub.testing.factories import PersonFactory
+from safehub.testing.factories import InvolvementFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +30,7 @@ NOW = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
 def involved_people(police):
     people = PersonFactory.create_batch(6)
     for i, person in enumerate(people):
-        Involvement.objects.create(
+        InvolvementFactory(
             person=person,
             agency=police,
             kind="PROFESSIONAL" if i < 5 else "REFERRER",

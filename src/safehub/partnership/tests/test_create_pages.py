@@ -25,8 +25,7 @@ from safehub.partnership.models import (
     TrainingQualityCheck,
 )
 from safehub.partnership.self_assessment import services as self_assessment_services
-from safehub.people.models import Involvement
-from safehub.testing.factories import PersonFactory
+from safehub.testing.factories import InvolvementFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -157,9 +156,9 @@ def planned_audit(manager, now):
 def test_manager_draws_the_sample_by_criteria(client, manager, police, hospital, planned_audit, now):
     matching = [PersonFactory() for _ in range(4)]
     for person in matching:
-        Involvement.objects.create(person=person, agency=police, kind="REFERRER", started_at=now - timedelta(days=30))
+        InvolvementFactory(person=person, agency=police, kind="REFERRER", started_at=now - timedelta(days=30))
     other = PersonFactory()
-    Involvement.objects.create(person=other, agency=hospital, kind="REFERRER", started_at=now - timedelta(days=30))
+    InvolvementFactory(person=other, agency=hospital, kind="REFERRER", started_at=now - timedelta(days=30))
     client.force_login(manager)
     url = reverse("partnership:audit_sample", args=[planned_audit.pk])
     response = client.post(

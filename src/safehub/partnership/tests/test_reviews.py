@@ -19,6 +19,7 @@ from safehub.partnership.models import (
 )
 from safehub.partnership.reviews import selectors as reviews_selectors
 from safehub.partnership.reviews import services as reviews_services
+from safehub.testing.factories import InvolvementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -273,11 +274,8 @@ def test_linking_a_person_needs_access_to_their_record(child_referral, police_of
         reviews_services.review_link_person(
             review=child_referral, person=child, role="SUBJECT", by=police_officer, now=now
         )
-    from safehub.people.models import Involvement
 
-    Involvement.objects.create(
-        person=child, agency=police_officer.membership.agency, kind="PROFESSIONAL", started_at=now
-    )
+    InvolvementFactory(person=child, agency=police_officer.membership.agency, kind="PROFESSIONAL", started_at=now)
     link = reviews_services.review_link_person(
         review=child_referral, person=child, role="SUBJECT", by=police_officer, now=now
     )

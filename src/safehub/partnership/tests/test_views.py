@@ -15,6 +15,7 @@ from safehub.partnership.learning import services as learning_services
 from safehub.partnership.models import Action, CaseReview, ReviewStage
 from safehub.partnership.reviews import services as reviews_services
 from safehub.partnership.self_assessment import services as self_assessment_services
+from safehub.testing.factories import InvolvementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -153,9 +154,7 @@ def test_briefing_read_receipt_via_page(client, police_officer, seeded):
 
 
 def test_referral_form_creates_a_review_and_links_the_person(client, police_officer, child, police):
-    from safehub.people.models import Involvement
-
-    Involvement.objects.create(person=child, agency=police, kind="PROFESSIONAL", started_at=timezone.now())
+    InvolvementFactory(person=child, agency=police, kind="PROFESSIONAL", started_at=timezone.now())
     client.force_login(police_officer)
     response = client.post(
         reverse("partnership:review_refer"),
@@ -178,11 +177,10 @@ def test_referral_form_creates_a_review_and_links_the_person(client, police_offi
 def test_home_panels_for_manager_and_chronology_for_linked_person(manager, seeded, police_officer, child, police, now):
     from safehub.partnership.chronology import chronology
     from safehub.partnership.home import home_panels
-    from safehub.people.models import Involvement
 
     panels = {p["title"]: p for p in home_panels(manager, now=now)}
     assert panels["Reviews needing a decision"]["figure"] == 1
-    Involvement.objects.create(person=child, agency=police, kind="PROFESSIONAL", started_at=now)
+    InvolvementFactory(person=child, agency=police, kind="PROFESSIONAL", started_at=now)
     reviews_services.review_link_person(
         review=seeded["review"], person=child, role="SUBJECT", by=police_officer, now=now
     )

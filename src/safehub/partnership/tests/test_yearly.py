@@ -18,18 +18,22 @@ from safehub.partnership.finance import selectors as finance_selectors
 from safehub.partnership.finance import services as finance_services
 from safehub.partnership.models import (
     ActionStatus,
-    Escalation,
     PartnerContribution,
     Rating,
-    SelfAssessmentCycle,
-    SelfAssessmentRating,
-    SelfAssessmentReturn,
-    TrainingAttendance,
-    TrainingCourse,
-    TrainingEvent,
 )
 from safehub.partnership.reviews import services as reviews_services
-from safehub.testing.factories import AgencyFactory
+from safehub.testing.factories import (
+    AgencyFactory,
+    AuditAgencyReturnFactory,
+    AuditCaseFactory,
+    EscalationFactory,
+    SelfAssessmentCycleFactory,
+    SelfAssessmentRatingFactory,
+    SelfAssessmentReturnFactory,
+    TrainingAttendanceFactory,
+    TrainingCourseFactory,
+    TrainingEventFactory,
+)
 
 YEAR = "2025-26"
 AS_OF = date(2026, 6, 1)  # the year is over
@@ -121,13 +125,14 @@ def test_review_actions_open_and_overdue_at_the_years_end(manager, police_office
 
 
 def test_training_attendance_by_sector_and_evaluation(db, police, school):
-    course = TrainingCourse.objects.create(title="CERAF", theme="EXPLOITATION")
-    held = TrainingEvent.objects.create(course=course, starts_at=IN_YEAR)
-    other_year = TrainingEvent.objects.create(course=course, starts_at=datetime(2025, 3, 2, 10, tzinfo=UTC))
+    course = TrainingCourseFactory(title="CERAF", theme="EXPLOITATION")
+    held = TrainingEventFactory(course=course, starts_at=IN_YEAR)
+    other_year = TrainingEventFactory(course=course, starts_at=datetime(2025, 3, 2, 10, tzinfo=UTC))
     for agency, attended, rating in [(police, True, 5), (police, True, 3), (school, True, 4), (school, False, None)]:
-        TrainingAttendance.objects.create(event=held, agency=agency, job_role="Officer", attendee_name="Sam Lee",
-                                          attended=attended, usefulness=rating)  # fmt: skip
-    TrainingAttendance.objects.create(event=other_year, agency=police, job_role="PCSO", attendee_name="Jo Khan")
+        TrainingAttendanceFactory(
+            event=held, agency=agency, job_role="Officer", attendee_name="Sam Lee", attended=attended, usefulness=rating
+        )
+    TrainingAttendanceFactory(event=other_year, agency=police, job_role="PCSO", attendee_name="Jo Khan")
 
     figures = yearly.learning(year=YEAR)
 
@@ -138,15 +143,18 @@ def test_training_attendance_by_sector_and_evaluation(db, police, school):
 
 
 def test_self_assessment_strengths_and_themes_come_from_the_ratings(db, police, school):
-    cycle = SelfAssessmentCycle.objects.create(kind="SECTION_11", year=YEAR, cycle_year=1,
-                                               opens_date=date(2025, 6, 1), due_date=date(2025, 9, 30))  # fmt: skip
+    cycle = SelfAssessmentCycleFactory(
+        kind="SECTION_11", year=YEAR, cycle_year=1, opens_date=date(2025, 6, 1), due_date=date(2025, 9, 30)
+    )
     agencies = [police, school, *(AgencyFactory() for _ in range(2))]
     for i, agency in enumerate(agencies):
-        ret = SelfAssessmentReturn.objects.create(cycle=cycle, agency=agency,
-                                                  submitted_at=_uk(2025, 9, 29, 10) + timedelta(days=i))  # fmt: skip
-        SelfAssessmentRating.objects.create(self_assessment=ret, standard="S1", rating=Rating.MET)
-        SelfAssessmentRating.objects.create(self_assessment=ret, standard="S11",
-                                            rating=Rating.PARTLY_MET if i < 2 else Rating.MET)  # fmt: skip
+        ret = SelfAssessmentReturnFactory(
+            cycle=cycle, agency=agency, submitted_at=_uk(2025, 9, 29, 10) + timedelta(days=i)
+        )
+        SelfAssessmentRatingFactory(self_assessment=ret, standard="S1", rating=Rating.MET)
+        SelfAssessmentRatingFactory(
+            self_assessment=ret, standard="S11", rating=Rating.PARTLY_MET if i < 2 else Rating.MET
+        )
 
     (found,) = yearly.self_assessments(year=YEAR)
 
@@ -157,9 +165,16 @@ def test_self_assessment_strengths_and_themes_come_from_the_ratings(db, police, 
 
 def test_escalations_by_stage_outcome_and_working_days(db, police, school):
     def raise_(stage: int, resolved: datetime | None, outcome: str = ""):
-        return Escalation.objects.create(raised_by_agency=police, raised_by_name="A", raised_with_agency=school,
-                                         concern="Plan.", raised_at=_uk(2025, 6, 2, 10), stage=stage,
-                                         outcome=outcome, resolved_at=resolved)  # fmt: skip
+        return EscalationFactory(
+            raised_by_agency=police,
+            raised_by_name="A",
+            raised_with_agency=school,
+            concern="Plan.",
+            raised_at=_uk(2025, 6, 2, 10),
+            stage=stage,
+            outcome=outcome,
+            resolved_at=resolved,
+        )
 
     raise_(1, _uk(2025, 6, 4, 10), "AGREED")  # Monday to Wednesday: 2 working days
     raise_(2, _uk(2025, 6, 9, 10), "UPHELD")  # to the next Monday: 5 working days
@@ -271,9 +286,9 @@ def test_members_see_the_contributions_but_not_the_forms(client, manager, police
 def test_priorities_count_the_work_recorded_against_each(manager, police_officer, police):
     _ = reviews_services.review_refer(by=police_officer, now=IN_YEAR, title="Kai", subject="CHILD", summary="Exploitation.",
                                       learned_at=IN_YEAR, themes=["EXPLOITATION", "SEXUAL_ABUSE", "VOICE"])  # fmt: skip
-    course = TrainingCourse.objects.create(title="CERAF", theme="EXPLOITATION", priority="CSA_EXPLOITATION")
-    event = TrainingEvent.objects.create(course=course, starts_at=IN_YEAR)
-    TrainingAttendance.objects.create(event=event, agency=police, job_role="Officer", attendee_name="Sam Lee")
+    course = TrainingCourseFactory(title="CERAF", theme="EXPLOITATION", priority="CSA_EXPLOITATION")
+    event = TrainingEventFactory(course=course, starts_at=IN_YEAR)
+    TrainingAttendanceFactory(event=event, agency=police, job_role="Officer", attendee_name="Sam Lee")
 
     rows = {r["priority"]: r for r in yearly.priorities(year=YEAR)}
 
@@ -283,14 +298,12 @@ def test_priorities_count_the_work_recorded_against_each(manager, police_officer
 
 
 def test_audits_of_the_year_with_their_grades_and_findings(manager, police, hospital, child):
-    from safehub.partnership.models import AuditAgencyReturn, AuditCase
-
     item = audits_services.audit_plan(title="Neglect audit", tool="NEGLECT", planned_date=date(2026, 1, 12), by=manager,
                                       now=IN_YEAR, agencies=[police, hospital])  # fmt: skip
     audits_services.audit_plan(title="Next year's", tool="CSA", planned_date=date(2026, 5, 1), by=manager, now=IN_YEAR)
-    case = AuditCase.objects.create(audit=item, person=child, number=1)
+    case = AuditCaseFactory(audit=item, person=child, number=1)
     for agency, grade in [(police, "GOOD"), (hospital, "INADEQUATE")]:
-        AuditAgencyReturn.objects.create(case=case, agency=agency, grade=grade, submitted_at=IN_YEAR)
+        AuditAgencyReturnFactory(case=case, agency=agency, grade=grade, submitted_at=IN_YEAR)
     audits_services.audit_finding_add(audit_item=item, kind="STRENGTH", theme="NEGLECT", text="Good planning.", by=manager,
                                       now=IN_YEAR)  # fmt: skip
     audits_services.audit_finding_add(audit_item=item, kind="IMPROVEMENT", theme="VOICE", text="Dominant voices.",

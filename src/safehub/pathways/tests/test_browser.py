@@ -14,9 +14,9 @@ from safehub.agencies.models import Team
 from safehub.casework.models import CaseEpisode, ChildProtectionPlan
 from safehub.frontdoor import services as frontdoor_services
 from safehub.pathways.models import CpisAttendance, RollRow
-from safehub.people.models import Address, Involvement
+from safehub.people.models import Address
 from safehub.testing.browser import axe_violations, browser_page, screenshot, session_for
-from safehub.testing.factories import PersonFactory, make_user
+from safehub.testing.factories import InvolvementFactory, PersonFactory, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,8 +34,9 @@ def test_a_ppn_the_police_graded_amber_and_the_mash_red_is_on_the_under_grading_
 ):
     now = timezone.now()
     ellis = PersonFactory(given_name="Ellis", family_name="Pryce", date_of_birth=date(2015, 3, 3))
-    Involvement.objects.create(person=ellis, agency=police_officer.membership.agency, kind="PROFESSIONAL",
-                               started_at=now - timedelta(days=1))  # fmt: skip
+    InvolvementFactory(
+        person=ellis, agency=police_officer.membership.agency, kind="PROFESSIONAL", started_at=now - timedelta(days=1)
+    )
     [contact] = frontdoor_services.contact_record(
         by=police_officer, now=now, children=[frontdoor_services.ChildEntry(
             family_name="Pryce", given_name="Ellis", person_id=ellis.pk, child_voice="Said he hides in his room")],
@@ -115,7 +116,7 @@ def test_an_a_and_e_attendance_notifies_the_social_worker(live_server, client, n
                                        latest_category="PHYSICAL")  # fmt: skip
     CaseEpisode.objects.create(person=child, referral_date=date(2024, 12, 1), referral_source="5A", team=team,
                                worker=worker, opened_by=worker, opened_at=now, stage="CP_PLAN")  # fmt: skip
-    Involvement.objects.create(person=child, agency=front_door, kind="CASE_HOLDER", started_at=now - timedelta(days=60))
+    InvolvementFactory(person=child, agency=front_door, started_at=now - timedelta(days=60))
     url = live_server.url
     with browser_page(url, session_for(client, nurse)) as page:
         page.goto(f"{url}/pathways/cp-is/")

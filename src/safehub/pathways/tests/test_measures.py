@@ -9,8 +9,8 @@ import pytest
 from safehub.casework.models import StrategyMeeting
 from safehub.insight.engine import compute_measures, snapshot_from_rows
 from safehub.pathways import snapshot_tables
-from safehub.people.models import EducationPlacement, Involvement
-from safehub.testing.factories import PersonFactory
+from safehub.people.models import EducationPlacement
+from safehub.testing.factories import InvolvementFactory, PersonFactory
 
 YEAR = "2024-25"
 
@@ -68,8 +68,7 @@ def test_the_snapshot_tables_apply_the_pathway_rules(police_officer, mash_manage
     at_school, toddler = PersonFactory(), PersonFactory(date_of_birth=date(2023, 1, 1))
     EducationPlacement.objects.create(person=at_school, setting=school, started_date=date(2024, 9, 1))
     for child in (at_school, toddler):
-        Involvement.objects.create(person=child, agency=police_officer.membership.agency, kind="PROFESSIONAL",
-                                   started_at=now)  # fmt: skip
+        InvolvementFactory(person=child, agency=police_officer.membership.agency, kind="PROFESSIONAL", started_at=now)
         services.contact_record(
             by=police_officer, now=now, children=[services.ChildEntry(family_name="X", person_id=child.pk,
                                                                       child_voice="Upset")],

@@ -13,7 +13,7 @@ from safehub.frontdoor.models import Contact
 from safehub.pathways import selectors, services
 from safehub.pathways.models import LadoCase, MaracLink
 from safehub.pathways.services import LadoCaseHidden
-from safehub.testing.factories import PersonFactory
+from safehub.testing.factories import InvolvementFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -243,10 +243,8 @@ def test_private_fostering_measures_count_initial_visits_on_time(mash_worker, an
 
 # --- Children missing education -------------------------------------------------------------------
 def test_a_school_puts_a_pupil_on_the_cme_register_and_education_restarts(dsl, school, other_school, now):
-    from safehub.people.models import Involvement
-
     pupil = PersonFactory()
-    Involvement.objects.create(person=pupil, agency=school, kind="EDUCATION", started_at=now)
+    InvolvementFactory(person=pupil, agency=school, kind="EDUCATION", started_at=now)
     entry = services.education_register_add(
         person=pupil, by=dsl, now=now, kind="CME", reason="ABSENT_20_DAYS", reported_date=date(2025, 3, 3),
         last_setting=school,
@@ -345,12 +343,10 @@ def test_marac_actions_come_from_the_meeting_and_only_the_agency_marks_them_done
 
 
 def test_another_agency_cannot_mark_a_marac_action_done(mash_worker, nurse, hospital, police, fostered_child, now):
-    from safehub.people.models import Involvement
-
     link = _marac(mash_worker, fostered_child, now)
     services.marac_meeting_set(link=link, by=mash_worker, now=now, meeting_date=date(2025, 3, 12), marac_reference="")
     item = services.marac_action_add(link=link, by=mash_worker, now=now, agency=police, action="Flag", due_date=None)
-    Involvement.objects.create(person=fostered_child, agency=hospital, kind="PROFESSIONAL", started_at=now)
+    InvolvementFactory(person=fostered_child, agency=hospital, kind="PROFESSIONAL", started_at=now)
     with pytest.raises(PermissionDenied):
         services.marac_action_complete(item=item, by=nurse, now=now, completed_date=date(2025, 3, 12))
 

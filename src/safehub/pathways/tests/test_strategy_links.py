@@ -13,8 +13,7 @@ from safehub.frontdoor import selectors as frontdoor_selectors
 from safehub.frontdoor import services as frontdoor_services
 from safehub.pathways import missing_strategy, rules
 from safehub.pathways.models import MissingStrategyLink
-from safehub.people.models import Involvement
-from safehub.testing.factories import PersonFactory
+from safehub.testing.factories import InvolvementFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +50,7 @@ def test_only_a_high_risk_missing_episode_prompts_a_strategy_discussion():
 
 # --- PPN to strategy discussion --------------------------------------------------------------------
 def _ppn(officer, child, received_at):
-    Involvement.objects.create(
-        person=child, agency=officer.membership.agency, kind="PROFESSIONAL", started_at=received_at
-    )
+    InvolvementFactory(person=child, agency=officer.membership.agency, kind="PROFESSIONAL", started_at=received_at)
     [contact] = frontdoor_services.contact_record(
         by=officer, now=received_at, children=[frontdoor_services.ChildEntry(
             family_name=child.family_name, person_id=child.pk, child_voice="Quiet")],

@@ -7,7 +7,8 @@ from django.utils import timezone
 from safehub.core.errors import BreakGlassRequired
 from safehub.core.models import AuditAction, AuditEvent, SecurityAlert
 from safehub.people import policy, selectors, services
-from safehub.people.models import AgencyInformation, Involvement, SealedAccess
+from safehub.people.models import AgencyInformation, SealedAccess
+from safehub.testing.factories import InvolvementFactory
 
 
 @pytest.mark.django_db
@@ -29,7 +30,7 @@ def test_agency_without_involvement_is_refused_and_offered_break_glass(police_of
 @pytest.mark.django_db
 def test_involved_agency_can_open_until_involvement_ends(dsl, school, child):
     now = timezone.now()
-    involvement = Involvement.objects.create(person=child, agency=school, kind="EDUCATION", started_at=now)
+    involvement = InvolvementFactory(person=child, agency=school, kind="EDUCATION", started_at=now)
     assert selectors.person_get_for_user(user=dsl, person_id=child.pk, now=now) == child
     involvement.ended_at = now + timedelta(days=1)
     involvement.save()
@@ -98,7 +99,7 @@ def test_health_and_police_sections_stay_in_their_class(mash_worker, nurse, poli
         recorded_by=police_officer,
     )
     for agency in (hospital, police):
-        Involvement.objects.create(person=child, agency=agency, kind="PROFESSIONAL", started_at=now)
+        InvolvementFactory(person=child, agency=agency, kind="PROFESSIONAL", started_at=now)
     health_view = selectors.person_detail(user=nurse, person=child, now=now)
     police_view = selectors.person_detail(user=police_officer, person=child, now=now)
     front_view = selectors.person_detail(user=mash_worker, person=child, now=now)
@@ -114,7 +115,7 @@ def test_search_shows_only_records_the_user_may_open(police_officer, mash_worker
     assert [r.person_id for r in selectors.person_search(user=mash_worker, query=child.given_name, now=now)] == [
         child.pk
     ]
-    Involvement.objects.create(person=child, agency=police, kind="PROFESSIONAL", started_at=now)
+    InvolvementFactory(person=child, agency=police, kind="PROFESSIONAL", started_at=now)
     assert len(selectors.person_search(user=police_officer, query=child.given_name, now=now)) == 1
 
 

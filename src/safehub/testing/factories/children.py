@@ -1,7 +1,8 @@
 """Factories of the children's apps' models: front door, casework, looked after, early help.
 
 Due dates come from the apps' own rules (``casework.rules``, ``lookedafter.rules``), so a default
-row is in time by the same clock the services use. Each default builds its own child, so the
+row is in time by the same clock the services use. Optional links (a lead agency, an adult service,
+a referral) are left empty; the user who did something is filled in. Each default builds its own child, so the
 one-open-per-child constraints (case episodes, early help, adoption plans) hold; a test that gives
 two rows the same child closes the first itself.
 """
@@ -47,7 +48,11 @@ from safehub.testing.factories.shared import AT, AgencyFactory, PersonFactory, U
 
 
 class ContactFactory(factory.django.DjangoModelFactory):
-    """A police contact about a matched child, received at ``AT``, decision due a day later."""
+    """A police contact about a matched child, received at ``AT``, decision due a day later.
+
+    The child's details are copied from ``person`` (pass ``person=None`` and the names for an
+    unmatched child); no referring agency unless a test gives one.
+    """
 
     class Meta:
         model = Contact
@@ -56,10 +61,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
     child_given_name = factory.LazyAttribute(lambda c: c.person.given_name if c.person else "Sam")
     child_family_name = factory.LazyAttribute(lambda c: c.person.family_name if c.person else "Testchild")
     child_date_of_birth = factory.LazyAttribute(lambda c: c.person.date_of_birth if c.person else None)
-    child_postcode = "SO14 0AA"
     source = "6"  # CIN census: police
-    referrer_agency = factory.SubFactory(AgencyFactory, kind="POLICE")
-    referrer_name = "PC Test Officer"
     received_at = AT
     summary = "Police attended a domestic incident; the child was present."
     consent = "GIVEN"
@@ -99,7 +101,6 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
         model = Consultation
 
     asked_by_name = "Dr Test (GP)"
-    asked_by_agency = factory.SubFactory(AgencyFactory, kind="GP")
     asked_at = AT
     child_description = "Boy, 7, at a local primary school"
     question = "Does this need a referral?"
@@ -140,7 +141,7 @@ class OutcomeShareFactory(factory.django.DjangoModelFactory):
         model = OutcomeShare
 
     contact = factory.SubFactory(ContactFactory)
-    agency = factory.SelfAttribute("contact.referrer_agency")
+    agency = factory.SubFactory(AgencyFactory, kind="POLICE")
     shared_at = factory.LazyAttribute(lambda s: s.contact.received_at + timedelta(hours=6))
 
 
@@ -300,14 +301,13 @@ class ExploitationRiskAssessmentFactory(factory.django.DjangoModelFactory):
 
 
 class TransitionPlanFactory(factory.django.DjangoModelFactory):
-    """A plan for a 17-year-old's move to adult services, reviewed six months on."""
+    """A plan for a 17-year-old's move to adult services (no adult service named yet), reviewed six months on."""
 
     class Meta:
         model = TransitionPlan
 
     person = factory.SubFactory(PersonFactory, date_of_birth=date(2008, 1, 15))
     owner = factory.SubFactory(UserFactory)
-    adult_service = factory.SubFactory(AgencyFactory, kind="LA_ADULTS")
     started_date = date(2025, 3, 3)
     review_date = factory.LazyAttribute(lambda p: casework_rules.add_months(p.started_date, 6))
     needs = "Autism; risk of exploitation"
@@ -383,14 +383,13 @@ class CareLeaverFactory(factory.django.DjangoModelFactory):
 
 
 class EarlyHelpEpisodeFactory(factory.django.DjangoModelFactory):
-    """An open early help assessment led by a school (one open episode per child, Annex A imports apart)."""
+    """An open early help assessment from an agency (one open episode per child, Annex A imports apart)."""
 
     class Meta:
         model = EarlyHelpEpisode
 
     person = factory.SubFactory(PersonFactory)
     origin = "AGENCY"
-    lead_agency = factory.SubFactory(AgencyFactory, kind="SCHOOL")
     assessment_start_date = date(2025, 3, 3)
     opened_by = factory.SubFactory(UserFactory)
     opened_at = AT

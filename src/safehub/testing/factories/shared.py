@@ -292,10 +292,10 @@ class RetentionReviewFactory(factory.django.DjangoModelFactory):
     created_at = AT
 
 
-def make_user(username: str, role: str, agency: Agency, **extra):
-    """A user with a membership of ``agency`` in ``role`` (the shared fixtures use this)."""
+def make_user(username: str, role: str, agency: Agency, *, team: Team | None = None, **extra):
+    """A user with a membership of ``agency`` in ``role``, in ``team`` if given (the shared fixtures use this)."""
     user = get_user_model().objects.create_user(
         username=username, password=TEST_PASSWORD, first_name=username.split(".")[0].title(), **extra
     )
-    Membership.objects.create(user=user, agency=agency, role=role)
+    Membership.objects.create(user=user, agency=agency, role=role, team=team)
     return user
