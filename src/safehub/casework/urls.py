@@ -8,7 +8,6 @@ urlpatterns = [
     path("shared-with-us/", views.shared_with_us, name="shared"),
     path("transitions/", views.transitions_view, name="transitions"),
     path("caseload/", views.caseload_view, name="caseload"),
-    path("census-check/", views.census_check_view, name="census_check"),
     path("children/<int:person_id>/", views.child, name="child"),
     path("children/<int:person_id>/case/", views.case_view, name="case"),
     path("children/<int:person_id>/case/<str:action>/", views.case_action, name="case_action"),

@@ -499,36 +499,3 @@ def _say_next_step(request, assessment: Assessment) -> None:
     step = assessment.next_step
     if isinstance(step, NextStep):
         messages.info(request, step.message)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def census_check_view(request):
-    """The analyst's CIN census pre-submission check: run the DfE rules, list the errors per child."""
-    from safehub.core.calendar import financial_year_label, financial_year_start, uk_date
-    from safehub.returns.cin_census import check as census_check
-
-    now = timezone.now()
-    policy.require(request.user, census_check.PERMISSION)
-    last_whole_year = financial_year_label(financial_year_start(uk_date(now)) - 1)
-    if request.method == "POST":
-        year = (request.POST.get("year") or "").strip()
-        try:
-            census_check.census_check_request(year=year, by=request.user, now=now)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, f"The check of the {year} census has started: this page shows it when done")
-        return redirect("casework:census_check")
-    try:
-        check_id = int(request.GET["check"]) if request.GET.get("check") else None
-        page = int(request.GET.get("page") or 1)
-    except ValueError:
-        raise Http404 from None
-    context = census_check.census_check_page(
-        user=request.user, now=now, check_id=check_id, show=request.GET.get("show", "errors"), page=page
-    )
-    if check_id is not None and context["check"] is None:
-        raise Http404
-    return render(request, "casework/census_check.html", {**context, "default_year": last_whole_year})

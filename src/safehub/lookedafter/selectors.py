@@ -324,17 +324,3 @@ def leaving_care(*, person: Person, today: date) -> dict | None:
             for s in StayingPut.objects.filter(person=person).select_related("provider").order_by("start_date")
         ],
     }
-
-
-def presubmission_rows(*, user, data: dict, now: datetime) -> list[dict]:
-    """The check's findings per child, with a link only to a child the user may open (list read audited)."""
-    from safehub.returns.ssda903.check import by_child
-
-    rows = by_child(data)
-    ids = [int(r["child"]) for r in rows if r["child"].isdigit()]
-    visible = set(
-        policy.persons_visible_to(user, Person.objects.filter(pk__in=ids), now=now).values_list("pk", flat=True)
-    )
-    for r in rows:
-        r["person_id"] = int(r["child"]) if r["child"].isdigit() and int(r["child"]) in visible else None
-    return rows

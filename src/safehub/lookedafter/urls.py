@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.children, name="list"),
     path("providers/", views.providers, name="providers"),
     path("care-leavers/", views.care_leavers, name="care_leavers"),
-    path("ssda903/", views.ssda903_check, name="ssda903_check"),
     path("children/<int:person_id>/", views.child, name="child"),
     path("children/<int:person_id>/<str:action>/", views.child_action, name="child_action"),
 ]

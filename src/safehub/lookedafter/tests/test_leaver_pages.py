@@ -1,9 +1,8 @@
-"""Care leavers' pages and the analyst's SSDA903 pre-submission page."""
+"""Care leavers' pages (the SSDA903 pre-submission page is tested in returns/ssda903/tests)."""
 
 from datetime import timedelta
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,9 +11,6 @@ from safehub.core.models import AuditEvent
 from safehub.lookedafter import permanence, services
 from safehub.lookedafter.models import PathwayPlan
 from safehub.people.models import Involvement
-from safehub.returns.ssda903 import check
-from safehub.returns.ssda903 import writer as ssda903
-from safehub.returns.ssda903.validator import Finding, Report
 from safehub.testing.factories import PersonFactory, make_user
 
 
@@ -56,26 +52,3 @@ def test_care_leavers_page_and_pathway_plan_action(client, leaver, front_door):
     assert client.get(reverse("lookedafter:care_leavers")).status_code in (200, 403)
     if client.get(reverse("lookedafter:care_leavers")).status_code == 200:
         assert "Sam Leaver" not in client.get(reverse("lookedafter:care_leavers")).content.decode()
-
-
-@pytest.mark.django_db
-def test_presubmission_page_lists_findings_per_child_for_analysts_only(client, leaver, front_door, tmp_path):
-    young, sw = leaver
-    with override_settings(DATA_DIR=tmp_path):
-        ret = ssda903.build("2025-26")
-        report = Report(
-            errors=[Finding(code="SW12STG2", message="A rule's message", table="Episodes", child=str(young.pk), row=1)],
-            failed_rules=[], rules_run=200,
-        )  # fmt: skip
-        check.save("2025-26", ret, report, la_code="E06000045", now=timezone.now())
-        client.force_login(sw)
-        assert client.get(reverse("lookedafter:ssda903_check") + "?year=2025-26").status_code == 403
-        analyst = make_user("analyst", "ANALYST", front_door)
-        client.force_login(analyst)
-        response = client.get(reverse("lookedafter:ssda903_check") + "?year=2025-26")
-        page = response.content.decode()
-        assert response.status_code == 200
-        assert "DfE rule SW12STG2" in page and "A rule&#x27;s message" in page
-        # The analyst cannot open the child's record, so the child is named by id without a link.
-        assert reverse("lookedafter:child", args=[young.pk]) not in page
-        assert client.get(reverse("lookedafter:ssda903_check") + "?year=nonsense").status_code == 200

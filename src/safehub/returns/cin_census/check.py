@@ -5,7 +5,8 @@ records) and the same rules: csc-validator-be-cin, in its own environment (``.ve
 ``tools/cin_validator/setup.sh``), with the collection year's ruleset. The check runs as a
 background task (django-tasks) after the request commits; its result keeps every issue with the
 child's LAchildID and Safehub person id, so the page can list the errors per child and link to
-the child's case for a user who may open it.
+the child's case for a user who may open it. The page is ``returns.cin_census.views`` (at
+``/casework/census-check/``), the task ``returns.cin_census.tasks.run_census_check``.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def census_check_request(*, year: str, by, now: datetime) -> CensusCheck:
     check.full_clean()
     check.save()
     audit.record(actor=by, action=AuditAction.CREATE, subject=check, at=now, details={"year": year})
-    from safehub.casework.tasks import run_census_check
+    from safehub.returns.cin_census.tasks import run_census_check
 
     transaction.on_commit(lambda: run_census_check.enqueue(check.pk))
     return check
