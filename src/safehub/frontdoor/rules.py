@@ -12,9 +12,11 @@ partners hold each other to account for the quality of referrals).
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
-from safehub.core.calendar import UK
+from dateutil.relativedelta import relativedelta
+
+from safehub.core.calendar import UK, due_after_working_days
 from safehub.core.timescales import timescale
 
 POLICE_GRADES = ("BLUE", "GREEN", "AMBER", "RED")
@@ -94,3 +96,78 @@ def contact_decision_due_for_grade(
     if red_ppn_standard_applies(from_police=from_police, police_grade=police_grade, mash_rag=mash_rag):
         return min(usual_due, red_ppn_decision_due(received_at))
     return usual_due
+
+
+# ---------------------------------------------------------------------------------------------
+# PPN to strategy discussion (measured by the front door's police timeliness and by pathways)
+# ---------------------------------------------------------------------------------------------
+PPN_STRATEGY_WORKING_DAYS_DEFAULT = 3
+
+
+def ppn_strategy_working_days() -> int:
+    """The partnership's standard for a strategy discussion after a PPN, in working days.
+
+    Read from the one settings table (``SAFEHUB_TIMESCALES["ppn_strategy_working_days"]``);
+    3 when not set, the common local standard.
+    """
+    return timescale("ppn_strategy_working_days", PPN_STRATEGY_WORKING_DAYS_DEFAULT)
+
+
+def ppn_strategy_due(received_at: datetime) -> datetime:
+    """Return when the first strategy discussion after a PPN is due.
+
+    Working Together to Safeguard Children 2023, paragraphs 209 to 214: whenever there is reason
+    to suspect significant harm a strategy discussion is held, "as soon as possible"; the guidance
+    sets no number of days, so local procedures do (commonly within 3 working days of the
+    referral, the same day where the child's immediate safety is at issue). Measured from the
+    PPN's receipt at the front door to the end of the working day the standard allows.
+    """
+    return due_after_working_days(received_at, ppn_strategy_working_days())
+
+
+def ppn_strategy_on_time(received_at: datetime, first_held_at: datetime | None, *, as_of: datetime) -> bool | None:
+    """True/False once the first strategy discussion is held (or the time has passed), else None."""
+    due = ppn_strategy_due(received_at)
+    if first_held_at is not None:
+        return first_held_at <= due
+    return False if as_of > due else None
+
+
+PPN_STRATEGY_WINDOW = timedelta(days=30)
+
+
+def ppn_first_strategy(
+    received_at: datetime, meetings: list[tuple[datetime, datetime | None]]
+) -> tuple[datetime, datetime | None] | None:
+    """Return the first strategy discussion that followed a PPN: ``(convened_at, held_at)`` or None.
+
+    The child's first strategy discussion convened at or after the PPN's receipt and within 30
+    days of it (a later one answers a later concern). Most PPNs need none: only those followed by
+    one are measured.
+    """
+    following = sorted(
+        (m for m in meetings if received_at <= m[0] <= received_at + PPN_STRATEGY_WINDOW), key=lambda m: m[0]
+    )
+    return following[0] if following else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Operation Encompass: who is told of a domestic abuse incident (used by the front door's
+# notifications and by pathways)
+# ---------------------------------------------------------------------------------------------
+HEALTH_VISITING_UPPER_AGE = 5
+
+
+def encompass_health_visiting_needed(*, date_of_birth: date | None, incident_date: date, has_setting: bool) -> bool:
+    """Return whether a domestic abuse incident goes to the child's health visiting team.
+
+    Operation Encompass tells the child's school or early-years setting before the next school
+    day; a child under 5 who attends no setting would hear from nobody. The health visiting
+    service leads the Healthy Child Programme for every child from birth to 5 (Department of
+    Health, Healthy Child Programme 0 to 5, 2009; OHID, Universal health visiting service, 2021),
+    so it is the service that knows the youngest children: they are told instead. An unknown date
+    of birth is not assumed to be under 5.
+    """
+    if has_setting or date_of_birth is None:
+        return False
+    return date_of_birth + relativedelta(years=HEALTH_VISITING_UPPER_AGE) > incident_date  # 29 Feb: 28 Feb

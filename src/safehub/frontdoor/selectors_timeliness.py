@@ -17,6 +17,9 @@ from safehub.core.codes import ReferralSource
 from safehub.frontdoor.models import Contact, InformationRequest, LateFlag
 from safehub.frontdoor.rules import (
     police_limit_applies,
+    ppn_first_strategy,
+    ppn_strategy_on_time,
+    ppn_strategy_working_days,
     red_ppn_decided_on_time,
     red_ppn_standard_applies,
 )
@@ -143,10 +146,9 @@ def ppn_strategy_timeliness(*, user, start: date, end: date, now: datetime) -> d
     """PPNs received in the period that a strategy discussion followed, and how soon (aggregate only).
 
     Measured from the PPN's receipt to the first strategy discussion held about the child
-    (pathways.rules: the partnership's standard in working days).
+    (frontdoor.rules: the partnership's standard in working days).
     """
     from safehub.casework.models import StrategyMeeting
-    from safehub.pathways import rules as pathway_rules
 
     policy.require(user, "frontdoor.police_timeliness")
     from_at, to_at = _day_bounds(start, end)
@@ -166,12 +168,12 @@ def ppn_strategy_timeliness(*, user, start: date, end: date, now: datetime) -> d
     followed = on_time = late = pending = 0
     hours: list[float] = []
     for person_id, received, _grade in ppns:
-        first = pathway_rules.ppn_first_strategy(received, meetings.get(person_id, []))
+        first = ppn_first_strategy(received, meetings.get(person_id, []))
         if first is None:
             continue
         followed += 1
         held = first[1]
-        verdict = pathway_rules.ppn_strategy_on_time(received, held, as_of=now)
+        verdict = ppn_strategy_on_time(received, held, as_of=now)
         if held is not None:
             hours.append((held - received).total_seconds() / 3600)
         if verdict is None:
@@ -189,7 +191,7 @@ def ppn_strategy_timeliness(*, user, start: date, end: date, now: datetime) -> d
         "pending": pending,
         "on_time_pct": round(100 * on_time / decided, 1) if decided else None,
         "median_hours": round(statistics.median(hours), 1) if hours else None,
-        "standard_days": pathway_rules.ppn_strategy_working_days(),
+        "standard_days": ppn_strategy_working_days(),
     }
 
 

@@ -11,7 +11,16 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 
 from safehub.core.calendar import add_working_days, due_after_working_days, uk_date, working_days_between
-from safehub.core.timescales import timescale
+from safehub.frontdoor.rules import (  # noqa: F401 - the front door's rules, named here for pathways' callers
+    HEALTH_VISITING_UPPER_AGE,
+    PPN_STRATEGY_WINDOW,
+    PPN_STRATEGY_WORKING_DAYS_DEFAULT,
+    encompass_health_visiting_needed,
+    ppn_first_strategy,
+    ppn_strategy_due,
+    ppn_strategy_on_time,
+    ppn_strategy_working_days,
+)
 
 # ---------------------------------------------------------------------------------------------
 # LADO: allegations against people who work with children
@@ -197,12 +206,13 @@ def marac_is_repeat(referral_date: date, earlier_referral_dates: list[date]) -> 
 
 
 # ---------------------------------------------------------------------------------------------
-# Operation Encompass: setting rolls and children under 5 with no setting
+# Operation Encompass: setting rolls and children under 5 with no setting (who is told, the
+# health visiting team for a child under 5 with no setting, is the front door's rule:
+# ``frontdoor.rules.encompass_health_visiting_needed``, imported above)
 # ---------------------------------------------------------------------------------------------
 ROLL_LINK = "LINK"
 ROLL_REVIEW = "REVIEW"
 ROLL_NOT_FOUND = "NOT_FOUND"
-HEALTH_VISITING_UPPER_AGE = 5
 
 
 def roll_match_outcome(*, probabilities: list[float], upn_agrees: bool = False, exact_agrees: bool = False) -> str:
@@ -235,21 +245,6 @@ def roll_match_outcome(*, probabilities: list[float], upn_agrees: bool = False, 
     return ROLL_REVIEW
 
 
-def encompass_health_visiting_needed(*, date_of_birth: date | None, incident_date: date, has_setting: bool) -> bool:
-    """Return whether a domestic abuse incident goes to the child's health visiting team.
-
-    Operation Encompass tells the child's school or early-years setting before the next school
-    day; a child under 5 who attends no setting would hear from nobody. The health visiting
-    service leads the Healthy Child Programme for every child from birth to 5 (Department of
-    Health, Healthy Child Programme 0 to 5, 2009; OHID, Universal health visiting service, 2021),
-    so it is the service that knows the youngest children: they are told instead. An unknown date
-    of birth is not assumed to be under 5.
-    """
-    if has_setting or date_of_birth is None:
-        return False
-    return _add_years(date_of_birth, HEALTH_VISITING_UPPER_AGE) > incident_date
-
-
 # ---------------------------------------------------------------------------------------------
 # CP-IS style flags for unscheduled care settings
 # ---------------------------------------------------------------------------------------------
@@ -272,54 +267,8 @@ def cpis_flag(*, on_cp_plan: bool, unborn: bool, looked_after: bool) -> str | No
 # ---------------------------------------------------------------------------------------------
 # PPN to strategy discussion, and missing episodes that prompt one
 # ---------------------------------------------------------------------------------------------
-PPN_STRATEGY_WORKING_DAYS_DEFAULT = 3
-
-
-def ppn_strategy_working_days() -> int:
-    """The partnership's standard for a strategy discussion after a PPN, in working days.
-
-    Read from the one settings table (``SAFEHUB_TIMESCALES["ppn_strategy_working_days"]``);
-    3 when not set, the common local standard.
-    """
-    return timescale("ppn_strategy_working_days", PPN_STRATEGY_WORKING_DAYS_DEFAULT)
-
-
-def ppn_strategy_due(received_at: datetime) -> datetime:
-    """Return when the first strategy discussion after a PPN is due.
-
-    Working Together to Safeguard Children 2023, paragraphs 209 to 214: whenever there is reason
-    to suspect significant harm a strategy discussion is held, "as soon as possible"; the guidance
-    sets no number of days, so local procedures do (commonly within 3 working days of the
-    referral, the same day where the child's immediate safety is at issue). Measured from the
-    PPN's receipt at the front door to the end of the working day the standard allows.
-    """
-    return due_after_working_days(received_at, ppn_strategy_working_days())
-
-
-def ppn_strategy_on_time(received_at: datetime, first_held_at: datetime | None, *, as_of: datetime) -> bool | None:
-    """True/False once the first strategy discussion is held (or the time has passed), else None."""
-    due = ppn_strategy_due(received_at)
-    if first_held_at is not None:
-        return first_held_at <= due
-    return False if as_of > due else None
-
-
-PPN_STRATEGY_WINDOW = timedelta(days=30)
-
-
-def ppn_first_strategy(
-    received_at: datetime, meetings: list[tuple[datetime, datetime | None]]
-) -> tuple[datetime, datetime | None] | None:
-    """Return the first strategy discussion that followed a PPN: ``(convened_at, held_at)`` or None.
-
-    The child's first strategy discussion convened at or after the PPN's receipt and within 30
-    days of it (a later one answers a later concern). Most PPNs need none: only those followed by
-    one are measured.
-    """
-    following = sorted(
-        (m for m in meetings if received_at <= m[0] <= received_at + PPN_STRATEGY_WINDOW), key=lambda m: m[0]
-    )
-    return following[0] if following else None
+# The PPN's strategy discussion standard (``ppn_strategy_due``, ``ppn_first_strategy`` ...) is the
+# front door's rule, in ``frontdoor.rules``; imported at the top of this module for pathways' callers.
 
 
 def missing_prompts_strategy(risk_level: str) -> bool:
