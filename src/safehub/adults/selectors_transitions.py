@@ -174,3 +174,8 @@ def transitions_adult_side(*, user, as_of: date, now: datetime, needs_attention_
         )
     audit.record_list(actor=user, person_ids=[r.person_id for r in rows], at=now, view="adults.transitions")
     return rows
+
+
+def adult_concern_person_ids():
+    """Person ids with an adult safeguarding concern (a subquery): casework's transitions list asks."""
+    return SafeguardingConcern.objects.values_list("person_id", flat=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -348,13 +349,20 @@ def transitions(*, user, as_of: date, now: datetime | None = None) -> list[dict]
     return transitions_rows(user=user, people=people, as_of=as_of, now=now)
 
 
+# Adult safeguarding is the adults app's, above casework: the app offers the people with a concern
+# through this hook, set in its AppConfig.ready(). Without the app, nobody is known to it.
+_adult_concern_source: Callable[[], QuerySet] | None = None
+
+
+def adult_concern_source_register(source: Callable[[], QuerySet] | None) -> None:
+    """Name the function that gives the ids of people with an adult safeguarding concern (a subquery)."""
+    global _adult_concern_source  # noqa: PLW0603 - the one hook, set once at start-up
+    _adult_concern_source = source
+
+
 def _adult_concern_person_ids():
     """Person ids with an adult safeguarding concern (a subquery), or None without the adults app."""
-    try:
-        from safehub.adults.models import SafeguardingConcern
-    except ImportError:  # adults app not installed
-        return None
-    return SafeguardingConcern.objects.values_list("person_id", flat=True)
+    return None if _adult_concern_source is None else _adult_concern_source()
 
 
 def _people_with_adult_safeguarding(person_ids: list[int]) -> set[int]:
