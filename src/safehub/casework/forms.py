@@ -20,8 +20,7 @@ from safehub.casework.models import (
     S47Outcome,
 )
 from safehub.core.codes import AssessmentFactor, ReferralSource
-from safehub.core.forms import GovDateField, GovForm
-from safehub.frontdoor.forms import GovDateTimeField
+from safehub.core.forms import GovDateField, GovDateTimeField, GovForm
 from safehub.lookedafter.forms import EndForm, ReviewForm, StartForm
 
 if TYPE_CHECKING:

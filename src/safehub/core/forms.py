@@ -1,4 +1,4 @@
-"""Forms shared by every app: the GOV.UK look (``GovForm``, ``GovDateField``) and core's own forms."""
+"""Forms shared by every app: the GOV.UK look (``GovForm``, ``GovDateField``, ``GovDateTimeField``) and core's own forms."""
 
 from __future__ import annotations
 
@@ -12,6 +12,17 @@ class GovDateField(forms.DateField):
         kwargs.setdefault("input_formats", DATE_FORMATS)
         kwargs.setdefault("help_text", "For example, 27/03/2019")
         kwargs.setdefault("error_messages", {"invalid": "Enter a real date, like 27/03/2019"})
+        super().__init__(**kwargs)
+
+
+DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y"]
+
+
+class GovDateTimeField(forms.DateTimeField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", DATETIME_FORMATS)
+        kwargs.setdefault("help_text", "For example, 27/03/2025 14:30")
+        kwargs.setdefault("error_messages", {"invalid": "Enter a real date and time, like 27/03/2025 14:30"})
         super().__init__(**kwargs)
 
 

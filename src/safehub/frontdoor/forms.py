@@ -6,22 +6,12 @@ from django import forms
 from django.forms import formset_factory
 
 from safehub.core.codes import AssessmentFactor, ReferralSource
-from safehub.core.forms import GovDateField, GovForm, govuk_widgets
+from safehub.core.forms import GovDateField, GovDateTimeField, GovForm, govuk_widgets
 from safehub.frontdoor.models import Consent, InformationRequest, LawfulBasis, Outcome, PoliceGrade, RagRating, Urgency
 from safehub.people.models import Ethnicity, Sex
 
 if TYPE_CHECKING:
     from safehub.agencies.models import Agency
-
-DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y"]
-
-
-class GovDateTimeField(forms.DateTimeField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", DATETIME_FORMATS)
-        kwargs.setdefault("help_text", "For example, 27/03/2025 14:30")
-        kwargs.setdefault("error_messages", {"invalid": "Enter a real date and time, like 27/03/2025 14:30"})
-        super().__init__(**kwargs)
 
 
 class ContactForm(GovForm):

@@ -3,8 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from safehub.agencies.models import Agency, AgencyKind
-from safehub.core.forms import GovDateField, GovForm
-from safehub.frontdoor.forms import GovDateTimeField
+from safehub.core.forms import GovDateField, GovDateTimeField, GovForm
 from safehub.pathways.models import (
     EducationRegisterKind,
     EducationRegisterReason,
