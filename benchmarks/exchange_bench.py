@@ -233,8 +233,8 @@ def measure(args: argparse.Namespace) -> list[dict]:
     from django.utils import timezone
 
     from safehub.core.actors import command_line
-    from safehub.exchange import services
     from safehub.frontdoor.models import Contact
+    from safehub.returns.annex_a import services
 
     folder, gen_s = timed(make_file, work / "annex", args.rows)
     print(f"generated {args.rows:,} rows in {gen_s:.1f} s", file=sys.stderr)

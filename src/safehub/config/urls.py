@@ -4,7 +4,9 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from safehub.casework import urls as casework_urls
+from safehub.exchange import urls as exchange_urls
 from safehub.lookedafter import urls as lookedafter_urls
+from safehub.returns.annex_a import urls as annex_a_urls
 from safehub.returns.cin_census import urls as cin_census_urls
 from safehub.returns.ssda903 import urls as ssda903_urls
 
@@ -12,6 +14,7 @@ from safehub.returns.ssda903 import urls as ssda903_urls
 # it keeps its address and URL name beside the pages of the records it checks.
 casework_pages = (casework_urls.urlpatterns + cin_census_urls.urlpatterns, casework_urls.app_name)
 lookedafter_pages = (lookedafter_urls.urlpatterns + ssda903_urls.urlpatterns, lookedafter_urls.app_name)
+exchange_pages = (exchange_urls.urlpatterns + annex_a_urls.urlpatterns, exchange_urls.app_name)
 
 urlpatterns = [
     path("", include("safehub.core.urls")),
@@ -25,7 +28,7 @@ urlpatterns = [
     path("adults/", include("safehub.adults.urls")),
     path("partnership/", include("safehub.partnership.urls")),
     path("insight/", include("safehub.insight.urls")),
-    path("exchange/", include("safehub.exchange.urls")),
+    path("exchange/", include(exchange_pages)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("safehub.exchange.api_urls")),

@@ -18,8 +18,7 @@ from pathlib import Path
 import yaml
 
 from safehub.core.calendar import financial_year_start
-from safehub.exchange.safety import MAX_RETURN_CELLS, MAX_RETURN_ROWS, UploadTooLarge, xlsx_rows
-from safehub.returns.annex_a.reader import decode_csv
+from safehub.exchange.safety import MAX_RETURN_CELLS, MAX_RETURN_ROWS, UploadTooLarge, decode_csv, xlsx_rows
 
 SCHEMA_DIR = Path(__file__).with_name("schemas")
 

@@ -20,6 +20,16 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
     return path
 
 
+def decode_csv(data: bytes) -> str:
+    """Read an uploaded CSV's bytes as text: UTF-8 (with or without a BOM), else Windows-1252, else Latin-1."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
 def sniff_upload(name: str, head: bytes) -> str | None:
     """Return 'csv' or 'xlsx' when the name and the content agree, otherwise None."""
     suffix = Path(name).suffix.lower()

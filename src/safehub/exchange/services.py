@@ -1,6 +1,7 @@
-"""Partner data exchange actions: Annex A import/export, data returns, reminders, API tokens.
+"""Partner data exchange actions: data returns, reminders, API tokens, the uploads and import jobs they use.
 
-Webhooks to agency systems are in ``webhooks``.
+Webhooks to agency systems are in ``webhooks``; the Annex A import and export that run on
+``ImportJob`` records are the return's own, in ``returns.annex_a.services``.
 
 Each checks access first (``by`` is a user or a ``core.actors.SystemActor``: the server's command
 line names its operator, and is audited by that name), writes its audit row in the same
@@ -10,9 +11,8 @@ transaction, and keeps side effects for ``transaction.on_commit``.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import sys
+import uuid
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -24,7 +24,7 @@ from django.db import transaction
 from safehub.agencies.models import Agency, Membership
 from safehub.core import audit, policy
 from safehub.core.actors import user_or_none
-from safehub.core.calendar import financial_year, uk_date
+from safehub.core.calendar import uk_date
 from safehub.core.models import AuditAction
 from safehub.exchange import returns
 from safehub.exchange.models import (
@@ -39,9 +39,7 @@ from safehub.exchange.models import (
     SubmissionStatus,
     SubmissionValue,
 )
-from safehub.exchange.safety import UploadTooLarge, sniff_upload, write_csv, xlsx_archive_check
-from safehub.returns.annex_a import exporter, importer
-from safehub.returns.annex_a.reader import UnreadableFile
+from safehub.exchange.safety import UploadTooLarge, sniff_upload, xlsx_archive_check
 
 ERROR_HEADER = ["list", "row", "column", "value", "message"]
 
@@ -65,123 +63,15 @@ def progress_path(job_id: int) -> Path:
     return Path(settings.DATA_DIR) / "exchange" / "progress" / f"{job_id}.json"
 
 
-def _write_progress(job_id: int, done: int, total: int) -> None:
-    """Progress goes to a small file, not the database: the import's transaction is still open."""
-    path = progress_path(job_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"done": done, "total": total}))
-    os.replace(tmp, path)
-
-
-# ---------------------------------------------------------------- Annex A
-
-
-def annex_a_job_create(*, path: Path, file_name: str, by, now: datetime) -> ImportJob:
-    """Record an Annex A file to import (provenance first, so a failed import is still on record)."""
-    _require(by, "exchange.annex_a")
-    size = sum(p.stat().st_size for p in path.iterdir()) if path.is_dir() else path.stat().st_size
-    return ImportJob.objects.create(
-        kind=ImportKind.ANNEX_A,
-        file_name=file_name,
-        stored_path=str(path),
-        sha256=file_sha256(path),
-        size_bytes=size,
-        requested_by=user_or_none(by),
-        requested_by_name=by.username,
-        requested_at=now,
-    )
-
-
-def default_error_path(path: Path) -> Path:
-    """The error report sits beside the input: annex.xlsx -> annex.errors.csv; folder -> folder.errors.csv."""
-    return path.with_name(path.stem + ".errors.csv") if path.is_file() else path.parent / f"{path.name}.errors.csv"
-
-
-def annex_a_import(
-    *,
-    job: ImportJob,
-    by,
-    now: datetime,
-    errors_path: Path | None = None,
-    progress=None,
-    validate_only: bool = False,
-) -> importer.ImportResult | None:
-    """Import the job's file in one transaction; write the error report; keep counts on the job.
-
-    Good rows are imported even when others are rejected; a crash rolls everything back and the
-    job says why. Re-importing the same file changes nothing (natural keys, see annex_a.bindings).
-    """
-    _require(by, "exchange.annex_a")
-    path = Path(job.stored_path)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, started_at=now)
-
-    def tick(done: int, total: int) -> None:
-        _write_progress(job.pk, done, total)
-        if progress:
-            progress(done, total)
-
-    ctx = importer.Context(job=job, by=by, now=now, write=not validate_only)
-    try:
-        with transaction.atomic():
-            result = importer.run(path, ctx, tick)
-            if not validate_only:
-                audit.record(
-                    actor=by,
-                    action=AuditAction.IMPORT,
-                    subject=job,
-                    at=now,
-                    details={
-                        "what": "Annex A",
-                        "file": job.file_name,
-                        "sha256": job.sha256,
-                        "counts": result.counts,
-                        "username": job.requested_by_name,
-                    },
-                )
-    except (UnreadableFile, OSError) as exc:
-        _fail(job, str(exc), now)
-        return None
-    except Exception as exc:
-        _fail(job, f"The import stopped and nothing was imported ({type(exc).__name__}: {exc})", now)
-        raise
-    report = errors_path or default_error_path(path)
-    if result.errors or errors_path:
-        write_csv(report, ERROR_HEADER, [[e.list, e.row, e.column, e.value, e.message] for e in result.errors])
-    job.status, job.finished_at = ImportStatus.DONE, now
-    job.rows_total = job.rows_done = result.rows_seen
-    job.counts = result.counts
-    job.errors = [e.as_dict() for e in result.errors[:500]]
-    job.error_count = len(result.errors)
-    job.save(update_fields=["status", "finished_at", "rows_total", "rows_done", "counts", "errors", "error_count"])
-    progress_path(job.pk).unlink(missing_ok=True)
-    return result
-
-
-def _fail(job: ImportJob, reason: str, now: datetime) -> None:
-    job.status, job.failure, job.finished_at = ImportStatus.FAILED, reason[:2000], now
-    job.save(update_fields=["status", "failure", "finished_at"])
-    progress_path(job.pk).unlink(missing_ok=True)
-
-
-def annex_a_export(*, year: str, output: Path, by, now: datetime) -> Path:
-    """Write the Annex A workbook for a financial year (events dated 1 April to 31 March)."""
-    _require(by, "exchange.annex_a")
-    try:
-        start, end = financial_year(year)
-    except (ValueError, IndexError) as exc:
-        raise ValidationError({"year": "Give the year as 2024-25"}) from exc
-    lists = exporter.build_lists(start, end)
-    exporter.write_workbook(lists, output)
-    audit.record(
-        actor=by,
-        action=AuditAction.EXPORT,
-        object_type="exchange.AnnexA",
-        object_id=year,
-        at=now,
-        details={"rows": {n: len(r) - 1 for n, r in lists.items()}},
-    )
-    return output
+def upload_store(upload) -> Path:
+    """Keep an uploaded file in the data folder under a new random name; return its path."""
+    folder = Path(settings.DATA_DIR) / "exchange" / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}.xlsx"
+    with path.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return path
 
 
 # ---------------------------------------------------------------- data returns

@@ -1,4 +1,6 @@
-"""Background work (django-tasks): Annex A imports and return checks started from the page.
+"""Background work (django-tasks): the data return checks started from the page.
+
+Annex A's import is ``returns.annex_a.tasks.run_annex_a_import`` (the return's own).
 
 Webhook deliveries are ``webhooks.deliver_webhook`` (named here too, for tasks queued before it moved).
 """
@@ -9,14 +11,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from safehub.exchange.models import ImportJob
-from safehub.exchange.services import annex_a_import, submission_job_run
+from safehub.exchange.services import submission_job_run
 from safehub.exchange.webhooks import deliver_webhook  # noqa: F401  (the task's former address)
-
-
-@task()
-def run_annex_a_import(job_id: int) -> None:
-    job = ImportJob.objects.select_related("requested_by").get(pk=job_id)
-    annex_a_import(job=job, by=job.requested_by, now=timezone.now())
 
 
 @task()

@@ -1,9 +1,11 @@
-"""Exchange pages: data returns, the provision tracker, Annex A import/export, API tokens."""
+"""Exchange pages: data returns, the provision tracker, Annex A import jobs, API tokens.
+
+The Annex A page itself (upload and export) is the return's own, ``returns.annex_a.views``.
+"""
 
 from __future__ import annotations
 
 import tempfile
-import uuid
 from datetime import date
 from pathlib import Path
 
@@ -22,13 +24,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from safehub.agencies.models import Agency
 from safehub.core import policy, viewutils
-from safehub.core.calendar import financial_year_of
 from safehub.core.viewutils import add_service_errors
 from safehub.exchange import returns, selectors, services
-from safehub.exchange.forms import AnnexAExportForm, AnnexAImportForm, SubmissionForm, TokenForm
+from safehub.exchange.forms import SubmissionForm, TokenForm
 from safehub.exchange.models import ApiToken, ImportJob
-from safehub.exchange.safety import sniff_upload, write_csv
-from safehub.exchange.tasks import run_annex_a_import, run_submission_validation
+from safehub.exchange.safety import write_csv
+from safehub.exchange.tasks import run_submission_validation
 
 
 def _adults_csv() -> dict | None:
@@ -58,7 +59,7 @@ def home(request):
         if upload.size > settings.SAFEHUB_MAX_UPLOAD_BYTES:
             form.add_error("file", "The file is too large")
         else:
-            path = _store_upload(upload)
+            path = services.upload_store(upload)
             try:
                 job = services.submission_job_create(
                     agency=choices["agency"],
@@ -165,51 +166,6 @@ def remind(request):
     return redirect("exchange:tracker")
 
 
-def _store_upload(upload) -> Path:
-    folder = Path(settings.DATA_DIR) / "exchange" / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}.xlsx"
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return path
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def annex_a(request):
-    policy.require(request.user, "exchange.annex_a")
-    form = AnnexAImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        head = upload.read(settings.SAFEHUB_MAX_UPLOAD_BYTES + 1)
-        if len(head) > settings.SAFEHUB_MAX_UPLOAD_BYTES:
-            form.add_error("file", "The file is too large")
-        elif sniff_upload(upload.name, head) != "xlsx":
-            form.add_error("file", "Upload an .xlsx workbook")
-        else:
-            upload.seek(0)
-            path = _store_upload(upload)
-            job = services.annex_a_job_create(
-                path=path, file_name=Path(upload.name).name, by=request.user, now=timezone.now()
-            )
-            run_annex_a_import.enqueue(job.pk)
-            return redirect("exchange:annex_a_job", job_id=job.pk)
-    return render(
-        request,
-        "exchange/annex_a.html",
-        {
-            "form": form,
-            "export_form": AnnexAExportForm(initial={"year": _current_year()}),
-            "jobs": selectors.import_jobs(user=request.user),
-        },
-    )
-
-
-def _current_year() -> str:
-    return financial_year_of(timezone.localdate())
-
-
 def _job_context(request, job_id: int) -> dict:
     try:
         return selectors.import_job_progress(user=request.user, job_id=job_id)
@@ -246,35 +202,6 @@ def annex_a_job_errors(request, job_id: int):
     out = Path(tempfile.mkdtemp()) / f"annex-a-{job_id}-errors.csv"
     write_csv(out, services.ERROR_HEADER, rows)
     return FileResponse(out.open("rb"), as_attachment=True, filename=out.name, content_type="text/csv")
-
-
-@login_required
-@require_POST
-def annex_a_export(request):
-    policy.require(request.user, "exchange.annex_a")
-    form = AnnexAExportForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "exchange/annex_a.html",
-            {"form": AnnexAImportForm(), "export_form": form, "jobs": selectors.import_jobs(user=request.user)},
-        )
-    out = Path(tempfile.mkdtemp()) / f"annex-a-{form.cleaned_data['year']}.xlsx"
-    try:
-        services.annex_a_export(year=form.cleaned_data["year"], output=out, by=request.user, now=timezone.now())
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return render(
-            request,
-            "exchange/annex_a.html",
-            {"form": AnnexAImportForm(), "export_form": form, "jobs": selectors.import_jobs(user=request.user)},
-        )
-    return FileResponse(
-        out.open("rb"),
-        as_attachment=True,
-        filename=out.name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
 
 
 @login_required

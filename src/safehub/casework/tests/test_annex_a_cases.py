@@ -18,11 +18,11 @@ from safehub.casework.models import (
     CPReview,
 )
 from safehub.core.actors import command_line
-from safehub.exchange import services
 from safehub.exchange.models import AnnexALink
 from safehub.exchange.tests.helpers import write_folder
 from safehub.exchange.tests.helpers import write_workbook as write_rows
 from safehub.people.models import Person
+from safehub.returns.annex_a import services
 from safehub.returns.annex_a.exporter import build_lists, read_workbook_lists, write_workbook
 from safehub.returns.annex_a.spec import LISTS
 from safehub.testing.factories import PersonFactory, make_user

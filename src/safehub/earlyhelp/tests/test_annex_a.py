@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from safehub.core.actors import command_line
 from safehub.earlyhelp.models import EarlyHelpEpisode
-from safehub.exchange import services
 from safehub.exchange.models import AnnexALink, ExternalIdentifier, ImportJob
 from safehub.exchange.tests.helpers import write_workbook
 from safehub.insight.engine import compute_measures
 from safehub.people.models import Person
+from safehub.returns.annex_a import services
 from safehub.returns.annex_a.exporter import read_workbook_lists
 
 pytestmark = pytest.mark.django_db

@@ -6,11 +6,11 @@ import pytest
 
 from safehub.casework.models import LookedAfterEpisode
 from safehub.core.actors import command_line
-from safehub.exchange import services as exchange
 from safehub.exchange.tests.helpers import write_workbook
 from safehub.lookedafter import permanence, services
 from safehub.lookedafter.models import AdoptionPlan, CareLeaver
 from safehub.people.models import Involvement
+from safehub.returns.annex_a import services as exchange
 from safehub.returns.annex_a.exporter import build_lists
 from safehub.returns.annex_a.spec import LISTS
 from safehub.testing.factories import PersonFactory, make_user

@@ -5,11 +5,11 @@ from datetime import UTC, date, datetime
 import pytest
 
 from safehub.core.actors import command_line
-from safehub.exchange import services as exchange
 from safehub.exchange.models import AnnexALink, ImportJob
 from safehub.exchange.tests.helpers import write_workbook as write_rows
 from safehub.lookedafter import permanence
 from safehub.lookedafter.models import Adopter, AdopterFamily, AdoptionPlan
+from safehub.returns.annex_a import services as exchange
 from safehub.returns.annex_a.exporter import build_lists, read_workbook_lists, write_workbook
 from safehub.returns.annex_a.spec import LISTS
 from safehub.testing.factories import PersonFactory, make_user

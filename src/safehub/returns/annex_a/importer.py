@@ -1,6 +1,6 @@
 """Import an Annex A workbook: validate every cell, collect problems, write good rows idempotently.
 
-The caller (exchange.services.annex_a_import) runs this inside one transaction: a crash leaves
+The caller (returns.annex_a.services.annex_a_import) runs this inside one transaction: a crash leaves
 nothing half-imported. Problems never stop the import; they are returned as rows of the error report.
 """
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from safehub.exchange.safety import decode_csv
 from safehub.returns.annex_a.spec import LISTS, list_number_of
 
 HEADER_SEARCH_ROWS = 12
@@ -27,15 +28,6 @@ class Sheet:
     headers: list
     rows: Iterator[tuple[int, tuple]]  # (1-based row number, cells)
     approx_rows: int
-
-
-def decode_csv(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
 
 
 def _with_header(list_number: int, name: str, rows: Iterator[Sequence[Any]], approx_rows: int) -> Sheet:

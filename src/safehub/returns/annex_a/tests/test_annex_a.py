@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from safehub.core.actors import command_line
 from safehub.core.models import AuditAction, AuditEvent
-from safehub.exchange import services
 from safehub.exchange.models import AnnexALink, ExternalIdentifier, ImportJob, ImportStatus
 from safehub.exchange.tests.helpers import LIST1, LIST3, write_folder, write_workbook
 from safehub.frontdoor.models import Contact, Referral
 from safehub.people.models import Person
+from safehub.returns.annex_a import services
 from safehub.returns.annex_a.exporter import build_lists, read_workbook_lists
 
 COMMAND_LINE = command_line("tests")

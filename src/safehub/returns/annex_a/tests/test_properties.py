@@ -10,10 +10,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from safehub.core.actors import command_line
-from safehub.exchange import services
 from safehub.exchange.tests.helpers import LIST1, write_folder, write_workbook
 from safehub.frontdoor.models import Contact
-from safehub.returns.annex_a import cells
+from safehub.returns.annex_a import cells, services
 from safehub.returns.annex_a.spec import LISTS
 
 junk = st.one_of(

@@ -11,8 +11,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from safehub.core.actors import command_line
-from safehub.exchange import services
 from safehub.exchange.models import ImportStatus
+from safehub.exchange.services import cli_progress
+from safehub.returns.annex_a import services
 
 
 class Command(BaseCommand):
@@ -62,7 +63,7 @@ class Command(BaseCommand):
             by=by,
             now=now,
             errors_path=errors,
-            progress=services.cli_progress("Importing"),
+            progress=cli_progress("Importing"),
             validate_only=options["validate_only"],
         )
         if sys.stderr.isatty():
