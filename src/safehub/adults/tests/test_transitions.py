@@ -1,12 +1,12 @@
 from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from safehub.adults.selectors import young_people_in_transition
-from safehub.people.models import Involvement
-from safehub.testing.factories import PersonFactory
+from safehub.testing.factories import InvolvementFactory, PersonFactory, TransitionPlanFactory
 
 from .helpers import raise_concern
 
@@ -16,7 +16,7 @@ WHEN = datetime(2025, 1, 10, 10, tzinfo=UTC)
 
 
 def _known_to_csc(person, agency):
-    Involvement.objects.create(person=person, agency=agency, kind="CASE_HOLDER", started_at=timezone.now())
+    InvolvementFactory(person=person, agency=agency, started_at=timezone.now())
 
 
 def test_lists_17_to_25_year_olds_known_to_childrens_services_with_an_adult_concern(
@@ -53,11 +53,11 @@ def test_transitions_need_casework_or_adult_decision_rights(nurse, front_door):
 # ---------------------------------------------------------------------------------------------
 
 
+@time_machine.travel(datetime(2025, 6, 4, 10, tzinfo=UTC), tick=False)  # ages by year: "today" must not be 29 February
 def test_adult_side_lists_needs_concerns_enquiries_and_the_handover(
     client, front_door, adult_mash_manager, adult_social_worker, council
 ):
     from safehub.adults.selectors_transitions import handover_status, transitions_adult_side
-    from safehub.casework.models import TransitionPlan
     from safehub.core.models import AuditEvent
 
     from .helpers import decide
@@ -75,8 +75,8 @@ def test_adult_side_lists_needs_concerns_enquiries_and_the_handover(
     decide(concern, adult_social_worker, now)
     raise_concern(young_adult, adult_mash_manager, now)
     raise_concern(too_old, adult_mash_manager, now)
-    TransitionPlan.objects.create(person=care_leaver, owner=adult_mash_manager, started_date=today,
-                                  review_date=today, needs="Autism; exploitation risk", plan="Joint visits")  # fmt: skip
+    TransitionPlanFactory(person=care_leaver, owner=adult_mash_manager, started_date=today, review_date=today,
+                          needs="Autism; exploitation risk", plan="Joint visits")  # fmt: skip
 
     rows = {r.person_id: r for r in transitions_adult_side(user=adult_social_worker, as_of=today, now=now)}
 

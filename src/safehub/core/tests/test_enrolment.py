@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safehub.core.identity import enrolment
 from safehub.core.models import AuditAction, AuditEvent, EnrolmentLink
-from safehub.testing.factories import TEST_PASSWORD
+from safehub.testing.factories import TEST_PASSWORD, TOTPDeviceFactory
 
 NEEDS_LINK = b"Ask your administrator for an enrolment link"
 SECRET_SHOWN = b"If you cannot scan it, enter this key"
@@ -145,7 +145,7 @@ def test_a_link_opened_before_signing_in_is_used_after(two_factor_on, administra
 
 @pytest.mark.django_db
 def test_a_new_link_replaces_a_lost_authenticator(two_factor_on, administrator, mash_worker):
-    lost = TOTPDevice.objects.create(user=mash_worker, name="Lost phone", confirmed=True)
+    lost = TOTPDeviceFactory(user=mash_worker, name="Lost phone")
     token = _issue(administrator, mash_worker)
     browser = _signed_in("mash.worker")
     assert b"Enter your security code" in browser.get("/two-factor/").content

@@ -6,7 +6,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safehub.testing.browser import axe_violations, browser_page, screenshot
-from safehub.testing.factories import TEST_PASSWORD
+from safehub.testing.factories import TEST_PASSWORD, TOTPDeviceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +17,7 @@ def _code(device: TOTPDevice) -> str:
 
 def _verified_session(user) -> str:
     """A session cookie for ``user`` after password and TOTP code, as they would sign in."""
-    device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+    device = TOTPDeviceFactory(user=user)
     client = Client()
     assert client.post("/sign-in/", {"username": user.username, "password": TEST_PASSWORD}).url == "/two-factor/"
     assert client.post("/two-factor/", {"token": _code(device)}).url == "/"

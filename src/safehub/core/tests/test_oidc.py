@@ -20,10 +20,10 @@ import pytest
 import requests
 from django.contrib.auth import get_user_model
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safehub.core.identity.oidc import multi_factor_claimed
 from safehub.core.models import AuditAction, AuditEvent, IdentityProviderDevice
+from safehub.testing.factories import TOTPDeviceFactory
 
 CLIENT_ID = "safehub-test"
 CLIENT_SECRET = "a-client-secret-for-the-test-provider"
@@ -166,7 +166,7 @@ def test_a_known_user_signs_in_and_the_providers_mfa_counts(oidc, live_server, i
 
 
 def test_without_the_mfa_claim_the_user_is_asked_for_their_code(oidc, live_server, identity_provider, mash_manager):
-    device = TOTPDevice.objects.create(user=mash_manager, name="Phone", confirmed=True)
+    device = TOTPDeviceFactory(user=mash_manager)
     browser, callback = _sign_in_with_provider(live_server, identity_provider[1], "manager@council.test")
     assert callback.status_code == 302
     home = browser.get(f"{live_server.url}/", allow_redirects=False, timeout=10)

@@ -12,6 +12,7 @@ from safehub.partnership.models import CaseReview, ReviewStage
 from safehub.partnership.reviews import services as reviews_services
 from safehub.partnership.self_assessment import services as self_assessment_services
 from safehub.testing.browser import axe_violations, browser_page, screenshot, session_for
+from safehub.testing.factories import InvolvementFactory, PersonFactory, TrainingCourseFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -130,12 +131,10 @@ def test_demo_pages_are_accessible(live_server, client):
 
 def test_manager_creates_an_audit_with_a_sample_and_a_training_event(live_server, client, manager, police, hospital):
     from safehub.partnership.models import AuditStatus, MultiAgencyAudit, TrainingEvent
-    from safehub.people.models import Involvement
-    from safehub.testing.factories import PersonFactory
 
     started = timezone.now() - timedelta(days=20)
     for _ in range(6):
-        Involvement.objects.create(person=PersonFactory(), agency=police, kind="REFERRER", started_at=started)
+        InvolvementFactory(person=PersonFactory(), agency=police, kind="REFERRER", started_at=started)
     learning_services.course_create(
         by=manager, now=timezone.now(), title="Exploitation: spotting the signs", theme="EXPLOITATION"
     )
@@ -204,10 +203,8 @@ def test_manager_creates_an_audit_with_a_sample_and_a_training_event(live_server
 def test_manager_create_pages_are_accessible(live_server, client, manager, police, police_officer):
     from datetime import date
 
-    from safehub.partnership.models import TrainingCourse
-
     now = timezone.now()
-    course = TrainingCourse.objects.create(title="Neglect toolkit", theme="NEGLECT")
+    course = TrainingCourseFactory(title="Neglect toolkit", theme="NEGLECT")
     cycle = self_assessment_services.cycle_open(
         kind="SECTION_11",
         year="2025-26",

@@ -19,7 +19,7 @@ from safehub.partnership.models import PublishedReportFile, ReportStage
 from safehub.partnership.reviews import services as reviews_services
 from safehub.partnership.signoff import selectors as signoff_selectors
 from safehub.partnership.signoff import services as signoff_services
-from safehub.testing.factories import AgencyFactory, make_user
+from safehub.testing.factories import AgencyFactory, ReportBuildFactory, make_user
 
 YEAR = "2025-26"
 NOW = datetime(2026, 5, 11, 10, tzinfo=UTC)
@@ -49,8 +49,15 @@ def _build(tmp_path, *, by, at: datetime, html: str = "") -> ReportBuild:
     (out / "report.html").write_text(html, encoding="utf-8")
     (out / "report.css").write_text("body{}", encoding="utf-8")
     (out / "report.pdf").write_bytes(b"%PDF-1.7 " + hashlib.sha256(html.encode()).digest())
-    return ReportBuild.objects.create(year=YEAR, status=BuildStatus.DONE, progress=100, requested_by=by,
-                                      requested_at=at, finished_at=at, output_dir=str(out))  # fmt: skip
+    return ReportBuildFactory(
+        year=YEAR,
+        status=BuildStatus.DONE,
+        progress=100,
+        requested_by=by,
+        requested_at=at,
+        finished_at=at,
+        output_dir=str(out),
+    )
 
 
 def test_a_section_goes_from_its_lead_to_the_scrutineer_and_is_published_as_a_fixed_copy(
