@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from safehub.casework.models import RecordShare
-from safehub.people.models import Involvement
 from safehub.testing.browser import SCREENSHOTS, axe_violations, browser_page, screenshot, session_for
+from safehub.testing.factories import InvolvementFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +17,7 @@ def test_convene_hold_record_approve_and_police_read(
     live_server, client, mash_manager, police_officer, police, child, front_door
 ):
     url = live_server.url
-    Involvement.objects.create(person=child, agency=front_door, kind="CASE_HOLDER", started_at=timezone.now())
+    InvolvementFactory(person=child, agency=front_door, started_at=timezone.now())
     with browser_page(url, session_for(client, mash_manager)) as page:
         page.goto(f"{url}/casework/meetings/new/{child.pk}/")
         assert axe_violations(page) == []

@@ -7,9 +7,8 @@ from django.utils import timezone
 
 from safehub.casework import case_services, services
 from safehub.casework.models import CaseEpisode, CaseNote
-from safehub.people.models import Involvement
 from safehub.testing.browser import axe_violations, browser_page, screenshot, session_for
-from safehub.testing.factories import make_user
+from safehub.testing.factories import InvolvementFactory, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +22,7 @@ def test_allocated_worker_visits_reviews_and_closes_the_case(live_server, client
     now = timezone.now()
     today = timezone.localdate()
     worker = make_user("hannah.sw", "SOCIAL_WORKER", front_door, last_name="Kowalski")
-    Involvement.objects.create(person=child, agency=front_door, kind="CASE_HOLDER", started_at=now - timedelta(days=80))
+    InvolvementFactory(person=child, agency=front_door, started_at=now - timedelta(days=80))
     episode = case_services.episode_open(
         person=child, referral_date=today - timedelta(days=70), source="2A", by=mash_manager, now=now
     )

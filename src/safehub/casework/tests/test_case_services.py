@@ -8,8 +8,7 @@ from django.db import IntegrityError, transaction
 
 from safehub.casework import case_selectors, case_services, services
 from safehub.casework.models import CaseAllocation, CaseEpisode, CaseStage
-from safehub.people.models import Involvement
-from safehub.testing.factories import AgencyFactory, PersonFactory, make_user
+from safehub.testing.factories import AgencyFactory, CaseEpisodeFactory, InvolvementFactory, PersonFactory, make_user
 
 NOW = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
 
@@ -26,7 +25,7 @@ def colleague(front_door):
 
 @pytest.fixture
 def case_child(front_door, child):
-    Involvement.objects.create(person=child, agency=front_door, kind="CASE_HOLDER", started_at=NOW - timedelta(days=90))
+    InvolvementFactory(person=child, agency=front_door, started_at=NOW - timedelta(days=90))
     return child
 
 
@@ -41,10 +40,13 @@ def test_a_child_has_at_most_one_open_case(case_child, social_worker):
         open_case(case_child, social_worker, referral_date=date(2025, 5, 1))
     # The database refuses a second open episode even when the service is bypassed.
     with pytest.raises(IntegrityError), transaction.atomic():
-        CaseEpisode.objects.create(
-            person=case_child, referral_date=date(2025, 5, 2), referral_source="6", opened_by=social_worker,
+        CaseEpisodeFactory(
+            person=case_child,
+            referral_date=date(2025, 5, 2),
+            referral_source="6",
+            opened_by=social_worker,
             opened_at=NOW,
-        )  # fmt: skip
+        )
     assert episode.stage == CaseStage.REFERRAL
 
 
@@ -105,8 +107,7 @@ def test_a_new_referral_after_closure_is_a_re_referral_within_12_months(case_chi
     again = open_case(case_child, social_worker, referral_date=date(2025, 6, 1))
     assert again.is_re_referral and again.previous_episode_id == first.pk
     other = PersonFactory()
-    Involvement.objects.create(person=other, agency=first.person.involvements.first().agency, kind="CASE_HOLDER",
-                               started_at=NOW)  # fmt: skip
+    InvolvementFactory(person=other, agency=first.person.involvements.first().agency, started_at=NOW)
     case_services.episode_open(person=other, referral_date=date(2024, 6, 1), source="6", nfa=True, by=social_worker,
                                now=NOW)  # fmt: skip
     assert not open_case(other, social_worker, referral_date=date(2025, 6, 2)).is_re_referral

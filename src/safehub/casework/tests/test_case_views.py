@@ -6,8 +6,7 @@ import pytest
 from django.utils import timezone
 
 from safehub.casework.models import CaseEpisode, CaseNote
-from safehub.people.models import Involvement
-from safehub.testing.factories import AgencyFactory, make_user
+from safehub.testing.factories import AgencyFactory, InvolvementFactory, make_user
 
 
 @pytest.fixture
@@ -17,9 +16,7 @@ def social_worker(front_door):
 
 @pytest.fixture
 def case_child(front_door, child):
-    Involvement.objects.create(
-        person=child, agency=front_door, kind="CASE_HOLDER", started_at=timezone.now() - timedelta(days=60)
-    )
+    InvolvementFactory(person=child, agency=front_door, started_at=timezone.now() - timedelta(days=60))
     return child
 
 

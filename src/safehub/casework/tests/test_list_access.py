@@ -7,8 +7,8 @@ import pytest
 from safehub.casework import case_selectors, case_services, selectors, services
 from safehub.core.models import AuditEvent
 from safehub.people import policy
-from safehub.people.models import Involvement, SealedAccess
-from safehub.testing.factories import AgencyFactory, PersonFactory, make_user
+from safehub.people.models import SealedAccess
+from safehub.testing.factories import AgencyFactory, InvolvementFactory, PersonFactory, make_user
 
 NOW = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
 
@@ -33,9 +33,7 @@ def children_known_to_csc(front_door):
     teen = PersonFactory(date_of_birth=date(2008, 3, 1), given_name="Teen")
     sealed = PersonFactory(date_of_birth=date(2008, 5, 1), given_name="Sealed", sealed=True)
     for person in (teen, sealed):
-        Involvement.objects.create(
-            person=person, agency=front_door, kind="CASE_HOLDER", started_at=NOW - timedelta(days=30)
-        )
+        InvolvementFactory(person=person, agency=front_door, started_at=NOW - timedelta(days=30))
     services.assessment_start(person=teen, start_date=date(2025, 3, 3), by=sw, now=NOW)  # overdue by June
     return sw, teen, sealed
 

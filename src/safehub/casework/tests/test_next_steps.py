@@ -9,8 +9,7 @@ import pytest
 from safehub.casework import case_services, next_steps, services
 from safehub.casework.models import CaseStage, CINPlan, StrategyMeeting
 from safehub.core.models import AuditEvent
-from safehub.people.models import Involvement
-from safehub.testing.factories import make_user
+from safehub.testing.factories import InvolvementFactory, make_user
 
 # Tuesday 6 May 2025, the day after the early May bank holiday.
 NOW = datetime(2025, 5, 6, 10, 0, tzinfo=UTC)
@@ -23,7 +22,7 @@ def social_worker(front_door):
 
 @pytest.fixture
 def case_child(front_door, child):
-    Involvement.objects.create(person=child, agency=front_door, kind="CASE_HOLDER", started_at=NOW - timedelta(days=90))
+    InvolvementFactory(person=child, agency=front_door, started_at=NOW - timedelta(days=90))
     return child
 
 

@@ -7,9 +7,7 @@ from safehub.casework import selectors, services
 from safehub.casework.models import CaseOutcomeShare, MeetingStatus, RecordShare
 from safehub.core.calendar import UK
 from safehub.core.errors import StaleEdit
-from safehub.frontdoor.models import Referral
-from safehub.people.models import Involvement
-from safehub.testing.factories import AgencyFactory, PersonFactory, make_user
+from safehub.testing.factories import AgencyFactory, InvolvementFactory, PersonFactory, ReferralFactory, make_user
 
 NOW = datetime(2025, 4, 16, 10, 0, tzinfo=UTC)  # Wednesday before Easter
 
@@ -21,7 +19,7 @@ def social_worker(front_door):
 
 @pytest.fixture
 def case(front_door, child):
-    Involvement.objects.create(person=child, agency=front_door, kind="CASE_HOLDER", started_at=NOW - timedelta(days=9))
+    InvolvementFactory(person=child, agency=front_door, started_at=NOW - timedelta(days=9))
     return child
 
 
@@ -125,7 +123,7 @@ def test_s47_outcome_shared_with_involved_partners(case, social_worker, mash_man
 
 @pytest.mark.django_db
 def test_assessment_due_45_working_days_from_referral(case, social_worker):
-    referral = Referral.objects.create(person=case, referral_date=date(2024, 11, 20), source="2A")
+    referral = ReferralFactory(person=case, referral_date=date(2024, 11, 20), source="2A")
     assessment = services.assessment_start(
         person=case, start_date=date(2024, 11, 21), referral=referral, by=social_worker, now=NOW
     )
@@ -145,7 +143,7 @@ def test_assessment_due_45_working_days_from_referral(case, social_worker):
 @pytest.mark.django_db
 def test_unborn_child_plan(front_door, social_worker):
     unborn = PersonFactory(date_of_birth=None, expected_date_of_birth=date(2025, 7, 1), given_name="")
-    Involvement.objects.create(person=unborn, agency=front_door, kind="CASE_HOLDER", started_at=NOW)
+    InvolvementFactory(person=unborn, agency=front_door, started_at=NOW)
     plan = services.cp_plan_start(
         person=unborn, start_date=date(2025, 4, 10), category="NEGLECT", by=social_worker, now=NOW
     )
@@ -194,7 +192,7 @@ def test_transitions_view_lists_16_to_25_known_to_childrens_services(front_door,
     teen = PersonFactory(date_of_birth=date(2008, 1, 1))
     young = PersonFactory(date_of_birth=date(2015, 1, 1))
     for p in (teen, young):
-        Involvement.objects.create(person=p, agency=front_door, kind="CASE_HOLDER", started_at=NOW)
+        InvolvementFactory(person=p, agency=front_door, started_at=NOW)
     rows = selectors.transitions(user=social_worker, as_of=date(2025, 6, 1))
     assert [r["person"] for r in rows] == [teen]
     assert rows[0]["needs_plan"] and rows[0]["age"] == 17

@@ -7,10 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
-from safehub.casework.models import TransitionPlan
 from safehub.core.models import AuditEvent
-from safehub.people.models import Involvement
-from safehub.testing.factories import PersonFactory, make_user
+from safehub.testing.factories import InvolvementFactory, PersonFactory, TransitionPlanFactory, make_user
 
 NOW = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
 
@@ -26,10 +24,8 @@ def young_people(front_door, worker):
         PersonFactory(given_name=f"Young{i:02d}", date_of_birth=date(2007, 1, 1) + timedelta(days=i)) for i in range(55)
     ]
     for p in people:
-        Involvement.objects.create(person=p, agency=front_door, kind="CASE_HOLDER", started_at=NOW)
-    TransitionPlan.objects.create(
-        person=people[0], owner=worker, started_date=date(2025, 1, 6), review_date=date(2025, 7, 7)
-    )
+        InvolvementFactory(person=p, agency=front_door, started_at=NOW)
+    TransitionPlanFactory(person=people[0], owner=worker, started_date=date(2025, 1, 6), review_date=date(2025, 7, 7))
     return people
 
 

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from safehub.casework import case_services, services, unborn
 from safehub.casework.models import Assessment, CaseEpisode, ChildProtectionPlan
 from safehub.core.models import AuditEvent
-from safehub.people.models import Involvement, Merge
-from safehub.testing.factories import PersonFactory, make_user
+from safehub.people.models import Merge
+from safehub.testing.factories import InvolvementFactory, PersonFactory, make_user
 
 # Tuesday 27 May 2025, the day after the spring bank holiday.
 NOW = datetime(2025, 5, 27, 10, 0, tzinfo=UTC)
@@ -26,7 +26,7 @@ def social_worker(front_door):
 @pytest.fixture
 def baby(front_door):
     person = PersonFactory(date_of_birth=None, expected_date_of_birth=date(2025, 7, 21), given_name="")
-    Involvement.objects.create(person=person, agency=front_door, kind="CASE_HOLDER", started_at=NOW - timedelta(60))
+    InvolvementFactory(person=person, agency=front_door, started_at=NOW - timedelta(60))
     return person
 
 
@@ -42,8 +42,7 @@ def test_pre_birth_assessment_is_on_the_one_45_working_day_clock_and_warns_after
     assert not unborn.pre_birth_due_after_birth(due=assessment.due_date, expected=baby.expected_date_of_birth)
     assert unborn.pre_birth_due_after_birth(due=assessment.due_date, expected=date(2025, 7, 8))
     born = PersonFactory(date_of_birth=date(2024, 1, 1))
-    Involvement.objects.create(person=born, agency=front_door, kind="CASE_HOLDER",
-                               started_at=NOW - timedelta(1))  # fmt: skip
+    InvolvementFactory(person=born, agency=front_door, started_at=NOW - timedelta(1))
     with pytest.raises(ValidationError, match="unborn child"):
         unborn.pre_birth_assessment_start(person=born, start_date=date(2025, 5, 6), by=social_worker, now=NOW)
 
@@ -87,8 +86,7 @@ def test_birth_into_the_childs_own_record_carries_the_casework_and_merges(
     plan = services.cp_plan_start(person=baby, start_date=date(2025, 5, 6), category="NEGLECT", by=social_worker,
                                   now=NOW)  # fmt: skip
     born = PersonFactory(date_of_birth=None, expected_date_of_birth=None, family_name="Jones", given_name="Ava")
-    Involvement.objects.create(person=born, agency=front_door, kind="CASE_HOLDER",
-                               started_at=NOW - timedelta(1))  # fmt: skip
+    InvolvementFactory(person=born, agency=front_door, started_at=NOW - timedelta(1))
 
     with pytest.raises(PermissionDenied, match="front-door manager"):
         unborn.birth_record(unborn=baby, born=born, date_of_birth=date(2025, 5, 26), by=social_worker, now=NOW)
@@ -108,8 +106,7 @@ def test_birth_into_the_childs_own_record_carries_the_casework_and_merges(
 
 def test_birth_refuses_to_give_the_child_two_open_cases(baby, social_worker, mash_manager, front_door):
     born = PersonFactory(date_of_birth=date(2025, 5, 26))
-    Involvement.objects.create(person=born, agency=front_door, kind="CASE_HOLDER",
-                               started_at=NOW - timedelta(1))  # fmt: skip
+    InvolvementFactory(person=born, agency=front_door, started_at=NOW - timedelta(1))
     for person in (baby, born):
         case_services.episode_open(person=person, referral_date=date(2025, 5, 1), source="3A", by=social_worker,
                                    now=NOW)  # fmt: skip

@@ -4,13 +4,13 @@ import pytest
 from django.utils import timezone
 
 from safehub.casework import services
-from safehub.people.models import Involvement
+from safehub.testing.factories import InvolvementFactory
 
 
 @pytest.mark.django_db
 def test_stale_record_save_keeps_the_users_text(client, mash_manager, police, child, front_door):
     now = timezone.now()
-    Involvement.objects.create(person=child, agency=front_door, kind="CASE_HOLDER", started_at=now)
+    InvolvementFactory(person=child, agency=front_door, started_at=now)
     meeting = services.meeting_convene(
         person=child, by=mash_manager, now=now, scheduled_at=now, chair=mash_manager, agencies=[police]
     )

@@ -4,29 +4,38 @@ from datetime import date
 
 import pytest
 
-from safehub.casework.models import LookedAfterEpisode
 from safehub.insight.snapshot import build_snapshot
-from safehub.lookedafter.models import HealthKind, ItemStatus, LAHealthCheck, LAReview
+from safehub.lookedafter.models import HealthKind, ItemStatus
+from safehub.testing.factories import LAHealthCheckFactory, LAReviewFactory, LookedAfterEpisodeFactory
 
 
 @pytest.mark.django_db
 def test_reviews_and_health_assessments_come_from_the_looked_after_timetable(child):
-    period = LookedAfterEpisode.objects.create(
+    period = LookedAfterEpisodeFactory(
         person=child, start_date=date(2025, 4, 1), legal_status="C2", placement="Foster care"
     )
-    LAReview.objects.create(
-        person=child, period=period, number=1, due_date=date(2025, 4, 20), held_date=date(2025, 4, 18),
-        participation="PN1", status=ItemStatus.DONE,
-    )  # fmt: skip
-    LAReview.objects.create(person=child, period=period, number=2, due_date=date(2025, 7, 18))
-    LAReview.objects.create(  # care ended before it was due: never counted
+    LAReviewFactory(
+        person=child,
+        period=period,
+        number=1,
+        due_date=date(2025, 4, 20),
+        held_date=date(2025, 4, 18),
+        participation="PN1",
+        status=ItemStatus.DONE,
+    )
+    LAReviewFactory(person=child, period=period, number=2, due_date=date(2025, 7, 18))
+    LAReviewFactory(  # care ended before it was due: never counted
         person=child, period=period, number=3, due_date=date(2026, 1, 18), status=ItemStatus.CLOSED
     )
-    LAHealthCheck.objects.create(
-        person=child, period=period, kind=HealthKind.INITIAL, due_date=date(2025, 4, 29),
-        done_date=date(2025, 4, 25), status=ItemStatus.DONE,
-    )  # fmt: skip
-    LAHealthCheck.objects.create(person=child, period=period, kind=HealthKind.DENTAL, due_date=date(2025, 10, 1))
+    LAHealthCheckFactory(
+        person=child,
+        period=period,
+        kind=HealthKind.INITIAL,
+        due_date=date(2025, 4, 29),
+        done_date=date(2025, 4, 25),
+        status=ItemStatus.DONE,
+    )
+    LAHealthCheckFactory(person=child, period=period, kind=HealthKind.DENTAL, due_date=date(2025, 10, 1))
 
     snapshot = build_snapshot()
 

@@ -5,12 +5,10 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from safehub.casework.models import LookedAfterEpisode
 from safehub.lookedafter import services
 from safehub.lookedafter.models import CareEpisode
-from safehub.people.models import Involvement
 from safehub.testing.browser import axe_violations, browser_page, screenshot, session_for
-from safehub.testing.factories import PersonFactory, make_user
+from safehub.testing.factories import InvolvementFactory, LookedAfterEpisodeFactory, PersonFactory, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,10 +18,8 @@ def test_into_care_move_review_and_leave(live_server, client, front_door):
     today = timezone.localdate()
     worker = make_user("sam.sw", "SOCIAL_WORKER", front_door)
     child = PersonFactory(given_name="Jordan", family_name="Placed", date_of_birth=date(2012, 9, 14))
-    Involvement.objects.create(
-        person=child, agency=front_door, kind="CASE_HOLDER", started_at=now - timedelta(days=200)
-    )
-    LookedAfterEpisode.objects.create(person=child, start_date=today - timedelta(days=150))
+    InvolvementFactory(person=child, agency=front_door, started_at=now - timedelta(days=200))
+    LookedAfterEpisodeFactory(person=child, start_date=today - timedelta(days=150))
     carer = services.provider_register(name="Carers A (council)", kind="FOSTER_CARER", place_provider="PR1",
                                        postcode="SO14 0BE", urn="SC058592", by=worker, now=now)  # fmt: skip
     home = services.provider_register(name="Oak House", kind="CHILDRENS_HOME", place_provider="PR4",
@@ -80,12 +76,10 @@ def test_a_care_leaver_pathway_plan_and_the_care_leavers_page(live_server, clien
     today = timezone.localdate()
     worker = make_user("pat.pa", "SOCIAL_WORKER", front_door)
     young = PersonFactory(given_name="Alex", family_name="Leaving", date_of_birth=today - timedelta(days=365 * 17 + 40))
-    Involvement.objects.create(
-        person=young, agency=front_door, kind="CASE_HOLDER", started_at=now - timedelta(days=900)
-    )
+    InvolvementFactory(person=young, agency=front_door, started_at=now - timedelta(days=900))
     carer = services.provider_register(name="Carers A (council)", kind="FOSTER_CARER", place_provider="PR1",
                                        postcode="SO14 0BE", urn="SC058592", by=worker, now=now)  # fmt: skip
-    period = LookedAfterEpisode.objects.create(person=young, start_date=today - timedelta(days=700))
+    period = LookedAfterEpisodeFactory(person=young, start_date=today - timedelta(days=700))
     services.care_start(period=period, legal_status="V2", category_of_need="N4", placement=services.Placement("U6", carer),
                         home_postcode="SO14 0HU", by=worker, now=now)  # fmt: skip
     services.care_end(period=period, on=today - timedelta(days=20), reason="E13", by=worker, now=now)
@@ -114,7 +108,7 @@ def test_adoption_from_decision_to_order_on_the_childs_page(live_server, client,
     today = timezone.localdate()
     worker = make_user("ali.sw", "SOCIAL_WORKER", front_door)
     baby = PersonFactory(given_name="Robin", family_name="Adopted", date_of_birth=today - timedelta(days=560))
-    Involvement.objects.create(person=baby, agency=front_door, kind="CASE_HOLDER", started_at=now - timedelta(days=500))
+    InvolvementFactory(person=baby, agency=front_door, started_at=now - timedelta(days=500))
     carer = services.provider_register(name="Carers A (council)", kind="FOSTER_CARER", place_provider="PR1",
                                        postcode="SO14 0BE", urn="SC058592", by=worker, now=now)  # fmt: skip
     adopters = services.provider_register(name="Adopters 1 (regional adoption agency)", kind="OTHER",
@@ -124,7 +118,7 @@ def test_adoption_from_decision_to_order_on_the_childs_page(live_server, client,
         reference="ADF7", adopters=[{"sex": "F"}, {"sex": "F"}], sex_code="FF", legal_status="L12",
         enquiry_date=today - timedelta(days=700), approved_date=today - timedelta(days=400), by=worker, now=now,
     )  # fmt: skip
-    period = LookedAfterEpisode.objects.create(person=baby, start_date=today - timedelta(days=420))
+    period = LookedAfterEpisodeFactory(person=baby, start_date=today - timedelta(days=420))
     services.care_start(period=period, legal_status="C1", category_of_need="N1", placement=services.Placement("U6", carer),
                         home_postcode="SO14 0HU", by=worker, now=now)  # fmt: skip
     services.care_change(period=period, on=today - timedelta(days=300), legal_status="C2", by=worker, now=now)

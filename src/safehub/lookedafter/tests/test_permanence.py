@@ -5,12 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from safehub.casework.models import LookedAfterEpisode
 from safehub.lookedafter import permanence, rules, services
 from safehub.lookedafter.models import AdopterFamily, AdoptionPlan, CareEpisode, ItemStatus, PathwayPlan
-from safehub.people.models import Involvement
 from safehub.returns.ssda903 import writer as ssda903
-from safehub.testing.factories import PersonFactory, make_user
+from safehub.testing.factories import InvolvementFactory, LookedAfterEpisodeFactory, PersonFactory, make_user
 
 NOW = datetime(2026, 3, 30, 10, 0, tzinfo=UTC)
 START = date(2024, 5, 1)
@@ -24,9 +22,7 @@ def sw(front_door):
 @pytest.fixture
 def baby(front_door):
     child = PersonFactory(date_of_birth=date(2023, 9, 1), sex="M", ethnicity="WBRI")
-    Involvement.objects.create(
-        person=child, agency=front_door, kind="CASE_HOLDER", started_at=NOW - timedelta(days=900)
-    )
+    InvolvementFactory(person=child, agency=front_door, started_at=NOW - timedelta(days=900))
     return child
 
 
@@ -43,7 +39,7 @@ def providers(sw):
 
 @pytest.fixture
 def in_care(baby, providers, sw):
-    period = LookedAfterEpisode.objects.create(person=baby, start_date=START)
+    period = LookedAfterEpisodeFactory(person=baby, start_date=START)
     services.care_start(
         period=period, legal_status="C1", category_of_need="N1",
         placement=services.Placement("U6", providers["foster"]), home_postcode="SO14 0HU", by=sw, now=NOW,
@@ -115,10 +111,8 @@ def test_a_reversed_decision_gives_its_date_and_reason_and_lets_care_end(in_care
 @pytest.mark.django_db
 def test_previous_permanence_defaults_to_z1_and_needs_la_and_date(front_door, sw, providers):
     child = PersonFactory(date_of_birth=date(2015, 1, 1))
-    Involvement.objects.create(
-        person=child, agency=front_door, kind="CASE_HOLDER", started_at=NOW - timedelta(days=900)
-    )
-    period = LookedAfterEpisode.objects.create(person=child, start_date=date(2025, 5, 1))
+    InvolvementFactory(person=child, agency=front_door, started_at=NOW - timedelta(days=900))
+    period = LookedAfterEpisodeFactory(person=child, start_date=date(2025, 5, 1))
     services.care_start(
         period=period, legal_status="V2", category_of_need="N4",
         placement=services.Placement("U6", providers["foster"]), home_postcode="SO14 0HU", by=sw, now=NOW,
@@ -171,10 +165,8 @@ def test_eligibility_at_13_weeks_since_14_and_at_16():
 @pytest.mark.django_db
 def test_a_care_leaver_gets_a_category_adviser_and_pathway_plan_reviewed_6_monthly(front_door, providers, sw):
     young = PersonFactory(date_of_birth=date(2008, 6, 1))
-    Involvement.objects.create(
-        person=young, agency=front_door, kind="CASE_HOLDER", started_at=NOW - timedelta(days=900)
-    )
-    period = LookedAfterEpisode.objects.create(person=young, start_date=date(2023, 1, 10))
+    InvolvementFactory(person=young, agency=front_door, started_at=NOW - timedelta(days=900))
+    period = LookedAfterEpisodeFactory(person=young, start_date=date(2023, 1, 10))
     services.care_start(
         period=period, legal_status="V2", category_of_need="N4",
         placement=services.Placement("U6", providers["foster"]), home_postcode="SO14 0HU", by=sw, now=NOW,
@@ -199,10 +191,8 @@ def test_deprivation_of_liberty_is_for_k2_z12_z13_ends_with_care_and_is_returned
     carers = services.provider_register(name="Carers B", kind="FOSTER_CARER", place_provider="PR1",
                                         postcode="SO14 0BE", urn="SC058592", by=sw, now=NOW)  # fmt: skip
     child = PersonFactory(date_of_birth=date(2011, 2, 1))
-    Involvement.objects.create(
-        person=child, agency=front_door, kind="CASE_HOLDER", started_at=NOW - timedelta(days=900)
-    )
-    period = LookedAfterEpisode.objects.create(person=child, start_date=date(2025, 1, 6))
+    InvolvementFactory(person=child, agency=front_door, started_at=NOW - timedelta(days=900))
+    period = LookedAfterEpisodeFactory(person=child, start_date=date(2025, 1, 6))
     services.care_start(period=period, legal_status="C2", category_of_need="N1",
                         placement=services.Placement("U6", carers), home_postcode="SO14 0HU", by=sw, now=NOW)  # fmt: skip
     with pytest.raises(ValidationError, match="rule 709"):

@@ -9,8 +9,7 @@ from django.utils import timezone
 from safehub.casework.models import LookedAfterEpisode
 from safehub.lookedafter import permanence, services
 from safehub.lookedafter.models import AdoptionPlan, CareLeaver, PreviousPermanence, StayingPut
-from safehub.people.models import Involvement
-from safehub.testing.factories import PersonFactory, make_user
+from safehub.testing.factories import InvolvementFactory, LookedAfterEpisodeFactory, PersonFactory, make_user
 
 
 def _day(d: date) -> str:
@@ -26,10 +25,8 @@ def social_worker(front_door):
 def baby(front_door, social_worker):
     now = timezone.now()
     child = PersonFactory(given_name="Ash", family_name="Toadopt", date_of_birth=now.date() - timedelta(days=500))
-    Involvement.objects.create(
-        person=child, agency=front_door, kind="CASE_HOLDER", started_at=now - timedelta(days=400)
-    )
-    period = LookedAfterEpisode.objects.create(person=child, start_date=now.date() - timedelta(days=300))
+    InvolvementFactory(person=child, agency=front_door, started_at=now - timedelta(days=400))
+    period = LookedAfterEpisodeFactory(person=child, start_date=now.date() - timedelta(days=300))
     carer = services.provider_register(
         name="Carers A", kind="FOSTER_CARER", place_provider="PR1", postcode="SO14 0BE", urn="SC058592",
         by=social_worker, now=now,
@@ -98,7 +95,7 @@ def test_a_reversal_needs_its_reason_and_staying_put_starts_and_ends(client, soc
     assert AdoptionPlan.objects.get(person=baby).ceased_reason == "RD3"
 
     young = PersonFactory(date_of_birth=today - timedelta(days=365 * 19))
-    Involvement.objects.create(person=young, agency=front_door, kind="CASE_HOLDER", started_at=timezone.now())
+    InvolvementFactory(person=young, agency=front_door, started_at=timezone.now())
     CareLeaver.objects.create(person=young, category="FORMER_RELEVANT", recorded_at=timezone.now())
     _post(client, young, "staying_put_start", {"on": _day(today - timedelta(days=100))})
     page = client.get(reverse("lookedafter:child", args=[young.pk])).content.decode()

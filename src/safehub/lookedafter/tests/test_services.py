@@ -6,13 +6,19 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from safehub.casework.models import LookedAfterEpisode, MissingEpisode
+from safehub.casework.models import LookedAfterEpisode
 from safehub.core.models import AuditEvent
 from safehub.lookedafter import rules, services
 from safehub.lookedafter.models import CareEpisode, HealthKind, ItemStatus, LAHealthCheck, LAReview
-from safehub.people.models import Involvement
 from safehub.returns.ssda903 import writer as ssda903
-from safehub.testing.factories import PersonFactory, make_user
+from safehub.testing.factories import (
+    CareEpisodeFactory,
+    InvolvementFactory,
+    LookedAfterEpisodeFactory,
+    MissingEpisodeFactory,
+    PersonFactory,
+    make_user,
+)
 
 NOW = datetime(2025, 12, 1, 10, 0, tzinfo=UTC)
 START = date(2025, 4, 17)
@@ -26,9 +32,7 @@ def social_worker(front_door):
 @pytest.fixture
 def looked_after_child(front_door):
     child = PersonFactory(date_of_birth=date(2013, 6, 1), sex="F", ethnicity="WBRI")
-    Involvement.objects.create(
-        person=child, agency=front_door, kind="CASE_HOLDER", started_at=NOW - timedelta(days=300)
-    )
+    InvolvementFactory(person=child, agency=front_door, started_at=NOW - timedelta(days=300))
     return child
 
 
@@ -47,7 +51,7 @@ def providers(social_worker):
 
 @pytest.fixture
 def period(looked_after_child):
-    return LookedAfterEpisode.objects.create(person=looked_after_child, start_date=START)
+    return LookedAfterEpisodeFactory(person=looked_after_child, start_date=START)
 
 
 def start(period, providers, by, ls="C1"):
@@ -125,12 +129,9 @@ def test_a_change_needs_a_change_and_a_reason(period, providers, social_worker):
 
 @pytest.mark.django_db
 def test_the_database_refuses_two_open_episodes_in_a_period(period, providers, social_worker):
-    ep = start(period, providers, social_worker)
+    start(period, providers, social_worker)
     with pytest.raises(IntegrityError), transaction.atomic():
-        CareEpisode.objects.create(
-            person=ep.person, period=period, decom=date(2025, 6, 1), rne="L", ls="C2", cin="N1", place="U6",
-            place_provider="PR1", recorded_at=NOW,
-        )  # fmt: skip
+        CareEpisodeFactory(period=period, decom=date(2025, 6, 1), rne="L")  # a C2 foster placement (U6, PR1)
 
 
 @pytest.mark.django_db
@@ -182,7 +183,7 @@ def test_someone_without_the_role_cannot_change_care(period, providers, social_w
     with pytest.raises(PermissionDenied):
         services.care_change(period=period, on=date(2025, 7, 1), legal_status="C2", by=officer, now=NOW)
     stranger_child = PersonFactory()
-    other = LookedAfterEpisode.objects.create(person=stranger_child, start_date=START)
+    other = LookedAfterEpisodeFactory(person=stranger_child, start_date=START)
     with pytest.raises(PermissionDenied):
         start(other, providers, social_worker)  # no involvement with this child
 
@@ -193,10 +194,12 @@ def test_the_return_writes_the_history_and_reports_what_it_cannot_say(period, pr
     services.care_change(period=period, on=date(2025, 9, 1), legal_status="C2", by=social_worker, now=NOW)
     first = LAReview.objects.get(period=period, number=1)
     services.review_record(review=first, held_date=date(2025, 5, 12), participation="PN1", by=social_worker, now=NOW)
-    missing = MissingEpisode.objects.create(
-        person=period.person, started_at=datetime(2025, 10, 3, 20, tzinfo=UTC), ended_at=datetime(2025, 10, 4, 9, tzinfo=UTC),
+    missing = MissingEpisodeFactory(
+        person=period.person,
+        started_at=datetime(2025, 10, 3, 20, tzinfo=UTC),
+        ended_at=datetime(2025, 10, 4, 9, tzinfo=UTC),
         risk_level="MEDIUM",
-    )  # fmt: skip
+    )
     ret = ssda903.build("2025-26")
     eps = ret.tables["episodes"]
     assert [(e["DECOM"], e["RNE"], e["LS"], e["DEC"], e["REC"]) for e in eps] == [

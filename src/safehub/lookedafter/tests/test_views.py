@@ -10,8 +10,7 @@ from safehub.casework.models import LookedAfterEpisode
 from safehub.core.models import AuditEvent
 from safehub.lookedafter import services
 from safehub.lookedafter.models import CareEpisode, ItemStatus, LAReview
-from safehub.people.models import Involvement
-from safehub.testing.factories import PersonFactory, make_user
+from safehub.testing.factories import InvolvementFactory, LookedAfterEpisodeFactory, PersonFactory, make_user
 
 
 @pytest.fixture
@@ -23,10 +22,8 @@ def social_worker(front_door):
 def in_care(front_door, social_worker):
     now = timezone.now()
     child = PersonFactory(given_name="Robin", family_name="Incare", date_of_birth=date(2014, 3, 2))
-    Involvement.objects.create(
-        person=child, agency=front_door, kind="CASE_HOLDER", started_at=now - timedelta(days=400)
-    )
-    period = LookedAfterEpisode.objects.create(person=child, start_date=now.date() - timedelta(days=200))
+    InvolvementFactory(person=child, agency=front_door, started_at=now - timedelta(days=400))
+    period = LookedAfterEpisodeFactory(person=child, start_date=now.date() - timedelta(days=200))
     carer = services.provider_register(
         name="Carers A", kind="FOSTER_CARER", place_provider="PR1", postcode="SO14 0BE", urn="SC058592",
         by=social_worker, now=now,

@@ -157,7 +157,6 @@ class CaseEpisodeFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     referral_date = date(2025, 3, 3)
     referral_source = "6"
-    primary_need = "N1"
     opened_by = factory.SubFactory(UserFactory)
     opened_at = AT
 

@@ -3,7 +3,7 @@
 The second half is a checked list: each of the project's models either has a factory in
 ``safehub.testing.factories`` or is named in ``NEVER_CREATED_BY_TESTS`` with the reason; and no test
 source creates a model of that list directly (``Model.objects.create(...)``, ``Model(...)``), so a test
-that starts to needs the model's factory first.
+that starts creating one gets a factory for it first.
 """
 
 from __future__ import annotations
@@ -38,12 +38,12 @@ NEVER_CREATED_BY_TESTS = {
     "frontdoor.RagRating": "written by frontdoor.services",
     "frontdoor.Decision": "written by frontdoor.services",
     "frontdoor.HealthVisitingNotice": "written by frontdoor.services_notifications",
-    "frontdoor.ContactDraft": "written by the contact form's autosave",
+    "frontdoor.ContactDraft": "written by frontdoor.services_partners",
     # casework: the case and plan services write these
-    "casework.CaseOutcomeShare": "written by casework.case_services",
+    "casework.CaseOutcomeShare": "written by casework.services",
     "casework.CLAReview": "old looked-after table no service writes (lookedafter.LAReview replaced it)",
     "casework.HealthAssessment": "old looked-after table no service writes (lookedafter.LAHealthCheck replaced it)",
-    "casework.CareLeaverStatus": "old table no service writes (lookedafter.CareLeaver replaced it)",
+    "casework.CareLeaverStatus": "written by casework.services",
     "casework.ExploitationContribution": "written by casework.services",
     "casework.CaseAllocation": "written by casework.case_services",
     "casework.CaseNoteCorrection": "written by casework.case_services",
@@ -54,7 +54,7 @@ NEVER_CREATED_BY_TESTS = {
     # looked after: lookedafter.services and lookedafter.permanence write these
     "lookedafter.PlacementProvider": "written by lookedafter.services.provider_register",
     "lookedafter.YearOutcome": "written by lookedafter.services",
-    "lookedafter.CareLeaverContact": "written by lookedafter.permanence",
+    "lookedafter.CareLeaverContact": "written by lookedafter.services",
     "lookedafter.UASCStatus": "written by lookedafter.services",
     "lookedafter.UPNUnknown": "written by lookedafter.services",
     "lookedafter.AwayFromPlacement": "written by lookedafter.services",
@@ -87,10 +87,10 @@ NEVER_CREATED_BY_TESTS = {
     "adults.SafeguardingConcern": "written by adults.services",
     "adults.RiskAction": "written by adults.services",
     "adults.Enquiry": "written by adults.services",
-    "adults.EnquiryRiskType": "written by adults.services",
-    "adults.EnquiryRiskLocation": "written by adults.services",
-    "adults.EnquiryRiskSource": "written by adults.services",
-    "adults.ImportedPerson": "written by adults.io",
+    "adults.EnquiryRiskType": "written by adults.services (the enquiry's risk lists)",
+    "adults.EnquiryRiskLocation": "written by adults.services (the enquiry's risk lists)",
+    "adults.EnquiryRiskSource": "written by adults.services (the enquiry's risk lists)",
+    "adults.ImportedPerson": "written by adults.io_people",
     "adults.ImportedRow": "written by adults.io",
     "adults.CapacityAssessment": "written by adults.services_mca",
     "adults.BestInterestsDecision": "written by adults.services_mca",
@@ -124,14 +124,14 @@ NEVER_CREATED_BY_TESTS = {
     "partnership.YearlyReportComment": "written by partnership.signoff's services",
     "partnership.PublishedReport": "written by partnership.signoff's services",
     "partnership.PublishedReportFile": "written by partnership.signoff's services",
-    # insight: reference tables loaded by a migration and a command, and the report's sections
-    "insight.Population": "loaded from insight/data by a migration",
-    "insight.Comparator": "loaded from insight/data by a migration",
+    # insight: reference tables loaded from its data files, and the report's sections
+    "insight.Population": "loaded from insight/data by insight.services",
+    "insight.Comparator": "loaded from insight/data by insight.services",
     "insight.ReportSection": "written by insight.services",
-    # exchange: tokens, identifiers and reminders come from its services
-    "exchange.ApiToken": "written by exchange.auth (the token's secret is only known there)",
-    "exchange.ExternalIdentifier": "written by exchange.services",
-    "exchange.SubmissionReminder": "written by exchange.tasks",
+    # exchange: tokens and reminders come from its services, identifiers from the Annex A import
+    "exchange.ApiToken": "written by exchange.services (the token's secret is only known there)",
+    "exchange.ExternalIdentifier": "written by the Annex A import (returns.annex_a.importer)",
+    "exchange.SubmissionReminder": "written by exchange.services",
 }
 
 SRC = Path(__file__).resolve().parents[3]  # .../src
