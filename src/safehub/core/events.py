@@ -28,6 +28,9 @@ share) and publishes; the subscribers deliver it after the commit:
 - ``pathways.cpis_attendances`` (pathways): kind ``cpis_attendance``; a flagged child's
   unscheduled care attendance to the allocated social worker and team (``notified_at``; their
   list shows it).
+- ``partnership.messages`` (partnership): kind ``partnership_message``; a message to an agency
+  written by the daily sweeps (an action overdue, an assurance check due) goes on its
+  notifications list and dashboard (``awaiting_delivery`` cleared).
 
 Outcome shares (front door decisions, case outcomes, strategy records) are the change itself: the
 share row is written, audited and announced in the transaction, and the receiving agency reads it
@@ -58,8 +61,9 @@ event                       payload
                             the share. ``url`` is empty where the share has no API link of its own.
 ``notification.created``    ``{"agency_id": int, "kind": str, "id": int, "url": str}``: a
                             notification was made for the agency or setting. ``kind`` is
-                            ``education_notification``, ``health_visiting_notice`` or
-                            ``cpis_attendance``; ``id`` is the notification.
+                            ``education_notification``, ``health_visiting_notice``,
+                            ``cpis_attendance`` or ``partnership_message``; ``id`` is the
+                            notification.
 ==========================  ==================================================================
 """
 

@@ -36,7 +36,9 @@ def home_panels(user, *, now: datetime) -> list[dict]:
             }
         )
     if policy.can(user, "frontdoor.notification_acknowledge"):
-        unack = EducationNotification.objects.filter(setting_id=membership.agency_id, acknowledged_at__isnull=True)
+        unack = EducationNotification.objects.filter(
+            setting_id=membership.agency_id, delivered_at__isnull=False, acknowledged_at__isnull=True
+        )
         panels.append(
             {
                 "title": "Domestic abuse notifications",

@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class PartnershipConfig(AppConfig):
     name = "safehub.partnership"
     label = "partnership"
+
+    def ready(self) -> None:
+        from safehub.core import events
+        from safehub.partnership import subscribers
+        from safehub.partnership.actions.services import MESSAGE_KIND
+
+        # Messages to agencies are written by the sweeps and delivered by the outbox worker after commit.
+        events.subscribe(
+            "notification.created",
+            subscribers.partnership_message_announce,
+            name=subscribers.MESSAGES,
+            kinds=[MESSAGE_KIND],
+        )

@@ -64,6 +64,10 @@ def test_each_notification_kind_has_its_named_delivery_subscriber():
         "exchange.webhooks",
         "pathways.cpis_attendances",
     ]
+    assert sorted(events.subscribers("notification.created", "partnership_message")) == [
+        "exchange.webhooks",
+        "partnership.messages",
+    ]
     assert events.subscribers("record.shared", "outcome") == ["exchange.webhooks"]
 
 

@@ -124,7 +124,7 @@ def inspection_list(*, user, now: datetime) -> list[dict]:
 def notifications_for_user(*, user, unread_only: bool = False, limit: int = 100) -> list[Notification]:
     """The user's agency's notifications (the partnership manager sees every agency's)."""
     policy.require(user, "partnership.view")
-    qs = Notification.objects.select_related("recipient_agency")
+    qs = Notification.objects.filter(awaiting_delivery=False).select_related("recipient_agency")  # delivered
     if not policy.can(user, "partnership.manage"):
         qs = qs.filter(recipient_agency_id=policy.agency_id_of(user))
     if unread_only:

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from safehub.agencies.models import Agency
-from safehub.core import audit, policy
+from safehub.core import audit, events, policy
 from safehub.core.calendar import uk_date
 from safehub.core.errors import StaleEdit
 from safehub.core.models import AuditAction
@@ -146,17 +146,43 @@ def action_update(
     return action
 
 
+MESSAGE_KIND = "partnership_message"
+
+
 def notify(agency: Agency, message: str, *, key: str, now: datetime, url: str = "") -> Notification | None:
-    """Create the notification unless one with this key exists (returns None then)."""
+    """Write the notification unless one with this key exists (returns None then).
+
+    It is written and announced (``notification.created``, kind ``partnership_message``) in one
+    transaction; the outbox worker delivers it to the agency's list after the commit
+    (``partnership.subscribers``), retrying and dead-lettering it as every delivery.
+    """
     if Notification.objects.filter(dedupe_key=key).exists():
         return None
     try:
         with transaction.atomic():
-            return Notification.objects.create(
-                recipient_agency=agency, message=message[:300], url=url, dedupe_key=key, created_at=now
+            note = Notification.objects.create(
+                recipient_agency=agency,
+                message=message[:300],
+                url=url,
+                dedupe_key=key,
+                created_at=now,
+                awaiting_delivery=True,
             )
+            events.publish("notification.created", agency_id=agency.pk, kind=MESSAGE_KIND, id=note.pk, url=url)
+            return note
     except IntegrityError:  # a concurrent run created it first
         return None
+
+
+def notification_deliver(*, notification_id: int) -> Notification:
+    """Put a written notification on its agency's list (the outbox subscriber's work; idempotent)."""
+    note = Notification.objects.filter(pk=notification_id).first()
+    if note is None:
+        raise LookupError(f"there is no partnership notification {notification_id}")
+    if note.awaiting_delivery:
+        note.awaiting_delivery = False
+        note.save(update_fields=["awaiting_delivery"])
+    return note
 
 
 def actions_chase_overdue(*, now: datetime) -> list[Notification]:

@@ -144,6 +144,9 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=100, unique=True)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
+    awaiting_delivery = models.BooleanField(
+        default=False, help_text="Written, not yet delivered by the outbox worker (partnership.subscribers)"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

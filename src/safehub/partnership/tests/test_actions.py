@@ -180,8 +180,14 @@ def test_non_manager_cannot_add_recommendations_or_actions(inspection, police_of
         actions_services.recommendation_add(by=police_officer, now=JUNE, inspection=inspection, text="Ours")
 
 
-def test_notifications_are_read_by_their_agency_only(police_action, police_officer, nurse):
-    [note] = actions_services.actions_chase_overdue(now=datetime(2025, 7, 1, 7, 0, tzinfo=UTC))
+def test_notifications_are_read_by_their_agency_only(
+    police_action, police_officer, nurse, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # delivered by the outbox worker after commit
+        [note] = actions_services.actions_chase_overdue(now=datetime(2025, 7, 1, 7, 0, tzinfo=UTC))
+        assert actions_selectors.notifications_for_user(user=police_officer) == []
+    note.refresh_from_db()
+    assert not note.awaiting_delivery
     with pytest.raises(PermissionDenied):
         actions_services.notification_mark_read(notification=note, by=nurse, now=JUNE)
     assert actions_selectors.notifications_for_user(user=nurse) == []
