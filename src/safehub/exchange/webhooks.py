@@ -188,6 +188,7 @@ def _dead_letter(delivery: WebhookDelivery, *, now: datetime) -> None:
     )
 
 
+@transaction.atomic
 def webhook_delivery_requeue(*, delivery_id: int, now: datetime) -> WebhookDelivery:
     """Give a webhook delivery that gave up a fresh round of attempts, starting now (after commit)."""
     delivery = WebhookDelivery.objects.select_for_update().filter(pk=delivery_id).first()
