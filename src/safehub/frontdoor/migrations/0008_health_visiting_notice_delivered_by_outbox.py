@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('frontdoor', '0007_list_indexes'),
+        ("frontdoor", "0007_list_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='healthvisitingnotice',
-            name='delivered_at',
-            field=models.DateTimeField(blank=True, help_text='Stamped by the outbox worker', null=True),
+            model_name="healthvisitingnotice",
+            name="delivered_at",
+            field=models.DateTimeField(blank=True, help_text="Stamped by the outbox worker", null=True),
         ),
     ]

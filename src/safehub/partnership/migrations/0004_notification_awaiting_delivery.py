@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnership', '0003_subgroup_meetings_and_report_signoff'),
+        ("partnership", "0003_subgroup_meetings_and_report_signoff"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='awaiting_delivery',
-            field=models.BooleanField(default=False, help_text='Written, not yet delivered by the outbox worker (partnership.subscribers)'),
+            model_name="notification",
+            name="awaiting_delivery",
+            field=models.BooleanField(
+                default=False, help_text="Written, not yet delivered by the outbox worker (partnership.subscribers)"
+            ),
         ),
     ]
