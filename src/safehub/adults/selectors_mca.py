@@ -60,8 +60,11 @@ def dols_status(application: DolsApplication, today: date) -> tuple[str, date | 
     return application.get_outcome_display(), application.decided_on, False
 
 
-def dols_worklist(*, user, now: datetime) -> list[DolsRow]:
-    """Return the council's open DoLS work: undecided requests and granted authorisations still running."""
+def dols_work(*, user, now: datetime) -> list[tuple[tuple[str, date | None, bool], DolsApplication]]:
+    """The council's open DoLS work as (status, application), in the order it falls due: an
+    undecided request by its 21-day date (or its urgent authorisation's last day), a running
+    authorisation by its review date. Not audited: only the fields the status needs are read, no
+    names; ``dols_rows`` opens the ones shown."""
     policy.require(user, "adults.decide")
     today = calendar.uk_date(now)
     visible = policy.persons_visible_to(user, Person.objects.all(), now=now).values("pk")
@@ -69,28 +72,29 @@ def dols_worklist(*, user, now: datetime) -> list[DolsRow]:
         DolsApplication.objects.filter(supervisory_body_id=policy.agency_id_of(user), person__in=visible)
         .exclude(outcome__in=[DolsOutcome.NOT_GRANTED, DolsOutcome.WITHDRAWN])
         .exclude(outcome=DolsOutcome.GRANTED, authorised_until__lt=today)
-        .select_related("person", "managing_authority")
+        .only("pk", "person_id", "requested_on", "outcome", "urgent_last_day", "decision_due", "authorised_until",
+              "review_due", "decided_on")
         .order_by("decision_due", "pk")
-    )
-    # The work in the order it falls due: an undecided request by its 21-day date (or its urgent
-    # authorisation's last day), a running authorisation by its review date.
-    found = sorted(((dols_status(a, today), a) for a in qs), key=lambda sa: (sa[0][1] or today, sa[1].pk))
-    rows = []
-    for (status, due, overdue), a in found[:500]:
-        rows.append(
-            DolsRow(
-                a.pk,
-                a.person_id,
-                a.person.display_name,
-                a.managing_authority.name,
-                a.requested_on,
-                status,
-                due,
-                overdue,
-            )  # fmt: skip
-        )
+    )  # fmt: skip
+    return sorted(((dols_status(a, today), a) for a in qs), key=lambda sa: (sa[0][1] or today, sa[1].pk))
+
+
+def dols_rows(*, user, work, now: datetime) -> list[DolsRow]:
+    """The rows of ``work`` (a page of ``dols_work``) with names, audited as listed."""
+    ids = [a.pk for _, a in work]
+    named = {a.pk: a for a in DolsApplication.objects.filter(pk__in=ids).select_related("person", "managing_authority")}
+    rows = [
+        DolsRow(a.pk, a.person_id, named[a.pk].person.display_name, named[a.pk].managing_authority.name,
+                a.requested_on, status, due, overdue)
+        for (status, due, overdue), a in work
+    ]  # fmt: skip
     audit.record_list(actor=user, person_ids=[r.person_id for r in rows], at=now, view="DoLS worklist")
     return rows
+
+
+def dols_worklist(*, user, now: datetime) -> list[DolsRow]:
+    """Return the council's open DoLS work (the first 500), audited: ``dols_work`` then ``dols_rows``."""
+    return dols_rows(user=user, work=dols_work(user=user, now=now)[:500], now=now)
 
 
 def capacity_record(*, user, person: Person, now: datetime) -> dict:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
 from safehub.adults.models import Enquiry, SafeguardingConcern
 from safehub.adults.models_mca import CapacityAssessment, DolsApplication
@@ -20,6 +20,7 @@ from safehub.adults.models_pathways import SelfNeglectCase
 from safehub.agencies.models import AgencyKind
 from safehub.casework.models import CaseEpisode, TransitionPlan
 from safehub.core import audit, calendar
+from safehub.core.sql import any_of
 from safehub.people import policy
 from safehub.people.models import Involvement, Person
 
@@ -75,26 +76,66 @@ def handover_status(*, age: int, has_plan: bool, adult_service: bool, adult_conc
     return "Handed over to the adult service", False
 
 
-def transitions_adult_side(*, user, as_of: date, now: datetime, needs_attention_only: bool = False):
-    """List 16-25 year olds known to children's services or with an adult concern, with the adult side.
-
-    Only people the user may open are listed, each audited; a concern links only for the council
-    that received it. Needs ``adults.decide`` or ``casework.overview``.
-    """
+def transitions_adult_people(*, user, as_of: date, now: datetime, needs_attention_only: bool = False):
+    """The 16-25 year olds known to children's services or with an adult concern that the user may
+    open, as a queryset (for paging in the database), with ``needs_attention`` worked out in SQL by
+    the rule of ``handover_status``. Needs ``adults.decide`` or ``casework.overview``."""
     if not (policy.can(user, "adults.decide") or policy.can(user, "casework.overview")):
         raise PermissionDenied("not allowed: transitions")
     oldest, youngest = _years_before(as_of, OLDEST + 1), _years_before(as_of, YOUNGEST)
     end_of_day = datetime.combine(as_of, datetime.max.time(), tzinfo=calendar.UK)
     known = Involvement.objects.filter(person_id=OuterRef("pk"), agency__kind=AgencyKind.LA_CHILDREN)
     concerned = SafeguardingConcern.objects.filter(person_id=OuterRef("pk"), received_at__lte=end_of_day)
-    qs = Person.objects.filter(
-        merged_into__isnull=True, date_of_birth__gt=oldest, date_of_birth__lte=youngest, date_of_death__isnull=True
-    ).filter(Q(Exists(known)) | Q(Exists(concerned)))
-    people = list(
-        policy.persons_visible_to(user, qs, now=now)
-        .annotate(known_to_childrens=Exists(known))
-        .order_by("date_of_birth", "pk")[:MAX_ROWS]
+    open_plan = TransitionPlan.objects.filter(person_id=OuterRef("pk"), closed_date__isnull=True)
+    # The candidates first, from the two small tables (an indexed read each), then the people: asking
+    # Exists of every 16-25 year old in the register was three 170 ms scans a page at city scale.
+    in_age = {"date_of_birth__gt": oldest, "date_of_birth__lte": youngest}
+    candidates = set(
+        Involvement.objects.filter(
+            agency__kind=AgencyKind.LA_CHILDREN, **{f"person__{k}": v for k, v in in_age.items()}
+        )
+        .values_list("person_id", flat=True)
+        .distinct()
     )
+    candidates.update(
+        SafeguardingConcern.objects.filter(
+            received_at__lte=end_of_day, **{f"person__{k}": v for k, v in in_age.items()}
+        )
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    qs = Person.objects.filter(
+        pk__in=any_of(sorted(candidates)), merged_into__isnull=True, date_of_death__isnull=True, **in_age
+    )
+    seventeen, eighteen = _years_before(as_of, 17), _years_before(as_of, 18)
+    attention = (~Q(Exists(open_plan)) & (Q(date_of_birth__lte=seventeen) | Q(Exists(concerned)))) | (
+        Q(Exists(open_plan))
+        & ~Q(Exists(open_plan.filter(adult_service__isnull=False)))
+        & Q(date_of_birth__lte=eighteen)
+    )
+    people = policy.persons_visible_to(user, qs, now=now).annotate(
+        known_to_childrens=Exists(known),
+        needs_attention=ExpressionWrapper(attention, output_field=BooleanField()),
+    )
+    return people.filter(attention) if needs_attention_only else people
+
+
+def transitions_adult_side(*, user, as_of: date, now: datetime, needs_attention_only: bool = False):
+    """List 16-25 year olds known to children's services or with an adult concern, with the adult side.
+
+    Only people the user may open are listed, each audited; a concern links only for the council
+    that received it. Needs ``adults.decide`` or ``casework.overview``. The page lists a page at a
+    time (``transitions_adult_people`` then ``transitions_adult_rows``); this is every row, capped.
+    """
+    people = transitions_adult_people(user=user, as_of=as_of, now=now, needs_attention_only=needs_attention_only)
+    return transitions_adult_rows(
+        user=user, people=list(people.order_by("date_of_birth", "pk")[:MAX_ROWS]), as_of=as_of, now=now
+    )
+
+
+def transitions_adult_rows(*, user, people: list[Person], as_of: date, now: datetime) -> list[TransitionRow]:
+    """The adult side of each of ``people`` (from ``transitions_adult_people``), audited as listed."""
+    end_of_day = datetime.combine(as_of, datetime.max.time(), tzinfo=calendar.UK)
     ids = [p.pk for p in people]
     my_agency = policy.agency_id_of(user)
     concerns: dict[int, list[ConcernLine]] = {}
@@ -152,8 +193,6 @@ def transitions_adult_side(*, user, as_of: date, now: datetime, needs_attention_
             age=age, has_plan=plan is not None, adult_service=bool(plan and plan.adult_service_id),
             adult_concern=bool(lines),
         )  # fmt: skip
-        if needs_attention_only and not attention:
-            continue
         rows.append(
             TransitionRow(
                 p.pk,

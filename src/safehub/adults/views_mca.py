@@ -24,7 +24,7 @@ from safehub.adults.forms_mca import (
 )
 from safehub.adults.models import Enquiry
 from safehub.adults.models_mca import CapacityAssessment, DolsApplication
-from safehub.core import policy
+from safehub.core import policy, viewutils
 from safehub.core.errors import BreakGlassRequired, StaleEdit
 from safehub.core.viewutils import add_service_errors
 from safehub.people.models import Person
@@ -224,11 +224,25 @@ def dols_step(request, application_id: int, step: str):
 @login_required
 def transitions(request):
     attention = request.GET.get("attention") == "1"
-    rows = selectors_transitions.transitions_adult_side(
-        user=request.user, as_of=timezone.localdate(), now=timezone.now(), needs_attention_only=attention
+    as_of, now = timezone.localdate(), timezone.now()
+    people = selectors_transitions.transitions_adult_people(
+        user=request.user, as_of=as_of, now=now, needs_attention_only=attention
     )
+    listing = viewutils.listing(
+        request,
+        people,
+        sorts={
+            "age": ("Age, oldest first", "date_of_birth"),
+            "name": ("Young person", ("family_name", "given_name")),
+        },
+        default="age",
+    )
+    rows = selectors_transitions.transitions_adult_rows(
+        user=request.user, people=list(listing.page), as_of=as_of, now=now
+    )
+    needing = listing.total if attention else people.filter(needs_attention=True).count()
     return render(
         request,
         "adults/transitions.html",
-        {"rows": rows, "attention": attention, "needing": sum(r.needs_attention for r in rows)},
+        {"rows": rows, "attention": attention, "needing": needing, "listing": listing, "page": listing.page},
     )

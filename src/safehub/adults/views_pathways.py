@@ -25,7 +25,7 @@ from safehub.adults.forms_pathways import (
 )
 from safehub.adults.models import SafeguardingConcern
 from safehub.adults.models_pathways import PositionOfTrustCase, SelfNeglectAction, SelfNeglectCase
-from safehub.core import policy
+from safehub.core import policy, viewutils
 from safehub.core.errors import BreakGlassRequired, StaleEdit
 from safehub.core.viewutils import add_service_errors
 from safehub.people.models import Person
@@ -36,8 +36,22 @@ STALE = "Someone else changed this case since you opened it. Check it and try ag
 
 @login_required
 def dols(request):
-    rows = selectors_mca.dols_worklist(user=request.user, now=timezone.now())
-    return render(request, "adults/dols.html", {"rows": rows, "overdue": sum(r.overdue for r in rows)})
+    now = timezone.now()
+    work = selectors_mca.dols_work(user=request.user, now=now)
+    listing = viewutils.listing(
+        request,
+        work,
+        sorts={
+            "due": ("Date", lambda sa: sa[0][1]),
+            "requested": ("Requested", lambda sa: sa[1].requested_on),
+        },
+        default="due",
+    )
+    rows = selectors_mca.dols_rows(user=request.user, work=listing.rows, now=now)
+    overdue = sum(status[2] for status, _ in work)
+    return render(
+        request, "adults/dols.html", {"rows": rows, "overdue": overdue, "listing": listing, "page": listing.page}
+    )
 
 
 @login_required

@@ -105,3 +105,39 @@ def test_adult_side_lists_needs_concerns_enquiries_and_the_handover(
 def test_adult_side_page_refused_without_rights(client, nurse):
     client.force_login(nurse)
     assert client.get("/adults/transitions/").status_code == 403
+
+
+@time_machine.travel(datetime(2025, 6, 4, 10, tzinfo=UTC), tick=False)
+def test_the_page_counts_and_filters_attention_in_the_database_as_the_rule_says(
+    client, front_door, adult_mash_manager, adult_social_worker, council
+):
+    """The list is paged in the database, so "needs attention" is worked out in SQL: it must agree
+    with ``handover_status`` for each plan and service (18th and 25th birthdays on the day)."""
+    from safehub.adults.selectors_transitions import transitions_adult_people, transitions_adult_rows
+
+    today = timezone.localdate()
+    now = timezone.now()
+    people = []
+    for age in (18, 19, 25):  # adult social care opens adults with a concern: 18 and over
+        for plan in ("none", "plan", "service"):
+            person = PersonFactory(given_name=f"P{age}{plan}", date_of_birth=today.replace(year=today.year - age))
+            raise_concern(person, adult_mash_manager, now)  # visible to adult social care
+            if plan != "none":
+                TransitionPlanFactory(person=person, owner=adult_mash_manager, started_date=today,
+                                      adult_service=council if plan == "service" else None)  # fmt: skip
+            people.append(person)
+    qs = transitions_adult_people(user=adult_social_worker, as_of=today, now=now)
+    found = list(qs.order_by("date_of_birth", "pk"))
+    assert {p.pk for p in found} == {p.pk for p in people}
+    rows = {
+        r.person_id: r for r in transitions_adult_rows(user=adult_social_worker, people=found, as_of=today, now=now)
+    }
+    assert {p.pk: p.needs_attention for p in found} == {pk: r.needs_attention for pk, r in rows.items()}
+    assert 0 < sum(p.needs_attention for p in found) < len(found)  # both answers met
+    only = transitions_adult_people(user=adult_social_worker, as_of=today, now=now, needs_attention_only=True)
+    assert {p.pk for p in only} == {pk for pk, r in rows.items() if r.needs_attention}
+
+    client.force_login(adult_social_worker)
+    page = client.get("/adults/transitions/?sort=name&dir=desc").content.decode()
+    assert f"the adult side ({len(people)})" in page
+    assert f"{sum(r.needs_attention for r in rows.values())} without a complete handover" in page
