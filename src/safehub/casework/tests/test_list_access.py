@@ -7,8 +7,7 @@ import pytest
 from safehub.casework import case_selectors, case_services, selectors, services
 from safehub.core.models import AuditEvent
 from safehub.people import policy
-from safehub.people.models import SealedAccess
-from safehub.testing.factories import AgencyFactory, InvolvementFactory, PersonFactory, make_user
+from safehub.testing.factories import AgencyFactory, InvolvementFactory, PersonFactory, SealedAccessFactory, make_user
 
 NOW = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
 
@@ -56,7 +55,7 @@ def test_lists_leave_out_sealed_children_unless_named_and_audit_who_was_shown(ch
     assert [r["person"] for r in rows] == [teen]
     assert AuditEvent.objects.filter(actor=sw, person_id=teen.pk, details__list="casework.transitions").exists()
     assert not AuditEvent.objects.filter(person_id=sealed.pk, details__list="casework.transitions").exists()
-    SealedAccess.objects.create(person=sealed, user=sw, **_sealed_extra())
+    SealedAccessFactory(person=sealed, user=sw, granted_at=NOW)
     assert [r["person"] for r in selectors.transitions(user=sw, as_of=date(2025, 6, 1), now=NOW)] == [teen, sealed]
     tasks = selectors.tasks_for_user(user=sw, now=NOW, team_wide=True)
     assert {t["person"].pk for t in tasks} == {teen.pk}
@@ -77,22 +76,10 @@ def test_caseload_shows_only_children_the_user_may_open(front_door, outsiders, c
         assert case_selectors.caseload(user=user, now=NOW, scope="unallocated")["rows"] == []
 
 
-def _sealed_extra() -> dict:
-    from safehub.people.models import SealedAccess
-
-    fields = {f.name for f in SealedAccess._meta.get_fields()}
-    extra: dict = {}
-    if "granted_at" in fields:
-        extra["granted_at"] = NOW
-    if "reason" in fields:
-        extra["reason"] = "Allocated worker"
-    return extra
-
-
 def _named(person):
     """A children's social worker named on a sealed child's record."""
     from safehub.agencies.models import Agency
 
     user = make_user("named.sw", "SOCIAL_WORKER", Agency.objects.get(code="CSC"))
-    SealedAccess.objects.create(person=person, user=user, **_sealed_extra())
+    SealedAccessFactory(person=person, user=user, granted_at=NOW)
     return user

@@ -9,8 +9,7 @@ import pytest
 from safehub.casework.models import StrategyMeeting
 from safehub.insight.engine import compute_measures, snapshot_from_rows
 from safehub.pathways import snapshot_tables
-from safehub.people.models import EducationPlacement
-from safehub.testing.factories import InvolvementFactory, PersonFactory
+from safehub.testing.factories import EducationPlacementFactory, InvolvementFactory, PersonFactory
 
 YEAR = "2024-25"
 
@@ -66,7 +65,7 @@ def test_the_snapshot_tables_apply_the_pathway_rules(police_officer, mash_manage
 
     now = datetime(2025, 3, 12, 15, tzinfo=UTC)
     at_school, toddler = PersonFactory(), PersonFactory(date_of_birth=date(2023, 1, 1))
-    EducationPlacement.objects.create(person=at_school, setting=school, started_date=date(2024, 9, 1))
+    EducationPlacementFactory(person=at_school, setting=school)  # since 1 September 2024
     for child in (at_school, toddler):
         InvolvementFactory(person=child, agency=police_officer.membership.agency, kind="PROFESSIONAL", started_at=now)
         services.contact_record(

@@ -7,8 +7,8 @@ from django.utils import timezone
 from safehub.core.errors import BreakGlassRequired
 from safehub.core.models import AuditAction, AuditEvent, SecurityAlert
 from safehub.people import policy, selectors, services
-from safehub.people.models import AgencyInformation, SealedAccess
-from safehub.testing.factories import InvolvementFactory
+from safehub.people.models import AgencyInformation
+from safehub.testing.factories import InvolvementFactory, SealedAccessFactory
 
 
 @pytest.mark.django_db
@@ -72,7 +72,7 @@ def test_sealed_record_only_for_named_users(mash_worker, mash_manager, child):
     with pytest.raises(PermissionDenied) as excinfo:
         selectors.person_get_for_user(user=mash_worker, person_id=child.pk, now=timezone.now())
     assert not isinstance(excinfo.value, BreakGlassRequired)
-    SealedAccess.objects.create(person=child, user=mash_manager)
+    SealedAccessFactory(person=child, user=mash_manager)
     assert selectors.person_get_for_user(user=mash_manager, person_id=child.pk, now=timezone.now())
     with pytest.raises(PermissionDenied):
         services.break_glass_open(person=child, by=mash_worker, reason="I want to see it please", now=timezone.now())
