@@ -21,7 +21,6 @@ from safehub.casework.models import (
 )
 from safehub.core.codes import AssessmentFactor, ReferralSource
 from safehub.core.forms import GovDateField, GovDateTimeField, GovForm
-from safehub.lookedafter.forms import EndForm, ReviewForm, StartForm
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -158,23 +157,6 @@ class TransitionForm(GovForm):
     adult_service = forms.ModelChoiceField(
         queryset=Agency.objects.filter(kind="LA_ADULTS"), required=False, label="Adult service involved"
     )
-
-
-class ClaStartForm(StartForm):
-    """Coming into care records the period and its first SSDA903 episode together (lookedafter.services)."""
-
-    start_date = GovDateField(label="Became looked after on")
-    field_order = ["start_date", "legal_status", "category_of_need", "place", "provider", "home_postcode"]
-
-
-class ClaEndForm(GovForm):
-    end_date = GovDateField(label="Stopped being looked after on")
-    reason = EndForm.base_fields["reason"]  # the 903 reason episode ceased (REC), as on the looked-after page
-    reason_place_change = EndForm.base_fields["reason_place_change"]
-
-
-class ClaReviewForm(ReviewForm):
-    pass
 
 
 class HealthAssessmentForm(GovForm):

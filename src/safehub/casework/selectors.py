@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from safehub.agencies.models import AgencyKind
 from safehub.casework import rules
+from safehub.casework.care import care_hooks
 from safehub.casework.models import (
     Assessment,
     CaseOutcomeShare,
@@ -27,7 +28,6 @@ from safehub.casework.models import (
 from safehub.core import audit
 from safehub.core.calendar import UK, uk_date, working_days_between
 from safehub.core.models import AuditAction
-from safehub.lookedafter.models import HealthKind, ItemStatus, LAHealthCheck, LAReview
 from safehub.people import policy
 from safehub.people.models import Involvement, Person
 
@@ -182,7 +182,8 @@ def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict
         )
     if team_wide:
         # One timetable: the looked-after app's reviews and health assessments (lookedafter.rules).
-        reviews = LAReview.objects.filter(status=ItemStatus.DUE, due_date__lte=horizon)
+        care = care_hooks()
+        reviews = care.reviews_due(horizon)
         for r in _visible_rows(reviews, user, now).select_related("person")[:300]:
             tasks.append(
                 {
@@ -192,9 +193,7 @@ def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict
                     "overdue": r.due_date < today,
                 }
             )
-        health = LAHealthCheck.objects.filter(status=ItemStatus.DUE, due_date__lte=horizon).exclude(
-            kind=HealthKind.DENTAL
-        )
+        health = care.health_assessments_due(horizon)
         for h in _visible_rows(health, user, now).select_related("person")[:300]:
             tasks.append(
                 {"kind": "Health assessment due", "person": h.person, "due": h.due_date, "overdue": h.due_date < today}
@@ -255,10 +254,7 @@ def child_casework(*, person: Person, now: datetime) -> dict:
         "plans": plans,
         "previous_plans": max(0, len(plans) - 1),
         "cla": list(person.cla_episodes.all()),
-        "cla_reviews": list(LAReview.objects.filter(person=person).order_by("-due_date")[:10]),
-        "health_assessments": list(
-            LAHealthCheck.objects.filter(person=person).exclude(kind=HealthKind.DENTAL).order_by("-due_date")[:10]
-        ),
+        **care_hooks().history(person),  # cla_reviews, health_assessments: the looked-after app's
         "missing": list(MissingEpisode.objects.filter(person=person)[:20]),
         "exploitation": list(
             ExploitationRiskAssessment.objects.filter(person=person).prefetch_related("contributions__agency")[:10]

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from safehub.agencies.models import Agency
 from safehub.casework import case_services, rules
+from safehub.casework.care import care_hooks
 from safehub.casework.meeting_services import (  # noqa: F401 - re-exported: callers use casework.services
     attendance_record,
     case_outcome_read,
@@ -36,8 +37,6 @@ from safehub.core.calendar import uk_date
 from safehub.core.codes import AssessmentFactor
 from safehub.core.models import AuditAction
 from safehub.core.timescales import timescale
-from safehub.lookedafter import services as looked_after
-from safehub.lookedafter.models import HealthKind, ItemStatus, LAHealthCheck, LAReview
 from safehub.people import policy
 from safehub.people.models import Involvement, Person
 from safehub.people.services import involvement_record
@@ -363,9 +362,10 @@ def transition_plan_create(
     return tp
 
 
-# Periods of care are the looked-after app's: casework's actions call its services, so a period of
-# care always has its SSDA903 episodes and one timetable of reviews and health assessments
-# (lookedafter.rules: Care Planning, Placement and Case Review (England) Regulations 2010).
+# Periods of care are the looked-after app's: casework's actions call its services (handed down in
+# LookedAfterConfig.ready(), ``casework.care``), so a period of care always has its SSDA903 episodes
+# and one timetable of reviews and health assessments (lookedafter.rules: Care Planning, Placement
+# and Case Review (England) Regulations 2010).
 
 
 @transaction.atomic
@@ -383,12 +383,13 @@ def cla_start(
 ):
     """A child becomes looked after: the period of care, its first 903 episode, the first review and IHA due."""
 
-    period = looked_after.period_start(
+    period = care_hooks().care_start(
         person=person,
         start_date=start_date,
         legal_status=legal_status,
         category_of_need=category_of_need,
-        placement=looked_after.Placement(place, provider, postcode=home_postcode),
+        place=place,
+        provider=provider,
         home_postcode=home_postcode,
         by=by,
         now=now,
@@ -402,10 +403,9 @@ def cla_end(*, person: Person, end_date: date, reason: str, by, now: datetime, r
     """Care ends: the open 903 episode ceases with its reason, and reviews and health checks still due close."""
 
     _require_person(by, person, now, "casework.record")
-    period = looked_after.open_period(person)
-    looked_after.care_end(
-        period=period, on=end_date, reason=reason, reason_place_change=reason_place_change, by=by, now=now
-    )
+    care = care_hooks()
+    period = care.open_period(person)
+    care.care_end(period=period, on=end_date, reason=reason, reason_place_change=reason_place_change, by=by, now=now)
     period.refresh_from_db()
     case_services.refresh_open_episode(person.pk, by=by, now=now)
     return period
@@ -416,12 +416,7 @@ def cla_review_held(*, person: Person, held_date: date, participation: str, by, 
     """Record the looked-after review due with the child's participation code; the next is set due."""
 
     _require_person(by, person, now, "casework.record")
-    period = looked_after.open_period(person)
-    review = LAReview.objects.filter(period=period, status=ItemStatus.DUE).order_by("number").first()
-    if review is None:
-        raise ValidationError("No looked-after review is due")
-    looked_after.review_record(review=review, held_date=held_date, participation=participation, by=by, now=now)
-    return review
+    return care_hooks().review_held(person=person, held_date=held_date, participation=participation, by=by, now=now)
 
 
 @transaction.atomic
@@ -429,17 +424,7 @@ def health_assessment_done(*, person: Person, completed_date: date, by, now: dat
     """Record the health assessment due (initial or review); the next is due 6-monthly under 5, yearly from 5."""
 
     _require_person(by, person, now, "casework.record")
-    period = looked_after.open_period(person)
-    check = (
-        LAHealthCheck.objects.filter(period=period, status=ItemStatus.DUE)
-        .exclude(kind=HealthKind.DENTAL)
-        .order_by("due_date")
-        .first()
-    )
-    if check is None:
-        raise ValidationError("No health assessment is due")
-    looked_after.health_record(check=check, done_date=completed_date, by=by, now=now)
-    return check
+    return care_hooks().health_assessment_done(person=person, completed_date=completed_date, by=by, now=now)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from safehub.agencies.models import Agency
 from safehub.casework import case_selectors, case_services, selectors, services, unborn
 from safehub.casework import forms as f
+from safehub.casework.care import care_hooks
 from safehub.casework.models import (
     Assessment,
     CaseOutcomeShare,
@@ -87,21 +88,26 @@ def transitions_view(request):
     )
 
 
-ACTION_FORMS = {
-    "assessment": f.AssessmentStartForm,
-    "authorise": f.AssessmentAuthoriseForm,
-    "s47": f.S47CompleteForm,
-    "icpc": f.IcpcForm,
-    "missing": f.MissingForm,
-    "exploitation": f.ExploitationForm,
-    "transition": f.TransitionForm,
-    "cla_start": f.ClaStartForm,
-    "cla_end": f.ClaEndForm,
-    "cla_review": f.ClaReviewForm,
-    "health_assessment": f.HealthAssessmentForm,
-    "cp_review": f.CPReviewForm,
-    "care_leaver": f.CareLeaverForm,
-}
+def _action_forms() -> dict[str, type]:
+    """The child page's action forms, in the page's order; the care forms are the looked-after app's."""
+    care = care_hooks().action_forms  # handed down in LookedAfterConfig.ready() (casework.care)
+    return {
+        "assessment": f.AssessmentStartForm,
+        "authorise": f.AssessmentAuthoriseForm,
+        "s47": f.S47CompleteForm,
+        "icpc": f.IcpcForm,
+        "missing": f.MissingForm,
+        "exploitation": f.ExploitationForm,
+        "transition": f.TransitionForm,
+        "cla_start": care["cla_start"],
+        "cla_end": care["cla_end"],
+        "cla_review": care["cla_review"],
+        "health_assessment": f.HealthAssessmentForm,
+        "cp_review": f.CPReviewForm,
+        "care_leaver": f.CareLeaverForm,
+    }
+
+
 ACTION_SERVICES: dict[str, Callable[..., object]] = {  # each takes person, by, now and the form's fields
     "cla_start": services.cla_start,
     "cla_end": services.cla_end,
@@ -123,7 +129,7 @@ def child(request, person_id: int):
     context.update(
         {
             "person": person,
-            "forms": {name: form(prefix=name) for name, form in ACTION_FORMS.items()},
+            "forms": {name: form(prefix=name) for name, form in _action_forms().items()},
             "can_record": policy.can(request.user, "casework.record"),
         }
     )
@@ -134,7 +140,7 @@ def child(request, person_id: int):
 @require_POST
 def child_action(request, person_id: int, action: str):
     person = _person(request, person_id)
-    form_class = ACTION_FORMS.get(action)
+    form_class = _action_forms().get(action)
     if form_class is None:
         raise Http404
     form = form_class(request.POST, prefix=action)

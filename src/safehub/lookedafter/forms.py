@@ -131,3 +131,21 @@ class StayingPutStartForm(GovForm):
 
 class StayingPutEndForm(GovForm):
     on = GovDateField(label="Date staying put ended")
+
+
+# The care actions on casework's child page (handed to casework in LookedAfterConfig.ready()).
+class ClaStartForm(StartForm):
+    """Coming into care on the child's case page records the period and its first SSDA903 episode together."""
+
+    start_date = GovDateField(label="Became looked after on")
+    field_order = ["start_date", "legal_status", "category_of_need", "place", "provider", "home_postcode"]
+
+
+class ClaEndForm(GovForm):
+    end_date = GovDateField(label="Stopped being looked after on")
+    reason = EndForm.base_fields["reason"]  # the 903 reason episode ceased (REC), as on the looked-after page
+    reason_place_change = EndForm.base_fields["reason_place_change"]
+
+
+class ClaReviewForm(ReviewForm):
+    pass

@@ -324,3 +324,27 @@ def leaving_care(*, person: Person, today: date) -> dict | None:
             for s in StayingPut.objects.filter(person=person).select_related("provider").order_by("start_date")
         ],
     }
+
+
+# ---------------------------------------------------------------- casework's task list and child page
+# Handed to casework in LookedAfterConfig.ready(): one timetable of reviews and health assessments.
+
+
+def reviews_due(horizon: date):
+    """Looked-after reviews due by ``horizon`` (a queryset; casework filters it to the user's children)."""
+    return LAReview.objects.filter(status=ItemStatus.DUE, due_date__lte=horizon)
+
+
+def health_assessments_due(horizon: date):
+    """Health assessments (not dental checks) due by ``horizon`` (a queryset)."""
+    return LAHealthCheck.objects.filter(status=ItemStatus.DUE, due_date__lte=horizon).exclude(kind=HealthKind.DENTAL)
+
+
+def case_history(person: Person) -> dict:
+    """The child's last ten reviews and health assessments, latest first, for the case page."""
+    return {
+        "cla_reviews": list(LAReview.objects.filter(person=person).order_by("-due_date")[:10]),
+        "health_assessments": list(
+            LAHealthCheck.objects.filter(person=person).exclude(kind=HealthKind.DENTAL).order_by("-due_date")[:10]
+        ),
+    }

@@ -200,6 +200,31 @@ def period_start(
     return period
 
 
+def case_care_start(
+    *,
+    person: Person,
+    start_date: date,
+    legal_status: str,
+    category_of_need: str,
+    place: str,
+    provider,
+    home_postcode: str,
+    by,
+    now: datetime,
+) -> LookedAfterEpisode:
+    """Coming into care from casework's child page: the period of care with its first placement."""
+    return period_start(
+        person=person,
+        start_date=start_date,
+        legal_status=legal_status,
+        category_of_need=category_of_need,
+        placement=Placement(place, provider, postcode=home_postcode),
+        home_postcode=home_postcode,
+        by=by,
+        now=now,
+    )
+
+
 def open_period(person: Person) -> LookedAfterEpisode:
     """The child's period of care still open, or a ValidationError saying they are not looked after."""
     period = LookedAfterEpisode.objects.filter(person=person, end_date__isnull=True).order_by("-start_date").first()
@@ -562,3 +587,33 @@ def dolo_end(*, order: DeprivationOfLiberty, on: date, by, now: datetime) -> Dep
     order.save(update_fields=["end_date"])
     audit.record(actor=by, action=AuditAction.UPDATE, subject=order, at=now)
     return order
+
+
+# ---------------------------------------------------------------- casework's child page
+# The review and health assessment due, recorded from the child's case (casework checks the
+# actor's access first; these are handed to casework in LookedAfterConfig.ready()).
+
+
+def case_review_held(*, person: Person, held_date: date, participation: str, by, now: datetime) -> LAReview:
+    """Record the looked-after review due with the child's participation code; the next is set due."""
+    period = open_period(person)
+    review = LAReview.objects.filter(period=period, status=ItemStatus.DUE).order_by("number").first()
+    if review is None:
+        raise ValidationError("No looked-after review is due")
+    review_record(review=review, held_date=held_date, participation=participation, by=by, now=now)
+    return review
+
+
+def case_health_assessment_done(*, person: Person, completed_date: date, by, now: datetime) -> LAHealthCheck:
+    """Record the health assessment due (initial or review); the next is due 6-monthly under 5, yearly from 5."""
+    period = open_period(person)
+    check = (
+        LAHealthCheck.objects.filter(period=period, status=ItemStatus.DUE)
+        .exclude(kind=HealthKind.DENTAL)
+        .order_by("due_date")
+        .first()
+    )
+    if check is None:
+        raise ValidationError("No health assessment is due")
+    health_record(check=check, done_date=completed_date, by=by, now=now)
+    return check
