@@ -132,17 +132,17 @@ class EnquiryRow:
     working_days_open: int
 
 
-def enquiries_open(*, user, now: datetime) -> list[EnquiryRow]:
-    """Return the open enquiries the user's agency caused or was asked to carry out."""
+def enquiries_open_qs(*, user, now: datetime):
+    """The open enquiries the user's agency caused or was asked to carry out, as a queryset (for
+    paging in the database); not audited: ``enquiry_rows`` opens the ones shown."""
     if not (policy.can(user, "adults.enquiry") or policy.can(user, "adults.decide")):
         raise PermissionDenied("not allowed: adults.enquiry")
+    return _enquiries_for_agency(user).filter(concluded_date__isnull=True, person__in=_visible_people(user, now))
+
+
+def enquiry_rows(*, user, enquiries, now: datetime) -> list[EnquiryRow]:
+    """Rows for ``enquiries`` (a page of ``enquiries_open_qs``), audited as listed."""
     today = calendar.uk_date(now)
-    qs = (
-        _enquiries_for_agency(user)
-        .filter(concluded_date__isnull=True, person__in=_visible_people(user, now))
-        .select_related("person", "carried_out_by")
-        .order_by("started_date", "pk")
-    )
     rows = [
         EnquiryRow(
             e.pk,
@@ -153,10 +153,16 @@ def enquiries_open(*, user, now: datetime) -> list[EnquiryRow]:
             e.carried_out_by.name if e.carried_out_by else "The council",
             calendar.working_days_between(e.started_date, today),
         )
-        for e in qs[:500]
+        for e in enquiries
     ]
     audit.record_list(actor=user, person_ids=[r.person_id for r in rows], at=now, view="open adult enquiries")
     return rows
+
+
+def enquiries_open(*, user, now: datetime) -> list[EnquiryRow]:
+    """Return the open enquiries the user's agency caused or was asked to carry out (the first 500)."""
+    qs = enquiries_open_qs(user=user, now=now).select_related("person", "carried_out_by").order_by("started_date", "pk")
+    return enquiry_rows(user=user, enquiries=qs[:500], now=now)
 
 
 def enquiries_open_count(*, user) -> int:

@@ -25,7 +25,7 @@ from safehub.adults.forms import (
 )
 from safehub.adults.models import Enquiry, SafeguardingConcern
 from safehub.adults.services_pathways import PIPOT_ROLES
-from safehub.core import calendar, csv_safety, policy
+from safehub.core import calendar, csv_safety, policy, viewutils
 from safehub.core.errors import BreakGlassRequired, StaleEdit
 from safehub.core.viewutils import add_service_errors
 from safehub.people.models import Person
@@ -69,13 +69,27 @@ def home(request):
     queue = selectors.concerns_awaiting_decision(user=user, now=now) if can_decide else []
     council = services.council_for(user)
     is_council = can_decide and council is not None and services.is_council_staff(user, council.pk)
+    listing = enquiries = None
+    if can_enquire:
+        listing = viewutils.listing(
+            request,
+            selectors.enquiries_open_qs(user=user, now=now).select_related("person", "carried_out_by"),
+            sorts={
+                "started": ("Started", "started_date"),
+                "name": ("Adult", ("person__family_name", "person__given_name")),
+            },
+            default="started",
+        )
+        enquiries = selectors.enquiry_rows(user=user, enquiries=listing.rows, now=now)
     return render(
         request,
         "adults/home.html",
         {
             "queue": queue,
             "overdue": sum(q.overdue for q in queue),
-            "enquiries": selectors.enquiries_open(user=user, now=now) if can_enquire else [],
+            "enquiries": enquiries or [],
+            "listing": listing,
+            "page": listing.page if listing else None,
             "can_decide": can_decide,
             "can_enquire": can_enquire,
             "can_create": policy.can(user, "adults.concern_create"),

@@ -16,5 +16,14 @@ get_resolver().url_patterns  # noqa: B018 - evaluated for its side effect
 # conversion of a Python list (the first insight page), holidays its country tables on the first
 # working-day sum. Loading them here moves that wait (a few hundred ms; about 1 s on a loaded
 # machine) from the first insight page of a fresh worker to start-up.
-import holidays.countries  # noqa: E402, F401
 import pandas  # noqa: E402, F401
+
+from safehub.core import calendar  # noqa: E402
+
+calendar.preload()
+
+# WeasyPrint loads its fonts and default styles on the first PDF (a strategy record, the report):
+# about 1 s. One small PDF here, before the fork, and every worker starts with them loaded.
+import weasyprint  # noqa: E402
+
+weasyprint.HTML(string="<p>Safehub</p>").write_pdf()

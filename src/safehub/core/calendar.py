@@ -26,6 +26,15 @@ def _bank_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
 
 
+def preload(today: date | None = None) -> None:
+    """Load the bank holidays of the years pages ask about (six back, two ahead) now: the holidays
+    library builds its country tables on first use, 0.7-1.5 s that a fresh web worker's first
+    timescale would otherwise wait for (wsgi.py calls this once, before gunicorn forks)."""
+    year = (today or date.today()).year  # noqa: DTZ011 - only picks which years to load
+    for each in range(year - 6, year + 3):
+        _bank_holidays(each)
+
+
 def is_bank_holiday(day: date) -> bool:
     return day in _bank_holidays(day.year)
 

@@ -111,3 +111,16 @@ def test_the_financial_year_of_a_day_is_defined_once():
     assert financial_year_of(date(2025, 4, 1)) == "2025-26"
     assert financial_year_start(date(2000, 1, 1)) == 1999 and financial_year_of(date(2099, 12, 31)) == "2099-00"
     assert financial_year(financial_year_of(date(2026, 2, 28))) == (date(2025, 4, 1), date(2026, 3, 31))
+
+
+def test_preload_fills_the_bank_holiday_tables_pages_ask_for():
+    from datetime import date
+
+    from safehub.core import calendar
+
+    calendar._bank_holidays.cache_clear()
+    calendar.preload(date(2026, 6, 1))
+    info = calendar._bank_holidays.cache_info()
+    assert info.currsize == 9  # 2020 to 2028
+    assert calendar.is_bank_holiday(date(2026, 12, 28))  # Boxing Day substitute, already loaded
+    assert calendar._bank_holidays.cache_info().misses == info.misses
