@@ -294,3 +294,21 @@ def test_the_prune_command_reports_and_takes_days(capsys):
     call_command("outbox_prune", "--days", "10")
     assert capsys.readouterr().out == "1 delivered events older than 10 days removed\n"
     assert not OutboxEvent.objects.exists()
+
+
+# --- the task worker of the database backend (what `make run` and production run) --------------------
+@pytest.mark.django_db(transaction=True)
+def test_the_task_worker_delivers_a_notification_after_the_commit(settings, police_officer, school, dsl):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    _domestic_abuse_at_school(police_officer, school)  # committed: the deliveries are queued, not run
+    notification = EducationNotification.objects.get()
+    assert notification.delivered_at is None
+    assert set(OutboxDelivery.objects.values_list("status", flat=True)) == {OutboxStatus.PENDING}
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    notification.refresh_from_db()
+    assert notification.delivered_at is not None
+    assert OutboxDelivery.objects.get(handler=ENCOMPASS).status == OutboxStatus.DELIVERED
+    listed = frontdoor_selectors.notifications_for_setting(user=dsl, now=timezone.now())
+    assert [row["id"] for row in listed] == [notification.pk]
