@@ -24,7 +24,7 @@ from safehub.core.actors import SystemActor
 from safehub.core.calendar import next_school_day_start, uk_date
 from safehub.core.models import AuditAction
 from safehub.frontdoor.models import Contact, EducationNotification, HealthVisitingNotice
-from safehub.pathways.rules import encompass_health_visiting_needed
+from safehub.frontdoor.rules import encompass_health_visiting_needed
 from safehub.people.models import Person
 
 # Operation Encompass notifications are sent by Safehub itself when a police contact is matched.
