@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from safehub.core.actors import actor_username
@@ -87,25 +88,58 @@ def record_list(
         return 0
     agency_id = _agency_id(actor_obj)
     username = actor_username(actor)
-    rows = [
-        AuditEvent(
+    with transaction.atomic(savepoint=False):
+        _insert_rows(
+            ids,
             at=at,
-            actor=actor_obj,
-            actor_username=username,
+            actor_id=actor_obj.pk if actor_obj is not None else None,
+            username=username,
             agency_id=agency_id,
             action=action,
             object_type=object_type,
-            object_id=str(pid),
-            person_id=pid,
             reason=reason,
             details={"list": view},
         )
-        for pid in ids
-    ]
-    with transaction.atomic(savepoint=False):
-        AuditEvent.objects.bulk_create(rows, batch_size=500)
     if action == AuditAction.VIEW and actor_obj is not None:
         from safehub.core.alerts import check_bulk_read
 
         check_bulk_read(user=actor_obj, now=at)
-    return len(rows)
+    return len(ids)
+
+
+def _insert_rows(
+    ids: list[int],
+    *,
+    at: datetime,
+    actor_id,
+    username: str,
+    agency_id,
+    action: str,
+    object_type: str,
+    reason: str,
+    details: dict,
+) -> None:
+    """One INSERT ... SELECT for all the list's rows, the person ids sent as one parameter.
+
+    Building a model instance per row was 1.2 s of a 3 s police timeliness export (about 10,000
+    people at city scale); the row values are the same but for the person, so the database makes
+    the rows from the id list (``json_each`` on SQLite, ``unnest`` on PostgreSQL).
+    """
+    table = AuditEvent._meta.db_table
+    values = [connection.ops.adapt_datetimefield_value(at), actor_id, username, agency_id, action, object_type,
+              reason, json.dumps(details)]  # fmt: skip
+    if connection.vendor == "postgresql":
+        source, person, params, as_json = "unnest(%s::bigint[]) AS p(id)", "p.id", [ids], "%s::jsonb"
+    else:
+        source, person, params, as_json = "json_each(%s)", "value", [json.dumps(ids)], "%s"
+    # Table and column names are this module's own; every value is a bound parameter.
+    columns = (
+        "at, actor_id, actor_username, agency_id, action, object_type, object_id, person_id, reason, details, flagged"
+    )
+    sql = (
+        f"INSERT INTO {table} ({columns}) "  # noqa: S608
+        f"SELECT %s, %s, %s, %s, %s, %s, CAST({person} AS TEXT), {person}, %s, "
+        f"{as_json}, FALSE FROM {source}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *params])

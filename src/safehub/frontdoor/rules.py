@@ -81,9 +81,13 @@ def red_ppn_decision_due(received_at: datetime, *, days: int | None = None) -> d
     return datetime.combine(day, time(23, 59, 59), tzinfo=UK)
 
 
-def red_ppn_decided_on_time(received_at: datetime, decided_at: datetime | None, *, as_of: datetime) -> bool | None:
-    """True/False once decided (or once overdue undecided); None while still within the day."""
-    due = red_ppn_decision_due(received_at)
+def red_ppn_decided_on_time(
+    received_at: datetime, decided_at: datetime | None, *, as_of: datetime, days: int | None = None
+) -> bool | None:
+    """True/False once decided (or once overdue undecided); None while still within the day.
+
+    ``days`` is the setting (``red_ppn_decision_days``), read once by a caller that checks many."""
+    due = red_ppn_decision_due(received_at, days=days)
     if decided_at is not None:
         return decided_at <= due
     return False if as_of > due else None

@@ -21,6 +21,7 @@ from safehub.frontdoor.rules import (
     ppn_strategy_on_time,
     ppn_strategy_working_days,
     red_ppn_decided_on_time,
+    red_ppn_decision_days,
     red_ppn_standard_applies,
 )
 
@@ -83,6 +84,7 @@ def police_timeliness(*, user, start: date, end: date, now: datetime | None = No
     weeks: defaultdict[date, dict[str, int]] = defaultdict(
         lambda: {"high_risk": 0, "within": 0, "flagged": 0, "all": 0}
     )
+    red_days = red_ppn_decision_days()  # the setting, read once for the whole period
     for pk, person_id, reference, incident_at, received_at, limit, high_risk, grade, rag, decided_at in contacts:
         assert incident_at is not None  # filtered on incident_recorded_at__isnull=False
         hours = (received_at - incident_at).total_seconds() / 3600
@@ -90,7 +92,7 @@ def police_timeliness(*, user, start: date, end: date, now: datetime | None = No
         within = None if not red else hours <= (limit or 24)
         flags = flags_by_contact.get(pk, [])
         red_ppn = red_ppn_standard_applies(from_police=True, police_grade=grade, mash_rag=rag)
-        same_day = red_ppn_decided_on_time(received_at, decided_at, as_of=now) if red_ppn else None
+        same_day = red_ppn_decided_on_time(received_at, decided_at, as_of=now, days=red_days) if red_ppn else None
         week = _week_start(uk_date(received_at))
         weeks[week]["all"] += 1
         if red:

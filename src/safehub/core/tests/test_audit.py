@@ -70,3 +70,24 @@ def test_failing_audit_write_fails_the_action(mash_worker, child, monkeypatch):
     monkeypatch.setattr(AuditEvent, "save", broken)
     with pytest.raises(DatabaseError):
         selectors.person_get_for_user(user=mash_worker, person_id=child.pk, now=timezone.now())
+
+
+def test_a_list_read_writes_one_row_per_person_with_the_lists_name(db):
+    """record_list makes its rows in the database from the id list: every field as a model save would."""
+    from datetime import UTC, datetime
+
+    from safehub.core import audit
+    from safehub.core.models import AuditAction, AuditEvent
+    from safehub.testing.factories import MembershipFactory
+
+    user = MembershipFactory().user
+    at = datetime(2025, 3, 31, 23, 30, tzinfo=UTC)
+    assert audit.record_list(actor=user, person_ids=[7, 3, 7, None, 12], at=at, view="a queue") == 3
+    rows = list(AuditEvent.objects.filter(details__list="a queue").order_by("person_id"))
+    assert [(r.person_id, r.object_id) for r in rows] == [(3, "3"), (7, "7"), (12, "12")]
+    first = rows[0]
+    assert (first.at, first.actor_id, first.actor_username, first.action, first.object_type) == (
+        at, user.pk, user.username, AuditAction.VIEW, "people.Person",
+    )  # fmt: skip
+    assert first.agency_id == user.membership.agency_id and first.flagged is False and first.ip_address is None
+    assert audit.record_list(actor=user, person_ids=[], at=at, view="empty") == 0
