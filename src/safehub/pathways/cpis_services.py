@@ -101,6 +101,12 @@ def cpis_attendance_record(
             id=attendance.pk,
             url=f"/pathways/cp-is/attendances/?id={attendance.pk}",
         )
+    elif status.worker is not None:
+        # A worker with no agency and no team: no agency to address an event to. The attendance must
+        # still reach them, so it is put on their list now rather than wait for a delivery that
+        # would never be made.
+        attendance.notified_at = now
+        attendance.save(update_fields=["notified_at"])
     return attendance
 
 
