@@ -29,7 +29,6 @@ import csv
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 
@@ -43,10 +42,8 @@ from safehub.adults.models import (
     RiskType,
 )
 from safehub.adults.rules import SAC_AGE_UNKNOWN
+from safehub.core import measures_port
 from safehub.core.calendar import UK, financial_year
-
-if TYPE_CHECKING:
-    from safehub.insight.snapshot import CachedSnapshot
 
 # shared/formats/measures.md ``adult_individuals_s42_age_<band>`` ids for the SG1a bands.
 SAC_BAND_IDS = {
@@ -76,11 +73,16 @@ def year_bounds(year: str) -> tuple[datetime, datetime]:
     return datetime.combine(first, time(0), tzinfo=UK), datetime.combine(last + timedelta(days=1), time(0), tzinfo=UK)
 
 
-def adult_measures(year: str, *, cached: CachedSnapshot | None = None) -> dict[str, int | float | None]:
-    """Return every adult measure for the year by its id, as the engine computes it (from ``cached``)."""
-    from safehub.insight.selectors import measures_for_year
+def adult_measures_as_of(year: str) -> tuple[dict[str, int | float | None], datetime]:
+    """Return every adult measure for the year by its id, as the engine computes it, and when the
+    snapshot they were counted from was built (through core.measures_port: insight sits above adults)."""
+    values, built_at = measures_port.values_for_year(year)
+    return {k: v for k, v in values.items() if k.startswith("adult_")}, built_at
 
-    return {k: v for k, v in measures_for_year(year, cached=cached).items() if k.startswith("adult_")}
+
+def adult_measures(year: str) -> dict[str, int | float | None]:
+    """Return every adult measure for the year by its id, as the engine computes it."""
+    return adult_measures_as_of(year)[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,10 +183,11 @@ def _breakdown_rows(prefix: str) -> list[tuple[str, str]]:
 
 
 def measure_sections(
-    year: str, *, cached: CachedSnapshot | None = None
+    year: str, *, values: dict[str, int | float | None] | None = None
 ) -> tuple[list[str], list[tuple[str, list[MeasureRow]]]]:
-    """Return (published year labels, [(section title, rows)]) for the year's adult measures."""
-    values = adult_measures(year, cached=cached)
+    """Return (published year labels, [(section title, rows)]) for the year's adult measures
+    (``values``: the year's adult measures, when the caller has them already)."""
+    values = adult_measures(year) if values is None else values
     years, published = reference_figures()
     sections_spec: list[tuple[str, list[tuple[str, str]]]] = [
         (

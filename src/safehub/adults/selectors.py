@@ -340,13 +340,12 @@ def adult_measures_for_user(*, user, year: str, now: datetime | None = None):
     ``now``, the DoLS (applications, authorisations, waiting time) and advocacy sections follow,
     counted from the records as the page opens.
     """
-    from safehub.adults.measures import MeasureRow, measure_sections
+    from safehub.adults.measures import MeasureRow, adult_measures_as_of, measure_sections
     from safehub.adults.selectors_mca import advocacy_measures, dols_measures
-    from safehub.insight.selectors import snapshot_current
 
     policy.require(user, "adults.measures")
-    cached = snapshot_current()
-    years, sections = measure_sections(year, cached=cached)
+    values, built_at = adult_measures_as_of(year)
+    years, sections = measure_sections(year, values=values)
     if now is not None:
         blank = dict.fromkeys(years)
         for title, values in (
@@ -357,7 +356,7 @@ def adult_measures_for_user(*, user, year: str, now: datetime | None = None):
             rows = [MeasureRow(key, DOLS_LABELS.get(key, key.replace("_", " ").capitalize()), value, blank)
                     for key, value in values.items()]  # fmt: skip
             sections.append((title, rows))
-    return years, sections, cached.built_at
+    return years, sections, built_at
 
 
 DOLS_LABELS = {
@@ -395,43 +394,3 @@ def adult_measures_csv_for_user(*, user, year: str, now: datetime) -> list[list]
             actor=user, action=AuditAction.EXPORT, at=now, object_type="adults.measures", details={"year": year}
         )
     return rows
-
-
-# ---------------------------------------------------------------------------------------------
-# The SAC's detail tables (what the engine's snapshot does not carry yet)
-# ---------------------------------------------------------------------------------------------
-
-
-def sac_details() -> dict:
-    """Return the SAC detail tables: locations, sources, advocacy per enquiry; support reason per concern.
-
-    Aggregate input for ``returns.sac.writer`` (no one's record is shown, so nothing is audited).
-    """
-    import pyarrow as pa
-
-    from safehub.adults.models import EnquiryRiskLocation, EnquiryRiskSource
-    from safehub.returns.sac.writer import DETAIL_SCHEMAS
-
-    def table(name: str, rows) -> pa.Table:
-        schema = DETAIL_SCHEMAS[name]
-        columns: list = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
-        return pa.Table.from_arrays([pa.array(c, f.type) for c, f in zip(columns, schema, strict=True)], schema=schema)
-
-    return {
-        "sac_enquiry_locations": table(
-            "sac_enquiry_locations",
-            list(EnquiryRiskLocation.objects.order_by("enquiry_id", "location").values_list("enquiry_id", "location")),
-        ),
-        "sac_enquiry_sources": table(
-            "sac_enquiry_sources",
-            list(EnquiryRiskSource.objects.order_by("enquiry_id", "source").values_list("enquiry_id", "source")),
-        ),
-        "sac_enquiry_advocacy": table(
-            "sac_enquiry_advocacy",
-            list(Enquiry.objects.order_by("pk").values_list("pk", "advocate_support")),
-        ),
-        "sac_concern_support": table(
-            "sac_concern_support",
-            list(SafeguardingConcern.objects.order_by("pk").values_list("pk", "primary_support_reason")),
-        ),
-    }

@@ -31,10 +31,9 @@ from safehub.adults.models import (
     SourceKind,
 )
 from safehub.agencies.models import Agency, AgencyKind
-from safehub.core import audit, calendar
+from safehub.core import audit, calendar, measures_port
 from safehub.core.errors import StaleEdit
 from safehub.core.models import AuditAction
-from safehub.insight.snapshot import snapshot_cache_clear
 from safehub.people import policy
 from safehub.people.models import InvolvementKind, Person
 from safehub.people.services import involvement_record
@@ -76,10 +75,10 @@ ENQUIRY_UPDATE_FIELDS = (
 def measures_refresh_on_commit() -> None:
     """Once the write commits, forget the cached snapshot, so the measures page counts the new record.
 
-    The adults measures page reads the snapshot cached for ``insight.snapshot.CACHE_SECONDS``;
-    correctness comes first, so a concern or enquiry written here is counted on the next view.
+    The adults measures page reads the live snapshot (kept up to five minutes); correctness comes
+    first, so a concern or enquiry written here is counted on the next view.
     """
-    transaction.on_commit(snapshot_cache_clear)
+    measures_port.records_changed()
 
 
 def council_for(user) -> Agency | None:

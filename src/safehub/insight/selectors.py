@@ -178,6 +178,12 @@ def measures_for_year(year: str, *, cached: CachedSnapshot | None = None) -> dic
     return values
 
 
+def measures_with_time(year: str) -> tuple[dict[str, int | float | None], datetime]:
+    """Every measure's value for the year and when its snapshot was built (core.measures_port)."""
+    cached = snapshot_current()
+    return measures_for_year(year, cached=cached), cached.built_at
+
+
 def measures_warm(cached: CachedSnapshot, *, today: date | None = None) -> list[str]:
     """Work out the measures of this year and the two before for a new snapshot (the task worker)."""
     year = financial_year_of(today or timezone.localdate())

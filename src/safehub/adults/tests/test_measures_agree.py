@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 
 from safehub.adults import measures
 from safehub.adults.models import Enquiry
-from safehub.adults.selectors import sac_details
 from safehub.insight.engine import compute_measures
 from safehub.insight.snapshot import build_snapshot
+from safehub.returns.sac.records import sac_details
 from safehub.returns.sac.writer import build_sac_return
 from safehub.testing.factories import PersonFactory
 

@@ -10,6 +10,7 @@ from safehub.partnership.models import (
     SectionStatus,
     YearlyReportDraft,
 )
+from safehub.partnership.signoff import report_port
 
 
 def report_section_may_write(*, user, year: str, key: str) -> bool:
@@ -74,29 +75,28 @@ def report_lead_choices() -> list:
 
 def report_draft_page(*, user, draft: YearlyReportDraft) -> dict:
     """Everything the sign-off page shows: each section with its lead, status, text state and comments."""
-    from safehub.insight.models import ReportSection, ReportSectionKey
-
     leads = {row.key: row for row in draft.leads.select_related("lead")}
-    texts = {s.key: s for s in ReportSection.objects.filter(year=draft.year)}
+    texts = report_port.section_texts(draft.year)
     comments = list(draft.comments.select_related("written_by"))
     # The scrutineer's role may hold the business unit's permissions too; on this report they only review.
     manage = policy.can(user, "partnership.manage") and draft.scrutineer_id != user.pk
     drafting = draft.stage == ReportStage.DRAFTING
     sections = []
-    for key in ReportSectionKey:
-        lead = leads.get(key.value)
-        text = texts.get(key.value)
+    choices = report_port.section_choices()
+    for value, title in choices:
+        lead = leads.get(value)
+        text = texts.get(value)
         mine = lead is not None and lead.lead_id == user.pk
         sections.append({
-            "key": key.value, "title": key.label,
+            "key": value, "title": title,
             "lead": lead.lead.get_full_name() or lead.lead.username if lead else "",
             "status": lead.get_status_display() if lead else "No lead",
             "ready": bool(lead and lead.status == SectionStatus.READY),
             "text_state": ("Not written" if text is None or not text.text else
                            "Placeholder text" if text.is_placeholder else "Written"),
             "updated_at": text.updated_at if text else None,
-            "comments": [c for c in comments if c.key == key.value],
-            "can_edit": report_section_may_write(user=user, year=draft.year, key=key.value),
+            "comments": [c for c in comments if c.key == value],
+            "can_edit": report_section_may_write(user=user, year=draft.year, key=value),
             "can_mark_ready": drafting and lead is not None and lead.status != SectionStatus.READY and (mine or manage),
         })  # fmt: skip
     is_scrutineer = draft.scrutineer_id == user.pk and policy.can(user, "partnership.report_approve")
@@ -114,7 +114,7 @@ def report_draft_page(*, user, draft: YearlyReportDraft) -> dict:
         "can_build": policy.can(user, "insight.view"),
         "published": published,
         "published_files": list(published.files.values_list("name", flat=True)) if published else [],
-        "keys": ReportSectionKey.choices,
+        "keys": choices,
     }
 
 

@@ -18,6 +18,7 @@ from safehub.partnership.models import (
     YearlyReportDraft,
     YearlyReportSectionLead,
 )
+from safehub.partnership.signoff import report_port
 
 
 def _require_business_unit(draft: YearlyReportDraft, by) -> None:
@@ -54,11 +55,9 @@ def report_draft_start(*, year: str, scrutineer, by, now: datetime) -> YearlyRep
 @transaction.atomic
 def report_section_assign(*, draft: YearlyReportDraft, key: str, lead, by, now: datetime) -> YearlyReportSectionLead:
     """Give a section of the report to a partner lead to write (or hand it to someone else)."""
-    from safehub.insight.models import ReportSectionKey
-
     _require_business_unit(draft, by)
     _draft_stage(draft, ReportStage.DRAFTING)
-    if key not in ReportSectionKey.values:
+    if key not in {value for value, _ in report_port.section_choices()}:
         raise ValidationError({"key": "Unknown section"})
     if not policy.can(lead, "partnership.contribute"):
         raise ValidationError({"lead": "This person cannot write for the partnership"})
@@ -167,17 +166,11 @@ def report_publish(*, draft: YearlyReportDraft, by, now: datetime) -> PublishedR
     import hashlib
     from pathlib import Path
 
-    from safehub.insight.models import BuildStatus, ReportBuild
-
     _require_business_unit(draft, by)
     draft = YearlyReportDraft.objects.select_for_update().get(pk=draft.pk)
     _draft_stage(draft, ReportStage.APPROVED)
     assert draft.approved_at is not None  # noqa: S101 - the stage guarantees it (database constraint)
-    build = (
-        ReportBuild.objects.filter(year=draft.year, status=BuildStatus.DONE, requested_at__gte=draft.approved_at)
-        .order_by("-requested_at", "-pk")
-        .first()
-    )
+    build = report_port.latest_build_since(draft.year, draft.approved_at)
     if build is None:
         raise ValidationError("Build the report after the scrutineer's approval, then publish that build")
     folder = Path(build.output_dir)

@@ -76,7 +76,7 @@ source); the note counts the enquiries where that matters.
 
 Inputs outside the snapshot: the primary support reason of each concern (``sac_concern_support``)
 and whether action was taken (``sac_enquiry_action``) come in ``details``
-(``safehub.adults.selectors.sac_details`` from the records, ``sac_details_from_rows`` in tests).
+(``safehub.returns.sac.records.sac_details`` from the records, ``sac_details_from_rows`` in tests).
 Locations, sources and advocacy come from the snapshot's ``s42_enquiries`` unless a detail table
 for them is given.
 """

@@ -9,13 +9,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from safehub.adults.selectors import sac_details
 from safehub.casework.census import census_children
 from safehub.core.calendar import financial_year
 from safehub.insight.management.commands._common import check_year, one_line, progress_done, progress_printer
 from safehub.insight.snapshot import build_snapshot
 from safehub.returns.cin_census import selectors
 from safehub.returns.cin_census.writer import build_cin_xml
+from safehub.returns.sac.records import sac_details
 from safehub.returns.sac.writer import build_sac_return, write_sac_csv, write_sac_xlsx
 
 DEFAULT_LA_CODE = "852"  # the demo city's DfE local authority code; set SAFEHUB_LA_CODE in settings

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from safehub.adults.selectors import sac_details
 from safehub.insight.snapshot import build_snapshot
+from safehub.returns.sac.records import sac_details
 from safehub.returns.sac.writer import build_sac_return, write_sac_csv, write_sac_xlsx
 
 

@@ -1,0 +1,42 @@
+"""The SAC's detail tables read from adult social care's records (what the snapshot does not carry yet).
+
+The return reads adults' records (returns sits above the domain apps); adults does not import returns.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from safehub.adults.models import Enquiry, EnquiryRiskLocation, EnquiryRiskSource, SafeguardingConcern
+from safehub.returns.sac.writer import DETAIL_SCHEMAS
+
+
+def sac_details() -> dict:
+    """Return the SAC detail tables: locations, sources, advocacy per enquiry; support reason per concern.
+
+    Aggregate input for ``returns.sac.writer`` (no one's record is shown, so nothing is audited).
+    """
+
+    def table(name: str, rows) -> pa.Table:
+        schema = DETAIL_SCHEMAS[name]
+        columns: list = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
+        return pa.Table.from_arrays([pa.array(c, f.type) for c, f in zip(columns, schema, strict=True)], schema=schema)
+
+    return {
+        "sac_enquiry_locations": table(
+            "sac_enquiry_locations",
+            list(EnquiryRiskLocation.objects.order_by("enquiry_id", "location").values_list("enquiry_id", "location")),
+        ),
+        "sac_enquiry_sources": table(
+            "sac_enquiry_sources",
+            list(EnquiryRiskSource.objects.order_by("enquiry_id", "source").values_list("enquiry_id", "source")),
+        ),
+        "sac_enquiry_advocacy": table(
+            "sac_enquiry_advocacy",
+            list(Enquiry.objects.order_by("pk").values_list("pk", "advocate_support")),
+        ),
+        "sac_concern_support": table(
+            "sac_concern_support",
+            list(SafeguardingConcern.objects.order_by("pk").values_list("pk", "primary_support_reason")),
+        ),
+    }
