@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import logging
 import os
 import random
 import resource
@@ -21,7 +20,6 @@ import statistics
 import subprocess
 import sys
 import time
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -29,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+
+from matching_splink import splink_frame, splink_run  # noqa: E402 - beside this file
 
 from safehub.matching import MatchIndex, MatchRecord, dedupe, link, train_model  # noqa: E402
 from safehub.matching.engine import dedupe_features, train_model_from_features  # noqa: E402
@@ -184,87 +184,6 @@ def ours_scored_pairs(records: list[MatchRecord]) -> tuple[dict[str, str], list[
     return result.clusters, scored
 
 
-# -------------------------------------------------------------------------------- splink
-
-
-def _clean(text: object) -> str | None:
-    s = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode().lower().strip()
-    s = "".join(ch if ch.isalnum() or ch == " " else " " for ch in s)
-    s = " ".join(s.split())
-    return s or None
-
-
-def _splink_frame(records: list[MatchRecord], source: str | None = None):  # noqa: ANN202 - pandas
-    import pandas as pd
-
-    rows = []
-    for r in records:
-        rows.append(
-            {
-                "unique_id": r.record_id,
-                "given_name": _clean(r.given_name),
-                "surname": _clean(r.surname),
-                "dob": r.date_of_birth.isoformat() if r.date_of_birth else None,
-                "sex": r.sex or None,
-                "postcode": (r.postcode or "").upper().replace(" ", "") or None,
-                "address": _clean(r.address),
-                "nhs_number": "".join(ch for ch in r.nhs_number if ch.isdigit()) or None,
-                **({"source_dataset": source} if source else {}),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def splink_run(
-    frames: list, *, link_type: str, uk_postcodes: bool
-) -> tuple[dict[str, str], list[tuple[str, str, float]]]:
-    """Train and run a reasonable Splink 5 model; return clusters at UPPER and all scored pairs."""
-    import splink.comparison_library as cl
-    from splink import Linker, SettingsCreator, block_on
-    from splink.backends.duckdb import DuckDBAPI
-
-    logging.getLogger("splink").setLevel(logging.ERROR)
-    postcode = cl.PostcodeComparison("postcode") if uk_postcodes else cl.LevenshteinAtThresholds("postcode", [1])
-    settings = SettingsCreator(
-        link_type=link_type,
-        unique_id_column_name="unique_id",
-        comparisons=[
-            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
-            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
-            cl.DateOfBirthComparison("dob", input_is_string=True),
-            cl.ExactMatch("sex"),
-            postcode,
-            cl.JaroWinklerAtThresholds("address", [0.95, 0.88]),
-            cl.DamerauLevenshteinAtThresholds("nhs_number", [1]),
-        ],
-        blocking_rules_to_generate_predictions=[
-            block_on("nhs_number"),
-            block_on("given_name", "surname"),
-            block_on("dob"),
-            block_on("surname", "postcode"),
-            block_on("given_name", "postcode"),
-        ],
-        retain_intermediate_calculation_columns=False,
-    )
-    db_api = DuckDBAPI()
-    tables = [db_api.register(f) for f in frames]
-    linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=logging.ERROR)
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("nhs_number"), block_on("given_name", "surname", "dob")], recall=0.7
-    )
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("given_name", "surname"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
-    pred = linker.inference.predict(threshold_match_probability=0.01)
-    clusters_df = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, UPPER).as_pandas_dataframe()
-    pairs_df = pred.as_pandas_dataframe()
-    clusters = dict(zip(clusters_df["unique_id"], clusters_df["cluster_id"], strict=True))
-    scored = list(
-        zip(pairs_df["unique_id_l"], pairs_df["unique_id_r"], pairs_df["match_probability"].astype(float), strict=True)
-    )
-    return clusters, scored
-
-
 # ---------------------------------------------------------------------------------- runs
 
 
@@ -298,7 +217,7 @@ def bench_febrl() -> list[dict]:
     recs = _febrl_records(f3)
     truth = true_pairs({r.record_id: _febrl_entity(r.record_id) for r in recs})
     ours, _ = ours_scored_pairs(recs)
-    sp, _ = splink_run([_splink_frame(recs)], link_type="dedupe_only", uk_postcodes=False)
+    sp, _ = splink_run([splink_frame(recs)], link_type="dedupe_only", uk_postcodes=False)
     o, s = f1(pairs_from_clusters(ours), truth), f1(pairs_from_clusters(sp), truth)
     out.append(metric("febrl3_dedupe_f1", o[2], "F1", None, "higher", "splink5", s[2]))
     out.append(metric("febrl3_dedupe_precision", o[0], "ratio", None, "higher", "splink5", s[0]))
@@ -318,7 +237,7 @@ def bench_febrl() -> list[dict]:
 
     # Both files are free of duplicates, so ours runs link-only (cross-file pairs, one-to-one).
     ours4 = {tuple(sorted((x, y))) for x, y, _p in link(ra, rb, upper=UPPER)}
-    sp4, _ = splink_run([_splink_frame(ra, "a"), _splink_frame(rb, "b")], link_type="link_only", uk_postcodes=False)
+    sp4, _ = splink_run([splink_frame(ra, "a"), splink_frame(rb, "b")], link_type="link_only", uk_postcodes=False)
     o4, s4 = f1(ours4, truth4), f1(cross(sp4), truth4)
     out.append(metric("febrl4_link_f1", o4[2], "F1", None, "higher", "splink5", s4[2]))
     out.append(metric("febrl4_link_precision", o4[0], "ratio", None, "higher", "splink5", s4[0]))
@@ -331,7 +250,7 @@ def bench_synth(n_people: int) -> list[dict]:
     records, truth_map = synth_records(n_people, seed=99)
     truth = true_pairs(truth_map)
     ours, ours_pairs = ours_scored_pairs(records)
-    sp, sp_pairs = splink_run([_splink_frame(records)], link_type="dedupe_only", uk_postcodes=True)
+    sp, sp_pairs = splink_run([splink_frame(records)], link_type="dedupe_only", uk_postcodes=True)
     out = [
         metric(
             "synth_recall_at_precision_0999",
@@ -445,7 +364,7 @@ def bench_hard(n_people: int, per_kind: int) -> list[dict]:
     records, truth_map, kinds = hard_set(n_people, seed=99, per_kind=per_kind)
     truth = true_pairs(truth_map)
     ours, _ = ours_scored_pairs(records)
-    sp, _ = splink_run([_splink_frame(records)], link_type="dedupe_only", uk_postcodes=True)
+    sp, _ = splink_run([splink_frame(records)], link_type="dedupe_only", uk_postcodes=True)
     ours_pred, sp_pred = pairs_from_clusters(ours), pairs_from_clusters({k: str(v) for k, v in sp.items()})
     o, s = f1(ours_pred, truth), f1(sp_pred, truth)
     hard_ids = set(kinds)
