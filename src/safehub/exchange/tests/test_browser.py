@@ -1,14 +1,11 @@
 """The tracker and Annex A pages in Debian chromium, with the axe check and screenshots."""
 
-from datetime import date
-
 import pytest
 from django.utils import timezone
 
-from safehub.exchange.models import Submission, SubmissionStatus
 from safehub.exchange.tests.helpers import LIST1, write_workbook
 from safehub.testing.browser import axe_violations, browser_page, screenshot, session_for
-from safehub.testing.factories import AgencyFactory, make_user
+from safehub.testing.factories import AgencyFactory, SubmissionFactory, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,19 +14,7 @@ def test_tracker_and_annex_a_pages(live_server, client, tmp_path, settings, fron
     settings.DATA_DIR = tmp_path / "var"
     yjs = AgencyFactory(kind="YOUTH_JUSTICE", code="YJS", name="Youth Justice Service")
     officer = make_user("yjs.officer", "AGENCY_PRACTITIONER", yjs)
-    Submission.objects.create(
-        agency=yjs,
-        return_code="youth_justice",
-        schema_version=1,
-        period_start=date(2025, 1, 1),
-        period_end=date(2025, 3, 31),
-        file_name="yj.csv",
-        sha256="0" * 64,
-        size_bytes=10,
-        submitted_by=officer,
-        submitted_at=timezone.now(),
-        status=SubmissionStatus.ACCEPTED,
-    )
+    SubmissionFactory(agency=yjs, submitted_by=officer, submitted_at=timezone.now())  # youth justice, Jan-Mar 2025
     url = live_server.url
     with browser_page(url, session_for(client, analyst)) as page:
         page.goto(url + "/exchange/tracker/")

@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 
 from safehub.casework import services
-from safehub.exchange.models import WebhookDelivery, WebhookSubscription
+from safehub.exchange.models import WebhookDelivery
 from safehub.people.models import Involvement
+from safehub.testing.factories import WebhookSubscriptionFactory
 
 
 @pytest.mark.django_db(transaction=True)
@@ -16,11 +17,9 @@ def test_approved_strategy_record_queues_a_webhook_for_the_invited_agency(
 ):
     now = timezone.now()
     Involvement.objects.create(person=child, agency=front_door, kind="CASE_HOLDER", started_at=now)
-    WebhookSubscription.objects.create(
+    WebhookSubscriptionFactory(
         agency=police,
         url="http://127.0.0.1:9/hook",
-        secret="s" * 32,
-        events=["record.shared"],
         created_at=now,
         created_by=police_officer,
     )

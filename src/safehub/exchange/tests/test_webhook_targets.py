@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from safehub.exchange import webhooks
-from safehub.exchange.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from safehub.exchange.models import DeliveryStatus
 from safehub.exchange.webhook_targets import WebhookTargetRefused, webhook_target_check
+from safehub.testing.factories import WebhookDeliveryFactory, WebhookSubscriptionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,17 +95,13 @@ def test_delivery_rechecks_the_target_and_never_follows_a_redirect(settings, pol
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         now = timezone.now()
-        subscription = WebhookSubscription.objects.create(
+        subscription = WebhookSubscriptionFactory(
             agency=police,
             url=f"http://127.0.0.1:{server.server_port}/hook",
-            secret="s" * 32,
-            events=["record.shared"],
             created_at=now,
             created_by=police_officer,
         )
-        delivery = WebhookDelivery.objects.create(
-            subscription=subscription, event="record.shared", payload={}, created_at=now, next_attempt_at=now
-        )
+        delivery = WebhookDeliveryFactory(subscription=subscription, payload={}, created_at=now)
         webhooks.webhook_delivery_attempt(delivery=delivery, now=now)
         assert hits == ["/hook"]  # one request, the redirect not followed
         assert delivery.status == DeliveryStatus.PENDING and delivery.last_response_code == 302

@@ -12,6 +12,7 @@ from django.utils import timezone
 from safehub.exchange import webhooks
 from safehub.exchange.models import DeliveryStatus, WebhookDelivery
 from safehub.frontdoor.models import OutcomeShare
+from safehub.testing.factories import WebhookDeliveryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -159,9 +160,7 @@ def test_gives_up_after_max_attempts(police, police_officer):
     subscription, _ = webhooks.webhook_subscribe(
         agency=police, url="http://127.0.0.1:9/closed", events=["record.shared"], by=police_officer, now=timezone.now()
     )
-    delivery = WebhookDelivery.objects.create(
-        subscription=subscription, event="record.shared", payload={}, created_at=timezone.now()
-    )
+    delivery = WebhookDeliveryFactory(subscription=subscription, payload={}, created_at=timezone.now())
 
     for _ in range(webhooks.WEBHOOK_MAX_ATTEMPTS):
         webhooks.webhook_delivery_attempt(delivery=delivery, now=timezone.now())
