@@ -8,6 +8,7 @@ class InsightConfig(AppConfig):
     def ready(self) -> None:
         # The apps beneath insight read the measures through core.measures_port (no import of insight).
         from safehub.core import measures_port
+        from safehub.insight import snapshot, tasks
         from safehub.insight.selectors import measures_with_time
         from safehub.insight.snapshot import snapshot_cache_clear
 
@@ -19,3 +20,5 @@ class InsightConfig(AppConfig):
         from safehub.partnership.signoff import report_port
 
         report_port.register(report_port_source.SOURCE)
+        # A snapshot getting old asks the task worker for a new one (insight.snapshot_store).
+        snapshot.refresh_requester = tasks.refresh_snapshot_later

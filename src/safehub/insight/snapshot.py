@@ -534,11 +534,14 @@ def snapshot_cached(*, max_age: float = CACHE_SECONDS) -> CachedSnapshot:
     return snapshot_refresh()
 
 
-def _refresh_soon(live: snapshot_store.Live) -> None:
-    if live.age() >= REFRESH_AFTER_SECONDS:
-        from safehub.insight.tasks import refresh_snapshot_later  # the task module imports this one
+# Set by InsightConfig.ready() to insight.tasks.refresh_snapshot_later (the task module imports
+# this one, so this one does not import it): asks the task worker for a rebuild.
+refresh_requester: Callable[[], object] | None = None
 
-        refresh_snapshot_later()
+
+def _refresh_soon(live: snapshot_store.Live) -> None:
+    if live.age() >= REFRESH_AFTER_SECONDS and refresh_requester is not None:
+        refresh_requester()
 
 
 def snapshot_cache_clear() -> None:

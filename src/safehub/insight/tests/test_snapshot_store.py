@@ -87,3 +87,18 @@ def test_old_stamps_are_removed_once_a_newer_one_has_been_live_a_while():
     second = snapshot.snapshot_refresh()
     assert not old.exists()
     assert (snapshot_store.root() / second.generation).is_dir()
+
+
+def test_a_snapshot_two_minutes_old_asks_the_worker_for_a_new_one(monkeypatch):
+    asked = []
+    monkeypatch.setattr(snapshot, "refresh_requester", lambda: asked.append(True))
+    first = snapshot.snapshot_cached()
+    assert asked == []  # a new snapshot asks for nothing
+    later = first.built_at + timedelta(seconds=snapshot.REFRESH_AFTER_SECONDS + 1)
+    monkeypatch.setattr(snapshot_store.Live, "age", lambda self, now=None: (later - self.built_at).total_seconds())
+    assert snapshot.snapshot_cached().generation == first.generation  # still served meanwhile
+    assert asked == [True]
+
+
+def test_the_app_wires_the_requester_to_the_task_queue():
+    assert snapshot.refresh_requester is tasks.refresh_snapshot_later
