@@ -76,6 +76,19 @@ def deliver_outbox(delivery_id: int) -> None:
     outbox_delivery_attempt(delivery_id=delivery_id, now=timezone.now())
 
 
+def mark_delivered(model, pk: int, *, field: str, now: datetime, what: str):
+    """A subscriber's delivery of a record written in the publisher's transaction: stamp ``field``
+    with when it was delivered, once (a retried delivery changes nothing). A record that is gone is
+    an error the outbox keeps and shows (``LookupError``), never a silent success."""
+    record = model.objects.filter(pk=pk).first()
+    if record is None:
+        raise LookupError(f"there is no {what} {pk}")
+    if getattr(record, field) is None:
+        setattr(record, field, now)
+        record.save(update_fields=[field])
+    return record
+
+
 def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:ERROR_CHARS]
 

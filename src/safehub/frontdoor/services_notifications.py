@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from safehub.agencies.models import HEALTH_KINDS, Team
-from safehub.core import audit, events, policy
+from safehub.core import audit, events, outbox, policy
 from safehub.core.actors import SystemActor
 from safehub.core.calendar import next_school_day_start, uk_date
 from safehub.core.models import AuditAction
@@ -138,24 +138,16 @@ def health_visiting_notice_send(
 
 def education_notification_deliver(*, notification_id: int, now: datetime) -> EducationNotification:
     """Deliver a written notification to its setting (the outbox subscriber's work; idempotent)."""
-    notification = EducationNotification.objects.filter(pk=notification_id).first()
-    if notification is None:
-        raise LookupError(f"there is no education notification {notification_id}")
-    if notification.delivered_at is None:
-        notification.delivered_at = now
-        notification.save(update_fields=["delivered_at"])
-    return notification
+    return outbox.mark_delivered(
+        EducationNotification, notification_id, field="delivered_at", now=now, what="education notification"
+    )
 
 
 def health_visiting_notice_deliver(*, notice_id: int, now: datetime) -> HealthVisitingNotice:
     """Deliver a written notice to its health visiting team (the outbox subscriber's work; idempotent)."""
-    notice = HealthVisitingNotice.objects.filter(pk=notice_id).first()
-    if notice is None:
-        raise LookupError(f"there is no health visiting notice {notice_id}")
-    if notice.delivered_at is None:
-        notice.delivered_at = now
-        notice.save(update_fields=["delivered_at"])
-    return notice
+    return outbox.mark_delivered(
+        HealthVisitingNotice, notice_id, field="delivered_at", now=now, what="health visiting notice"
+    )
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from safehub.agencies.selectors import membership_for_user
-from safehub.core import audit, events
+from safehub.core import audit, events, outbox
 from safehub.core.calendar import uk_date
 from safehub.core.models import AuditAction
 from safehub.pathways.cpis_selectors import cpis_status, require_cpis
@@ -113,14 +113,9 @@ def cpis_attendance_record(
 def cpis_attendance_deliver(*, attendance_id: int, now: datetime) -> CpisAttendance:
     """Deliver a recorded attendance to its social worker or team (the outbox subscriber's work; idempotent)."""
     attendance = CpisAttendance.objects.filter(pk=attendance_id).first()
-    if attendance is None:
-        raise LookupError(f"there is no CP-IS attendance {attendance_id}")
-    if attendance.notified_worker_id is None and attendance.notified_team_id is None:
+    if attendance is not None and attendance.notified_worker_id is None and attendance.notified_team_id is None:
         raise LookupError(f"CP-IS attendance {attendance_id} has no social worker or team to notify")
-    if attendance.notified_at is None:
-        attendance.notified_at = now
-        attendance.save(update_fields=["notified_at"])
-    return attendance
+    return outbox.mark_delivered(CpisAttendance, attendance_id, field="notified_at", now=now, what="CP-IS attendance")
 
 
 @transaction.atomic
