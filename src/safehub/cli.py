@@ -17,8 +17,20 @@ def main(argv: list[str] | None = None) -> None:
     aliases = {"annex-a": "annex_a"}
     if len(args) > 1 and args[1] in aliases:
         args[1] = aliases[args[1]]
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    # Settings are read before any command runs: missing configuration (no secret key outside demo
+    # mode, a bad DATABASE_URL) is one plain line, never a traceback.
+    try:
+        from django.conf import settings
+
+        settings.INSTALLED_APPS  # noqa: B018 - loads the settings module
+    except ImproperlyConfigured as exc:
+        sys.stderr.write(
+            f"safehub: configuration: {exc} (set it in the environment or .env; SAFEHUB_DEMO=1 for the demo)\n"
+        )
+        raise SystemExit(2) from None
     execute_from_command_line(args)
 
 

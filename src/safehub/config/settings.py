@@ -7,6 +7,7 @@ sign-in without a second factor. Never set it in production.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -100,7 +101,13 @@ TEMPLATES = [
 
 # SQLite is the embedded default; DATABASE_URL=postgres://... in production and in CI.
 DATA_DIR = Path(env.str("SAFEHUB_DATA_DIR", default=str(BASE_DIR / "var")))
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'safehub.sqlite3'}")}
+with warnings.catch_warnings():  # an unknown address is reported below in one line, not as a warning
+    warnings.simplefilter("ignore")
+    DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'safehub.sqlite3'}")}
+if not DATABASES["default"].get("ENGINE"):
+    raise environ.ImproperlyConfigured(
+        "DATABASE_URL is not a database address (postgres://user@host:5432/name or sqlite:////path/file.sqlite3)"
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
