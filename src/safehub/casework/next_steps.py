@@ -23,7 +23,9 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 
-from safehub.casework import rules
+from safehub.agencies.models import HEALTH_KINDS, Agency
+from safehub.casework import case_services, rules
+from safehub.casework.meeting_services import meeting_convene
 from safehub.casework.models import (
     Assessment,
     AssessmentOutcome,
@@ -33,6 +35,7 @@ from safehub.casework.models import (
     MeetingStatus,
     StrategyMeeting,
 )
+from safehub.casework.selectors import involved_partner_agencies
 from safehub.core import audit, policy
 from safehub.core.models import AuditAction
 
@@ -66,9 +69,6 @@ def _closure_reason(outcome: str, episode: CaseEpisode) -> str:
 
 def _statutory_partners(assessment: Assessment, now: datetime) -> list:
     """The police and health agencies involved with the child, or the partnership's only police force."""
-    from safehub.agencies.models import HEALTH_KINDS, Agency
-    from safehub.casework.services import involved_partner_agencies
-
     involved = Agency.objects.filter(pk__in=involved_partner_agencies(assessment.person, now))
     chosen = [a for a in involved if a.kind == "POLICE" or a.kind in HEALTH_KINDS]
     if not any(a.kind == "POLICE" for a in chosen):
@@ -79,8 +79,6 @@ def _statutory_partners(assessment: Assessment, now: datetime) -> list:
 
 
 def _strategy(assessment: Assessment, episode: CaseEpisode, by, now: datetime) -> NextStep:
-    from safehub.casework import services
-
     waiting = (
         StrategyMeeting.objects.filter(person_id=assessment.person_id, section47__isnull=True)
         .exclude(status=MeetingStatus.RECORD_SHARED)
@@ -93,7 +91,7 @@ def _strategy(assessment: Assessment, episode: CaseEpisode, by, now: datetime) -
         )
     if not (policy.can(by, "casework.convene") and policy.can(by, "casework.chair")):
         return NextStep(STRATEGY_OFFERED, "Convene the strategy discussion: a social worker or manager chairs it")
-    meeting = services.meeting_convene(
+    meeting = meeting_convene(
         person=assessment.person,
         by=by,
         now=now,
@@ -114,8 +112,6 @@ def _strategy(assessment: Assessment, episode: CaseEpisode, by, now: datetime) -
 
 def assessment_next_step(*, assessment: Assessment, by, now: datetime) -> NextStep:
     """Start what the authorised assessment's outcome leads to (call inside the authorisation's transaction)."""
-    from safehub.casework import case_services
-
     episode = assessment.episode
     outcome = assessment.outcome
     if episode is None or episode.closure_date is not None:

@@ -391,3 +391,12 @@ def shared_with_my_agency(*, user, now: datetime | None = None) -> dict:
             view="casework.shared_with_us",
         )
     return {"records": records, "outcomes": outcomes}
+
+
+def involved_partner_agencies(person: Person, now: datetime) -> set[int]:
+    """Agencies with a current involvement, other than children's social care itself."""
+    return set(
+        Involvement.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now), person=person)
+        .exclude(agency__kind="LA_CHILDREN")
+        .values_list("agency_id", flat=True)
+    )

@@ -32,13 +32,15 @@ from safehub.casework.models import (
     Section47,
     TransitionPlan,
 )
+from safehub.casework.next_steps import assessment_next_step
+from safehub.casework.selectors import involved_partner_agencies
 from safehub.core import audit, events
 from safehub.core.calendar import uk_date
 from safehub.core.codes import AssessmentFactor
 from safehub.core.models import AuditAction
 from safehub.core.timescales import timescale
 from safehub.people import policy
-from safehub.people.models import Involvement, Person
+from safehub.people.models import Person
 from safehub.people.services import involvement_record
 
 
@@ -66,17 +68,6 @@ def _share_outcome(
             shares.append(share)
             events.publish("record.shared", agency_id=agency_id, kind=kind, id=share.pk)
     return shares
-
-
-def involved_partner_agencies(person: Person, now: datetime) -> set[int]:
-    """Agencies with a current involvement, other than children's social care itself."""
-    from django.db.models import Q
-
-    return set(
-        Involvement.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now), person=person)
-        .exclude(agency__kind="LA_CHILDREN")
-        .values_list("agency_id", flat=True)
-    )
 
 
 @transaction.atomic
@@ -199,8 +190,6 @@ def assessment_authorise(
         agency_ids=agencies,
     )
     if start_next_step and assessment.outcome:
-        from safehub.casework.next_steps import assessment_next_step
-
         assessment.next_step = assessment_next_step(assessment=assessment, by=by, now=now)
     return assessment
 
