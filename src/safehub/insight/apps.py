@@ -22,3 +22,7 @@ class InsightConfig(AppConfig):
         report_port.register(report_port_source.SOURCE)
         # A snapshot getting old asks the task worker for a new one (insight.snapshot_store).
         snapshot.refresh_requester = tasks.refresh_snapshot_later
+        # A report build asked for on the page is run by the task worker (insight.services).
+        from safehub.insight import services
+
+        services.build_requester = tasks.build_yearly_report.enqueue

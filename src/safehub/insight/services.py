@@ -6,18 +6,20 @@ from __future__ import annotations
 import csv
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
 from safehub.core import audit, policy
 from safehub.core.errors import StaleEdit
 from safehub.core.models import AuditAction
+from safehub.insight.engine.measures import MEASURES_BY_ID
 from safehub.insight.models import (
     BuildStatus,
     Comparator,
@@ -26,7 +28,15 @@ from safehub.insight.models import (
     ReportSection,
     ReportSectionKey,
 )
+from safehub.insight.reference import normalise_year
+from safehub.insight.report import build_report
+from safehub.insight.selectors import is_year
 from safehub.partnership.signoff import selectors as partnership_selectors
+
+# Queues the build of a ReportBuild (its id) for the task worker. InsightConfig.ready() hands in
+# insight.tasks.build_yearly_report.enqueue: the tasks run these services, so the services do not
+# import the task module back.
+build_requester: Callable[[int], object] | None = None
 
 
 @dataclass(frozen=True)
@@ -127,9 +137,6 @@ def population_load(*, rows: list[dict], source: str, by, now: datetime) -> Load
 
 def comparators_parse(path: Path) -> tuple[list[dict], list[RowError]]:
     """Read a comparator CSV (``measure_id,comparator,year,value[,source]``)."""
-    from safehub.insight.engine.measures import MEASURES_BY_ID
-    from safehub.insight.reference import normalise_year
-
     columns, rows = _read_csv(path)
     name = Path(path).name
     if not {"measure_id", "comparator", "year", "value"} <= set(columns):
@@ -206,17 +213,16 @@ def report_section_save(*, year: str, key: str, text: str, version: int, by, now
 def report_build_request(*, year: str, by, now: datetime) -> ReportBuild:
     """Queue a build of the yearly report; the task runs after the transaction commits."""
     _require(by, "insight.view")
-    from safehub.insight.selectors import is_year
-
     if not is_year(year):
         raise ValidationError({"year": "Give a year such as 2024-25"})
     build = ReportBuild(year=year, requested_by=by, requested_at=now, message="Waiting to start")
     build.full_clean()
     build.save()
     audit.record(actor=by, action=AuditAction.CREATE, subject=build, at=now, details={"year": year})
-    from safehub.insight.tasks import build_yearly_report
-
-    transaction.on_commit(lambda: build_yearly_report.enqueue(build.pk))
+    if build_requester is None:
+        raise ImproperlyConfigured("No task queue for the report builds: InsightConfig.ready() hands it in")
+    requester = build_requester
+    transaction.on_commit(lambda: requester(build.pk))
     return build
 
 
@@ -229,8 +235,6 @@ def report_build_run(*, build_id: int, now: datetime) -> ReportBuild:
 
     Progress rows are saved outside any transaction so that a page polling them sees them.
     """
-    from safehub.insight.report import build_report
-
     build = ReportBuild.objects.get(pk=build_id)
     if build.is_finished:
         return build

@@ -9,6 +9,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from safehub.insight import snapshot_store
+from safehub.insight.selectors import measures_warm
+from safehub.insight.services import report_build_run
+from safehub.insight.snapshot import snapshot_refresh
 
 MARKER_SECONDS = 300  # a rebuild queued this recently is not queued again
 
@@ -16,8 +19,6 @@ MARKER_SECONDS = 300  # a rebuild queued this recently is not queued again
 @task()
 def build_yearly_report(build_id: int) -> str:
     """Build the yearly report of a queued ReportBuild; return where it was written."""
-    from safehub.insight.services import report_build_run
-
     return report_build_run(build_id=build_id, now=timezone.now()).output_dir
 
 
@@ -28,9 +29,6 @@ REFRESH_MARKER = "REFRESH_QUEUED"
 @task()
 def refresh_snapshot() -> str:
     """Rebuild the live snapshot from the records and work out the recent years' measures."""
-    from safehub.insight.selectors import measures_warm
-    from safehub.insight.snapshot import snapshot_refresh
-
     cached = snapshot_refresh()
     measures_warm(cached)
     with contextlib.suppress(FileNotFoundError):
