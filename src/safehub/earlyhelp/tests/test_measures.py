@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from safehub.insight.engine import compute_measures, snapshot_from_rows
+from safehub.testing.factories import EarlyHelpEpisodeFactory
 
 YEAR = "2024-25"
 
@@ -86,7 +87,6 @@ def test_the_snapshot_counts_early_help_recorded_in_safehub(front_door, mash_wor
 
     from safehub.core.calendar import UK
     from safehub.earlyhelp import services
-    from safehub.earlyhelp.models import EarlyHelpEpisode
     from safehub.insight.snapshot import build_snapshot
 
     now = datetime(2025, 3, 20, 10, 0, tzinfo=UK)
@@ -95,8 +95,12 @@ def test_the_snapshot_counts_early_help_recorded_in_safehub(front_door, mash_wor
     services.assessment_complete(episode=episode, by=mash_worker, now=now, completed_date=date(2025, 2, 3),
                                  summary="Needs", plan_outcomes="Plan")  # fmt: skip
     # An imported List 2 row: counts as an assessment, not as an open episode.
-    EarlyHelpEpisode.objects.create(person=child, origin="ANNEX_A", assessment_start_date=date(2024, 6, 3),
-                                    assessment_completed_date=date(2024, 7, 1))  # fmt: skip
+    EarlyHelpEpisodeFactory(
+        person=child,
+        origin="ANNEX_A",
+        assessment_start_date=date(2024, 6, 3),
+        assessment_completed_date=date(2024, 7, 1),
+    )
 
     result = compute_measures(build_snapshot(), year=YEAR)
 

@@ -9,8 +9,14 @@ from safehub.core.calendar import UK
 from safehub.core.models import AuditAction, AuditEvent
 from safehub.frontdoor import selectors, services
 from safehub.frontdoor.models import Contact, ContactStatus, EducationNotification, OutcomeShare, Referral
-from safehub.people.models import EducationPlacement
-from safehub.testing.factories import AgencyFactory, PersonFactory, make_user
+from safehub.testing.factories import (
+    AgencyFactory,
+    EducationPlacementFactory,
+    InvolvementFactory,
+    PersonFactory,
+    ReferralFactory,
+    make_user,
+)
 
 NOW = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)  # a Tuesday
 
@@ -30,10 +36,8 @@ def record(by, children, **kw):
 
 
 def police_know(officer, *people):
-    from safehub.people.models import Involvement
-
     for person in people:
-        Involvement.objects.create(
+        InvolvementFactory(
             person=person, agency=officer.membership.agency, kind="PROFESSIONAL", started_at=NOW - timedelta(days=30)
         )
 
@@ -91,8 +95,8 @@ def test_domestic_abuse_incident_notifies_school_and_early_years(
 ):
     nursery = AgencyFactory(kind="EARLY_YEARS", code="EY1", name="Little Acorns Nursery")
     child, toddler = PersonFactory(), PersonFactory(date_of_birth=date(2022, 5, 1))
-    EducationPlacement.objects.create(person=child, setting=school, started_date=date(2024, 9, 1))
-    EducationPlacement.objects.create(person=toddler, setting=nursery, started_date=date(2024, 9, 1))
+    EducationPlacementFactory(person=child, setting=school)
+    EducationPlacementFactory(person=toddler, setting=nursery)
     police_know(police_officer, child, toddler)
     incident = datetime(2025, 3, 4, 1, 30, tzinfo=UK)  # 01:30 Tuesday
     # Delivered by the outbox worker straight after the commit (its clock: an hour after the incident).
@@ -119,7 +123,7 @@ def test_domestic_abuse_incident_notifies_school_and_early_years(
 @pytest.mark.django_db
 def test_only_the_setting_can_acknowledge(police_officer, school, dsl):
     child = PersonFactory()
-    EducationPlacement.objects.create(person=child, setting=school, started_date=date(2024, 9, 1))
+    EducationPlacementFactory(person=child, setting=school)
     police_know(police_officer, child)
     record(
         police_officer,
@@ -155,7 +159,7 @@ def test_rag_history_is_kept_and_only_front_door_rates(dsl, mash_worker):
 @pytest.mark.django_db
 def test_sign_off_creates_referral_flags_re_referral_and_shares_outcome(dsl, mash_worker, mash_manager, school):
     child = PersonFactory()
-    Referral.objects.create(person=child, referral_date=date(2024, 3, 3), source="2A")  # exactly 12 months before
+    ReferralFactory(person=child, referral_date=date(2024, 3, 3), source="2A")  # exactly 12 months before
     [contact] = record(
         dsl,
         [child_entry(person_id=None)],
@@ -183,7 +187,7 @@ def test_sign_off_creates_referral_flags_re_referral_and_shares_outcome(dsl, mas
 @pytest.mark.django_db
 def test_referral_just_over_12_months_is_not_a_re_referral(mash_manager):
     child = PersonFactory()
-    Referral.objects.create(person=child, referral_date=date(2024, 3, 2), source="2A")
+    ReferralFactory(person=child, referral_date=date(2024, 3, 2), source="2A")
     referral = services.referral_create(
         contact=None, person=child, referral_date=date(2025, 3, 3), by=mash_manager, now=NOW
     )

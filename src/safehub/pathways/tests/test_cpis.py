@@ -10,13 +10,21 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from safehub.agencies.models import Team
-from safehub.casework.models import CaseEpisode, ChildProtectionPlan, LookedAfterEpisode
+from safehub.casework.models import ChildProtectionPlan
 from safehub.core.models import AuditEvent, OutboxEvent
 from safehub.pathways import cpis_selectors, cpis_services, rules
 from safehub.pathways.models import CpisAttendance
-from safehub.people.models import Involvement, SealedAccess
-from safehub.testing.factories import AgencyFactory, PersonFactory, make_user
+from safehub.testing.factories import (
+    AgencyFactory,
+    CaseEpisodeFactory,
+    ChildProtectionPlanFactory,
+    InvolvementFactory,
+    LookedAfterEpisodeFactory,
+    PersonFactory,
+    SealedAccessFactory,
+    TeamFactory,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +33,7 @@ NHS = "9434765919"
 
 @pytest.fixture
 def child_worker(front_door):
-    team = Team.objects.create(agency=front_door, name="Child protection team 1")
+    team = TeamFactory(agency=front_door, name="Child protection team 1")
     user = make_user("cp.worker", "SOCIAL_WORKER", front_door, last_name="Osei", email="k.osei@example.gov.uk")
     user.membership.team, user.membership.job_title = team, "Social worker"
     user.membership.save()
@@ -35,14 +43,20 @@ def child_worker(front_door):
 @pytest.fixture
 def flagged_child(child_worker, front_door, now):
     child = PersonFactory(given_name="Lily", family_name="Marsh", date_of_birth=date(2019, 4, 2), nhs_number=NHS)
-    ChildProtectionPlan.objects.create(
+    ChildProtectionPlanFactory(
         person=child, start_date=date(2025, 1, 10), initial_category="NEGLECT", latest_category="NEGLECT"
     )
-    CaseEpisode.objects.create(
-        person=child, referral_date=date(2024, 12, 1), referral_source="1B", stage="CP_PLAN",
-        team=child_worker.membership.team, worker=child_worker, opened_by=child_worker, opened_at=now,
-    )  # fmt: skip
-    Involvement.objects.create(person=child, agency=front_door, kind="CASE_HOLDER", started_at=now - timedelta(days=90))
+    CaseEpisodeFactory(
+        person=child,
+        referral_date=date(2024, 12, 1),
+        referral_source="1B",
+        stage="CP_PLAN",
+        team=child_worker.membership.team,
+        worker=child_worker,
+        opened_by=child_worker,
+        opened_at=now,
+    )
+    InvolvementFactory(person=child, agency=front_door, started_at=now - timedelta(days=90))
     return child
 
 
@@ -67,12 +81,15 @@ def test_an_emergency_department_sees_the_flag_and_the_worker_and_the_read_is_au
 
 def test_a_looked_after_child_and_an_unborn_child_on_a_plan_are_flagged(nurse, now):
     looked_after = PersonFactory(nhs_number="9000000009")
-    LookedAfterEpisode.objects.create(person=looked_after, start_date=date(2024, 6, 1), legal_status="C2")
+    LookedAfterEpisodeFactory(person=looked_after, start_date=date(2024, 6, 1), legal_status="C2")
     unborn = PersonFactory(date_of_birth=None, expected_date_of_birth=date(2025, 5, 1), nhs_number="9000000017")
-    ChildProtectionPlan.objects.create(
-        person=unborn, start_date=date(2025, 2, 1), initial_category="NEGLECT", latest_category="NEGLECT",
+    ChildProtectionPlanFactory(
+        person=unborn,
+        start_date=date(2025, 2, 1),
+        initial_category="NEGLECT",
+        latest_category="NEGLECT",
         unborn_at_start=True,
-    )  # fmt: skip
+    )
     assert cpis_selectors.cpis_lookup(user=nurse, nhs_number="9000000009", date_of_birth=None, now=now)["flag"] == "LAC"
     assert (
         cpis_selectors.cpis_lookup(user=nurse, nhs_number="9000000017", date_of_birth=None, now=now)["flag"]
@@ -175,7 +192,7 @@ def test_a_sealed_child_s_attendance_needs_the_named(nurse, flagged_child, now):
     flagged_child.save()
     with pytest.raises(PermissionDenied):
         _attend(nurse, now)
-    SealedAccess.objects.create(person=flagged_child, user=nurse)
+    SealedAccessFactory(person=flagged_child, user=nurse)
     assert _attend(nurse, now).flag_kind == "CPP"
 
 
@@ -183,7 +200,7 @@ def test_a_sealed_child_s_attendance_needs_the_named(nurse, flagged_child, now):
 def test_the_cp_is_export_has_the_national_fields_and_leaves_out_children_without_nhs_numbers(
     mash_manager, flagged_child, nurse, now
 ):
-    LookedAfterEpisode.objects.create(person=PersonFactory(nhs_number=""), start_date=date(2024, 6, 1))
+    LookedAfterEpisodeFactory(person=PersonFactory(nhs_number=""), start_date=date(2024, 6, 1))
     text, written, missing = cpis_selectors.cpis_export_csv(user=mash_manager, now=now)
     rows = list(csv.DictReader(io.StringIO(text)))
     assert (written, missing) == (1, 1)
