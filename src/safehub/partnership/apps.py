@@ -17,3 +17,8 @@ class PartnershipConfig(AppConfig):
             name=subscribers.MESSAGES,
             kinds=[MESSAGE_KIND],
         )
+        # A published review's assurance check is scheduled on the task queue (partnership.reviews.services).
+        from safehub.partnership import tasks
+        from safehub.partnership.reviews import services as reviews_services
+
+        reviews_services.assurance_check_scheduler = tasks.schedule_assurance_check

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django_tasks import default_task_backend, task
 
 from safehub.core.calendar import UK
+from safehub.partnership.actions.services import actions_chase_overdue
+from safehub.partnership.reviews.services import assurance_checks_fall_due
 
 log = logging.getLogger(__name__)
 
@@ -16,17 +18,12 @@ log = logging.getLogger(__name__)
 @task()
 def assurance_check_fall_due(check_id: int) -> int:
     """Move the review to 'assurance due' if its check is due now (a no-op when run early)."""
-    from safehub.partnership.reviews.services import assurance_checks_fall_due
-
     return assurance_checks_fall_due(now=timezone.now(), check_ids=[check_id])
 
 
 @task()
 def chase_overdue_actions() -> int:
     """Chase overdue actions and let due assurance checks fall due (the daily sweep)."""
-    from safehub.partnership.actions.services import actions_chase_overdue
-    from safehub.partnership.reviews.services import assurance_checks_fall_due
-
     now = timezone.now()
     assurance_checks_fall_due(now=now)
     return len(actions_chase_overdue(now=now))

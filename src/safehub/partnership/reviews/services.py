@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import calendar as month_calendar
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 
@@ -31,6 +31,11 @@ from safehub.partnership.models import (
 from safehub.people import policy
 
 ASSURANCE_MONTHS = 6
+
+# Schedules a published review's assurance check on the task queue (after commit). PartnershipConfig.ready()
+# hands in partnership.tasks.schedule_assurance_check: the tasks run these services, so the services do
+# not import the task module back.
+assurance_check_scheduler: Callable[[AssuranceCheck], object] | None = None
 
 
 # Decisions that can be commissioned as a multi-agency review (straight away or after a rapid review).
@@ -276,9 +281,10 @@ def review_publish(*, review: CaseReview, by, now: datetime, publication_url: st
     _save_review(review)
     check = AssuranceCheck.objects.create(review=review, due_date=add_months(uk_date(now), ASSURANCE_MONTHS))
     audit.record(actor=by, action=AuditAction.UPDATE, subject=review, at=now, details={"stage": "PUBLISHED"})
-    from safehub.partnership.tasks import schedule_assurance_check
-
-    transaction.on_commit(lambda: schedule_assurance_check(check))
+    if assurance_check_scheduler is None:
+        raise ImproperlyConfigured("No task queue for the assurance checks: PartnershipConfig.ready() hands it in")
+    scheduler = assurance_check_scheduler
+    transaction.on_commit(lambda: scheduler(check))
     return check
 
 

@@ -172,6 +172,12 @@ def test_assurance_check_task_is_deferred_to_its_due_date(
     assert result.task.run_after == datetime(2025, 10, 17, 7, 0, tzinfo=UK)
 
 
+def test_the_app_wires_the_assurance_check_scheduler_to_the_task_queue():
+    from safehub.partnership import tasks
+
+    assert reviews_services.assurance_check_scheduler is tasks.schedule_assurance_check
+
+
 def test_assurance_check_cannot_be_completed_before_it_is_due(child_referral, manager, now):
     check = _to_published(child_referral, manager, now)
     with pytest.raises(ValidationError):
