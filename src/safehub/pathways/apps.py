@@ -17,3 +17,7 @@ class PathwaysConfig(AppConfig):
             name=subscribers.CPIS_ATTENDANCES,
             kinds=["cpis_attendance"],
         )
+        # An uploaded roll is matched by the task worker (pathways.roll_services).
+        from safehub.pathways import roll_services, tasks
+
+        roll_services.roll_matching_requester = tasks.run_roll_matching.enqueue

@@ -12,10 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import cast
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Field
 
@@ -30,6 +31,10 @@ from safehub.pathways.roll_matching import RollEntry, roll_entries_match
 from safehub.people import policy
 from safehub.people.models import EducationPlacement, Involvement, InvolvementKind, Person
 from safehub.people.services import involvement_record
+
+# Queues the matching of an uploaded roll (its id) for the task worker. PathwaysConfig.ready() hands in
+# pathways.tasks.run_roll_matching.enqueue: the task runs these services, so they do not import it back.
+roll_matching_requester: Callable[[int], object] | None = None
 
 ROLL_MAX_ROWS = 5000  # the largest secondary schools have about 2,500 pupils
 
@@ -217,9 +222,10 @@ def roll_upload(*, by, now: datetime, file_name: str, content: bytes) -> RollUpl
         details={"rows": len(entries), "errors": len(problems)},
         reason="Operation Encompass roll",
     )
-    from safehub.pathways.tasks import run_roll_matching
-
-    transaction.on_commit(lambda: run_roll_matching.enqueue(upload.pk))
+    if roll_matching_requester is None:
+        raise ImproperlyConfigured("No task queue for roll matching: PathwaysConfig.ready() hands it in")
+    requester = roll_matching_requester
+    transaction.on_commit(lambda: requester(upload.pk))
     return upload
 
 

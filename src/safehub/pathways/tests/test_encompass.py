@@ -269,3 +269,18 @@ def test_the_page_request_only_reads_the_roll_and_the_task_matches_it(dsl, schoo
     assert EducationPlacement.objects.get(setting=school).person == maisie
     run_roll_matching.call(upload.pk)  # a second run finds nothing left to match
     assert EducationPlacement.objects.count() == 1
+
+
+def test_an_upload_queues_its_matching_once_the_transaction_commits(
+    dsl, now, monkeypatch, django_capture_on_commit_callbacks
+):
+    from safehub.pathways import tasks
+
+    assert roll_services.roll_matching_requester == tasks.run_roll_matching.enqueue  # wired by the app
+    queued: list[int] = []
+    monkeypatch.setattr(roll_services, "roll_matching_requester", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload = roll_services.roll_upload(
+            by=dsl, now=now, file_name="r.csv", content=_csv("Maisie Hartley,14/02/2016,SO14 2AA,")
+        )
+    assert queued == [upload.pk]
