@@ -97,6 +97,22 @@ def test_the_page_lists_errors_per_child_and_links_only_children_the_user_may_op
     assert "8770Q" in queries and "8565" not in queries
 
 
+def test_a_request_queues_the_check_once_the_transaction_commits(
+    analyst, monkeypatch, django_capture_on_commit_callbacks
+):
+    from safehub.returns.cin_census import tasks
+
+    assert census_check.census_check_requester == tasks.run_census_check.enqueue  # wired by the app
+    queued: list[int] = []
+    monkeypatch.setattr(census_check, "census_check_requester", queued.append)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        check = census_check.census_check_request(year="2025-26", by=analyst, now=NOW)
+    assert queued == []
+    for callback in callbacks:
+        callback()
+    assert queued == [check.pk]
+
+
 def test_the_page_is_for_analysts_and_a_bad_year_is_a_plain_error(client, analyst, front_door):
     worker = make_user("sw.nocensus", "SOCIAL_WORKER", front_door)
     client.force_login(worker)
