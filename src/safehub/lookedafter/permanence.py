@@ -16,6 +16,7 @@ from django.db import transaction
 
 from safehub.casework.models import LookedAfterEpisode
 from safehub.core import audit
+from safehub.core.calendar import uk_date
 from safehub.core.models import AuditAction
 from safehub.lookedafter import rules
 from safehub.lookedafter.models import (
@@ -121,7 +122,7 @@ def adoption_decision(*, period: LookedAfterEpisode, on: date, by, now: datetime
     _require(by, person, now)
     if period.end_date is not None:
         raise ValidationError("the child is no longer looked after")
-    if on > now.date():
+    if on > uk_date(now):
         raise ValidationError("the decision cannot be in the future")
     if AdoptionPlan.objects.filter(person=person, ceased_date__isnull=True, adoption_order_date__isnull=True).exists():
         raise ValidationError("an earlier decision is still open: reverse it first (rule 579)")
@@ -276,7 +277,7 @@ def leaver_category_on(person: Person, on: date) -> tuple[str, date | None]:
 def care_leaver_update(*, person: Person, personal_adviser=None, by, now: datetime) -> CareLeaver:
     """Set the care leaver's category from their periods of care, and their personal adviser."""
     _require(by, person, now)
-    today = now.date()
+    today = uk_date(now)
     category, eligible_from = leaver_category_on(person, today)
     if not category:
         raise ValidationError("this young person is not a care leaver (no leaving-care category applies)")
@@ -305,7 +306,7 @@ def pathway_plan_complete(*, plan: PathwayPlan, on: date, by, now: datetime) -> 
     _require(by, person, now)
     if plan.completed_date is not None:
         raise ValidationError("this pathway plan is already complete")
-    if on > now.date():
+    if on > uk_date(now):
         raise ValidationError("the plan cannot be completed in the future")
     plan.completed_date = on
     plan.save(update_fields=["completed_date"])
@@ -321,7 +322,7 @@ def pathway_review_record(*, review: PathwayReview, held_date: date, by, now: da
     _require(by, person, now)
     if review.status != ItemStatus.DUE:
         raise ValidationError("this review is not due")
-    if held_date > now.date():
+    if held_date > uk_date(now):
         raise ValidationError("a review cannot be recorded as held in the future")
     review.held_date, review.status = held_date, ItemStatus.DONE
     review.save(update_fields=["held_date", "status"])

@@ -32,7 +32,7 @@ def _name(p: Person) -> str:
 
 def looked_after_list(*, user, now: datetime) -> dict:
     """Children looked after today that the user may see, with what is due next (audited as a list read)."""
-    today = now.date()
+    today = uk_date(now)
     open_periods = LookedAfterEpisode.objects.filter(end_date__isnull=True, start_date__lte=today)
     people = policy.persons_visible_to(user, Person.objects.filter(pk__in=open_periods.values("person_id")), now=now)
     people_list = list(people.order_by("family_name", "given_name", "pk")[:LIST_CAP])
@@ -233,7 +233,7 @@ def care_leavers_list(*, user, now: datetime) -> dict:
     """Care leavers the user may see: category, personal adviser, pathway plan, latest OC3, staying put."""
     from safehub.lookedafter.models import CareLeaver, CareLeaverContact, PathwayPlan, PathwayReview, StayingPut
 
-    today = now.date()
+    today = uk_date(now)
     people = policy.persons_visible_to(
         user, Person.objects.filter(pk__in=CareLeaver.objects.values("person_id")), now=now
     )

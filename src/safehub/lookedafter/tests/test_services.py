@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from safehub.casework.models import LookedAfterEpisode
 from safehub.core.models import AuditEvent
-from safehub.lookedafter import rules, services
+from safehub.lookedafter import rules, services, services_year
 from safehub.lookedafter.models import CareEpisode, HealthKind, ItemStatus, LAHealthCheck, LAReview
 from safehub.returns.ssda903 import writer as ssda903
 from safehub.testing.factories import (
@@ -214,8 +214,8 @@ def test_the_return_writes_the_history_and_reports_what_it_cannot_say(period, pr
     messages = {(p.table, p.column) for p in ret.problems}
     assert ("header", "UPN") in messages  # no UPN and no recorded reason: blank, and said so
     assert ("missing", "MISSING") in messages  # not yet classified as missing or away
-    services.away_classify(missing=missing, kind="A", by=social_worker, now=NOW)
-    services.upn_unknown_record(person=period.person, code="UN5", by=social_worker, now=NOW)
+    services_year.away_classify(missing=missing, kind="A", by=social_worker, now=NOW)
+    services_year.upn_unknown_record(person=period.person, code="UN5", by=social_worker, now=NOW)
     ret = ssda903.build("2025-26")
     assert [m["MISSING"] for m in ret.tables["missing"]] == ["A"]
     assert ret.tables["header"][0]["UPN"] == "UN5"
