@@ -34,7 +34,7 @@ from datetime import date
 from django.db.models import Q
 
 from safehub.core.sql import any_of
-from safehub.returns.annex_a.bindings import Binding
+from safehub.returns.annex_a.bindings_base import Binding, extras_of
 
 LIST = 11
 FAMILY_FIELDS = (
@@ -119,8 +119,6 @@ class AdoptersBinding(Binding):
         }
 
     def import_rows(self, spec, rows, ctx):
-        from safehub.returns.annex_a.importer import extras_of
-
         def heading(field_name: str) -> str:
             return spec.column(field_name).heading
 

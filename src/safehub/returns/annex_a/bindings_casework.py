@@ -1,11 +1,16 @@
-"""Annex A Lists 6 (children in need) and 7 (child protection plans), mapped to the case spine.
+"""Annex A Lists 4 to 7 from the casework records: assessments, section 47 enquiries, children in need
+and child protection plans.
 
-List 6 is one row per child-in-need episode (``casework.CaseEpisode``), keyed by child + CIN start
-date (the referral date that opened the episode); List 7 one row per child protection plan, keyed by
-child + plan start (shared/formats/measures.md). Both export every episode or plan open at any point
-in the period, not only those that started in it. The last time the child was seen, the last
-statutory visit (and whether the child was seen alone) and the latest review conference come from
-the case notes and the plan's reviews.
+List 4 is one row per assessment, List 5 one per section 47 enquiry (with the enquiries and initial
+conferences in the 12 months before), each keyed by child + start date (``CaseworkBinding``).
+
+Lists 6 and 7 are mapped to the case spine. List 6 is one row per child-in-need episode
+(``casework.CaseEpisode``), keyed by child + CIN start date (the referral date that opened the
+episode); List 7 one row per child protection plan, keyed by child + plan start
+(shared/formats/measures.md). Both export every episode or plan open at any point in the period, not
+only those that started in it. The last time the child was seen, the last statutory visit (and
+whether the child was seen alone) and the latest review conference come from the case notes and the
+plan's reviews.
 
 A workbook written by another system keeps its rows: an odd cell is dropped and reported as a
 warning (``ListSpec.keep_odd_rows``); only a row with no child or no start date is refused, and a
@@ -19,9 +24,11 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
+from safehub.casework import rules as casework_rules
 from safehub.core.calendar import same_date_one_year_earlier
 from safehub.core.sql import any_of
-from safehub.returns.annex_a.bindings import CaseworkBinding, uk_day, uk_noon
+from safehub.core.timescales import timescale
+from safehub.returns.annex_a.bindings_base import CaseworkBinding, uk_day, uk_noon
 
 OPEN_STAGES_BY_NEED = ("ASSESSMENT", "CHILD_IN_NEED")  # before after_import sets the stage from the open work
 PLACEHOLDER_REASON = "RC7"
@@ -381,4 +388,128 @@ class CPPlansOpenBinding(CaseworkBinding):
                     allocated_team=team,
                     allocated_worker=worker,
                 ),
+            )
+
+
+def _count_within_12m(days: list[date], day: date) -> int:
+    since = same_date_one_year_earlier(day)
+    return sum(1 for d in days if d is not None and since <= d <= day)
+
+
+class AssessmentsBinding(CaseworkBinding):
+    """List 4: child and family assessments (casework.Assessment)."""
+
+    list_number = 4
+    model_label = "casework.Assessment"
+
+    def fields_of_names(self):
+        return ("authorised_date",)
+
+    def fields_of(self, values):
+        return {"authorised_date": values.get("authorised_date")}
+
+    def build(self, person_id, values, ctx):
+        return {
+            "person_id": person_id,
+            "start_date": values["start_date"],
+            "due_date": casework_rules.assessment_due(
+                values["start_date"],
+                working_days=timescale("assessment_working_days", casework_rules.ASSESSMENT_WORKING_DAYS),
+            ),
+            **self.fields_of(values),
+        }
+
+    def export_rows(self, start, end):
+        for r in self._records(start, end):
+            yield (
+                r["person_id"],
+                r["start_date"],
+                {"start_date": r["start_date"], "authorised_date": r["authorised_date"], "_pk": r["pk"]},
+            )
+
+
+class Section47Binding(CaseworkBinding):
+    """List 5: section 47 enquiries and initial child protection conferences (casework.Section47)."""
+
+    list_number = 5
+    model_label = "casework.Section47"
+    date_field = "strategy_date"
+    key_field = "strategy_date"
+
+    def fields_of_names(self):
+        return ("icpc_date",)
+
+    def fields_of(self, values):
+        return {"icpc_date": values.get("icpc_date")}
+
+    def build(self, person_id, values, ctx):
+        return {
+            "person_id": person_id,
+            "strategy_date": values["strategy_date"],
+            "icpc_due_date": casework_rules.icpc_due(
+                values["strategy_date"], working_days=timescale("icpc_working_days", casework_rules.ICPC_WORKING_DAYS)
+            ),
+            **self.fields_of(values),
+        }
+
+    def export_rows(self, start, end):
+        rows = self._records(start, end)
+        history: dict[int, list] = defaultdict(list)
+        for person_id, day, icpc in self.model.objects.filter(person_id__in={r["person_id"] for r in rows}).values_list(
+            "person_id", "strategy_date", "icpc_date"
+        ):
+            history[person_id].append((day, icpc))
+        for r in rows:
+            day, past = r["strategy_date"], history[r["person_id"]]
+            yield (
+                r["person_id"],
+                day,
+                {
+                    "strategy_date": day,
+                    "icpc_date": r["icpc_date"],
+                    "s47_12m": _count_within_12m([d for d, _ in past], day),
+                    "icpc_12m": _count_within_12m([i for _, i in past], day),
+                    "_pk": r["pk"],
+                },
+            )
+
+
+class CPPlansBinding(CaseworkBinding):
+    """List 7: child protection plans (casework.ChildProtectionPlan)."""
+
+    list_number = 7
+    model_label = "casework.ChildProtectionPlan"
+
+    def fields_of_names(self):
+        return ("initial_category", "latest_category", "end_date")
+
+    def fields_of(self, values):
+        return {
+            "initial_category": values["initial_category"],
+            "latest_category": values.get("latest_category") or values["initial_category"],
+            "end_date": values.get("end_date"),
+        }
+
+    def build(self, person_id, values, ctx):
+        return {"person_id": person_id, "start_date": values["start_date"], **self.fields_of(values)}
+
+    def export_rows(self, start, end):
+        rows = self._records(start, end)
+        starts: dict[int, list] = defaultdict(list)
+        for person_id, day in self.model.objects.filter(person_id__in={r["person_id"] for r in rows}).values_list(
+            "person_id", "start_date"
+        ):
+            starts[person_id].append(day)
+        for r in rows:
+            yield (
+                r["person_id"],
+                r["start_date"],
+                {
+                    "start_date": r["start_date"],
+                    "initial_category": r["initial_category"],
+                    "latest_category": r["latest_category"],
+                    "end_date": r["end_date"],
+                    "previous_plans": sum(1 for d in starts[r["person_id"]] if d < r["start_date"]),
+                    "_pk": r["pk"],
+                },
             )

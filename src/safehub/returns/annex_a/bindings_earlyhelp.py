@@ -13,7 +13,7 @@ Export: every assessment started in the period, and those completed in it that s
 from __future__ import annotations
 
 from safehub.core.sql import any_of
-from safehub.returns.annex_a.bindings import SUMMARY, Binding
+from safehub.returns.annex_a.bindings_base import SUMMARY, Binding
 
 ORIGIN = "ANNEX_A"
 

@@ -22,7 +22,36 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Q
 
 from safehub.core.sql import any_of
-from safehub.returns.annex_a.bindings import Binding, LookedAfterBinding
+from safehub.returns.annex_a.bindings_base import Binding, CaseworkBinding
+
+
+class LookedAfterBinding(CaseworkBinding):
+    """List 8: periods of being looked after (casework.LookedAfterEpisode)."""
+
+    list_number = 8
+    model_label = "casework.LookedAfterEpisode"
+
+    def fields_of_names(self):
+        return ("end_date", "legal_status")
+
+    def fields_of(self, values):
+        return {"end_date": values.get("end_date"), "legal_status": values.get("legal_status") or ""}
+
+    def build(self, person_id, values, ctx):
+        return {"person_id": person_id, "start_date": values["start_date"], **self.fields_of(values)}
+
+    def export_rows(self, start, end):
+        for r in self._records(start, end):
+            yield (
+                r["person_id"],
+                r["start_date"],
+                {
+                    "start_date": r["start_date"],
+                    "end_date": r["end_date"],
+                    "legal_status": r["legal_status"] or None,
+                    "_pk": r["pk"],
+                },
+            )
 
 
 def _chunks(ids: list[int], size: int = 5000):

@@ -18,7 +18,8 @@ from django.db import models
 from safehub.core.calendar import uk_date
 from safehub.core.sql import any_of
 from safehub.returns.annex_a import cells
-from safehub.returns.annex_a.bindings import Binding, binding_for
+from safehub.returns.annex_a.bindings import binding_for
+from safehub.returns.annex_a.bindings_base import Binding, extras_of
 from safehub.returns.annex_a.fastwrite import bulk_session, fast_insert, indexes_deferred
 from safehub.returns.annex_a.reader import Sheet, open_lists
 from safehub.returns.annex_a.spec import KEPT, LISTS, ListSpec
@@ -229,15 +230,6 @@ CHILD_FIELDS = frozenset({"child_id", "gender", "ethnicity", "date_of_birth", "a
 def stored_fields(spec: ListSpec, binding: Binding) -> frozenset[str]:
     """The fields of a list's rows that Safehub's records hold (the rest are kept as extras)."""
     return CHILD_FIELDS | set(spec.key) | set(binding.fields_of_names())
-
-
-def extras_of(stored: frozenset[str], values: dict) -> dict:
-    """The row's cells Safehub has no field for, kept with the link so the export gives them back."""
-    return {
-        k: (v.isoformat() if isinstance(v, date) else v)
-        for k, v in values.items()
-        if k not in stored and v not in (None, "")
-    }
 
 
 def _fingerprint(values: dict) -> int:

@@ -346,3 +346,15 @@ def test_chunked_import_links_every_row_to_its_own_record_and_reimports_idempote
     relinked = AnnexALink.objects.get(list_number=1, natural_key=deleted_key)
     assert _contact_key(Contact.objects.get(pk=relinked.object_id)) == deleted_key
     assert Contact.objects.get(person__external_identifiers__value="K0", received_at__day=1).child_sex == "F"
+
+
+def test_the_registry_gives_each_list_the_binding_of_its_number():
+    from safehub.returns.annex_a import bindings, spec
+    from safehub.returns.annex_a.bindings_casework import CPPlansOpenBinding
+    from safehub.returns.annex_a.bindings_lookedafter import LookedAfterPeriodsBinding
+
+    names = {number: list_spec.binding for number, list_spec in spec.LISTS.items()}
+    assert {number: bindings.BINDINGS[name].list_number for number, name in names.items()} == {n: n for n in names}
+    # Lists 7 and 8 come from the case spine (every plan or period open in the year).
+    assert bindings.BINDINGS["cp_plans"] is CPPlansOpenBinding
+    assert bindings.BINDINGS["cla"] is LookedAfterPeriodsBinding
