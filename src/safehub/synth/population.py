@@ -26,6 +26,7 @@ from safehub.synth.addresses import (
     _address,
     synthetic_address,
 )
+from safehub.synth.person import SynthPerson
 from safehub.synth.pickers import (
     _explicit_picker,
     _pairs_picker,
@@ -46,24 +47,6 @@ __all__ = [
     "nhs_check_digit",
     "synthetic_address",
 ]
-
-
-@dataclass(frozen=True)
-class SynthPerson:
-    """One synthetic resident as the 'true' record (before any agency mis-records them)."""
-
-    key: int
-    household_key: int
-    given_name: str
-    middle_names: str
-    family_name: str
-    sex: str
-    date_of_birth: date
-    ethnicity: str
-    first_language: str
-    nhs_number: str | None
-    postcode: str
-    address_line: str
 
 
 # --------------------------------------------------------------------------- weighted pickers

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from safehub.synth.addresses import synthetic_address
-
-if TYPE_CHECKING:
-    from safehub.synth.population import SynthPerson
-
 import random
 import unicodedata
 from datetime import date, timedelta
 from functools import lru_cache
 
 from nicknames import NickNamer
+
+from safehub.synth.addresses import synthetic_address
+from safehub.synth.person import SynthPerson
 
 # Groups of spellings that agencies use interchangeably for the same name.
 TRANSLITERATIONS: list[tuple[str, ...]] = [
