@@ -1,8 +1,8 @@
-"""Annex A Lists 1 (contacts) and 2 (referrals), mapped to the front door's records.
+"""Annex A Lists 1 (contacts) and 3 (referrals), mapped to the front door's records.
 
-List 1 is one row per contact (``frontdoor.Contact``), keyed by child + contact date + source; List 2
-one row per referral (``frontdoor.Referral``), keyed by child + referral date, with the re-referral
-flag worked out from the child's referrals in the 12 months before.
+List 1 is one row per contact (``frontdoor.Contact``), keyed by child + contact date + source; List 3
+one row per referral (``frontdoor.Referral``), keyed by child + referral date + source, with the
+re-referral flag worked out from the child's referrals in the 12 months before.
 """
 
 from __future__ import annotations
