@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
@@ -72,7 +73,10 @@ class SafehubOIDCBackend(OIDCAuthenticationBackend):
         return None
 
     def verify_token(self, token, **kwargs):
-        payload = super().verify_token(token, **kwargs)
+        try:
+            payload = super().verify_token(token, **kwargs)
+        except jwt.InvalidTokenError as invalid:  # expired, not yet valid, badly formed: a refusal, not a 500
+            raise SuspiciousOperation(f"ID token not valid: {type(invalid).__name__}") from invalid
         issuer = settings.SAFEHUB_OIDC_ISSUER
         if payload.get("iss") != issuer:
             raise SuspiciousOperation("ID token from an unexpected issuer")

@@ -224,6 +224,18 @@ def test_an_id_token_from_another_issuer_is_refused(oidc, live_server, identity_
     assert browser.get(f"{live_server.url}/", allow_redirects=False, timeout=10).status_code == 302
 
 
+def test_an_expired_id_token_is_refused_not_a_server_error(oidc, live_server, identity_provider, mash_worker):
+    """The provider (its own process, on the real clock) issues a token Safehub reads a day later."""
+    import datetime as dt
+
+    import time_machine
+
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=1), tick=True):
+        _, callback = _sign_in_with_provider(live_server, identity_provider[1], "worker@council.test")
+    assert callback.status_code == 403
+    assert not AuditEvent.objects.filter(action=AuditAction.SIGN_IN).exists()
+
+
 def test_a_callback_this_browser_did_not_start_is_refused(oidc, live_server, identity_provider, mash_worker):
     browser, callback = _sign_in_with_provider(live_server, identity_provider[1], "worker@council.test")
     assert callback.status_code == 302
