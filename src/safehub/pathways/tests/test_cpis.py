@@ -50,7 +50,7 @@ def flagged_child(child_worker, front_door, now):
         person=child,
         referral_date=date(2024, 12, 1),
         referral_source="1B",
-        stage="CP_PLAN",
+        stage="CHILD_PROTECTION",
         team=child_worker.membership.team,
         worker=child_worker,
         opened_by=child_worker,
