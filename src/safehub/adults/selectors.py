@@ -348,13 +348,13 @@ def adult_measures_for_user(*, user, year: str, now: datetime | None = None):
     years, sections = measure_sections(year, values=values)
     if now is not None:
         blank = dict.fromkeys(years)
-        for title, values in (
+        for title, figures in (
             ("Deprivation of Liberty Safeguards: applications, authorisations and waiting time",
              dols_measures(user=user, year=year, now=now)),
             ("Advocacy referrals (Care Act s67 and s68, IMCA)", advocacy_measures(user=user, year=year)),
         ):  # fmt: skip
             rows = [MeasureRow(key, DOLS_LABELS.get(key, key.replace("_", " ").capitalize()), value, blank)
-                    for key, value in values.items()]  # fmt: skip
+                    for key, value in figures.items()]  # fmt: skip
             sections.append((title, rows))
     return years, sections, built_at
 

@@ -198,7 +198,7 @@ def transitions_adult_rows(*, user, people: list[Person], as_of: date, now: date
                 p.pk,
                 p.display_name,
                 age,
-                p.known_to_childrens,
+                getattr(p, "known_to_childrens", False),  # annotated by transitions_adult_people
                 needs.get(p.pk),
                 lines,
                 open_enquiries.get(p.pk, 0),

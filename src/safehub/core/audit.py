@@ -126,12 +126,14 @@ def _insert_rows(
     the rows from the id list (``json_each`` on SQLite, ``unnest`` on PostgreSQL).
     """
     table = AuditEvent._meta.db_table
-    values = [connection.ops.adapt_datetimefield_value(at), actor_id, username, agency_id, action, object_type,
+    values: list[Any] = [connection.ops.adapt_datetimefield_value(at), actor_id, username, agency_id, action, object_type,
               reason, json.dumps(details)]  # fmt: skip
     if connection.vendor == "postgresql":
-        source, person, params, as_json = "unnest(%s::bigint[]) AS p(id)", "p.id", [ids], "%s::jsonb"
+        source, person, as_json = "unnest(%s::bigint[]) AS p(id)", "p.id", "%s::jsonb"
+        params: list[Any] = [ids]
     else:
-        source, person, params, as_json = "json_each(%s)", "value", [json.dumps(ids)], "%s"
+        source, person, as_json = "json_each(%s)", "value", "%s"
+        params = [json.dumps(ids)]
     # Table and column names are this module's own; every value is a bound parameter.
     columns = (
         "at, actor_id, actor_username, agency_id, action, object_type, object_id, person_id, reason, details, flagged"

@@ -98,4 +98,4 @@ def subscribers(event: str, kind: str | None = None) -> list[str]:
     """The names of ``event``'s subscribers (those that want ``kind``, when it is given)."""
     _check_name(event)
     wanted = _kinds[event]
-    return [name for name in _handlers[event] if kind is None or wanted.get(name) is None or kind in wanted[name]]
+    return [name for name in _handlers[event] if kind is None or (kinds := wanted.get(name)) is None or kind in kinds]

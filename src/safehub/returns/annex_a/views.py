@@ -65,10 +65,6 @@ def _current_year() -> str:
     return financial_year_of(timezone.localdate())
 
 
-def _current_year() -> str:
-    return financial_year_of(timezone.localdate())
-
-
 @login_required
 @require_POST
 def annex_a_export(request):

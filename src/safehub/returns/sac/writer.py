@@ -441,7 +441,7 @@ def build_sac_return(
         for code, activity, n in support:
             key = (sac_support_group(code), activity)
             merged[key] = merged.get(key, 0) + int(n)
-        sg1d_rows, sg1d_notes = activity_rows(merged, SUPPORT_ROWS), ()
+        sg1d_rows, sg1d_notes = activity_rows(merged, SUPPORT_ROWS), tuple[str, ...]()
     else:
         sg1d_rows = tuple((label, None, None, None) for label in (*SUPPORT_ROWS, TOTAL))
         sg1d_notes = ("No primary support reasons were given (the sac_concern_support table): fill in by hand.",)
