@@ -124,6 +124,24 @@ def serve(data_dir: Path, workers: int) -> tuple[list[subprocess.Popen], int]:
     raise SystemExit("gunicorn did not start")
 
 
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _settled(pid: int, *, limit: float = 60.0) -> None:
+    """Wait until the task worker has finished starting (its CPU time stops growing for a second):
+    on a running system it has long been up, and its start-up is not the pages' to pay for."""
+    deadline = time.monotonic() + limit
+    before = _cpu_seconds(pid)
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        now = _cpu_seconds(pid)
+        if now - before < 0.05:
+            return
+        before = now
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
