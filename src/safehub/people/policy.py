@@ -123,15 +123,21 @@ def persons_visible_to(user, qs: QuerySet, *, now: datetime | None = None) -> Qu
     membership = membership_for_user(user)
     if membership is None or not user.is_active:
         return qs.none()
-    # Subqueries, not joins: no DISTINCT is needed and the database can use its indexes.
+    # Subqueries, not joins: no DISTINCT is needed and the database can use its indexes. A branch
+    # of an OR that can match nothing is left out: most users hold no sealed-record naming and no
+    # break-glass grant, and "involved OR granted" made PostgreSQL test every person in a region
+    # register (1.33M) against both lists instead of starting from the agency's involvements.
     named = SealedAccess.objects.filter(user=user).values("person_id")
-    not_sealed_or_named = Q(sealed=False) | Q(pk__in=named)
+    not_sealed_or_named = Q(sealed=False) | Q(pk__in=named) if named.exists() else Q(sealed=False)
     granted = BreakGlassGrant.objects.filter(user=user, expires_at__gt=now, granted_at__lte=now).values("person_id")
+    any_grant = granted.exists()
     if membership.role in FRONT_DOOR_ROLES and not _adult_front_door(membership):
         return qs.filter(not_sealed_or_named)
     if membership.role in _NO_STANDING:
         return qs.filter(pk__in=granted).filter(not_sealed_or_named)
-    reach = Q(pk__in=_involved_ids(membership.agency_id, now)) | Q(pk__in=granted)
+    reach = Q(pk__in=_involved_ids(membership.agency_id, now))
+    if any_grant:
+        reach |= Q(pk__in=granted)
     if _adult_front_door(membership):
         reach |= Q(date_of_birth__lte=_adult_cutoff(now))
     return qs.filter(reach).filter(not_sealed_or_named)
