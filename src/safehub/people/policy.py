@@ -130,13 +130,12 @@ def persons_visible_to(user, qs: QuerySet, *, now: datetime | None = None) -> Qu
     named = SealedAccess.objects.filter(user=user).values("person_id")
     not_sealed_or_named = Q(sealed=False) | Q(pk__in=named) if named.exists() else Q(sealed=False)
     granted = BreakGlassGrant.objects.filter(user=user, expires_at__gt=now, granted_at__lte=now).values("person_id")
-    any_grant = granted.exists()
     if membership.role in FRONT_DOOR_ROLES and not _adult_front_door(membership):
         return qs.filter(not_sealed_or_named)
     if membership.role in _NO_STANDING:
         return qs.filter(pk__in=granted).filter(not_sealed_or_named)
     reach = Q(pk__in=_involved_ids(membership.agency_id, now))
-    if any_grant:
+    if granted.exists():  # asked only where the grant widens the reach (not on the front door's lists)
         reach |= Q(pk__in=granted)
     if _adult_front_door(membership):
         reach |= Q(date_of_birth__lte=_adult_cutoff(now))
