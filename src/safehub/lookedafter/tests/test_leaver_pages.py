@@ -1,37 +1,18 @@
 """Care leavers' pages (the SSDA903 pre-submission page is tested in returns/ssda903/tests)."""
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from safehub.casework.models import LookedAfterEpisode
 from safehub.core.models import AuditEvent
-from safehub.lookedafter import permanence, services
 from safehub.lookedafter.models import PathwayPlan
-from safehub.people.models import Involvement
-from safehub.testing.factories import PersonFactory, make_user
+from safehub.testing.care_leavers import care_leaver
+from safehub.testing.factories import make_user
 
 
 @pytest.fixture
 def leaver(front_door):
-    sw = make_user("sw", "SOCIAL_WORKER", front_door)
-    now = timezone.now()
-    young = PersonFactory(
-        given_name="Sam", family_name="Leaver", date_of_birth=now.date() - timedelta(days=365 * 17 + 100)
-    )
-    Involvement.objects.create(
-        person=young, agency=front_door, kind="CASE_HOLDER", started_at=now - timedelta(days=900)
-    )
-    carer = services.provider_register(name="Carers A", kind="FOSTER_CARER", place_provider="PR1",
-                                       postcode="SO14 0BE", urn="SC058592", by=sw, now=now)  # fmt: skip
-    period = LookedAfterEpisode.objects.create(person=young, start_date=now.date() - timedelta(days=700))
-    services.care_start(period=period, legal_status="V2", category_of_need="N4", placement=services.Placement("U6", carer),
-                        home_postcode="SO14 0HU", by=sw, now=now)  # fmt: skip
-    services.care_end(period=period, on=now.date() - timedelta(days=30), reason="E13", by=sw, now=now)
-    permanence.care_leaver_update(person=young, personal_adviser=sw, by=sw, now=now)
-    return young, sw
+    return care_leaver(front_door)
 
 
 @pytest.mark.django_db
