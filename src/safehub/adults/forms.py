@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from safehub.adults.models import (
+    UNSPECIFIED_LOCATIONS,
     ConcernDecision,
     Consent,
     DesiredOutcomes,
@@ -222,6 +223,17 @@ class EnquiryForm(GovForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     BOOL_FIELDS = ("advocate_support", "interpreter_used", "heard_away_from_family", "action_taken")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The generic care home and hospital (recorded before the SAC sub-types) are offered only to an
+        # enquiry that already holds one, so it can be kept or replaced by the sub-type once known.
+        held = set(self.initial.get("risk_locations") or [])
+        if hasattr(self.data, "getlist"):
+            held |= set(self.data.getlist(self.add_prefix("risk_locations")))
+        self.fields["risk_locations"].choices = [
+            (code, label) for code, label in RiskLocation.choices if code not in UNSPECIFIED_LOCATIONS or code in held
+        ]
 
     @classmethod
     def from_enquiry(cls, enquiry) -> EnquiryForm:

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -288,15 +289,31 @@ def _concern_fields(row: dict, lookups: _Lookups, flags: list[Flag], person: Per
     return fields
 
 
-def _codes(row: dict, column: str, choices, flags: list[Flag], *, old_column: str = "") -> list[str]:
+# Other spellings of the locations of risk: the SAC SG2b row labels ("Care Home - Nursing" reads as
+# CARE_HOME_NURSING already; "In the Community" does not) and the usual names of the two care homes.
+LOCATION_ALIASES = {
+    "IN_THE_COMMUNITY": RiskLocation.COMMUNITY,
+    "NURSING_HOME": RiskLocation.CARE_HOME_NURSING,
+    "NURSING_CARE_HOME": RiskLocation.CARE_HOME_NURSING,
+    "RESIDENTIAL_HOME": RiskLocation.CARE_HOME_RESIDENTIAL,
+    "RESIDENTIAL_CARE_HOME": RiskLocation.CARE_HOME_RESIDENTIAL,
+}
+
+
+def _codes(
+    row: dict, column: str, choices, flags: list[Flag], *, old_column: str = "", aliases: dict[str, str] | None = None
+) -> list[str]:
     """Return the ``;``-separated codes of a many-per-enquiry column, each once, sorted.
 
-    An unknown code is flagged (the row keeps it) and the known codes are used.
+    A code is read in upper case with every run of spaces and punctuation as one ``_``
+    (``Care Home - Nursing`` is CARE_HOME_NURSING). An unknown code is flagged (the row keeps it)
+    and the known codes are used.
     """
     value = _cell(row, column) or (_cell(row, old_column) if old_column else "")
     codes = []
     for part in filter(None, (p.strip() for p in value.split(";"))):
-        code = part.upper().replace(" ", "_").replace("-", "_")
+        code = re.sub(r"[^A-Z0-9]+", "_", part.upper()).strip("_")
+        code = (aliases or {}).get(code, code)
         if code not in choices.values:
             flags.append(Flag(column, part, f"Unknown code: kept, not used (codes: {', '.join(choices.values)})"))
             continue
@@ -502,7 +519,9 @@ def _import_row(row: dict, lookups: _Lookups, flags: list[Flag], *, by, now: dat
             fields = _enquiry_fields(row, lookups, concern, flags)
             categories = {
                 "risk_types": _codes(row, "risk_types", RiskType, flags),
-                "risk_locations": _codes(row, "risk_locations", RiskLocation, flags, old_column="risk_location"),
+                "risk_locations": _codes(
+                    row, "risk_locations", RiskLocation, flags, old_column="risk_location", aliases=LOCATION_ALIASES
+                ),
                 "risk_sources": _codes(row, "risk_sources", RiskSource, flags, old_column="risk_source"),
             }
             if fields["concluded_date"] and fields["concluded_date"] > calendar.uk_date(now):

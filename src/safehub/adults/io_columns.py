@@ -42,9 +42,11 @@ ENQUIRY rows
 ``risk_types``          ``;``-separated: PHYSICAL, SEXUAL, PSYCHOLOGICAL, FINANCIAL, DISCRIMINATORY,
                         ORGANISATIONAL, NEGLECT, DOMESTIC, SEXUAL_EXPLOITATION, MODERN_SLAVERY,
                         SELF_NEGLECT (the measure ids' lower-case spellings are accepted too).
-``risk_locations``      ``;``-separated: OWN_HOME, COMMUNITY, COMMUNITY_SERVICE, CARE_HOME, HOSPITAL,
-                        OTHER (every location that applies; the older one-value ``risk_location``
-                        column is read too).
+``risk_locations``      ``;``-separated: OWN_HOME, COMMUNITY, COMMUNITY_SERVICE, CARE_HOME_NURSING,
+                        CARE_HOME_RESIDENTIAL, HOSPITAL_ACUTE, HOSPITAL_MENTAL_HEALTH, HOSPITAL_COMMUNITY,
+                        OTHER (every location that applies; the SAC SG2b labels, e.g. ``Care Home -
+                        Nursing``, are read too). The older CARE_HOME and HOSPITAL still import and mean
+                        "not known which" (never guessed); the one-value ``risk_location`` column is read.
 ``risk_sources``        ``;``-separated: SERVICE_PROVIDER, KNOWN, UNKNOWN (every type that applies;
                         ``risk_source`` is read too).
 ``action_taken``        Y/N/blank.  ``action_summary``: text.

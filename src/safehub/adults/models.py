@@ -55,12 +55,37 @@ class RiskType(models.TextChoices):
 
 
 class RiskLocation(models.TextChoices):
+    """Where the risk was: the SAC SG2b rows, plus the two older generic values.
+
+    SG2b's rows (NHS England's publication code, NHSDigital/ASC-Safeguarding-Adults
+    ``publication_outputs/data_tables_export_outputs.py``): Own Home, In the Community, Community
+    Service, Care Home - Nursing, Care Home - Residential, Hospital - Acute, Hospital - Mental Health,
+    Hospital - Community, Other. ``CARE_HOME`` and ``HOSPITAL`` were recorded before the sub-types
+    existed: they stay valid and mean "not known which" (never guessed into a sub-type).
+    """
+
     OWN_HOME = "OWN_HOME", "Own home"
     COMMUNITY = "COMMUNITY", "In the community (excluding community services)"
     COMMUNITY_SERVICE = "COMMUNITY_SERVICE", "In a community service"
-    CARE_HOME = "CARE_HOME", "Care home"
-    HOSPITAL = "HOSPITAL", "Hospital"
+    CARE_HOME_NURSING = "CARE_HOME_NURSING", "Care home: nursing"
+    CARE_HOME_RESIDENTIAL = "CARE_HOME_RESIDENTIAL", "Care home: residential"
+    CARE_HOME = "CARE_HOME", "Care home, not known whether nursing or residential"
+    HOSPITAL_ACUTE = "HOSPITAL_ACUTE", "Hospital: acute"
+    HOSPITAL_MENTAL_HEALTH = "HOSPITAL_MENTAL_HEALTH", "Hospital: mental health"
+    HOSPITAL_COMMUNITY = "HOSPITAL_COMMUNITY", "Hospital: community"
+    HOSPITAL = "HOSPITAL", "Hospital, not known whether acute, mental health or community"
     OTHER = "OTHER", "Other"
+
+
+# The generic locations recorded before the SAC sub-types, and the sub-types each stands for.
+UNSPECIFIED_LOCATIONS: dict[str, tuple[str, ...]] = {
+    RiskLocation.CARE_HOME: (RiskLocation.CARE_HOME_NURSING, RiskLocation.CARE_HOME_RESIDENTIAL),
+    RiskLocation.HOSPITAL: (
+        RiskLocation.HOSPITAL_ACUTE,
+        RiskLocation.HOSPITAL_MENTAL_HEALTH,
+        RiskLocation.HOSPITAL_COMMUNITY,
+    ),
+}
 
 
 class RiskSource(models.TextChoices):
@@ -362,7 +387,7 @@ class EnquiryRiskLocation(models.Model):
     """One location of risk in an enquiry (several per enquiry; each counted once: SAC SG2)."""
 
     enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="risk_locations")
-    location = models.CharField(max_length=20, choices=RiskLocation.choices)
+    location = models.CharField(max_length=24, choices=RiskLocation.choices)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["enquiry", "location"], name="adult_enquiry_location_once")]

@@ -68,6 +68,13 @@ CAPACITY_WEIGHTS = {"YES": 101, "NO": 187, "DONT_KNOW": 145, "NOT_RECORDED": 3}
 MSP_WEIGHTS = {"EXPRESSED": 246, "ASKED_NOT_EXPRESSED": 65, "NOT_ASKED": 55, "DONT_KNOW": 62, "NOT_RECORDED": 8}
 ACHIEVED_WEIGHTS = {"FULLY": 60, "PARTIALLY": 32, "NOT_ACHIEVED": 8}
 LOCATION_WEIGHTS = {"OWN_HOME": 45, "CARE_HOME": 30, "COMMUNITY_SERVICE": 8, "COMMUNITY": 7, "HOSPITAL": 6, "OTHER": 4}
+# Care homes and hospitals by SAC SG2b sub-type. Illustrative shares (the yearly report publishes no
+# split): residential care homes about three in five, acute hospitals over half, and a few "not known
+# which" as older records hold. Drawn from their own generator, so the rest of the demo is unchanged.
+LOCATION_SUBTYPE_WEIGHTS = {
+    "CARE_HOME": {"CARE_HOME_RESIDENTIAL": 57, "CARE_HOME_NURSING": 38, "CARE_HOME": 5},
+    "HOSPITAL": {"HOSPITAL_ACUTE": 55, "HOSPITAL_MENTAL_HEALTH": 32, "HOSPITAL_COMMUNITY": 9, "HOSPITAL": 4},
+}
 OUTCOME_WEIGHTS = {"REDUCED": 55, "REMOVED": 20, "REMAINS": 8, "NO_ACTION": 5, "NONE_IDENTIFIED": 7, "INCONCLUSIVE": 5}
 # Primary support reason (SG1d) by age: older adults mostly physical support and memory and
 # cognition; younger adults more often mental health and learning disability. "" = not known.
@@ -101,9 +108,14 @@ WHAT_HAPPENED = {
 WHERE = {
     "OWN_HOME": "Their home",
     "CARE_HOME": "Oakfield House care home",
+    "CARE_HOME_NURSING": "Oakfield House care home (nursing)",
+    "CARE_HOME_RESIDENTIAL": "Oakfield House care home (residential)",
     "COMMUNITY_SERVICE": "Day centre",
     "COMMUNITY": "In the town centre",
     "HOSPITAL": "General hospital ward",
+    "HOSPITAL_ACUTE": "General hospital ward",
+    "HOSPITAL_MENTAL_HEALTH": "Mental health inpatient unit",
+    "HOSPITAL_COMMUNITY": "Community hospital ward",
     "OTHER": "Supported housing",
 }
 # The synthetic register has more centenarians than a real city: 95+ weighted down (SAC: about 4% of adults).
@@ -145,6 +157,7 @@ def seed(ctx: DemoContext) -> str:
     if council is None:
         return "skipped: no adult social care agency"
     rng = ctx.rng("adults")
+    sac_rng = ctx.rng("adults-sac")  # SAC details added later: their own draws leave the others as they were
     today = ctx.today
     adult_cutoff = _years_before(today, 18)
     pool: list[tuple[int, date]] = []
@@ -189,6 +202,9 @@ def seed(ctx: DemoContext) -> str:
         j = rng.choices(range(len(SOURCES)), weights=source_weights)[0]
         risk = _pick(rng, RISK_WEIGHTS)
         location = _pick(rng, LOCATION_WEIGHTS)
+        sac_location = (
+            _pick(sac_rng, LOCATION_SUBTYPE_WEIGHTS[location]) if location in LOCATION_SUBTYPE_WEIGHTS else location
+        )
         decided_at = None
         if day < recent or rng.random() < 0.3:
             wd = rng.choices([0, 1, 2, 3, 5], weights=[25, 40, 25, 7, 3])[0]
@@ -217,7 +233,7 @@ def seed(ctx: DemoContext) -> str:
                 source_agency=agencies.get(source_codes[j]) if source_codes[j] else None,
                 source_name="" if source_codes[j] else "Details held by the adult MASH",
                 what_happened=rng.choice(WHAT_HAPPENED[risk]),
-                where_happened=WHERE[location],
+                where_happened=WHERE[sac_location],
                 alleged_source_of_risk=rng.choice(["Son", "Partner", "Care staff", "Neighbour", "Unknown", "Lodger"]),
                 immediate_actions=rng.choice(["Welfare visit the same day", "GP informed", "Police informed", ""]),
                 adult_views=rng.choice(["I just want it to stop", "I don't want any fuss", "I am frightened", ""]),
@@ -241,7 +257,7 @@ def seed(ctx: DemoContext) -> str:
                 source_record_id=f"C{i + 1}",
             )
         )
-        plans.append({"risk": risk, "location": location})
+        plans.append({"risk": risk, "location": location, "sac_location": sac_location})
 
     with transaction.atomic():
         SafeguardingConcern.objects.bulk_create(concerns, batch_size=BATCH)
@@ -339,7 +355,7 @@ def _enquiry(
     where = None
     if not is_open or rng.random() < 0.5:
         # A few enquiries find risk in two places or from two kinds of source (SAC SG2 counts each).
-        locations, sources = {location}, {source}
+        locations, sources = {plan["sac_location"]}, {source}
         if rng.random() < 0.08:
             locations.add("COMMUNITY")
         if rng.random() < 0.06:

@@ -323,3 +323,24 @@ def test_a_row_with_a_nul_is_kept_with_the_nul_spelt_out(setting, adult_social_w
     assert (result.created, [e["column"] for e in result.errors]) == (1, ["what_happened"])
     kept = ImportedRow.objects.get(row_key="Z1")
     assert (kept.status, kept.raw["what_happened"]) == ("REJECTED", "Bruises\\x00")
+
+
+def test_locations_read_the_sac_sub_types_and_keep_an_old_generic_value(setting, adult_social_worker):
+    rows = [
+        concern_row("C1"),
+        concern_row("C2"),
+        concern_row("C3"),
+        enquiry_row("E1", concern="C1", risk_locations="Care Home - Nursing;Hospital - Mental Health;In the Community"),
+        enquiry_row("E2", concern="C2", risk_locations="CARE_HOME;HOSPITAL"),  # written before the sub-types
+        enquiry_row("E3", concern="C3", risk_locations="CARE_HOME_PRIVATE;residential home"),
+    ]
+    result = adults_io.adults_csv_import(text=to_csv(rows), by=adult_social_worker, now=NOW)
+    assert (result.created, result.errors) == (6, [])
+    codes = {e.source_record_id: e.risk_location_codes() for e in Enquiry.objects.all()}
+    assert codes["E1"] == ["CARE_HOME_NURSING", "COMMUNITY", "HOSPITAL_MENTAL_HEALTH"]
+    assert codes["E2"] == ["CARE_HOME", "HOSPITAL"]  # "not known which": kept, never guessed
+    assert codes["E3"] == ["CARE_HOME_RESIDENTIAL"]
+    # The unknown value is flagged and kept in the row as read; the known one is used.
+    assert [(f["row"], f["column"], f["value"]) for f in result.flagged] == [(7, "risk_locations", "CARE_HOME_PRIVATE")]
+    kept = ImportedRow.objects.get(row_key="E3")
+    assert (kept.status, kept.raw["risk_locations"]) == ("FLAGGED", "CARE_HOME_PRIVATE;residential home")

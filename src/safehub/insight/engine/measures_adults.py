@@ -37,7 +37,21 @@ SAC_AGE_BANDS: dict[str, tuple[int, int | None]] = {
     "95_plus": (95, None),
 }
 ETHNIC_GROUPS = ("white", "mixed", "asian", "black", "other", "refused", "not_obtained")
-LOCATIONS = ("own_home", "community", "community_service", "care_home", "hospital", "other")
+# The SAC SG2b locations (adults.models.RiskLocation); ``care_home`` and ``hospital`` are the older
+# generic values, "not known which": each code counts only itself (no sub-type is guessed).
+LOCATIONS = (
+    "own_home",
+    "community",
+    "community_service",
+    "care_home_nursing",
+    "care_home_residential",
+    "care_home",
+    "hospital_acute",
+    "hospital_mental_health",
+    "hospital_community",
+    "hospital",
+    "other",
+)
 SOURCES_OF_RISK = ("service_provider", "known", "unknown")
 ACHIEVED = ("fully", "partially", "not_achieved")
 

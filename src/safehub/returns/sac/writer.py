@@ -67,12 +67,15 @@ Not verified (the template workbook itself was not available)
 What the records cannot give, shown as blank cells with a note (never as zeros)
 ------------------------------------------------------------------------------
 SG1e (autism is recorded as one disability code, not as the two SAC rows, and is not in the
-snapshot); SG2b's nursing/residential care home and acute/mental health/community hospital
-rows (the records have one care home and one hospital location); SG2c's "Enquiry ceased at
-individual's request" and, without the ``sac_enquiry_action`` detail table, the action split of
-inconclusive and no-risk outcomes. SG2a/SG2b cells pair types or locations with sources within
-an enquiry, as the records do not pair them per allegation (exact when an enquiry records one
-source); the note counts the enquiries where that matters.
+snapshot); SG2c's "Enquiry ceased at individual's request" and, without the ``sac_enquiry_action``
+detail table, the action split of inconclusive and no-risk outcomes. SG2a/SG2b cells pair types or
+locations with sources within an enquiry, as the records do not pair them per allegation (exact when
+an enquiry records one source); the note counts the enquiries where that matters.
+
+SG2b's care home and hospital rows count the sub-types recorded since issue 22 (``RiskLocation``:
+nursing/residential, acute/mental health/community, the rows of source 3's
+``data_tables_export_outputs.py``). An enquiry recorded before then with the generic care home or
+hospital ("not known which") is in none of them - no sub-type is guessed - and a note counts them.
 
 Inputs outside the snapshot: the primary support reason of each concern (``sac_concern_support``)
 and whether action was taken (``sac_enquiry_action``) come in ``details``
@@ -101,7 +104,13 @@ from safehub.insight.engine.measures import CAPACITY, MSP, RISK_TYPES, S42_CONCL
 
 Cell = str | int | None
 
-RISK_LOCATIONS = ("own_home", "community", "community_service", "care_home", "hospital", "other")
+RISK_LOCATIONS = (
+    "own_home", "community", "community_service", "care_home_nursing", "care_home_residential", "care_home",
+    "hospital_acute", "hospital_mental_health", "hospital_community", "hospital", "other",
+)  # fmt: skip
+# The older generic locations ("not known which"): in no SG2b row, counted in a note instead.
+UNSPECIFIED_LOCATIONS = {"care_home": "a care home, not saying nursing or residential",
+                         "hospital": "a hospital, not saying acute, mental health or community"}  # fmt: skip
 RISK_SOURCES = ("service_provider", "known", "unknown")
 ACHIEVED = ("fully", "partially", "not_achieved")
 
@@ -157,16 +166,16 @@ TYPE_LABELS = dict(zip(RISK_TYPES, (
 ), strict=True))  # fmt: skip
 SOURCE_LABELS = {"service_provider": "Service Provider", "known": "Other - Known to individual",
                  "unknown": "Other - Unknown to individual"}  # fmt: skip
-# SG2b rows and the location code each counts (None: the records cannot tell it apart).
-LOCATION_ROWS: tuple[tuple[str, str | None], ...] = (
+# SG2b rows and the location code each counts.
+LOCATION_ROWS: tuple[tuple[str, str], ...] = (
     ("Own Home", "own_home"),
     ("In the Community", "community"),
     ("Community Service", "community_service"),
-    ("Care Home - Nursing", None),
-    ("Care Home - Residential", None),
-    ("Hospital - Acute", None),
-    ("Hospital - Mental Health", None),
-    ("Hospital - Community", None),
+    ("Care Home - Nursing", "care_home_nursing"),
+    ("Care Home - Residential", "care_home_residential"),
+    ("Hospital - Acute", "hospital_acute"),
+    ("Hospital - Mental Health", "hospital_mental_health"),
+    ("Hospital - Community", "hospital_community"),
     ("Other", "other"),
 )
 ACTION_ROWS = (
@@ -469,16 +478,19 @@ def build_sac_return(
     )  # fmt: skip
     pairs, by_location, by_source, unpaired = sg2b
     sg2b_rows: list[tuple[Cell, ...]] = [
-        (label, *(pairs.get((code, s), 0) for s in RISK_SOURCES), by_location.get(code, 0)) if code
-        else (label, None, None, None, None) for label, code in LOCATION_ROWS
-    ]  # fmt: skip
+        (label, *(pairs.get((code, s), 0) for s in RISK_SOURCES), by_location.get(code, 0))
+        for label, code in LOCATION_ROWS
+    ]
     sg2b_rows.append((TOTAL, *(by_source.get(s, 0) for s in RISK_SOURCES), None))
+    sg2b_notes = [
+        f"{by_location[code]} concluded enquir{'y records' if by_location[code] == 1 else 'ies record'} {what} "
+        "(recorded before the sub-types): in no row above; add each by hand once its records say which."
+        for code, what in UNSPECIFIED_LOCATIONS.items() if by_location.get(code)
+    ]  # fmt: skip
     tables["SG2b"] = SACTable(
         "SG2b", "SG2b - Concluded Section 42 enquiries by location of risk and source of risk",
         ("Location of risk", *source_heads, TOTAL), tuple(sg2b_rows),
-        notes=(f"Care home (nursing and residential not told apart in the records): {by_location.get('care_home', 0)}; "
-               f"hospital (acute, mental health and community not told apart): {by_location.get('hospital', 0)}.",
-               _pairing_note("location", unpaired)),
+        notes=(*sg2b_notes, _pairing_note("location", unpaired)),
     )  # fmt: skip
 
     def outcome(codes: Iterable[str], action: bool | None = None) -> int:

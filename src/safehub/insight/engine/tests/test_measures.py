@@ -294,6 +294,26 @@ def test_adult_with_two_concerns_counts_once_with_first_age_and_ethnicity() -> N
     assert result["adult_s42_concluded_risk_outcome_reduced"] == 1
 
 
+def test_care_home_and_hospital_sub_types_count_apart_from_the_older_generic_values() -> None:
+    enquiry = {"kind": "S42", "started_date": date(2024, 5, 1), "concluded_date": date(2024, 6, 1)}
+    rows = {
+        "s42_enquiries": [
+            {**enquiry, "enquiry_id": 1, "risk_locations": ["care_home_nursing", "hospital_acute"]},
+            {**enquiry, "enquiry_id": 2, "risk_locations": ["care_home"]},  # recorded before the sub-types
+            {**enquiry, "enquiry_id": 3, "risk_locations": ["care_home_residential", "hospital"]},
+        ],
+    }
+
+    result = measures(rows)
+
+    assert result["adult_s42_concluded_location_care_home_nursing"] == 1
+    assert result["adult_s42_concluded_location_care_home_residential"] == 1
+    assert result["adult_s42_concluded_location_care_home"] == 1  # only the generic one: no sub-type guessed
+    assert result["adult_s42_concluded_location_hospital_acute"] == 1
+    assert result["adult_s42_concluded_location_hospital_mental_health"] == 0
+    assert result["adult_s42_concluded_location_hospital"] == 1
+
+
 def test_front_door_timeliness() -> None:
     rows = {
         "contacts": [

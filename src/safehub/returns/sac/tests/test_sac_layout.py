@@ -77,7 +77,8 @@ FIXTURE = {
     "s42_enquiries": [
         {"enquiry_id": 1, "person_id": 1, "concern_id": 1, "kind": "S42", "started_date": date(2024, 5, 2),
          "concluded_date": date(2024, 8, 1), "risk_types": ["neglect"], "risk_outcome": "reduced",
-         "lacked_capacity": "yes", "msp": "expressed", "outcomes_achieved": "fully"},
+         "lacked_capacity": "yes", "msp": "expressed", "outcomes_achieved": "fully",
+         "risk_locations": ["care_home"]},  # recorded before the care home sub-types
     ],
 }  # fmt: skip
 
@@ -162,10 +163,11 @@ def test_cells_the_records_cannot_fill_are_blank_with_a_note(book) -> None:
     workbook, _ = book
     sg2b = workbook["SG2b"]
     rows = {r[0]: r[1:] for r in _blocks(sg2b)[0][1]}
-    assert rows["Care Home - Nursing"] == []  # every cell blank
-    assert rows["Own Home"] == [0, 0, 0, 0]  # no location recorded: a real zero
+    # The generic care home is in no sub-type row (a real zero: no enquiry recorded one) but in a note.
+    assert rows["Care Home - Nursing"] == rows["Care Home - Residential"] == [0, 0, 0, 0]
+    assert rows["Own Home"] == [0, 0, 0, 0]
     notes = [r[0] for r in sg2b.iter_rows(values_only=True) if isinstance(r[0], str) and r[0].startswith("Note: ")]
-    assert any("Care home" in n for n in notes)
+    assert any("records a care home, not saying nursing or residential" in n for n in notes)
     sg2c = {r[0]: (r + [None])[1] for r in _blocks(workbook["SG2c"])[0][1]}
     assert sg2c["Risk identified and action taken"] == 1
     assert sg2c["Enquiry ceased at individual's request and no action taken"] is None

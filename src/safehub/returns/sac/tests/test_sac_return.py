@@ -126,9 +126,31 @@ def test_sg2a_and_sg2b_count_each_category_once_per_enquiry_by_source() -> None:
     sg2b = cells(tables["SG2b"])
     assert sg2b["Own Home"] == (1, 1, 0, 1)
     assert sg2b["In the Community"] == (1, 1, 0, 1)
-    assert sg2b["Care Home - Nursing"] == (None, None, None, None)  # the records have one care home location
+    # Enquiry 4 records the older generic care home: in no sub-type row (never guessed), but in the note.
+    assert sg2b["Care Home - Nursing"] == sg2b["Care Home - Residential"] == (0, 0, 0, 0)
     assert sg2b["Total"] == (2, 2, 0, None)  # enquiries by source, each once
-    assert "Care home (nursing and residential not told apart in the records): 1" in tables["SG2b"].notes[0]
+    assert tables["SG2b"].notes[0].startswith("1 concluded enquiry records a care home, not saying nursing or")
+    assert not any("hospital" in note for note in tables["SG2b"].notes)  # none records a generic hospital
+
+
+def test_sg2b_fills_the_care_home_and_hospital_sub_type_rows() -> None:
+    locations = [
+        {"enquiry_id": 1, "location": "CARE_HOME_NURSING"},
+        {"enquiry_id": 1, "location": "HOSPITAL_ACUTE"},
+        {"enquiry_id": 2, "location": "CARE_HOME_RESIDENTIAL"},
+        {"enquiry_id": 4, "location": "HOSPITAL_MENTAL_HEALTH"},
+        {"enquiry_id": 4, "location": "HOSPITAL"},  # a second hospital, not known which
+    ]
+    tables = built(sac_enquiry_locations=locations)
+    sg2b = cells(tables["SG2b"])
+    # Service provider, known, unknown, total.
+    assert sg2b["Care Home - Nursing"] == (1, 1, 0, 1)  # enquiry 1: provider and known
+    assert sg2b["Care Home - Residential"] == (0, 1, 0, 1)
+    assert sg2b["Hospital - Acute"] == (1, 1, 0, 1)
+    assert sg2b["Hospital - Mental Health"] == (1, 0, 0, 1)
+    assert sg2b["Hospital - Community"] == (0, 0, 0, 0)
+    assert sg2b["Own Home"] == (0, 0, 0, 0)
+    assert tables["SG2b"].notes[0].startswith("1 concluded enquiry records a hospital, not saying acute")
 
 
 def test_sg2c_and_sg2e_action_and_result() -> None:
@@ -235,7 +257,9 @@ TYPES = ("Physical Abuse", "Sexual Abuse", "Psychological Abuse", "Financial or 
          "Organisational Abuse", "Neglect and Acts of Omission", "Domestic Abuse", "Sexual Exploitation",
          "Modern Slavery", "Self-Neglect")  # fmt: skip
 LOCATIONS = {"own_home": "Own Home", "community": "In the Community", "community_service": "Community Service",
-             "other": "Other"}  # fmt: skip
+             "care_home_nursing": "Care Home - Nursing", "care_home_residential": "Care Home - Residential",
+             "hospital_acute": "Hospital - Acute", "hospital_mental_health": "Hospital - Mental Health",
+             "hospital_community": "Hospital - Community", "other": "Other"}  # fmt: skip
 
 
 def reference(rows: dict, details: dict) -> dict:
