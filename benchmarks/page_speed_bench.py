@@ -116,6 +116,7 @@ def serve(data_dir: Path, workers: int) -> tuple[list[subprocess.Popen], int]:
     for _ in range(240):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
+                _settled(worker.pid)
                 return [server, worker], port
         except OSError:
             time.sleep(0.5)

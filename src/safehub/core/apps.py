@@ -14,3 +14,10 @@ class CoreConfig(AppConfig):
         # A read-only request's lists share what they work out, for that request only.
         request_started.connect(requestcache.request_opened, dispatch_uid="safehub.requestcache.open")
         request_finished.connect(requestcache.request_closed, dispatch_uid="safehub.requestcache.close")
+
+        # The task worker's background work yields the cores to the pages served beside it.
+        from django_tasks.signals import task_started
+
+        from safehub.core.tasks_priority import lower_priority
+
+        task_started.connect(lower_priority, dispatch_uid="safehub.tasks.lower_priority")
