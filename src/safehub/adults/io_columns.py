@@ -50,7 +50,9 @@ ENQUIRY rows
 ``risk_sources``        ``;``-separated: SERVICE_PROVIDER, KNOWN, UNKNOWN (every type that applies;
                         ``risk_source`` is read too).
 ``action_taken``        Y/N/blank.  ``action_summary``: text.
-``risk_outcome``        REMOVED, REDUCED, REMAINS, NO_ACTION, NONE_IDENTIFIED, INCONCLUSIVE or blank.
+``risk_outcome``        REMOVED, REDUCED, REMAINS, NO_ACTION, NONE_IDENTIFIED, INCONCLUSIVE,
+                        CEASED_AT_REQUEST (ceased at the adult's request: no action taken, and not
+                        for an adult who lacked capacity) or blank.
 ``lacked_capacity``     YES, NO, DONT_KNOW, NOT_RECORDED (blank = NOT_RECORDED).
 ``advocate_support``    Y/N/blank: supported by an advocate, family or friend, whatever the capacity.
 ``desired_outcomes_asked`` EXPRESSED, ASKED_NOT_EXPRESSED, NOT_ASKED, DONT_KNOW, NOT_RECORDED (blank =

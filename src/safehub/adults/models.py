@@ -101,10 +101,15 @@ class RiskOutcome(models.TextChoices):
     NO_ACTION = "NO_ACTION", "Risk identified, no action taken"
     NONE_IDENTIFIED = "NONE_IDENTIFIED", "No risk identified"
     INCONCLUSIVE = "INCONCLUSIVE", "Risk assessment inconclusive"
+    # SAC SG2c's seventh row, "Enquiry ceased at individual's request and no action taken" (NHS
+    # England's publication code, NHSDigital/ASC-Safeguarding-Adults data_tables_export_outputs.py).
+    CEASED_AT_REQUEST = "CEASED_AT_REQUEST", "Enquiry ceased at the adult's request, no action taken"
 
 
 # Outcomes that only make sense when action was (or was not) taken (SAC table SG2d).
 OUTCOMES_WITH_ACTION = frozenset({RiskOutcome.REMOVED, RiskOutcome.REDUCED, RiskOutcome.REMAINS})
+# Outcomes that mean no action was taken (SAC SG2c rows "... and no action taken").
+OUTCOMES_WITHOUT_ACTION = frozenset({RiskOutcome.NO_ACTION, RiskOutcome.CEASED_AT_REQUEST})
 
 
 class LackedCapacity(models.TextChoices):
@@ -334,6 +339,11 @@ class Enquiry(models.Model):
                 condition=Q(outcomes_achieved="") | Q(desired_outcomes_asked="EXPRESSED"),
                 name="adult_enquiry_achieved_needs_expressed",
             ),
+            # NULL passes (not recorded yet); concluding records False.
+            models.CheckConstraint(
+                condition=~Q(risk_outcome="CEASED_AT_REQUEST") | ~Q(action_taken=True),
+                name="adult_enquiry_ceased_without_action",
+            ),
         ]
 
     @property
@@ -367,8 +377,16 @@ class Enquiry(models.Model):
             errors["outcomes_achieved"] = "Record whether outcomes were achieved only when the adult expressed them"
         if self.risk_outcome in OUTCOMES_WITH_ACTION and self.action_taken is False:
             errors["action_taken"] = "This risk outcome means action was taken"
-        if self.risk_outcome == RiskOutcome.NO_ACTION and self.action_taken:
+        if self.risk_outcome in OUTCOMES_WITHOUT_ACTION and self.action_taken:
             errors["action_taken"] = "The risk outcome says no action was taken"
+        if self.risk_outcome == RiskOutcome.CEASED_AT_REQUEST and self.lacked_capacity == LackedCapacity.YES:
+            # Only an adult able to decide about the risk can end the enquiry by asking: the refusal of
+            # an adult with capacity is respected when no one else is at risk (e.g. Sunderland SAB's
+            # consent procedure, sunderlandsab.org.uk); for an adult who lacks it, the decision is made
+            # in their best interests (Mental Capacity Act 2005 s1(5)).
+            errors["risk_outcome"] = (
+                "An adult who lacked capacity cannot end the enquiry by their request; record the risk outcome"
+            )
         if errors:
             raise ValidationError(errors)
 

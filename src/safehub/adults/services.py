@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 
 from safehub.adults.models import (
+    OUTCOMES_WITHOUT_ACTION,
     ConcernDecision,
     Enquiry,
     EnquiryKind,
@@ -401,7 +402,7 @@ def enquiry_missing_for_conclusion(enquiry: Enquiry) -> dict[str, str]:
         missing["risk_sources"] = "Record the source of risk (every type that applies)"
     if not enquiry.risk_outcome:
         missing["risk_outcome"] = "Record the risk outcome"
-    if enquiry.action_taken is None and enquiry.risk_outcome not in ("", "NO_ACTION"):
+    if enquiry.action_taken is None and enquiry.risk_outcome not in ("", *OUTCOMES_WITHOUT_ACTION):
         missing["action_taken"] = "Record whether action was taken"
     if enquiry.desired_outcomes_asked == "EXPRESSED" and not enquiry.outcomes_achieved:
         missing["outcomes_achieved"] = "Record whether the adult's desired outcomes were achieved"

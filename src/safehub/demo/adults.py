@@ -75,6 +75,9 @@ LOCATION_SUBTYPE_WEIGHTS = {
     "CARE_HOME": {"CARE_HOME_RESIDENTIAL": 57, "CARE_HOME_NURSING": 38, "CARE_HOME": 5},
     "HOSPITAL": {"HOSPITAL_ACUTE": 55, "HOSPITAL_MENTAL_HEALTH": 32, "HOSPITAL_COMMUNITY": 9, "HOSPITAL": 4},
 }
+# Share of concluded enquiries ending at the adult's own request (SG2c's seventh row), among adults not
+# lacking capacity: illustrative, drawn from the SAC generator like the location sub-types.
+CEASED_AT_REQUEST_SHARE = 0.04
 OUTCOME_WEIGHTS = {"REDUCED": 55, "REMOVED": 20, "REMAINS": 8, "NO_ACTION": 5, "NONE_IDENTIFIED": 7, "INCONCLUSIVE": 5}
 # Primary support reason (SG1d) by age: older adults mostly physical support and memory and
 # cognition; younger adults more often mental health and learning disability. "" = not known.
@@ -266,7 +269,7 @@ def seed(ctx: DemoContext) -> str:
         for concern, plan in zip(concerns, plans, strict=True):
             if concern.decision in ("S42", "OTHER"):
                 assert concern.decided_at is not None  # only a decided concern has a decision
-                enquiry, where = _enquiry(rng, concern, plan, today, agencies)
+                enquiry, where = _enquiry(rng, concern, plan, today, agencies, sac_rng=sac_rng)
                 enquiries.append(enquiry)
                 recorded_where.append(where)
                 plans_by_enquiry.append(plan)
@@ -309,7 +312,7 @@ def seed(ctx: DemoContext) -> str:
 
 
 def _enquiry(
-    rng, concern: SafeguardingConcern, plan: dict, today: date, agencies: dict
+    rng, concern: SafeguardingConcern, plan: dict, today: date, agencies: dict, *, sac_rng
 ) -> tuple[Enquiry, tuple[set[str], set[str]] | None]:
     """Return the enquiry and, where its risk is recorded, its locations and sources of risk."""
     assert concern.decided_at is not None  # enquiries follow decided concerns
@@ -368,6 +371,8 @@ def _enquiry(
             outcome not in ("NONE_IDENTIFIED", "INCONCLUSIVE") or rng.random() < 0.5
         )
         enquiry.action_summary = "Safeguarding plan agreed with the adult" if enquiry.action_taken else ""
+        if capacity != "YES" and sac_rng.random() < CEASED_AT_REQUEST_SHARE:
+            enquiry.risk_outcome, enquiry.action_taken, enquiry.action_summary = "CEASED_AT_REQUEST", False, ""
         if msp == "EXPRESSED":
             enquiry.outcomes_achieved = _pick(rng, ACHIEVED_WEIGHTS)
     return enquiry, where

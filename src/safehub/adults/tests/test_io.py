@@ -344,3 +344,17 @@ def test_locations_read_the_sac_sub_types_and_keep_an_old_generic_value(setting,
     assert [(f["row"], f["column"], f["value"]) for f in result.flagged] == [(7, "risk_locations", "CARE_HOME_PRIVATE")]
     kept = ImportedRow.objects.get(row_key="E3")
     assert (kept.status, kept.raw["risk_locations"]) == ("FLAGGED", "CARE_HOME_PRIVATE;residential home")
+
+
+def test_an_enquiry_ceased_at_the_adults_request_imports_and_one_with_action_is_refused(setting, adult_social_worker):
+    ceased = {"risk_outcome": "ceased at request", "action_taken": "N", "lacked_capacity": "NO"}
+    rows = [
+        concern_row("C1"),
+        concern_row("C2"),
+        enquiry_row("E1", concern="C1", **ceased),
+        enquiry_row("E2", concern="C2", **{**ceased, "action_taken": "Y"}),
+    ]
+    result = adults_io.adults_csv_import(text=to_csv(rows), by=adult_social_worker, now=NOW)
+    assert result.created == 3
+    assert [(e["row"], e["column"]) for e in result.errors] == [(5, "action_taken")]
+    assert Enquiry.objects.get().risk_outcome == "CEASED_AT_REQUEST"

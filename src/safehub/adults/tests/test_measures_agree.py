@@ -58,7 +58,8 @@ def test_the_measures_page_shows_the_engines_figures(records):
     page = {row.measure_id: row.value for _, rows in sections for row in rows}
     engine = compute_measures(build_snapshot(), year=YEAR)
     # Every figure on the page (and in its CSV) is an engine measure, with the engine's value.
-    assert len(page) == 103  # the location rows include the SAC's five care home and hospital sub-types
+    # The SAC's five care home and hospital sub-types and the ceased-at-request outcome are rows too.
+    assert len(page) == 104
     assert page == {k: engine[k] for k in page}
     assert set(measures.adult_measures(YEAR)) == {k for k in engine if k.startswith("adult_")}
     assert page["adult_individuals_s42_ethnicity_white"] == 2  # Edith and the young adult (WBRI)

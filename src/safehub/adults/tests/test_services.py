@@ -268,3 +268,49 @@ def test_lacking_capacity_needs_the_advocacy_answer_to_conclude(adult_mash_manag
     with pytest.raises(ValidationError) as excinfo:
         complete_enquiry(Enquiry.objects.get(), adult_social_worker, now, lacked_capacity="YES")
     assert "advocate_support" in excinfo.value.message_dict
+
+
+def test_an_enquiry_ceased_at_the_adults_request_concludes_with_no_action_taken(
+    adult_mash_manager, adult_social_worker, adult, now
+):
+    concern = raise_concern(adult, adult_mash_manager, now)
+    decide(concern, adult_social_worker, now)
+    enquiry = complete_enquiry(
+        Enquiry.objects.get(), adult_social_worker, now, risk_outcome="CEASED_AT_REQUEST", action_taken=None
+    )
+    enquiry.refresh_from_db()
+    # Whether action was taken is not asked: ceasing at the adult's request means none was.
+    assert (enquiry.risk_outcome, enquiry.action_taken, enquiry.concluded_date is not None) == (
+        "CEASED_AT_REQUEST",
+        False,
+        True,
+    )
+
+
+def test_an_enquiry_cannot_cease_at_the_request_with_action_or_when_the_adult_lacked_capacity(
+    adult_mash_manager, adult_social_worker, adult, now
+):
+    concern = raise_concern(adult, adult_mash_manager, now)
+    decide(concern, adult_social_worker, now)
+    for bad, field in (
+        ({"risk_outcome": "CEASED_AT_REQUEST", "action_taken": True}, "action_taken"),
+        ({"risk_outcome": "CEASED_AT_REQUEST", "lacked_capacity": "YES"}, "risk_outcome"),
+    ):
+        with pytest.raises(ValidationError) as excinfo:
+            services.enquiry_update(
+                enquiry=Enquiry.objects.get(), by=adult_social_worker, now=now, expected_version=1, **bad
+            )
+        assert field in excinfo.value.message_dict
+    # The database refuses the pair too (a write that skips the model's rules).
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Enquiry.objects.filter(pk=Enquiry.objects.get().pk).update(risk_outcome="CEASED_AT_REQUEST", action_taken=True)
+    # An adult whose capacity was not in doubt may end it, and "don't know" is not "lacked".
+    enquiry = services.enquiry_update(
+        enquiry=Enquiry.objects.get(),
+        by=adult_social_worker,
+        now=now,
+        expected_version=1,
+        risk_outcome="CEASED_AT_REQUEST",
+        lacked_capacity="DONT_KNOW",
+    )
+    assert enquiry.risk_outcome == "CEASED_AT_REQUEST"

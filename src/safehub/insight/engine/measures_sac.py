@@ -54,7 +54,8 @@ RISK_TYPES = (
 )
 CAPACITY = ("yes", "no", "dont_know", "not_recorded")
 MSP = ("expressed", "asked_not_expressed", "not_asked", "dont_know", "not_recorded")
-RISK_OUTCOMES = ("removed", "reduced", "remains", "no_action", "none_identified", "inconclusive")
+# ``ceased_at_request``: SAC SG2c "Enquiry ceased at individual's request and no action taken".
+RISK_OUTCOMES = ("removed", "reduced", "remains", "no_action", "none_identified", "inconclusive", "ceased_at_request")
 AGE_BANDS: dict[str, tuple[int, int | None]] = {
     "18_64": (18, 64),
     "65_74": (65, 74),

@@ -67,8 +67,9 @@ Not verified (the template workbook itself was not available)
 What the records cannot give, shown as blank cells with a note (never as zeros)
 ------------------------------------------------------------------------------
 SG1e (autism is recorded as one disability code, not as the two SAC rows, and is not in the
-snapshot); SG2c's "Enquiry ceased at individual's request" and, without the ``sac_enquiry_action``
-detail table, the action split of inconclusive and no-risk outcomes. SG2a/SG2b cells pair types or
+snapshot); without the ``sac_enquiry_action`` detail table, SG2c's action split of inconclusive and
+no-risk outcomes. SG2c's "Enquiry ceased at individual's request and no action taken" counts the
+risk outcome ``ceased_at_request`` (``RiskOutcome.CEASED_AT_REQUEST``, recorded since issue 22). SG2a/SG2b cells pair types or
 locations with sources within an enquiry, as the records do not pair them per allegation (exact when
 an enquiry records one source); the note counts the enquiries where that matters.
 
@@ -497,7 +498,7 @@ def build_sac_return(
         return sum(n for (o, a), n in outcomes.items() if o in codes and (action is None or a is action))
 
     identified = outcome(OUTCOME_ROWS)
-    notes = ["The records do not say whether an enquiry ceased at the individual's request: fill in by hand."]
+    notes: list[str] = []
     if "sac_enquiry_action" in extra:
         split: list[Cell] = [outcome(("inconclusive",), True), outcome(("inconclusive",), False),
                              outcome(("none_identified",), True), outcome(("none_identified",), False)]  # fmt: skip
@@ -510,7 +511,8 @@ def build_sac_return(
                      f"{outcome(('inconclusive',))}, no risk identified {outcome(('none_identified',))}.")  # fmt: skip
     tables["SG2c"] = SACTable(
         "SG2c", "SG2c - Concluded Section 42 enquiries by action taken and result", ("Action and result", CONCLUDED_ROW),
-        tuple(zip(ACTION_ROWS, [identified, outcome(("no_action",)), *split, None], strict=True)), notes=tuple(notes),
+        tuple(zip(ACTION_ROWS, [identified, outcome(("no_action",)), *split, outcome(("ceased_at_request",))],
+                  strict=True)), notes=tuple(notes),
     )  # fmt: skip
     tables["SG2e"] = SACTable(
         "SG2e", "SG2e - Risk outcomes of concluded Section 42 enquiries where a risk was identified and action taken",

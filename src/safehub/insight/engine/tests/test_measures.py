@@ -314,6 +314,21 @@ def test_care_home_and_hospital_sub_types_count_apart_from_the_older_generic_val
     assert result["adult_s42_concluded_location_hospital"] == 1
 
 
+def test_enquiries_ceased_at_the_adults_request_are_their_own_risk_outcome() -> None:
+    enquiry = {"kind": "S42", "started_date": date(2024, 5, 1), "concluded_date": date(2024, 6, 1)}
+    rows = {
+        "s42_enquiries": [
+            {**enquiry, "enquiry_id": 1, "risk_outcome": "ceased_at_request"},
+            {**enquiry, "enquiry_id": 2, "risk_outcome": "no_action"},
+        ],
+    }
+
+    result = measures(rows)
+
+    assert result["adult_s42_concluded_risk_outcome_ceased_at_request"] == 1
+    assert result["adult_s42_concluded_risk_outcome_no_action"] == 1
+
+
 def test_front_door_timeliness() -> None:
     rows = {
         "contacts": [

@@ -170,7 +170,7 @@ def test_cells_the_records_cannot_fill_are_blank_with_a_note(book) -> None:
     assert any("records a care home, not saying nursing or residential" in n for n in notes)
     sg2c = {r[0]: (r + [None])[1] for r in _blocks(workbook["SG2c"])[0][1]}
     assert sg2c["Risk identified and action taken"] == 1
-    assert sg2c["Enquiry ceased at individual's request and no action taken"] is None
+    assert sg2c["Enquiry ceased at individual's request and no action taken"] == 0  # recorded: a real zero
     assert [r[1:] for r in _blocks(workbook["SG1e"])[0][1]] == [[], []]
 
 

@@ -181,6 +181,19 @@ def test_sg2c_splits_inconclusive_and_no_risk_by_the_action_taken() -> None:
     assert any(n.startswith("1 inconclusive or no-risk") for n in tables["SG2c"].notes)  # enquiry 5
 
 
+def test_sg2c_counts_enquiries_ceased_at_the_individuals_request() -> None:
+    concluded = [("ceased_at_request", date(2024, 6, 1)), ("ceased_at_request", date(2025, 4, 1)),
+                 ("no_action", date(2024, 6, 1)), ("reduced", date(2024, 6, 1))]  # fmt: skip
+    rows = {"s42_enquiries": [
+        {"enquiry_id": i, "kind": "S42", "started_date": date(2024, 5, 1), "concluded_date": day,
+         "risk_outcome": outcome} for i, (outcome, day) in enumerate(concluded, start=1)
+    ]}  # fmt: skip
+    sg2c = dict(build_sac_return(snapshot_from_rows(rows), year=YEAR)["SG2c"].rows)
+    assert sg2c["Enquiry ceased at individual's request and no action taken"] == 1  # the other concluded in 2025-26
+    assert sg2c["Risk identified and no action taken"] == 1
+    assert sg2c["Risk identified and action taken"] == 1
+
+
 def test_sg3a_counts_advocacy_only_where_capacity_was_lacking() -> None:
     sg3a = built()["SG3a"]
     assert sg3a.rows == (("Concluded Section 42 Enquiries", 2, 1, 0, 0),)
