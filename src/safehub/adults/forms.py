@@ -9,6 +9,7 @@ from safehub.adults.models import (
     DesiredOutcomes,
     LackedCapacity,
     OutcomesAchieved,
+    ReportedAutism,
     RiskLocation,
     RiskOutcome,
     RiskSource,
@@ -75,6 +76,12 @@ class ConcernForm(GovForm):
         required=False,
         label="The adult's primary support reason",
         help_text="As on their care record, if they have one",
+    )
+    reported_autism = forms.ChoiceField(
+        choices=[("", "None reported, or not known"), *ReportedAutism.choices],
+        required=False,
+        label="Is the adult autistic?",
+        help_text="As reported on their care or health record",
     )
     lawful_basis = forms.CharField(
         required=False,

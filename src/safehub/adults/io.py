@@ -30,6 +30,7 @@ from safehub.adults.models import (
     ImportRowStatus,
     LackedCapacity,
     OutcomesAchieved,
+    ReportedAutism,
     RiskLocation,
     RiskOutcome,
     RiskSource,
@@ -138,6 +139,25 @@ def _support_reason(row: dict, column: str) -> str:
     code = value.upper().replace(" ", "_").replace("-", "_")
     if code and code not in dict(SAC_SUPPORT_REASONS):
         raise RowError(column, value, "Unknown primary support reason")
+    return code
+
+
+AUTISM_ALIASES = {
+    "ASPERGER": ReportedAutism.ASPERGERS,
+    "ASPERGER_S": ReportedAutism.ASPERGERS,
+    "ASPERGERS_SYNDROME": ReportedAutism.ASPERGERS,
+    "ASPERGER_S_SYNDROME": ReportedAutism.ASPERGERS,
+    "HIGH_FUNCTIONING_AUTISM": ReportedAutism.ASPERGERS,
+}
+
+
+def _reported_autism(row: dict, column: str) -> str:
+    """Return the SAC SG1e autism code, blank when none is reported (``Asperger's syndrome`` is ASPERGERS)."""
+    value = _cell(row, column)
+    code = re.sub(r"[^A-Z0-9]+", "_", value.upper()).strip("_")
+    code = AUTISM_ALIASES.get(code, code)
+    if code and code not in ReportedAutism.values:
+        raise RowError(column, value, f"Not a valid code: use {', '.join(ReportedAutism.values)} or leave blank")
     return code
 
 
@@ -274,6 +294,7 @@ def _concern_fields(row: dict, lookups: _Lookups, flags: list[Flag], person: Per
         "source_agency": source_agency if source_kind == SourceKind.AGENCY else None,
         "consent": _code(row, "consent", Consent, required=True),
         "primary_support_reason": _soft(flags, _support_reason, row, "primary_support_reason", default=""),
+        "reported_autism": _soft(flags, _reported_autism, row, "reported_autism", default=""),
         "has_care_and_support_needs": _soft(flags, _yes_no, row, "care_and_support_needs"),
         "experiencing_or_at_risk": _soft(flags, _yes_no, row, "experiencing_or_at_risk"),
         "unable_to_protect_self": _soft(flags, _yes_no, row, "unable_to_protect_self"),

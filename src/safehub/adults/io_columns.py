@@ -25,6 +25,10 @@ CONCERN rows
                         ``immediate_actions``, ``adult_views``, ``adult_wishes``: optional text.
 ``consent``             required: GIVEN, REFUSED, UNABLE, NOT_SOUGHT.
 ``primary_support_reason`` optional: a SAC SG1d code (``rules.SAC_SUPPORT_REASONS``); odd values flagged.
+``reported_autism``     optional (SAC SG1e): AUTISM (excluding Asperger's syndrome / high functioning
+                        autism), ASPERGERS (Asperger's syndrome / high functioning autism, also read as
+                        ASPERGER or HIGH_FUNCTIONING_AUTISM) or blank (none reported, or not known); odd
+                        values flagged and kept.
 ``lawful_basis``        required unless consent is GIVEN.
 ``care_and_support_needs``, ``experiencing_or_at_risk``, ``unable_to_protect_self``: the s42(1)
                         test, ``Y``/``N``/blank (blank = not answered).
@@ -90,6 +94,7 @@ CONCERN_COLUMNS = [
     "consent",
     "lawful_basis",
     "primary_support_reason",
+    "reported_autism",
     "care_and_support_needs",
     "experiencing_or_at_risk",
     "unable_to_protect_self",

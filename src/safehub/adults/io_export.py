@@ -42,6 +42,7 @@ def _concern_row(c: SafeguardingConcern) -> dict[str, Any]:
         **{name: getattr(c, name) for name in CONCERN_TEXT},
         "consent": c.consent,
         "primary_support_reason": c.primary_support_reason,
+        "reported_autism": c.reported_autism,
         "care_and_support_needs": _yn(c.has_care_and_support_needs),
         "experiencing_or_at_risk": _yn(c.experiencing_or_at_risk),
         "unable_to_protect_self": _yn(c.unable_to_protect_self),

@@ -35,6 +35,20 @@ class ConcernDecision(models.TextChoices):
     NFA = "NFA", "No further safeguarding action (signposting)"
 
 
+class ReportedAutism(models.TextChoices):
+    """Autism reported as a health condition of the adult: the two rows of SAC SG1e.
+
+    Row labels in NHS England's publication code (NHSDigital/ASC-Safeguarding-Adults,
+    ``publication_outputs/data_tables_export_outputs.py``): "Learning, Developmental or Intellectual
+    Disability (Autism excluding Asperger's Syndrome/ High Functioning Autism)" and "... (Asperger's
+    Syndrome/ High Functioning Autism)". Blank: none reported, or not known. The person's disability
+    code AUT (CIN census: "Autism or Asperger syndrome") does not say which, so is not enough.
+    """
+
+    AUTISM = "AUTISM", "Autism (excluding Asperger's syndrome / high functioning autism)"
+    ASPERGERS = "ASPERGERS", "Asperger's syndrome / high functioning autism"
+
+
 class EnquiryKind(models.TextChoices):
     S42 = "S42", "Section 42 enquiry"
     OTHER = "OTHER", "Other safeguarding enquiry"
@@ -170,6 +184,12 @@ class SafeguardingConcern(models.Model):
         choices=SAC_SUPPORT_REASONS,
         blank=True,
         help_text="The adult's primary support reason (SAC SG1d); blank if not known",
+    )
+    reported_autism = models.CharField(
+        max_length=10,
+        choices=ReportedAutism.choices,
+        blank=True,
+        help_text="Autism reported as a health condition of the adult (SAC SG1e); blank if none or not known",
     )
     lawful_basis = models.TextField(blank=True, help_text="Why we proceed without consent")
     # The Care Act 2014 section 42(1) test; None means not yet answered.

@@ -54,6 +54,7 @@ CONCERN_FIELDS = (
     "consent",
     "lawful_basis",
     "primary_support_reason",
+    "reported_autism",
     "has_care_and_support_needs",
     "experiencing_or_at_risk",
     "unable_to_protect_self",

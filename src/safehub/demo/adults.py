@@ -88,6 +88,13 @@ PSR_WEIGHTS_YOUNGER = {"PHYSICAL_PERSONAL_CARE": 18, "PHYSICAL_ACCESS_MOBILITY":
                        "SENSORY_VISUAL": 1, "SENSORY_DUAL": 1, "MENTAL_HEALTH": 28, "LEARNING_DISABILITY": 18,
                        "SOCIAL_SUBSTANCE_MISUSE": 6, "SOCIAL_ASYLUM_SEEKER": 1, "SOCIAL_ISOLATION_OTHER": 5,
                        "NO_SUPPORT_REASON": 8, "": 5}  # fmt: skip
+# Autism reported on the concern (SAC SG1e), once per adult, more often with a learning disability or
+# mental health support reason: illustrative shares (the yearly report publishes none). "" = none.
+AUTISM_WEIGHTS_BY_PSR = {
+    "LEARNING_DISABILITY": {"AUTISM": 20, "ASPERGERS": 5, "": 75},
+    "MENTAL_HEALTH": {"AUTISM": 3, "ASPERGERS": 3, "": 94},
+}
+AUTISM_WEIGHTS_OTHER = {"AUTISM": 6, "ASPERGERS": 4, "": 990}
 DECISION_WEIGHTS = {"S42": 36, "OTHER": 16, "NFA": 48}
 CONSENT_WEIGHTS = {"GIVEN": 60, "UNABLE": 25, "REFUSED": 8, "NOT_SOUGHT": 7}
 LAWFUL_BASES = {
@@ -161,6 +168,7 @@ def seed(ctx: DemoContext) -> str:
         return "skipped: no adult social care agency"
     rng = ctx.rng("adults")
     sac_rng = ctx.rng("adults-sac")  # SAC details added later: their own draws leave the others as they were
+    autism_rng = ctx.rng("adults-autism")
     today = ctx.today
     adult_cutoff = _years_before(today, 18)
     pool: list[tuple[int, date]] = []
@@ -194,6 +202,7 @@ def seed(ctx: DemoContext) -> str:
     concerns: list[SafeguardingConcern] = []
     plans: list[dict] = []
     psr_of: dict[int, str] = {}  # one primary support reason per adult
+    autism_of: dict[int, str] = {}  # and one reported autism
     recent = today - timedelta(days=4)  # concerns of the last few days are still awaiting a decision
     latest = ctx.now - timedelta(hours=1)
     for i, index in enumerate(people):
@@ -226,6 +235,9 @@ def seed(ctx: DemoContext) -> str:
         if psr is None:
             dob = pool[index][1] if index >= 0 else today
             psr = psr_of[person_id] = _pick(rng, PSR_WEIGHTS_OLDER if _age(dob, today) >= 65 else PSR_WEIGHTS_YOUNGER)
+        autism = autism_of.get(person_id)
+        if autism is None:
+            autism = autism_of[person_id] = _pick(autism_rng, AUTISM_WEIGHTS_BY_PSR.get(psr, AUTISM_WEIGHTS_OTHER))
         concerns.append(
             SafeguardingConcern(
                 person_id=person_id,
@@ -243,6 +255,7 @@ def seed(ctx: DemoContext) -> str:
                 adult_wishes=rng.choice(["To stay at home", "To see my family", "To feel safe", ""]),
                 consent=consent,
                 primary_support_reason=psr,
+                reported_autism=autism,
                 lawful_basis=LAWFUL_BASES.get(consent, ""),
                 has_care_and_support_needs=needs if decision else None,
                 experiencing_or_at_risk=at_risk if decision else None,

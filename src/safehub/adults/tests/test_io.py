@@ -358,3 +358,18 @@ def test_an_enquiry_ceased_at_the_adults_request_imports_and_one_with_action_is_
     assert result.created == 3
     assert [(e["row"], e["column"]) for e in result.errors] == [(5, "action_taken")]
     assert Enquiry.objects.get().risk_outcome == "CEASED_AT_REQUEST"
+
+
+def test_reported_autism_reads_the_sac_split_and_flags_an_odd_value(setting, adult_social_worker):
+    rows = [
+        concern_row("C1", reported_autism="Asperger's syndrome"),
+        concern_row("C2", reported_autism="autism"),
+        concern_row("C3", reported_autism="ASD"),  # says autism, not which: kept and flagged, not guessed
+        concern_row("C4"),
+    ]
+    result = adults_io.adults_csv_import(text=to_csv(rows), by=adult_social_worker, now=NOW)
+    assert (result.created, result.errors) == (4, [])
+    autism = dict(SafeguardingConcern.objects.values_list("source_record_id", "reported_autism"))
+    assert autism == {"C1": "ASPERGERS", "C2": "AUTISM", "C3": "", "C4": ""}
+    assert [(f["row"], f["column"], f["value"]) for f in result.flagged] == [(4, "reported_autism", "ASD")]
+    assert ImportedRow.objects.get(row_key="C3").raw["reported_autism"] == "ASD"

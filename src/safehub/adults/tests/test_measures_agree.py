@@ -50,7 +50,9 @@ def records(adult_mash_manager, adult_social_worker, adult, council):
             risk_sources=["KNOWN", "SERVICE_PROVIDER"] if kind == "S42" else ["UNKNOWN"],
             **fields,
         )
-    raise_concern(other, adult_mash_manager, datetime(2025, 2, 4, 10, tzinfo=UTC))
+    raise_concern(other, adult_mash_manager, datetime(2025, 2, 4, 10, tzinfo=UTC), reported_autism="ASPERGERS")
+    autistic = PersonFactory(date_of_birth=date(1980, 1, 1), disabilities=["AUT"])  # not saying which
+    raise_concern(autistic, adult_mash_manager, datetime(2025, 2, 5, 10, tzinfo=UTC))
 
 
 def test_the_measures_page_shows_the_engines_figures(records):
@@ -70,7 +72,10 @@ def test_sac_return_from_the_records_agrees_with_the_orm_measures(records):
     orm = measures.adult_measures(YEAR)
     tables = build_sac_return(build_snapshot(), year=YEAR, details=sac_details())
     sg1f = {row[0]: row[1:] for row in tables["SG1f"].rows}["Total"]
-    assert sg1f[0] == orm["adult_concerns_total"] == 5
+    assert sg1f[0] == orm["adult_concerns_total"] == 6
+    sg1e = {row[0]: row[1:] for row in tables["SG1e"].rows}
+    assert list(sg1e.values()) == [(0, 0, 0), (1, 0, 0)]  # the Asperger's concern; AUT alone is in no row
+    assert tables["SG1e"].notes[0].startswith("1 case is about adults whose disability code says autism")
     assert sg1f[1] == orm["adult_s42_started_total"] == 3
     sg1a = {row[0]: row[1:] for row in tables["SG1a"].rows}
     assert sg1a["Total"][1] == orm["adult_individuals_s42"] == 2

@@ -139,3 +139,21 @@ def test_measures_page_says_how_old_its_figures_are_and_counts_a_new_concern_at_
     after = client.get(url).content.decode()
     assert _concerns_cell(after) == 1  # not the cached 0: recording the concern dropped the snapshot
     assert snapshot_current().generation != built.generation  # a new snapshot, for every process
+
+
+def test_the_concern_page_records_reported_autism(client, adult_mash_manager, adult):
+    client.force_login(adult_mash_manager)
+    url = reverse("adults:concern_create") + f"?person={adult.pk}"
+    assert "Is the adult autistic?" in client.get(url).content.decode()
+    client.post(
+        url,
+        {
+            "received_date": timezone.localdate().strftime("%d/%m/%Y"),
+            "source_kind": "FAMILY_OR_FRIEND",
+            "source_name": "Daughter, 07700 900123",
+            "what_happened": "Mum's savings have gone missing since the new lodger moved in",
+            "consent": "GIVEN",
+            "reported_autism": "ASPERGERS",
+        },
+    )
+    assert SafeguardingConcern.objects.get().reported_autism == "ASPERGERS"

@@ -12,7 +12,7 @@ from safehub.returns.sac.writer import DETAIL_SCHEMAS
 
 
 def sac_details() -> dict:
-    """Return the SAC detail tables: locations, sources, advocacy per enquiry; support reason per concern.
+    """Return the SAC detail tables: locations, sources, advocacy per enquiry; support reason and autism per concern.
 
     Aggregate input for ``returns.sac.writer`` (no one's record is shown, so nothing is audited).
     """
@@ -22,6 +22,9 @@ def sac_details() -> dict:
         columns: list = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
         return pa.Table.from_arrays([pa.array(c, f.type) for c, f in zip(columns, schema, strict=True)], schema=schema)
 
+    concerns = SafeguardingConcern.objects.order_by("pk").values_list(
+        "pk", "primary_support_reason", "reported_autism", "person__disabilities"
+    )
     return {
         "sac_enquiry_locations": table(
             "sac_enquiry_locations",
@@ -37,6 +40,6 @@ def sac_details() -> dict:
         ),
         "sac_concern_support": table(
             "sac_concern_support",
-            list(SafeguardingConcern.objects.order_by("pk").values_list("pk", "primary_support_reason")),
+            [(pk, reason, autism, "AUT" in (disabilities or [])) for pk, reason, autism, disabilities in concerns],
         ),
     }

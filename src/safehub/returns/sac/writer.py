@@ -64,25 +64,33 @@ Not verified (the template workbook itself was not available)
 - SG5 (safeguarding adult reviews) is not written: the partnership's review records do not say
   whether the adults died or survived.
 
-What the records cannot give, shown as blank cells with a note (never as zeros)
-------------------------------------------------------------------------------
-SG1e (autism is recorded as one disability code, not as the two SAC rows, and is not in the
-snapshot); without the ``sac_enquiry_action`` detail table, SG2c's action split of inconclusive and
-no-risk outcomes. SG2c's "Enquiry ceased at individual's request and no action taken" counts the
-risk outcome ``ceased_at_request`` (``RiskOutcome.CEASED_AT_REQUEST``, recorded since issue 22). SG2a/SG2b cells pair types or
-locations with sources within an enquiry, as the records do not pair them per allegation (exact when
-an enquiry records one source); the note counts the enquiries where that matters.
+What the records cannot give, shown as blank cells or counted in a note (never as zeros)
+----------------------------------------------------------------------------------------
+- Without the ``sac_enquiry_action`` detail table, SG2c's action split of inconclusive and no-risk
+  outcomes (blank, with a note). Without ``sac_concern_support``, SG1d and SG1e (blank, with a note).
+- Records made before issue 22 added what the template asks: an enquiry with the generic care home
+  or hospital ("not known which") is in no SG2b row - no sub-type is guessed - and a note counts them;
+  a case whose adult's disability code is AUT (CIN census: "Autism or Asperger syndrome", not saying
+  which) and whose concern reports no autism is in no SG1e row, and a note counts them.
+- SG2a/SG2b cells pair types or locations with sources within an enquiry, as the records do not pair
+  them per allegation (exact when an enquiry records one source); the note counts the enquiries where
+  that matters.
 
-SG2b's care home and hospital rows count the sub-types recorded since issue 22 (``RiskLocation``:
-nursing/residential, acute/mental health/community, the rows of source 3's
-``data_tables_export_outputs.py``). An enquiry recorded before then with the generic care home or
-hospital ("not known which") is in none of them - no sub-type is guessed - and a note counts them.
+What the records now give (issue 22)
+------------------------------------
+- SG2b's care home and hospital rows count ``RiskLocation``'s sub-types (nursing/residential;
+  acute/mental health/community: the rows of source 3's ``data_tables_export_outputs.py``).
+- SG2c's "Enquiry ceased at individual's request and no action taken" counts the risk outcome
+  ``ceased_at_request`` (``RiskOutcome.CEASED_AT_REQUEST``; no action taken, enforced).
+- SG1e counts each case by the autism its concern reports (``SafeguardingConcern.reported_autism``:
+  autism excluding Asperger's syndrome / high functioning autism, or Asperger's syndrome / high
+  functioning autism - the two rows source 3 reads).
 
-Inputs outside the snapshot: the primary support reason of each concern (``sac_concern_support``)
-and whether action was taken (``sac_enquiry_action``) come in ``details``
-(``safehub.returns.sac.records.sac_details`` from the records, ``sac_details_from_rows`` in tests).
-Locations, sources and advocacy come from the snapshot's ``s42_enquiries`` unless a detail table
-for them is given.
+Inputs outside the snapshot: the primary support reason and the reported autism of each concern,
+with whether the adult's disability codes include AUT (``sac_concern_support``), and whether action
+was taken (``sac_enquiry_action``) come in ``details`` (``safehub.returns.sac.records.sac_details``
+from the records, ``sac_details_from_rows`` in tests). Locations, sources and advocacy come from the
+snapshot's ``s42_enquiries`` unless a detail table for them is given.
 """
 
 # ruff: noqa: S608 - SQL is assembled from this module's constants; the year is a bound parameter
@@ -155,6 +163,8 @@ SG1E_ROWS = (
     "Learning, Developmental or Intellectual Disability (Autism excluding Asperger's Syndrome/ High Functioning Autism)",
     "Learning, Developmental or Intellectual Disability (Asperger's Syndrome/ High Functioning Autism)",
 )
+# ``adults.models.ReportedAutism`` code -> SG1e row.
+SG1E_CODES = {"AUTISM": SG1E_ROWS[0], "ASPERGERS": SG1E_ROWS[1]}
 TOTAL_HEADS = (
     "Total Number of Safeguarding Concerns",
     "Total Number of Section 42 Safeguarding Enquiries",
@@ -206,7 +216,16 @@ DETAIL_SCHEMAS: dict[str, pa.Schema] = {
     "sac_enquiry_locations": pa.schema([("enquiry_id", pa.int64()), ("location", pa.string())]),
     "sac_enquiry_sources": pa.schema([("enquiry_id", pa.int64()), ("source", pa.string())]),
     "sac_enquiry_advocacy": pa.schema([("enquiry_id", pa.int64()), ("advocate_support", pa.bool_())]),
-    "sac_concern_support": pa.schema([("concern_id", pa.int64()), ("support_reason", pa.string())]),
+    # Per concern: its primary support reason (SG1d), the autism it reports (SG1e: AUTISM or ASPERGERS,
+    # blank none) and whether the adult's disability codes say autism without saying which (AUT).
+    "sac_concern_support": pa.schema(
+        [
+            ("concern_id", pa.int64()),
+            ("support_reason", pa.string()),
+            ("reported_autism", pa.string()),
+            ("disability_autism", pa.bool_()),
+        ]
+    ),
     "sac_enquiry_action": pa.schema([("enquiry_id", pa.int64()), ("action_taken", pa.bool_())]),
 }
 
@@ -391,6 +410,15 @@ def build_sac_return(
                 "LEFT JOIN (SELECT concern_id, any_value(support_reason) AS support_reason FROM sac_concern_support "
                 "GROUP BY concern_id) s USING (concern_id) GROUP BY ALL", params,
             ).fetchall()  # fmt: skip
+        autism = None
+        if "sac_concern_support" in extra:
+            # Each case once, by the autism reported on its concern (and whether only AUT says so).
+            autism = sql(
+                f"SELECT upper(coalesce(s.reported_autism, '')), coalesce(s.disability_autism, false), c.activity, "
+                f"count(*) FROM ({CASES}) c LEFT JOIN (SELECT concern_id, any_value(reported_autism) AS "
+                "reported_autism, bool_or(disability_autism) AS disability_autism FROM sac_concern_support "
+                "GROUP BY concern_id) s USING (concern_id) GROUP BY ALL", params,
+            ).fetchall()  # fmt: skip
         types = _codes_sql("risk_types", None, "")
         locations = _codes_sql("risk_locations", given("sac_enquiry_locations"), "location")
         sources = _codes_sql("risk_sources", given("sac_enquiry_sources"), "source")
@@ -458,11 +486,27 @@ def build_sac_return(
     tables["SG1d"] = SACTable("SG1d", "SG1d - Counts of cases by primary support reason",
                               ("Primary support reason", *CASE_HEADS), sg1d_rows, case_voluntary,
                               notes=sg1d_notes)  # fmt: skip
+    if autism is not None:
+        reported: dict[tuple[str, str], int] = {}
+        unsplit = 0
+        for code, by_disability, activity, n in autism:
+            row = SG1E_CODES.get(code)
+            if row is not None:
+                reported[(row, activity)] = reported.get((row, activity), 0) + int(n)
+            elif by_disability:
+                unsplit += int(n)
+        sg1e_rows = tuple((label, *(reported.get((label, a), 0) for a in ACTIVITY_COLUMNS)) for label in SG1E_ROWS)
+        sg1e_notes: tuple[str, ...] = (
+            (f"{unsplit} case{' is' if unsplit == 1 else 's are'} about adults whose disability code says autism or "
+             "Asperger syndrome (AUT) without saying which, and whose concern reports neither: in no row; add each "
+             "by hand once its records say which.",) if unsplit else ()
+        )  # fmt: skip
+    else:
+        sg1e_rows = tuple((label, None, None, None) for label in SG1E_ROWS)
+        sg1e_notes = ("No concern details were given (the sac_concern_support table): fill in by hand.",)
     tables["SG1e"] = SACTable(
-        "SG1e", "SG1e - Counts of cases by autism", ("Reported health condition", *CASE_HEADS),
-        tuple((label, None, None, None) for label in SG1E_ROWS), case_voluntary,
-        notes=("Not in the records as the collection asks (autism is one disability code, without the "
-               "Asperger's syndrome / high functioning autism split): fill in by hand.",),
+        "SG1e", "SG1e - Counts of cases by autism", ("Reported health condition", *CASE_HEADS), sg1e_rows,
+        case_voluntary, notes=sg1e_notes,
     )  # fmt: skip
     tables["SG1f"] = SACTable("SG1f", f"SG1f - Counts of cases, {year}", ("Cases", *TOTAL_HEADS),
                               ((TOTAL, *(int(cases.get(a, 0)) for a in ACTIVITY_COLUMNS)),),

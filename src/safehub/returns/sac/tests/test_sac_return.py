@@ -115,6 +115,32 @@ def test_sg1d_counts_each_case_in_its_support_reasons_group() -> None:
     assert sg1d["Total"] == cells(built()["SG1f"])["Total"]  # the same cases as SG1f
 
 
+AUTISM_ROW, ASPERGERS_ROW = (
+    "Learning, Developmental or Intellectual Disability (Autism excluding Asperger's Syndrome/ High Functioning Autism)",
+    "Learning, Developmental or Intellectual Disability (Asperger's Syndrome/ High Functioning Autism)",
+)
+
+
+def test_sg1e_counts_each_case_by_the_autism_its_concern_reports() -> None:
+    support = [
+        {"concern_id": 1, "support_reason": "LEARNING_DISABILITY", "reported_autism": "AUTISM"},
+        {"concern_id": 2, "support_reason": "LEARNING_DISABILITY", "reported_autism": ""},
+        {"concern_id": 3, "support_reason": "MENTAL_HEALTH", "reported_autism": "ASPERGERS"},
+        # Adult 3's record says autism or Asperger syndrome (AUT) without which: in no row, noted.
+        {"concern_id": 4, "support_reason": "", "reported_autism": "", "disability_autism": True},
+    ]
+    tables = built(sac_concern_support=support)
+    sg1e = cells(tables["SG1e"])
+    # Concerns, section 42 enquiries, other enquiries (concern 3 has one of each kind of enquiry).
+    assert sg1e == {AUTISM_ROW: (1, 1, 0), ASPERGERS_ROW: (1, 1, 1)}
+    assert tables["SG1e"].notes == (
+        "1 case is about adults whose disability code says autism or Asperger syndrome (AUT) without saying which, "
+        "and whose concern reports neither: in no row; add each by hand once its records say which.",
+    )
+    assert cells(built()["SG1e"]) == {AUTISM_ROW: (0, 0, 0), ASPERGERS_ROW: (0, 0, 0)}  # none reported: zeros
+    assert built()["SG1e"].notes == ()
+
+
 def test_sg2a_and_sg2b_count_each_category_once_per_enquiry_by_source() -> None:
     tables = built()
     sg2a = cells(tables["SG2a"])
@@ -215,6 +241,7 @@ def test_locations_sources_and_advocacy_come_from_the_snapshot_without_details()
     assert cells(tables["SG2b"])["Own Home"] == (0, 3, 0, 3)
     assert tables["SG3a"].parts[0].rows == (("Concluded Section 42 Enquiries", 2),)
     assert cells(tables["SG1d"])["Not Known"] == (None, None, None)  # no support reasons given: blank
+    assert cells(tables["SG1e"])[AUTISM_ROW] == (None, None, None)  # nor the autism they report
 
 
 # ---------------------------------------------------------------------------------------------
