@@ -348,7 +348,7 @@ def _adults() -> dict[str, pa.Table]:
         e = read_columns(Enquiry.objects.order_by("id"), {
             "id": "int", "person_id": "int", "concern_id": "int", "kind": "text", "started_date": "date",
             "concluded_date": "date", "lacked_capacity": "text", "desired_outcomes_asked": "text",
-            "risk_outcome": "text", "outcomes_achieved": "text", "advocate_support": "bool",
+            "risk_outcome": "text", "action_taken": "bool", "outcomes_achieved": "text", "advocate_support": "bool",
             "person__date_of_birth": "date", "person__date_of_death": "date", "person__sex": "text",
             "person__ethnicity": "text",
         })  # fmt: skip
@@ -383,7 +383,7 @@ def _adults() -> dict[str, pa.Table]:
             "started_date": e["started_date"], "concluded_date": e["concluded_date"],
             "risk_types": pa.array([risk_types.get(i, []) for i in e["id"].to_pylist()], pa.list_(pa.string())),
             "lacked_capacity": lower_text(e["lacked_capacity"]), "msp": lower_text(e["desired_outcomes_asked"]),
-            "risk_outcome": lower_text(e["risk_outcome"]),
+            "risk_outcome": lower_text(e["risk_outcome"]), "action_taken": e["action_taken"],
             **{name: pa.array([by_enquiry[name].get(i, []) for i in e["id"].to_pylist()], pa.list_(pa.string()))
                for name in lists},
             "outcomes_achieved": lower_text(e["outcomes_achieved"]), "advocate_support": e["advocate_support"],
@@ -503,15 +503,25 @@ _cache: dict[str, CachedSnapshot] = {}
 _lock = threading.Lock()
 
 
-def snapshot_refresh() -> CachedSnapshot:
-    """Build the snapshot from the records now, make it the live one for every process and return it."""
+def snapshot_refresh(*, prepare: Callable[[CachedSnapshot], object] | None = None) -> CachedSnapshot:
+    """Build the snapshot from the records now, make it the live one for every process and return it.
+
+    ``prepare`` (the task worker's: work out the recent years' measures) runs on the new snapshot
+    before any other process can see it. If a write cleared the snapshot meanwhile, the new one is
+    not made live (it may miss that write): it is still returned to the caller, and the next
+    page builds from the records.
+    """
     started = time.perf_counter()
     built_at = datetime.now(UTC)
+    mark = snapshot_store.clear_mark()
     tables = build_snapshot()
-    live = snapshot_store.write(tables, built_at=built_at, seconds=time.perf_counter() - started)
+    live = snapshot_store.write(tables, built_at=built_at, seconds=time.perf_counter() - started, live=False)
     cached = CachedSnapshot(tables, live.built_at, live.seconds, live.stamp)
-    with _lock:
-        _cache["default"] = cached
+    if prepare is not None:
+        prepare(cached)
+    if snapshot_store.publish(live, mark=mark):
+        with _lock:
+            _cache["default"] = cached
     return cached
 
 

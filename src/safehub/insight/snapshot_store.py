@@ -11,11 +11,16 @@ The snapshot is now kept once, under ``DATA_DIR/snapshots/live/``:
   snapshot by whichever process asks first (the task worker asks for recent years after a build);
 - ``CURRENT``: which stamp is live, when it was built and how long that took. It is replaced
   atomically (``os.replace``), so a reader sees the old snapshot or the new one, never half.
+  The task worker works out the recent years' measures *before* it makes a new stamp live, so a
+  page never finds a live snapshot whose figures it has to compute itself (4.4 s for
+  ``/insight/`` during a rebuild at scale 0.3, before).
 
 Correctness is not cached away: a snapshot older than ``max_age`` is never served (it is rebuilt
 from the records first), and a write that must show at once (an adult's enquiry, a bulk import)
-calls ``clear``, which removes ``CURRENT`` for every process. Older stamps are deleted once a newer
-one has been live for ``KEEP_SECONDS``, so a reader that opened one a moment ago is not cut off.
+calls ``clear``, which removes ``CURRENT`` for every process and writes a new token to
+``CLEARED``: a build that read the records before that is not made live afterwards (it would hide
+the write). Older stamps are deleted once a newer one has been live for ``KEEP_SECONDS``, so a
+reader that opened one a moment ago is not cut off.
 """
 
 from __future__ import annotations
@@ -62,20 +67,44 @@ def current() -> Live | None:
         return None
 
 
-def write(tables: Mapping[str, pa.Table], *, built_at: datetime, seconds: float) -> Live:
-    """Write a snapshot under a new stamp and make it the live one; return it."""
+def write(tables: Mapping[str, pa.Table], *, built_at: datetime, seconds: float, live: bool = True) -> Live:
+    """Write a snapshot under a new stamp and (unless ``live`` is false) make it the live one.
+
+    ``built_at`` is when the records were read. With ``live=False`` the caller works on the stamp
+    first (``values_write``) and then calls ``publish``.
+    """
     stamp = built_at.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     directory = root() / stamp
     directory.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
         with pa.OSFile(str(directory / f"{name}.arrow"), "wb") as sink, pa.ipc.new_file(sink, table.schema) as out:
             out.write_table(table)
-    live = Live(stamp, built_at, seconds)
-    pointer = root() / f".CURRENT.{stamp}"
-    pointer.write_text(json.dumps({"stamp": stamp, "built_at": built_at.isoformat(), "seconds": seconds}))
+    written = Live(stamp, built_at, seconds)
+    if live:
+        publish(written)
+    return written
+
+
+def publish(live: Live, *, mark: str | None = None) -> bool:
+    """Make a written stamp the live one. False, and nothing changes, when its files are gone or
+    (given the ``clear_mark()`` taken before its records were read) a ``clear`` came since."""
+    if not (root() / live.stamp).is_dir() or (mark is not None and clear_mark() != mark):
+        return False
+    pointer = root() / f".CURRENT.{live.stamp}"
+    pointer.write_text(
+        json.dumps({"stamp": live.stamp, "built_at": live.built_at.isoformat(), "seconds": live.seconds})
+    )
     os.replace(pointer, root() / "CURRENT")
-    _remove_old(keep=stamp)
-    return live
+    _remove_old(keep=live.stamp)
+    return True
+
+
+def clear_mark() -> str:
+    """Which ``clear`` was the last (a new token each time; no clocks compared)."""
+    try:
+        return (root() / "CLEARED").read_text()
+    except OSError:
+        return ""
 
 
 def read(live: Live) -> dict[str, pa.Table] | None:
@@ -88,7 +117,12 @@ def read(live: Live) -> dict[str, pa.Table] | None:
 
 
 def clear() -> None:
-    """Make every process rebuild from the records on its next read."""
+    """Make every process rebuild from the records on its next read (and no build already under
+    way go live: it read the records before this)."""
+    root().mkdir(parents=True, exist_ok=True)
+    scratch = root() / f".CLEARED.{uuid.uuid4().hex}"
+    scratch.write_text(uuid.uuid4().hex)
+    os.replace(scratch, root() / "CLEARED")
     with contextlib.suppress(FileNotFoundError):
         (root() / "CURRENT").unlink()
 

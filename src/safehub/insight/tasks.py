@@ -28,9 +28,9 @@ REFRESH_MARKER = "REFRESH_QUEUED"
 
 @task()
 def refresh_snapshot() -> str:
-    """Rebuild the live snapshot from the records and work out the recent years' measures."""
-    cached = snapshot_refresh()
-    measures_warm(cached)
+    """Rebuild the live snapshot from the records and work out the recent years' measures before
+    it goes live (pages then read the figures instead of computing them)."""
+    cached = snapshot_refresh(prepare=measures_warm)
     with contextlib.suppress(FileNotFoundError):
         (snapshot_store.root() / REFRESH_MARKER).unlink()
     return cached.generation

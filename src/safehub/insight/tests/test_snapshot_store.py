@@ -74,6 +74,27 @@ def test_the_task_builds_a_new_snapshot_and_the_recent_years_measures():
     assert len(list((snapshot_store.root() / stamp).glob("values-*.json"))) == 3
 
 
+def test_a_rebuild_goes_live_only_once_its_measures_are_worked_out():
+    first = snapshot.snapshot_cached()
+    seen = []
+
+    def prepare(built):
+        seen.append((snapshot_store.current().stamp, built.generation))
+        selectors.measures_warm(built)
+
+    second = snapshot.snapshot_refresh(prepare=prepare)
+    assert seen == [(first.generation, second.generation)]  # the old one was live while it was prepared
+    assert snapshot_store.current().stamp == second.generation
+    assert len(list((snapshot_store.root() / second.generation).glob("values-*.json"))) == 3
+
+
+def test_a_rebuild_that_read_the_records_before_a_clear_does_not_go_live():
+    snapshot.snapshot_cached()
+    built = snapshot.snapshot_refresh(prepare=lambda cached: snapshot.snapshot_cache_clear())
+    assert snapshot_store.current() is None  # the write that cleared it shows on the next read
+    assert snapshot.snapshot_cached().generation != built.generation
+
+
 def test_with_no_worker_a_page_never_queues_a_background_build():
     # the test settings run tasks at once: a queued rebuild would run inside the request
     assert tasks.refresh_snapshot_later() is False
