@@ -100,3 +100,18 @@ def test_adults_sac_command_writes_the_return(records, tmp_path: Path):
         call_command("adults_sac", "--year", "2024-26", "--output", str(tmp_path / "x.xlsx"))
     with pytest.raises(CommandError, match=".xlsx"):
         call_command("adults_sac", "--year", YEAR, "--output", str(tmp_path / "x.pdf"))
+
+
+def test_sac_return_splits_inconclusive_enquiries_by_the_action_recorded(adult_mash_manager, adult_social_worker):
+    """Whether action was taken goes through the snapshot to SG2c (it was blank from the records before)."""
+    moment = datetime(2024, 6, 4, 10, tzinfo=UTC)
+    for action in (True, False):
+        concern = raise_concern(PersonFactory(date_of_birth=date(1950, 1, 1)), adult_mash_manager, moment)
+        decide(concern, adult_social_worker, moment)
+        complete_enquiry(Enquiry.objects.get(concern=concern), adult_social_worker, moment,
+                         concluded_date=date(2024, 9, 1), risk_outcome="INCONCLUSIVE", action_taken=action)  # fmt: skip
+    snapshot = build_snapshot()
+    assert sorted(snapshot["s42_enquiries"]["action_taken"].to_pylist()) == [False, True]
+    sg2c = dict(build_sac_return(snapshot, year=YEAR, details=sac_details())["SG2c"].rows)
+    assert sg2c["Risk Assessment inconclusive and action taken"] == 1
+    assert sg2c["Risk Assessment inconclusive and no action taken"] == 1

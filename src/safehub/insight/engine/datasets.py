@@ -228,6 +228,7 @@ DATASETS: dict[str, Dataset] = {
             C("lacked_capacity", TEXT, "yes, no, dont_know, not_recorded"),
             C("msp", TEXT, "expressed, asked_not_expressed, not_asked, dont_know, not_recorded"),
             C("risk_outcome", TEXT),
+            C("action_taken", FLAG, "whether action was taken (SAC SG2c); null: not recorded"),
             C("risk_locations", TEXT_LIST, "own_home, care_home_nursing, ...: each once (SAC SG2b)"),
             C("risk_sources", TEXT_LIST, "service_provider, known, unknown: each once"),
             C("outcomes_achieved", TEXT, "fully, partially, not_achieved"),

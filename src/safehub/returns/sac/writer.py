@@ -66,8 +66,9 @@ Not verified (the template workbook itself was not available)
 
 What the records cannot give, shown as blank cells or counted in a note (never as zeros)
 ----------------------------------------------------------------------------------------
-- Without the ``sac_enquiry_action`` detail table, SG2c's action split of inconclusive and no-risk
-  outcomes (blank, with a note). Without ``sac_concern_support``, SG1d and SG1e (blank, with a note).
+- Without ``sac_concern_support``, SG1d and SG1e (blank, with a note). An inconclusive or no-risk
+  enquiry that does not record whether action was taken (an imported one) is in neither of SG2c's
+  rows for it; a note counts them (concluding an enquiry records it).
 - Records made before issue 22 added what the template asks: an enquiry with the generic care home
   or hospital ("not known which") is in no SG2b row - no sub-type is guessed - and a note counts them;
   a case whose adult's disability code is AUT (CIN census: "Autism or Asperger syndrome", not saying
@@ -82,15 +83,17 @@ What the records now give (issue 22)
   acute/mental health/community: the rows of source 3's ``data_tables_export_outputs.py``).
 - SG2c's "Enquiry ceased at individual's request and no action taken" counts the risk outcome
   ``ceased_at_request`` (``RiskOutcome.CEASED_AT_REQUEST``; no action taken, enforced).
+- SG2c splits inconclusive and no-risk enquiries by ``action_taken``, now in the snapshot.
 - SG1e counts each case by the autism its concern reports (``SafeguardingConcern.reported_autism``:
   autism excluding Asperger's syndrome / high functioning autism, or Asperger's syndrome / high
   functioning autism - the two rows source 3 reads).
 
 Inputs outside the snapshot: the primary support reason and the reported autism of each concern,
-with whether the adult's disability codes include AUT (``sac_concern_support``), and whether action
-was taken (``sac_enquiry_action``) come in ``details`` (``safehub.returns.sac.records.sac_details``
-from the records, ``sac_details_from_rows`` in tests). Locations, sources and advocacy come from the
-snapshot's ``s42_enquiries`` unless a detail table for them is given.
+with whether the adult's disability codes include AUT (``sac_concern_support``), come in ``details``
+(``safehub.returns.sac.records.sac_details`` from the records, ``sac_details_from_rows`` in tests).
+Whether action was taken comes from the snapshot's ``s42_enquiries.action_taken`` (issue 22; it was
+a ``sac_enquiry_action`` detail table that the records never supplied, so SG2c's split was blank).
+Locations, sources and advocacy come from ``s42_enquiries`` too unless a detail table is given.
 """
 
 # ruff: noqa: S608 - SQL is assembled from this module's constants; the year is a bound parameter
@@ -226,7 +229,6 @@ DETAIL_SCHEMAS: dict[str, pa.Schema] = {
             ("disability_autism", pa.bool_()),
         ]
     ),
-    "sac_enquiry_action": pa.schema([("enquiry_id", pa.int64()), ("action_taken", pa.bool_())]),
 }
 
 
@@ -261,7 +263,7 @@ class SACTable:
 
 
 def sac_details_from_rows(rows: Mapping[str, Iterable[Mapping[str, object]]]) -> dict[str, pa.Table]:
-    """Build the detail tables (locations, sources, advocacy, action per enquiry; support reason) from rows."""
+    """Build the detail tables (locations, sources, advocacy per enquiry; support reason and autism) from rows."""
     out = {}
     for name, table_rows in rows.items():
         schema = DETAIL_SCHEMAS[name]
@@ -424,14 +426,9 @@ def build_sac_return(
         sources = _codes_sql("risk_sources", given("sac_enquiry_sources"), "source")
         sg2a = _cross(sql, types, sources, params)
         sg2b = _cross(sql, locations, sources, params)
-        action_sql = (
-            "SELECT enquiry_id, any_value(action_taken) AS action_taken FROM sac_enquiry_action GROUP BY 1"
-            if "sac_enquiry_action" in extra
-            else "SELECT enquiry_id, CAST(NULL AS BOOLEAN) AS action_taken FROM s42_enquiries"
-        )
         outcomes = {(o, a): int(n) for o, a, n in sql(
-            f"SELECT coalesce(c.risk_outcome, ''), a.action_taken, count(*) FROM ({S42_CONCLUDED}) c "
-            f"LEFT JOIN ({action_sql}) a USING (enquiry_id) GROUP BY ALL", params,
+            f"SELECT coalesce(c.risk_outcome, ''), e.action_taken, count(*) FROM ({S42_CONCLUDED}) c "
+            "JOIN s42_enquiries e USING (enquiry_id) GROUP BY ALL", params,
         ).fetchall()}  # fmt: skip
         advocacy_sql = (
             "SELECT enquiry_id, any_value(advocate_support) AS advocate_support FROM sac_enquiry_advocacy GROUP BY 1"
@@ -543,16 +540,12 @@ def build_sac_return(
 
     identified = outcome(OUTCOME_ROWS)
     notes: list[str] = []
-    if "sac_enquiry_action" in extra:
-        split: list[Cell] = [outcome(("inconclusive",), True), outcome(("inconclusive",), False),
-                             outcome(("none_identified",), True), outcome(("none_identified",), False)]  # fmt: skip
-        unknown = sum(n for (o, a), n in outcomes.items() if o in ("inconclusive", "none_identified") and a is None)
-        if unknown:
-            notes.append(f"{unknown} inconclusive or no-risk enquiries do not record whether action was taken.")
-    else:
-        split = [None, None, None, None]
-        notes.append(f"Whether action was taken was not given (sac_enquiry_action): risk assessment inconclusive "
-                     f"{outcome(('inconclusive',))}, no risk identified {outcome(('none_identified',))}.")  # fmt: skip
+    split: list[Cell] = [outcome(("inconclusive",), True), outcome(("inconclusive",), False),
+                         outcome(("none_identified",), True), outcome(("none_identified",), False)]  # fmt: skip
+    unknown = sum(n for (o, a), n in outcomes.items() if o in ("inconclusive", "none_identified") and a is None)
+    if unknown:
+        notes.append(f"{unknown} inconclusive or no-risk enquiries do not record whether action was taken: in "
+                     "neither of their rows.")  # fmt: skip
     tables["SG2c"] = SACTable(
         "SG2c", "SG2c - Concluded Section 42 enquiries by action taken and result", ("Action and result", CONCLUDED_ROW),
         tuple(zip(ACTION_ROWS, [identified, outcome(("no_action",)), *split, outcome(("ceased_at_request",))],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -184,27 +185,30 @@ def test_sg2c_and_sg2e_action_and_result() -> None:
     sg2c = dict(tables["SG2c"].rows)
     assert sg2c["Risk identified and action taken"] == 3  # removed, reduced, remains
     assert sg2c["Risk identified and no action taken"] == 0
-    assert sg2c["Risk Assessment inconclusive and action taken"] is None  # action not given: blank, not 0
+    assert sg2c["Risk Assessment inconclusive and action taken"] == 0  # none was inconclusive
     assert dict(tables["SG2e"].rows) == {"Risk remained": 1, "Risk reduced": 1, "Risk removed": 1}
 
 
-def test_sg2c_splits_inconclusive_and_no_risk_by_the_action_taken() -> None:
+def test_sg2c_splits_inconclusive_and_no_risk_by_the_snapshots_action_taken() -> None:
+    recorded = [("inconclusive", True), ("inconclusive", False), ("none_identified", False),
+                ("none_identified", False), ("inconclusive", None)]  # fmt: skip
     rows = {"s42_enquiries": [
         {"enquiry_id": i, "kind": "S42", "started_date": date(2024, 5, 1), "concluded_date": date(2024, 6, 1),
-         "risk_outcome": outcome} for i, outcome in
-        enumerate(["inconclusive", "inconclusive", "none_identified", "none_identified", "inconclusive"], start=1)
+         "risk_outcome": outcome, "action_taken": action} for i, (outcome, action) in enumerate(recorded, start=1)
     ]}  # fmt: skip
-    action = [{"enquiry_id": 1, "action_taken": True}, {"enquiry_id": 2, "action_taken": False},
-              {"enquiry_id": 3, "action_taken": False}, {"enquiry_id": 4, "action_taken": False}]  # fmt: skip
-    tables = build_sac_return(
-        snapshot_from_rows(rows), year=YEAR, details=sac_details_from_rows({"sac_enquiry_action": action})
-    )
+    tables = build_sac_return(snapshot_from_rows(rows), year=YEAR)
     sg2c = dict(tables["SG2c"].rows)
     assert sg2c["Risk Assessment inconclusive and action taken"] == 1
     assert sg2c["Risk Assessment inconclusive and no action taken"] == 1
     assert sg2c["No risk identified and action taken"] == 0
     assert sg2c["No risk identified and no action taken"] == 2
-    assert any(n.startswith("1 inconclusive or no-risk") for n in tables["SG2c"].notes)  # enquiry 5
+    assert tables["SG2c"].notes[0].startswith("1 inconclusive or no-risk enquiries do not record")  # enquiry 5
+
+
+def test_the_action_detail_table_is_gone() -> None:
+    """Whether action was taken is in the snapshot now; the old detail table is refused, not ignored."""
+    with pytest.raises(KeyError):
+        sac_details_from_rows({"sac_enquiry_action": [{"enquiry_id": 1, "action_taken": True}]})
 
 
 def test_sg2c_counts_enquiries_ceased_at_the_individuals_request() -> None:
