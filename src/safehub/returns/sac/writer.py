@@ -61,8 +61,12 @@ Not verified (the template workbook itself was not available)
   columns (the writer's own: a total column counts each enquiry once per category, which can be
   fewer than the sum of its source cells).
 - What SG2d is (the publication code reads SG2c and SG2e only): not written.
-- SG5 (safeguarding adult reviews) is not written: the partnership's review records do not say
-  whether the adults died or survived.
+- SG5 (safeguarding adult reviews) is not written. Source 3 gives only its columns (SG5a "Where
+  one or more individuals died", "Where no individuals died", counting reviews; SG5b "Who suffered
+  serious harm and died", "Who suffered serious harm and survived", counting individuals), not its
+  rows nor which reviews a year counts (commissioned, completed or ongoing); and the partnership's
+  review records do not say whether each adult died or survived the harm (a subject's date of death
+  on their person record does not say why).
 
 What the records cannot give, shown as blank cells or counted in a note (never as zeros)
 ----------------------------------------------------------------------------------------
