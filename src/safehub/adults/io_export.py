@@ -12,7 +12,6 @@ from safehub.adults.models import Enquiry, EnquiryRiskLocation, EnquiryRiskSourc
 from safehub.core import audit, calendar, csv_safety
 from safehub.core.models import AuditAction
 from safehub.people import policy
-from safehub.people.models import Person
 
 
 def _yn(value: bool | None) -> str:
@@ -109,19 +108,19 @@ def adults_csv_export(*, year: str, out, by, now: datetime) -> int:
     policy.require(by, "adults.decide")
     first, last = calendar.financial_year(year)
     start, end = year_bounds(year)
-    visible = policy.persons_visible_to(by, Person.objects.all(), now=now).values("pk")
+    visible = policy.person_visible_q(by, now=now, field="person", unlinked=False)
     enquiries = list(
         Enquiry.objects.filter(
             Q(started_date__gte=first, started_date__lte=last) | Q(concluded_date__gte=first, concluded_date__lte=last)
         )
-        .filter(person__in=visible)
+        .filter(visible)
         .select_related("person", "council", "carried_out_by", "concern")
         .order_by("pk")
     )
     concern_ids = {e.concern_id for e in enquiries}
     concerns = (
         SafeguardingConcern.objects.filter(Q(received_at__gte=start, received_at__lt=end) | Q(pk__in=concern_ids))
-        .filter(person__in=visible)
+        .filter(visible)
         .select_related("person", "council", "source_agency")
         .order_by("received_at", "pk")
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
@@ -64,8 +63,9 @@ def enquiry_get_for_user(*, user, enquiry_id: int, now: datetime) -> Enquiry:
     return enquiry
 
 
-def _visible_people(user, now: datetime) -> QuerySet[Person, dict[str, Any]]:
-    return policy.persons_visible_to(user, Person.objects.all(), now=now).values("pk")
+def _visible_people(user, now: datetime) -> Q:
+    """The one access rule, applied to the adult each row names."""
+    return policy.person_visible_q(user, now=now, field="person", unlinked=False)
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def concerns_awaiting_decision(*, user, now: datetime) -> list[QueueItem]:
     policy.require(user, "adults.decide")
     qs = (
         SafeguardingConcern.objects.filter(council_id=_agency_id(user), decision="")
-        .filter(person__in=_visible_people(user, now))
+        .filter(_visible_people(user, now))
         .select_related("person", "source_agency")
         .order_by("decision_due_at", "pk")
     )
@@ -137,7 +137,7 @@ def enquiries_open_qs(*, user, now: datetime):
     paging in the database); not audited: ``enquiry_rows`` opens the ones shown."""
     if not (policy.can(user, "adults.enquiry") or policy.can(user, "adults.decide")):
         raise PermissionDenied("not allowed: adults.enquiry")
-    return _enquiries_for_agency(user).filter(concluded_date__isnull=True, person__in=_visible_people(user, now))
+    return _enquiries_for_agency(user).filter(_visible_people(user, now), concluded_date__isnull=True)
 
 
 def enquiry_rows(*, user, enquiries, now: datetime) -> list[EnquiryRow]:

@@ -67,9 +67,9 @@ def dols_work(*, user, now: datetime) -> list[tuple[tuple[str, date | None, bool
     names; ``dols_rows`` opens the ones shown."""
     policy.require(user, "adults.decide")
     today = calendar.uk_date(now)
-    visible = policy.persons_visible_to(user, Person.objects.all(), now=now).values("pk")
+    visible = policy.person_visible_q(user, now=now, field="person", unlinked=False)
     qs = (
-        DolsApplication.objects.filter(supervisory_body_id=policy.agency_id_of(user), person__in=visible)
+        DolsApplication.objects.filter(visible, supervisory_body_id=policy.agency_id_of(user))
         .exclude(outcome__in=[DolsOutcome.NOT_GRANTED, DolsOutcome.WITHDRAWN])
         .exclude(outcome=DolsOutcome.GRANTED, authorised_until__lt=today)
         .only("pk", "person_id", "requested_on", "outcome", "urgent_last_day", "decision_due", "authorised_until",

@@ -14,7 +14,6 @@ from safehub.adults.models_pathways import PositionOfTrustCase, ProviderCase, Se
 from safehub.adults.services_pathways import require_pipot
 from safehub.core import audit, calendar
 from safehub.people import policy
-from safehub.people.models import Person
 from safehub.people.selectors import person_get_for_user
 
 
@@ -37,10 +36,10 @@ def self_neglect_open_cases(*, user, now: datetime) -> list[SelfNeglectRow]:
     """Return the council's open self-neglect cases, overdue reviews first; every adult listed is audited."""
     policy.require(user, "adults.decide")
     today = calendar.uk_date(now)
-    visible = policy.persons_visible_to(user, Person.objects.all(), now=now).values("pk")
+    visible = policy.person_visible_q(user, now=now, field="person", unlinked=False)
     qs = (
         SelfNeglectCase.objects.filter(council_id=policy.agency_id_of(user), closed_on__isnull=True)
-        .filter(person__in=visible)
+        .filter(visible)
         .select_related("person")
         .order_by("next_review_date", "pk")
     )
@@ -133,11 +132,11 @@ def provider_case_enquiries(*, user, case: ProviderCase, now: datetime) -> list[
     policy.require(user, "adults.decide")
     if policy.agency_id_of(user) != case.council_id:
         raise PermissionDenied("Only the council that holds the provider case can see it")
-    visible = policy.persons_visible_to(user, Person.objects.all(), now=now).values("pk")
+    visible = policy.person_visible_q(user, now=now, field="person", unlinked=False)
     rows = [
         {"enquiry_id": e.pk, "person_id": e.person_id, "name": e.person.display_name, "started": e.started_date,
          "concluded": e.concluded_date}
-        for e in Enquiry.objects.filter(provider_case=case, person__in=visible).select_related("person")
+        for e in Enquiry.objects.filter(visible, provider_case=case).select_related("person")
     ]  # fmt: skip
     audit.record_list(actor=user, person_ids=[r["person_id"] for r in rows], at=now, view="provider case adults")
     return rows

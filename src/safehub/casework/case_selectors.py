@@ -134,8 +134,8 @@ def caseload(*, user, now: datetime, scope: str = "mine", worker_id: int | None 
         qs = qs.filter(worker__isnull=True)
     else:
         qs = qs.filter(worker_id=worker_id or user.pk)
-    visible = policy.persons_visible_to(user, Person.objects.all(), now=now).values("pk")
-    qs = qs.filter(person_id__in=visible)
+    visible = policy.person_visible_q(user, now=now, field="person", unlinked=False)
+    qs = qs.filter(visible)
     total = qs.count()
     episodes = list(
         _annotated(qs).select_related("person", "worker", "team").order_by("referral_date", "pk")[:CASELOAD_LIMIT]
@@ -173,9 +173,7 @@ def caseload(*, user, now: datetime, scope: str = "mine", worker_id: int | None 
         "overdue": overdue,
         "due_soon": due_soon,
         "scope": scope,
-        "unallocated": CaseEpisode.objects.filter(
-            closure_date__isnull=True, worker__isnull=True, person_id__in=visible
-        ).count(),
+        "unallocated": CaseEpisode.objects.filter(visible, closure_date__isnull=True, worker__isnull=True).count(),
     }
 
 
@@ -307,4 +305,4 @@ def case_actions(
 
 def case_visible_q(user, *, now: datetime) -> Q:
     """A filter on episodes the user may open (through their child)."""
-    return Q(person_id__in=policy.persons_visible_to(user, Person.objects.all(), now=now).values("pk"))
+    return policy.person_visible_q(user, now=now, field="person", unlinked=False)

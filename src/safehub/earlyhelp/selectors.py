@@ -72,10 +72,8 @@ def caseload(*, user, now: datetime, scope: str = "mine", status: str = "open", 
         qs = qs.filter(closed_date__isnull=True)
     elif status == "closed":
         qs = qs.filter(closed_date__isnull=False)
-    # The one policy (persons_visible_to), applied to the children these episodes name rather than
-    # to every person held: the same rows, without testing 265,000 people at city scale.
-    named = Person.objects.filter(pk__in=qs.values("person_id"))
-    qs = qs.filter(person__in=policy.persons_visible_to(user, named, now=now).values("pk"))
+    # The one policy, applied to the child each episode names (not to every person held).
+    qs = qs.filter(_visible(user, now))
     qs = qs.select_related("person", "lead_professional", "lead_agency")
     page = _page(
         qs.order_by("assessment_start_date", "id") if status == "open" else qs.order_by("-closed_date", "-id"),
@@ -141,11 +139,9 @@ def front_door_requests(*, user, now: datetime, page_number=None) -> dict:
     recent = Decision.objects.filter(
         outcome="EARLY_HELP", signed_off_at__isnull=False, contact__person__isnull=False
     ).filter(signed_off_at__gte=now - timedelta(days=QUEUE_DAYS))
-    # The one policy (persons_visible_to), applied to the children these decisions name rather
-    # than to every person held: the same rows, without testing 265,000 people at city scale.
-    named = Person.objects.filter(pk__in=recent.values("contact__person_id"))
+    # The one policy, applied to the child each decision's contact names.
     qs = (
-        recent.filter(contact__person__in=policy.persons_visible_to(user, named, now=now).values("pk"))
+        recent.filter(policy.person_visible_q(user, now=now, field="contact__person", unlinked=False))
         .exclude(contact__person_id__in=open_children)
         .exclude(contact_id__in=started)
         .select_related("contact__person")

@@ -26,13 +26,13 @@ from safehub.pathways.models import (
 )
 from safehub.pathways.services import LadoCaseHidden
 from safehub.people import policy
-from safehub.people.models import Person
 
 PAGE_SIZE = 50
 
 
-def _visible_people(user, now: datetime):
-    return policy.persons_visible_to(user, Person.objects.all(), now=now).values("pk")
+def _visible_people(user, now: datetime) -> Q:
+    """The one access rule, applied to the person each pathway row names."""
+    return policy.person_visible_q(user, now=now, field="person", unlinked=False)
 
 
 def _page(qs: QuerySet, page_number) -> Page:
@@ -129,7 +129,7 @@ def lado_measures(*, user, start: date, end: date, now: datetime) -> dict:
 # --- Private fostering -----------------------------------------------------------------------------
 def private_fostering_list(*, user, now: datetime, page_number=None, status: str = "open") -> dict:
     """Arrangements for the children the user may open, with what is due."""
-    qs = PrivateFostering.objects.filter(person__in=_visible_people(user, now)).select_related("person")
+    qs = PrivateFostering.objects.filter(_visible_people(user, now)).select_related("person")
     if status == "open":
         qs = qs.filter(ended_date__isnull=True)
     elif status == "closed":
@@ -210,9 +210,7 @@ def private_fostering_measures(*, user, start: date, end: date, now: datetime) -
 
 # --- Education register ----------------------------------------------------------------------------
 def education_register_list(*, user, now: datetime, kind: str = "", page_number=None, status: str = "open") -> dict:
-    qs = EducationRegisterEntry.objects.filter(person__in=_visible_people(user, now)).select_related(
-        "person", "last_setting"
-    )
+    qs = EducationRegisterEntry.objects.filter(_visible_people(user, now)).select_related("person", "last_setting")
     if kind in EducationRegisterKind.values:
         qs = qs.filter(kind=kind)
     if status == "open":
@@ -263,7 +261,7 @@ def education_register_measures(*, user, start: date, end: date, now: datetime) 
 
 # --- MARAC -----------------------------------------------------------------------------------------
 def marac_list(*, user, now: datetime, page_number=None) -> dict:
-    qs = MaracLink.objects.filter(person__in=_visible_people(user, now)).select_related("person", "referring_agency")
+    qs = MaracLink.objects.filter(_visible_people(user, now)).select_related("person", "referring_agency")
     page = _page(qs.annotate(n_actions=Count("actions")).order_by("-referred_date", "-id"), page_number)
     rows = [
         {

@@ -151,12 +151,20 @@ def test_the_list_filter_agrees_with_the_record_check_for_every_user_and_person(
     SealedAccessFactory(person=sealed, user=users[1])
     BreakGlassGrantFactory(person=granted, user=users[4], granted_at=NOW)
     BreakGlassGrantFactory(person=granted, user=dsl, granted_at=NOW - timedelta(hours=2))  # expired
+    InvolvementFactory(person=adult, agency=AgencyFactory(kind=AgencyKind.POLICE))
+    InvolvementFactory(person=granted, agency=AgencyFactory(kind=AgencyKind.POLICE))
     people = [child, adult, sealed, ended, granted]
     seen = 0
     for user in users:
         listed = set(policy.persons_visible_to(user, Person.objects.all(), now=NOW).values_list("pk", flat=True))
         opened = {p.pk for p in people if policy.person_access(user, p, now=NOW).allowed}
         assert listed == opened, user.username
+        # the same rule applied to rows that name a person (a join on the foreign key)
+        named = {
+            r.person_id
+            for r in Involvement.objects.filter(policy.person_visible_q(user, now=NOW, field="person", unlinked=False))
+        }
+        assert named == opened & set(Involvement.objects.values_list("person_id", flat=True)), user.username
         seen += len(opened)
     assert seen > 5  # the cases above are not all refusals
 
