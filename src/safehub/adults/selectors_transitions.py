@@ -20,9 +20,9 @@ from safehub.adults.models_pathways import SelfNeglectCase
 from safehub.agencies.models import AgencyKind
 from safehub.casework.models import CaseEpisode, TransitionPlan
 from safehub.core import audit, calendar
-from safehub.core.sql import any_of
 from safehub.people import policy
 from safehub.people.models import Involvement, Person
+from safehub.people.selectors import people_known_to
 
 MAX_ROWS = 500
 YOUNGEST, OLDEST = 16, 25  # transitional safeguarding: 16 to 25 (the partnership's priority)
@@ -91,11 +91,9 @@ def transitions_adult_people(*, user, as_of: date, now: datetime, needs_attentio
     # Exists of every 16-25 year old in the register was three 170 ms scans a page at city scale.
     in_age = {"date_of_birth__gt": oldest, "date_of_birth__lte": youngest}
     candidates = set(
-        Involvement.objects.filter(
-            agency__kind=AgencyKind.LA_CHILDREN, **{f"person__{k}": v for k, v in in_age.items()}
+        people_known_to(AgencyKind.LA_CHILDREN, born_after=oldest, born_on_or_before=youngest).values_list(
+            "pk", flat=True
         )
-        .values_list("person_id", flat=True)
-        .distinct()
     )
     candidates.update(
         SafeguardingConcern.objects.filter(
@@ -105,7 +103,7 @@ def transitions_adult_people(*, user, as_of: date, now: datetime, needs_attentio
         .distinct()
     )
     qs = Person.objects.filter(
-        pk__in=any_of(sorted(candidates)), merged_into__isnull=True, date_of_death__isnull=True, **in_age
+        pk__any_of=sorted(candidates), merged_into__isnull=True, date_of_death__isnull=True, **in_age
     )
     seventeen, eighteen = _years_before(as_of, 17), _years_before(as_of, 18)
     attention = (~Q(Exists(open_plan)) & (Q(date_of_birth__lte=seventeen) | Q(Exists(concerned)))) | (

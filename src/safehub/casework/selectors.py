@@ -30,6 +30,7 @@ from safehub.core.calendar import UK, uk_date, working_days_between
 from safehub.core.models import AuditAction
 from safehub.people import policy
 from safehub.people.models import Involvement, Person
+from safehub.people.selectors import people_known_to
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def records_needing_attention(*, user, now: datetime) -> dict:
             RecordShare.objects.filter(read_at__isnull=True, shared_at__lt=now - timedelta(days=1)),
             user,
             now,
-            field="meeting__person_id",
+            field="meeting__person",
         )
         .select_related("meeting__person", "agency")
         .order_by("shared_at")[:200]
@@ -127,20 +128,10 @@ def records_needing_attention(*, user, now: datetime) -> dict:
     return {"overdue": overdue, "unread": unread}
 
 
-def _visible_rows(qs: QuerySet, user, now: datetime, *, field: str = "person_id") -> QuerySet:
-    """Keep the rows of ``qs`` about people this user may open (the one policy, persons_visible_to).
-
-    The policy is applied to the people these rows name rather than to every person held: the same
-    rule and the same rows, but the database then looks up the few hundred people concerned by key
-    instead of testing all of them (265,000 at city scale) once for every list on the page.
-    """
-    people = Person.objects.filter(pk__in=qs.values(field))
-    return qs.filter(**{f"{field}__in": policy.persons_visible_to(user, people, now=now).values("pk")})
-
-
-def _visible_ids(user, now: datetime):
-    """The people this user may open, as a subquery: every casework list filters through it."""
-    return policy.persons_visible_to(user, Person.objects.all(), now=now).values("pk")
+def _visible_rows(qs: QuerySet, user, now: datetime, *, field: str = "person") -> QuerySet:
+    """Keep the rows of ``qs`` about people this user may open (the one policy, applied to the
+    person each row names: ``policy.person_visible_q``)."""
+    return qs.filter(policy.person_visible_q(user, now=now, field=field, unlinked=False))
 
 
 def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict]:
@@ -281,14 +272,12 @@ def transitions_people(*, user, as_of: date, now: datetime | None = None, show: 
     now = now or datetime.combine(as_of, datetime.min.time(), tzinfo=UK)
     youngest = as_of.replace(year=as_of.year - 16)
     oldest = as_of.replace(year=as_of.year - 26)
-    known = (
-        Involvement.objects.filter(
-            agency__kind=AgencyKind.LA_CHILDREN, person__date_of_birth__lte=youngest, person__date_of_birth__gt=oldest
-        )
-        .values_list("person_id", flat=True)
-        .distinct()
-    )
-    people = policy.persons_visible_to(user, Person.objects.filter(pk__in=known), now=now)
+    known = people_known_to(AgencyKind.LA_CHILDREN, born_after=oldest, born_on_or_before=youngest)
+    # Worked out once, then paged by key: asked for "the first 50 by age" directly, PostgreSQL
+    # walked the whole age band in date-of-birth order expecting thousands of matches where there
+    # were fifty (930 ms at region scale, against 90 ms for the whole set).
+    ids = list(policy.persons_visible_to(user, known, now=now).values_list("pk", flat=True))
+    people = Person.objects.filter(pk__any_of=ids)
     if show == "no_plan":
         open_plans = TransitionPlan.objects.filter(closed_date__isnull=True).values_list("person_id", flat=True)
         people = people.exclude(pk__in=open_plans)
@@ -372,14 +361,13 @@ def shared_with_my_agency(*, user, now: datetime | None = None) -> dict:
     if membership is None:
         raise PermissionDenied
     now = now or timezone.now()
-    visible = _visible_ids(user, now)
     records = list(
-        RecordShare.objects.filter(agency_id=membership.agency_id, meeting__person_id__in=visible)
+        _visible_rows(RecordShare.objects.filter(agency_id=membership.agency_id), user, now, field="meeting__person")
         .select_related("meeting__person")
         .order_by("read_at", "-shared_at")[:200]
     )
     outcomes = list(
-        CaseOutcomeShare.objects.filter(agency_id=membership.agency_id, person_id__in=visible)
+        _visible_rows(CaseOutcomeShare.objects.filter(agency_id=membership.agency_id), user, now)
         .select_related("person")
         .order_by("read_at", "-shared_at")[:200]
     )

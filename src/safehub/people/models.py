@@ -90,6 +90,8 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["family_name", "given_name"], name="person_name"),
             models.Index(fields=["date_of_birth"], name="person_dob"),
+            # an age band's people with the access rule's one column (transitions: 16 to 25)
+            models.Index(fields=["date_of_birth", "id", "sealed"], name="person_dob_id_sealed"),
             models.Index(fields=["nhs_number"], name="person_nhs"),
         ]
         constraints = [
@@ -238,7 +240,12 @@ class Involvement(models.Model):
     source = models.CharField(max_length=80, blank=True, help_text="What created it, e.g. frontdoor.Contact:12")
 
     class Meta:
-        indexes = [models.Index(fields=["person", "agency"], name="involvement_person_agency")]
+        indexes = [
+            models.Index(fields=["person", "agency"], name="involvement_person_agency"),
+            # "the people this agency works with now" (every list's access rule): read from the
+            # index alone, without visiting the rows
+            models.Index(fields=["agency", "person", "ended_at"], name="involvement_agency_person"),
+        ]
 
 
 class EducationPlacement(models.Model):

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
+from safehub.agencies.models import Agency
 from safehub.core import audit
 from safehub.core.errors import BreakGlassRequired
 from safehub.core.models import AuditAction, AuditEvent
 from safehub.people import policy
-from safehub.people.models import AgencyInformation, BreakGlassGrant, Person, PersonName, SealDecision, SealedAccess
+from safehub.people.models import (
+    AgencyInformation,
+    BreakGlassGrant,
+    Involvement,
+    Person,
+    PersonName,
+    SealDecision,
+    SealedAccess,
+)
 from safehub.people.validators import normalise_nhs_number
 
 
@@ -266,3 +275,19 @@ def seal_page(*, user, person: Person, now: datetime) -> dict:
             for d in SealDecision.objects.filter(person=person).select_related("user_named", "decided_by")
         ],
     }  # fmt: skip
+
+
+def people_known_to(agency_kind: str, *, born_after: date, born_on_or_before: date) -> QuerySet[Person]:
+    """The people born in the window with an involvement (past or current) with an agency of that
+    kind: the transitions lists' "16 to 25 and known to children's services".
+
+    The agencies are looked up first and the involvement asked per person of the age band (an
+    indexed probe: ``involvement_person_agency``), from ``person_dob_id_sealed``; joining every
+    involvement of the kind to the register and then dropping duplicates read 170,000 involvements
+    and their people at region scale (660 ms, against 220 ms).
+    """
+    agency_ids = list(Agency.objects.filter(kind=agency_kind).values_list("pk", flat=True))
+    known = Involvement.objects.filter(person_id=OuterRef("pk"), agency_id__in=agency_ids)
+    return Person.objects.filter(date_of_birth__gt=born_after, date_of_birth__lte=born_on_or_before).filter(
+        Exists(known)
+    )

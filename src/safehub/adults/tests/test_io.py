@@ -279,14 +279,18 @@ def test_import_creates_people_once_and_a_reimport_creates_none(setting, adult_s
     assert (again.created, again.unchanged, Person.objects.count()) == (0, 2, before + 1)
 
 
-def test_import_links_a_register_match_and_queues_an_uncertain_one(setting, adult_social_worker):
+def test_import_links_a_register_match_and_queues_an_uncertain_one(setting, adult_social_worker, monkeypatch, tmp_path):
     """The three bands of the matching engine's probability (SAFEHUB_MATCH_THRESHOLDS 0.95 / 0.6).
 
-    The probabilities are the engine's for these details (measured: "Maggie" with the same date of
-    birth, sex and postcode 98.9%, "Margaret" 74.6%, another name 0%).
+    The probabilities are the engine's default model's for these details (measured: "Maggie" with
+    the same date of birth, sex and postcode 98.9%, "Margaret" 74.6%, another name 0%); a model
+    trained by an earlier test's register deduplication, saved in the shared data directory, is
+    kept out of it.
     """
+    from safehub.people import matching_service
     from safehub.people.matching_service import reset_index
 
+    monkeypatch.setattr(matching_service, "model_path", lambda: tmp_path / "no_trained_model.json")
     reset_index()
     known = PersonFactory(given_name="Margaret", family_name="Ellery", date_of_birth=date(1931, 7, 19), sex="F")
     Address.objects.create(person=known, line_1="1 Elm Road", postcode="SO15 2AA")
