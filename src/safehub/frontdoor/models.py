@@ -356,6 +356,9 @@ class OutcomeShare(models.Model):
     class Meta:
         ordering = ["-shared_at"]
         constraints = [models.UniqueConstraint(fields=["contact", "agency"], name="outcome_share_once")]
+        # an agency's outcomes list, in its order (unread first by date, newest first): read in
+        # index order and stopped at the page, not sorted from all of a police force's 65,000 shares
+        indexes = [models.Index(fields=["agency", "read_at", "-shared_at"], name="outcome_share_agency_list")]
 
 
 class ContactDraft(models.Model):
