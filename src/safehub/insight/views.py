@@ -104,8 +104,8 @@ def dashboard(request):
     period = "quarter" if request.GET.get("period") == "quarter" else "month"
     years = [selectors.year_before(selectors.year_before(year)), selectors.year_before(year), year]
     breakdown_rows = selectors.breakdowns(year=year, dimensions=list(selectors.DIMENSIONS))  # one session for all
-    comparison_ids = [m for m in selectors.HEADLINE_MEASURES if m in selectors.comparators(selectors.HEADLINE_MEASURES,
-                                                                                              years)]  # fmt: skip
+    compared = selectors.comparators(selectors.HEADLINE_MEASURES, years)  # once, not once per measure
+    comparison_ids = [m for m in selectors.HEADLINE_MEASURES if m in compared]
     return render(request, "insight/dashboard.html", {
         "year": year, "years": _year_choices(year), "period": period, "year_columns": years,
         "trends": [{"id": m, "title": selectors.definition(m).title, "chart": f"trend-{m}"}  # type: ignore[union-attr]
