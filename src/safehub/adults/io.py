@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -322,7 +323,13 @@ LOCATION_ALIASES = {
 
 
 def _codes(
-    row: dict, column: str, choices, flags: list[Flag], *, old_column: str = "", aliases: dict[str, str] | None = None
+    row: dict,
+    column: str,
+    choices,
+    flags: list[Flag],
+    *,
+    old_column: str = "",
+    aliases: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Return the ``;``-separated codes of a many-per-enquiry column, each once, sorted.
 

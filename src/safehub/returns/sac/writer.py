@@ -496,7 +496,9 @@ def build_sac_return(
                 reported[(row, activity)] = reported.get((row, activity), 0) + int(n)
             elif by_disability:
                 unsplit += int(n)
-        sg1e_rows = tuple((label, *(reported.get((label, a), 0) for a in ACTIVITY_COLUMNS)) for label in SG1E_ROWS)
+        sg1e_rows: tuple[tuple[Cell, ...], ...] = tuple(
+            (label, *(reported.get((label, a), 0) for a in ACTIVITY_COLUMNS)) for label in SG1E_ROWS
+        )
         sg1e_notes: tuple[str, ...] = (
             (f"{unsplit} case{' is' if unsplit == 1 else 's are'} about adults whose disability code says autism or "
              "Asperger syndrome (AUT) without saying which, and whose concern reports neither: in no row; add each "
