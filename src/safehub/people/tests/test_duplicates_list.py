@@ -51,3 +51,21 @@ def test_a_pair_with_a_sealed_record_is_not_listed(client, mash_manager):
 
     assert [r["id"] for r in response.context["rows"]] == [open_pair.pk]
     assert f"/people/{sealed.person_b_id}/" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_each_listed_pair_shows_its_own_evidence(client, mash_manager):
+    first, second = _pairs(2)
+    DuplicateCandidate.objects.filter(pk=first.pk).update(
+        reasons=[{"field": "date_of_birth", "how": "exact", "weight": 6.5, "rule": ""}]
+    )
+    DuplicateCandidate.objects.filter(pk=second.pk).update(
+        reasons=[{"field": "given_name", "how": "similar", "weight": 2.0, "rule": ""}]
+    )
+    client.force_login(mash_manager)
+
+    rows = {r["id"]: r["reasons"] for r in client.get("/people/duplicates/").context["rows"]}
+
+    assert [item["field"] for item in rows[first.pk]] == ["Date of birth"]
+    assert [item["field"] for item in rows[second.pk]] == ["Given name"]
+    assert rows[first.pk][0]["weight"] == 6.5
