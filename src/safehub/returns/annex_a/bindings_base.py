@@ -85,6 +85,22 @@ class Binding:
         """Map natural keys to the oldest record of these people with that key."""
         return {}
 
+    @staticmethod
+    def oldest_by_key(model, person_ids, keys, columns: tuple[str, ...], key_of) -> dict[str, int]:
+        """``match_unlinked``'s common form: read these people's records of ``model`` oldest first
+        (pk, person id and ``columns``), and map each natural key in ``keys`` to the first record
+        whose ``key_of(person_id, *columns)`` gives it."""
+        found: dict[str, int] = {}
+        for pk, person_id, *rest in (
+            model.objects.filter(person_id__in=any_of(list(person_ids)))
+            .order_by("pk")
+            .values_list("pk", "person_id", *columns)
+        ):
+            key = key_of(person_id, *rest)
+            if key in keys:
+                found.setdefault(key, pk)
+        return found
+
     def check_rows(self, rows: list[tuple[int, int, dict]]) -> dict[int, list[tuple[str, object, str, bool]]]:
         """Checks needing the database, for a chunk of (row, person id, values): by row, the notes
         (column heading, value, message, refused). A refused row is not imported."""
@@ -119,16 +135,9 @@ class CaseworkBinding(Binding):
         return f"{person_id}|{values[self.key_field].isoformat()}"
 
     def match_unlinked(self, person_ids, keys):
-        found: dict[str, int] = {}
-        for pk, person_id, day in (
-            self.model.objects.filter(person_id__in=any_of(list(person_ids)))
-            .order_by("pk")
-            .values_list("pk", "person_id", self.date_field)
-        ):
-            key = f"{person_id}|{day.isoformat()}"
-            if key in keys:
-                found.setdefault(key, pk)
-        return found
+        return self.oldest_by_key(
+            self.model, person_ids, keys, (self.date_field,), lambda person_id, day: f"{person_id}|{day.isoformat()}"
+        )
 
     def _records(self, start, end, extra=()):
         return list(

@@ -12,7 +12,6 @@ Export: every assessment started in the period, and those completed in it that s
 
 from __future__ import annotations
 
-from safehub.core.sql import any_of
 from safehub.returns.annex_a.bindings_base import SUMMARY, Binding
 
 ORIGIN = "ANNEX_A"
@@ -43,16 +42,13 @@ class EarlyHelpBinding(Binding):
         return {"person_id": person_id, "assessment_start_date": values["start_date"], **self.fields_of(values)}
 
     def match_unlinked(self, person_ids, keys):
-        found: dict[str, int] = {}
-        for pk, person_id, day in (
-            self.model.objects.filter(person_id__in=any_of(list(person_ids)))
-            .order_by("pk")
-            .values_list("pk", "person_id", "assessment_start_date")
-        ):
-            key = f"{person_id}|{day.isoformat()}"
-            if key in keys:
-                found.setdefault(key, pk)
-        return found
+        return self.oldest_by_key(
+            self.model,
+            person_ids,
+            keys,
+            ("assessment_start_date",),
+            lambda person_id, day: f"{person_id}|{day.isoformat()}",
+        )
 
     def export_rows(self, start, end):
         from django.db.models import Q

@@ -11,7 +11,6 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from safehub.core.calendar import same_date_one_year_earlier
-from safehub.core.sql import any_of
 from safehub.returns.annex_a.bindings_base import SUMMARY, Binding, uk_day, uk_noon
 
 
@@ -61,16 +60,13 @@ class ContactsBinding(Binding):
     def match_unlinked(self, person_ids, keys):
         from safehub.frontdoor.models import Contact
 
-        found: dict[str, int] = {}
-        for pk, person_id, received_at, source in (
-            Contact.objects.filter(person_id__in=any_of(list(person_ids)))
-            .order_by("pk")
-            .values_list("pk", "person_id", "received_at", "source")
-        ):
-            key = f"{person_id}|{uk_day(received_at).isoformat()}|{source}"
-            if key in keys:
-                found.setdefault(key, pk)
-        return found
+        return self.oldest_by_key(
+            Contact,
+            person_ids,
+            keys,
+            ("received_at", "source"),
+            lambda person_id, received_at, source: f"{person_id}|{uk_day(received_at).isoformat()}|{source}",
+        )
 
     def export_rows(self, start, end):
         from safehub.frontdoor.models import Contact
@@ -112,16 +108,13 @@ class ReferralsBinding(Binding):
     def match_unlinked(self, person_ids, keys):
         from safehub.frontdoor.models import Referral
 
-        found: dict[str, int] = {}
-        for pk, person_id, day, source in (
-            Referral.objects.filter(person_id__in=any_of(list(person_ids)))
-            .order_by("pk")
-            .values_list("pk", "person_id", "referral_date", "source")
-        ):
-            key = f"{person_id}|{day.isoformat()}|{source}"
-            if key in keys:
-                found.setdefault(key, pk)
-        return found
+        return self.oldest_by_key(
+            Referral,
+            person_ids,
+            keys,
+            ("referral_date", "source"),
+            lambda person_id, day, source: f"{person_id}|{day.isoformat()}|{source}",
+        )
 
     def after_import(self, person_ids):
         """Flag re-referrals (another referral within 12 months before), as referral_create does."""

@@ -274,14 +274,9 @@ class AdoptionBinding(Binding):
     def match_unlinked(self, person_ids, keys):
         from safehub.lookedafter.models import AdoptionPlan
 
-        found: dict[str, int] = {}
-        for pk, pid, day in AdoptionPlan.objects.filter(person_id__in=any_of(list(person_ids))).values_list(
-            "pk", "person_id", "decision_date"
-        ):
-            key = f"{pid}|{day.isoformat()}"
-            if key in keys:
-                found.setdefault(key, pk)
-        return found
+        return self.oldest_by_key(
+            AdoptionPlan, person_ids, keys, ("decision_date",), lambda person_id, day: f"{person_id}|{day.isoformat()}"
+        )
 
     def after_import(self, person_ids):
         """Link each imported decision to the child's period of care open on the decision date."""
