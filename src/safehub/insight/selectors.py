@@ -149,6 +149,19 @@ _values_cache: dict[tuple, dict] = {}
 _values_lock = threading.Lock()
 
 
+def _remembered(key: tuple) -> dict | None:
+    """What this process worked out for ``key`` (which names the snapshot it was counted from)."""
+    with _values_lock:
+        return _values_cache.get(key)
+
+
+def _remember(key: tuple, value: dict) -> None:
+    with _values_lock:
+        if len(_values_cache) > 32:
+            _values_cache.clear()
+        _values_cache[key] = value
+
+
 def snapshot_current() -> CachedSnapshot:
     return snapshot_cached()
 
@@ -163,18 +176,14 @@ def measures_for_year(year: str, *, cached: CachedSnapshot | None = None) -> dic
     population = population_figures()
     population_key = hashlib.sha256(json.dumps(sorted(population.items())).encode()).hexdigest()[:12]
     key = (cached.generation, year, population_key)
-    with _values_lock:
-        if key in _values_cache:
-            return _values_cache[key]
+    if (known := _remembered(key)) is not None:
+        return known
     live = snapshot_store.Live(cached.generation, cached.built_at, cached.seconds)
     values = snapshot_store.values_read(live, year, population_key)
     if values is None:
         values = compute_measures(cached.tables, year=year, population=population)
         snapshot_store.values_write(live, year, population_key, values)
-    with _values_lock:
-        if len(_values_cache) > 32:
-            _values_cache.clear()
-        _values_cache[key] = values
+    _remember(key, values)
     return values
 
 
@@ -399,9 +408,8 @@ def breakdowns(*, year: str, dimensions: list[str]) -> dict[str, list[BreakdownR
     """
     cached = snapshot_current()
     key = ("breakdowns", cached.generation, year, tuple(dimensions))
-    with _values_lock:
-        if key in _values_cache:
-            return _values_cache[key]
+    if (known := _remembered(key)) is not None:
+        return known
     start, end = financial_year(year)
     out: dict[str, list[BreakdownRow]] = {}
     with session_open(cached.tables, [(start, end)]) as session:
@@ -422,10 +430,7 @@ def breakdowns(*, year: str, dimensions: list[str]) -> dict[str, list[BreakdownR
             """  # nosec B608 - the expression is one of the fixed DIMENSIONS, never user input
             rows = session.connection.execute(sql, {"start": start, "end": end}).fetchall()
             out[dimension] = _breakdown_rows(dimension, rows)
-    with _values_lock:  # remembered for this snapshot only: a new snapshot has a new generation
-        if len(_values_cache) > 32:
-            _values_cache.clear()
-        _values_cache[key] = out
+    _remember(key, out)  # for this snapshot only: a new snapshot has a new generation
     return out
 
 

@@ -515,7 +515,7 @@ def snapshot_refresh(*, prepare: Callable[[CachedSnapshot], object] | None = Non
     built_at = datetime.now(UTC)
     mark = snapshot_store.clear_mark()
     tables = build_snapshot()
-    live = snapshot_store.write(tables, built_at=built_at, seconds=time.perf_counter() - started, live=False)
+    live = snapshot_store.write(tables, built_at=built_at, seconds=time.perf_counter() - started)
     cached = CachedSnapshot(tables, live.built_at, live.seconds, live.stamp)
     if prepare is not None:
         prepare(cached)

@@ -67,22 +67,16 @@ def current() -> Live | None:
         return None
 
 
-def write(tables: Mapping[str, pa.Table], *, built_at: datetime, seconds: float, live: bool = True) -> Live:
-    """Write a snapshot under a new stamp and (unless ``live`` is false) make it the live one.
-
-    ``built_at`` is when the records were read. With ``live=False`` the caller works on the stamp
-    first (``values_write``) and then calls ``publish``.
-    """
+def write(tables: Mapping[str, pa.Table], *, built_at: datetime, seconds: float) -> Live:
+    """Write a snapshot under a new stamp, not yet live: the caller works on it (``values_write``)
+    and then makes it live with ``publish``. ``built_at`` is when the records were read."""
     stamp = built_at.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     directory = root() / stamp
     directory.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
         with pa.OSFile(str(directory / f"{name}.arrow"), "wb") as sink, pa.ipc.new_file(sink, table.schema) as out:
             out.write_table(table)
-    written = Live(stamp, built_at, seconds)
-    if live:
-        publish(written)
-    return written
+    return Live(stamp, built_at, seconds)
 
 
 def publish(live: Live, *, mark: str | None = None) -> bool:
@@ -90,11 +84,10 @@ def publish(live: Live, *, mark: str | None = None) -> bool:
     (given the ``clear_mark()`` taken before its records were read) a ``clear`` came since."""
     if not (root() / live.stamp).is_dir() or (mark is not None and clear_mark() != mark):
         return False
-    pointer = root() / f".CURRENT.{live.stamp}"
-    pointer.write_text(
-        json.dumps({"stamp": live.stamp, "built_at": live.built_at.isoformat(), "seconds": live.seconds})
+    _replace_text(
+        root() / "CURRENT",
+        json.dumps({"stamp": live.stamp, "built_at": live.built_at.isoformat(), "seconds": live.seconds}),
     )
-    os.replace(pointer, root() / "CURRENT")
     _remove_old(keep=live.stamp)
     return True
 
@@ -120,9 +113,7 @@ def clear() -> None:
     """Make every process rebuild from the records on its next read (and no build already under
     way go live: it read the records before this)."""
     root().mkdir(parents=True, exist_ok=True)
-    scratch = root() / f".CLEARED.{uuid.uuid4().hex}"
-    scratch.write_text(uuid.uuid4().hex)
-    os.replace(scratch, root() / "CLEARED")
+    _replace_text(root() / "CLEARED", uuid.uuid4().hex)
     with contextlib.suppress(FileNotFoundError):
         (root() / "CURRENT").unlink()
 
@@ -138,9 +129,13 @@ def values_write(live: Live, year: str, key: str, values: Mapping) -> None:
     directory = root() / live.stamp
     if not directory.is_dir():
         return
-    target = directory / f"values-{year}-{key}.json"
-    scratch = directory / f".values-{year}-{key}.{uuid.uuid4().hex[:8]}"
-    scratch.write_text(json.dumps(values))
+    _replace_text(directory / f"values-{year}-{key}.json", json.dumps(values))
+
+
+def _replace_text(target: Path, text: str) -> None:
+    """Write ``target`` whole or not at all: a reader in another process sees the old text or the new."""
+    scratch = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}")
+    scratch.write_text(text)
     os.replace(scratch, target)
 
 

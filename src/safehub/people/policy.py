@@ -120,8 +120,10 @@ def _visible_rule(user, now: datetime, field: str | None) -> Q | None:
     """The one rule as a filter on Person (``field`` None) or on rows naming a person through
     ``field``; None when the user may open no one.
 
-    Subqueries of ids, not joins: no DISTINCT is needed and the database can use its indexes. A
-    branch of an OR that can match nothing is left out: most users hold no sealed-record naming
+    Its lists (involvements, grants, namings) are subqueries of ids, not joins: no DISTINCT is
+    needed and the database can use its indexes; with ``field`` the person's own columns (sealed,
+    date of birth) are read through that relation. A branch of an OR that can match nothing is
+    left out: most users hold no sealed-record naming
     and no break-glass grant, and "involved OR granted" made PostgreSQL test every person in a
     region register (1.33M) against both lists instead of starting from the agency's involvements.
     """
