@@ -8,7 +8,7 @@ import pytest
 
 from safehub.earlyhelp import selectors
 from safehub.earlyhelp.models import ClosureReason
-from safehub.frontdoor.models import Decision
+from safehub.frontdoor import services as frontdoor
 from safehub.testing.factories import ContactFactory, EarlyHelpEpisodeFactory, InvolvementFactory, PersonFactory
 
 from .conftest import NOW
@@ -19,30 +19,31 @@ pytestmark = pytest.mark.django_db
 
 
 def _early_help_decision(person, by, *, days_ago: int = 2):
+    """A contact about ``person`` decided 'early help' and signed off by the front door (``by``)."""
     contact = ContactFactory(person=person)
     at = NOW - timedelta(days=days_ago)
-    Decision.objects.create(
-        contact=contact, outcome="EARLY_HELP", rationale="Needs early help", decided_by=by, decided_at=at,
-        signed_off_by=by, signed_off_at=at,
-    )  # fmt: skip
+    decision = frontdoor.decision_record(
+        contact=contact, outcome="EARLY_HELP", rationale="Needs early help", by=by, now=at
+    )
+    frontdoor.decision_sign_off(decision=decision, by=by, now=at)
     return contact
 
 
 def test_waiting_decisions_leave_out_children_with_early_help_open_started_contacts_and_unseen_children(
-    front_door, eh_worker
+    front_door, eh_worker, mash_manager
 ):
     waiting, has_open, started_child, unseen, closed_before = (PersonFactory(family_name=f"Queue{i}") for i in range(5))
     for child in (waiting, has_open, started_child, closed_before):
         InvolvementFactory(person=child, agency=front_door)
-    _early_help_decision(waiting, eh_worker)
-    _early_help_decision(has_open, eh_worker)
+    _early_help_decision(waiting, mash_manager)
+    _early_help_decision(has_open, mash_manager)
     EarlyHelpEpisodeFactory(person=has_open, opened_by=eh_worker)  # open: the child already has early help
-    started = _early_help_decision(started_child, eh_worker)
+    started = _early_help_decision(started_child, mash_manager)
     EarlyHelpEpisodeFactory(
         person=started_child, contact=started, opened_by=eh_worker, closed_date=NOW.date(), closure_reason=CLOSED
     )
-    _early_help_decision(unseen, eh_worker)  # no involvement: the worker may not open this child
-    _early_help_decision(closed_before, eh_worker)
+    _early_help_decision(unseen, mash_manager)  # no involvement: the worker may not open this child
+    _early_help_decision(closed_before, mash_manager)
     EarlyHelpEpisodeFactory(
         person=closed_before,
         opened_by=eh_worker,
