@@ -182,6 +182,7 @@ def users_by_agency() -> tuple[dict[int, User], User]:
 
 def seed_reviews(ctx: DemoContext, agencies: dict[str, Agency]) -> int:
     rng = ctx.rng("partnership.reviews")
+    harm_rng = ctx.rng("partnership.review_harm")  # its own stream: the reviews stay as they were
     today = ctx.today
     users, manager = users_by_agency()
     adult_ids = list(
@@ -248,7 +249,10 @@ def seed_reviews(ctx: DemoContext, agencies: dict[str, Agency]) -> int:
             )
             pool = child_ids if is_child else adult_ids
             if pool:
-                CaseReviewPerson.objects.create(review=review, person_id=rng.choice(pool), role="SUBJECT")
+                subject_id = rng.choice(pool)
+                # A SAR's subject: most died (s44 condition 1), the rest survived serious abuse or neglect.
+                harm = "" if review.decision != "SAR" else ("DIED" if harm_rng.random() < 0.7 else "SURVIVED")
+                CaseReviewPerson.objects.create(review=review, person_id=subject_id, role="SUBJECT", harm=harm)
             if review.published_at:
                 due = add_months(review.published_at.date(), 6)
                 check = AssuranceCheck(review=review, due_date=due)

@@ -62,6 +62,7 @@ from safehub.partnership.models.reviews import (
     ReviewDecision,
     ReviewStage,
     ReviewSubject,
+    SeriousHarm,
 )
 from safehub.partnership.models.self_assessment import (
     SELF_ASSESSMENT_STANDARDS,
@@ -120,6 +121,7 @@ __all__ = [
     "ReviewDecision",
     "ReviewStage",
     "ReviewSubject",
+    "SeriousHarm",
     "SELF_ASSESSMENT_STANDARDS",
     "STATUTORY_REVIEWS",
     "SectionStatus",

@@ -144,8 +144,26 @@ class CaseReview(models.Model):
         return [Theme(t).label for t in self.themes if t in Theme.values]
 
 
+class SeriousHarm(models.TextChoices):
+    """What happened to an adult a safeguarding adults review is about: the Care Act 2014 s44 conditions.
+
+    s44(2) condition 1: the adult has died and the board knows or suspects that the death resulted
+    from abuse or neglect; s44(3) condition 2: the adult is still alive and the board knows or
+    suspects that they have experienced serious abuse or neglect; s44(4): a review the board chose
+    to arrange in any other case. The SAC's SG5 tables count reviews and individuals by the first two.
+    """
+
+    DIED = "DIED", "Died: abuse or neglect known or suspected to have caused the death (s44 condition 1)"
+    SURVIVED = "SURVIVED", "Alive: known or suspected to have experienced serious abuse or neglect (s44 condition 2)"
+    NEITHER = "NEITHER", "Neither: a review the board chose to arrange (s44(4))"
+
+
 class CaseReviewPerson(models.Model):
-    """A person the review is about, or connected to it, linked to their record."""
+    """A person the review is about, or connected to it, linked to their record.
+
+    ``harm`` says, for the subject of a safeguarding adults review, which s44 condition their case met
+    (blank: not recorded); the SAC's SG5 tables are counted from it.
+    """
 
     class Role(models.TextChoices):
         SUBJECT = "SUBJECT", "Subject of the review"
@@ -156,9 +174,15 @@ class CaseReviewPerson(models.Model):
     review = models.ForeignKey(CaseReview, on_delete=models.CASCADE, related_name="people")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.SUBJECT)
+    harm = models.CharField(
+        max_length=10, choices=SeriousHarm.choices, blank=True, help_text="The subject's s44 condition (adults)"
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["review", "person"], name="review_person_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "person"], name="review_person_unique"),
+            models.CheckConstraint(condition=Q(harm="") | Q(role="SUBJECT"), name="review_person_harm_subject"),
+        ]
 
     @property
     def audit_person_id(self) -> int:

@@ -9,6 +9,7 @@ from safehub.partnership.models import (
     FamilyInvolvement,
     ReviewDecision,
     ReviewSubject,
+    SeriousHarm,
     Theme,
 )
 
@@ -86,4 +87,10 @@ class LinkPersonForm(GovForm):
             ("PARENT_CARER", "Parent or carer"),
             ("OTHER", "Other"),
         ]
+    )
+    harm = forms.ChoiceField(
+        choices=[("", "Not recorded"), *SeriousHarm.choices],
+        required=False,
+        label="What happened to the adult (safeguarding adults reviews)",
+        help_text="The Care Act section 44 condition the adult's case met. Linking a record again changes this.",
     )

@@ -110,6 +110,7 @@ def review_detail(*, user, review: CaseReview, now: datetime) -> dict:
         people.append(
             {
                 "role": link.get_role_display(),
+                "harm": link.get_harm_display() if link.harm else "",
                 "name": link.person.display_name if visible else "Linked record (you do not have access)",
                 "id": link.person_id if visible else None,
             }

@@ -111,19 +111,32 @@ def review_refer(
 
 
 @transaction.atomic
-def review_link_person(*, review: CaseReview, person, role: str, by, now: datetime) -> CaseReviewPerson:
-    """Link a person's record to the review; only someone who may open the record can link it."""
+def review_link_person(*, review: CaseReview, person, role: str, by, now: datetime, harm: str = "") -> CaseReviewPerson:
+    """Link a person's record to the review, or change how a linked person is described.
+
+    Only someone who may open the record can link it. ``harm`` (``SeriousHarm``: the Care Act s44
+    condition the adult's case met) is for the subject of a safeguarding adults review only.
+    """
     policy.require(by, "partnership.contribute")
     if not policy.person_access(by, person, now=now).allowed:
         raise PermissionDenied("You do not have access to this record")
-    link = CaseReviewPerson(review=review, person=person, role=role)
+    if harm and (role != CaseReviewPerson.Role.SUBJECT or review.subject != ReviewSubject.ADULT):
+        raise ValidationError({"harm": "Say what happened only for the adult a safeguarding adults review is about"})
+    link = CaseReviewPerson(review=review, person=person, role=role, harm=harm)
     link.full_clean(validate_constraints=False)
-    link, created = CaseReviewPerson.objects.get_or_create(review=review, person=person, defaults={"role": role})
-    if created:
+    existing = CaseReviewPerson.objects.select_for_update().filter(review=review, person=person).first()
+    if existing is None:
+        link.save()
         audit.record(
             actor=by, action=AuditAction.UPDATE, subject=review, person_id=person.pk, at=now, details={"linked": role}
         )
-    return link
+        return link
+    if (existing.role, existing.harm) != (role, harm):
+        details = {"linked": role, "harm": harm, "was": {"role": existing.role, "harm": existing.harm}}
+        existing.role, existing.harm = role, harm
+        existing.save(update_fields=["role", "harm"])
+        audit.record(actor=by, action=AuditAction.UPDATE, subject=review, person_id=person.pk, at=now, details=details)
+    return existing
 
 
 @transaction.atomic

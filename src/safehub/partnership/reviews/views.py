@@ -300,7 +300,12 @@ def review_link_person(request, review_id: int):
                 user=request.user, person_id=form.cleaned_data["person_id"], now=now, reason="link to case review"
             )
             services.review_link_person(
-                review=review, person=person, role=form.cleaned_data["role"], by=request.user, now=now
+                review=review,
+                person=person,
+                role=form.cleaned_data["role"],
+                harm=form.cleaned_data["harm"],
+                by=request.user,
+                now=now,
             )
         except (Person.DoesNotExist, PermissionDenied, BreakGlassRequired):
             form.add_error("person_id", "No person with that ID that you can open")

@@ -191,3 +191,25 @@ def test_home_panels_for_manager_and_chronology_for_linked_person(manager, seede
 def test_anonymous_is_sent_to_sign_in(client):
     response = client.get(reverse("partnership:home"))
     assert response.status_code == 302
+
+
+def test_linking_the_adult_of_a_review_records_their_s44_condition_and_the_page_shows_it(
+    client, police, police_officer, now
+):
+    from safehub.partnership.models import CaseReviewPerson
+    from safehub.testing.factories import PersonFactory
+
+    review = reviews_services.review_refer(
+        by=police_officer, now=now, title="Adult R", subject="ADULT", summary="Neglect", learned_at=now
+    )
+    adult = PersonFactory(date_of_birth=date(1940, 1, 2))
+    InvolvementFactory(person=adult, agency=police, kind="PROFESSIONAL", started_at=now)
+    client.force_login(police_officer)
+    url = reverse("partnership:review_link_person", args=[review.pk])
+    response = client.post(url, {"person_id": adult.pk, "role": "SIBLING", "harm": "DIED"})
+    assert response.status_code == 200 and "safeguarding adults review" in response.content.decode()
+    response = client.post(url, {"person_id": adult.pk, "role": "SUBJECT", "harm": "DIED"})
+    assert response.status_code == 302
+    assert CaseReviewPerson.objects.get(review=review, person=adult).harm == "DIED"
+    page = client.get(reverse("partnership:review_detail", args=[review.pk])).content.decode()
+    assert "Died: abuse or neglect known or suspected to have caused the death" in page

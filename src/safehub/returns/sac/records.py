@@ -8,11 +8,14 @@ from __future__ import annotations
 import pyarrow as pa
 
 from safehub.adults.models import Enquiry, EnquiryRiskLocation, EnquiryRiskSource, SafeguardingConcern
+from safehub.core.calendar import uk_date
+from safehub.partnership.models import CaseReviewPerson, CaseReviewStageChange, ReviewDecision, ReviewStage
 from safehub.returns.sac.writer import DETAIL_SCHEMAS
 
 
 def sac_details() -> dict:
-    """Return the SAC detail tables: locations, sources, advocacy per enquiry; support reason and autism per concern.
+    """Return the SAC detail tables: locations, sources, advocacy per enquiry; support reason and autism per concern;
+    the safeguarding adults reviews and their subjects (SG5).
 
     Aggregate input for ``returns.sac.writer`` (no one's record is shown, so nothing is audited).
     """
@@ -42,4 +45,28 @@ def sac_details() -> dict:
             "sac_concern_support",
             [(pk, reason, autism, "AUT" in (disabilities or [])) for pk, reason, autism, disabilities in concerns],
         ),
+        "sac_reviews": table("sac_reviews", _review_rows()),
     }
+
+
+def _review_rows() -> list[tuple]:
+    """One row per subject of each safeguarding adults review whose report was approved (one, blank, if none linked)."""
+    approved: dict[int, object] = {}
+    for review_id, at in (
+        CaseReviewStageChange.objects.filter(
+            to_stage=ReviewStage.APPROVED, review__decision=ReviewDecision.SAR
+        ).order_by("review_id", "changed_at", "pk").values_list("review_id", "changed_at")
+    ):  # fmt: skip
+        approved.setdefault(review_id, uk_date(at))
+    subjects: dict[int, list[tuple]] = {}
+    for review_id, person_id, harm in (
+        CaseReviewPerson.objects.filter(review_id__in=list(approved), role=CaseReviewPerson.Role.SUBJECT)
+        .order_by("review_id", "person_id")
+        .values_list("review_id", "person_id", "harm")
+    ):
+        subjects.setdefault(review_id, []).append((person_id, harm))
+    rows = []
+    for review_id in sorted(approved):
+        for person_id, harm in subjects.get(review_id) or [(None, "")]:
+            rows.append((review_id, approved[review_id], person_id, harm))
+    return rows

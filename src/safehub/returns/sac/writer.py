@@ -61,12 +61,13 @@ Not verified (the template workbook itself was not available)
   columns (the writer's own: a total column counts each enquiry once per category, which can be
   fewer than the sum of its source cells).
 - What SG2d is (the publication code reads SG2c and SG2e only): not written.
-- SG5 (safeguarding adult reviews) is not written. Source 3 gives only its columns (SG5a "Where
-  one or more individuals died", "Where no individuals died", counting reviews; SG5b "Who suffered
-  serious harm and died", "Who suffered serious harm and survived", counting individuals), not its
-  rows nor which reviews a year counts (commissioned, completed or ongoing); and the partnership's
-  review records do not say whether each adult died or survived the harm (a subject's date of death
-  on their person record does not say why).
+- Which reviews SG5 counts. Source 3 gives its cells (SG5a "Count of Safeguarding Adult Reviews":
+  "Where one or more individuals died", "Where no individuals died"; SG5b "Count of Individuals
+  Involved in Safeguarding Adult Reviews": "Who suffered serious harm and died", "Who suffered
+  serious harm and survived"), not which reviews a year holds. Written here: the safeguarding adults
+  reviews (Care Act 2014 s44) whose report the board approved in the year, the review's conclusion;
+  each subject's column is the s44 condition their case met, recorded on the review
+  (``partnership.SeriousHarm``: condition 1, died; condition 2, alive after serious abuse or neglect).
 
 What the records cannot give, shown as blank cells or counted in a note (never as zeros)
 ----------------------------------------------------------------------------------------
@@ -217,6 +218,17 @@ MSP_HEADS = dict(zip(MSP, ("Yes they were asked and outcomes were expressed",
 ACHIEVED_HEADS = dict(zip(ACHIEVED, ("Fully Achieved", "Partially Achieved", "Not Achieved"), strict=True))
 CONCLUDED_ROW = "Concluded Section 42 Enquiries"
 TOTAL = "Total"
+SG5A_ROW, SG5A_HEADS = "Count of Safeguarding Adult Reviews", ("Where one or more individuals died",
+                                                               "Where no individuals died")  # fmt: skip
+SG5B_ROW, SG5B_HEADS = "Count of Individuals Involved in Safeguarding Adult Reviews", (
+    "Who suffered serious harm and died", "Who suffered serious harm and survived")  # fmt: skip
+
+# SG5a per review: did a subject die (s44 condition 1); do all its subjects say which condition applied.
+SG5_REVIEWS = """
+SELECT review_id, bool_or(coalesce(harm, '') = 'DIED') AS died,
+       bool_and(person_id IS NOT NULL AND coalesce(harm, '') <> '') AS known
+FROM sac_reviews WHERE concluded_on BETWEEN $start AND $end GROUP BY review_id
+"""
 
 # Tables (name -> columns) that carry what the engine's snapshot does not hold, or replace its columns.
 DETAIL_SCHEMAS: dict[str, pa.Schema] = {
@@ -232,6 +244,11 @@ DETAIL_SCHEMAS: dict[str, pa.Schema] = {
             ("reported_autism", pa.string()),
             ("disability_autism", pa.bool_()),
         ]
+    ),
+    # Per safeguarding adults review (s44) and subject: the day the board approved its report (SG5's year),
+    # the subject (blank: no record linked) and the s44 condition their case met (SeriousHarm; blank not recorded).
+    "sac_reviews": pa.schema(
+        [("review_id", pa.int64()), ("concluded_on", pa.date32()), ("person_id", pa.int64()), ("harm", pa.string())]
     ),
 }
 
@@ -449,6 +466,16 @@ def build_sac_return(
             f"SELECT lower(e.outcomes_achieved), count(*) FROM ({S42_CONCLUDED}) c JOIN s42_enquiries e "
             "USING (enquiry_id) WHERE c.msp = 'expressed' AND e.outcomes_achieved IS NOT NULL GROUP BY 1", params,
         ).fetchall())  # fmt: skip
+        reviews = individuals_reviewed = None
+        if "sac_reviews" in extra:
+            reviews = sql(
+                "SELECT count(*) FILTER (WHERE died), count(*) FILTER (WHERE NOT died AND known), "
+                f"count(*) FILTER (WHERE NOT died AND NOT known) FROM ({SG5_REVIEWS})", params,
+            ).fetchone()  # fmt: skip
+            individuals_reviewed = dict(sql(
+                "SELECT coalesce(harm, ''), count(DISTINCT person_id) FROM sac_reviews WHERE person_id IS NOT NULL "
+                "AND concluded_on BETWEEN $start AND $end GROUP BY 1", params,
+            ).fetchall())  # fmt: skip
 
     def by(row_of) -> dict[tuple[str, str], int]:
         counts: dict[tuple[str, str], int] = {}
@@ -575,7 +602,42 @@ def build_sac_return(
                        ((CONCLUDED_ROW, *(int(achieved.get(a, 0)) for a in ACHIEVED)),),
                        tuple(ACHIEVED_HEADS.values())),),
     )  # fmt: skip
+    tables.update(_sg5(year, reviews, individuals_reviewed))
     return tables
+
+
+def _sg5(year: str, reviews: tuple | None, individuals: Mapping[str, int] | None) -> dict[str, SACTable]:
+    """SG5a (reviews, by whether a subject died) and SG5b (individuals, died or survived), blank without records."""
+    title_a = f"SG5a - Safeguarding Adult Reviews concluded in {year}"
+    title_b = f"SG5b - Individuals involved in Safeguarding Adult Reviews concluded in {year}"
+    if reviews is None or individuals is None:
+        note = ("No safeguarding adults review records were given (the sac_reviews table): fill in by hand.",)
+        return {
+            "SG5a": SACTable("SG5a", title_a, ("Safeguarding Adult Reviews", *SG5A_HEADS), ((SG5A_ROW, None, None),),
+                             notes=note),
+            "SG5b": SACTable("SG5b", title_b, ("Individuals", *SG5B_HEADS), ((SG5B_ROW, None, None),), notes=note),
+        }  # fmt: skip
+    died, none_died, unknown = (int(n or 0) for n in reviews)
+    notes_a = (
+        (f"{unknown} review{' does' if unknown == 1 else 's do'} not say for every subject which section 44 "
+         "condition applied (or link no subject's record), and none records a death: in neither column; add each "
+         "by hand once its records say.",) if unknown else ()
+    )  # fmt: skip
+    notes_b = []
+    not_recorded, neither = int(individuals.get("", 0)), int(individuals.get("NEITHER", 0))
+    if not_recorded:
+        notes_b.append(f"{not_recorded} subject{' does' if not_recorded == 1 else 's do'} not record which section "
+                       "44 condition applied: in neither column.")  # fmt: skip
+    if neither:
+        notes_b.append(f"{neither} subject{'' if neither == 1 else 's'} of reviews the board chose to arrange "
+                       "(section 44(4): neither died nor suffered serious abuse or neglect): in neither column.")  # fmt: skip
+    return {
+        "SG5a": SACTable("SG5a", title_a, ("Safeguarding Adult Reviews", *SG5A_HEADS), ((SG5A_ROW, died, none_died),),
+                         notes=notes_a),
+        "SG5b": SACTable("SG5b", title_b, ("Individuals", *SG5B_HEADS),
+                         ((SG5B_ROW, int(individuals.get("DIED", 0)), int(individuals.get("SURVIVED", 0))),),
+                         notes=tuple(notes_b)),
+    }  # fmt: skip
 
 
 VOLUNTARY_FILL = PatternFill("solid", fgColor="DDEBF7")  # the template's blue cells

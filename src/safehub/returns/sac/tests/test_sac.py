@@ -77,7 +77,7 @@ def test_written_as_xlsx_sheets_and_csv_files(tmp_path: Path) -> None:
 
     workbook = load_workbook(tmp_path / "sac.xlsx")
     assert workbook.sheetnames == [
-        "SG1a", "SG1b", "SG1c", "SG1d", "SG1e", "SG1f", "SG2a", "SG2b", "SG2c", "SG2e", "SG3a", "SG4a",
+        "SG1a", "SG1b", "SG1c", "SG1d", "SG1e", "SG1f", "SG2a", "SG2b", "SG2c", "SG2e", "SG3a", "SG4a", "SG5a", "SG5b",
     ]  # fmt: skip
     assert workbook["SG1f"]["B2"].value == "Total Number of Safeguarding Concerns"
     assert workbook["SG1f"]["B3"].value == 4

@@ -16,7 +16,22 @@ from openpyxl import load_workbook
 from safehub.insight.engine import snapshot_from_rows
 from safehub.returns.sac.writer import VOLUNTARY_FILL, build_sac_return, write_sac_csv, write_sac_xlsx
 
-SHEETS = ["SG1a", "SG1b", "SG1c", "SG1d", "SG1e", "SG1f", "SG2a", "SG2b", "SG2c", "SG2e", "SG3a", "SG4a"]
+SHEETS = [
+    "SG1a",
+    "SG1b",
+    "SG1c",
+    "SG1d",
+    "SG1e",
+    "SG1f",
+    "SG2a",
+    "SG2b",
+    "SG2c",
+    "SG2e",
+    "SG3a",
+    "SG4a",
+    "SG5a",
+    "SG5b",
+]
 INDIVIDUALS = [
     "Individuals Involved In Safeguarding Concerns",
     "Individuals Involved In Section 42 Safeguarding Enquiries",
@@ -47,6 +62,8 @@ ROWS = {
     "SG2e": ["Risk remained", "Risk reduced", "Risk removed"],
     "SG3a": ["Concluded Section 42 Enquiries"],
     "SG4a": ["Concluded Section 42 Enquiries"],
+    "SG5a": ["Count of Safeguarding Adult Reviews"],
+    "SG5b": ["Count of Individuals Involved in Safeguarding Adult Reviews"],
 }  # fmt: skip
 HEADINGS = {
     "SG1a": INDIVIDUALS, "SG1b": INDIVIDUALS, "SG1c": INDIVIDUALS, "SG1d": CASES, "SG1e": CASES,
@@ -57,6 +74,8 @@ HEADINGS = {
     "SG3a": ["Yes, they lacked capacity", "No, they did not lack capacity", "Don't know", "Not recorded"],
     "SG4a": ["Yes they were asked and outcomes were expressed", "Yes they were asked but no outcomes were expressed",
              "No", "Don't Know", "Not Recorded"],
+    "SG5a": ["Where one or more individuals died", "Where no individuals died"],
+    "SG5b": ["Who suffered serious harm and died", "Who suffered serious harm and survived"],
 }  # fmt: skip
 SECOND_BLOCK = {
     "SG3a": ["Of the enquiries recorded as Yes, in how many of these cases was support provided by an advocate, "
