@@ -10,10 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
 from safehub.core import audit
-from safehub.core.calendar import UK, uk_date
+from safehub.core.calendar import UK
 from safehub.core.codes import ReferralSource
 from safehub.core.models import AuditAction
 from safehub.frontdoor.models import (
@@ -451,22 +452,31 @@ def ppn_grading(*, user, start: date, end: date, now: datetime, page_number=None
     )
     months: dict[str, dict[str, int]] = defaultdict(lambda: {"graded": 0, "under": 0})
     units: dict[str, dict[str, int]] = defaultdict(lambda: {"graded": 0, "under": 0})
-    under_ids: list[int] = []
-    for pk, received, grade, rag, unit in qs.values_list(
-        "pk", "received_at", "police_grade", "current_rag", "police_unit"
-    ):
-        month = uk_date(received).strftime("%Y-%m")
+    # Counted by the database per month, unit and pair of grades (a few hundred groups, not every
+    # contact of the period); the rule (rules.police_under_graded) is applied to each pair.
+    under_pairs: set[tuple[str, str]] = set()
+    groups = (
+        qs.order_by()
+        .annotate(month=TruncMonth("received_at", tzinfo=UK))
+        .values_list("month", "police_unit", "police_grade", "current_rag")
+        .annotate(n=Count("pk"))
+    )
+    for month_start, unit, grade, rag, n in groups:
         low = police_under_graded(police_grade=grade, mash_rag=rag)
-        for bucket in (months[month], units[unit or "Not recorded"]):
-            bucket["graded"] += 1
-            bucket["under"] += 1 if low else 0
         if low:
-            under_ids.append(pk)
-    page = Paginator(under_ids, QUEUE_PAGE_SIZE).get_page(page_number)
-    contacts = {c.pk: c for c in Contact.objects.filter(pk__in=list(page.object_list))}
+            under_pairs.add((grade, rag))
+        for bucket in (months[month_start.strftime("%Y-%m")], units[unit or "Not recorded"]):
+            bucket["graded"] += n
+            bucket["under"] += n if low else 0
+    under_q = Q(pk__in=[])
+    for grade, rag in sorted(under_pairs):
+        under_q |= Q(police_grade=grade, current_rag=rag)
+    page = Paginator(qs.filter(under_q).values_list("pk", flat=True), QUEUE_PAGE_SIZE).get_page(page_number)
+    page_ids = list(page.object_list)
+    contacts = {c.pk: c for c in Contact.objects.filter(pk__in=page_ids)}
     names = policy.can(user, "frontdoor.queue")  # those who may open the contact see who it is about
     rows = []
-    for pk in page.object_list:
+    for pk in page_ids:
         c = contacts[pk]
         rows.append(
             {
@@ -494,7 +504,9 @@ def ppn_grading(*, user, start: date, end: date, now: datetime, page_number=None
         "under": under,
         "under_pct": round(100 * under / graded, 1) if graded else None,
         "months": [{"month": k, **v, "pct": pct(v)} for k, v in sorted(months.items())],
-        "units": sorted(({"unit": k, **v, "pct": pct(v)} for k, v in units.items()), key=lambda u: -u["under"]),
+        "units": sorted(
+            ({"unit": k, **v, "pct": pct(v)} for k, v in units.items()), key=lambda u: (-u["under"], u["unit"])
+        ),
         "rows": rows,
         "page": page,
         "show_names": names,

@@ -164,7 +164,7 @@ def ppn_strategy_timeliness(*, user, start: date, end: date, now: datetime) -> d
     )
     meetings: dict[int, list[tuple[datetime, datetime | None]]] = defaultdict(list)
     for person_id, convened, held in StrategyMeeting.objects.filter(
-        person_id__in={p for p, _, _ in ppns}, convened_at__date__gte=start
+        person_id__any_of=sorted({p for p, _, _ in ppns}), convened_at__gte=from_at
     ).values_list("person_id", "convened_at", "held_at"):
         meetings[person_id].append((convened, held))
     followed = on_time = late = pending = 0

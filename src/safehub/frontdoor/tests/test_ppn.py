@@ -82,3 +82,33 @@ def test_the_grading_page_is_paged_and_names_children_only_to_the_front_door(cli
     client.force_login(police_officer)
     page = client.get("/front-door/ppn-grading/").content.decode()
     assert "Kai Grade" not in page and "44000001" in page
+
+
+def test_grading_counts_by_uk_month_and_unit_equal_a_count_of_each_contact_and_list_the_under_graded_newest_first(
+    police_officer,
+):
+    """Months are UK months (a PPN at 00:30 on 1 April BST is April's), units and pairs as each contact says."""
+    from datetime import UTC, date, datetime
+
+    from safehub.testing.factories import ContactFactory
+
+    made = [
+        # (received, unit, police grade, MASH RAG)
+        (datetime(2025, 3, 31, 23, 30, tzinfo=UTC), "Response", "AMBER", "RED"),  # 1 April in the UK
+        (datetime(2025, 3, 31, 22, 30, tzinfo=UTC), "Response", "GREEN", "GREEN"),  # 31 March 23:30 in the UK
+        (datetime(2025, 3, 10, 9, 0, tzinfo=UTC), "CID", "BLUE", "AMBER"),
+        (datetime(2025, 4, 2, 9, 0, tzinfo=UTC), "CID", "RED", "AMBER"),
+        (datetime(2025, 4, 3, 9, 0, tzinfo=UTC), "", "GREEN", "RED"),
+        (datetime(2025, 4, 4, 9, 0, tzinfo=UTC), "CID", "", "RED"),  # not graded by the police: not counted
+    ]
+    contacts = [
+        ContactFactory(received_at=at, police_unit=unit, police_grade=grade, current_rag=rag)
+        for at, unit, grade, rag in made
+    ]
+    data = selectors.ppn_grading(user=police_officer, start=date(2025, 3, 1), end=date(2025, 4, 30), now=timezone.now())
+    assert [(m["month"], m["graded"], m["under"]) for m in data["months"]] == [("2025-03", 2, 1), ("2025-04", 3, 2)]
+    assert [(u["unit"], u["graded"], u["under"]) for u in data["units"]] == [
+        ("CID", 2, 1), ("Not recorded", 1, 1), ("Response", 2, 1),
+    ]  # fmt: skip (most under-graded first, then by name)
+    assert (data["graded"], data["under"]) == (5, 3)
+    assert [r["id"] for r in data["rows"]] == [contacts[4].pk, contacts[0].pk, contacts[2].pk]
