@@ -117,7 +117,7 @@ def test_sac_workbook_has_the_collection_tables(tmp_path: Path) -> None:
 
     workbook = load_workbook(out)
     assert workbook.sheetnames == [
-        "SG1a", "SG1b", "SG1c", "SG1d", "SG1e", "SG1f", "SG2a", "SG2b", "SG2c", "SG2e", "SG3a", "SG4a",
+        "SG1a", "SG1b", "SG1c", "SG1d", "SG1e", "SG1f", "SG2a", "SG2b", "SG2c", "SG2e", "SG3a", "SG4a", "SG5a", "SG5b",
     ]  # fmt: skip
     assert workbook["SG1f"]["B2"].value == "Total Number of Safeguarding Concerns"
 
