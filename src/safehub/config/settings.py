@@ -110,6 +110,9 @@ if not DATABASES["default"].get("ENGINE"):
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    from safehub.core.sqlite_engine import prefer_bundled
+
+    prefer_bundled()  # a current SQLite: the system's 3.40 returns wrong rows (core/sqlite_engine.py)
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_finished, request_started
 
-        from safehub.core import requestcache, signals  # noqa: F401  (sign-in audit receivers)
+        from safehub.core import requestcache, signals, sqlite_engine  # noqa: F401  (receivers, the SQLite check)
         from safehub.core.sql import register_lookups
 
         register_lookups()  # field__any_of=[...]: one parameter, hashed on PostgreSQL

@@ -478,7 +478,9 @@ def _case_details(
             for code in dict.fromkeys(assessment["factors"]):
                 _text(factors, "AssessmentFactors", code)
     for enquiry in sorted(episode["section47"], key=lambda s: s["strategy_date"]):
-        finished = max([d for d in (enquiry["completed_date"], enquiry["icpc_date"]) if d], default=None)
+        # The conference ends the enquiry for the census (DateOfInitialCPC must fall in the year, rule
+        # 8715), even where the outcome was written up after it; without one, its completion does.
+        finished = enquiry["icpc_date"] or enquiry["completed_date"]
         if not _in_year(enquiry["strategy_date"], finished, start, end):
             continue
         block = ET.SubElement(details, "Section47")

@@ -68,3 +68,26 @@ def test_an_imported_episode_without_a_referral_is_in_the_census(referred, tmp_p
     assert ids == {str(referred.pk), str(imported.pk)}
     dates = {c.findtext("CINdetails/CINreferralDate") for c in children}
     assert "2025-05-12" in dates
+
+
+def test_an_enquiry_whose_conference_was_before_the_year_is_left_out_though_written_up_after(referred, tmp_path):
+    """Rule 8715: the initial conference date must fall in the year; the conference ends the enquiry."""
+    from safehub.casework.models import Section47
+
+    episode = CaseEpisode.objects.get(person=referred)
+    CaseEpisode.objects.filter(pk=episode.pk).update(referral_date=date(2025, 3, 14))
+    Section47.objects.create(
+        person=referred, episode=episode, strategy_date=date(2025, 3, 15), icpc_due_date=date(2025, 4, 4),
+        icpc_date=date(2025, 3, 31), completed_date=date(2025, 4, 4), outcome="SUBSTANTIATED_ICPC",
+    )  # fmt: skip
+    Section47.objects.create(
+        person=referred, episode=episode, strategy_date=date(2025, 3, 20), icpc_due_date=date(2025, 4, 9),
+        icpc_date=date(2025, 4, 1), completed_date=date(2025, 4, 1), outcome="SUBSTANTIATED_ICPC",
+    )  # fmt: skip
+    xml = tmp_path / "cin.xml"
+
+    call_command("returns", "cin", "--year", "2025-26", "--output", str(xml), "--no-validate",
+                 stdout=StringIO(), stderr=StringIO())  # fmt: skip
+
+    conferences = [e.text for e in ET.parse(xml).getroot().iter("DateOfInitialCPC")]  # noqa: S314 - our own file
+    assert conferences == ["2025-04-01"]
