@@ -40,12 +40,12 @@ def check_sqlite_version(app_configs=None, **kwargs) -> list[checks.CheckMessage
     """Warn when a SQLite database runs on a library older than ``MIN_VERSION``."""
     from django.db import connections
 
-    found = []
+    found: list[checks.CheckMessage] = []
     for alias in connections:
         connection = connections[alias]
         if connection.vendor != "sqlite":
             continue
-        version = tuple(connection.Database.sqlite_version_info)
+        version = tuple(connection.Database.sqlite_version_info)  # type: ignore[attr-defined]
         if version < MIN_VERSION:
             found.append(
                 checks.Warning(
