@@ -285,9 +285,14 @@ def people_known_to(agency_kind: str, *, born_after: date, born_on_or_before: da
     indexed probe: ``involvement_person_agency``), from ``person_dob_id_sealed``; joining every
     involvement of the kind to the register and then dropping duplicates read 170,000 involvements
     and their people at region scale (660 ms, against 220 ms).
+
+    The set comes unordered: with the register's default order (by name), SQLite 3.51 walked the
+    whole name index to avoid a sort (567 ms at city scale, against 16 ms without the order).
     """
     agency_ids = list(Agency.objects.filter(kind=agency_kind).values_list("pk", flat=True))
     known = Involvement.objects.filter(person_id=OuterRef("pk"), agency_id__in=agency_ids)
-    return Person.objects.filter(date_of_birth__gt=born_after, date_of_birth__lte=born_on_or_before).filter(
-        Exists(known)
+    return (
+        Person.objects.filter(date_of_birth__gt=born_after, date_of_birth__lte=born_on_or_before)
+        .filter(Exists(known))
+        .order_by()
     )
