@@ -194,11 +194,13 @@ def measures_with_time(year: str) -> tuple[dict[str, int | float | None], dateti
 
 
 def measures_warm(cached: CachedSnapshot, *, today: date | None = None) -> list[str]:
-    """Work out the measures of this year and the two before for a new snapshot (the task worker)."""
+    """Work out the measures and the dashboard's breakdowns of this year and the two before for a new
+    snapshot (the task worker), so no page waits for them."""
     year = financial_year_of(today or timezone.localdate())
     years = [year, year_before(year), year_before(year_before(year))]
     for each in years:
         measures_for_year(each, cached=cached)
+        breakdowns(year=each, dimensions=list(DIMENSIONS), cached=cached)
     return years
 
 
@@ -399,17 +401,28 @@ def breakdown(*, year: str, dimension: str) -> list[BreakdownRow]:
     return breakdowns(year=year, dimensions=[dimension])[dimension]
 
 
-def breakdowns(*, year: str, dimensions: list[str]) -> dict[str, list[BreakdownRow]]:
+def breakdowns(
+    *, year: str, dimensions: list[str], cached: CachedSnapshot | None = None
+) -> dict[str, list[BreakdownRow]]:
     """Several breakdowns of one year from one session over the snapshot.
 
     Opening a session conforms and checks the whole snapshot (about a third of a second at city
     scale), so the dashboard's four breakdowns share one rather than open four, and the answer is
-    kept in this process for the snapshot it was counted from.
+    kept for the snapshot it was counted from: in this process and beside the snapshot on disk,
+    where the other web workers read it (the task worker writes this year's and the two before).
     """
-    cached = snapshot_current()
+    cached = cached or snapshot_current()
     key = ("breakdowns", cached.generation, year, tuple(dimensions))
     if (known := _remembered(key)) is not None:
         return known
+    live = snapshot_store.Live(cached.generation, cached.built_at, cached.seconds)
+    disk_key = hashlib.sha256("|".join(dimensions).encode()).hexdigest()[:12]
+    stored = snapshot_store.values_read(live, year, disk_key, kind="breakdowns")
+    if stored is not None:
+        found = {d: [BreakdownRow(*row) for row in stored[d]] for d in dimensions if d in stored}
+        if len(found) == len(dimensions):
+            _remember(key, found)
+            return found
     start, end = financial_year(year)
     out: dict[str, list[BreakdownRow]] = {}
     with session_open(cached.tables, [(start, end)]) as session:
@@ -431,6 +444,10 @@ def breakdowns(*, year: str, dimensions: list[str]) -> dict[str, list[BreakdownR
             rows = session.connection.execute(sql, {"start": start, "end": end}).fetchall()
             out[dimension] = _breakdown_rows(dimension, rows)
     _remember(key, out)  # for this snapshot only: a new snapshot has a new generation
+    snapshot_store.values_write(
+        live, year, disk_key, {d: [[r.label, r.contacts, r.referrals] for r in rows] for d, rows in out.items()},
+        kind="breakdowns",
+    )  # fmt: skip
     return out
 
 

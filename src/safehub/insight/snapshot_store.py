@@ -118,18 +118,19 @@ def clear() -> None:
         (root() / "CURRENT").unlink()
 
 
-def values_read(live: Live, year: str, key: str) -> dict | None:
+def values_read(live: Live, year: str, key: str, *, kind: str = "values") -> dict | None:
+    """What a process worked out from this snapshot for a year (``kind``: the measures, or the breakdowns)."""
     try:
-        return json.loads((root() / live.stamp / f"values-{year}-{key}.json").read_text())
+        return json.loads((root() / live.stamp / f"{kind}-{year}-{key}.json").read_text())
     except (OSError, ValueError):
         return None
 
 
-def values_write(live: Live, year: str, key: str, values: Mapping) -> None:
+def values_write(live: Live, year: str, key: str, values: Mapping, *, kind: str = "values") -> None:
     directory = root() / live.stamp
     if not directory.is_dir():
         return
-    _replace_text(directory / f"values-{year}-{key}.json", json.dumps(values))
+    _replace_text(directory / f"{kind}-{year}-{key}.json", json.dumps(values))
 
 
 def _replace_text(target: Path, text: str) -> None:

@@ -123,3 +123,13 @@ def test_a_snapshot_two_minutes_old_asks_the_worker_for_a_new_one(monkeypatch):
 
 def test_the_app_wires_the_requester_to_the_task_queue():
     assert snapshot.refresh_requester is tasks.refresh_snapshot_later
+
+
+def test_the_dashboard_breakdowns_worked_out_for_a_new_snapshot_are_read_by_the_other_workers(monkeypatch):
+    stamp = tasks.refresh_snapshot.call()
+    year = financial_year_of(timezone.localdate())
+    assert len(list((snapshot_store.root() / stamp).glob(f"breakdowns-{year}-*.json"))) == 1
+    computed = selectors.breakdowns(year=year, dimensions=list(selectors.DIMENSIONS))
+    _forget_in_this_process()  # as another web worker: nothing in memory
+    monkeypatch.setattr(selectors, "session_open", lambda *a, **kw: pytest.fail("counted again"))
+    assert selectors.breakdowns(year=year, dimensions=list(selectors.DIMENSIONS)) == computed
