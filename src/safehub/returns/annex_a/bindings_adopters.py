@@ -33,6 +33,7 @@ from datetime import date
 
 from django.db.models import Q
 
+from safehub.core.sql import any_of
 from safehub.returns.annex_a.bindings_base import Binding, extras_of
 
 LIST = 11
@@ -174,13 +175,13 @@ class AdoptersBinding(Binding):
         from safehub.lookedafter.models import Adopter, AdopterFamily
 
         families = {
-            f.reference: f for f in AdopterFamily.objects.filter(reference__any_of=sorted({g[3] for g in good}))
+            f.reference: f for f in AdopterFamily.objects.filter(reference__in=any_of(sorted({g[3] for g in good})))
         }
-        adopters = {a.reference: a for a in Adopter.objects.filter(reference__any_of=sorted({g[2] for g in good}))}
+        adopters = {a.reference: a for a in Adopter.objects.filter(reference__in=any_of(sorted({g[2] for g in good})))}
         keys = {g[2]: f"{g[2]}|{g[1]['enquiry_date'].isoformat()}" for g in good}
         links = {
             link.natural_key: link
-            for link in AnnexALink.objects.filter(list_number=LIST, natural_key__any_of=sorted(keys.values()))
+            for link in AnnexALink.objects.filter(list_number=LIST, natural_key__in=any_of(sorted(keys.values())))
         }
         members: dict[str, list[tuple[int, dict, str]]] = defaultdict(list)
         for number, values, adopter_id, family_ref in good:
@@ -309,13 +310,13 @@ class AdoptersBinding(Binding):
         }
         plans: dict[int, list] = defaultdict(list)
         for fid, matched, placed, adopted in AdoptionPlan.objects.filter(
-            family_id__any_of=sorted(families)
+            family_id__in=any_of(sorted(families))
         ).values_list("family_id", "matched_date", "placed_date", "adoption_order_date"):
             plans[fid].append((matched, placed, adopted))
         for fid, held in plans.items():
             if all(adopted and adopted < start for _, _, adopted in held):
                 families.pop(fid, None)
-        adopters = Adopter.objects.filter(family_id__any_of=sorted(families)).order_by("reference")
+        adopters = Adopter.objects.filter(family_id__in=any_of(sorted(families))).order_by("reference")
         for adopter in adopters:
             family = families[adopter.family_id]
             values: dict = {

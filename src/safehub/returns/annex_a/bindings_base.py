@@ -24,6 +24,7 @@ from django.apps import apps
 from django.db import models
 
 from safehub.core.calendar import UK
+from safehub.core.sql import any_of
 
 SUMMARY = "Recorded in the local authority's case system; imported from Ofsted Annex A list {n}."
 
@@ -66,7 +67,7 @@ class Binding:
     def current_by_pk(self, pks: list[int]) -> dict[int, dict]:
         """Return the ``fields_of`` values the records hold now, by primary key (missing: deleted since)."""
         names = self.fields_of_names()
-        rows = self.model._default_manager.filter(pk__any_of=pks).values_list("pk", *names) if pks else []
+        rows = self.model._default_manager.filter(pk__in=any_of(pks)).values_list("pk", *names) if pks else []
         return {pk: dict(zip(names, held, strict=True)) for pk, *held in rows}
 
     def fields_of_names(self) -> tuple[str, ...]:
@@ -91,7 +92,7 @@ class Binding:
         whose ``key_of(person_id, *columns)`` gives it."""
         found: dict[str, int] = {}
         for pk, person_id, *rest in (
-            model.objects.filter(person_id__any_of=list(person_ids))
+            model.objects.filter(person_id__in=any_of(list(person_ids)))
             .order_by("pk")
             .values_list("pk", "person_id", *columns)
         ):

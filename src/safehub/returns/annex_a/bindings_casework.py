@@ -26,6 +26,7 @@ from django.db.models import Q
 
 from safehub.casework import rules as casework_rules
 from safehub.core.calendar import same_date_one_year_earlier
+from safehub.core.sql import any_of
 from safehub.core.timescales import timescale
 from safehub.returns.annex_a.bindings_base import CaseworkBinding, uk_day, uk_noon
 
@@ -358,7 +359,7 @@ class CPPlansOpenBinding(CaseworkBinding):
         reviews: dict[int, date] = {}
         for part in _chunks([r["pk"] for r in rows]):
             for plan_id, held in CPReview.objects.filter(
-                plan_id__any_of=part, held_date__isnull=False, held_date__lte=end
+                plan_id__in=any_of(part), held_date__isnull=False, held_date__lte=end
             ).values_list("plan_id", "held_date"):
                 reviews[plan_id] = max(held, reviews.get(plan_id, held))
         held_by = _allocation({r["episode_id"] for r in rows if r["episode_id"]})

@@ -21,6 +21,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q
 
+from safehub.core.sql import any_of
 from safehub.returns.annex_a.bindings_base import Binding, CaseworkBinding
 
 
@@ -187,7 +188,9 @@ class CareLeaversBinding(Binding):
 
         return {
             str(pid): pk
-            for pk, pid in CareLeaver.objects.filter(person_id__any_of=list(person_ids)).values_list("pk", "person_id")
+            for pk, pid in CareLeaver.objects.filter(person_id__in=any_of(list(person_ids))).values_list(
+                "pk", "person_id"
+            )
             if str(pid) in keys
         }
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 
 from safehub.core.calendar import uk_date
+from safehub.core.sql import any_of
 from safehub.returns.annex_a import cells
 from safehub.returns.annex_a.bindings import binding_for
 from safehub.returns.annex_a.bindings_base import Binding, extras_of
@@ -290,7 +291,7 @@ def _write_chunk(
         else {
             key: (pk, object_id, extras)
             for key, pk, object_id, extras in AnnexALink.objects.filter(
-                list_number=spec.number, natural_key__any_of=list(keyed)
+                list_number=spec.number, natural_key__in=any_of(list(keyed))
             ).values_list("natural_key", "pk", "object_id", "extras")
         }
     )
@@ -369,7 +370,7 @@ def _resolve_persons(chunk: list[tuple[int, dict]], ctx: Context) -> dict[str, i
     # With no identifiers when the import began, every child known is one this import made (in ctx.persons).
     if ctx.write and ExternalIdentifier not in ctx.empty_at_start:
         for value, person_id, merged_into in ExternalIdentifier.objects.filter(
-            system=ctx.system, value__any_of=list(wanted)
+            system=ctx.system, value__in=any_of(list(wanted))
         ).values_list("value", "person_id", "person__merged_into_id"):
             ctx.persons[value] = merged_into or person_id  # a merged child is the surviving record
         _fill_unknown(wanted, ctx)
@@ -424,7 +425,7 @@ def _fill_unknown(wanted: dict[str, dict], ctx: Context) -> None:
     if not known:
         return
     changed = []
-    for pk, sex, ethnicity, date_of_birth, expected in Person.objects.filter(pk__any_of=list(known)).values_list(
+    for pk, sex, ethnicity, date_of_birth, expected in Person.objects.filter(pk__in=any_of(list(known))).values_list(
         "pk", "sex", "ethnicity", "date_of_birth", "expected_date_of_birth"
     ):
         values = known[pk]

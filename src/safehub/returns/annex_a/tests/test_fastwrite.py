@@ -14,6 +14,7 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from safehub.core.sql import any_of
 from safehub.exchange.models import AnnexALink, ExternalIdentifier, ImportJob
 from safehub.frontdoor.models import Contact
 from safehub.people.models import Person, Sex
@@ -109,14 +110,14 @@ def test_any_of_matches_the_same_rows_as_a_list(job):
         constants={"system": "annex_a", "created_at": NOW},
     )
 
-    by_value = ExternalIdentifier.objects.filter(value__any_of=["C1", "C3", "nobody"])
-    by_pk = Person.objects.filter(pk__any_of=people[:2])
+    by_value = ExternalIdentifier.objects.filter(value__in=any_of(["C1", "C3", "nobody"]))
+    by_pk = Person.objects.filter(pk__in=any_of(people[:2]))
 
     assert sorted(by_value.values_list("value", flat=True)) == ["C1", "C3"]
     assert sorted(by_pk.values_list("pk", flat=True)) == people[:2]
-    assert not Person.objects.filter(pk__any_of=[]).exists()
+    assert not Person.objects.filter(pk__in=any_of([])).exists()
     # no values for a text column: PostgreSQL once refused the empty integer array it was sent
-    assert not ExternalIdentifier.objects.filter(value__any_of=[]).exists()
+    assert not ExternalIdentifier.objects.filter(value__in=any_of([])).exists()
 
 
 def test_bulk_session_gives_sqlite_a_bigger_cache_and_puts_it_back():
@@ -209,7 +210,7 @@ def test_rows_written_by_the_writer_thread_are_seen_by_the_next_read(job):
     with fastwrite.bulk_session():
         assert fastwrite._writer_for(connections["default"]) is not None
         ids = fastwrite.fast_insert(Person, [{"family_name": f"P{i}"} for i in range(25_000)], return_ids=True)
-        seen = Person.objects.filter(pk__any_of=ids).count()  # waits for the writer first
+        seen = Person.objects.filter(pk__in=any_of(ids)).count()  # waits for the writer first
     assert seen == 25_000
     assert fastwrite._writer_for(connections["default"]) is None
 
