@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Field, ForeignObject, Lookup
 from django.db.models.expressions import RawSQL
@@ -49,6 +50,8 @@ class AnyOf(Lookup):
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         values = list(self.rhs)
+        if not values:  # as ``__in``: no rows, without asking (an empty array has no type for a text column)
+            raise EmptyResultSet
         if connection.vendor == "postgresql":
             kind = "bigint[]" if all(isinstance(v, int) for v in values) else "text[]"
             return f"{lhs} = ANY(%s::{kind})", [*lhs_params, values]  # noqa: S608
