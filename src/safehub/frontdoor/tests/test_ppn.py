@@ -107,8 +107,9 @@ def test_grading_counts_by_uk_month_and_unit_equal_a_count_of_each_contact_and_l
     ]
     data = selectors.ppn_grading(user=police_officer, start=date(2025, 3, 1), end=date(2025, 4, 30), now=timezone.now())
     assert [(m["month"], m["graded"], m["under"]) for m in data["months"]] == [("2025-03", 2, 1), ("2025-04", 3, 2)]
+    # most under-graded first, then by name
     assert [(u["unit"], u["graded"], u["under"]) for u in data["units"]] == [
         ("CID", 2, 1), ("Not recorded", 1, 1), ("Response", 2, 1),
-    ]  # fmt: skip (most under-graded first, then by name)
+    ]  # fmt: skip
     assert (data["graded"], data["under"]) == (5, 3)
     assert [r["id"] for r in data["rows"]] == [contacts[4].pk, contacts[0].pk, contacts[2].pk]
