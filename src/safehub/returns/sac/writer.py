@@ -118,6 +118,7 @@ from safehub.adults.rules import SAC_AGE_BANDS, SAC_AGE_UNKNOWN, SAC_SUPPORT_REA
 from safehub.core.calendar import financial_year
 from safehub.insight.engine.compute import Snapshot, session_open
 from safehub.insight.engine.measures import CAPACITY, MSP, RISK_TYPES, S42_CONCLUDED
+from safehub.partnership.models import SeriousHarm
 
 Cell = str | int | None
 
@@ -224,8 +225,8 @@ SG5B_ROW, SG5B_HEADS = "Count of Individuals Involved in Safeguarding Adult Revi
     "Who suffered serious harm and died", "Who suffered serious harm and survived")  # fmt: skip
 
 # SG5a per review: did a subject die (s44 condition 1); do all its subjects say which condition applied.
-SG5_REVIEWS = """
-SELECT review_id, bool_or(coalesce(harm, '') = 'DIED') AS died,
+SG5_REVIEWS = f"""
+SELECT review_id, bool_or(coalesce(harm, '') = '{SeriousHarm.DIED.value}') AS died,
        bool_and(person_id IS NOT NULL AND coalesce(harm, '') <> '') AS known
 FROM sac_reviews WHERE concluded_on BETWEEN $start AND $end GROUP BY review_id
 """
@@ -608,35 +609,36 @@ def build_sac_return(
 
 def _sg5(year: str, reviews: tuple | None, individuals: Mapping[str, int] | None) -> dict[str, SACTable]:
     """SG5a (reviews, by whether a subject died) and SG5b (individuals, died or survived), blank without records."""
-    title_a = f"SG5a - Safeguarding Adult Reviews concluded in {year}"
-    title_b = f"SG5b - Individuals involved in Safeguarding Adult Reviews concluded in {year}"
+    cells_a: tuple[Cell, Cell]
+    cells_b: tuple[Cell, Cell]
+    notes_a: tuple[str, ...]
+    notes_b: tuple[str, ...]
     if reviews is None or individuals is None:
-        note = ("No safeguarding adults review records were given (the sac_reviews table): fill in by hand.",)
-        return {
-            "SG5a": SACTable("SG5a", title_a, ("Safeguarding Adult Reviews", *SG5A_HEADS), ((SG5A_ROW, None, None),),
-                             notes=note),
-            "SG5b": SACTable("SG5b", title_b, ("Individuals", *SG5B_HEADS), ((SG5B_ROW, None, None),), notes=note),
-        }  # fmt: skip
-    died, none_died, unknown = (int(n or 0) for n in reviews)
-    notes_a = (
-        (f"{unknown} review{' does' if unknown == 1 else 's do'} not say for every subject which section 44 "
-         "condition applied (or link no subject's record), and none records a death: in neither column; add each "
-         "by hand once its records say.",) if unknown else ()
-    )  # fmt: skip
-    notes_b = []
-    not_recorded, neither = int(individuals.get("", 0)), int(individuals.get("NEITHER", 0))
-    if not_recorded:
-        notes_b.append(f"{not_recorded} subject{' does' if not_recorded == 1 else 's do'} not record which section "
-                       "44 condition applied: in neither column.")  # fmt: skip
-    if neither:
-        notes_b.append(f"{neither} subject{'' if neither == 1 else 's'} of reviews the board chose to arrange "
-                       "(section 44(4): neither died nor suffered serious abuse or neglect): in neither column.")  # fmt: skip
+        cells_a = cells_b = (None, None)
+        notes_a = notes_b = (
+            "No safeguarding adults review records were given (the sac_reviews table): fill in by hand.",
+        )
+    else:
+        died, none_died, unknown = (int(n or 0) for n in reviews)
+        cells_a = (died, none_died)
+        cells_b = (int(individuals.get(SeriousHarm.DIED, 0)), int(individuals.get(SeriousHarm.SURVIVED, 0)))
+        notes_a = (
+            (f"{unknown} review{' does' if unknown == 1 else 's do'} not say for every subject which section 44 "
+             "condition applied (or link no subject's record), and none records a death: in neither column; add "
+             "each by hand once its records say.",) if unknown else ()
+        )  # fmt: skip
+        not_recorded, neither = int(individuals.get("", 0)), int(individuals.get(SeriousHarm.NEITHER, 0))
+        notes_b = (
+            *((f"{not_recorded} subject{' does' if not_recorded == 1 else 's do'} not record which section 44 "
+               "condition applied: in neither column.",) if not_recorded else ()),
+            *((f"{neither} subject{'' if neither == 1 else 's'} of reviews the board chose to arrange (section "
+               "44(4): neither died nor suffered serious abuse or neglect): in neither column.",) if neither else ()),
+        )  # fmt: skip
     return {
-        "SG5a": SACTable("SG5a", title_a, ("Safeguarding Adult Reviews", *SG5A_HEADS), ((SG5A_ROW, died, none_died),),
-                         notes=notes_a),
-        "SG5b": SACTable("SG5b", title_b, ("Individuals", *SG5B_HEADS),
-                         ((SG5B_ROW, int(individuals.get("DIED", 0)), int(individuals.get("SURVIVED", 0))),),
-                         notes=tuple(notes_b)),
+        "SG5a": SACTable("SG5a", f"SG5a - Safeguarding Adult Reviews concluded in {year}",
+                         ("Safeguarding Adult Reviews", *SG5A_HEADS), ((SG5A_ROW, *cells_a),), notes=notes_a),
+        "SG5b": SACTable("SG5b", f"SG5b - Individuals involved in Safeguarding Adult Reviews concluded in {year}",
+                         ("Individuals", *SG5B_HEADS), ((SG5B_ROW, *cells_b),), notes=notes_b),
     }  # fmt: skip
 
 
