@@ -35,6 +35,17 @@ from datetime import date, timedelta
 # SAC counting
 # ---------------------------------------------------------------------------------------------
 
+# SG5 safeguarding adults reviews: the Care Act 2014 s44 condition a review's adult met.
+# s44(2) condition 1: the adult has died and the board knows or suspects that the death resulted
+# from abuse or neglect; s44(3) condition 2: the adult is still alive and the board knows or
+# suspects that they have experienced serious abuse or neglect; s44(4): a review the board chose
+# to arrange in any other case. SG5a counts reviews "where one or more individuals died" and
+# "where no individuals died"; SG5b individuals "who suffered serious harm and died" or "...
+# survived". The codes are stored on ``partnership.CaseReviewPerson.harm``.
+S44_DIED = "DIED"
+S44_SURVIVED = "SURVIVED"
+S44_NEITHER = "NEITHER"
+
 # SG1a age bands (SAC guidance, "SG1a - Counts of individuals by age band").
 SAC_AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
     ("18-64", 18, 64),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from safehub.adults.rules import S44_DIED, S44_NEITHER, S44_SURVIVED
 from safehub.partnership.models.common import Theme
 
 
@@ -153,9 +154,9 @@ class SeriousHarm(models.TextChoices):
     to arrange in any other case. The SAC's SG5 tables count reviews and individuals by the first two.
     """
 
-    DIED = "DIED", "Died: abuse or neglect known or suspected to have caused the death (s44 condition 1)"
-    SURVIVED = "SURVIVED", "Alive: known or suspected to have experienced serious abuse or neglect (s44 condition 2)"
-    NEITHER = "NEITHER", "Neither: a review the board chose to arrange (s44(4))"
+    DIED = S44_DIED, "Died: abuse or neglect known or suspected to have caused the death (s44 condition 1)"
+    SURVIVED = S44_SURVIVED, "Alive: known or suspected to have experienced serious abuse or neglect (s44 condition 2)"
+    NEITHER = S44_NEITHER, "Neither: a review the board chose to arrange (s44(4))"
 
 
 class CaseReviewPerson(models.Model):

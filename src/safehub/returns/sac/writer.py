@@ -67,7 +67,7 @@ Not verified (the template workbook itself was not available)
   serious harm and survived"), not which reviews a year holds. Written here: the safeguarding adults
   reviews (Care Act 2014 s44) whose report the board approved in the year, the review's conclusion;
   each subject's column is the s44 condition their case met, recorded on the review
-  (``partnership.SeriousHarm``: condition 1, died; condition 2, alive after serious abuse or neglect).
+  (``adults.rules.S44_*``, stored on ``partnership.CaseReviewPerson.harm``: condition 1, died; condition 2, alive after serious abuse or neglect).
 
 What the records cannot give, shown as blank cells or counted in a note (never as zeros)
 ----------------------------------------------------------------------------------------
@@ -114,11 +114,17 @@ import pyarrow as pa
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from safehub.adults.rules import SAC_AGE_BANDS, SAC_AGE_UNKNOWN, SAC_SUPPORT_REASONS
+from safehub.adults.rules import (
+    S44_DIED,
+    S44_NEITHER,
+    S44_SURVIVED,
+    SAC_AGE_BANDS,
+    SAC_AGE_UNKNOWN,
+    SAC_SUPPORT_REASONS,
+)
 from safehub.core.calendar import financial_year
 from safehub.insight.engine.compute import Snapshot, session_open
 from safehub.insight.engine.measures import CAPACITY, MSP, RISK_TYPES, S42_CONCLUDED
-from safehub.partnership.models import SeriousHarm
 
 Cell = str | int | None
 
@@ -226,7 +232,7 @@ SG5B_ROW, SG5B_HEADS = "Count of Individuals Involved in Safeguarding Adult Revi
 
 # SG5a per review: did a subject die (s44 condition 1); do all its subjects say which condition applied.
 SG5_REVIEWS = f"""
-SELECT review_id, bool_or(coalesce(harm, '') = '{SeriousHarm.DIED.value}') AS died,
+SELECT review_id, bool_or(coalesce(harm, '') = '{S44_DIED}') AS died,
        bool_and(person_id IS NOT NULL AND coalesce(harm, '') <> '') AS known
 FROM sac_reviews WHERE concluded_on BETWEEN $start AND $end GROUP BY review_id
 """
@@ -247,7 +253,7 @@ DETAIL_SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
     # Per safeguarding adults review (s44) and subject: the day the board approved its report (SG5's year),
-    # the subject (blank: no record linked) and the s44 condition their case met (SeriousHarm; blank not recorded).
+    # the subject (blank: no record linked) and the s44 condition their case met (S44_*; blank not recorded).
     "sac_reviews": pa.schema(
         [("review_id", pa.int64()), ("concluded_on", pa.date32()), ("person_id", pa.int64()), ("harm", pa.string())]
     ),
@@ -621,13 +627,13 @@ def _sg5(year: str, reviews: tuple | None, individuals: Mapping[str, int] | None
     else:
         died, none_died, unknown = (int(n or 0) for n in reviews)
         cells_a = (died, none_died)
-        cells_b = (int(individuals.get(SeriousHarm.DIED, 0)), int(individuals.get(SeriousHarm.SURVIVED, 0)))
+        cells_b = (int(individuals.get(S44_DIED, 0)), int(individuals.get(S44_SURVIVED, 0)))
         notes_a = (
             (f"{unknown} review{' does' if unknown == 1 else 's do'} not say for every subject which section 44 "
              "condition applied (or link no subject's record), and none records a death: in neither column; add "
              "each by hand once its records say.",) if unknown else ()
         )  # fmt: skip
-        not_recorded, neither = int(individuals.get("", 0)), int(individuals.get(SeriousHarm.NEITHER, 0))
+        not_recorded, neither = int(individuals.get("", 0)), int(individuals.get(S44_NEITHER, 0))
         notes_b = (
             *((f"{not_recorded} subject{' does' if not_recorded == 1 else 's do'} not record which section 44 "
                "condition applied: in neither column.",) if not_recorded else ()),
