@@ -100,6 +100,7 @@ def transitions_adult_people(*, user, as_of: date, now: datetime, needs_attentio
             received_at__lte=end_of_day, **{f"person__{k}": v for k, v in in_age.items()}
         )
         .values_list("person_id", flat=True)
+        .order_by()  # the model's "-received_at" would join the DISTINCT (a row per concern, not per person)
         .distinct()
     )
     qs = Person.objects.filter(
