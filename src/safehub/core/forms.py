@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django import forms
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d %m %Y"]
 
@@ -26,10 +30,46 @@ class GovDateTimeField(forms.DateTimeField):
         super().__init__(**kwargs)
 
 
+def _attrs(attrs: dict) -> SafeString:
+    """Attributes as Django's widgets/attrs.html writes them: True as a bare name, False left out."""
+    return format_html_join(
+        "", " {}{}", ((k, "" if v is True else format_html('="{}"', v)) for k, v in attrs.items() if v is not False)
+    )
+
+
+class QuickOptions:
+    """A select written in Python, the markup Django's select templates give, without a template
+    include per option: a looked-after child's page offers the region's 1,350 placement providers
+    in two forms, and rendering them option by option took 250 ms of its 270 (scale 5)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
+        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            parts += [
+                format_html('\n  <option value="{}"{}>{}</option>', str(o["value"]), _attrs(o["attrs"]), o["label"])
+                for o in options
+            ]
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every part above is escaped by format_html
+
+
+@cache
+def _quick(widget_class: type) -> type:
+    return type(f"Quick{widget_class.__name__}", (QuickOptions, widget_class), {})
+
+
 def govuk_widgets(form: forms.BaseForm) -> None:
-    """Give every widget its GOV.UK class (the template stays plain)."""
+    """Give every widget its GOV.UK class (the template stays plain); selects render their options
+    in Python (``QuickOptions``)."""
     for field in form.fields.values():
         w = field.widget
+        if isinstance(w, forms.Select) and not isinstance(w, QuickOptions):
+            w.__class__ = _quick(type(w))  # the same widget, its options written without templates
         if isinstance(w, forms.Select) and not isinstance(w, forms.SelectMultiple):
             w.attrs.setdefault("class", "govuk-select")
         elif isinstance(w, forms.Textarea):
