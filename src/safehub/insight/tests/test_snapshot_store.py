@@ -71,7 +71,8 @@ def test_the_task_builds_a_new_snapshot_and_the_recent_years_measures():
     stamp = tasks.refresh_snapshot.call()
     assert stamp != first.generation
     assert snapshot_store.current().stamp == stamp
-    assert len(list((snapshot_store.root() / stamp).glob("values-*.json"))) == 3
+    # the three years the pages offer, and the two the oldest one's dashboard compares it with
+    assert len(list((snapshot_store.root() / stamp).glob("values-*.json"))) == 5
 
 
 def test_a_rebuild_goes_live_only_once_its_measures_are_worked_out():
@@ -85,7 +86,7 @@ def test_a_rebuild_goes_live_only_once_its_measures_are_worked_out():
     second = snapshot.snapshot_refresh(prepare=prepare)
     assert seen == [(first.generation, second.generation)]  # the old one was live while it was prepared
     assert snapshot_store.current().stamp == second.generation
-    assert len(list((snapshot_store.root() / second.generation).glob("values-*.json"))) == 3
+    assert len(list((snapshot_store.root() / second.generation).glob("values-*.json"))) == 5
 
 
 def test_a_rebuild_that_read_the_records_before_a_clear_does_not_go_live():
@@ -133,3 +134,14 @@ def test_the_dashboard_breakdowns_worked_out_for_a_new_snapshot_are_read_by_the_
     _forget_in_this_process()  # as another web worker: nothing in memory
     monkeypatch.setattr(selectors, "session_open", lambda *a, **kw: pytest.fail("counted again"))
     assert selectors.breakdowns(year=year, dimensions=list(selectors.DIMENSIONS)) == computed
+
+
+def test_after_a_warm_rebuild_no_year_the_dashboard_offers_computes_its_measures(monkeypatch):
+    built = snapshot.snapshot_refresh(prepare=selectors.measures_warm)
+    _forget_in_this_process()
+    monkeypatch.setattr(selectors, "compute_measures", lambda *a, **kw: pytest.fail("computed on a page"))
+    year = financial_year_of(timezone.localdate())
+    oldest = selectors.year_before(selectors.year_before(year))
+    # the dashboard of the oldest year offered shows it beside its two years before
+    for each in (oldest, selectors.year_before(oldest), selectors.year_before(selectors.year_before(oldest))):
+        assert selectors.measures_for_year(each, cached=built)
