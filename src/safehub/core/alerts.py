@@ -14,14 +14,16 @@ def check_bulk_read(*, user, now: datetime) -> SecurityAlert | None:
     limit = settings.SAFEHUB_BULK_READ_ALERT["records"]
     window = timedelta(minutes=settings.SAFEHUB_BULK_READ_ALERT["minutes"])
     since = now - window
-    # Cheap early exit: count rows first, distinct people only when the row count could exceed it.
+    # Cheap early exits: one alert a window (once raised, every later read in the window would count
+    # again for nothing: two counts over the user's audit rows on each of their requests), then the
+    # rows, and the distinct people only when the row count could exceed the limit.
+    if SecurityAlert.objects.filter(user=user, kind=AlertKind.BULK_READ, raised_at__gte=since).exists():
+        return None
     recent = AuditEvent.objects.filter(actor=user, action=AuditAction.VIEW, at__gte=since, person_id__isnull=False)
     if recent.count() <= limit:
         return None
     distinct = recent.values("person_id").distinct().count()
     if distinct <= limit:
-        return None
-    if SecurityAlert.objects.filter(user=user, kind=AlertKind.BULK_READ, raised_at__gte=since).exists():
         return None
     return SecurityAlert.objects.create(
         raised_at=now,

@@ -150,6 +150,21 @@ def test_bulk_reading_raises_one_alert(mash_worker, settings):
     assert "6 person records" in alerts.get().summary
 
 
+def test_once_alerted_a_users_later_reads_in_the_window_are_not_counted_again(
+    mash_worker, settings, django_assert_num_queries
+):
+    from safehub.core.alerts import check_bulk_read
+    from safehub.testing.factories import PersonFactory
+
+    settings.SAFEHUB_BULK_READ_ALERT = {"records": 5, "minutes": 10}
+    now = timezone.now()
+    for person in PersonFactory.create_batch(7):
+        selectors.person_get_for_user(user=mash_worker, person_id=person.pk, now=now)
+    assert SecurityAlert.objects.filter(user=mash_worker, kind="BULK_READ").count() == 1
+    with django_assert_num_queries(1):  # is there an alert in the window: yes, so nothing is counted
+        assert check_bulk_read(user=mash_worker, now=now) is None
+
+
 def test_unknown_permission_is_an_error(db, mash_manager):
     with pytest.raises(policy.UnknownPermission):
         policy.can(mash_manager, "no.such.permission")
