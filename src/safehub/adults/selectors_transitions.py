@@ -119,6 +119,37 @@ def transitions_adult_people(*, user, as_of: date, now: datetime, needs_attentio
     return people.filter(attention) if needs_attention_only else people
 
 
+@dataclass(frozen=True)
+class CohortMember:
+    """One young person of the list, as much as sorting, counting and paging need."""
+
+    pk: int
+    date_of_birth: date
+    family_name: str
+    given_name: str
+    needs_attention: bool
+
+
+def transitions_adult_cohort(*, user, as_of: date, now: datetime, needs_attention_only: bool = False):
+    """The list of ``transitions_adult_people`` in one read, for sorting and paging here.
+
+    A region's cohort is thousands of young people (7,500 at scale 5): paged in the database, the
+    page, its count and the count needing attention each sent the candidates to PostgreSQL again
+    (three 40-80 ms queries); one read of five columns gives all three."""
+    people = transitions_adult_people(user=user, as_of=as_of, now=now, needs_attention_only=needs_attention_only)
+    return [
+        CohortMember(*row)
+        for row in people.order_by().values_list("pk", "date_of_birth", "family_name", "given_name", "needs_attention")
+    ]
+
+
+def transitions_adult_page(members: list[CohortMember]) -> list[Person]:
+    """The people of one page of the cohort, in its order, as ``transitions_adult_rows`` reads them."""
+    known = Involvement.objects.filter(person_id=OuterRef("pk"), agency__kind=AgencyKind.LA_CHILDREN)
+    found = Person.objects.filter(pk__in=[m.pk for m in members]).annotate(known_to_childrens=Exists(known)).in_bulk()
+    return [found[m.pk] for m in members if m.pk in found]
+
+
 def transitions_adult_side(*, user, as_of: date, now: datetime, needs_attention_only: bool = False):
     """List 16-25 year olds known to children's services or with an adult concern, with the adult side.
 

@@ -225,22 +225,21 @@ def dols_step(request, application_id: int, step: str):
 def transitions(request):
     attention = request.GET.get("attention") == "1"
     as_of, now = timezone.localdate(), timezone.now()
-    people = selectors_transitions.transitions_adult_people(
+    cohort = selectors_transitions.transitions_adult_cohort(
         user=request.user, as_of=as_of, now=now, needs_attention_only=attention
     )
     listing = viewutils.listing(
         request,
-        people,
+        cohort,
         sorts={
-            "age": ("Age, oldest first", "date_of_birth"),
-            "name": ("Young person", ("family_name", "given_name")),
+            "age": ("Age, oldest first", lambda m: (m.date_of_birth, m.pk)),
+            "name": ("Young person", lambda m: (m.family_name.casefold(), m.given_name.casefold(), m.pk)),
         },
         default="age",
     )
-    rows = selectors_transitions.transitions_adult_rows(
-        user=request.user, people=list(listing.page), as_of=as_of, now=now
-    )
-    needing = listing.total if attention else people.filter(needs_attention=True).count()
+    people = selectors_transitions.transitions_adult_page(list(listing.page))
+    rows = selectors_transitions.transitions_adult_rows(user=request.user, people=people, as_of=as_of, now=now)
+    needing = sum(m.needs_attention for m in cohort)
     return render(
         request,
         "adults/transitions.html",

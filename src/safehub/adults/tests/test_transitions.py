@@ -141,3 +141,6 @@ def test_the_page_counts_and_filters_attention_in_the_database_as_the_rule_says(
     page = client.get("/adults/transitions/?sort=name&dir=desc").content.decode()
     assert f"the adult side ({len(people)})" in page
     assert f"{sum(r.needs_attention for r in rows.values())} without a complete handover" in page
+    by_name = sorted(people, key=lambda p: (p.family_name.casefold(), p.given_name.casefold(), p.pk), reverse=True)
+    shown = [page.index(f"/people/{p.pk}/") for p in by_name]
+    assert shown == sorted(shown)  # sorted by name, last first
