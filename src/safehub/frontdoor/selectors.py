@@ -32,6 +32,8 @@ from safehub.frontdoor.selectors_timeliness import (  # noqa: F401 - re-exported
     _day_bounds,
     information_capacity,
     police_timeliness,
+    police_timeliness_rows,
+    police_timeliness_summary,
     ppn_strategy_timeliness,
 )
 from safehub.people import policy

@@ -6,7 +6,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -291,9 +290,6 @@ def contact_flag_late(request, contact_id: int):
     return redirect("frontdoor:police_timeliness")
 
 
-TIMELINESS_PAGE_SIZE = 50
-
-
 def _period(request):
     form = PeriodForm(request.GET or None)
     today = timezone.localdate()
@@ -308,8 +304,8 @@ def _period(request):
 def police_timeliness(request):
     form, start, end = _period(request)
     now = timezone.now()
-    data = selectors.police_timeliness(user=request.user, start=start, end=end, now=now)
     if request.GET.get("format") == "csv":
+        data = selectors.police_timeliness(user=request.user, start=start, end=end, now=now)
         with transaction.atomic():
             audit.record_list(
                 actor=request.user,
@@ -322,10 +318,13 @@ def police_timeliness(request):
         response["Content-Disposition"] = f'attachment; filename="police-timeliness-{start}-{end}.csv"'
         exports.police_timeliness_csv(response, data["rows"])
         return response
+    data = selectors.police_timeliness_summary(user=request.user, start=start, end=end, now=now)
     max_week = max((w["all"] for w in data["trend"]), default=1) or 1
     for w in data["trend"]:
         w["bar"] = round(100 * w["all"] / max_week)
-    page = Paginator(data["rows"], TIMELINESS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.police_timeliness_rows(
+        user=request.user, start=start, end=end, now=now, page=request.GET.get("page")
+    )
     with transaction.atomic():
         audit.record_list(
             actor=request.user, person_ids=[r["person_id"] for r in page.object_list], at=now, view="police timeliness"
