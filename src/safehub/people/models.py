@@ -386,6 +386,8 @@ class DuplicateCandidate(models.Model):
             models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicate_pair_once"),
             models.CheckConstraint(condition=Q(person_a__lt=models.F("person_b")), name="duplicate_pair_ordered"),
         ]
+        # The review queue, most likely first: a page is read in index order, not sorted from the whole queue.
+        indexes = [models.Index(fields=["status", "probability", "id"], name="duplicate_queue")]
 
 
 class Merge(models.Model):
@@ -411,3 +413,5 @@ class Merge(models.Model):
 
     class Meta:
         ordering = ["-merged_at"]
+        # The duplicates page lists the latest merges: without it a region's 6,000 were sorted for 200.
+        indexes = [models.Index(fields=["-merged_at"], name="merge_latest")]

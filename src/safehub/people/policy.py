@@ -132,10 +132,10 @@ def _visible_rule(user, now: datetime, field: str | None) -> Q | None:
         return None
     key = "pk" if field is None else field
     prefix = "" if field is None else f"{field}__"
-    named = SealedAccess.objects.filter(user=user).values("person_id")
+    named = SealedAccess.objects.filter(user=user)
     not_sealed_or_named = Q(**{f"{prefix}sealed": False})
-    if named.exists():
-        not_sealed_or_named |= Q(**{f"{key}__in": named})
+    if named.exists():  # under the OR, a probe per row (see ``_involved_q``'s ``widened``)
+        not_sealed_or_named |= Q(Exists(named.filter(person_id=OuterRef(key))))
     granted = BreakGlassGrant.objects.filter(user=user, expires_at__gt=now, granted_at__lte=now).values("person_id")
     if membership.role in FRONT_DOOR_ROLES and not _adult_front_door(membership):
         return not_sealed_or_named
