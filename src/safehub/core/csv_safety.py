@@ -22,14 +22,21 @@ class NeutralisingWriter:
     def __init__(self, fileobj, **kwargs) -> None:
         import csv
 
+        self._fileobj, self._kwargs = fileobj, kwargs
         self._writer = csv.writer(fileobj, **kwargs)
 
     def writerow(self, row) -> object:
         return self._writer.writerow([neutralise(v) for v in row])
 
     def writerows(self, rows) -> None:
-        for row in rows:
-            self.writerow(row)
+        """Write every row, laid out in memory and handed to the file in one write: a response's
+        ``write`` encodes and stores each call (8,000 calls for a quarter's police contacts)."""
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        csv.writer(buffer, **self._kwargs).writerows([neutralise(v) for v in row] for row in rows)
+        self._fileobj.write(buffer.getvalue())
 
 
 def writer(fileobj, **kwargs) -> NeutralisingWriter:

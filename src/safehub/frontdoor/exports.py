@@ -31,20 +31,20 @@ def police_timeliness_csv(out, rows: list[dict]) -> None:
     limit and the red PPN same-day standard (``decided_same_day`` is blank while the day is not over)."""
     writer = csv_safety.writer(out)
     writer.writerow(POLICE_TIMELINESS_COLUMNS)
-    for r in rows:
-        writer.writerow(
-            [
-                r["id"],
-                r["police_reference"],
-                r["incident_at"].isoformat(),
-                r["received_at"].isoformat(),
-                r["hours"],
-                r["high_risk"],
-                r["limit"] or "",
-                _flag(r["within"]),
-                r["red_ppn"],
-                _flag(r["same_day"]),
-                r["overdue"],
-                "; ".join(f["agency"] + ": " + f["reason"] for f in r["flags"]),
-            ]
-        )
+    writer.writerows(
+        [
+            r["id"],
+            r["police_reference"],
+            r["incident_at"].isoformat(),
+            r["received_at"].isoformat(),
+            r["hours"],
+            r["high_risk"],
+            r["limit"] or "",
+            _flag(r["within"]),
+            r["red_ppn"],
+            _flag(r["same_day"]),
+            r["overdue"],
+            "; ".join(f["agency"] + ": " + f["reason"] for f in r["flags"]),
+        ]
+        for r in rows
+    )
