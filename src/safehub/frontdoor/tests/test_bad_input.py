@@ -71,3 +71,22 @@ def test_csv_cells_never_start_a_formula(value):
     cell = neutralise(value)
     assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r")
     assert cell.endswith(value) or cell == value
+
+
+def test_rows_written_together_are_neutralised_and_handed_over_in_one_write():
+    import csv
+    import io
+
+    from safehub.core import csv_safety
+
+    class Counted(io.StringIO):
+        writes = 0
+
+        def write(self, s):
+            Counted.writes += 1
+            return super().write(s)
+
+    out = Counted()
+    csv_safety.writer(out).writerows([["=SUM(A1)", 1], ["plain", "@cmd"], ["-2", None]])
+    assert Counted.writes == 1
+    assert list(csv.reader(io.StringIO(out.getvalue()))) == [["'=SUM(A1)", "1"], ["plain", "'@cmd"], ["'-2", ""]]
