@@ -232,13 +232,22 @@ def cpis_export_csv(*, user, now: datetime) -> tuple[str, int, int]:
     policy.require(user, "frontdoor.sign_off")
     today = uk_date(now)
     live = Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
-    plans = {p.person_id: p for p in ChildProtectionPlan.objects.filter(live).order_by("start_date")}
-    cla = {
-        e.person_id: e
-        for e in LookedAfterEpisode.objects.filter(live).exclude(person_id__in=list(plans)).order_by("start_date")
+    # The dates only, not whole records: a region holds thousands of live plans and periods of care.
+    plans = {
+        person_id: (start, end)
+        for person_id, start, end in ChildProtectionPlan.objects.filter(live)
+        .order_by("start_date")
+        .values_list("person_id", "start_date", "end_date")
     }
-    ids = set(plans) | set(cla)
-    people = policy.persons_visible_to(user, Person.objects.filter(pk__in=ids, merged_into__isnull=True), now=now)
+    cla = {
+        person_id: (start, end)
+        for person_id, start, end in LookedAfterEpisode.objects.filter(live)
+        .order_by("start_date")
+        .values_list("person_id", "start_date", "end_date")
+        if person_id not in plans
+    }
+    ids = sorted(set(plans) | set(cla))
+    people = policy.persons_visible_to(user, Person.objects.filter(pk__any_of=ids, merged_into__isnull=True), now=now)
     out = io.StringIO()
     writer = csv_safety.writer(out)
     writer.writerow(CPIS_EXPORT_FIELDS)
@@ -248,7 +257,7 @@ def cpis_export_csv(*, user, now: datetime) -> tuple[str, int, int]:
             missing += 1
             continue
         plan = plans.get(person.pk)
-        record = plan or cla[person.pk]
+        start, end = plan or cla[person.pk]
         flag = rules.cpis_flag(on_cp_plan=plan is not None, unborn=_unborn(person, today), looked_after=True) or "LAC"
         writer.writerow(
             [
@@ -256,8 +265,8 @@ def cpis_export_csv(*, user, now: datetime) -> tuple[str, int, int]:
                 person.date_of_birth.isoformat() if person.date_of_birth else "",
                 person.expected_date_of_birth.isoformat() if person.expected_date_of_birth else "",
                 PLAN_TYPE[CpisFlagKind(flag)],
-                record.start_date.isoformat(),
-                record.end_date.isoformat() if record.end_date else "",
+                start.isoformat(),
+                end.isoformat() if end else "",
                 settings.SAFEHUB_LA_CODE,
                 settings.SAFEHUB_LA_ONS_CODE,
             ]
