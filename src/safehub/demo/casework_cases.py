@@ -176,6 +176,7 @@ def seed_cases(ctx: DemoContext) -> str:
     episodes: dict[int, list[_Ep]] = {}
     # A second assessment or enquiry while one is open on the case is not kept (DfE rules 8896, 8890).
     dropped: dict[str, list[int]] = defaultdict(list)
+    dropped_s47: set[int] = set()
     for person_id in set(referrals) | set(units):
         items: list[tuple[date, int, object]] = [(r[2], 0, r) for r in referrals.get(person_id, [])]
         items += [(u.start, 1, u) for u in units.get(person_id, [])]
@@ -202,6 +203,11 @@ def seed_cases(ctx: DemoContext) -> str:
                     current = ep
             else:
                 unit: _Unit = item  # type: ignore[assignment]
+                if unit.kind == "cp" and getattr(unit.obj, "section47_id", None) in dropped_s47:
+                    # Its conference was the dropped enquiry's: a plan needs the conference that made it
+                    # (the census ties a plan's start to an initial conference, DfE rule 2885).
+                    dropped["cp"].append(unit.obj.pk)  # type: ignore[attr-defined]
+                    continue
                 if current is None or not _joins(current, unit):
                     if current is not None:
                         _close(current, before=unit.start, today=today, rng=rng)
@@ -224,13 +230,16 @@ def seed_cases(ctx: DemoContext) -> str:
                     u.kind == unit.kind and (u.end is None or u.end >= unit.start) for u in current.units
                 ):
                     dropped[unit.kind].append(unit.obj.pk)  # type: ignore[attr-defined]
+                    if unit.kind == "s47":
+                        dropped_s47.add(unit.obj.pk)  # type: ignore[attr-defined]
                 else:
                     current.units.append(unit)
         if current is not None:
             _close(current, before=None, today=today, rng=rng)
         episodes[person_id] = eps
 
-    ChildProtectionPlan.objects.filter(section47_id__in=dropped["s47"]).update(section47=None)
+    CPReview.objects.filter(plan_id__in=dropped["cp"]).delete()
+    ChildProtectionPlan.objects.filter(pk__in=dropped["cp"]).delete()
     Section47.objects.filter(pk__in=dropped["s47"]).delete()
     Assessment.objects.filter(pk__in=dropped["assessment"]).delete()
     # The demo's own referrals for work that began before the records did.
@@ -381,7 +390,7 @@ def seed_cases(ctx: DemoContext) -> str:
         f"{len(rows):,} case episodes ({open_count:,} open, {len(new_referrals):,} referrals for work begun before "
         f"the records), {len(notes):,} visits, {len(cin_plans):,} child-in-need plans, "
         f"{len(dropped_plans):,} overlapping plans, {len(dropped['assessment']):,} assessments and "
-        f"{len(dropped['s47']):,} enquiries overlapping open ones not kept, {moved:,} records moved after birth, {pre_birth:,} pre-birth assessments; planted exceptions: {planted} cases with a visit overdue, "
+        f"{len(dropped['s47']):,} enquiries overlapping open ones not kept (with {len(dropped['cp']):,} plans from their conferences), {moved:,} records moved after birth, {pre_birth:,} pre-birth assessments; planted exceptions: {planted} cases with a visit overdue, "
         f"{unallocated} open cases unallocated"
     )
 

@@ -38,21 +38,27 @@ def _validator() -> Path:
     return python
 
 
-def _small_demo() -> None:
+def _small_demo() -> DemoContext:
     from importlib import import_module
 
     ctx = DemoContext(scale=0.03, seed=20251, years=2, now=DEMO_NOW, progress=None)
     ctx.cache["contacts_scale"] = 0.03
     for stage in ("agencies", "people", "frontdoor", "casework"):
         import_module(f"safehub.demo.{stage}").seed(ctx)
+    return ctx
 
 
 @pytest.mark.django_db
 def test_generated_year_gives_zero_dfe_errors_and_leaves_nothing_out(tmp_path: Path) -> None:
     python = _validator()
-    _small_demo()
-    from safehub.casework.models import CaseEpisode
+    ctx = _small_demo()
+    from safehub.casework.models import CaseEpisode, ChildProtectionPlan, Section47
 
+    # Every plan the records saw begin was made by an initial conference held that day (DfE rule 2885):
+    # a plan whose enquiry was dropped as overlapping another is dropped with it.
+    conferences = set(Section47.objects.filter(icpc_date__isnull=False).values_list("person_id", "icpc_date"))
+    begun = ChildProtectionPlan.objects.filter(start_date__gte=ctx.start).values_list("person_id", "start_date")
+    assert begun and all(plan in conferences for plan in begun)
     assert CaseEpisode.objects.filter(closure_date__isnull=False).exists()
     assert CaseEpisode.objects.filter(closure_date__isnull=True).exists()
     xml = tmp_path / "cin.xml"
