@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 import pytest
@@ -298,8 +299,10 @@ def test_the_prune_command_reports_and_takes_days(capsys):
 
 # --- the task worker of the database backend (what `make run` and production run) --------------------
 @pytest.mark.django_db(transaction=True)
-def test_the_task_worker_delivers_a_notification_after_the_commit(settings, police_officer, school, dsl):
+def test_the_task_worker_delivers_a_notification_after_the_commit(settings, monkeypatch, police_officer, school, dsl):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker runs in this process: its drop to background priority must not outlive the test.
+    monkeypatch.setattr(os, "setpriority", lambda *args: None)
     _domestic_abuse_at_school(police_officer, school)  # committed: the deliveries are queued, not run
     notification = EducationNotification.objects.get()
     assert notification.delivered_at is None

@@ -1,6 +1,8 @@
 """The task worker of django-tasks' database backend (what ``make run`` starts) delivers the outbox
 after commit and schedules a failed delivery's retry as a deferred task."""
 
+import os
+
 import pytest
 from django.core.management import call_command
 from django.db import transaction
@@ -12,8 +14,11 @@ from safehub.core.models import OutboxDelivery, OutboxEvent, OutboxStatus
 
 
 @pytest.fixture
-def database_tasks(settings):
+def database_tasks(settings, monkeypatch):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker runs in this test's process: its drop to background priority (core.tasks_priority)
+    # would outlive the test and slow, and change, every later test in this process.
+    monkeypatch.setattr(os, "setpriority", lambda *args: None)
 
 
 @pytest.mark.django_db(transaction=True)
