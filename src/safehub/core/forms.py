@@ -6,7 +6,7 @@ from functools import cache
 
 from django import forms
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d %m %Y"]
 
@@ -44,18 +44,18 @@ class QuickOptions:
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
-        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+        groups = []
         for group_name, options, _index in widget["optgroups"]:
+            written = format_html_join(
+                "",
+                '\n  <option value="{}"{}>{}</option>',
+                ((str(o["value"]), _attrs(o["attrs"]), o["label"]) for o in options),
+            )
             if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
-            parts += [
-                format_html('\n  <option value="{}"{}>{}</option>', str(o["value"]), _attrs(o["attrs"]), o["label"])
-                for o in options
-            ]
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every part above is escaped by format_html
+                written = format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group_name, written)
+            groups.append((written,))
+        body = format_html_join("", "{}", groups)
+        return format_html('<select name="{}"{}>{}\n</select>', widget["name"], _attrs(widget["attrs"]), body)
 
 
 @cache
