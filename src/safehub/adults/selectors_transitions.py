@@ -76,6 +76,11 @@ def handover_status(*, age: int, has_plan: bool, adult_service: bool, adult_conc
     return "Handed over to the adult service", False
 
 
+def _known_to_childrens() -> Exists:
+    """Whether the person (the outer query's row) has an involvement with a children's services council."""
+    return Exists(Involvement.objects.filter(person_id=OuterRef("pk"), agency__kind=AgencyKind.LA_CHILDREN))
+
+
 def transitions_adult_people(*, user, as_of: date, now: datetime, needs_attention_only: bool = False):
     """The 16-25 year olds known to children's services or with an adult concern that the user may
     open, as a queryset (for paging in the database), with ``needs_attention`` worked out in SQL by
@@ -84,7 +89,6 @@ def transitions_adult_people(*, user, as_of: date, now: datetime, needs_attentio
         raise PermissionDenied("not allowed: transitions")
     oldest, youngest = _years_before(as_of, OLDEST + 1), _years_before(as_of, YOUNGEST)
     end_of_day = datetime.combine(as_of, datetime.max.time(), tzinfo=calendar.UK)
-    known = Involvement.objects.filter(person_id=OuterRef("pk"), agency__kind=AgencyKind.LA_CHILDREN)
     concerned = SafeguardingConcern.objects.filter(person_id=OuterRef("pk"), received_at__lte=end_of_day)
     open_plan = TransitionPlan.objects.filter(person_id=OuterRef("pk"), closed_date__isnull=True)
     # The candidates first, from the two small tables (an indexed read each), then the people: asking
@@ -113,7 +117,7 @@ def transitions_adult_people(*, user, as_of: date, now: datetime, needs_attentio
         & Q(date_of_birth__lte=eighteen)
     )
     people = policy.persons_visible_to(user, qs, now=now).annotate(
-        known_to_childrens=Exists(known),
+        known_to_childrens=_known_to_childrens(),
         needs_attention=ExpressionWrapper(attention, output_field=BooleanField()),
     )
     return people.filter(attention) if needs_attention_only else people
@@ -145,8 +149,11 @@ def transitions_adult_cohort(*, user, as_of: date, now: datetime, needs_attentio
 
 def transitions_adult_page(members: list[CohortMember]) -> list[Person]:
     """The people of one page of the cohort, in its order, as ``transitions_adult_rows`` reads them."""
-    known = Involvement.objects.filter(person_id=OuterRef("pk"), agency__kind=AgencyKind.LA_CHILDREN)
-    found = Person.objects.filter(pk__in=[m.pk for m in members]).annotate(known_to_childrens=Exists(known)).in_bulk()
+    found = (
+        Person.objects.filter(pk__in=[m.pk for m in members])
+        .annotate(known_to_childrens=_known_to_childrens())
+        .in_bulk()
+    )
     return [found[m.pk] for m in members if m.pk in found]
 
 

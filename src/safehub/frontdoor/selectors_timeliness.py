@@ -116,6 +116,15 @@ def _week() -> dict[str, int]:
     return {"high_risk": 0, "within": 0, "flagged": 0, "all": 0}
 
 
+def _count_high_risk(weeks: dict[date, dict[str, int]], rows: list[dict[str, Any]]) -> None:
+    """Add the high-risk referrals among ``rows``, and those within the limit, to their UK weeks."""
+    for r in rows:
+        if r["high_risk"]:
+            w = weeks[_week_start(uk_date(r["received_at"]))]
+            w["high_risk"] += 1
+            w["within"] += 1 if r["within"] else 0
+
+
 def _figures(weeks: dict[date, dict[str, int]], red_rows: list[dict[str, Any]], *, red_ppn_total: int,
              flagged_total: int) -> dict[str, Any]:  # fmt: skip
     """The page's figures from the weekly counts and the rows a limit or standard applies to."""
@@ -159,9 +168,7 @@ def police_timeliness(*, user, start: date, end: date, now: datetime | None = No
         w = weeks[_week_start(uk_date(r["received_at"]))]
         w["all"] += 1
         w["flagged"] += 1 if r["flags"] else 0
-        if r["high_risk"]:
-            w["high_risk"] += 1
-            w["within"] += 1 if r["within"] else 0
+    _count_high_risk(weeks, rows)
     red_rows = [r for r in rows if r["high_risk"] or r["red_ppn"]]
     figures = _figures(weeks, red_rows, red_ppn_total=sum(1 for r in rows if r["red_ppn"]),
                        flagged_total=sum(1 for r in rows if r["flags"]))  # fmt: skip
@@ -208,11 +215,7 @@ def police_timeliness_summary(*, user, start: date, end: date, now: datetime | N
         red_rows = [
             _timeliness_row(c, [], now=now, red_days=red_days) for c in qs.filter(which).values_list(*_POLICE_COLUMNS)
         ]
-    for r in red_rows:
-        if r["high_risk"]:
-            w = weeks[_week_start(uk_date(r["received_at"]))]
-            w["high_risk"] += 1
-            w["within"] += 1 if r["within"] else 0
+    _count_high_risk(weeks, red_rows)
     return _figures(weeks, red_rows, red_ppn_total=red_ppn_total, flagged_total=flagged_total)
 
 

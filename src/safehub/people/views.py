@@ -307,7 +307,6 @@ def duplicates(request):
     }, default="probability", descending=True, per_page=DUPLICATES_PAGE_SIZE)  # fmt: skip
     pairs = list(listing.rows)
     people_on_page = Person.objects.in_bulk([p for pair in pairs for p in (pair.person_a_id, pair.person_b_id)])
-    reasons = {pair.pk: pair.reasons for pair in pairs}
     open_addresses: dict[int, str] = {}
     person_ids = [p for pair in pairs for p in (pair.person_a_id, pair.person_b_id)]
     for person_id, postcode in (
@@ -336,7 +335,7 @@ def duplicates(request):
                 "probability": round(100 * pair.probability, 1),
                 "found": pair.found_at,
                 "people": people,
-                "reasons": explain(reasons.get(pair.pk) or []),
+                "reasons": explain(pair.reasons or []),
             }
         )
     # The latest merges whose kept record the user may open (checked for these records only, as above).
