@@ -149,4 +149,5 @@ class IdentityProviderDevice(Device):
         return False
 
 
+from safehub.core.exports_models import ExportStatus, PreparedExport  # noqa: E402,F401  (prepared exports)
 from safehub.core.outbox_models import OutboxDelivery, OutboxEvent, OutboxStatus  # noqa: E402,F401  (the event outbox)

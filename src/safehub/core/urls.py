@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safehub.core import outbox_views, views
+from safehub.core import exports_views, outbox_views, views
 from safehub.core.identity import oidc
 
 app_name = "core"
@@ -16,4 +16,7 @@ urlpatterns = [
     path("audit/", views.audit_search_view, name="audit_search"),
     path("security/review/", views.security_review, name="security_review"),
     path("events/outbox/", outbox_views.outbox_page, name="outbox"),
+    path("exports/<int:export_id>/", exports_views.export_page, name="export"),
+    path("exports/<int:export_id>/progress/", exports_views.export_progress, name="export_progress"),
+    path("exports/<int:export_id>/download/", exports_views.export_download, name="export_download"),
 ]

@@ -6,8 +6,20 @@ class FrontdoorConfig(AppConfig):
     label = "frontdoor"
 
     def ready(self) -> None:
-        from safehub.core import events
+        from django.urls import reverse
+
+        from safehub.core import events, exports
+        from safehub.frontdoor import exports as frontdoor_exports
         from safehub.frontdoor import subscribers
+
+        # Large files are prepared by the task worker and downloaded from their own page.
+        exports.register(
+            frontdoor_exports.POLICE_TIMELINESS_EXPORT,
+            title="Police referral timeliness (CSV)",
+            builder=frontdoor_exports.police_timeliness_file,
+            permission="frontdoor.police_timeliness",
+            back_url=lambda p: reverse("frontdoor:police_timeliness"),
+        )
 
         # Notifications are written with the match and delivered by the outbox worker after commit.
         events.subscribe(

@@ -1,10 +1,18 @@
-"""Front-door lists as CSV files (the view audits the export; this module only lays out the rows)."""
+"""Front-door lists as CSV files: the rows' layout, and the prepared export that reads and writes them.
+
+The police timeliness file is prepared by the task worker (``core.exports``), which audits everyone
+in it in the transaction that reads them; this module reads as the asker and lays out the rows.
+"""
 
 from __future__ import annotations
 
+import io
+from datetime import date, datetime
 from typing import Any
 
 from safehub.core import csv_safety
+from safehub.core.exports import ExportFile, ExportRefused
+from safehub.frontdoor.selectors_timeliness import police_timeliness
 
 POLICE_TIMELINESS_COLUMNS = [
     "contact_id",
@@ -47,4 +55,30 @@ def police_timeliness_csv(out, rows: list[dict]) -> None:
             "; ".join(f["agency"] + ": " + f["reason"] for f in r["flags"]),
         ]
         for r in rows
+    )
+
+
+POLICE_TIMELINESS_EXPORT = "frontdoor.police_timeliness"
+
+
+def police_timeliness_parameters(start: date, end: date) -> dict:
+    return {"start": start.isoformat(), "end": end.isoformat()}
+
+
+def police_timeliness_file(*, user, parameters: dict, now: datetime) -> ExportFile:
+    """The police timeliness CSV for the asked-for period, read as ``user`` (the page's own read)."""
+    try:
+        start, end = date.fromisoformat(parameters["start"]), date.fromisoformat(parameters["end"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ExportRefused("the period asked for is not a pair of dates") from exc
+    if end < start:
+        raise ExportRefused("the period ends before it starts")
+    data = police_timeliness(user=user, start=start, end=end, now=now)
+    out = io.StringIO()
+    police_timeliness_csv(out, data["rows"])
+    return ExportFile(
+        file_name=f"police-timeliness-{start}-{end}.csv",
+        content=out.getvalue(),
+        rows=len(data["rows"]),
+        person_ids=[r["person_id"] for r in data["rows"]],
     )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("contacts/<int:contact_id>/sign-off/", views.contact_sign_off, name="contact_sign_off"),
     path("contacts/<int:contact_id>/late/", views.contact_flag_late, name="contact_flag_late"),
     path("police-timeliness/", views.police_timeliness, name="police_timeliness"),
+    path("police-timeliness/export/", views.police_timeliness_export, name="police_timeliness_export"),
     path("ppn-grading/", views.ppn_grading, name="ppn_grading"),
     path("late-flags/<int:flag_id>/respond/", views.late_flag_respond, name="late_flag_respond"),
     path("information-requests/", views.health_queue, name="health_queue"),

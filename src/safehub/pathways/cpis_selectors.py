@@ -24,6 +24,7 @@ from safehub.agencies.selectors import membership_for_user
 from safehub.casework.models import CaseEpisode, ChildProtectionPlan, LookedAfterEpisode
 from safehub.core import audit, csv_safety
 from safehub.core.calendar import uk_date
+from safehub.core.exports import ExportFile
 from safehub.core.models import AuditAction
 from safehub.pathways import rules
 from safehub.pathways.models import CpisAttendance, CpisFlagKind
@@ -36,6 +37,7 @@ PAGE_SIZE = 50
 # an integrated care board commissions it and sees no patient.
 UNSCHEDULED_CARE_KINDS = frozenset({AgencyKind.HEALTH_TRUST, AgencyKind.AMBULANCE, AgencyKind.GP})
 # The CP-IS fields a local authority sends to the NHS national system, in order.
+CPIS_EXPORT = "pathways.cpis"
 CPIS_EXPORT_FIELDS = (
     "NHSNumber",
     "DateOfBirth",
@@ -223,11 +225,13 @@ def cpis_attendances_for_setting(*, user, now: datetime, page_number=None) -> di
     return {"rows": rows, "page": page, "total": page.paginator.count}
 
 
-def cpis_export_csv(*, user, now: datetime) -> tuple[str, int, int]:
+def cpis_export_file(*, user, parameters: dict | None = None, now: datetime) -> ExportFile:
     """The CP-IS file for the NHS national system: every flagged child with an NHS number.
 
-    Returns the CSV text, the rows written and the flagged children left out for want of an NHS
-    number (CP-IS matches on it alone). For the front-door manager; each child is an audited read.
+    A prepared export (``core.exports``, registered as ``CPIS_EXPORT``): the task worker writes it
+    as the front-door manager who asked, and audits every child in it as exported in the same
+    transaction. A flagged child without an NHS number is left out (CP-IS matches on it alone) and
+    counted in the file's notes.
     """
     policy.require(user, "frontdoor.sign_off")
     today = uk_date(now)
@@ -273,6 +277,7 @@ def cpis_export_csv(*, user, now: datetime) -> tuple[str, int, int]:
         )
         written += 1
         shown.append(person.pk)
-    with transaction.atomic():
-        audit.record_list(actor=user, person_ids=shown, at=now, view="CP-IS export", action=AuditAction.EXPORT)
-    return out.getvalue(), written, missing
+    notes = [f"{missing} flagged child{'ren' if missing != 1 else ''} left out: no NHS number"] if missing else []
+    return ExportFile(
+        file_name=f"cp-is-{today:%Y%m%d}.csv", content=out.getvalue(), rows=written, person_ids=shown, notes=notes
+    )

@@ -5,14 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safehub.core.calendar import (
-    uk_date,
-)
+from safehub.core import exports as core_exports
 from safehub.pathways import cpis_selectors, cpis_services
 from safehub.pathways import forms as f
 from safehub.pathways.models import CpisAttendance
@@ -100,12 +97,10 @@ def cpis_seen(request, attendance_id: int):
 
 
 @login_required
+@require_POST
 def cpis_export(request):
-    """The CP-IS file for the NHS national system (CSV, formula-safe)."""
-    now = timezone.now()
-    text, written, missing = cpis_selectors.cpis_export_csv(user=request.user, now=now)
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="cp-is-{uk_date(now):%Y%m%d}.csv"'
-    response["X-Safehub-Rows"] = str(written)
-    response["X-Safehub-Left-Out-No-NHS-Number"] = str(missing)
-    return response
+    """Ask for the CP-IS file for the NHS national system: prepared in the background, offered on its page."""
+    export = core_exports.export_request(
+        user=request.user, kind=cpis_selectors.CPIS_EXPORT, parameters={}, now=timezone.now()
+    )
+    return redirect("core:export", export_id=export.pk)

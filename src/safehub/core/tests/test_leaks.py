@@ -205,13 +205,20 @@ def test_search_results_are_audited_per_person(mash_worker):
     assert AuditEvent.objects.filter(actor=mash_worker, person_id=found.pk, details__list="search results").exists()
 
 
-def test_police_timeliness_csv_is_audited(client, police_officer):
+def test_police_timeliness_csv_is_audited(client, police_officer, django_capture_on_commit_callbacks):
     person = PersonFactory()
     _contact(person, police_reference="PR-1")
     client.force_login(police_officer)
-    response = client.get("/front-door/police-timeliness/", {"format": "csv"})
-    assert response.status_code == 200
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post("/front-door/police-timeliness/export/", {"start": "01/01/2020", "end": today})
+    assert asked.status_code == 302
+    page = client.get(asked["Location"])
+    assert "Ready to download" in page.content.decode()
     assert AuditEvent.objects.filter(actor=police_officer, person_id=person.pk, action=AuditAction.EXPORT).exists()
+    download = client.get(asked["Location"] + "download/")
+    assert download.status_code == 200 and b"PR-1" in download.content
+    assert download["Content-Disposition"].startswith('attachment; filename="police-timeliness-2020-01-01-')
 
 
 def _api(user, scopes):

@@ -11,6 +11,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from safehub.casework.models import ChildProtectionPlan
+from safehub.core import exports
 from safehub.core.models import AuditEvent, OutboxEvent
 from safehub.pathways import cpis_selectors, cpis_services, rules
 from safehub.pathways.models import CpisAttendance
@@ -201,10 +202,20 @@ def test_the_cp_is_export_has_the_national_fields_and_leaves_out_children_withou
     mash_manager, flagged_child, nurse, now
 ):
     LookedAfterEpisodeFactory(person=PersonFactory(nhs_number=""), start_date=date(2024, 6, 1))
-    text, written, missing = cpis_selectors.cpis_export_csv(user=mash_manager, now=now)
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert (written, missing) == (1, 1)
+    made = cpis_selectors.cpis_export_file(user=mash_manager, parameters={}, now=now)
+    rows = list(csv.DictReader(io.StringIO(made.content)))
+    assert made.rows == 1 and made.notes == ["1 flagged child left out: no NHS number"]
+    assert made.person_ids == [flagged_child.pk]
     assert rows[0]["NHSNumber"] == NHS and rows[0]["PlanType"] == "CPP" and rows[0]["PlanStartDate"] == "2025-01-10"
+    with pytest.raises(PermissionDenied):
+        cpis_selectors.cpis_export_file(user=nurse, parameters={}, now=now)
+
+
+def test_the_cp_is_file_is_prepared_in_the_background_and_audited(mash_manager, flagged_child, nurse, now):
+    export = exports.export_request(user=mash_manager, kind=cpis_selectors.CPIS_EXPORT, parameters={}, now=now)
+    exports.export_prepare(export_id=export.pk, now=now)
+    export.refresh_from_db()
+    assert export.status == "READY" and export.rows == 1 and export.file_name == "cp-is-20250312.csv"
     assert AuditEvent.objects.filter(actor=mash_manager, person_id=flagged_child.pk, action="EXPORT").exists()
     with pytest.raises(PermissionDenied):
-        cpis_selectors.cpis_export_csv(user=nurse, now=now)
+        exports.export_request(user=nurse, kind=cpis_selectors.CPIS_EXPORT, parameters={}, now=now)

@@ -16,7 +16,6 @@ PAGES = [
     "pathways:cpis_lookup",
     "pathways:cpis_recorded",
     "pathways:cpis_attendances",
-    "pathways:cpis_export",
     "pathways:missing_list",
     "frontdoor:health_visiting",
     "pathways:home",
@@ -53,7 +52,6 @@ def test_each_page_opens_to_those_it_is_for_and_no_one_else(everyone):
         "pathways:roll_list": {"dsl", "eydsl"},
         "pathways:roll_review": {"mash_worker", "mash_manager"},
         "pathways:cpis_lookup": {"nurse"},
-        "pathways:cpis_export": {"mash_manager"},
         "pathways:cpis_attendances": {"mash_worker", "mash_manager", "social_worker"},
         "pathways:missing_list": {"mash_worker", "mash_manager", "social_worker"},
         "frontdoor:health_visiting": {"nurse", "navigator"},
@@ -100,3 +98,14 @@ def test_the_front_door_convenes_the_strategy_discussion_a_missing_episode_promp
     link = MissingStrategyLink.objects.get()
     assert link.missing_episode == episode and link.meeting.chair == manager and link.meeting.reason == "MISSING"
     assert link.meeting.invites.get().agency == police
+
+
+def test_only_the_front_door_manager_may_ask_for_the_cp_is_file(everyone):
+    asked = {
+        name
+        for name, user in everyone.items()
+        if _client(user).post(reverse("pathways:cpis_export")).status_code == 302
+    }
+    assert asked == {"mash_manager"}
+    body = _client(everyone["mash_manager"]).get(reverse("pathways:home")).content.decode()
+    assert f'action="{reverse("pathways:cpis_export")}"' in body
