@@ -306,6 +306,8 @@ if env.bool("SAFEHUB_TASKS_IMMEDIATE", default=False):
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Delivered outbox events are removed this many days after delivery (``safehub outbox_prune``, daily).
 SAFEHUB_OUTBOX_RETENTION_DAYS = env.int("SAFEHUB_OUTBOX_RETENTION_DAYS", default=30)
+# A prepared export (core.exports) is kept for its asker this many hours, then removed.
+SAFEHUB_EXPORT_KEEP_HOURS = env.int("SAFEHUB_EXPORT_KEEP_HOURS", default=24)
 
 # Timescales (DESIGN.md "Time"); configurable per partnership.
 SAFEHUB_TIMESCALES = {

@@ -24,3 +24,12 @@ class CoreConfig(AppConfig):
         from safehub.core.tasks_priority import lower_priority
 
         task_started.connect(lower_priority, dispatch_uid="safehub.tasks.lower_priority")
+
+        # Daily clean-up (``safehub daily``): delivered events past retention, expired exports.
+        from safehub.core import daily, exports, outbox
+
+        daily.register(
+            "outbox_prune",
+            lambda now: f"{outbox.outbox_prune(now=now, days=outbox.retention_days())} delivered events removed",
+        )
+        daily.register("exports_prune", lambda now: f"{exports.exports_prune(now=now)} expired exports removed")

@@ -22,3 +22,14 @@ class PartnershipConfig(AppConfig):
         from safehub.partnership.reviews import services as reviews_services
 
         reviews_services.assurance_check_scheduler = tasks.schedule_assurance_check
+
+        # Chasing overdue actions and letting assurance checks fall due, daily (``safehub daily``).
+        from safehub.core import daily
+        from safehub.partnership.actions.services import actions_chase_overdue
+        from safehub.partnership.reviews.services import assurance_checks_fall_due
+
+        def chase(now) -> str:
+            due = assurance_checks_fall_due(now=now)
+            return f"{len(actions_chase_overdue(now=now))} overdue action(s) chased, {due} assurance check(s) now due"
+
+        daily.register("partnership_chase", chase)
