@@ -41,14 +41,11 @@ def dols(request):
     listing = viewutils.listing(
         request,
         work,
-        sorts={
-            "due": ("Date", lambda sa: sa[0][1]),
-            "requested": ("Requested", lambda sa: sa[1].requested_on),
-        },
+        sorts={"due": ("Date", "due_on"), "requested": ("Requested", "requested_on")},
         default="due",
     )
     rows = selectors_mca.dols_rows(user=request.user, work=listing.rows, now=now)
-    overdue = sum(status[2] for status, _ in work)
+    overdue = work.filter(is_overdue=True).count()
     return render(
         request, "adults/dols.html", {"rows": rows, "overdue": overdue, "listing": listing, "page": listing.page}
     )

@@ -1,12 +1,12 @@
 """Mental Capacity Act services: capacity, best interests, advocacy whatever the capacity, DoLS."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from safehub.adults import selectors_mca, services_mca
-from safehub.adults.models_mca import CapacityOutcome, DolsOutcome
+from safehub.adults.models_mca import CapacityOutcome, DolsApplication, DolsOutcome
 from safehub.core.actors import SystemActor
 from safehub.core.models import AuditEvent
 from safehub.people.services import involvement_record
@@ -283,3 +283,54 @@ def test_dols_waiting_is_counted_on_the_last_day_of_the_year(known_adult, adult_
     figures = selectors_mca.dols_measures(user=analyst, year="2023-24", now=later)
     # Decided on 5 April 2024: still waiting on 31 March 2024, 31 days after the request.
     assert (figures["dols_waiting_at_year_end_or_now"], figures["dols_waiting_over_21_days"]) == (1, 1)
+
+
+def test_the_worklist_s_database_order_and_overdue_count_agree_with_dols_status_on_every_branch(
+    known_adult, adult_social_worker, care_home, council
+):
+    """``dols_work`` writes ``dols_status``'s date and flag as SQL: each branch, on both sides of its day."""
+    today = date(2025, 3, 20)
+    d = timedelta(days=1)
+    base = {"person": known_adult, "supervisory_body": council, "managing_authority": care_home,
+            "recorded_by": adult_social_worker, "recorded_at": NOW, "requested_on": date(2025, 3, 1)}  # fmt: skip
+    cases = [
+        {"decision_due": today + d},  # standard, due tomorrow
+        {"decision_due": today},  # standard, due today: not yet overdue
+        {"decision_due": today - d},  # standard, a day late
+        {"kind": "URGENT", "urgent_granted_on": today - 3 * d, "urgent_last_day": today, "decision_due": today - d},
+        {"kind": "URGENT", "urgent_granted_on": today - 9 * d, "urgent_last_day": today - d, "decision_due": today + d},
+        {
+            "outcome": "GRANTED",
+            "decided_on": today - 30 * d,
+            "authorised_from": today - 30 * d,
+            "authorised_until": today + 300 * d,
+            "review_due": today,
+            "decision_due": today - 40 * d,
+        },  # fmt: skip
+        {
+            "outcome": "GRANTED",
+            "decided_on": today - 30 * d,
+            "authorised_from": today - 30 * d,
+            "authorised_until": today,
+            "review_due": today - d,
+            "decision_due": today - 40 * d,
+        },  # fmt: skip
+        {
+            "outcome": "GRANTED",
+            "decided_on": today - 30 * d,
+            "authorised_from": today - 30 * d,
+            "authorised_until": today + 9 * d,
+            "review_due": None,
+            "decision_due": today - 40 * d,
+        },  # fmt: skip
+        {"outcome": "NOT_GRANTED", "decided_on": today - d, "decision_due": today - d},  # not open: not listed
+    ]
+    made = [DolsApplication.objects.create(**(base | {"kind": "STANDARD"} | c)) for c in cases]
+    work = selectors_mca.dols_work(user=adult_social_worker, now=NOW)
+    listed = {a.pk: a for a in work}
+    assert set(listed) == {a.pk for a in made[:-1]}
+    for a in made[:-1]:
+        _, due, overdue = selectors_mca.dols_status(a, today)
+        assert (listed[a.pk].due_on, listed[a.pk].is_overdue) == (due or today, overdue), a.pk
+    assert [a.pk for a in work] == sorted(listed, key=lambda pk: (listed[pk].due_on, pk))
+    assert work.filter(is_overdue=True).count() == 4
