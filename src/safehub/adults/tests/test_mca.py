@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from safehub.adults import selectors_mca, services_mca
-from safehub.adults.models_mca import CapacityOutcome, DolsApplication, DolsOutcome
+from safehub.adults import rules, selectors_mca, services_mca
+from safehub.adults.models_mca import CapacityOutcome, DolsOutcome
 from safehub.core.actors import SystemActor
 from safehub.core.models import AuditEvent
 from safehub.people.services import involvement_record
@@ -286,51 +286,46 @@ def test_dols_waiting_is_counted_on_the_last_day_of_the_year(known_adult, adult_
 
 
 def test_the_worklist_s_database_order_and_overdue_count_agree_with_dols_status_on_every_branch(
-    known_adult, adult_social_worker, care_home, council
+    known_adult, adult_social_worker, care_home
 ):
     """``dols_work`` writes ``dols_status``'s date and flag as SQL: each branch, on both sides of its day."""
-    today = date(2025, 3, 20)
-    d = timedelta(days=1)
-    base = {"person": known_adult, "supervisory_body": council, "managing_authority": care_home,
-            "recorded_by": adult_social_worker, "recorded_at": NOW, "requested_on": date(2025, 3, 1)}  # fmt: skip
-    cases = [
-        {"decision_due": today + d},  # standard, due tomorrow
-        {"decision_due": today},  # standard, due today: not yet overdue
-        {"decision_due": today - d},  # standard, a day late
-        {"kind": "URGENT", "urgent_granted_on": today - 3 * d, "urgent_last_day": today, "decision_due": today - d},
-        {"kind": "URGENT", "urgent_granted_on": today - 9 * d, "urgent_last_day": today - d, "decision_due": today + d},
-        {
-            "outcome": "GRANTED",
-            "decided_on": today - 30 * d,
-            "authorised_from": today - 30 * d,
-            "authorised_until": today + 300 * d,
-            "review_due": today,
-            "decision_due": today - 40 * d,
-        },  # fmt: skip
-        {
-            "outcome": "GRANTED",
-            "decided_on": today - 30 * d,
-            "authorised_from": today - 30 * d,
-            "authorised_until": today,
-            "review_due": today - d,
-            "decision_due": today - 40 * d,
-        },  # fmt: skip
-        {
-            "outcome": "GRANTED",
-            "decided_on": today - 30 * d,
-            "authorised_from": today - 30 * d,
-            "authorised_until": today + 9 * d,
-            "review_due": None,
-            "decision_due": today - 40 * d,
-        },  # fmt: skip
-        {"outcome": "NOT_GRANTED", "decided_on": today - d, "decision_due": today - d},  # not open: not listed
+    today, d = NOW.date(), timedelta(days=1)
+
+    def requested_for(due):  # the request day whose 21-day decision date is ``due``
+        return next(today - k * d for k in range(60) if rules.standard_decision_due(today - k * d) == due)
+
+    def ask(requested_on, urgent=None):
+        return services_mca.dols_request(person=known_adult, by=adult_social_worker, now=NOW,
+                                         managing_authority=care_home, requested_on=requested_on,
+                                         urgent_granted_on=urgent)  # fmt: skip
+
+    def granted(review_due):
+        a = ask(today - 40 * d)
+        a = services_mca.dols_decide(application=a, by=adult_social_worker, now=NOW, expected_version=1,
+                                     outcome="GRANTED", decided_on=today - 30 * d, authorised_from=today - 30 * d,
+                                     authorised_until=today + 200 * d)  # fmt: skip
+        return services_mca.dols_review(application=a, by=adult_social_worker, now=NOW, expected_version=2,
+                                        reviewed_on=today - 10 * d, next_review_due=review_due)  # fmt: skip
+
+    made = [
+        ask(requested_for(today + d)),  # standard decision due tomorrow
+        ask(requested_for(today)),  # due today: not yet overdue
+        ask(requested_for(today - d)),  # a day late
+        ask(today - 2 * d, urgent=today - 2 * d),  # urgent authorisation in force
+        ask(today - 9 * d, urgent=today - 9 * d),  # urgent authorisation ran out: decision needed now
+        granted(today),  # review due today
+        granted(today - d),  # review a day overdue
+        granted(None),  # no review date set
     ]
-    made = [DolsApplication.objects.create(**(base | {"kind": "STANDARD"} | c)) for c in cases]
+    refused = ask(today - 5 * d)
+    services_mca.dols_decide(application=refused, by=adult_social_worker, now=NOW, expected_version=1,
+                             outcome="NOT_GRANTED", decided_on=today)  # fmt: skip
     work = selectors_mca.dols_work(user=adult_social_worker, now=NOW)
     listed = {a.pk: a for a in work}
-    assert set(listed) == {a.pk for a in made[:-1]}
-    for a in made[:-1]:
+    assert set(listed) == {a.pk for a in made}  # the refused request is not open work
+    for a in made:
+        a.refresh_from_db()
         _, due, overdue = selectors_mca.dols_status(a, today)
         assert (listed[a.pk].due_on, listed[a.pk].is_overdue) == (due or today, overdue), a.pk
     assert [a.pk for a in work] == sorted(listed, key=lambda pk: (listed[pk].due_on, pk))
-    assert work.filter(is_overdue=True).count() == 4
+    assert work.filter(is_overdue=True).count() == 3

@@ -32,6 +32,7 @@ NEVER_CREATED_BY_TESTS = {
     # core: enrolment links and identity-provider devices come from their services; the issued
     # link's token is only known to the service that makes it.
     "core.EnrolmentLink": "written by core.identity's enrolment service",
+    "core.PreparedExport": "written by core.exports.export_request",
     "core.IdentityProviderDevice": "written at sign-in through the identity provider",
     "people.Merge": "written by people.merging",
     # front door: written by the contact, decision and triage services the tests drive
