@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 
 
@@ -79,7 +79,7 @@ def listing(
     ordered: QuerySet | list
     if isinstance(rows, QuerySet):
         fields = [order] if isinstance(order, str) else list(order)  # type: ignore[arg-type]
-        ordered = rows.order_by(*[_flip(f) if desc else f for f in fields], "-pk" if desc else "pk")
+        ordered = rows.order_by(*[_db_order(_flip(f) if desc else f) for f in fields], "-pk" if desc else "pk")
     else:
         key: Callable[[Any], Any] = order if callable(order) else (lambda r: _get(r, order))
         ordered = sorted(rows, key=lambda r: _none_last(key(r)), reverse=desc)
@@ -97,6 +97,16 @@ def listing(
             "aria_sort": ("descending" if desc else "ascending") if name == sort else "none",
         }
     return Listing(page=page, total=page.paginator.count, sort=sort, descending=desc, headers=headers)
+
+
+def _db_order(field_name: Any) -> Any:
+    """A field's order with empty values last going up and first going down, on every database, as
+    the list branch sorts them (PostgreSQL's own default; SQLite would put them first going up)."""
+    if not isinstance(field_name, str):
+        return field_name
+    if field_name.startswith("-"):
+        return F(field_name[1:]).desc(nulls_first=True)
+    return F(field_name).asc(nulls_last=True)
 
 
 def _flip(field_name: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from safehub.casework.models import LookedAfterEpisode
 from safehub.core import audit
@@ -23,21 +24,45 @@ from safehub.lookedafter.models import (
 from safehub.people import policy
 from safehub.people.models import Person
 
-LIST_CAP = 500
-
 
 def _name(p: Person) -> str:
     return f"{p.given_name} {p.family_name}".strip()
 
 
-def looked_after_list(*, user, now: datetime) -> dict:
-    """Children looked after today that the user may see, with what is due next (audited as a list read)."""
+LIST_FILTERS = {"all": "Everyone looked after today", "overdue": "A review or health check overdue"}
+
+
+def looked_after_people(*, user, now: datetime, show: str = "all"):
+    """Children looked after today that the user may see, as a queryset to sort and page.
+
+    Each carries ``next_review`` and ``next_health``: the earliest review and health check still due.
+    ``show="overdue"`` keeps those with either date passed (``LIST_FILTERS``; anything else is everyone).
+    """
     today = uk_date(now)
     open_periods = LookedAfterEpisode.objects.filter(end_date__isnull=True, start_date__lte=today)
     people = policy.persons_visible_to(user, Person.objects.filter(pk__in=open_periods.values("person_id")), now=now)
-    people_list = list(people.order_by("family_name", "given_name", "pk")[:LIST_CAP])
-    total = people.count()
-    ids = [p.pk for p in people_list]
+    reviews = LAReview.objects.filter(person_id=OuterRef("pk"), status=ItemStatus.DUE)
+    checks = LAHealthCheck.objects.filter(person_id=OuterRef("pk"), status=ItemStatus.DUE)
+    people = people.annotate(
+        next_review=Subquery(reviews.order_by("due_date").values("due_date")[:1]),
+        next_health=Subquery(checks.order_by("due_date").values("due_date")[:1]),
+    )
+    if show == "overdue":
+        people = people.filter(looked_after_overdue_q(today))
+    return people
+
+
+def looked_after_overdue_q(today: date) -> Q:
+    """A child whose earliest due review or health check has passed (one of them is before today)."""
+    return Q(Exists(LAReview.objects.filter(person_id=OuterRef("pk"), status=ItemStatus.DUE, due_date__lt=today))) | Q(
+        Exists(LAHealthCheck.objects.filter(person_id=OuterRef("pk"), status=ItemStatus.DUE, due_date__lt=today))
+    )
+
+
+def looked_after_rows(*, user, people: list[Person], now: datetime) -> list[dict]:
+    """One page of ``looked_after_people`` with episode, legal status and what is due (audited as a list read)."""
+    today = uk_date(now)
+    ids = [p.pk for p in people]
     current = {e.person_id: e for e in CareEpisode.objects.filter(person_id__in=ids, dec__isnull=True)}
     due: dict[int, tuple[str, date]] = {}
     for r in LAReview.objects.filter(person_id__in=ids, status=ItemStatus.DUE).order_by("due_date"):
@@ -46,7 +71,7 @@ def looked_after_list(*, user, now: datetime) -> dict:
     for h in LAHealthCheck.objects.filter(person_id__in=ids, status=ItemStatus.DUE).order_by("due_date"):
         health.setdefault(h.person_id, (HealthKind(h.kind).label, h.due_date))
     rows = []
-    for p in people_list:
+    for p in people:
         ep = current.get(p.pk)
         rows.append(
             {
@@ -64,12 +89,7 @@ def looked_after_list(*, user, now: datetime) -> dict:
             }
         )
     audit.record_list(actor=user, person_ids=ids, at=now, view="looked-after children")
-    return {
-        "rows": rows,
-        "total": total,
-        "shown": len(rows),
-        "overdue": sum(1 for r in rows if r["review_overdue"] or r["health_overdue"]),
-    }
+    return rows
 
 
 def child_record(*, person: Person, today: date) -> dict:
@@ -229,15 +249,43 @@ def social_worker_episodes(
     return out
 
 
-def care_leavers_list(*, user, now: datetime) -> dict:
-    """Care leavers the user may see: category, personal adviser, pathway plan, latest OC3, staying put."""
-    from safehub.lookedafter.models import CareLeaver, CareLeaverContact, PathwayPlan, PathwayReview, StayingPut
+LEAVER_FILTERS = {
+    "all": "Every care leaver",
+    "overdue": "Pathway plan or review overdue",
+    "no_adviser": "No personal adviser allocated",
+}
+
+
+def care_leavers_people(*, user, now: datetime, show: str = "all"):
+    """Care leavers the user may see, as a queryset to sort and page, each with ``pathway_due``: the
+    earliest pathway review still due or else the pathway plan still to complete (``LEAVER_FILTERS``)."""
+    from safehub.lookedafter.models import CareLeaver, PathwayPlan, PathwayReview
 
     today = uk_date(now)
     people = policy.persons_visible_to(
         user, Person.objects.filter(pk__in=CareLeaver.objects.values("person_id")), now=now
     )
-    people_list = list(people.order_by("family_name", "given_name", "pk")[:LIST_CAP])
+    review = PathwayReview.objects.filter(person_id=OuterRef("pk"), status=ItemStatus.DUE).order_by("due_date")
+    plan = PathwayPlan.objects.filter(person_id=OuterRef("pk"), completed_date__isnull=True).order_by("due_date")
+    people = people.annotate(
+        pathway_due=Coalesce(Subquery(review.values("due_date")[:1]), Subquery(plan.values("due_date")[:1]))
+    )
+    if show == "overdue":
+        people = people.filter(pathway_due__lt=today)
+    elif show == "no_adviser":
+        people = people.filter(
+            Exists(CareLeaver.objects.filter(person_id=OuterRef("pk"), personal_adviser__isnull=True))
+        )
+    return people
+
+
+def care_leavers_rows(*, user, people: list[Person], now: datetime) -> list[dict]:
+    """One page of ``care_leavers_people``: category, personal adviser, pathway plan, latest OC3,
+    staying put (audited as a list read)."""
+    from safehub.lookedafter.models import CareLeaver, CareLeaverContact, PathwayPlan, PathwayReview, StayingPut
+
+    today = uk_date(now)
+    people_list = people
     ids = [p.pk for p in people_list]
     leavers = {c.person_id: c for c in CareLeaver.objects.filter(person_id__in=ids).select_related("personal_adviser")}
     due: dict[int, date] = {}
@@ -273,7 +321,7 @@ def care_leavers_list(*, user, now: datetime) -> dict:
             }
         )
     audit.record_list(actor=user, person_ids=ids, at=now, view="care leavers")
-    return {"rows": rows, "total": people.count(), "shown": len(rows)}
+    return rows
 
 
 def leaving_care(*, person: Person, today: date) -> dict | None:

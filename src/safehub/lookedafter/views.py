@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from safehub.casework.models import LookedAfterEpisode
-from safehub.core import policy
+from safehub.core import policy, viewutils
+from safehub.core.calendar import uk_date
 from safehub.core.errors import BreakGlassRequired
 from safehub.lookedafter import forms as f
 from safehub.lookedafter import selectors, services
@@ -63,8 +64,33 @@ def _person(request, person_id: int) -> Person:
 @login_required
 def children(request):
     policy.require(request.user, OVERVIEW)
-    context = selectors.looked_after_list(user=request.user, now=timezone.now())
-    context["can_check_return"] = policy.can(request.user, "insight.returns")
+    now = timezone.now()
+    show = request.GET.get("show", "all")
+    show = show if show in selectors.LIST_FILTERS else "all"
+    people = selectors.looked_after_people(user=request.user, now=now, show=show)
+    listing = viewutils.listing(
+        request,
+        people,
+        sorts={
+            "name": ("Child", ("family_name", "given_name")),
+            "dob": ("Date of birth", "date_of_birth"),
+            "review": ("Next review", "next_review"),
+            "health": ("Next health check", "next_health"),
+        },
+        default="name",
+    )
+    overdue = (
+        listing.total if show == "overdue" else people.filter(selectors.looked_after_overdue_q(uk_date(now))).count()
+    )
+    context = {
+        "rows": selectors.looked_after_rows(user=request.user, people=list(listing.page), now=now),
+        "listing": listing,
+        "page": listing.page,
+        "show": show,
+        "filters": selectors.LIST_FILTERS,
+        "overdue": overdue,
+        "can_check_return": policy.can(request.user, "insight.returns"),
+    }
     return render(request, "lookedafter/list.html", context)
 
 
@@ -195,7 +221,26 @@ def providers(request):
 @login_required
 def care_leavers(request):
     policy.require(request.user, OVERVIEW)
-    context = selectors.care_leavers_list(user=request.user, now=timezone.now())
+    now = timezone.now()
+    show = request.GET.get("show", "all")
+    show = show if show in selectors.LEAVER_FILTERS else "all"
+    listing = viewutils.listing(
+        request,
+        selectors.care_leavers_people(user=request.user, now=now, show=show),
+        sorts={
+            "name": ("Young person", ("family_name", "given_name")),
+            "pathway": ("Pathway plan due", "pathway_due"),
+        },
+        default="name",
+    )
+    context = {
+        "rows": selectors.care_leavers_rows(user=request.user, people=list(listing.page), now=now),
+        "listing": listing,
+        "page": listing.page,
+        "show": show,
+        "filters": selectors.LEAVER_FILTERS,
+        "show_label": selectors.LEAVER_FILTERS[show],
+    }
     return render(request, "lookedafter/care_leavers.html", context)
 
 

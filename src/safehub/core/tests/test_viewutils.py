@@ -51,3 +51,17 @@ def test_a_queryset_is_ordered_in_the_database_with_a_tie_break(db):
     names = [e.actor_username for e in found.rows]
     assert names == ["u1", "u0", "u0"]
     assert found.rows[1].pk > found.rows[2].pk  # ties broken by id, the same way as the sort
+
+
+def test_a_queryset_puts_empty_values_last_going_up_and_first_going_down_on_every_database(db):
+    from datetime import date
+
+    from safehub.testing.factories import PersonFactory
+
+    born = [PersonFactory(date_of_birth=d) for d in (date(2010, 1, 1), None, date(2012, 1, 1))]
+    sorts = {"dob": ("Born", "date_of_birth")}
+    qs = type(born[0]).objects.filter(pk__in=[p.pk for p in born])
+    up = [p.date_of_birth for p in listing(_get("sort=dob"), qs, sorts=sorts, default="dob").rows]
+    down = [p.date_of_birth for p in listing(_get("sort=dob&dir=desc"), qs, sorts=sorts, default="dob").rows]
+    assert up == [date(2010, 1, 1), date(2012, 1, 1), None]  # as the list branch above sorts them
+    assert down == [None, date(2012, 1, 1), date(2010, 1, 1)]

@@ -10,7 +10,14 @@ from safehub.casework.models import LookedAfterEpisode
 from safehub.core.models import AuditEvent
 from safehub.lookedafter import services
 from safehub.lookedafter.models import CareEpisode, ItemStatus, LAReview
-from safehub.testing.factories import InvolvementFactory, LookedAfterEpisodeFactory, PersonFactory, make_user
+from safehub.testing.factories import (
+    InvolvementFactory,
+    LAHealthCheckFactory,
+    LAReviewFactory,
+    LookedAfterEpisodeFactory,
+    PersonFactory,
+    make_user,
+)
 
 
 @pytest.fixture
@@ -106,3 +113,33 @@ def test_roles_without_casework_are_refused_and_viewers_get_no_forms(client, pol
     page = client.get(reverse("lookedafter:providers"))
     assert page.status_code == 200 and "SC412345" in page.content.decode()
     assert client.post(reverse("lookedafter:child_action", args=[in_care.pk, "end"]), {}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_list_is_paged_sorted_and_filtered_with_the_overdue_count_over_everyone(client, social_worker, front_door):
+    """Fifty-five children in care: the count, the overdue figure and the filter cover them all, not the page."""
+    now = timezone.now()
+    today = now.date()
+    children = []
+    for i in range(55):
+        child = PersonFactory(
+            given_name=f"Kid{i:02d}", family_name="Listed", date_of_birth=date(2010, 1, 1) + timedelta(days=i)
+        )
+        InvolvementFactory(person=child, agency=front_door, started_at=now - timedelta(days=400))
+        period = LookedAfterEpisodeFactory(person=child, start_date=today - timedelta(days=100))
+        children.append((child, period))
+    for _child, period in children[50:53]:  # on the second page by name: a review a day late
+        LAReviewFactory(period=period, due_date=today - timedelta(days=1))
+    LAHealthCheckFactory(period=children[0][1], due_date=today)  # due today: not overdue
+    LAHealthCheckFactory(period=children[1][1], due_date=today - timedelta(days=3))  # overdue
+    client.force_login(social_worker)
+    first = client.get(reverse("lookedafter:list")).content.decode()
+    assert "<strong>55</strong> children looked after today; 4 with a review or health check overdue" in first
+    assert "Kid00 Listed" in first and "Kid50 Listed" not in first and "Page 1 of 2" in first
+    overdue = client.get(reverse("lookedafter:list"), {"show": "overdue"}).content.decode()
+    assert "<strong>4</strong> children with a review or health check overdue" in overdue
+    assert all(f"Kid{i:02d} Listed" in overdue for i in (1, 50, 51, 52)) and "Kid00 Listed" not in overdue
+    youngest_first = client.get(reverse("lookedafter:list"), {"sort": "dob", "dir": "desc"}).content.decode()
+    assert youngest_first.index("Kid54 Listed") < youngest_first.index("Kid53 Listed")
+    audited = AuditEvent.objects.filter(actor=social_worker, details__list="looked-after children")
+    assert {c.pk for c, _ in children[:50]} <= set(audited.values_list("person_id", flat=True))
