@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from safehub.agencies.models import AgencyKind
@@ -134,74 +146,72 @@ def _visible_rows(qs: QuerySet, user, now: datetime, *, field: str = "person") -
     return qs.filter(policy.person_visible_q(user, now=now, field=field, unlinked=False))
 
 
-def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict]:
-    """Due and overdue steps computed from the records: the worker's (or whole service's) to-do list."""
+TASKS_PAGE_SIZE = 50
+
+
+def tasks_query(*, user, now: datetime, team_wide: bool = False) -> QuerySet:
+    """Due and overdue steps worked out from the records, as one query: the worker's (or the whole
+    service's) to-do list, overdue first, then by due date.
+
+    Each part is a record that is due within seven days or late, about a child the user may open;
+    the parts are joined in the database (a UNION of ``kind``, ``person_id``, ``due``, ``overdue`` and
+    ``meeting_id``), so the whole service's list is counted, ordered and paged there, not read
+    whole. A due time is compared as the rule states it: a strategy record by the hour it falls
+    due, a return interview 72 hours after the child came back, the others by the day.
+    """
     policy.require(user, "casework.overview")
     today = uk_date(now)
     horizon = today + timedelta(days=7)
+    start_of_today = datetime.combine(today, time.min, tzinfo=UK)
     mine = Q() if team_wide else Q(worker=user)
-    tasks: list[dict] = []
-    assessments = Assessment.objects.filter(mine, authorised_date__isnull=True, due_date__lte=horizon)
-    for a in _visible_rows(assessments, user, now).select_related("person")[:300]:
-        tasks.append({"kind": "Assessment due", "person": a.person, "due": a.due_date, "overdue": a.due_date < today})
-    enquiries = Section47.objects.filter(mine, icpc_date__isnull=True, icpc_due_date__lte=horizon).exclude(
-        outcome__in=["NOT_SUBSTANTIATED", "NO_FURTHER_ACTION", "SUBSTANTIATED_NO_ICPC"]
-    )
-    for s in _visible_rows(enquiries, user, now).select_related("person"):
-        tasks.append(
-            {
-                "kind": "Initial child protection conference due",
-                "person": s.person,
-                "due": s.icpc_due_date,
-                "overdue": s.icpc_due_date < today,
-            }
+
+    def part(qs: QuerySet, kind: str, due, overdue: Q, meeting=None) -> QuerySet:
+        return (
+            _visible_rows(qs, user, now)
+            .order_by()
+            .annotate(
+                task_kind=Value(kind, output_field=CharField()),
+                task_due=F(due) if isinstance(due, str) else due,
+                task_overdue=ExpressionWrapper(overdue, output_field=BooleanField()),
+                task_meeting=meeting if meeting is not None else Cast(Value(None), BigIntegerField()),  # typed NULL
+            )
+            .values_list("task_kind", "person_id", "task_due", "task_overdue", "task_meeting")
         )
-    chair_q = Q() if team_wide else Q(chair=user)
-    meetings = StrategyMeeting.objects.filter(
-        chair_q, record_approved_at__isnull=True, record_share_due_at__isnull=False
-    )
-    for m in _visible_rows(meetings, user, now).select_related("person")[:300]:
-        assert m.record_share_due_at is not None  # filtered on record_share_due_at__isnull=False
-        tasks.append(
-            {
-                "kind": "Strategy record to approve and share",
-                "person": m.person,
-                "due": uk_date(m.record_share_due_at),
-                "overdue": m.record_share_due_at < now,
-                "meeting_id": m.pk,
-            }
-        )
+
+    parts = [
+        part(Assessment.objects.filter(mine, authorised_date__isnull=True, due_date__lte=horizon),
+             "Assessment due", "due_date", Q(due_date__lt=today)),
+        part(Section47.objects.filter(mine, icpc_date__isnull=True, icpc_due_date__lte=horizon)
+             .exclude(outcome__in=["NOT_SUBSTANTIATED", "NO_FURTHER_ACTION", "SUBSTANTIATED_NO_ICPC"]),
+             "Initial child protection conference due", "icpc_due_date", Q(icpc_due_date__lt=today)),
+        part(StrategyMeeting.objects.filter(Q() if team_wide else Q(chair=user), record_approved_at__isnull=True,
+                                            record_share_due_at__isnull=False),
+             "Strategy record to approve and share", TruncDate("record_share_due_at", tzinfo=UK),
+             Q(record_share_due_at__lt=now), meeting=F("pk")),
+    ]  # fmt: skip
     if team_wide:
         # One timetable: the looked-after app's reviews and health assessments (lookedafter.rules).
         care = care_hooks()
-        reviews = care.reviews_due(horizon)
-        for r in _visible_rows(reviews, user, now).select_related("person")[:300]:
-            tasks.append(
-                {
-                    "kind": "Looked-after review due",
-                    "person": r.person,
-                    "due": r.due_date,
-                    "overdue": r.due_date < today,
-                }
-            )
-        health = care.health_assessments_due(horizon)
-        for h in _visible_rows(health, user, now).select_related("person")[:300]:
-            tasks.append(
-                {"kind": "Health assessment due", "person": h.person, "due": h.due_date, "overdue": h.due_date < today}
-            )
-        missing = MissingEpisode.objects.filter(
-            ended_at__isnull=False,
-            return_interview_done_at__isnull=True,
-            return_interview_declined=False,
-            ended_at__gte=now - timedelta(days=30),
-        )
-        for e in _visible_rows(missing, user, now).select_related("person")[:300]:
-            assert e.ended_at is not None  # filtered on ended_at__isnull=False
-            due = uk_date(e.ended_at + timedelta(hours=72))
-            tasks.append(
-                {"kind": "Return interview due (72 hours)", "person": e.person, "due": due, "overdue": due < today}
-            )
-    tasks.sort(key=lambda t: (not t["overdue"], t["due"]))
+        back = ExpressionWrapper(F("ended_at") + timedelta(hours=72), output_field=DateTimeField())
+        parts += [
+            part(care.reviews_due(horizon), "Looked-after review due", "due_date", Q(due_date__lt=today)),
+            part(care.health_assessments_due(horizon), "Health assessment due", "due_date", Q(due_date__lt=today)),
+            part(MissingEpisode.objects.filter(ended_at__isnull=False, return_interview_done_at__isnull=True,
+                                               return_interview_declined=False, ended_at__gte=now - timedelta(days=30)),
+                 "Return interview due (72 hours)", TruncDate(back, tzinfo=UK),
+                 Q(ended_at__lt=start_of_today - timedelta(hours=72))),
+        ]  # fmt: skip
+    return parts[0].union(*parts[1:], all=True)
+
+
+def tasks_rows(*, user, rows: list[tuple], now: datetime, team_wide: bool = False) -> list[dict]:
+    """Rows of ``tasks_query`` (a page) with their children, audited as shown."""
+    people = Person.objects.in_bulk([r[1] for r in rows])
+    tasks = [
+        {"kind": kind, "person": people[pid], "due": due, "overdue": bool(overdue), "meeting_id": meeting_id}
+        for kind, pid, due, overdue, meeting_id in rows
+        if pid in people
+    ]
     with transaction.atomic():
         audit.record_list(
             actor=user,
@@ -210,6 +220,27 @@ def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict
             view="casework.tasks.team" if team_wide else "casework.tasks",
         )
     return tasks
+
+
+def tasks_page(*, user, now: datetime, team_wide: bool = False, page_number=None) -> dict:
+    """One page of the to-do list (``tasks_query``), overdue first, with the total."""
+    ordered = tasks_query(user=user, now=now, team_wide=team_wide).order_by(
+        "-task_overdue", "task_due", "task_kind", "person_id"
+    )
+    page = Paginator(ordered, TASKS_PAGE_SIZE).get_page(page_number)
+    return {
+        "rows": tasks_rows(user=user, rows=list(page.object_list), now=now, team_wide=team_wide),
+        "page": page,
+        "total": page.paginator.count,
+    }
+
+
+def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict]:
+    """The whole to-do list (``tasks_page`` is what the page shows), audited."""
+    ordered = tasks_query(user=user, now=now, team_wide=team_wide).order_by(
+        "-task_overdue", "task_due", "task_kind", "person_id"
+    )
+    return tasks_rows(user=user, rows=list(ordered), now=now, team_wide=team_wide)
 
 
 def _annotate(obj: object, **values: object) -> None:

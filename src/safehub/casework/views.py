@@ -45,7 +45,9 @@ def overview(request):
         request,
         "casework/overview.html",
         {
-            "tasks": selectors.tasks_for_user(user=request.user, now=now, team_wide=team),
+            "tasks": selectors.tasks_page(
+                user=request.user, now=now, team_wide=team, page_number=request.GET.get("page")
+            ),
             "team": team,
             "attention": selectors.records_needing_attention(user=request.user, now=now),
         },

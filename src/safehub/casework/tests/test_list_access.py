@@ -83,3 +83,41 @@ def _named(person):
     user = make_user("named.sw", "SOCIAL_WORKER", Agency.objects.get(code="CSC"))
     SealedAccessFactory(person=person, user=user, granted_at=NOW)
     return user
+
+
+@pytest.mark.django_db
+def test_the_whole_service_s_tasks_are_counted_ordered_and_paged_in_the_database(children_known_to_csc, front_door):
+    """60 assessments and three return interviews either side of their 72 hours: all counted, overdue
+    first across kinds, 50 a page, and only the page audited."""
+    from safehub.core.calendar import UK
+    from safehub.testing.factories import AssessmentFactory, MissingEpisodeFactory
+
+    sw, teen, _ = children_known_to_csc
+    today = NOW.astimezone(UK).date()
+    midnight = datetime.combine(today, datetime.min.time(), tzinfo=UK)
+    kids = []
+    for i in range(60):
+        kid = PersonFactory(date_of_birth=date(2012, 1, 1))
+        InvolvementFactory(person=kid, agency=front_door, started_at=NOW - timedelta(days=30))
+        AssessmentFactory(person=kid, start_date=today, due_date=today + timedelta(days=1 + i % 5))  # due, not late
+        kids.append(kid)
+    late_by_a_second = MissingEpisodeFactory(person=kids[0], ended_at=midnight - timedelta(hours=72, seconds=1),
+                                             started_at=midnight - timedelta(hours=80))  # fmt: skip
+    on_time = MissingEpisodeFactory(person=kids[1], ended_at=midnight - timedelta(hours=72),
+                                    started_at=midnight - timedelta(hours=80))  # fmt: skip
+    first = selectors.tasks_page(user=sw, now=NOW, team_wide=True)
+    assert first["total"] == 60 + 1 + 2  # and teen's overdue assessment
+    kinds = [(t["kind"], t["overdue"]) for t in first["rows"]]
+    assert kinds[:2] == [("Assessment due", True), ("Return interview due (72 hours)", True)]  # the older first
+    assert ("Return interview due (72 hours)", False) in kinds and len(first["rows"]) == 50
+    interviews = {t["person"].pk: t for t in first["rows"] if t["kind"].startswith("Return")}
+    assert interviews[late_by_a_second.person_id]["due"] == today - timedelta(days=1)
+    assert interviews[on_time.person_id]["due"] == today and not interviews[on_time.person_id]["overdue"]
+    second = selectors.tasks_page(user=sw, now=NOW, team_wide=True, page_number=2)
+    assert len(second["rows"]) == 13
+    dues = [t["due"] for t in first["rows"] + second["rows"] if not t["overdue"]]
+    assert dues == sorted(dues)
+    shown = set(
+        AuditEvent.objects.filter(actor=sw, details__list="casework.tasks.team").values_list("person_id", flat=True)
+    )
+    assert shown == {t["person"].pk for t in first["rows"] + second["rows"]}
