@@ -110,26 +110,24 @@ def _convener_kind(meeting: StrategyMeeting) -> set[str]:
     return {membership.agency.kind} if membership else set()
 
 
+ATTENTION_SHOWN = 50
+
+
 def records_needing_attention(*, user, now: datetime) -> dict:
-    """Records not shared in time and shared records not yet read (for the chair and the partnership)."""
+    """Records not shared in time and shared records not yet read (for the chair and the partnership):
+    the oldest ``ATTENTION_SHOWN`` of each, audited as shown, with how many there are in all."""
     policy.require(user, "casework.overview")
-    overdue = list(
-        _visible_rows(
-            StrategyMeeting.objects.filter(record_approved_at__isnull=True, record_share_due_at__lt=now), user, now
-        )
-        .select_related("person", "chair")
-        .order_by("record_share_due_at")[:200]
+    late = _visible_rows(
+        StrategyMeeting.objects.filter(record_approved_at__isnull=True, record_share_due_at__lt=now), user, now
     )
-    unread = list(
-        _visible_rows(
-            RecordShare.objects.filter(read_at__isnull=True, shared_at__lt=now - timedelta(days=1)),
-            user,
-            now,
-            field="meeting__person",
-        )
-        .select_related("meeting__person", "agency")
-        .order_by("shared_at")[:200]
+    waiting = _visible_rows(
+        RecordShare.objects.filter(read_at__isnull=True, shared_at__lt=now - timedelta(days=1)),
+        user,
+        now,
+        field="meeting__person",
     )
+    overdue = list(late.select_related("person", "chair").order_by("record_share_due_at", "pk")[:ATTENTION_SHOWN])
+    unread = list(waiting.select_related("meeting__person", "agency").order_by("shared_at", "pk")[:ATTENTION_SHOWN])
     with transaction.atomic():
         audit.record_list(
             actor=user,
@@ -137,7 +135,12 @@ def records_needing_attention(*, user, now: datetime) -> dict:
             at=now,
             view="casework.records_needing_attention",
         )
-    return {"overdue": overdue, "unread": unread}
+    return {
+        "overdue": overdue,
+        "unread": unread,
+        "overdue_total": late.count() if len(overdue) == ATTENTION_SHOWN else len(overdue),
+        "unread_total": waiting.count() if len(unread) == ATTENTION_SHOWN else len(unread),
+    }
 
 
 def _visible_rows(qs: QuerySet, user, now: datetime, *, field: str = "person") -> QuerySet:
