@@ -163,13 +163,26 @@ def child_record(*, person: Person, today: date) -> dict:
     }
 
 
-def provider_rows() -> list[dict]:
-    """The register of placement providers, with how many children are placed there now (no names)."""
-    qs = (
-        PlacementProvider.objects.filter(active=True)
-        .annotate(placed=Count("episodes", filter=Q(episodes__dec__isnull=True)))
-        .order_by("kind", "name")
+def providers_query(*, kind: str = "", search: str = ""):
+    """The register of placement providers (a queryset to sort and page), each with ``placed``: how
+    many children are placed there now (no names). ``kind`` and ``search`` (name, URN or postcode) narrow it."""
+    qs = PlacementProvider.objects.filter(active=True)
+    if kind in ProviderKind.values:
+        qs = qs.filter(kind=kind)
+    search = search.strip()
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(urn__iexact=search) | Q(postcode__istartswith=search))
+    placed = (
+        CareEpisode.objects.filter(provider_id=OuterRef("pk"), dec__isnull=True)
+        .order_by()
+        .values("provider_id")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return qs.annotate(placed=Coalesce(Subquery(placed), 0))
+
+
+def provider_rows(providers) -> list[dict]:
     return [
         {
             "name": p.name,
@@ -179,7 +192,7 @@ def provider_rows() -> list[dict]:
             "urn": p.urn,
             "placed": p.placed,
         }
-        for p in qs
+        for p in providers
     ]
 
 

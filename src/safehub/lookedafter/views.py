@@ -16,7 +16,7 @@ from safehub.core.calendar import uk_date
 from safehub.core.errors import BreakGlassRequired
 from safehub.lookedafter import forms as f
 from safehub.lookedafter import selectors, services
-from safehub.lookedafter.models import ItemStatus, LAHealthCheck, LAReview
+from safehub.lookedafter.models import ItemStatus, LAHealthCheck, LAReview, ProviderKind
 from safehub.people.models import Person
 from safehub.people.selectors import person_get_for_user
 
@@ -215,7 +215,30 @@ def child_action(request, person_id: int, action: str):
 @login_required
 def providers(request):
     policy.require(request.user, OVERVIEW)
-    return render(request, "lookedafter/providers.html", {"rows": selectors.provider_rows()})
+    kind, search = request.GET.get("kind", ""), request.GET.get("q", "")[:100]
+    listing = viewutils.listing(
+        request,
+        selectors.providers_query(kind=kind, search=search),
+        sorts={
+            "name": ("Provider", "name"),
+            "kind": ("Kind", ("kind", "name")),
+            "postcode": ("Postcode", "postcode"),
+            "placed": ("Children placed now", "placed"),
+        },
+        default="name",
+    )
+    return render(
+        request,
+        "lookedafter/providers.html",
+        {
+            "rows": selectors.provider_rows(listing.page),
+            "listing": listing,
+            "page": listing.page,
+            "kinds": ProviderKind.choices,
+            "kind": kind,
+            "q": search,
+        },
+    )
 
 
 @login_required

@@ -143,3 +143,19 @@ def test_the_list_is_paged_sorted_and_filtered_with_the_overdue_count_over_every
     assert youngest_first.index("Kid54 Listed") < youngest_first.index("Kid53 Listed")
     audited = AuditEvent.objects.filter(actor=social_worker, details__list="looked-after children")
     assert {c.pk for c, _ in children[:50]} <= set(audited.values_list("person_id", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_provider_register_is_searched_filtered_sorted_and_paged(client, social_worker, in_care):
+    client.force_login(social_worker)
+    url = reverse("lookedafter:providers")
+    page = client.get(url).content.decode()
+    assert "<strong>2</strong> on the register" in page and "Carers A" in page and "Home B" in page
+    found = client.get(url, {"q": "home"}).content.decode()
+    assert "<strong>1</strong> on the register that match" in found and "Carers A" not in found
+    assert "SC412345" in client.get(url, {"q": "sc412345"}).content.decode()
+    homes = client.get(url, {"kind": "CHILDRENS_HOME"}).content.decode()
+    assert "Home B" in homes and "Carers A" not in homes
+    busiest = client.get(url, {"sort": "placed", "dir": "desc"}).content.decode()
+    assert busiest.index("Carers A") < busiest.index("Home B")  # the child is placed with Carers A
+    assert client.get(url, {"kind": "NOT_A_KIND", "page": "999"}).status_code == 200
