@@ -248,6 +248,8 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="serve from this PostgreSQL database instead")
     parser.add_argument("--target-p95", type=int, default=TARGET_P95_MS, help="ms (the region target is 500)")
     parser.add_argument("--name", default="page_speed", help="results file name, without .json")
+    parser.add_argument("--snapshot-built", action="store_true",
+                        help="the seed has just built the measures snapshot: do not build it again")  # fmt: skip
     args = parser.parse_args()
     if args.max_pages < 1 or args.repeats < 0 or args.scale <= 0 or args.target_p95 < 1:
         raise SystemExit("--max-pages must be at least 1, --repeats at least 0, --scale and --target-p95 above 0")
@@ -264,7 +266,8 @@ def main() -> None:
     users = sessions(args.data_dir)
     # The task worker keeps the measures snapshot built on a running system; after a pause the bench
     # builds it once, as the worker would have (demo/snapshot.py), so no page times the first build.
-    _safehub(args.data_dir, "seed_demo", "--only", "snapshot", "--scale", str(args.scale))
+    if not args.snapshot_built:
+        _safehub(args.data_dir, "seed_demo", "--only", "snapshot", "--scale", str(args.scale))
     servers, port = serve(args.data_dir, args.workers)
     samples: dict[str, list[float]] = defaultdict(list)
     first: dict[str, tuple[str, str, str]] = {}
