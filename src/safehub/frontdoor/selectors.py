@@ -356,14 +356,18 @@ def notifications_for_setting(*, user, now: datetime) -> list[dict]:
     return rows
 
 
+NOTIFICATIONS_SHOWN = 50
+
+
 def notifications_overview(*, user, now: datetime) -> dict:
-    """For the police and the partnership: unacknowledged and late notifications, by setting kind."""
+    """For the police and the partnership: unacknowledged and late notifications, by setting kind (the
+    oldest unacknowledged and the latest late ``NOTIFICATIONS_SHOWN``, with how many there are in all)."""
     policy.require(user, "frontdoor.notification_overview")
     qs = EducationNotification.objects.select_related("setting")
-    unacknowledged = list(qs.filter(acknowledged_at__isnull=True, due_at__lt=now).order_by("due_at")[:200])
-    late = list(
-        qs.filter(Q(delivered_at__isnull=True) | Q(delivered_at__gt=models_F("due_at"))).order_by("-incident_at")[:200]
-    )
+    not_acknowledged = qs.filter(acknowledged_at__isnull=True, due_at__lt=now)
+    delivered_late = qs.filter(Q(delivered_at__isnull=True) | Q(delivered_at__gt=models_F("due_at")))
+    unacknowledged = list(not_acknowledged.order_by("due_at", "pk")[:NOTIFICATIONS_SHOWN])
+    late = list(delivered_late.order_by("-incident_at", "-pk")[:NOTIFICATIONS_SHOWN])
     by_kind = {
         row["setting__kind"]: row
         for row in qs.values("setting__kind").annotate(
@@ -381,6 +385,10 @@ def notifications_overview(*, user, now: datetime) -> dict:
             for n in unacknowledged
         ],
         "late": [{"setting": n.setting.name, "due_at": n.due_at, "delivered_at": n.delivered_at} for n in late],
+        "unacknowledged_total": not_acknowledged.count()
+        if len(unacknowledged) == NOTIFICATIONS_SHOWN
+        else len(unacknowledged),
+        "late_total": delivered_late.count() if len(late) == NOTIFICATIONS_SHOWN else len(late),
         "by_kind": by_kind,
     }
 
