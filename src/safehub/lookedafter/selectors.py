@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 
 from safehub.casework.models import LookedAfterEpisode
 from safehub.core import audit
@@ -29,6 +29,18 @@ def _name(p: Person) -> str:
     return f"{p.given_name} {p.family_name}".strip()
 
 
+def _sort_keys(people):
+    """Name and date-of-birth sort keys the register's indexes cannot serve (``sort_family``,
+    ``sort_given``, ``sort_born``): for the few thousand in a list, PostgreSQL otherwise walked the
+    13-million-row name or birth-date index to find 50 of them (15 to 45 s at region scale) instead
+    of sorting the list itself."""
+    return people.annotate(
+        sort_family=Concat("family_name", Value("")),
+        sort_given=Concat("given_name", Value("")),
+        sort_born=Coalesce("date_of_birth", "date_of_birth"),
+    )
+
+
 LIST_FILTERS = {"all": "Everyone looked after today", "overdue": "A review or health check overdue"}
 
 
@@ -40,10 +52,13 @@ def looked_after_people(*, user, now: datetime, show: str = "all"):
     """
     today = uk_date(now)
     open_periods = LookedAfterEpisode.objects.filter(end_date__isnull=True, start_date__lte=today)
-    people = policy.persons_visible_to(user, Person.objects.filter(pk__in=open_periods.values("person_id")), now=now)
+    visible = policy.persons_visible_to(user, Person.objects.filter(pk__in=open_periods.values("person_id")), now=now)
+    # Worked out once, then sorted and paged by key: asked for "the last 50 by name" directly,
+    # PostgreSQL walked the register's name index from Z for the few in care (45 s at region scale).
+    people = Person.objects.filter(pk__any_of=list(visible.values_list("pk", flat=True)))
     reviews = LAReview.objects.filter(person_id=OuterRef("pk"), status=ItemStatus.DUE)
     checks = LAHealthCheck.objects.filter(person_id=OuterRef("pk"), status=ItemStatus.DUE)
-    people = people.annotate(
+    people = _sort_keys(people).annotate(
         next_review=Subquery(reviews.order_by("due_date").values("due_date")[:1]),
         next_health=Subquery(checks.order_by("due_date").values("due_date")[:1]),
     )
@@ -275,9 +290,10 @@ def care_leavers_people(*, user, now: datetime, show: str = "all"):
     from safehub.lookedafter.models import CareLeaver, PathwayPlan, PathwayReview
 
     today = uk_date(now)
-    people = policy.persons_visible_to(
+    visible = policy.persons_visible_to(
         user, Person.objects.filter(pk__in=CareLeaver.objects.values("person_id")), now=now
     )
+    people = _sort_keys(Person.objects.filter(pk__any_of=list(visible.values_list("pk", flat=True))))
     review = PathwayReview.objects.filter(person_id=OuterRef("pk"), status=ItemStatus.DUE).order_by("due_date")
     plan = PathwayPlan.objects.filter(person_id=OuterRef("pk"), completed_date__isnull=True).order_by("due_date")
     people = people.annotate(

@@ -72,8 +72,8 @@ def children(request):
         request,
         people,
         sorts={
-            "name": ("Child", ("family_name", "given_name")),
-            "dob": ("Date of birth", "date_of_birth"),
+            "name": ("Child", ("sort_family", "sort_given")),
+            "dob": ("Date of birth", "sort_born"),
             "review": ("Next review", "next_review"),
             "health": ("Next health check", "next_health"),
         },
@@ -251,7 +251,7 @@ def care_leavers(request):
         request,
         selectors.care_leavers_people(user=request.user, now=now, show=show),
         sorts={
-            "name": ("Young person", ("family_name", "given_name")),
+            "name": ("Young person", ("sort_family", "sort_given")),
             "pathway": ("Pathway plan due", "pathway_due"),
         },
         default="name",
