@@ -61,6 +61,7 @@ def looked_after_people(*, user, now: datetime, show: str = "all"):
     people = _sort_keys(people).annotate(
         next_review=Subquery(reviews.order_by("due_date").values("due_date")[:1]),
         next_health=Subquery(checks.order_by("due_date").values("due_date")[:1]),
+        next_health_kind=Subquery(checks.order_by("due_date").values("kind")[:1]),
     )
     if show == "overdue":
         people = people.filter(looked_after_overdue_q(today))
@@ -75,19 +76,16 @@ def looked_after_overdue_q(today: date) -> Q:
 
 
 def looked_after_rows(*, user, people: list[Person], now: datetime) -> list[dict]:
-    """One page of ``looked_after_people`` with episode, legal status and what is due (audited as a list read)."""
+    """One page of ``looked_after_people`` with episode, legal status and what is due (audited as a list
+    read); what is due next is the page's own annotations, the same dates the list sorts and filters by."""
     today = uk_date(now)
     ids = [p.pk for p in people]
     current = {e.person_id: e for e in CareEpisode.objects.filter(person_id__in=ids, dec__isnull=True)}
-    due: dict[int, tuple[str, date]] = {}
-    for r in LAReview.objects.filter(person_id__in=ids, status=ItemStatus.DUE).order_by("due_date"):
-        due.setdefault(r.person_id, ("Review", r.due_date))
-    health: dict[int, tuple[str, date]] = {}
-    for h in LAHealthCheck.objects.filter(person_id__in=ids, status=ItemStatus.DUE).order_by("due_date"):
-        health.setdefault(h.person_id, (HealthKind(h.kind).label, h.due_date))
     rows = []
     for p in people:
         ep = current.get(p.pk)
+        review = ("Review", p.next_review) if p.next_review else None
+        health = (HealthKind(p.next_health_kind).label, p.next_health) if p.next_health else None
         rows.append(
             {
                 "person_id": p.pk,
@@ -96,10 +94,10 @@ def looked_after_rows(*, user, people: list[Person], now: datetime) -> list[dict
                 "legal_status": ep.ls if ep else "",
                 "place": ep.place if ep else "",
                 "place_label": rules.PLACE.get(ep.place, "") if ep else "",
-                "review": due.get(p.pk),
-                "review_overdue": bool(due.get(p.pk) and due[p.pk][1] < today),
-                "health": health.get(p.pk),
-                "health_overdue": bool(health.get(p.pk) and health[p.pk][1] < today),
+                "review": review,
+                "review_overdue": bool(review and review[1] < today),
+                "health": health,
+                "health_overdue": bool(health and health[1] < today),
                 "no_episode": ep is None,
             }
         )
@@ -309,19 +307,13 @@ def care_leavers_people(*, user, now: datetime, show: str = "all"):
 
 
 def care_leavers_rows(*, user, people: list[Person], now: datetime) -> list[dict]:
-    """One page of ``care_leavers_people``: category, personal adviser, pathway plan, latest OC3,
-    staying put (audited as a list read)."""
-    from safehub.lookedafter.models import CareLeaver, CareLeaverContact, PathwayPlan, PathwayReview, StayingPut
+    """One page of ``care_leavers_people`` (its ``pathway_due`` annotation is the pathway date shown):
+    category, personal adviser, latest OC3, staying put (audited as a list read)."""
+    from safehub.lookedafter.models import CareLeaver, CareLeaverContact, StayingPut
 
     today = uk_date(now)
-    people_list = people
-    ids = [p.pk for p in people_list]
+    ids = [p.pk for p in people]
     leavers = {c.person_id: c for c in CareLeaver.objects.filter(person_id__in=ids).select_related("personal_adviser")}
-    due: dict[int, date] = {}
-    for r in PathwayReview.objects.filter(person_id__in=ids, status=ItemStatus.DUE).order_by("due_date"):
-        due.setdefault(r.person_id, r.due_date)
-    for plan in PathwayPlan.objects.filter(person_id__in=ids, completed_date__isnull=True):
-        due.setdefault(plan.person_id, plan.due_date)
     contacts: dict[int, CareLeaverContact] = {}
     for c in CareLeaverContact.objects.filter(person_id__in=ids).order_by("birthday"):
         contacts[c.person_id] = c
@@ -329,7 +321,7 @@ def care_leavers_rows(*, user, people: list[Person], now: datetime) -> list[dict
         StayingPut.objects.filter(person_id__in=ids, end_date__isnull=True).values_list("person_id", flat=True)
     )
     rows = []
-    for p in people_list:
+    for p in people:
         leaver = leavers[p.pk]
         adviser = leaver.personal_adviser
         contact = contacts.get(p.pk)
@@ -340,8 +332,8 @@ def care_leavers_rows(*, user, people: list[Person], now: datetime) -> list[dict
                 "date_of_birth": p.date_of_birth,
                 "category": rules.LEAVER_CATEGORY.get(leaver.category, "Not known").split(":")[0],
                 "adviser": (adviser.get_full_name() or adviser.get_username()) if adviser else "",
-                "pathway_due": due.get(p.pk),
-                "pathway_overdue": bool(due.get(p.pk) and due[p.pk] < today),
+                "pathway_due": p.pathway_due,  # care_leavers_people's annotation: what the list sorts by
+                "pathway_overdue": bool(p.pathway_due and p.pathway_due < today),
                 "in_touch": rules.IN_TOUCH.get(contact.in_touch, "") if contact else "",
                 "accommodation": rules.ACCOMMODATION.get(contact.accom, "") if contact and contact.accom else "",
                 "activity": rules.ACTIVITY.get(contact.activ, "") if contact and contact.activ else "",
