@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
@@ -75,7 +76,7 @@ def looked_after_overdue_q(today: date) -> Q:
     )
 
 
-def looked_after_rows(*, user, people: list[Person], now: datetime) -> list[dict]:
+def looked_after_rows(*, user, people: list[Any], now: datetime) -> list[dict]:  # annotated Person rows
     """One page of ``looked_after_people`` with episode, legal status and what is due (audited as a list
     read); what is due next is the page's own annotations, the same dates the list sorts and filters by."""
     today = uk_date(now)
@@ -306,7 +307,7 @@ def care_leavers_people(*, user, now: datetime, show: str = "all"):
     return people
 
 
-def care_leavers_rows(*, user, people: list[Person], now: datetime) -> list[dict]:
+def care_leavers_rows(*, user, people: list[Any], now: datetime) -> list[dict]:  # annotated Person rows
     """One page of ``care_leavers_people`` (its ``pathway_due`` annotation is the pathway date shown):
     category, personal adviser, latest OC3, staying put (audited as a list read)."""
     from safehub.lookedafter.models import CareLeaver, CareLeaverContact, StayingPut
