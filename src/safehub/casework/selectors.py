@@ -40,6 +40,7 @@ from safehub.casework.models import (
 from safehub.core import audit
 from safehub.core.calendar import UK, uk_date, working_days_between
 from safehub.core.models import AuditAction
+from safehub.core.sql import first_and_total
 from safehub.people import policy
 from safehub.people.models import Involvement, Person
 from safehub.people.selectors import people_known_to
@@ -126,8 +127,12 @@ def records_needing_attention(*, user, now: datetime) -> dict:
         now,
         field="meeting__person",
     )
-    overdue = list(late.select_related("person", "chair").order_by("record_share_due_at", "pk")[:ATTENTION_SHOWN])
-    unread = list(waiting.select_related("meeting__person", "agency").order_by("shared_at", "pk")[:ATTENTION_SHOWN])
+    overdue, overdue_total = first_and_total(
+        late.select_related("person", "chair").order_by("record_share_due_at", "pk"), ATTENTION_SHOWN
+    )
+    unread, unread_total = first_and_total(
+        waiting.select_related("meeting__person", "agency").order_by("shared_at", "pk"), ATTENTION_SHOWN
+    )
     with transaction.atomic():
         audit.record_list(
             actor=user,
@@ -135,12 +140,7 @@ def records_needing_attention(*, user, now: datetime) -> dict:
             at=now,
             view="casework.records_needing_attention",
         )
-    return {
-        "overdue": overdue,
-        "unread": unread,
-        "overdue_total": late.count() if len(overdue) == ATTENTION_SHOWN else len(overdue),
-        "unread_total": waiting.count() if len(unread) == ATTENTION_SHOWN else len(unread),
-    }
+    return {"overdue": overdue, "unread": unread, "overdue_total": overdue_total, "unread_total": unread_total}
 
 
 def _visible_rows(qs: QuerySet, user, now: datetime, *, field: str = "person") -> QuerySet:
@@ -204,7 +204,7 @@ def tasks_query(*, user, now: datetime, team_wide: bool = False) -> QuerySet:
                  "Return interview due (72 hours)", TruncDate(back, tzinfo=UK),
                  Q(ended_at__lt=start_of_today - timedelta(hours=72))),
         ]  # fmt: skip
-    return parts[0].union(*parts[1:], all=True)
+    return parts[0].union(*parts[1:], all=True).order_by("-task_overdue", "task_due", "task_kind", "person_id")
 
 
 def tasks_rows(*, user, rows: list[tuple], now: datetime, team_wide: bool = False) -> list[dict]:
@@ -227,10 +227,7 @@ def tasks_rows(*, user, rows: list[tuple], now: datetime, team_wide: bool = Fals
 
 def tasks_page(*, user, now: datetime, team_wide: bool = False, page_number=None) -> dict:
     """One page of the to-do list (``tasks_query``), overdue first, with the total."""
-    ordered = tasks_query(user=user, now=now, team_wide=team_wide).order_by(
-        "-task_overdue", "task_due", "task_kind", "person_id"
-    )
-    page = Paginator(ordered, TASKS_PAGE_SIZE).get_page(page_number)
+    page = Paginator(tasks_query(user=user, now=now, team_wide=team_wide), TASKS_PAGE_SIZE).get_page(page_number)
     return {
         "rows": tasks_rows(user=user, rows=list(page.object_list), now=now, team_wide=team_wide),
         "page": page,
@@ -240,10 +237,8 @@ def tasks_page(*, user, now: datetime, team_wide: bool = False, page_number=None
 
 def tasks_for_user(*, user, now: datetime, team_wide: bool = False) -> list[dict]:
     """The whole to-do list (``tasks_page`` is what the page shows), audited."""
-    ordered = tasks_query(user=user, now=now, team_wide=team_wide).order_by(
-        "-task_overdue", "task_due", "task_kind", "person_id"
-    )
-    return tasks_rows(user=user, rows=list(ordered), now=now, team_wide=team_wide)
+    return tasks_rows(user=user, rows=list(tasks_query(user=user, now=now, team_wide=team_wide)), now=now,
+                      team_wide=team_wide)  # fmt: skip
 
 
 def _annotate(obj: object, **values: object) -> None:

@@ -166,13 +166,14 @@ def _fail(export: PreparedExport, now: datetime, reason: str) -> None:
     export.save(update_fields=["status", "failure", "finished_at"])
 
 
+def _askers(*, user, export_id: int, now: datetime):
+    """The export with this id if ``user`` asked for it and it has not expired (nobody else's)."""
+    return PreparedExport.objects.filter(pk=export_id, requested_by_id=getattr(user, "pk", None), expires_at__gt=now)
+
+
 def export_for_user(*, user, export_id: int, now: datetime) -> PreparedExport:
     """The asker's export, without its file (for its page); anyone else's, or an expired one, is not found."""
-    export = (
-        PreparedExport.objects.defer("content")
-        .filter(pk=export_id, requested_by_id=getattr(user, "pk", None), expires_at__gt=now)
-        .first()
-    )
+    export = _askers(user=user, export_id=export_id, now=now).defer("content").first()
     if export is None:
         raise PreparedExport.DoesNotExist
     return export
@@ -181,9 +182,7 @@ def export_for_user(*, user, export_id: int, now: datetime) -> PreparedExport:
 @transaction.atomic
 def export_for_download(*, user, export_id: int, now: datetime, ip_address: str | None = None) -> PreparedExport:
     """The asker's ready export with its file; the download is audited in the same transaction."""
-    export = PreparedExport.objects.filter(
-        pk=export_id, requested_by_id=getattr(user, "pk", None), expires_at__gt=now, status=ExportStatus.READY
-    ).first()
+    export = _askers(user=user, export_id=export_id, now=now).filter(status=ExportStatus.READY).first()
     if export is None:
         raise PreparedExport.DoesNotExist
     audit.record(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Field, ForeignObject, Lookup
+from django.db.models import Field, ForeignObject, Lookup, QuerySet
 from django.db.models.expressions import RawSQL
 
 
@@ -57,6 +57,13 @@ class AnyOf(Lookup):
             return f"{lhs} = ANY(%s::{kind})", [*lhs_params, values]  # noqa: S608
         # the column's own SQL and bound parameters only
         return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(values)]  # noqa: S608
+
+
+def first_and_total(ordered: QuerySet, n: int) -> tuple[list, int]:
+    """The first ``n`` rows of an ordered query and how many rows it has in all, counted only when
+    the first ``n`` do not already say so (a short list is its own total)."""
+    rows = list(ordered[:n])
+    return rows, (ordered.count() if len(rows) == n else len(rows))
 
 
 def register_lookups() -> None:

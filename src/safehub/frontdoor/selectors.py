@@ -17,6 +17,7 @@ from safehub.core import audit
 from safehub.core.calendar import UK
 from safehub.core.codes import ReferralSource
 from safehub.core.models import AuditAction
+from safehub.core.sql import first_and_total
 from safehub.frontdoor.models import (
     Consultation,
     Contact,
@@ -366,8 +367,10 @@ def notifications_overview(*, user, now: datetime) -> dict:
     qs = EducationNotification.objects.select_related("setting")
     not_acknowledged = qs.filter(acknowledged_at__isnull=True, due_at__lt=now)
     delivered_late = qs.filter(Q(delivered_at__isnull=True) | Q(delivered_at__gt=models_F("due_at")))
-    unacknowledged = list(not_acknowledged.order_by("due_at", "pk")[:NOTIFICATIONS_SHOWN])
-    late = list(delivered_late.order_by("-incident_at", "-pk")[:NOTIFICATIONS_SHOWN])
+    unacknowledged, unacknowledged_total = first_and_total(
+        not_acknowledged.order_by("due_at", "pk"), NOTIFICATIONS_SHOWN
+    )
+    late, late_total = first_and_total(delivered_late.order_by("-incident_at", "-pk"), NOTIFICATIONS_SHOWN)
     by_kind = {
         row["setting__kind"]: row
         for row in qs.values("setting__kind").annotate(
@@ -385,10 +388,8 @@ def notifications_overview(*, user, now: datetime) -> dict:
             for n in unacknowledged
         ],
         "late": [{"setting": n.setting.name, "due_at": n.due_at, "delivered_at": n.delivered_at} for n in late],
-        "unacknowledged_total": not_acknowledged.count()
-        if len(unacknowledged) == NOTIFICATIONS_SHOWN
-        else len(unacknowledged),
-        "late_total": delivered_late.count() if len(late) == NOTIFICATIONS_SHOWN else len(late),
+        "unacknowledged_total": unacknowledged_total,
+        "late_total": late_total,
         "by_kind": by_kind,
     }
 
