@@ -22,3 +22,16 @@ class IdempotencyConflict(Exception):
 
     def __init__(self) -> None:
         super().__init__("this Idempotency-Key was already used for a different request")
+
+
+class StillPreparing(Exception):
+    """What the page shows is being worked out in the background and is not ready to serve yet.
+
+    Raised instead of doing minutes of work inside a request (a web worker is stopped after 30 s);
+    the page answers 503 with ``Retry-After`` and reloads itself (``core.middleware``).
+    """
+
+    def __init__(self, what: str, *, expected_seconds: float):
+        super().__init__(f"{what} is being prepared")
+        self.what = what
+        self.expected_seconds = expected_seconds

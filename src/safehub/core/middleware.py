@@ -66,10 +66,12 @@ class ErrorReferenceMiddleware:
         from django.db import DatabaseError
         from django.http import Http404
 
-        from safehub.core.errors import BreakGlassRequired, StaleEdit
+        from safehub.core.errors import BreakGlassRequired, StaleEdit, StillPreparing
 
         if isinstance(exception, BreakGlassRequired):
             return break_glass_response(request, exception.person_id)
+        if isinstance(exception, StillPreparing):
+            return still_preparing_response(request, exception)
         if isinstance(exception, (PermissionDenied, Http404, StaleEdit)):
             return None
         reference = uuid.uuid4().hex[:10].upper()
@@ -104,6 +106,33 @@ def break_glass_response(request, person_id: int):
 
         url = f"{url}?{urlencode({'next': target})}"
     return redirect(url)
+
+
+def still_preparing_response(request, exception):
+    """Answer 503 with ``Retry-After`` while the background work a page needs is under way.
+
+    The page says what is being worked out and about how long it takes, and (with scripts) asks
+    again every 15 seconds, swapping itself for the real page once that answers; no timed refresh
+    (WCAG 2.2.1). The API gets the same in JSON.
+    """
+    from django.http import JsonResponse
+    from django.template.response import TemplateResponse
+
+    wait = max(15, min(600, round(exception.expected_seconds)))
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": f"{exception.what[:1].upper()}{exception.what[1:]}: being worked out; try again shortly."},
+            status=503,
+        )
+    else:
+        context = {
+            "what": exception.what,
+            "minutes": max(1, round(exception.expected_seconds / 60)),
+            "again": request.get_full_path(),
+        }
+        response = TemplateResponse(request, "core/preparing.html", context, status=503).render()
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def error_response(*, reference: str, status: int):

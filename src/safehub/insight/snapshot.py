@@ -25,6 +25,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.db.models.expressions import RawSQL
 
 from safehub.core.codes import SOURCE_GROUP
+from safehub.core.errors import StillPreparing
 from safehub.insight import snapshot_store
 from safehub.insight.engine.datasets import DATASETS, snapshot_conform, snapshot_write
 from safehub.insight.snapshot_read import ages_on, blank_to_null, lower_text, mapped, read_columns, uk_dates
@@ -490,8 +491,20 @@ def build_snapshot(*, raw_sources: bool = False, progress: Progress = None) -> S
 
 CACHE_SECONDS = 300
 # A snapshot older than this is rebuilt by the task worker in the background, while pages still
-# read it; one older than CACHE_SECONDS is never served.
+# read it.
 REFRESH_AFTER_SECONDS = 120
+# A build expected to take longer than this is never run inside a request (gunicorn stops a web
+# worker after 30 s): the page asks the task worker for it and says the figures are being worked
+# out. At city scale a build takes about 3 s and a page that finds none builds it itself.
+INLINE_BUILD_SECONDS = 20
+
+
+def servable_age(build_seconds: float) -> float:
+    """The oldest a snapshot may be and still be served: CACHE_SECONDS, or, where a build takes
+    longer (region scale: about 160 s on two cores), the background rebuild asked for at
+    REFRESH_AFTER_SECONDS plus twice its build time, so the figures a page shows are never older
+    than the time it takes to count them again with a margin, and no page waits while they are."""
+    return max(CACHE_SECONDS, REFRESH_AFTER_SECONDS + 2 * build_seconds)
 
 
 @dataclass(frozen=True)
@@ -530,12 +543,19 @@ def snapshot_refresh(*, prepare: Callable[[CachedSnapshot], object] | None = Non
     return cached
 
 
-def snapshot_cached(*, max_age: float = CACHE_SECONDS) -> CachedSnapshot:
+def snapshot_cached(*, max_age: float | None = None) -> CachedSnapshot:
     """Return the live snapshot; rebuilt from the records first when there is none or it is older
-    than ``max_age`` seconds. One a little old is served while the task worker rebuilds it."""
+    than ``max_age`` seconds (default: ``servable_age`` of its build time). One a little old is
+    served while the task worker rebuilds it.
+
+    Where the last build took longer than INLINE_BUILD_SECONDS and a task worker runs, a page
+    that finds no servable snapshot does not build one: it asks the worker and raises
+    ``StillPreparing`` (the page answers 503 and asks again).
+    """
     with _lock:
         live = snapshot_store.current()
-        if live is not None and live.age() < max_age:
+        bound = max_age if max_age is not None else servable_age(live.seconds) if live is not None else 0
+        if live is not None and live.age() < bound:
             hit = _cache.get("default")
             if hit is not None and hit.generation == live.stamp:
                 _refresh_soon(live)
@@ -546,12 +566,21 @@ def snapshot_cached(*, max_age: float = CACHE_SECONDS) -> CachedSnapshot:
                 _cache["default"] = cached
                 _refresh_soon(live)
                 return cached
+    expected = snapshot_store.last_build_seconds()
+    if (
+        expected is not None
+        and expected > INLINE_BUILD_SECONDS
+        and refresh_requester is not None
+        and refresh_requester()
+    ):
+        raise StillPreparing("the partnership's measures", expected_seconds=expected)
     return snapshot_refresh()
 
 
 # Set by InsightConfig.ready() to insight.tasks.refresh_snapshot_later (the task module imports
-# this one, so this one does not import it): asks the task worker for a rebuild.
-refresh_requester: Callable[[], object] | None = None
+# this one, so this one does not import it): asks the task worker for a rebuild; True when one is
+# queued (now or a moment ago), False where no worker runs tasks in the background.
+refresh_requester: Callable[[], bool] | None = None
 
 
 def _refresh_soon(live: snapshot_store.Live) -> None:

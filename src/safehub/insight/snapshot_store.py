@@ -88,8 +88,17 @@ def publish(live: Live, *, mark: str | None = None) -> bool:
         root() / "CURRENT",
         json.dumps({"stamp": live.stamp, "built_at": live.built_at.isoformat(), "seconds": live.seconds}),
     )
+    _replace_text(root() / "LAST_BUILD", json.dumps({"seconds": live.seconds}))
     _remove_old(keep=live.stamp)
     return True
+
+
+def last_build_seconds() -> float | None:
+    """How long the last snapshot that went live took to build (kept when ``clear`` removes it)."""
+    try:
+        return float(json.loads((root() / "LAST_BUILD").read_text())["seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def clear_mark() -> str:

@@ -33,14 +33,20 @@ def refresh_snapshot() -> str:
     cached = snapshot_refresh(prepare=measures_warm)
     with contextlib.suppress(FileNotFoundError):
         (snapshot_store.root() / REFRESH_MARKER).unlink()
+    live = snapshot_store.current()
+    if live is None or live.stamp != cached.generation:
+        # A write cleared the snapshot while this one read the records: it did not go live (it
+        # may miss that write), and pages waiting for figures wait for the next build.
+        refresh_snapshot_later()
     return cached.generation
 
 
 def refresh_snapshot_later() -> bool:
-    """Queue a rebuild for the task worker unless one was queued in the last few minutes.
+    """Queue a rebuild for the task worker unless one was queued in the last few minutes; True
+    when a rebuild is queued (now or then).
 
     Only where the task backend runs tasks in a worker: with the immediate backend (tests) a page
-    never builds in the background of itself; it rebuilds when the snapshot is too old to serve.
+    never builds in the background of itself (False); it rebuilds when the snapshot is too old to serve.
     """
     backend = refresh_snapshot.get_backend()
     if not backend.supports_defer:
@@ -48,7 +54,7 @@ def refresh_snapshot_later() -> bool:
     marker = snapshot_store.root() / REFRESH_MARKER
     try:
         if time.time() - marker.stat().st_mtime < MARKER_SECONDS:
-            return False
+            return True
     except FileNotFoundError:
         pass
     marker.parent.mkdir(parents=True, exist_ok=True)

@@ -3,13 +3,18 @@ snapshot too old to serve is rebuilt from the records (issues 22 and 23)."""
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
 from safehub.core.calendar import financial_year_of
+from safehub.core.errors import StillPreparing
+from safehub.core.middleware import still_preparing_response
 from safehub.insight import selectors, snapshot, snapshot_store, tasks
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +125,64 @@ def test_a_snapshot_two_minutes_old_asks_the_worker_for_a_new_one(monkeypatch):
     monkeypatch.setattr(snapshot_store.Live, "age", lambda self, now=None: (later - self.built_at).total_seconds())
     assert snapshot.snapshot_cached().generation == first.generation  # still served meanwhile
     assert asked == [True]
+
+
+def test_a_snapshot_is_served_for_five_minutes_or_a_refresh_wait_plus_two_builds():
+    assert snapshot.servable_age(3.0) == snapshot.CACHE_SECONDS  # city scale: five minutes
+    # region scale: a 160 s build asked for at two minutes lands before the snapshot stops serving
+    assert snapshot.servable_age(160.0) == snapshot.REFRESH_AFTER_SECONDS + 320.0
+
+
+def test_a_slow_builds_snapshot_is_served_until_its_own_bound_and_not_a_second_after(monkeypatch):
+    first = snapshot.snapshot_cached()
+    slow = snapshot_store.Live(first.generation, first.built_at, 160.0)
+    monkeypatch.setattr(snapshot_store, "current", lambda: slow)
+    bound = snapshot.servable_age(160.0)
+    at = {"age": bound - 1}
+    monkeypatch.setattr(snapshot_store.Live, "age", lambda self, now=None: at["age"])
+    assert snapshot.snapshot_cached().generation == first.generation
+    at["age"] = bound + 1
+    monkeypatch.setattr(snapshot_store, "last_build_seconds", lambda: 2.0)  # quick: rebuilt in the request
+    assert snapshot.snapshot_cached().generation != first.generation
+
+
+def test_a_page_never_waits_for_a_slow_build_it_asks_the_worker_and_says_so(monkeypatch):
+    snapshot.snapshot_cached()
+    snapshot.snapshot_cache_clear()  # a write: nothing may be served until the records are counted again
+    asked = []
+    monkeypatch.setattr(snapshot, "refresh_requester", lambda: asked.append(True) or True)
+    monkeypatch.setattr(snapshot_store, "last_build_seconds", lambda: 160.0)
+    monkeypatch.setattr(snapshot, "build_snapshot", lambda **kw: pytest.fail("built inside the request"))
+    with pytest.raises(StillPreparing) as raised:
+        snapshot.snapshot_cached()
+    assert asked == [True]
+    assert raised.value.expected_seconds == 160.0
+
+
+def test_a_slow_build_is_still_run_in_the_request_where_no_worker_runs_tasks(monkeypatch):
+    first = snapshot.snapshot_cached()
+    snapshot.snapshot_cache_clear()
+    monkeypatch.setattr(snapshot_store, "last_build_seconds", lambda: 160.0)
+    monkeypatch.setattr(snapshot, "refresh_requester", lambda: False)  # the immediate backend
+    assert snapshot.snapshot_cached().generation != first.generation
+
+
+def test_the_page_asked_for_figures_still_being_worked_out_answers_503_and_asks_again(client, analyst, monkeypatch):
+    snapshot.snapshot_cache_clear()
+    monkeypatch.setattr(snapshot, "refresh_requester", lambda: True)
+    monkeypatch.setattr(snapshot_store, "last_build_seconds", lambda: 160.0)
+    client.force_login(analyst)
+    response = client.get(reverse("insight:dashboard"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "160"
+    page = response.content.decode()
+    assert "being worked out" in page and "about 3 minutes" in page
+    assert f'hx-get="{reverse("insight:dashboard")}"' in page and 'hx-trigger="every 15s"' in page
+    api = still_preparing_response(
+        RequestFactory().get("/api/v1/anything/"), StillPreparing("the measures", expected_seconds=5)
+    )
+    assert api.status_code == 503 and api["Retry-After"] == "15"
+    assert json.loads(api.content) == {"detail": "The measures: being worked out; try again shortly."}
 
 
 def test_the_app_wires_the_requester_to_the_task_queue():
