@@ -31,7 +31,6 @@ from safehub.core.timescales import timescale
 from safehub.people import policy
 from safehub.people.models import Person
 
-CASELOAD_LIMIT = 500
 SCOPES = ("mine", "team", "unallocated")
 
 
@@ -118,10 +117,23 @@ def _dues(row, today: date) -> list[Due]:
     return sorted(dues, key=lambda d: d.due)
 
 
-def caseload(*, user, now: datetime, scope: str = "mine", worker_id: int | None = None) -> dict:
-    """Open cases for a worker (``mine``), the user's team (``team``) or with no worker (``unallocated``).
+CASELOAD_FILTERS = {
+    "all": "All open cases",
+    "overdue": "Something overdue",
+    "due_soon": "Something due in the next 7 days",
+    "unseen": "No visit with the child seen",
+}
 
-    Rows hold plain data: child, stage, worker, team, what is due next and whether it is overdue.
+
+def caseload_cases(*, user, now: datetime, scope: str = "mine", worker_id: int | None = None) -> dict:
+    """Every open case of a worker (``mine``), the user's team (``team``) or with no worker
+    (``unallocated``) that the user may open, with what is due on each, and the counts over all of
+    them (by stage, overdue, due within 7 days). Not audited: the caller audits the rows it shows
+    (``caseload_audit``).
+
+    What is due comes from the working-day rules (``rules``: bank holidays), so it is worked out
+    per case here rather than in SQL; a scope is one worker's, one team's or the unallocated cases,
+    hundreds at most, so every case is weighed and the counts are true, not those of a first page.
     """
     policy.require(user, "casework.overview")
     today = uk_date(now)
@@ -135,46 +147,64 @@ def caseload(*, user, now: datetime, scope: str = "mine", worker_id: int | None 
     else:
         qs = qs.filter(worker_id=worker_id or user.pk)
     visible = policy.person_visible_q(user, now=now, field="person", unlinked=False)
-    qs = qs.filter(visible)
-    total = qs.count()
-    episodes = list(
-        _annotated(qs).select_related("person", "worker", "team").order_by("referral_date", "pk")[:CASELOAD_LIMIT]
-    )
+    episodes = _annotated(qs.filter(visible)).select_related("person", "worker", "team").order_by("referral_date", "pk")
     rows, by_stage = [], {label: 0 for _, label in CaseStage.choices if _ != CaseStage.CLOSED}
-    overdue = due_soon = 0
     for e in episodes:
         dues = _dues(e, today)
         next_due = dues[0] if dues else None
-        overdue += any(d.overdue for d in dues)
-        due_soon += bool(next_due and not next_due.overdue and (next_due.due - today).days <= 7)
         by_stage[e.get_stage_display()] = by_stage.get(e.get_stage_display(), 0) + 1
         rows.append(
             {
                 "episode_id": e.pk,
                 "person_id": e.person_id,
                 "name": e.person.display_name if hasattr(e.person, "display_name") else str(e.person),
+                "sort_name": (e.person.family_name.casefold(), e.person.given_name.casefold()),
                 "stage": e.get_stage_display(),
                 "worker": e.worker.get_full_name() if e.worker else "",
                 "team": e.team.name if e.team else "",
                 "referral_date": e.referral_date,
+                "last_seen": uk_date(e.last_visit_at) if e.last_visit_at else None,
                 "next_due": next_due,
+                "next_due_on": next_due.due if next_due else None,
                 "overdue": [d for d in dues if d.overdue],
+                "due_soon": bool(next_due and not next_due.overdue and (next_due.due - today).days <= 7),
             }
         )
+    return {
+        "rows": rows,
+        "total": len(rows),
+        "by_stage": by_stage,
+        "overdue": sum(bool(r["overdue"]) for r in rows),
+        "due_soon": sum(r["due_soon"] for r in rows),
+        "scope": scope,
+        "unallocated": CaseEpisode.objects.filter(visible, closure_date__isnull=True, worker__isnull=True).count(),
+    }
+
+
+def caseload_filter(rows: list[dict], show: str) -> list[dict]:
+    """The cases a ``CASELOAD_FILTERS`` choice keeps (an unknown one keeps them all)."""
+    if show == "overdue":
+        return [r for r in rows if r["overdue"]]
+    if show == "due_soon":
+        return [r for r in rows if r["due_soon"]]
+    if show == "unseen":
+        return [r for r in rows if r["last_seen"] is None]
+    return rows
+
+
+def caseload_audit(*, user, rows: list[dict], now: datetime, scope: str) -> None:
+    """Record the children a caseload page showed as read by the user (one row each)."""
     with transaction.atomic():
         audit.record_list(
             actor=user, person_ids=[r["person_id"] for r in rows], at=now, view=f"casework.caseload.{scope}"
         )
-    return {
-        "rows": rows,
-        "total": total,
-        "shown": len(rows),
-        "by_stage": by_stage,
-        "overdue": overdue,
-        "due_soon": due_soon,
-        "scope": scope,
-        "unallocated": CaseEpisode.objects.filter(visible, closure_date__isnull=True, worker__isnull=True).count(),
-    }
+
+
+def caseload(*, user, now: datetime, scope: str = "mine", worker_id: int | None = None) -> dict:
+    """The whole caseload of a scope (``caseload_cases``), every case audited as read."""
+    data = caseload_cases(user=user, now=now, scope=scope, worker_id=worker_id)
+    caseload_audit(user=user, rows=data["rows"], now=now, scope=scope)
+    return data
 
 
 def case_page(*, user, person: Person, now: datetime) -> dict:

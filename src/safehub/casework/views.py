@@ -388,8 +388,37 @@ def caseload_view(request):
     scope = request.GET.get("scope", "mine")
     if scope not in case_selectors.SCOPES:
         scope = "mine"
-    context = case_selectors.caseload(user=request.user, now=timezone.now(), scope=scope)
-    return render(request, "casework/caseload.html", context)
+    show = request.GET.get("show", "all")
+    show = show if show in case_selectors.CASELOAD_FILTERS else "all"
+    now = timezone.now()
+    data = case_selectors.caseload_cases(user=request.user, now=now, scope=scope)
+    listing = viewutils.listing(
+        request,
+        case_selectors.caseload_filter(data["rows"], show),
+        sorts={
+            "due": ("Due next", "next_due_on"),
+            "name": ("Child", "sort_name"),
+            "stage": ("Stage", "stage"),
+            "worker": ("Worker", "worker"),
+            "referral": ("Referral", "referral_date"),
+            "seen": ("Last seen", "last_seen"),
+        },
+        default="due",
+    )
+    case_selectors.caseload_audit(user=request.user, rows=listing.rows, now=now, scope=scope)
+    return render(
+        request,
+        "casework/caseload.html",
+        {
+            **data,
+            "rows": listing.rows,
+            "listing": listing,
+            "page": listing.page,
+            "show": show,
+            "show_label": case_selectors.CASELOAD_FILTERS[show],
+            "filters": case_selectors.CASELOAD_FILTERS,
+        },  # fmt: skip
+    )
 
 
 @login_required

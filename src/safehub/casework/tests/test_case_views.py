@@ -89,3 +89,45 @@ def test_caseload_pages_render_and_link_only_to_children_the_user_may_open(clien
     police = make_user("police", "POLICE_SAFEGUARDING_OFFICER", AgencyFactory(kind="POLICE", code="P2", name="P2"))
     client.force_login(police)
     assert client.get("/casework/caseload/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_caseload_over_a_page_counts_every_case_pages_sorts_filters_and_audits_only_the_page(
+    client, front_door, social_worker
+):
+    from safehub.casework import case_services
+    from safehub.core.models import AuditEvent
+    from safehub.testing.factories import PersonFactory
+
+    now = timezone.now()
+    today = timezone.localdate()
+    children = []
+    for n in range(55):
+        child = PersonFactory(family_name=f"Caseload{n:02d}", given_name="Kit")
+        InvolvementFactory(person=child, agency=front_door, started_at=now - timedelta(days=200))
+        episode = case_services.episode_open(person=child, referral_date=today - timedelta(days=100 + n), source="6",
+                                             by=social_worker, now=now)  # fmt: skip
+        case_services.episode_allocate(episode=episode, team=None, worker=social_worker, by=social_worker, now=now)
+        children.append(child)
+    client.force_login(social_worker)
+    before = AuditEvent.objects.filter(actor=social_worker, details__list="casework.caseload.mine").count()
+    first = client.get("/casework/caseload/?sort=name")
+    assert first.status_code == 200
+    assert first.context["total"] == 55 and first.context["listing"].total == 55
+    assert [r["person_id"] for r in first.context["rows"]] == [c.pk for c in children[:50]]
+    assert first.context["page"].paginator.num_pages == 2
+    # every case counted, not the page's: each assessment (opened 100+ days ago) is overdue
+    assert first.context["overdue"] == sum(bool(r["overdue"]) for r in first.context["rows"]) + sum(
+        bool(r["overdue"]) for r in client.get("/casework/caseload/?sort=name&page=2").context["rows"]
+    )
+    second = client.get("/casework/caseload/?sort=name&dir=desc&page=2")
+    assert [r["person_id"] for r in second.context["rows"]] == [c.pk for c in reversed(children[:5])]
+    after = AuditEvent.objects.filter(actor=social_worker, details__list="casework.caseload.mine").count()
+    assert after - before == 50 + 5 + 5  # only the rows each page showed
+    unseen = client.get("/casework/caseload/?show=unseen")
+    assert unseen.context["listing"].total == 55
+    case_services.case_note_record(episode=CaseEpisode.objects.get(person=children[0]), kind="HOME_VISIT",
+                                   occurred_at=now - timedelta(hours=2), text="Seen.", child_seen=True,
+                                   by=social_worker, now=now)  # fmt: skip
+    assert client.get("/casework/caseload/?show=unseen").context["listing"].total == 54
+    assert client.get("/casework/caseload/?show=nonsense&sort=nonsense&page=99").status_code == 200
