@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from safehub.adults import rules
 from safehub.adults.models import Enquiry
@@ -32,17 +32,43 @@ class SelfNeglectRow:
     escalation_suggested: bool
 
 
-def self_neglect_open_cases(*, user, now: datetime) -> list[SelfNeglectRow]:
-    """Return the council's open self-neglect cases, overdue reviews first; every adult listed is audited."""
+SELF_NEGLECT_FILTERS = {
+    "all": "All open cases",
+    "overdue": "Review overdue",
+    "consider": "Consider escalating",
+    "escalated": "Escalated",
+    "with_s42": "With a section 42 enquiry",
+}
+
+
+def self_neglect_overdue_q(today: date) -> Q:
+    """``rules.review_overdue`` on open cases, as a filter (the list counts and filters in SQL)."""
+    return Q(next_review_date__lt=today)
+
+
+def self_neglect_consider_q() -> Q:
+    """``rules.self_neglect_escalation_suggested`` on cases not yet escalated, as a filter."""
+    return Q(clutter_rating__gte=rules.CLUTTER_RATING_SERIOUS, engagement="NOT_ENGAGING", escalated_on__isnull=True)
+
+
+def self_neglect_open_query(*, user, now: datetime, show: str = "all"):
+    """The council's open self-neglect cases the user may see (a queryset, for paging and counting
+    in the database); ``show`` narrows it (``SELF_NEGLECT_FILTERS``). Not audited: the rows are."""
     policy.require(user, "adults.decide")
-    today = calendar.uk_date(now)
     visible = policy.person_visible_q(user, now=now, field="person", unlinked=False)
-    qs = (
-        SelfNeglectCase.objects.filter(council_id=policy.agency_id_of(user), closed_on__isnull=True)
-        .filter(visible)
-        .select_related("person")
-        .order_by("next_review_date", "pk")
-    )
+    qs = SelfNeglectCase.objects.filter(council_id=policy.agency_id_of(user), closed_on__isnull=True).filter(visible)
+    narrow = {
+        "overdue": self_neglect_overdue_q(calendar.uk_date(now)),
+        "consider": self_neglect_consider_q(),
+        "escalated": Q(escalated_on__isnull=False),
+        "with_s42": Q(enquiry__isnull=False),
+    }.get(show)
+    return qs.filter(narrow) if narrow is not None else qs
+
+
+def self_neglect_rows(*, user, cases, now: datetime) -> list[SelfNeglectRow]:
+    """Rows for ``cases`` (a page of ``self_neglect_open_query``); every adult listed is audited."""
+    today = calendar.uk_date(now)
     rows = [
         SelfNeglectRow(
             c.pk, c.person_id, c.person.display_name, c.opened_on, c.clutter_rating, c.get_engagement_display(),
@@ -51,11 +77,17 @@ def self_neglect_open_cases(*, user, now: datetime) -> list[SelfNeglectRow]:
             rules.self_neglect_escalation_suggested(clutter_rating=c.clutter_rating, engagement=c.engagement)
             and c.escalated_on is None,
         )
-        for c in qs[:500]
+        for c in cases
     ]  # fmt: skip
-    rows.sort(key=lambda r: (not r.review_overdue, r.next_review_date or date.max, r.case_id))
     audit.record_list(actor=user, person_ids=[r.person_id for r in rows], at=now, view="self-neglect cases")
     return rows
+
+
+def self_neglect_open_cases(*, user, now: datetime) -> list[SelfNeglectRow]:
+    """Every open self-neglect case of the council, next review first (the page shows them 50 at a
+    time: ``self_neglect_open_query``); every adult listed is audited."""
+    qs = self_neglect_open_query(user=user, now=now).select_related("person")
+    return self_neglect_rows(user=user, cases=qs.order_by(F("next_review_date").asc(nulls_last=True), "pk"), now=now)
 
 
 def self_neglect_get_for_user(*, user, case_id: int, now: datetime) -> SelfNeglectCase:

@@ -25,7 +25,7 @@ from safehub.adults.forms_pathways import (
 )
 from safehub.adults.models import SafeguardingConcern
 from safehub.adults.models_pathways import PositionOfTrustCase, SelfNeglectAction, SelfNeglectCase
-from safehub.core import policy, viewutils
+from safehub.core import calendar, policy, viewutils
 from safehub.core.errors import BreakGlassRequired, StaleEdit
 from safehub.core.viewutils import add_service_errors
 from safehub.people.models import Person
@@ -53,8 +53,39 @@ def dols(request):
 
 @login_required
 def self_neglect_list(request):
-    rows = selectors_pathways.self_neglect_open_cases(user=request.user, now=timezone.now())
-    return render(request, "adults/self_neglect_list.html", {"rows": rows})
+    now = timezone.now()
+    show = request.GET.get("show", "all")
+    show = show if show in selectors_pathways.SELF_NEGLECT_FILTERS else "all"
+    everyone = selectors_pathways.self_neglect_open_query(user=request.user, now=now)
+    listing = viewutils.listing(
+        request,
+        selectors_pathways.self_neglect_open_query(user=request.user, now=now, show=show).select_related("person"),
+        sorts={
+            "review": ("Next review", "next_review_date"),
+            "name": ("Adult", ("person__family_name", "person__given_name")),
+            "opened": ("Opened", "opened_on"),
+            "clutter": ("Clutter rating", "clutter_rating"),
+        },
+        default="review",
+    )
+    rows = selectors_pathways.self_neglect_rows(user=request.user, cases=listing.rows, now=now)
+    counts = {
+        "open": everyone.count(),
+        "overdue": everyone.filter(selectors_pathways.self_neglect_overdue_q(calendar.uk_date(now))).count(),
+        "consider": everyone.filter(selectors_pathways.self_neglect_consider_q()).count(),
+    }
+    return render(
+        request,
+        "adults/self_neglect_list.html",
+        {
+            "rows": rows,
+            "listing": listing,
+            "page": listing.page,
+            "show": show,
+            "counts": counts,
+            "filters": selectors_pathways.SELF_NEGLECT_FILTERS,
+        },  # fmt: skip
+    )
 
 
 @login_required

@@ -141,3 +141,46 @@ def test_pipot_is_restricted_and_links_to_the_lado(adult_mash_manager, adult_soc
     with pytest.raises(PermissionDenied):
         selectors_pathways.pipot_cases(user=adult_social_worker, now=NOW)
     assert [c.pk for c in selectors_pathways.pipot_cases(user=adult_mash_manager, now=NOW)] == [case.pk]
+
+
+def test_the_self_neglect_lists_filters_agree_with_the_rules_on_every_branch(adult_social_worker):
+    """The list counts and filters in SQL; each filter keeps exactly the rows whose flag the rules set."""
+    cases = []
+    for n, (rating, engagement, review) in enumerate(
+        [
+            (9, "NOT_ENGAGING", date(2025, 3, 19)),  # overdue by a day, consider escalating
+            (9, "NOT_ENGAGING", date(2025, 3, 20)),  # due today: not overdue
+            (6, "NOT_ENGAGING", date(2025, 3, 21)),  # rating below serious
+            (7, "NOT_ENGAGING", None),  # at the serious rating; no review date
+            (9, "PARTLY", date(2025, 3, 4)),
+            (None, "NOT_ENGAGING", date(2025, 3, 10)),
+        ]
+    ):
+        cases.append(open_case(_known(PersonFactory(family_name=f"Neglect{n}", date_of_birth=date(1950, 1, 1)),
+                                      adult_social_worker), adult_social_worker, clutter_rating=rating, engagement=engagement,
+                               next_review_date=review))  # fmt: skip
+    escalated = services_pathways.self_neglect_escalate(
+        case=cases[3], by=adult_social_worker, now=NOW, expected_version=cases[3].version,
+        escalated_on=date(2025, 3, 20), reason="High-risk panel",
+    )  # fmt: skip
+    rows = {r.case_id: r for r in selectors_pathways.self_neglect_open_cases(user=adult_social_worker, now=NOW)}
+    assert len(rows) == 6
+
+    def kept(show):
+        qs = selectors_pathways.self_neglect_open_query(user=adult_social_worker, now=NOW, show=show)
+        return set(qs.values_list("pk", flat=True))
+
+    assert kept("overdue") == {k for k, r in rows.items() if r.review_overdue} == {cases[0].pk, cases[4].pk,
+                                                                                     cases[5].pk}  # fmt: skip
+    assert kept("consider") == {k for k, r in rows.items() if r.escalation_suggested} == {cases[0].pk, cases[1].pk}
+    assert kept("escalated") == {escalated.pk}
+    assert kept("nonsense") == kept("all") == set(rows)
+
+
+def _known(person, user):
+    """A person the user's council works with (an open involvement)."""
+    from safehub.people import policy
+    from safehub.testing.factories import InvolvementFactory
+
+    InvolvementFactory(person=person, agency_id=policy.agency_id_of(user))
+    return person

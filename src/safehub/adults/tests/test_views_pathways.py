@@ -167,3 +167,42 @@ def test_the_pipot_form_is_refused_to_other_adults_roles(client, adult_social_wo
     )  # fmt: skip
     assert response.status_code == 403
     assert not PositionOfTrustCase.objects.exists()
+
+
+def test_the_self_neglect_list_pages_sorts_and_audits_only_the_page(client, adult_social_worker):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from safehub.adults import services_pathways
+    from safehub.core.models import AuditEvent
+    from safehub.testing.factories import PersonFactory
+
+    now = timezone.now()
+    for n in range(53):
+        services_pathways.self_neglect_open(
+            person=_known(PersonFactory(family_name=f"Hoard{n:02d}", date_of_birth=date(1950, 1, 1)), adult_social_worker),
+            by=adult_social_worker,
+            now=now, opened_on=timezone.localdate() - timedelta(days=30), reason="Hoarding", engagement="PARTLY",
+            adult_view="I manage.", hoarding=True, clutter_rating=5,
+            next_review_date=timezone.localdate() + timedelta(days=n - 3),
+        )  # fmt: skip
+    client.force_login(adult_social_worker)
+    first = client.get("/adults/self-neglect/")
+    assert first.status_code == 200
+    assert first.context["listing"].total == 53 and first.context["counts"]["overdue"] == 3
+    assert [r.review_overdue for r in first.context["rows"][:4]] == [True, True, True, False]
+    assert AuditEvent.objects.filter(actor=adult_social_worker, details__list="self-neglect cases").count() == 50
+    last = client.get("/adults/self-neglect/?sort=name&dir=desc&page=2")
+    assert [r.name.split()[-1] for r in last.context["rows"]] == ["Hoard02", "Hoard01", "Hoard00"]
+    overdue = client.get("/adults/self-neglect/?show=overdue")
+    assert overdue.context["listing"].total == 3
+
+
+def _known(person, user):
+    """A person the user's council works with (an open involvement)."""
+    from safehub.people import policy
+    from safehub.testing.factories import InvolvementFactory
+
+    InvolvementFactory(person=person, agency_id=policy.agency_id_of(user))
+    return person
