@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -80,6 +80,39 @@ def test_ppn_strategy_timeliness_counts_on_time_late_and_pending(police_officer,
     )
     assert (data["ppns"], data["followed"], data["on_time"], data["late"], data["pending"]) == (4, 3, 1, 1, 1)
     assert data["on_time_pct"] == 50.0 and data["median_hours"] == (5 + 145) / 2
+
+
+def test_the_database_finds_the_first_discussion_the_rule_would_on_both_sides_of_the_window(
+    police_officer, mash_manager
+):
+    """The page finds each PPN's first discussion in SQL; it must pick what ppn_first_strategy picks."""
+    window = rules.PPN_STRATEGY_WINDOW
+    at = WEDNESDAY_10.astimezone(UTC)  # the window is 30 whole days (720 hours), across the clocks changing
+    cases = {
+        "at receipt": [(at, at + timedelta(hours=1))],
+        "window's last second": [(at + window, at + window)],
+        "a second too late": [(at + window + timedelta(seconds=1), at + window + timedelta(hours=1))],
+        "a second too early": [(at - timedelta(seconds=1), WEDNESDAY_10)],
+        "two, the earlier convened first held later": [
+            (at + timedelta(days=2), at + timedelta(days=9)),
+            (at + timedelta(days=1), at + timedelta(days=12)),
+        ],
+    }
+    expected_hours = []
+    for meetings in cases.values():
+        child = PersonFactory()
+        _ppn(police_officer, child, WEDNESDAY_10)
+        for convened, held in meetings:
+            _meeting(child, mash_manager, convened, held)
+        first = rules.ppn_first_strategy(at, meetings)
+        if first is not None:
+            expected_hours.append((first[1] - at).total_seconds() / 3600)
+    data = frontdoor_selectors.ppn_strategy_timeliness(
+        user=mash_manager, start=WEDNESDAY_10.date(), end=WEDNESDAY_10.date(), now=at + timedelta(days=60)
+    )
+    assert expected_hours == [1.0, 720.0, 288.0]  # the rule: at receipt, the last second, the first convened
+    assert (data["ppns"], data["followed"]) == (5, 3)
+    assert data["median_hours"] == 288.0
 
 
 def test_ppn_strategy_timeliness_is_for_those_who_see_police_timeliness(dsl):
