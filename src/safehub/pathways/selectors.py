@@ -7,7 +7,8 @@ from datetime import date, datetime
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from safehub.core import audit
 from safehub.core.calendar import uk_date
@@ -21,6 +22,7 @@ from safehub.pathways.models import (
     LadoEmployerAction,
     LadoOutcome,
     LadoSector,
+    MaracAction,
     MaracLink,
     PrivateFostering,
 )
@@ -262,7 +264,13 @@ def education_register_measures(*, user, start: date, end: date, now: datetime) 
 # --- MARAC -----------------------------------------------------------------------------------------
 def marac_list(*, user, now: datetime, page_number=None) -> dict:
     qs = MaracLink.objects.filter(_visible_people(user, now)).select_related("person", "referring_agency")
-    page = _page(qs.annotate(n_actions=Count("actions")).order_by("-referred_date", "-id"), page_number)
+    # Counted per row shown (a subquery), not grouped over every link before the page is cut: the
+    # grouped count made the database join and aggregate a region's links for each page and count.
+    actions = MaracAction.objects.filter(link=OuterRef("pk")).order_by().values("link").annotate(n=Count("pk"))
+    page = _page(
+        qs.annotate(n_actions=Coalesce(Subquery(actions.values("n")[:1]), 0)).order_by("-referred_date", "-id"),
+        page_number,
+    )
     rows = [
         {
             "id": link.pk,

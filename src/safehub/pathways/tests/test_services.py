@@ -351,9 +351,14 @@ def test_another_agency_cannot_mark_a_marac_action_done(mash_worker, nurse, hosp
         services.marac_action_complete(item=item, by=nurse, now=now, completed_date=date(2025, 3, 12))
 
 
-def test_marac_list_is_filtered_and_audited(mash_worker, dsl, fostered_child, now):
-    _marac(mash_worker, fostered_child, now)
-    assert selectors.marac_list(user=mash_worker, now=now)["total"] == 1
+def test_marac_list_is_filtered_and_audited(mash_worker, dsl, fostered_child, police, now):
+    link = _marac(mash_worker, fostered_child, now)
+    data = selectors.marac_list(user=mash_worker, now=now)
+    assert data["total"] == 1 and data["rows"][0]["actions"] == 0
+    services.marac_meeting_set(link=link, by=mash_worker, now=now, meeting_date=date(2025, 3, 12), marac_reference="")
+    for action in ("Flag the address", "Share the bail conditions"):
+        services.marac_action_add(link=link, by=mash_worker, now=now, agency=police, action=action, due_date=None)
+    assert selectors.marac_list(user=mash_worker, now=now)["rows"][0]["actions"] == 2
     assert AuditEvent.objects.filter(person_id=fostered_child.pk, details__list="pathways.marac").exists()
     assert selectors.marac_list(user=dsl, now=now)["total"] == 0
 
