@@ -69,9 +69,9 @@ def transitions_view(request):
         request,
         people,
         sorts={
-            "name": ("Young person", ("family_name", "given_name")),
-            "age": ("Age", "-date_of_birth"),
-            "turns_18": ("Turns 18", "date_of_birth"),
+            "name": ("Young person", ("sort_family", "sort_given")),
+            "age": ("Age", "-sort_born"),
+            "turns_18": ("Turns 18", "sort_born"),
         },
         default="age",
         descending=True,

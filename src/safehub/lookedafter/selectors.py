@@ -6,8 +6,8 @@ from datetime import date, datetime
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from safehub.casework.models import LookedAfterEpisode
 from safehub.core import audit
@@ -22,24 +22,12 @@ from safehub.lookedafter.models import (
     PlacementProvider,
     ProviderKind,
 )
-from safehub.people import policy
 from safehub.people.models import Person
+from safehub.people.selectors import listed_people
 
 
 def _name(p: Person) -> str:
     return f"{p.given_name} {p.family_name}".strip()
-
-
-def _sort_keys(people):
-    """Name and date-of-birth sort keys the register's indexes cannot serve (``sort_family``,
-    ``sort_given``, ``sort_born``): for the few thousand in a list, PostgreSQL otherwise walked the
-    13-million-row name or birth-date index to find 50 of them (15 to 45 s at region scale) instead
-    of sorting the list itself."""
-    return people.annotate(
-        sort_family=Concat("family_name", Value("")),
-        sort_given=Concat("given_name", Value("")),
-        sort_born=Coalesce("date_of_birth", "date_of_birth"),
-    )
 
 
 LIST_FILTERS = {"all": "Everyone looked after today", "overdue": "A review or health check overdue"}
@@ -53,13 +41,10 @@ def looked_after_people(*, user, now: datetime, show: str = "all"):
     """
     today = uk_date(now)
     open_periods = LookedAfterEpisode.objects.filter(end_date__isnull=True, start_date__lte=today)
-    visible = policy.persons_visible_to(user, Person.objects.filter(pk__in=open_periods.values("person_id")), now=now)
-    # Worked out once, then sorted and paged by key: asked for "the last 50 by name" directly,
-    # PostgreSQL walked the register's name index from Z for the few in care (45 s at region scale).
-    people = Person.objects.filter(pk__any_of=list(visible.values_list("pk", flat=True)))
+    people = listed_people(user, Person.objects.filter(pk__in=open_periods.values("person_id")), now=now)
     reviews = LAReview.objects.filter(person_id=OuterRef("pk"), status=ItemStatus.DUE)
     checks = LAHealthCheck.objects.filter(person_id=OuterRef("pk"), status=ItemStatus.DUE)
-    people = _sort_keys(people).annotate(
+    people = people.annotate(
         next_review=Subquery(reviews.order_by("due_date").values("due_date")[:1]),
         next_health=Subquery(checks.order_by("due_date").values("due_date")[:1]),
         next_health_kind=Subquery(checks.order_by("due_date").values("kind")[:1]),
@@ -289,10 +274,7 @@ def care_leavers_people(*, user, now: datetime, show: str = "all"):
     from safehub.lookedafter.models import CareLeaver, PathwayPlan, PathwayReview
 
     today = uk_date(now)
-    visible = policy.persons_visible_to(
-        user, Person.objects.filter(pk__in=CareLeaver.objects.values("person_id")), now=now
-    )
-    people = _sort_keys(Person.objects.filter(pk__any_of=list(visible.values_list("pk", flat=True))))
+    people = listed_people(user, Person.objects.filter(pk__in=CareLeaver.objects.values("person_id")), now=now)
     review = PathwayReview.objects.filter(person_id=OuterRef("pk"), status=ItemStatus.DUE).order_by("due_date")
     plan = PathwayPlan.objects.filter(person_id=OuterRef("pk"), completed_date__isnull=True).order_by("due_date")
     people = people.annotate(

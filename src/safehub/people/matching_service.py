@@ -18,8 +18,16 @@ _state: dict = {"index": None, "max_id": 0}
 
 
 def _records(min_id: int):
-    postcodes = dict(
-        Address.objects.filter(ended_date__isnull=True, person_id__gt=min_id).values_list("person_id", "postcode")
+    """Yield the register's people above ``min_id`` as matching records, in id order, with their current postcode.
+
+    People and current addresses are read as two id-ordered streams and merged, so a register of
+    millions is never held in memory (a person with several current addresses takes the last).
+    """
+    addresses = (
+        Address.objects.filter(ended_date__isnull=True, person_id__gt=min_id)
+        .order_by("person_id", "pk")
+        .values_list("person_id", "postcode")
+        .iterator(chunk_size=20000)
     )
     rows = (
         Person.objects.filter(pk__gt=min_id, merged_into__isnull=True)
@@ -27,7 +35,13 @@ def _records(min_id: int):
         .order_by("pk")
         .iterator(chunk_size=20000)
     )
+    address = next(addresses, None)
     for pk, given, middle, family, dob, sex, nhs in rows:
+        postcode = ""
+        while address is not None and address[0] <= pk:
+            if address[0] == pk:
+                postcode = address[1]
+            address = next(addresses, None)
         yield MatchRecord(
             record_id=str(pk),
             given_name=given,
@@ -35,7 +49,7 @@ def _records(min_id: int):
             surname=family,
             date_of_birth=dob,
             sex=sex if sex in ("M", "F") else None,
-            postcode=postcodes.get(pk, ""),
+            postcode=postcode,
             address="",
             nhs_number=nhs,
         )

@@ -151,14 +151,22 @@ def register_dedupe(*, now: datetime, auto_merge: bool = True, records=None) -> 
 
     Pairs a person has decided are different people are never merged (not even through a third
     record) and never queued again.  Each queued pair keeps every piece of evidence with its
-    weight, for the reviewer.
+    weight, for the reviewer.  The register is streamed from the database through
+    :func:`safehub.matching.streaming.dedupe_stream`, which gives what the in-memory
+    :func:`safehub.matching.dedupe` gives in memory that stays bounded at region scale (millions
+    of people): Arrow columns and an on-disk DuckDB database instead of Python objects.
     """
-    from safehub.matching import dedupe
+    from safehub.matching.streaming import dedupe_stream
+    from safehub.people.matching_service import _records
 
     upper, lower = thresholds()
-    records = records if records is not None else register_records()
     decided_apart = pairs_decided_apart()
-    result = dedupe(records, upper=upper, lower=lower, apart=[(str(a), str(b)) for a, b in decided_apart])
+    result = dedupe_stream(
+        records if records is not None else _records(0),
+        upper=upper,
+        lower=lower,
+        apart=[(str(a), str(b)) for a, b in decided_apart],
+    )
     if result.model is not None and hasattr(result.model, "to_json"):
         from safehub.people.matching_service import model_path
 
@@ -187,7 +195,7 @@ def register_dedupe(*, now: datetime, auto_merge: bool = True, records=None) -> 
                             merged += 1
                         except ValidationError:
                             continue
-        by_id = {r.record_id: r for r in records}
+        feats = result.review_features or {}
         for a, b, probability, _reasons in result.review_pairs:
             low, high = sorted((int(a), int(b)))
             if (low, high) in decided_apart:
@@ -197,12 +205,12 @@ def register_dedupe(*, now: datetime, auto_merge: bool = True, records=None) -> 
                 person_b_id=high,
                 defaults={
                     "probability": probability,
-                    "reasons": evidence_reasons(result.model, by_id[str(low)], by_id[str(high)]),
+                    "reasons": result.model.evidence(feats[str(low)], feats[str(high)])["items"],
                     "found_at": now,
                 },
             )
             queued += int(created)
-    return {"records": len(records), "pairs_scored": result.pairs_scored, "merged": merged, "queued": queued}
+    return {"records": result.records, "pairs_scored": result.pairs_scored, "merged": merged, "queued": queued}
 
 
 def _person_record(person: Person, postcode: str):
