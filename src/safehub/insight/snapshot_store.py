@@ -15,8 +15,9 @@ The snapshot is now kept once, under ``DATA_DIR/snapshots/live/``:
   page never finds a live snapshot whose figures it has to compute itself (4.4 s for
   ``/insight/`` during a rebuild at scale 0.3, before).
 
-Correctness is not cached away: a snapshot older than ``max_age`` is never served (it is rebuilt
-from the records first), and a write that must show at once (an adult's enquiry, a bulk import)
+Correctness is not cached away: a snapshot older than its bound (``snapshot.servable_age``) is
+never served (it is rebuilt from the records first, in the request where a build is quick, else by
+the task worker while the page says the figures are being worked out), and a write that must show at once (an adult's enquiry, a bulk import)
 calls ``clear``, which removes ``CURRENT`` for every process and writes a new token to
 ``CLEARED``: a build that read the records before that is not made live afterwards (it would hide
 the write). Older stamps are deleted once a newer one has been live for ``KEEP_SECONDS``, so a
