@@ -299,7 +299,8 @@ def information_capacity(*, agency_id: int | None, user, start: date, end: date,
         or policy.can(user, "insight.view")
     ):
         raise PermissionDenied
-    qs = InformationRequest.objects.filter(requested_at__date__gte=start, requested_at__date__lte=end)
+    from_at, to_at = _day_bounds(start, end)  # the UK days, as a range an index serves
+    qs = InformationRequest.objects.filter(requested_at__gte=from_at, requested_at__lt=to_at)
     if agency_id:
         qs = qs.filter(agency_id=agency_id)
     weeks: dict[date, dict] = defaultdict(

@@ -245,6 +245,27 @@ def test_information_request_due_times_and_capacity(mash_worker, nurse, hospital
 
 
 @pytest.mark.django_db
+def test_information_capacity_counts_the_uk_days_of_the_period_in_summer_time(mash_worker, hospital, dsl):
+    """A period is whole UK days: in British Summer Time, 23:30 on its last day is in (22:30 UTC)
+    and midnight after it is out (23:00 UTC the same UTC day); midnight on its first day is in."""
+    navigator = make_user("navigator", "HEALTH_NAVIGATOR", hospital)
+    [contact] = record(dsl, [child_entry()])
+    for at in (
+        datetime(2025, 6, 1, 0, 0, tzinfo=UK),  # in: the first moment of the first day
+        datetime(2025, 6, 30, 23, 30, tzinfo=UK),  # in: the last day, after 23:00 UTC-clock midnight
+        datetime(2025, 7, 1, 0, 0, tzinfo=UK),  # out: the next day (still 30 June in UTC)
+        datetime(2025, 5, 31, 23, 59, tzinfo=UK),  # out: the day before
+    ):
+        services.information_request_create(
+            contact=contact, agency=hospital, question="Known?", urgency="STANDARD", by=mash_worker, now=at
+        )
+    capacity = selectors.information_capacity(
+        agency_id=hospital.pk, user=navigator, start=date(2025, 6, 1), end=date(2025, 6, 30), now=NOW
+    )
+    assert capacity["received"] == 2
+
+
+@pytest.mark.django_db
 def test_queue_puts_overdue_first_and_flags_two_contacts_in_seven_days(dsl, mash_worker):
     child = PersonFactory()
     record(dsl, [child_entry(person_id=None)], received_at=NOW - timedelta(days=5), now=NOW)
