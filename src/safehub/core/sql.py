@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Field, ForeignObject, Lookup, QuerySet
+from django.db.models import Case, Field, ForeignObject, IntegerField, Lookup, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 
@@ -64,6 +64,12 @@ def first_and_total(ordered: QuerySet, n: int) -> tuple[list, int]:
     the first ``n`` do not already say so (a short list is its own total)."""
     rows = list(ordered[:n])
     return rows, (ordered.count() if len(rows) == n else len(rows))
+
+
+def still_open_first(field: str) -> Case:
+    """An order term putting rows whose ``field`` is empty (not yet acknowledged, read, advised) first,
+    whatever the date in it: a worklist shows what still needs doing, then the rest by its own order."""
+    return Case(When(**{f"{field}__isnull": True}, then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
 def register_lookups() -> None:

@@ -17,7 +17,7 @@ from safehub.core import audit
 from safehub.core.calendar import UK
 from safehub.core.codes import ReferralSource
 from safehub.core.models import AuditAction
-from safehub.core.sql import first_and_total
+from safehub.core.sql import first_and_total, still_open_first
 from safehub.frontdoor.models import (
     Consultation,
     Contact,
@@ -329,32 +329,43 @@ def information_queue(*, user, now: datetime, page_number=None) -> dict:
     return {"rows": rows, "page": page, "total": page.paginator.count}
 
 
-def notifications_for_setting(*, user, now: datetime) -> list[dict]:
+SETTING_PAGE_SIZE = 50
+
+
+def notifications_for_setting_page(*, user, now: datetime, page_number=None) -> dict:
+    """One page of the notifications delivered to the user's school or setting: those not yet
+    acknowledged first, then the latest incidents; with how many there are in all. Audited as listed."""
     membership = policy.require(user, "frontdoor.notification_acknowledge")
     qs = (
         EducationNotification.objects.filter(setting=membership.agency, delivered_at__isnull=False)  # delivered
         .filter(policy.sealed_hidden_q(user))
         .select_related("person")
+        .order_by(still_open_first("acknowledged_at"), "-incident_at", "-pk")
     )
-    shown = list(qs.order_by("acknowledged_at", "-incident_at")[:200])
+    page = Paginator(qs, SETTING_PAGE_SIZE).get_page(page_number)
+    shown = list(page.object_list)
     with transaction.atomic():
         audit.record_list(actor=user, person_ids=[n.person_id for n in shown], at=now, view="notifications")
-    rows = []
-    for n in shown:
-        rows.append(
-            {
-                "id": n.pk,
-                "child": n.person.display_name,
-                "dob": n.person.date_of_birth,
-                "incident_at": n.incident_at,
-                "due_at": n.due_at,
-                "delivered_at": n.delivered_at,
-                "acknowledged_at": n.acknowledged_at,
-                "summary": n.summary,
-                "late": n.delivered_at is None or n.delivered_at > n.due_at,
-            }
-        )
-    return rows
+    rows = [
+        {
+            "id": n.pk,
+            "child": n.person.display_name,
+            "dob": n.person.date_of_birth,
+            "incident_at": n.incident_at,
+            "due_at": n.due_at,
+            "delivered_at": n.delivered_at,
+            "acknowledged_at": n.acknowledged_at,
+            "summary": n.summary,
+            "late": n.delivered_at is None or n.delivered_at > n.due_at,
+        }
+        for n in shown
+    ]
+    return {"rows": rows, "page": page, "total": page.paginator.count}
+
+
+def notifications_for_setting(*, user, now: datetime) -> list[dict]:
+    """The first page of ``notifications_for_setting_page``'s rows."""
+    return notifications_for_setting_page(user=user, now=now)["rows"]
 
 
 NOTIFICATIONS_SHOWN = 50
@@ -399,18 +410,21 @@ def models_F(name):  # noqa: N802 - local alias keeps the query above readable
     return F(name)
 
 
-def outcomes_for_agency(*, user, now: datetime) -> list[dict]:
-    """Decisions shared with the user's agency (the outcome, not the whole record)."""
+def outcomes_for_agency_page(*, user, now: datetime, page_number=None) -> dict:
+    """One page of the decisions shared with the user's agency (the outcome, not the whole record):
+    unread first, then the latest shared; with how many there are in all. Audited as listed."""
     membership = policy.require(user, "frontdoor.outcomes")
-    shares = list(
+    qs = (
         OutcomeShare.objects.filter(agency=membership.agency)
         .filter(policy.sealed_hidden_q(user, field="contact__person"))
         .select_related("contact__decision", "read_by")
-        .order_by("read_at", "-shared_at")[:300]
+        .order_by(still_open_first("read_at"), "-shared_at", "-pk")
     )
+    page = Paginator(qs, SETTING_PAGE_SIZE).get_page(page_number)
+    shares = list(page.object_list)
     with transaction.atomic():
         audit.record_list(actor=user, person_ids=[s.contact.person_id for s in shares], at=now, view="outcomes")
-    return [
+    rows = [
         {
             "id": s.pk,
             "child": s.contact.child_display_name,
@@ -422,6 +436,12 @@ def outcomes_for_agency(*, user, now: datetime) -> list[dict]:
         }
         for s in shares
     ]
+    return {"rows": rows, "page": page, "total": page.paginator.count}
+
+
+def outcomes_for_agency(*, user, now: datetime) -> list[dict]:
+    """The first page of ``outcomes_for_agency_page``'s rows."""
+    return outcomes_for_agency_page(user=user, now=now)["rows"]
 
 
 def outcome_share_for_user(*, user, share_id: int) -> OutcomeShare:
@@ -432,12 +452,21 @@ def outcome_share_for_user(*, user, share_id: int) -> OutcomeShare:
     return share
 
 
-def consultations_list(*, user) -> list[Consultation]:
+def consultations_page(*, user, page_number=None) -> dict:
+    """One page of consultations (the front door sees all; others those they recorded): those
+    awaiting advice first, then the latest asked; with how many there are in all."""
     policy.require(user, "frontdoor.consultation")
     qs = Consultation.objects.select_related("asked_by_agency", "advised_by", "became_contact")
     if not policy.is_front_door(user):
         qs = qs.filter(recorded_by=user)
-    return list(qs[:200])
+    qs = qs.order_by(still_open_first("advised_at"), "-asked_at", "-pk")
+    page = Paginator(qs, SETTING_PAGE_SIZE).get_page(page_number)
+    return {"rows": list(page.object_list), "page": page, "total": page.paginator.count}
+
+
+def consultations_list(*, user) -> list[Consultation]:
+    """The first page of ``consultations_page``'s rows."""
+    return consultations_page(user=user)["rows"]
 
 
 def late_flags_for_police(*, user) -> list[LateFlag]:
@@ -543,7 +572,7 @@ def health_visiting_notices(*, user, now: datetime, page_number=None) -> dict:
         HealthVisitingNotice.objects.filter(agency_id=membership.agency_id, delivered_at__isnull=False)  # delivered
         .filter(policy.sealed_hidden_q(user))
         .select_related("person", "contact")
-        .order_by(F("acknowledged_at").asc(nulls_first=True), "-incident_at", "-pk")
+        .order_by(still_open_first("acknowledged_at"), "-incident_at", "-pk")
     )
     page = Paginator(qs, HV_PAGE_SIZE).get_page(page_number)
     notices = list(page.object_list)

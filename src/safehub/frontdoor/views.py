@@ -441,7 +441,8 @@ def notifications(request):
     now = timezone.now()
     context = {}
     if policy.can(request.user, "frontdoor.notification_acknowledge"):
-        context["mine"] = selectors.notifications_for_setting(user=request.user, now=now)
+        mine = selectors.notifications_for_setting_page(user=request.user, now=now, page_number=request.GET.get("page"))
+        context.update({"mine": mine["rows"], "page": mine["page"], "mine_total": mine["total"]})
     if policy.can(request.user, "frontdoor.notification_overview"):
         context["overview"] = selectors.notifications_overview(user=request.user, now=now)
     if not context:
@@ -462,11 +463,10 @@ def notification_acknowledge(request, notification_id: int):
 
 @login_required
 def outcomes(request):
-    return render(
-        request,
-        "frontdoor/outcomes.html",
-        {"rows": selectors.outcomes_for_agency(user=request.user, now=timezone.now())},
+    data = selectors.outcomes_for_agency_page(
+        user=request.user, now=timezone.now(), page_number=request.GET.get("page")
     )
+    return render(request, "frontdoor/outcomes.html", data)
 
 
 @login_required
@@ -511,7 +511,7 @@ def consultations(request):
         "frontdoor/consultations.html",
         {
             "form": form,
-            "rows": selectors.consultations_list(user=request.user),
+            **selectors.consultations_page(user=request.user, page_number=request.GET.get("page")),
             "is_front_door": policy.is_front_door(request.user),
         },
     )

@@ -315,3 +315,32 @@ def test_the_task_worker_delivers_a_notification_after_the_commit(settings, monk
     assert OutboxDelivery.objects.get(handler=ENCOMPASS).status == OutboxStatus.DELIVERED
     listed = frontdoor_selectors.notifications_for_setting(user=dsl, now=timezone.now())
     assert [row["id"] for row in listed] == [notification.pk]
+
+
+def test_a_settings_notifications_page_50_at_a_time_not_yet_acknowledged_first(client, school, dsl):
+    """On both databases: the unacknowledged come first (PostgreSQL puts empty dates last going up)."""
+    from datetime import timedelta
+
+    from safehub.core.models import AuditEvent
+    from safehub.testing.factories import ContactFactory, PersonFactory
+
+    now = timezone.now()
+    made = []
+    for n in range(53):
+        child = PersonFactory()
+        made.append(
+            EducationNotification.objects.create(
+                contact=ContactFactory(person=child), person=child, setting=school,
+                incident_at=now - timedelta(days=n + 1), due_at=now - timedelta(days=n), delivered_at=now - timedelta(days=n),
+                acknowledged_at=None if n in (40, 52) else now - timedelta(days=n), summary="Police attended",
+            )
+        )  # fmt: skip
+    client.force_login(dsl)
+    first = client.get(reverse("frontdoor:notifications"))
+    assert first.context["mine_total"] == 53
+    ids = [row["id"] for row in first.context["mine"]]
+    assert len(ids) == 50 and ids[:2] == [made[40].pk, made[52].pk]  # not acknowledged, latest incident first
+    assert ids[2:5] == [made[0].pk, made[1].pk, made[2].pk]
+    assert AuditEvent.objects.filter(actor=dsl, details__list="notifications").count() == 50
+    last = client.get(reverse("frontdoor:notifications"), {"page": "2"})
+    assert [row["id"] for row in last.context["mine"]] == [made[49].pk, made[50].pk, made[51].pk]
