@@ -40,7 +40,7 @@ from safehub.casework.models import (
 from safehub.core import audit
 from safehub.core.calendar import UK, uk_date, working_days_between
 from safehub.core.models import AuditAction
-from safehub.core.sql import first_and_total
+from safehub.core.sql import first_and_total, still_open_first
 from safehub.people import policy
 from safehub.people.models import Involvement, Person
 from safehub.people.selectors import listed_people, people_known_to
@@ -382,22 +382,29 @@ def _people_with_adult_safeguarding(person_ids: list[int]) -> set[int]:
     return set() if ids is None else set(ids.filter(person_id__in=person_ids))
 
 
-def shared_with_my_agency(*, user, now: datetime | None = None) -> dict:
-    """Strategy records and enquiry/assessment outcomes shared with the user's agency (about children they may open)."""
+SHARED_PAGE_SIZE = 50
+
+
+def shared_with_my_agency(*, user, now: datetime | None = None, records_page=None, outcomes_page=None) -> dict:
+    """Strategy records and enquiry/assessment outcomes shared with the user's agency (about
+    children they may open): each list a page at a time, unread first, then the latest shared, with
+    how many there are in all; the children shown are audited."""
     membership = policy.membership_for_user(user)
     if membership is None:
         raise PermissionDenied
     now = now or timezone.now()
-    records = list(
+    records = Paginator(
         _visible_rows(RecordShare.objects.filter(agency_id=membership.agency_id), user, now, field="meeting__person")
         .select_related("meeting__person")
-        .order_by("read_at", "-shared_at")[:200]
-    )
-    outcomes = list(
+        .order_by(still_open_first("read_at"), "-shared_at", "-pk"),
+        SHARED_PAGE_SIZE,
+    ).get_page(records_page)
+    outcomes = Paginator(
         _visible_rows(CaseOutcomeShare.objects.filter(agency_id=membership.agency_id), user, now)
         .select_related("person")
-        .order_by("read_at", "-shared_at")[:200]
-    )
+        .order_by(still_open_first("read_at"), "-shared_at", "-pk"),
+        SHARED_PAGE_SIZE,
+    ).get_page(outcomes_page)
     with transaction.atomic():
         audit.record_list(
             actor=user,
@@ -405,7 +412,12 @@ def shared_with_my_agency(*, user, now: datetime | None = None) -> dict:
             at=now,
             view="casework.shared_with_us",
         )
-    return {"records": records, "outcomes": outcomes}
+    return {
+        "records": list(records.object_list),
+        "records_pager": records,
+        "outcomes": list(outcomes.object_list),
+        "outcomes_pager": outcomes,
+    }
 
 
 def involved_partner_agencies(person: Person, now: datetime) -> set[int]:

@@ -56,7 +56,10 @@ def overview(request):
 
 @login_required
 def shared_with_us(request):
-    return render(request, "casework/shared.html", selectors.shared_with_my_agency(user=request.user))
+    data = selectors.shared_with_my_agency(
+        user=request.user, records_page=request.GET.get("records_page"), outcomes_page=request.GET.get("outcomes_page")
+    )
+    return render(request, "casework/shared.html", data)
 
 
 @login_required

@@ -276,3 +276,24 @@ def test_outcome_read_receipt_is_set_once_and_only_by_the_agency_it_was_shared_w
     services.case_outcome_read(share=share, by=police_officer, now=NOW + timedelta(days=1))
     share.refresh_from_db()
     assert share.read_by == police_officer and share.read_at == NOW
+
+
+@pytest.mark.django_db
+def test_outcomes_shared_with_an_agency_page_50_at_a_time_unread_first(police, client):
+    officer = make_user("pso.shared", "POLICE_SAFEGUARDING_OFFICER", police)
+    made = []
+    for n in range(52):
+        child = PersonFactory()
+        InvolvementFactory(person=child, agency=police, kind="PROFESSIONAL", started_at=NOW - timedelta(days=90))
+        made.append(CaseOutcomeShare.objects.create(
+            person=child, kind="S47", object_id=n + 1, summary="Enquiry complete", agency=police,
+            shared_at=NOW - timedelta(days=n), read_at=None if n == 30 else NOW - timedelta(days=n), read_by=None,
+        ))  # fmt: skip
+    data = selectors.shared_with_my_agency(user=officer, now=NOW)
+    assert data["outcomes_pager"].paginator.count == 52
+    assert [o.pk for o in data["outcomes"][:2]] == [made[30].pk, made[0].pk]  # unread, then the latest shared
+    last = selectors.shared_with_my_agency(user=officer, now=NOW, outcomes_page="2")
+    assert [o.pk for o in last["outcomes"]] == [made[50].pk, made[51].pk]
+    client.force_login(officer)
+    page = client.get("/casework/shared-with-us/").content.decode()
+    assert "Enquiry and assessment outcomes (52)" in page and "outcomes_page=2" in page
