@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from safehub.adults.models import Enquiry, SafeguardingConcern
@@ -80,15 +81,17 @@ class QueueItem:
     summary: str
 
 
-def concerns_awaiting_decision(*, user, now: datetime) -> list[QueueItem]:
-    """Return the council's concerns awaiting a decision, oldest first; overdue after 2 working days."""
+QUEUE_PAGE_SIZE = 50
+
+
+def concerns_awaiting_decision_page(*, user, now: datetime, page_number=None) -> dict:
+    """One page of the council's concerns awaiting a decision, oldest due first (overdue after 2
+    working days), with how many there are and how many are overdue; the page's adults are audited."""
     policy.require(user, "adults.decide")
-    qs = (
-        SafeguardingConcern.objects.filter(council_id=_agency_id(user), decision="")
-        .filter(_visible_people(user, now))
-        .select_related("person", "source_agency")
-        .order_by("decision_due_at", "pk")
-    )
+    qs = SafeguardingConcern.objects.filter(council_id=_agency_id(user), decision="").filter(_visible_people(user, now))
+    page = Paginator(
+        qs.select_related("person", "source_agency").order_by("decision_due_at", "pk"), QUEUE_PAGE_SIZE
+    ).get_page(page_number)
     items = [
         QueueItem(
             c.pk,
@@ -100,12 +103,22 @@ def concerns_awaiting_decision(*, user, now: datetime) -> list[QueueItem]:
             c.source_agency.name if c.source_agency else c.get_source_kind_display(),
             c.what_happened[:120],
         )
-        for c in qs[:500]
+        for c in page.object_list
     ]
     audit.record_list(
         actor=user, person_ids=[i.person_id for i in items], at=now, view="adult concerns awaiting decision"
     )
-    return items
+    return {
+        "items": items,
+        "page": page,
+        "total": page.paginator.count,
+        "overdue": qs.filter(decision_due_at__lt=now).count(),
+    }
+
+
+def concerns_awaiting_decision(*, user, now: datetime) -> list[QueueItem]:
+    """The first page of ``concerns_awaiting_decision_page``'s concerns."""
+    return concerns_awaiting_decision_page(user=user, now=now)["items"]
 
 
 def concerns_awaiting_decision_count(*, user, now: datetime) -> tuple[int, int]:

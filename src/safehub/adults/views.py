@@ -66,7 +66,11 @@ def home(request):
         can_decide or can_enquire or policy.can(user, "adults.concern_create") or policy.can(user, "adults.measures")
     ):
         raise PermissionDenied
-    queue = selectors.concerns_awaiting_decision(user=user, now=now) if can_decide else []
+    queue = (
+        selectors.concerns_awaiting_decision_page(user=user, now=now, page_number=request.GET.get("queue_page"))
+        if can_decide
+        else None
+    )
     council = services.council_for(user)
     is_council = can_decide and council is not None and services.is_council_staff(user, council.pk)
     listing = enquiries = None
@@ -85,8 +89,10 @@ def home(request):
         request,
         "adults/home.html",
         {
-            "queue": queue,
-            "overdue": sum(q.overdue for q in queue),
+            "queue": queue["items"] if queue else [],
+            "queue_pager": queue["page"] if queue else None,
+            "queue_total": queue["total"] if queue else 0,
+            "overdue": queue["overdue"] if queue else 0,
             "enquiries": enquiries or [],
             "listing": listing,
             "page": listing.page if listing else None,

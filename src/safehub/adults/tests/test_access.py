@@ -112,6 +112,8 @@ def test_queue_shows_only_the_councils_undecided_concerns(
     queue = selectors.concerns_awaiting_decision(user=adult_social_worker, now=now)
     assert [(q.concern_id, q.overdue) for q in queue] == [(old.pk, True), (fresh.pk, False)]
     assert selectors.concerns_awaiting_decision_count(user=adult_social_worker, now=now) == (2, 1)
+    page = selectors.concerns_awaiting_decision_page(user=adult_social_worker, now=now)
+    assert (page["total"], page["overdue"]) == (2, 1)
     with pytest.raises(PermissionDenied):  # the children's MASH has no part in deciding on adults' concerns
         selectors.concerns_awaiting_decision(user=mash_manager, now=now)
 

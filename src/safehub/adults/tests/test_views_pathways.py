@@ -206,3 +206,24 @@ def _known(person, user):
 
     InvolvementFactory(person=person, agency_id=policy.agency_id_of(user))
     return person
+
+
+def test_the_concerns_queue_pages_50_at_a_time_with_its_true_total_and_overdue(client, adult_social_worker):
+    from datetime import date
+
+    from safehub.adults.models import SafeguardingConcern
+    from safehub.testing.factories import PersonFactory
+
+    now = timezone.now()
+    for n in range(52):
+        adult = _known(PersonFactory(family_name=f"Queue{n:02d}", date_of_birth=date(1950, 1, 1)), adult_social_worker)
+        raise_concern(adult, adult_social_worker, now - timedelta(days=n))
+    client.force_login(adult_social_worker)
+    first = client.get(reverse("adults:home"))
+    assert first.context["queue_total"] == 52 and len(first.context["queue"]) == 50
+    # overdue counted over every concern, not the page's (due 2 working days after receipt)
+    assert first.context["overdue"] == SafeguardingConcern.objects.filter(decision_due_at__lt=now).count() > 40
+    assert first.context["queue"][0].received_at < first.context["queue"][-1].received_at  # oldest due first
+    second = client.get(reverse("adults:home"), {"queue_page": "2"})
+    assert len(second.context["queue"]) == 2 and second.context["queue_total"] == 52
+    assert "queue_page=2" in first.content.decode()
