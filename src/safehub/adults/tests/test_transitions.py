@@ -113,7 +113,11 @@ def test_the_page_counts_and_filters_attention_in_the_database_as_the_rule_says(
 ):
     """The list is paged in the database, so "needs attention" is worked out in SQL: it must agree
     with ``handover_status`` for each plan and service (18th and 25th birthdays on the day)."""
-    from safehub.adults.selectors_transitions import transitions_adult_people, transitions_adult_rows
+    from safehub.adults.selectors_transitions import (
+        transitions_adult_cohort,
+        transitions_adult_people,
+        transitions_adult_rows,
+    )
 
     today = timezone.localdate()
     now = timezone.now()
@@ -136,6 +140,11 @@ def test_the_page_counts_and_filters_attention_in_the_database_as_the_rule_says(
     assert 0 < sum(p.needs_attention for p in found) < len(found)  # both answers met
     only = transitions_adult_people(user=adult_social_worker, as_of=today, now=now, needs_attention_only=True)
     assert {p.pk for p in only} == {pk for pk, r in rows.items() if r.needs_attention}
+    # the page's cohort applies handover_status itself: the same answers, the same filter
+    cohort = transitions_adult_cohort(user=adult_social_worker, as_of=today, now=now)
+    assert {m.pk: m.needs_attention for m in cohort} == {pk: r.needs_attention for pk, r in rows.items()}
+    narrowed = transitions_adult_cohort(user=adult_social_worker, as_of=today, now=now, needs_attention_only=True)
+    assert {m.pk for m in narrowed} == {p.pk for p in only}
 
     client.force_login(adult_social_worker)
     page = client.get("/adults/transitions/?sort=name&dir=desc").content.decode()
