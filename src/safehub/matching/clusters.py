@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -31,7 +31,15 @@ def connected_components(n: int, pairs_i: np.ndarray, pairs_j: np.ndarray) -> np
         ra, rb = find(a), find(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
-    return np.array([find(x) for x in range(n)])
+    return _labels(n, pairs_i, pairs_j, find)
+
+
+def _labels(n: int, pairs_i: np.ndarray, pairs_j: np.ndarray, find: Callable[[int], int]) -> np.ndarray:
+    """Return each node's root; only nodes on a pair can have moved, so only those are looked up."""
+    labels = np.arange(n)
+    touched = np.union1d(pairs_i, pairs_j).astype(np.int64)
+    labels[touched] = [find(x) for x in touched.tolist()]
+    return labels
 
 
 def constrained_components(
@@ -80,7 +88,7 @@ def constrained_components(
         merged = apart.pop(high, None)
         if merged:
             apart[low] |= merged
-    return np.array([find(x) for x in range(n)])
+    return _labels(n, pairs_i, pairs_j, find)
 
 
 # Holds that rest on the first names alone (not on NHS numbers, sex or age): a record that accounts
@@ -125,7 +133,7 @@ def _strong_neighbours(
 
 
 def lift_name_holds(
-    feats: Sequence[Features],
+    feats: Sequence[Features] | Mapping[int, Features],
     model: MatchModel,
     pairs_i: np.ndarray,
     pairs_j: np.ndarray,
@@ -160,7 +168,7 @@ def lift_name_holds(
 
 
 def contested_holds(
-    feats: Sequence[Features],
+    feats: Sequence[Features] | Mapping[int, Features],
     model: MatchModel,
     pairs_i: np.ndarray,
     pairs_j: np.ndarray,
@@ -226,7 +234,7 @@ def contested_holds(
 
 
 def cluster_strong_pairs(
-    feats: Sequence[Features],
+    feats: Sequence[Features] | Mapping[int, Features],
     model: MatchModel,
     pairs_i: np.ndarray,
     pairs_j: np.ndarray,
@@ -238,24 +246,36 @@ def cluster_strong_pairs(
     upper: float,
     firm: Iterable[tuple[int, int]] = (),
     rounds: int = 3,
+    n: int | None = None,
 ) -> np.ndarray:
     """Cluster records along the strong pairs, never joining records held apart; return labels.
 
     Holds a third record shows to be one child's two names are lifted (:func:`lift_name_holds`);
     records a first clustering placed by the order of the pairs alone are settled by
     :func:`contested_holds` and the clustering is repeated (at most ``rounds`` times).
+
+    Only the features of records on a strong pair are read, so ``feats`` may be a mapping from
+    index to features holding just those, with ``n`` the number of records.  Holds with an end
+    on no strong pair are dropped first: such a record is never joined to anyone, so its holds
+    cannot change a cluster (on a register where most records carry a valid NHS number, almost
+    every candidate pair is held, and keeping them all would cost memory for nothing).
     """
     firm = list(firm)
+    n = len(feats) if n is None else n
+    if len(apart_i):
+        nodes = np.union1d(pairs_i[strong], pairs_j[strong])
+        live = np.isin(apart_i, nodes) & np.isin(apart_j, nodes)
+        apart_i, apart_j = apart_i[live], apart_j[live]
     apart_i, apart_j = lift_name_holds(feats, model, pairs_i, pairs_j, strong, apart_i, apart_j, firm=firm)
     si, sj, sp = pairs_i[strong], pairs_j[strong], probs[strong]
-    labels = constrained_components(len(feats), si, sj, sp, apart_i, apart_j)
+    labels = constrained_components(n, si, sj, sp, apart_i, apart_j)
     for _ in range(rounds):
         extra = contested_holds(feats, model, pairs_i, pairs_j, strong, apart_i, apart_j, labels, upper=upper)
         if not extra:
             break
         more = np.array(sorted(extra), dtype=apart_i.dtype).reshape(-1, 2)
         apart_i, apart_j = np.concatenate([apart_i, more[:, 0]]), np.concatenate([apart_j, more[:, 1]])
-        labels = constrained_components(len(feats), si, sj, sp, apart_i, apart_j)
+        labels = constrained_components(n, si, sj, sp, apart_i, apart_j)
     return labels
 
 

@@ -14,13 +14,16 @@ from safehub.matching.features import Features
 _KIND_PLAIN, _KIND_NHS, _KIND_UNDATED = 0, 1, 2
 
 
-def key_table(feats: Sequence[Features]) -> pa.Table:
-    """Return an Arrow table of (key, idx, kind, undated): one row per record per blocking key."""
+def key_table(feats: Sequence[Features], *, start: int = 0) -> pa.Table:
+    """Return an Arrow table of (key, idx, kind, undated): one row per record per blocking key.
+
+    Records are numbered from ``start``, so a register can be keyed chunk by chunk.
+    """
     keys: list[int] = []
     idxs: list[int] = []
     kinds: list[int] = []
     undated: list[bool] = []
-    for i, f in enumerate(feats):
+    for i, f in enumerate(feats, start):
         no_dob = f.dob is None
         for key in blocking_keys(f):
             keys.append(hash(key))
@@ -60,6 +63,16 @@ ORDER BY i, j
 """
 
 
+def pairs_sql(*, max_block: int = 400, max_nn: int = 5000) -> str:
+    """Return the query that turns the ``keys`` table (see :func:`key_table`) into sorted candidate pairs.
+
+    A key shared by more than ``max_block`` records is skipped (except NHS numbers); a record
+    without a date of birth meets every record of its phonetic names while that block has at
+    most ``max_nn`` records.
+    """
+    return _PAIRS_SQL.format(undated=_KIND_UNDATED, nhs=_KIND_NHS, max_block=int(max_block), max_nn=int(max_nn))
+
+
 def candidate_pairs_duckdb(
     feats: Sequence[Features], *, max_block: int = 400, max_nn: int = 5000, threads: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -70,8 +83,7 @@ def candidate_pairs_duckdb(
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         con.register("keys", keys)
-        sql = _PAIRS_SQL.format(undated=_KIND_UNDATED, nhs=_KIND_NHS, max_block=int(max_block), max_nn=int(max_nn))
-        result = con.sql(sql).to_arrow_table()
+        result = con.sql(pairs_sql(max_block=max_block, max_nn=max_nn)).to_arrow_table()
     finally:
         con.close()
     i = result.column("i").to_numpy().astype(np.int64)

@@ -320,7 +320,9 @@ def dedupe_features(
         _w, p, reasons = model.score(feats[i], feats[j])
         review.append((record_ids[i], record_ids[j], p, reasons))
     review.sort(key=lambda r: -r[2])
-    result = DedupeResult(clusters=clusters, review_pairs=review, pairs_scored=len(probs), model=model)
+    result = DedupeResult(
+        clusters=clusters, review_pairs=review, pairs_scored=len(probs), model=model, records=len(record_ids)
+    )
     if keep_pairs:
         result.pairs = (pairs_i, pairs_j, probs, held)
     return result

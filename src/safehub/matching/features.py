@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 import jellyfish
 from nicknames import NickNamer
@@ -207,6 +208,115 @@ def _previous_numbers(text: str) -> frozenset[str]:
     return frozenset(d for d in digits if d)
 
 
+class Normalised(NamedTuple):
+    """A record's fields normalised for matching: the costly part of :func:`features_of`.
+
+    Flat strings, numbers and flags, so a whole register can be kept as compact columns (see
+    :mod:`safehub.matching.streaming`) and turned back into :class:`Features` cheaply by
+    :func:`features_from_normalised`.
+    """
+
+    given: str
+    given_full: str
+    middles: str  # middle names (and later given names) joined by single spaces
+    baby: bool
+    surname: str  # normalised surname, spaces kept (its parts matter)
+    dob: int | None  # yyyymmdd
+    sex: str
+    postcode: str
+    address: str
+    nhs: str
+    school: str
+    nhs_valid: bool
+    nhs_previous: str  # previous numbers joined by ";", sorted
+    nhs_temporary: bool
+
+
+def normalise_fields(
+    *,
+    given_name: str,
+    middle_names: str,
+    surname: str,
+    date_of_birth: date | None,
+    sex: str | None,
+    postcode: str,
+    address: str,
+    nhs_number: str,
+    school: str = "",
+    previous_nhs_numbers: str = "",
+    nhs_number_temporary: bool = False,
+) -> Normalised:
+    """Normalise one record's fields (names, postcode, address, numbers) for matching."""
+    given_all = normalise_name(given_name)
+    tokens = given_all.split()
+    baby = given_all in _PLACEHOLDER_GIVEN or (bool(tokens) and tokens[0] in _PLACEHOLDER_GIVEN)
+    if baby:
+        tokens = []
+    middles = tuple(tokens[1:]) + tuple(normalise_name(middle_names).split())
+    nhs = re.sub(r"\D", "", nhs_number or "")
+    sex_n = (sex or "").strip().upper()[:1]
+    previous = _previous_numbers(previous_nhs_numbers) if previous_nhs_numbers else frozenset()
+    return Normalised(
+        given=tokens[0] if tokens else "",
+        given_full="".join(tokens),
+        middles=" ".join(middles),
+        baby=baby,
+        surname=normalise_name(surname),
+        dob=date_of_birth.year * 10000 + date_of_birth.month * 100 + date_of_birth.day if date_of_birth else None,
+        sex=sex_n if sex_n in ("M", "F") else "",
+        postcode=normalise_postcode(postcode),
+        address=normalise_address(address),
+        nhs=nhs,
+        school=normalise_name(school),
+        nhs_valid=nhs_number_valid(nhs),
+        nhs_previous=";".join(sorted(previous)),
+        nhs_temporary=bool(nhs_number_temporary),
+    )
+
+
+def features_from_normalised(
+    given: str,
+    given_full: str,
+    middles: str,
+    baby: bool,
+    surname: str,
+    dob: int | None,
+    sex: str,
+    postcode: str,
+    address: str,
+    nhs: str,
+    school: str,
+    nhs_valid: bool,
+    nhs_previous: str,
+    nhs_temporary: bool,
+) -> Features:
+    """Build :class:`Features` from normalised fields (name variants and codes come from caches)."""
+    pc = postcode
+    uk = 5 <= len(pc) <= 7 and pc[-3].isdigit() and pc[0].isalpha()
+    return Features(
+        given=given,
+        given_full=given_full,
+        given_forms=name_forms(given),
+        given_phon=phonetic(given),
+        middles=tuple(middles.split()),
+        baby=baby,
+        surname=surname.replace(" ", ""),
+        surname_tokens=surname_tokens(surname) if surname else frozenset(),
+        surname_phon=phonetic(surname),
+        dob=(dob // 10000, dob // 100 % 100, dob % 100) if dob is not None else None,
+        sex=sex,
+        postcode=pc,
+        outward=pc[:-3] if uk else "",
+        sector=pc[:-2] if uk else "",
+        address=address,
+        nhs=nhs,
+        school=school,
+        nhs_valid=nhs_valid,
+        nhs_previous=frozenset(nhs_previous.split(";")) if nhs_previous else frozenset(),
+        nhs_temporary=nhs_temporary,
+    )
+
+
 def features_of(
     *,
     given_name: str,
@@ -222,42 +332,20 @@ def features_of(
     nhs_number_temporary: bool = False,
 ) -> Features:
     """Normalise one record's fields into :class:`Features`."""
-    given_all = normalise_name(given_name)
-    tokens = given_all.split()
-    baby = given_all in _PLACEHOLDER_GIVEN or (bool(tokens) and tokens[0] in _PLACEHOLDER_GIVEN)
-    if baby:
-        tokens = [t for t in tokens if t not in _PLACEHOLDER_GIVEN and t != "of"]
-        tokens = []
-    first = tokens[0] if tokens else ""
-    middles = tuple(tokens[1:]) + tuple(normalise_name(middle_names).split())
-    sn = normalise_name(surname)
-    pc = normalise_postcode(postcode)
-    uk = 5 <= len(pc) <= 7 and pc[-3].isdigit() and pc[0].isalpha()
-    outward = pc[:-3] if uk else pc
-    sector = pc[:-2] if uk else ""
-    nhs = re.sub(r"\D", "", nhs_number or "")
-    sex_n = (sex or "").strip().upper()[:1]
-    return Features(
-        given=first,
-        given_full="".join(tokens),
-        given_forms=name_forms(first),
-        given_phon=phonetic(first),
-        middles=middles,
-        baby=baby,
-        surname=sn.replace(" ", ""),
-        surname_tokens=surname_tokens(sn) if sn else frozenset(),
-        surname_phon=phonetic(sn),
-        dob=(date_of_birth.year, date_of_birth.month, date_of_birth.day) if date_of_birth else None,
-        sex=sex_n if sex_n in ("M", "F") else "",
-        postcode=pc,
-        outward=outward if uk else "",
-        sector=sector,
-        address=normalise_address(address),
-        nhs=nhs,
-        school=normalise_name(school),
-        nhs_valid=nhs_number_valid(nhs),
-        nhs_previous=_previous_numbers(previous_nhs_numbers) if previous_nhs_numbers else frozenset(),
-        nhs_temporary=bool(nhs_number_temporary),
+    return features_from_normalised(
+        *normalise_fields(
+            given_name=given_name,
+            middle_names=middle_names,
+            surname=surname,
+            date_of_birth=date_of_birth,
+            sex=sex,
+            postcode=postcode,
+            address=address,
+            nhs_number=nhs_number,
+            school=school,
+            previous_nhs_numbers=previous_nhs_numbers,
+            nhs_number_temporary=nhs_number_temporary,
+        )
     )
 
 

@@ -62,3 +62,7 @@ class DedupeResult:
     model: object | None = None
     # Every scored pair as arrays (i, j, probability, held), when asked for (keep_pairs=True).
     pairs: tuple | None = None
+    # How many records were de-duplicated.
+    records: int = 0
+    # Features of the records in review_pairs, by record id (streaming path), for their evidence.
+    review_features: dict[str, Features] | None = None

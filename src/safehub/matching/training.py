@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -13,15 +14,24 @@ from safehub.matching.features import (
     LEVELS,
     Features,
     compare,
+    location_level,
 )
 from safehub.matching.model import _DEFAULT_M, _DEFAULT_U, _M_FLOOR, _M_FLOORS, _MIN_PROB, _normalise
 
 
 def term_frequencies(features: Sequence[Features], *, keep: int = 20_000) -> tuple[dict, dict]:
     """Count given names and surnames; return (tf tables, default for unseen values)."""
-    n = max(1, len(features))
     given = Counter(f.given for f in features if f.given)
     surname = Counter(f.surname for f in features if f.surname)
+    return tf_from_counts(given, surname, len(features), keep=keep)
+
+
+def tf_from_counts(given: Counter, surname: Counter, n: int, *, keep: int = 20_000) -> tuple[dict, dict]:
+    """Return (tf tables, default for unseen values) from name counts over ``n`` records.
+
+    Counts gathered in record order (as :func:`term_frequencies` does) keep ties in the same order.
+    """
+    n = max(1, n)
     tf = {
         "given_name": {k: v / n for k, v in given.most_common(keep)},
         "surname": {k: v / n for k, v in surname.most_common(keep)},
@@ -30,23 +40,26 @@ def term_frequencies(features: Sequence[Features], *, keep: int = 20_000) -> tup
     return tf, default
 
 
-def _level_matrix(pairs: Sequence[tuple[int, int]], feats: Sequence[Features]) -> np.ndarray:
+def _level_matrix(pairs: Sequence[tuple[int, int]], feats: Sequence[Features] | Mapping[int, Features]) -> np.ndarray:
     rows = np.empty((len(pairs), len(FIELDS)), dtype=np.int8)
     for k, (i, j) in enumerate(pairs):
         rows[k] = compare(feats[i], feats[j])
     return rows
 
 
-def estimate_u(feats: Sequence[Features], *, samples: int = 60_000, seed: int = 1) -> dict[str, list[float]]:
-    """Estimate u probabilities from random pairs (almost all of which are non-matches)."""
-    n = len(feats)
+def random_pairs(n: int, *, samples: int = 60_000, seed: int = 1) -> list[tuple[int, int]]:
+    """Return random pairs of distinct record indexes (the pairs :func:`estimate_u` compares)."""
     rng = random.Random(seed)
     pairs = []
     for _ in range(samples):
         i, j = rng.randrange(n), rng.randrange(n)
         if i != j:
             pairs.append((i, j))
-    levels = _level_matrix(pairs, feats)
+    return pairs
+
+
+def u_from_levels(levels: np.ndarray) -> dict[str, list[float]]:
+    """Return u probabilities from the levels of random pairs."""
     u: dict[str, list[float]] = {}
     for col, f in enumerate(FIELDS):
         counts = np.bincount(levels[:, col][levels[:, col] >= 0], minlength=len(LEVELS[f]))
@@ -59,30 +72,73 @@ def estimate_u(feats: Sequence[Features], *, samples: int = 60_000, seed: int = 
     return u
 
 
-def estimate_u_location_same_surname(
-    feats: Sequence[Features], *, samples: int = 30_000, seed: int = 2
-) -> list[float] | None:
-    """Estimate location u among random pairs of records that share a surname."""
-    from safehub.matching.features import location_level
+def estimate_u(feats: Sequence[Features], *, samples: int = 60_000, seed: int = 1) -> dict[str, list[float]]:
+    """Estimate u probabilities from random pairs (almost all of which are non-matches)."""
+    return u_from_levels(_level_matrix(random_pairs(len(feats), samples=samples, seed=seed), feats))
 
-    groups: dict[str, list[int]] = {}
+
+def dob_key(f: Features) -> object:
+    """Group key of the birth-date training session (records without a date of birth take no part)."""
+    return f.dob
+
+
+def name_key(f: Features) -> object:
+    """Group key of the names training session (records without a first name take no part)."""
+    return (f.given, f.surname) if f.given else None
+
+
+def surname_key(f: Features) -> object:
+    """Group key of records sharing a surname (for the location u of families)."""
+    return f.surname
+
+
+def key_groups(feats: Sequence[Features], key: Callable[[Features], object]) -> list[list[int]]:
+    """Return the groups of two or more records sharing a (truthy) key value.
+
+    Groups come in the order of their first record, members in record order: the sampling in
+    :func:`pairs_from_groups` and :func:`sample_group_pairs` depends on that order.
+    """
+    groups: dict[object, list[int]] = {}
     for i, f in enumerate(feats):
-        if f.surname:
-            groups.setdefault(f.surname, []).append(i)
-    big = [g for g in groups.values() if len(g) >= 2]
-    if not big:
-        return None
+        k = key(f)
+        if k:
+            groups.setdefault(k, []).append(i)
+    return [g for g in groups.values() if len(g) >= 2]
+
+
+def sample_group_pairs(groups: Sequence[Sequence[int]], *, samples: int, seed: int) -> list[tuple[int, int]]:
+    """Return ``samples`` random pairs from within groups, each pair in the groups equally likely."""
     rng = random.Random(seed)
-    weights = [len(g) * (len(g) - 1) for g in big]
+    weights = [len(g) * (len(g) - 1) for g in groups]
+    pairs = []
+    for group in rng.choices(groups, weights=weights, k=samples):
+        x, y = rng.sample(range(len(group)), 2)
+        pairs.append((int(group[x]), int(group[y])))
+    return pairs
+
+
+def location_u_from_pairs(
+    pairs: Sequence[tuple[int, int]], feats: Sequence[Features] | Mapping[int, Features]
+) -> list[float] | None:
+    """Return location u from pairs sharing a surname (None when too few have a location)."""
     counts = np.zeros(len(LEVELS["location"]))
-    for group in rng.choices(big, weights=weights, k=samples):
-        i, j = rng.sample(group, 2)
+    for i, j in pairs:
         lvl = location_level(feats[i], feats[j])
         if lvl >= 0:
             counts[lvl] += 1
     if counts.sum() < 100:
         return None
     return _normalise(list((counts + 0.5) / (counts.sum() + 0.5 * len(counts))))
+
+
+def estimate_u_location_same_surname(
+    feats: Sequence[Features], *, samples: int = 30_000, seed: int = 2
+) -> list[float] | None:
+    """Estimate location u among random pairs of records that share a surname."""
+    big = key_groups(feats, surname_key)
+    if not big:
+        return None
+    return location_u_from_pairs(sample_group_pairs(big, samples=samples, seed=seed), feats)
 
 
 def run_em(
@@ -133,26 +189,68 @@ def run_em(
     return m, prior
 
 
+def pairs_from_groups(
+    members: np.ndarray, sizes: np.ndarray, *, limit: int = 200_000, seed: int = 3, most: int = 30
+) -> np.ndarray:
+    """Return up to ``limit`` random pairs (rows of two record indexes) from within groups.
+
+    The groups are ``members`` cut into runs of ``sizes``.  Each group gives every pair of its
+    members (of ``most`` drawn at random, when larger), group after group, as a nested loop over
+    the members would; then ``limit`` of them are drawn.  Built with array operations, one size
+    of group at a time, since a register has millions of small groups.
+    """
+    rng = random.Random(seed)
+    members = np.asarray(members, dtype=np.int64)
+    sizes = np.asarray(sizes, dtype=np.int64)
+    starts = np.cumsum(sizes) - sizes
+    kept = np.minimum(sizes, most)
+    chosen = np.empty(int(kept.sum()), dtype=np.int64)
+    chosen_starts = np.cumsum(kept) - kept
+    small = sizes <= most
+    # Members of groups within the limit are kept as they are; the larger groups draw theirs in
+    # group order (the only use of the random generator before the final draw).
+    position = np.repeat(chosen_starts[small], kept[small]) + _ranks(kept[small])
+    chosen[position] = members[np.repeat(starts[small], kept[small]) + _ranks(kept[small])]
+    for g in np.nonzero(~small)[0].tolist():
+        picked = rng.sample(range(int(sizes[g])), most)
+        chosen[chosen_starts[g] : chosen_starts[g] + most] = members[starts[g] + np.array(picked, dtype=np.int64)]
+    counts = kept * (kept - 1) // 2
+    offsets = np.cumsum(counts) - counts
+    pairs = np.empty((int(counts.sum()), 2), dtype=np.int64)
+    for k in np.unique(kept[kept >= 2]).tolist():
+        groups = np.nonzero(kept == k)[0]
+        a, b = np.triu_indices(k, 1)
+        at = (offsets[groups][:, None] + np.arange(len(a))[None, :]).ravel()
+        base = chosen_starts[groups][:, None]
+        pairs[at, 0] = (base + a[None, :]).ravel()
+        pairs[at, 1] = (base + b[None, :]).ravel()
+    pairs = chosen[pairs] if len(pairs) else pairs
+    if len(pairs) > limit:
+        pairs = pairs[rng.sample(range(len(pairs)), limit)]
+    return pairs
+
+
+def _ranks(sizes: np.ndarray) -> np.ndarray:
+    """Return 0, 1, ..., size - 1 for each size in turn, as one array."""
+    total = int(sizes.sum())
+    if not total:
+        return np.empty(0, dtype=np.int64)
+    return np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+
+
+def groups_as_arrays(groups: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Return groups of record indexes as (members, one after another; sizes)."""
+    sizes = np.array([len(g) for g in groups], dtype=np.int64)
+    members = np.fromiter(itertools.chain.from_iterable(groups), dtype=np.int64, count=int(sizes.sum()))
+    return members, sizes
+
+
 def pairs_sharing(
     feats: Sequence[Features], key: Callable[[Features], object], *, limit: int = 200_000, seed: int = 3
 ) -> list[tuple[int, int]]:
     """Return up to ``limit`` random pairs of records that share a value of ``key``."""
-    groups: dict[object, list[int]] = {}
-    for i, f in enumerate(feats):
-        k = key(f)
-        if k:
-            groups.setdefault(k, []).append(i)
-    rng = random.Random(seed)
-    pairs: list[tuple[int, int]] = []
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        if len(members) > 30:
-            members = rng.sample(members, 30)
-        pairs.extend((a, b) for x, a in enumerate(members) for b in members[x + 1 :])
-    if len(pairs) > limit:
-        pairs = rng.sample(pairs, limit)
-    return pairs
+    members, sizes = groups_as_arrays(key_groups(feats, key))
+    return [tuple(p) for p in pairs_from_groups(members, sizes, limit=limit, seed=seed).tolist()]
 
 
 def _sane(
@@ -203,9 +301,14 @@ def train_m(feats: Sequence[Features], u: dict[str, list[float]]) -> dict[str, l
     Each session ignores the fields its pairs were chosen on, so the non-matches in it look
     like random pairs on every other field and u can stay at its random-pair value.
     """
+    by_dob = _level_matrix(pairs_sharing(feats, dob_key), feats)
+    by_name = _level_matrix(pairs_sharing(feats, name_key), feats)
+    return m_from_sessions(by_dob, by_name, u)
+
+
+def m_from_sessions(by_dob: np.ndarray, by_name: np.ndarray, u: dict[str, list[float]]) -> dict[str, list[float]]:
+    """Estimate m from the levels of the two training sessions (see :func:`train_m`)."""
     m = {f: list(_DEFAULT_M[f]) for f in FIELDS}
-    by_dob = _level_matrix(pairs_sharing(feats, lambda f: f.dob), feats)
-    by_name = _level_matrix(pairs_sharing(feats, lambda f: (f.given, f.surname) if f.given else None), feats)
     m_dob = m_name = None
     if len(by_dob) >= 50:
         m_dob, share_dob = run_em(by_dob, u, ignore=frozenset({"date_of_birth"}))
