@@ -223,9 +223,15 @@ def sealed_hidden_q(user, *, field: str = "person") -> Q:
     Worklists addressed to an agency (information requests, notifications, shared outcomes) are
     the agency's own legitimate relationship with the item, so they are not narrowed to records the
     user may open; a sealed person, though, never appears anywhere but to the people named.
+
+    Written as "not one of the sealed people the user is not named on" (a few hundred, read through
+    a partial index) rather than "no person, or not sealed, or named": that joined every row of a
+    worklist to the 13-million-person register to read its flag (700 ms for a police force's
+    quarter of PPNs at region scale).
     """
     named = SealedAccess.objects.filter(user=user).values("person_id")
-    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__sealed": False}) | Q(**{f"{field}__in": named})
+    hidden = Person.objects.filter(sealed=True).exclude(pk__in=named).values("pk")
+    return ~Q(**{f"{field}__in": hidden})
 
 
 def visible_sections(user) -> set[str]:
