@@ -7,7 +7,14 @@ from safehub.casework import selectors, services
 from safehub.casework.models import CaseOutcomeShare, MeetingStatus, RecordShare
 from safehub.core.calendar import UK
 from safehub.core.errors import StaleEdit
-from safehub.testing.factories import AgencyFactory, InvolvementFactory, PersonFactory, ReferralFactory, make_user
+from safehub.testing.factories import (
+    AgencyFactory,
+    CaseOutcomeShareFactory,
+    InvolvementFactory,
+    PersonFactory,
+    ReferralFactory,
+    make_user,
+)
 
 NOW = datetime(2025, 4, 16, 10, 0, tzinfo=UTC)  # Wednesday before Easter
 
@@ -285,9 +292,9 @@ def test_outcomes_shared_with_an_agency_page_50_at_a_time_unread_first(police, c
     for n in range(52):
         child = PersonFactory()
         InvolvementFactory(person=child, agency=police, kind="PROFESSIONAL", started_at=NOW - timedelta(days=90))
-        made.append(CaseOutcomeShare.objects.create(
-            person=child, kind="S47", object_id=n + 1, summary="Enquiry complete", agency=police,
-            shared_at=NOW - timedelta(days=n), read_at=None if n == 30 else NOW - timedelta(days=n), read_by=None,
+        made.append(CaseOutcomeShareFactory(
+            person=child, agency=police, shared_at=NOW - timedelta(days=n),
+            read_at=None if n == 30 else NOW - timedelta(days=n),
         ))  # fmt: skip
     data = selectors.shared_with_my_agency(user=officer, now=NOW)
     assert data["outcomes_pager"].paginator.count == 52

@@ -18,6 +18,7 @@ from safehub.casework.models import (
     Assessment,
     CaseEpisode,
     CaseNote,
+    CaseOutcomeShare,
     CensusCheck,
     ChildProtectionPlan,
     CPReview,
@@ -219,6 +220,20 @@ class RecordShareFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(StrategyMeetingFactory)
     agency = factory.SubFactory(AgencyFactory, kind="POLICE")
     shared_at = factory.LazyAttribute(lambda s: s.meeting.scheduled_at + timedelta(hours=20))
+
+
+class CaseOutcomeShareFactory(factory.django.DjangoModelFactory):
+    """An enquiry's outcome shared with an involved agency, not read yet (as casework.services shares it)."""
+
+    class Meta:
+        model = CaseOutcomeShare
+
+    person = factory.SubFactory(PersonFactory)
+    kind = CaseOutcomeShare.Kind.SECTION_47
+    object_id = factory.Sequence(lambda n: n + 1)
+    summary = "Section 47 enquiry complete: concerns substantiated; an initial conference follows"
+    agency = factory.SubFactory(AgencyFactory, kind="POLICE")
+    shared_at = AT + timedelta(days=7)
 
 
 class Section47Factory(factory.django.DjangoModelFactory):

@@ -41,7 +41,6 @@ NEVER_CREATED_BY_TESTS = {
     "frontdoor.HealthVisitingNotice": "written by frontdoor.services_notifications",
     "frontdoor.ContactDraft": "written by frontdoor.services_partners",
     # casework: the case and plan services write these
-    "casework.CaseOutcomeShare": "written by casework.services",
     "casework.CLAReview": "old looked-after table no service writes (lookedafter.LAReview replaced it)",
     "casework.HealthAssessment": "old looked-after table no service writes (lookedafter.LAHealthCheck replaced it)",
     "casework.CareLeaverStatus": "written by casework.services",
