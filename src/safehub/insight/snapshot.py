@@ -499,12 +499,21 @@ REFRESH_AFTER_SECONDS = 120
 INLINE_BUILD_SECONDS = 20
 
 
+def refresh_age(build_seconds: float) -> float:
+    """How old a snapshot is when a page asks the task worker for the next: REFRESH_AFTER_SECONDS
+    after it went live. Its age counts from when its records were read, so a build of 2 minutes
+    (region scale) is already 2 minutes old when it goes live; without its build time here the
+    worker rebuilt again the moment each build went live, a core busy for good."""
+    return REFRESH_AFTER_SECONDS + build_seconds
+
+
 def servable_age(build_seconds: float) -> float:
     """The oldest a snapshot may be and still be served: CACHE_SECONDS, or, where a build takes
-    longer (region scale: about 160 s on two cores), the background rebuild asked for at
-    REFRESH_AFTER_SECONDS plus twice its build time, so the figures a page shows are never older
-    than the time it takes to count them again with a margin, and no page waits while they are."""
-    return max(CACHE_SECONDS, REFRESH_AFTER_SECONDS + 2 * build_seconds)
+    longer (region scale: about 2 minutes on two cores), the age at which the next build is asked
+    for plus twice the build time (a build beside the pages may take twice as long), so the figures
+    a page shows are never older than the time it takes to count them again, with that margin,
+    and no page waits while they are."""
+    return max(CACHE_SECONDS, refresh_age(build_seconds) + 2 * build_seconds)
 
 
 @dataclass(frozen=True)
@@ -584,7 +593,7 @@ refresh_requester: Callable[[], bool] | None = None
 
 
 def _refresh_soon(live: snapshot_store.Live) -> None:
-    if live.age() >= REFRESH_AFTER_SECONDS and refresh_requester is not None:
+    if live.age() >= refresh_age(live.seconds) and refresh_requester is not None:
         refresh_requester()
 
 
