@@ -81,25 +81,41 @@ def _known_to_childrens() -> Exists:
     return Exists(Involvement.objects.filter(person_id=OuterRef("pk"), agency__kind=AgencyKind.LA_CHILDREN))
 
 
-def transitions_adult_people(*, user, as_of: date, now: datetime, needs_attention_only: bool = False):
-    """The 16-25 year olds known to children's services or with an adult concern that the user may
-    open, as a queryset (for paging in the database), with ``needs_attention`` worked out in SQL by
-    the rule of ``handover_status``. Needs ``adults.decide`` or ``casework.overview``."""
+@dataclass(frozen=True)
+class _CohortSources:
+    """Who may be in the 16-25 cohort on a day: the age band, the people in it known to children's
+    services, and those with an adult concern received by the end of the day (ids, read once)."""
+
+    in_age: dict
+    end_of_day: datetime
+    known: set[int]
+    concerned: set[int]
+
+    def candidates(self):
+        """The people of either set, alive, not merged and in the age band (a queryset)."""
+        return Person.objects.filter(
+            pk__any_of=sorted(self.known | self.concerned),
+            merged_into__isnull=True,
+            date_of_death__isnull=True,
+            **self.in_age,
+        )
+
+
+def _cohort_sources(user, as_of: date) -> _CohortSources:
+    """The cohort's candidates for a user who may see the transitions lists (``adults.decide`` or
+    ``casework.overview``), read from the two small tables (an indexed read each) before the people:
+    asking Exists of every 16-25 year old in the register was three 170 ms scans a page at city scale."""
     if not (policy.can(user, "adults.decide") or policy.can(user, "casework.overview")):
         raise PermissionDenied("not allowed: transitions")
     oldest, youngest = _years_before(as_of, OLDEST + 1), _years_before(as_of, YOUNGEST)
     end_of_day = datetime.combine(as_of, datetime.max.time(), tzinfo=calendar.UK)
-    concerned = SafeguardingConcern.objects.filter(person_id=OuterRef("pk"), received_at__lte=end_of_day)
-    open_plan = TransitionPlan.objects.filter(person_id=OuterRef("pk"), closed_date__isnull=True)
-    # The candidates first, from the two small tables (an indexed read each), then the people: asking
-    # Exists of every 16-25 year old in the register was three 170 ms scans a page at city scale.
     in_age = {"date_of_birth__gt": oldest, "date_of_birth__lte": youngest}
-    candidates = set(
+    known = set(
         people_known_to(AgencyKind.LA_CHILDREN, born_after=oldest, born_on_or_before=youngest).values_list(
             "pk", flat=True
         )
     )
-    candidates.update(
+    concerned = set(
         SafeguardingConcern.objects.filter(
             received_at__lte=end_of_day, **{f"person__{k}": v for k, v in in_age.items()}
         )
@@ -107,9 +123,17 @@ def transitions_adult_people(*, user, as_of: date, now: datetime, needs_attentio
         .order_by()  # the model's "-received_at" would join the DISTINCT (a row per concern, not per person)
         .distinct()
     )
-    qs = Person.objects.filter(
-        pk__any_of=sorted(candidates), merged_into__isnull=True, date_of_death__isnull=True, **in_age
-    )
+    return _CohortSources(in_age, end_of_day, known, concerned)
+
+
+def transitions_adult_people(*, user, as_of: date, now: datetime, needs_attention_only: bool = False):
+    """The 16-25 year olds known to children's services or with an adult concern that the user may
+    open, as a queryset (for paging in the database), with ``needs_attention`` worked out in SQL by
+    the rule of ``handover_status``. Needs ``adults.decide`` or ``casework.overview``."""
+    sources = _cohort_sources(user, as_of)
+    concerned = SafeguardingConcern.objects.filter(person_id=OuterRef("pk"), received_at__lte=sources.end_of_day)
+    open_plan = TransitionPlan.objects.filter(person_id=OuterRef("pk"), closed_date__isnull=True)
+    qs = sources.candidates()
     seventeen, eighteen = _years_before(as_of, 17), _years_before(as_of, 18)
     attention = (~Q(Exists(open_plan)) & (Q(date_of_birth__lte=seventeen) | Q(Exists(concerned)))) | (
         Q(Exists(open_plan))
@@ -147,35 +171,15 @@ def transitions_adult_cohort(*, user, as_of: date, now: datetime, needs_attentio
     database is asked only which candidates the user may open. Asking it for the handover rule too
     was three EXISTS probes per young person (3.6 s for the page at scale 50).
     """
-    if not (policy.can(user, "adults.decide") or policy.can(user, "casework.overview")):
-        raise PermissionDenied("not allowed: transitions")
-    oldest, youngest = _years_before(as_of, OLDEST + 1), _years_before(as_of, YOUNGEST)
-    end_of_day = datetime.combine(as_of, datetime.max.time(), tzinfo=calendar.UK)
-    in_age = {"date_of_birth__gt": oldest, "date_of_birth__lte": youngest}
-    known = set(
-        people_known_to(AgencyKind.LA_CHILDREN, born_after=oldest, born_on_or_before=youngest).values_list(
-            "pk", flat=True
-        )
-    )
-    concerned = set(
-        SafeguardingConcern.objects.filter(
-            received_at__lte=end_of_day, **{f"person__{k}": v for k, v in in_age.items()}
-        )
-        .values_list("person_id", flat=True)
-        .order_by()
-        .distinct()
-    )
+    sources = _cohort_sources(user, as_of)
     plans: dict[int, bool] = {}  # person -> whether an open plan names an adult service
     for person_id, service_id in TransitionPlan.objects.filter(closed_date__isnull=True).values_list(
         "person_id", "adult_service_id"
     ):
         plans[person_id] = plans.get(person_id, False) or service_id is not None
-    candidates = Person.objects.filter(
-        pk__any_of=sorted(known | concerned), merged_into__isnull=True, date_of_death__isnull=True, **in_age
-    )
     members = []
     for pk, born, family, given in (
-        policy.persons_visible_to(user, candidates, now=now)
+        policy.persons_visible_to(user, sources.candidates(), now=now)
         .order_by()
         .values_list("pk", "date_of_birth", "family_name", "given_name")
     ):
@@ -183,7 +187,7 @@ def transitions_adult_cohort(*, user, as_of: date, now: datetime, needs_attentio
             age=_age_on(born, as_of),
             has_plan=pk in plans,
             adult_service=plans.get(pk, False),
-            adult_concern=pk in concerned,
+            adult_concern=pk in sources.concerned,
         )
         if attention or not needs_attention_only:
             members.append(CohortMember(pk, born, family, given, attention))
