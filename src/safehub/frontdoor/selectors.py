@@ -439,11 +439,6 @@ def outcomes_for_agency_page(*, user, now: datetime, page_number=None) -> dict:
     return {"rows": rows, "page": page, "total": page.paginator.count}
 
 
-def outcomes_for_agency(*, user, now: datetime) -> list[dict]:
-    """The first page of ``outcomes_for_agency_page``'s rows."""
-    return outcomes_for_agency_page(user=user, now=now)["rows"]
-
-
 def outcome_share_for_user(*, user, share_id: int) -> OutcomeShare:
     membership = policy.require(user, "frontdoor.outcomes")
     share = OutcomeShare.objects.select_related("contact__decision", "contact").get(pk=share_id)
@@ -462,11 +457,6 @@ def consultations_page(*, user, page_number=None) -> dict:
     qs = qs.order_by(still_open_first("advised_at"), "-asked_at", "-pk")
     page = Paginator(qs, SETTING_PAGE_SIZE).get_page(page_number)
     return {"rows": list(page.object_list), "page": page, "total": page.paginator.count}
-
-
-def consultations_list(*, user) -> list[Consultation]:
-    """The first page of ``consultations_page``'s rows."""
-    return consultations_page(user=user)["rows"]
 
 
 def late_flags_for_police(*, user) -> list[LateFlag]:

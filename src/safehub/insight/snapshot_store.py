@@ -17,10 +17,10 @@ The snapshot is now kept once, under ``DATA_DIR/snapshots/live/``:
 
 Correctness is not cached away: a snapshot older than its bound (``snapshot.servable_age``) is
 never served (it is rebuilt from the records first, in the request where a build is quick, else by
-the task worker while the page says the figures are being worked out), and a write that must show at once (an adult's enquiry, a bulk import)
-calls ``clear``, which removes ``CURRENT`` for every process and writes a new token to
-``CLEARED``: a build that read the records before that is not made live afterwards (it would hide
-the write). Older stamps are deleted once a newer one has been live for ``KEEP_SECONDS``, so a
+the task worker while the page says the figures are being worked out), and a write that must show
+at once (an adult's enquiry, a bulk import) calls ``clear``, which removes ``CURRENT`` for every
+process and writes a new token to ``CLEARED``: a build that read the records before that is not
+made live afterwards (it would hide the write). Older stamps are deleted once a newer one has been live for ``KEEP_SECONDS``, so a
 reader that opened one a moment ago is not cut off.
 """
 
