@@ -203,7 +203,7 @@ class _Groups(Sequence):
     def __len__(self) -> int:
         return len(self._sizes)
 
-    def __getitem__(self, k: int) -> np.ndarray:  # type: ignore[override] - the samplers index by int only
+    def __getitem__(self, k: int) -> np.ndarray:  # type: ignore[override]  # the samplers index by int only
         if not 0 <= k < len(self._sizes):
             raise IndexError(k)
         start = self._starts[k]
@@ -580,7 +580,7 @@ def _score_and_cluster(
     pair_chunk: int,
 ) -> DedupeResult:
     n = len(store)
-    total = int(con.execute("SELECT count(*) FROM pairs").fetchone()[0])
+    (total,) = con.execute("SELECT count(*) FROM pairs").fetchone() or (0,)
     log.info("dedupe: %d candidate pairs", total)
     if model is None:
         model = train_model_stream(

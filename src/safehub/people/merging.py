@@ -142,8 +142,9 @@ def pairs_decided_apart() -> set[tuple[int, int]]:
 
 
 def evidence_reasons(model, a, b) -> list[dict]:
-    """Return a pair's evidence as stored on a review candidate: field, verdict, weight, rule."""
-    return model.evidence(a.features(), b.features())["items"]
+    """Return a pair's evidence (from the two records' matching features) as stored on a review
+    candidate: field, verdict, weight, rule."""
+    return model.evidence(a, b)["items"]
 
 
 def register_dedupe(*, now: datetime, auto_merge: bool = True, records=None) -> dict:
@@ -205,7 +206,7 @@ def register_dedupe(*, now: datetime, auto_merge: bool = True, records=None) -> 
                 person_b_id=high,
                 defaults={
                     "probability": probability,
-                    "reasons": result.model.evidence(feats[str(low)], feats[str(high)])["items"],
+                    "reasons": evidence_reasons(result.model, feats[str(low)], feats[str(high)]),
                     "found_at": now,
                 },
             )
